@@ -27,7 +27,7 @@ from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.statements import counting
 from tests.test_bilan import schedule
 from tests.test_deadlines_exports import args as export_args
-from tests.test_formation import cvl_sessions_saved
+from tests.test_formation import SPRING, TWO_SESSIONS, cvl_sessions_saved
 
 
 async def stored(db: Database) -> dict[str, StoredDeadline]:
@@ -657,8 +657,8 @@ async def test_a_session_s_deadline_keeps_its_title_in_the_list(trainer: Person)
         trainer,
         "Premiers gestes vente",
         "premiers gestes",
-        "du 1er mars au 30 juin 2027",
-        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+        SPRING,
+        TWO_SESSIONS,
     )
     await trainer.says("/echeances")
     await trainer.presses("Filtrer par formation")

@@ -90,6 +90,23 @@ async def cvl_sessions_saved(
         await trainer.presses(label)
 
 
+SPRING = "du 1er mars au 30 juin 2027"
+TWO_SESSIONS = "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027"
+"""Explorer IC5's example: a Centre-Val de Loire formation in two sessions, spring 2027."""
+
+
+async def two_sessions_with(
+    trainer: Person, title: str, action: str, trainees: str, sessions: str = TWO_SESSIONS
+) -> None:
+    """:func:`cvl_sessions_saved` over :data:`SPRING` in ``sessions``, then ``trainees`` typed
+    at « Ajouter des stagiaires »."""
+    await cvl_sessions_saved(trainer, title, action, SPRING, sessions)
+    await trainer.says("/formations")
+    await trainer.presses(title)
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says(trainees)
+
+
 async def formations(db: Database) -> list[Formation]:
     async with db.sessions() as session:
         rows = await session.scalars(select(Formation).order_by(Formation.id))

@@ -602,20 +602,12 @@ async def test_sessions_corrected_say_who_changes_session(db: Database, trainer:
     the May–June session, now « Session 3 », the same group: nothing to tell (explorer MB2,
     the report compares dates, not rows); then that session
     taken away, he is told in none, with where to correct his entry."""
-    from tests.test_formation import cvl_sessions_saved
+    from tests.test_formation import two_sessions_with
 
     title = "Premiers gestes cuisine"
-    await cvl_sessions_saved(
-        trainer,
-        title,
-        "premiers gestes",
-        "du 1er mars au 30 juin 2027",
-        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+    await two_sessions_with(
+        trainer, title, "premiers gestes", "Karim Benali ; entrée le 3 mai 2027"
     )
-    await trainer.says("/formations")
-    await trainer.presses(title)
-    await trainer.presses("Ajouter des stagiaires")
-    await trainer.says("Karim Benali ; entrée le 3 mai 2027")
     await trainer.presses("Modifier la formation")
     await trainer.presses("Sessions")
     await trainer.says(
@@ -676,20 +668,11 @@ async def test_action_type_corrected_to_premiers_gestes_says_who_follows_which_s
     May.  Its action type corrected to « premiers gestes », the sessions become groups: the
     trainer is told who follows which, and Nadia's EOS exit is 31 March, no longer 30 June.
     Corrected back, their sessions are cleared and the trainer is told so."""
-    from tests.test_formation import cvl_sessions_saved
+    from tests.test_formation import two_sessions_with
 
     title = "Cuisine MB"
-    await cvl_sessions_saved(
-        trainer,
-        title,
-        "se former",
-        "du 1er mars au 30 juin 2027",
-        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
-    )
-    await trainer.says("/formations")
-    await trainer.presses(title)
-    await trainer.presses("Ajouter des stagiaires")
-    await trainer.says("Nadia Roux ; entrée le 1er mars 2027\nKarim Benali ; entrée le 3 mai 2027")
+    both = "Nadia Roux ; entrée le 1er mars 2027\nKarim Benali ; entrée le 3 mai 2027"
+    await two_sessions_with(trainer, title, "se former", both)
     await trainer.presses("Modifier la formation")
     await trainer.presses("Financeur et programme")
     await trainer.presses("Région Centre-Val de Loire")

@@ -16,7 +16,7 @@ from tests.auxil.attestations import schedule_bilan
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.test_decrochage import open_followup
-from tests.test_formation import cvl_sessions_saved
+from tests.test_formation import TWO_SESSIONS, two_sessions_with
 
 PROJET = "Projet professionnel"  # the demo's CVL formation: 24 September 2026 – 23 March 2027
 
@@ -403,17 +403,9 @@ async def test_a_trainee_of_session_1_leaves_with_it_and_is_prolonged_from_there
     session 1's final bilan, due a month later, Thu 20 May; session 2's stays Fri 30 July.
     Nadia Roux, given without her entry, is asked her session."""
     title = "Premiers gestes cuisine"
-    await cvl_sessions_saved(
-        trainer,
-        title,
-        "premiers gestes",
-        "du 1er mars au 30 juin 2027",
-        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+    await two_sessions_with(
+        trainer, title, "premiers gestes", "Karim Benali ; entrée le 1er mars 2027"
     )
-    await trainer.says("/formations")
-    await trainer.presses(title)
-    await trainer.presses("Ajouter des stagiaires")
-    await trainer.says("Karim Benali ; entrée le 1er mars 2027")
     assert "1 stagiaire ajouté à « Premiers gestes cuisine »." in trainer.all_text
     assert "Session 1 (du 1er au 31 mars 2027) : Karim Benali." in trainer.all_text
     await trainer.presses("Ajouter des stagiaires")
@@ -476,17 +468,17 @@ async def test_a_trainee_of_session_1_leaves_with_it_and_is_prolonged_from_there
 ONE_PATH = {
     "se former, une composante": (
         "se former",
-        "Composante Cuisine\nSession 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+        f"Composante Cuisine\n{TWO_SESSIONS}",
     ),
     "se former, sans composante": (
         "se former",
-        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+        TWO_SESSIONS,
     ),
     "projet": (
         "projet",
-        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+        TWO_SESSIONS,
     ),
-    "créer": ("créer", "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027"),
+    "créer": ("créer", TWO_SESSIONS),
 }
 
 
@@ -502,11 +494,9 @@ async def test_the_sessions_of_other_action_types_are_one_path_for_every_trainee
     no session named, and Karim Benali's EOS exit stays Wed 30 June, not Wed 31 March."""
     title = "Cuisine MA"
     action, sessions = ONE_PATH[case]
-    await cvl_sessions_saved(trainer, title, action, "du 1er mars au 30 juin 2027", sessions)
-    await trainer.says("/formations")
-    await trainer.presses(title)
-    await trainer.presses("Ajouter des stagiaires")
-    await trainer.says("Karim Benali ; entrée le 1er mars 2027")
+    await two_sessions_with(
+        trainer, title, action, "Karim Benali ; entrée le 1er mars 2027", sessions
+    )
     assert "1 stagiaire ajouté à « Cuisine MA »." in trainer.all_text
     assert "Session 1 (du 1er au 31 mars 2027)" not in trainer.all_text
     await trainer.presses("Ajouter des stagiaires")

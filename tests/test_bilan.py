@@ -27,7 +27,6 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.manifest import Feature, Features
 from bot.messages import Document, Platform
-from bot.outbox_payload import payload_to_reply
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
@@ -1811,65 +1810,3 @@ async def test_a_structure_is_no_partner_s_name_and_pole_emploi_is_france_travai
     )
     await trainer.says("j.vasseur@example.org")
     assert "Mme Julie Vasseur (France Travail Caen) – j.vasseur@example.org" in trainer.last
-
-
-async def test_an_administrator_scheduling_in_a_colleague_s_formation_tells_her(
-    db: Database, trainer: Person
-) -> None:
-    """Explorer KB4: Camille (administrator) scheduling the bilan of Nina's formation read
-    « Vos échéances pour ce bilan », and Nina, whose deadlines, reminders and participants'
-    answers they are, was told nothing: the first she heard of it was a reminder."""
-    async with db.sessions() as session, session.begin():
-        nina = P(display_name="Nina Colleague")
-        session.add(nina)
-        await session.flush()
-        session.add(ChatIdentity(person_id=nina.id, platform="telegram", user_id="n", chat_id="n"))
-        handed = await session.scalar(select(Formation).where(Formation.title.like("Agent%")))
-        assert handed is not None
-        handed.owner_id = nina.id
-    await schedule(trainer)
-    text = trainer.all_text
-    assert "Vos échéances" not in text
-    assert "Les échéances de Nina Colleague pour ce bilan :" in text
-    assert "un message l'en avertit" in text
-    async with db.sessions() as session:
-        rows = (
-            await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == "n"))
-        ).all()
-    (to_nina,) = [plain(payload_to_reply(r.payload).text) for r in rows]
-    assert to_nina.startswith(
-        "Camille Durand a programmé le bilan de fin de formation d'« Agent de restauration "
-        "(démo) » le jeudi 26 novembre 2026 de 14 h 00 à 16 h 00, à distance : ses échéances, "
-        "ses rappels et les réponses des participants vous reviennent."
-    )
-    assert "· Vérifier l'outil de visioconférence : lundi 23 novembre 2026 ✅ faite" in to_nina
-    assert to_nina.endswith("Retrouvez-les avec /echeances et ce bilan avec /bilans.")
-
-
-async def test_scheduling_in_her_own_formation_tells_nobody_else(
-    db: Database, trainer: Person
-) -> None:
-    """Explorer KB4: the notice is for the trainer in charge when someone else schedules."""
-    await schedule(trainer)
-    assert "Vos échéances pour ce bilan :" in trainer.all_text
-    async with db.sessions() as session:
-        keys = (await session.scalars(select(OutboxMessage.key))).all()
-    assert not [k for k in keys if k.startswith("bilan-scheduled")]
-
-
-async def test_a_trainer_in_charge_the_bot_cannot_write_to_is_left_to_the_scheduler(
-    db: Database, trainer: Person
-) -> None:
-    """Explorer KB4: no chat to tell the trainer in charge in, the administrator is asked to."""
-    async with db.sessions() as session, session.begin():
-        nina = P(display_name="Nina Colleague")
-        session.add(nina)
-        await session.flush()
-        handed = await session.scalar(select(Formation).where(Formation.title.like("Agent%")))
-        assert handed is not None
-        handed.owner_id = nina.id
-    await schedule(trainer)
-    assert (
-        "Nina Colleague a la charge de cette formation : je ne peux pas lui écrire, pensez à "
-        "l'en avertir."
-    ) in trainer.all_text

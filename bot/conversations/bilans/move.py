@@ -32,6 +32,7 @@ from bot.attestations.service import attested_count
 from bot.bilans.changes import cancel_bilan, move_bilan
 from bot.bilans.view import kind_label
 from bot.conversations.bilans.funder_contact import tell_charge_de_mission
+from bot.conversations.bilans.in_charge import someone_else_in_charge, tell_the_trainer_in_charge
 from bot.conversations.bilans.shared import (
     deadline_lines,
     reach_of,
@@ -100,15 +101,19 @@ async def save_move(ctx: Context) -> None:
         line | {"old": old_due(move.moved[r.id], ctx)}
         for r, line in zip(moved, deadline_lines(ctx, moved), strict=True)
     ]
+    old = dates.spell_datetime(move.old_start)
+    told = await tell_the_trainer_in_charge(ctx, view, "moved", old=old, changes=changes)
     ctx.say(
         "bilan.moved",
         kind=kind_label(view.bilan.kind),
-        old=dates.spell_datetime(move.old_start),
+        old=old,
         new=dates.spell_span(view.start, view.end),
         changes=changes,
         reached=move.reached,
         unreachable=move.unreachable,
         late=ctx.data.get("late"),
+        owner=someone_else_in_charge(ctx, view),  # explorer QA2
+        told=told,
     )
     await send_documents(ctx, view, moved_from=move.old_start)
     await tell_charge_de_mission(ctx, view, moved_from=move.old_start)
@@ -163,14 +168,18 @@ async def do_cancel(ctx: Context) -> Outcome:
         ctx.say("bilan.bilan_not_found")
         return Leave()
     view = done.view
+    when = dates.spell_datetime(view.start)
+    told = await tell_the_trainer_in_charge(ctx, view, "cancelled", old=when, removed=done.removed)
     ctx.say(
         "bilan.cancelled",
         kind=kind_label(view.bilan.kind),
-        when=dates.spell_datetime(view.start),
+        when=when,
         removed=done.removed,
         kept=done.kept,
         reached=done.reached,
         unreachable=done.unreachable,
+        owner=someone_else_in_charge(ctx, view),  # explorer QA2
+        told=told,
     )
     await tell_charge_de_mission(ctx, view)
     ctx.send(

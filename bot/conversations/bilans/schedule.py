@@ -369,7 +369,7 @@ async def save_bilan(ctx: Context) -> None:
     await mark_done_by_answers(ctx.session, scheduled.bilan.id, ctx.person_id, ctx.now)
     view = scheduled.view
     deadlines = deadline_lines(ctx, scheduled.deadlines)
-    told = await tell_the_trainer_in_charge(ctx, view, deadlines)
+    told = await tell_the_trainer_in_charge(ctx, view, "scheduled", deadlines=deadlines)
     ctx.say(
         "bilan.scheduled",
         kind=kind_label(scheduled.bilan.kind),

@@ -382,6 +382,54 @@ async def test_an_inserted_session_reports_who_changes_group_by_its_dates(
         assert saved is not None and saved.moved == ()
 
 
+async def test_a_session_added_before_the_first_leaves_its_done_bilan_to_session_1(
+    store: Database,
+) -> None:
+    """Explorer MB11: « premiers gestes », Session 1 (1–31 March 2027) whose bilan de fin
+    (due 30 April) is done, Session 2 (3 May–30 June).  A Session A (1–10 March) added above
+    took Session 1's row by position: its bilan (due 10 April, never sent) was « done » and
+    Session 1's own was to do again.  Session 1, now 11–31 March, keeps its row and its done
+    bilan; Session A's is to do; Nadia Roux (entered on 1 March) now follows Session A and
+    is said so, Karim Benali stays in May's group, unsaid."""
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await premiers_gestes_in_two_sessions(session, people)
+        karim, nadia = formation.trainees
+        march, may = sorted(formation.sessions, key=lambda s: s.start_date)
+        done = await session.scalar(
+            select(StoredDeadline).where(
+                StoredDeadline.key == f"CVL-BQ-END:formation:{formation.id}:session:{march.id}"
+            )
+        )
+        assert done is not None and done.due_on == date(2027, 4, 30)
+        done.status, done.done_at = "done", NOW
+        await session.flush()
+        saved = await edit.replace_sessions(
+            session,
+            people.formateur,
+            formation.id,
+            [
+                NewSession("Session A", date(2027, 3, 1), date(2027, 3, 10)),
+                NewSession("Session 1", date(2027, 3, 11), date(2027, 3, 31)),
+                NewSession("Session 2", date(2027, 5, 3), date(2027, 6, 30)),
+            ],
+        )
+        assert saved is not None
+        assert saved.moved == (("Session A (du 1er au 10 mars 2027)", ("Nadia Roux",)),)
+        rows = await session.execute(
+            select(StoredDeadline.key, StoredDeadline.due_on, StoredDeadline.status).where(
+                StoredDeadline.formation_id == formation.id,
+                StoredDeadline.key.like("CVL-BQ-END%"),
+            )
+        )
+        added = next(s for s in formation.sessions if s.label == "Session A")
+        ends = {key.rsplit(":", 1)[1]: (due, status) for key, due, status in rows.all()}
+        assert ends[str(march.id)] == (date(2027, 4, 30), "done")
+        assert ends[str(added.id)][0] == date(2027, 4, 10) and ends[str(added.id)][1] != "done"
+        assert ends[str(may.id)][0] == date(2027, 7, 30) and ends[str(may.id)][1] != "done"
+        assert await eos_exits(session, nadia, karim) == [date(2027, 3, 10), date(2027, 6, 30)]
+
+
 async def test_action_type_corrected_to_premiers_gestes_places_each_trainee_by_entry(
     store: Database,
 ) -> None:

@@ -24,7 +24,13 @@ from bot.deadlines.service import refresh_deadlines
 from bot.formations import labels
 from bot.formations.queries import Member, load_formation
 from bot.formations.service import NewSession, audit_formation
-from bot.formations.sessions import by_session, group_sessions, held_sessions, replace_trainees
+from bot.formations.sessions import (
+    by_session,
+    continued_rows,
+    group_sessions,
+    held_sessions,
+    replace_trainees,
+)
 from bot.storage.absences import FollowUp
 from bot.storage.bilans import Bilan
 from bot.storage.formations import Formation, FormationSession
@@ -189,9 +195,11 @@ async def replace_sessions(
 ) -> SessionsReplaced | None:
     """The formation's sessions become ``sessions``, in order.
 
-    The first sessions keep their rows (and so their ids, which the deadline
-    keys use): correcting a session's dates moves its deadlines instead of
-    replacing them.  The trainees then follow the session holding their entry
+    A session with the same dates as a stored one, or sharing days with it, keeps
+    its row (and so its id, which the deadline keys use): correcting a session's
+    dates moves its deadlines, a done bilan stays done; a session added gets a
+    new row, whatever its place (explorer MB11, :func:`continued_rows`).  The
+    trainees then follow the session holding their entry
     (:func:`bot.formations.sessions.replace_trainees`, explorer MA9).
     """
     formation = await load_formation(session, member, formation_id)
@@ -199,9 +207,9 @@ async def replace_sessions(
         return None
     held = held_sessions(formation)
     rows = sorted(formation.sessions, key=lambda s: (s.start_date, s.id))
-    for index, new in enumerate(sessions):
-        if index < len(rows):
-            row = rows[index]
+    continued = continued_rows(rows, [(new.start, new.end) for new in sessions])
+    for new, row in zip(sessions, continued, strict=True):
+        if row is not None:
             row.label, row.composante = new.label, new.composante
             row.start_date, row.end_date = new.start, new.end
         else:
@@ -213,11 +221,11 @@ async def replace_sessions(
                     end_date=new.end,
                 )
             )
-    gone = {row.id for row in rows[len(sessions) :]}
+    gone = [row for row in rows if row not in continued]
     for trainee in formation.trainees:  # they follow the whole formation again (explorer IC5)
-        if trainee.session_id in gone:
+        if trainee.session_id in {row.id for row in gone}:
             trainee.session_id = None
-    for row in rows[len(sessions) :]:
+    for row in gone:
         formation.sessions.remove(row)
     await session.flush()  # the new sessions' ids, for their trainees
     moved = replace_trainees(formation, held)

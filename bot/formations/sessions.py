@@ -72,14 +72,39 @@ def held_sessions(formation: Formation) -> Held:
     return found
 
 
+def continued_rows(
+    rows: Sequence[FormationSession], dates: Sequence[tuple[date, date]]
+) -> list[FormationSession | None]:
+    """For each new session's (start, end), the stored row it continues, else ``None`` (a
+    new session): the same dates first, then the old session sharing the most days (the
+    same group, its dates corrected), each row continued once (explorer MB11: a session
+    added on 1–10 March before Session 1 took Session 1's row by position, and with it the
+    « done » of its bilan de fin; Session 1 now 11–31 March keeps its row, the new one
+    gets its own, its bilan to do)."""
+    pairs = []
+    for index, (start, end) in enumerate(dates):
+        for number, row in enumerate(rows):
+            shared = (min(end, row.end_date) - max(start, row.start_date)).days + 1
+            same = (row.start_date, row.end_date) == (start, end)
+            if same or shared > 0:
+                pairs.append((not same, -shared, index, number))
+    found: list[FormationSession | None] = [None] * len(dates)
+    taken: set[int] = set()
+    for _, _, index, number in sorted(pairs):
+        if found[index] is None and number not in taken:
+            found[index] = rows[number]
+            taken.add(number)
+    return found
+
+
 def replace_trainees(formation: Formation, held: Held) -> list[Trainee]:
     """After its sessions (or what makes them groups) changed, each trainee of a formation of
     group sessions follows the session holding his entry, else the one overlapping his former
     session most (its dates corrected around an entry given between sessions), else none: the
     whole formation, as the add flow leaves him without an answer.  The one placement the
-    « Sessions » correction and « Financeur et programme » use (explorer MB1).  The sessions'
-    rows are reused by position (for their deadlines' keys), so a trainee kept on his row
-    would follow whatever session now sits there (explorer MA9).  Returns those whose group
+    « Sessions » correction and « Financeur et programme » use (explorer MB1).  A session
+    corrected keeps its row only when it continues it (:func:`continued_rows`), and its
+    trainees are placed again anyway: their entry decides (explorer MA9).  Returns those whose group
     changed, for the trainer to be told: compared by dates, never by row (explorer MB2: a
     session inserted on 6–20 April took the May row; Inès David, entered on 15 April, really
     changes group, Karim Benali stays in May's); without group sessions nobody follows one."""

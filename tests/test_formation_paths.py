@@ -465,6 +465,60 @@ async def test_a_trainee_of_session_1_leaves_with_it_and_is_prolonged_from_there
     assert (await session_deadlines(db, title))["sortie Nadia Roux"] == date(2027, 3, 31)
 
 
+async def test_an_entry_between_sessions_moves_the_trainee_to_a_session_to_come(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer MB7: « premiers gestes », Session 1 (1–31 March 2027), Session 2 (3 May–30
+    June); Karim Benali, entered on 1 March, follows Session 1.  His entry corrected to 15
+    April (he came with the May group) was refused: « Cette date tombe après la fin du
+    parcours … enregistrez d'abord la prolongation ».  He now follows Session 2, said before
+    « Oui », and leaves EOS on 30 June.  In three sessions, an entry between the first two
+    asks which of the two to come, as « Ajouter des stagiaires » does."""
+    title = "Premiers gestes cuisine"
+    await two_sessions_with(
+        trainer, title, "premiers gestes", "Karim Benali ; entrée le 1er mars 2027"
+    )
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Karim Benali")
+    await trainer.presses("Sa date d'entrée")
+    await trainer.says("le 15 avril 2027")
+    await trainer.presses("Oui")
+    assert trainer.last == (
+        "Entrée de Karim Benali le jeudi 15 avril 2027. Selon cette date, Karim Benali change "
+        "de session : Session 2 (du 3 mai au 30 juin 2027), sortie d'EOS à sa fin. J'enregistre ?"
+    )
+    await trainer.presses("Oui")
+    assert (await session_deadlines(db, title))["sortie Karim Benali"] == date(2027, 6, 30)
+    await trainer.presses("Voir le détail")
+    assert "· Karim Benali – Session 2 – entrée le jeudi 15 avril 2027" in trainer.all_text
+
+    three = "PG trois"
+    await two_sessions_with(
+        trainer,
+        three,
+        "premiers gestes",
+        "Inès David ; entrée le 1er mars 2027",
+        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 12 avril au 7 mai 2027\n"
+        "Session 3 : du 1er au 30 juin 2027",
+    )
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Inès David")
+    await trainer.presses("Sa date d'entrée")
+    await trainer.says("le 6 avril 2027")
+    await trainer.presses("Oui")
+    assert trainer.last.startswith("Dans quelle session de « PG trois » est Inès David ?")
+    assert trainer.buttons == [
+        "Session 2 : du 12 avril au 7 mai 2027",
+        "Session 3 : du 1er au 30 juin 2027",
+    ]
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Session 3 : du 1er au 30 juin 2027")
+    assert "Inès David change de session : Session 3 (du 1er au 30 juin 2027)" in trainer.last
+    await trainer.presses("Oui")
+    assert (await session_deadlines(db, three))["sortie Inès David"] == date(2027, 6, 30)
+    assert (await trainee(db, "Inès David")).entered_on == date(2027, 4, 6)
+
+
 ONE_PATH = {
     "se former, une composante": (
         "se former",

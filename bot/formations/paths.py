@@ -25,7 +25,7 @@ from bot.deadlines.service import refresh_deadlines
 from bot.formations.labels import EXIT_REASONS, name_key
 from bot.formations.queries import Member, load_formation
 from bot.formations.service import audit_formation
-from bot.formations.sessions import group_end, session_at
+from bot.formations.sessions import entry_session, group_end
 from bot.storage.absences import Absence
 from bot.storage.formations import Formation, Trainee
 
@@ -54,8 +54,8 @@ def entry_problem(formation: Formation, trainee: Trainee | None, on: date) -> Pr
         return "before_start"
     if trainee is None:
         end = formation.effective_end
-    else:  # an entry moved into another session moves the trainee there (explorer IC5)
-        moved = session_at(formation, on)
+    else:  # an entry moved into another session, or before one, moves the trainee there
+        moved = entry_session(formation, trainee, on)  # (explorer IC5, MB7)
         end = path_end(formation, trainee, moved.id if moved else None)
     if on > end:
         return "after_end"
@@ -109,16 +109,23 @@ async def _saved(
 
 
 async def set_entry(
-    session: AsyncSession, member: Member, formation_id: object, trainee_id: object, on: date
+    session: AsyncSession,
+    member: Member,
+    formation_id: object,
+    trainee_id: object,
+    on: date,
+    session_id: int | None = None,
 ) -> PathChanged | None:
-    """Correct when a trainee entered; ``None`` when there is no such trainee to see."""
+    """Correct when a trainee entered; ``None`` when there is no such trainee to see.  In
+    group sessions he then follows the one holding his entry, or, between sessions,
+    ``session_id`` when it is to come (:func:`entry_session`, explorer MB7)."""
     found = await _trainee(session, member, formation_id, trainee_id)
     if found is None:
         return None
     if entry_problem(found[0], found[1], on):
         raise ValueError("entry date outside the trainee's path")
+    moved = entry_session(found[0], found[1], on, session_id)
     found[1].entered_on = on
-    moved = session_at(found[0], on)
     if moved is not None:
         found[1].session_id = moved.id
     return await _saved(session, member, found, "trainee_entry")

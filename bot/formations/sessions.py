@@ -39,6 +39,33 @@ def session_of(formation: Formation, session_id: int | None) -> FormationSession
     return next((s for s in group_sessions(formation) if s.id == session_id), None)
 
 
+def sessions_after(formation: Formation, day: date) -> list[FormationSession]:
+    """The group sessions starting after ``day``: those an entry between sessions may wait
+    for (explorer MB7)."""
+    return [s for s in group_sessions(formation) if s.start_date > day]
+
+
+def entry_session(
+    formation: Formation, trainee: Trainee, day: date, chosen: int | None = None
+) -> FormationSession | None:
+    """The group session a trainee follows once his entry is ``day``: the one holding it;
+    between sessions, the one ``chosen`` among those to come, else his own if still to
+    come, else the next (explorer MB7: Nadia Roux of Session 1, 1–31 March 2027, entered
+    on 15 April follows Session 2, 3 May–30 June, instead of a refusal asking for a
+    prolongation); else his own, if any."""
+    holding = session_at(formation, day)
+    if holding is not None:
+        return holding
+    own = session_of(formation, trainee.session_id)
+    later = sessions_after(formation, day)
+    picked = next((s for s in later if s.id == chosen), None)
+    if picked is not None:
+        return picked
+    if own is not None and own in later:
+        return own
+    return later[0] if later else own
+
+
 def earlier_session(
     formation: Formation, trainee: Trainee, session_id: int | None = None
 ) -> FormationSession | None:

@@ -46,7 +46,15 @@ from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Switch
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.formations import paths
 from bot.formations.labels import EXIT_REASONS, written_like_a_company
-from bot.formations.sessions import earlier_session
+from bot.formations.sessions import (
+    earlier_session,
+    entry_session,
+    session_at,
+    session_label,
+    session_of,
+    sessions_after,
+    short_period,
+)
 from bot.people.names import person_name
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Role
@@ -176,6 +184,52 @@ async def to_confirm(ctx: Context, value: object) -> Outcome:
     return Next("confirm")
 
 
+async def after_entry_day(ctx: Context, value: object) -> Outcome:
+    """An entry between group sessions waits for one to come: asked when several may be
+    his, unless his own is one of them (explorer MB7, as « Ajouter des stagiaires » asks)."""
+    ctx.data.pop("entry_session", None)
+    found = await _found(ctx)
+    if found is None:
+        return Next("confirm")
+    formation, trainee = found
+    day = date.fromisoformat(ctx.data["entry_on"])
+    later = sessions_after(formation, day)
+    own = session_of(formation, trainee.session_id)
+    if session_at(formation, day) is None and len(later) > 1 and own not in later:
+        return Next("entry_session")
+    return _group_said(ctx, formation, trainee)
+
+
+async def after_entry_session(ctx: Context, picked: str) -> Outcome:
+    found = await _found(ctx)
+    return Next("confirm") if found is None else _group_said(ctx, *found)
+
+
+def _group_said(ctx: Context, formation: Formation, trainee: Trainee) -> Outcome:
+    """The session the new entry moves the trainee to, said before « Oui » (explorer MB7)."""
+    day = date.fromisoformat(ctx.data["entry_on"])
+    chosen = ctx.data.get("entry_session")
+    moved = entry_session(formation, trainee, day, int(chosen) if chosen else None)
+    changes = moved is not None and moved.id != trainee.session_id
+    ctx.data["_entry_group"] = session_label(moved) if moved is not None and changes else None
+    return Next("confirm")
+
+
+async def later_sessions(ctx: Context) -> list[Option]:
+    found = await _found(ctx)
+    if found is None:
+        return []
+    day = date.fromisoformat(ctx.data["entry_on"])
+    return [
+        Option(f"{s.label} : {short_period(s.start_date, s.end_date)}", str(s.id))
+        for s in sessions_after(found[0], day)
+    ]
+
+
+async def entry_session_values(ctx: Context) -> dict[str, object]:
+    return {"names": [ctx.data.get("trainee_name")]}
+
+
 async def confirm_values(ctx: Context) -> dict[str, object]:
     """The reasons' labels; for an exit, what it leaves after it, said before « Oui »
     (explorer I: an exit moved earlier told its absences only once saved)."""
@@ -212,7 +266,9 @@ async def _write(ctx: Context) -> paths.PathChanged | None:
         return await paths.record_exit(ctx.session, who, formation_id, trainee_id, day, reason)
     if what == "extend":
         return await paths.extend_path(ctx.session, who, formation_id, trainee_id, day)
-    return await paths.set_entry(ctx.session, who, formation_id, trainee_id, day)
+    chosen = ctx.data.get("entry_session")
+    part = int(chosen) if chosen else None
+    return await paths.set_entry(ctx.session, who, formation_id, trainee_id, day, part)
 
 
 async def save(ctx: Context) -> Outcome:
@@ -322,7 +378,14 @@ PATH = Flow(
             ask="formation.ask_entry_on",
             single=True,
             check=checker("entry"),
-            then=to_confirm,
+            then=after_entry_day,
+        ),
+        Pick(
+            "entry_session",
+            ask="formation.ask_trainee_session",
+            options=later_sessions,
+            values=entry_session_values,
+            then=after_entry_session,
         ),
         Text("new_name", ask="formation.ask_new_name", parse=parse_new_name, then=to_confirm),
         Text(

@@ -519,6 +519,41 @@ async def test_an_entry_between_sessions_moves_the_trainee_to_a_session_to_come(
     assert (await trainee(db, "Inès David")).entered_on == date(2027, 4, 6)
 
 
+async def test_one_trainee_s_entry_does_not_narrow_the_sessions_offered_to_another(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer MB8: « premiers gestes » in three sessions (1–31 March, 12 April–7 May, 1–30
+    June 2027), « Karim Benali ; entrée le 15 avril 2027 / Nadia Roux / Léa Martin ; entrée le
+    20 mai 2027 » added at once: Nadia, who gave no entry, was offered June alone, because of
+    Léa's 20 May.  She is asked among the three sessions, alone; Karim follows the April one
+    (his entry falls in it), Léa the June one (the one to come after her entry)."""
+    title = "PG trois"
+    await two_sessions_with(
+        trainer,
+        title,
+        "premiers gestes",
+        "Karim Benali ; entrée le 15 avril 2027\nNadia Roux\nLéa Martin ; entrée le 20 mai 2027",
+        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 12 avril au 7 mai 2027\n"
+        "Session 3 : du 1er au 30 juin 2027",
+    )
+    assert trainer.last.startswith("Dans quelle session de « PG trois » est Nadia Roux ?")
+    assert trainer.buttons == [
+        "Session 1 : du 1er au 31 mars 2027",
+        "Session 2 : du 12 avril au 7 mai 2027",
+        "Session 3 : du 1er au 30 juin 2027",
+    ]
+    await trainer.presses("Session 1 : du 1er au 31 mars 2027")
+    assert "Session 1 (du 1er au 31 mars 2027) : Nadia Roux." in trainer.all_text
+    assert "Session 2 (du 12 avril au 7 mai 2027) : Karim Benali." in trainer.all_text
+    assert "Session 3 (du 1er au 30 juin 2027) : Léa Martin." in trainer.all_text
+    exits = await session_deadlines(db, title)
+    assert [exits[f"sortie {n}"] for n in ("Nadia Roux", "Karim Benali", "Léa Martin")] == [
+        date(2027, 3, 31),
+        date(2027, 5, 7),
+        date(2027, 6, 30),
+    ]
+
+
 ONE_PATH = {
     "se former, une composante": (
         "se former",

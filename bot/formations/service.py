@@ -22,7 +22,7 @@ from bot.deadlines.first import store_first_deadlines
 from bot.deadlines.service import Moved, Refresh, refresh_deadlines
 from bot.formations.labels import name_key
 from bot.formations.queries import Member, load_formation
-from bot.formations.sessions import by_session, group_sessions, session_at, session_of
+from bot.formations.sessions import by_session, group_sessions, placed_at
 from bot.rules.facts import sessions_are_groups
 from bot.storage import audit
 from bot.storage.absences import Absence, FollowUp
@@ -109,11 +109,11 @@ class NewFormation:
         if not sessions_are_groups(self.funder, self.programme, self.action_type, len(parts)):
             return {}
         chosen = self.trainee_session if self.trainee_session in range(len(parts)) else None
+        spans = [(p.start, p.end) for p in parts]
+        undated = any(t.entered_on is None for t in self.trainees)
         found = {}
         for trainee in self.trainees:
-            day = trainee.entered_on
-            fits = (i for i, p in enumerate(parts) if day is not None and p.start <= day <= p.end)
-            position = next(fits, chosen)
+            position = placed_at(spans, trainee.entered_on, chosen, undated)  # explorer MB8
             if position is not None:
                 found[name_key(trainee.name)] = position
         return found
@@ -303,7 +303,8 @@ async def add_trainees(
     enter on the day given, else on :func:`default_entry`.
 
     In a formation of several sessions, each follows the session their entry falls in,
-    else the one chosen (``session_id``), else none: the whole formation (explorer IC5).
+    else the one chosen (``session_id``), else none: the whole formation (explorer IC5);
+    an entry between sessions, the one to come (:func:`placed_at`, explorer MB8).
     ``now`` is in the organisation's time zone: its date is "today" there.
     """
     formation = await load_formation(session, member, formation_id)
@@ -311,6 +312,10 @@ async def add_trainees(
         return None
     known = {t.name_key for t in formation.trainees}
     emails = {t.email.lower() for t in formation.trainees if t.email}
+    groups = group_sessions(formation)
+    spans = [(s.start_date, s.end_date) for s in groups]
+    chosen = next((i for i, s in enumerate(groups) if s.id == session_id), None)
+    undated = any(t.entered_on is None for t in trainees)
     added = 0
     new: list[Trainee] = []
     ruptures: list[tuple[str, date]] = []
@@ -322,7 +327,8 @@ async def add_trainees(
         known.add(key)
         if email:
             emails.add(email)
-        part = session_at(formation, trainee.entered_on) or session_of(formation, session_id)
+        at = placed_at(spans, trainee.entered_on, chosen, undated)  # explorer MB8
+        part = groups[at] if at is not None else None
         stored = trainee.stored(key, default_entry(formation, now.date(), part))
         stored.session_id = part.id if part else None
         formation.trainees.append(stored)

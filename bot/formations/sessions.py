@@ -34,6 +34,26 @@ def session_at(formation: Formation, day: date | None) -> FormationSession | Non
     return next((s for s in group_sessions(formation) if s.start_date <= day <= s.end_date), None)
 
 
+def placed_at(
+    spans: Sequence[tuple[date, date]], day: date | None, chosen: int | None, undated: bool
+) -> int | None:
+    """The index in ``spans`` (each session's start and end) of the session a trainee added
+    follows: the one holding his entry; none given, the one ``chosen``; between sessions, the
+    one chosen when it is to come and the question was his (nobody of the list without an
+    entry: ``undated`` false), else the next to come.  Explorer MB8: Léa Martin's entry on
+    20 May no longer narrows the sessions offered to Nadia Roux, who gave none: Nadia is
+    asked among all, Léa follows the June session."""
+    if day is None:
+        return chosen
+    holding = next((i for i, (start, end) in enumerate(spans) if start <= day <= end), None)
+    if holding is not None:
+        return holding
+    later = sorted((start, i) for i, (start, _) in enumerate(spans) if start > day)
+    if chosen is not None and chosen in {i for _, i in later} and not undated:
+        return chosen
+    return later[0][1] if later else None
+
+
 def session_of(formation: Formation, session_id: int | None) -> FormationSession | None:
     """The group session of this id, if the formation still has it."""
     return next((s for s in group_sessions(formation) if s.id == session_id), None)

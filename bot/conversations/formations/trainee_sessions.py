@@ -34,7 +34,10 @@ def groups(data: dict[str, Any]) -> bool:
 
 
 def undecided(ctx: Context, rows: Rows) -> list[dict[str, Any]]:
-    """The trainees of the list whose entry falls in none of the sessions, or is not given."""
+    """The trainees of the list asked their session: those who gave no entry, offered every
+    session, an entry between sessions then following the one to come (explorer MB8: Léa
+    Martin's 20 May left Nadia Roux one button, June); else those whose entry falls in none
+    (:func:`bot.formations.sessions.placed_at` places them the same way)."""
     sessions = rows(ctx)
     if not sessions:
         return []
@@ -42,7 +45,8 @@ def undecided(ctx: Context, rows: Rows) -> list[dict[str, Any]]:
     def placed(day: object) -> bool:
         return bool(day) and any(start <= str(day) <= end for _, _, start, end in sessions)
 
-    return [t for t in ctx.data.get("trainees") or [] if not placed(t.get("entered_on"))]
+    unplaced = [t for t in ctx.data.get("trainees") or [] if not placed(t.get("entered_on"))]
+    return [t for t in unplaced if not t.get("entered_on")] or unplaced
 
 
 def open_sessions(ctx: Context, rows: Rows) -> list[list[Any]]:

@@ -6,18 +6,25 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import openpyxl
+from sqlalchemy import select
 
 from bot.engine import Engine
+from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
+from bot.storage.formations import Formation
+from bot.storage.people import Person as P
 from bot.transports.console import Console
 from tests.auxil.absences import seen_on
 from tests.auxil.dialogue import Clock, Person
+from tests.auxil.formations import a_crowd
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.pdf import pdf_words
+from tests.test_members import joins
 
 
 async def log_absences(who: Person, name: str, days: list[str], *, decline: bool = True) -> None:
@@ -196,6 +203,28 @@ async def test_exporter_on_the_console_writes_a_workbook_that_opens(
     assert sheet["C2"].is_date and sheet["C2"].number_format == "dd/mm/yyyy"
 
 
+async def test_every_formation_s_absences_on_the_console_in_one_workbook(
+    engine: Engine, trainer: Person, tmp_path: Path
+) -> None:
+    """Explorer KB8: « Toutes les formations » on the console, unnumbered above the
+    formations (« 1 » stays the first one), and the workbook it writes holds both."""
+    await log_absences(trainer, "karim", ["hier"])
+    await log_absences(trainer, "nadia", ["hier"])
+    out = io.StringIO()
+    console = Console(engine, name="formateur", documents=tmp_path / "docs", out=out)
+    await console.run(io.StringIO("/exporter\ntoutes les formations\n1\n"))
+    text = out.getvalue()
+    assert "  – Toutes les formations\n  1. Agent de restauration (démo)" in text
+    (written,) = (tmp_path / "docs").iterdir()
+    assert written.name == "absences-toutes-les-formations.xlsx"
+    sheet = openpyxl.load_workbook(written).active
+    assert sheet is not None
+    assert [row[:2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        ("Agent de restauration (démo)", "Karim Benali"),
+        ("Projet professionnel (démo)", "Nadia Roux"),
+    ]
+
+
 async def test_the_words_after_exporter_choose_the_formation(db: Database, trainer: Person) -> None:
     """Explorer KB7: « /exporter Maçon – Caen » asked « Dans quelle formation ? » of all."""
     await trainer.says("/exporter restauration")
@@ -204,3 +233,80 @@ async def test_the_words_after_exporter_choose_the_formation(db: Database, train
     await trainer.says("/exporter zorglub")
     assert "Aucune formation ne correspond à « zorglub », ni aucun stagiaire" in trainer.all_text
     assert trainer.last.startswith("Dans quelle formation ?")
+
+
+async def test_an_administrator_exports_the_absences_of_every_formation_in_one_file(
+    db: Database, trainer: Person, person: Callable[..., Person], clock: Clock
+) -> None:
+    """Explorer KB8: an administrator of forty formations had forty three-step /exporter to
+    get the organisation's absences; « Toutes les formations » comes first now, for an
+    administrator only: Bruno, a trainer, keeps to his own formations."""
+    await a_crowd(db, clock.now.date())  # 22 formations: the list is paged
+    bruno = person("bruno")
+    await joins(trainer, bruno, "Bruno Lefèvre", "Au masculin")
+    async with db.sessions() as session, session.begin():
+        bruno_id = await session.scalar(select(P.id).where(P.display_name == "Bruno Lefèvre"))
+        for title in ("Projet professionnel (démo)", "Cariste – Caen"):
+            handed = await session.scalar(select(Formation).where(Formation.title == title))
+            assert handed is not None and bruno_id is not None
+            handed.owner_id = bruno_id
+    await trainer.says("/exporter toutes")
+    await trainer.presses("Absences (Excel)")
+    assert trainer.last == (
+        "Il n'y a encore aucune absence notée dans les formations de l'organisme."
+    )
+    await log_absences(trainer, "julie petit", ["hier"])
+    await log_absences(trainer, "thomas fabre", ["hier"])
+
+    await trainer.says("/exporter")
+    assert trainer.buttons[0] == "Toutes les formations"
+    assert trainer.buttons[-1] == "Suivants ▶ (2/3)"  # on the first of three pages
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Toutes les formations")
+    assert trainer.last == "Quel export des absences de toutes les formations ?"
+    assert trainer.buttons == ["Absences (Excel)", "Absences (CSV)"]
+    await trainer.presses("Absences (Excel)")
+    document = trainer.replies[-1].document
+    assert document is not None and document.filename == "absences-toutes-les-formations.xlsx"
+    assert trainer.replies[-1].text.startswith(
+        "Voici le tableau des absences de toutes les formations. Il contient des données"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(document.content)).active
+    assert sheet is not None
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[0][:2] == ("formation", "stagiaire")
+    assert sorted(row[:2] for row in cells[1:]) == [
+        ("Agent de restauration (démo)", "Julie Petit"),
+        ("Projet professionnel (démo)", "Thomas Fabre"),
+    ]
+
+    await trainer.says("/exporter toutes")
+    await trainer.says("csv")
+    document = trainer.replies[-1].document
+    assert document is not None and document.filename == "absences-toutes-les-formations.csv"
+    text = document.content.decode("utf-8-sig")
+    assert "Julie Petit" in text and "Thomas Fabre" in text
+    async with db.sessions() as session:
+        audited = (
+            await session.scalars(select(AuditEntry).where(AuditEntry.entity == "organisation"))
+        ).all()
+    assert [(a.action, a.details) for a in audited] == [("export", {"what": "absences"})] * 2
+
+    await bruno.says("/exporter")
+    assert "Toutes les formations" not in bruno.buttons
+    assert sorted(b.split(" (")[0] for b in bruno.buttons) == [
+        "Cariste – Caen",
+        "Projet professionnel",
+    ]
+    await bruno.says("toutes")
+    assert "Toutes les formations" not in bruno.all_text
+    await bruno.says("/annuler")
+    await bruno.says("/exporter toutes")
+    assert "Aucune formation ne correspond à « toutes »" in bruno.all_text
+    await bruno.presses("Projet professionnel")
+    await bruno.presses("Absences (Excel)")
+    document = bruno.replies[-1].document
+    assert document is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(document.content)).active
+    assert sheet is not None
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Thomas Fabre"]

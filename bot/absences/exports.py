@@ -17,7 +17,7 @@ bundle is the organisation's to hand to its auditor: it holds health motives and
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -112,9 +112,11 @@ async def absence_rows(
     organisation_id: int | None = None,
     formation_id: int | None = None,
     named: Mapping[int, str] | None = None,
+    among: Collection[int] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per absence (deleted ones excluded), by formation, date and name
-    (``named``: the proofs' names in the Qualiopi bundle, by document id)."""
+    (``named``: the proofs' names in the Qualiopi bundle, by document id; ``among``: those
+    formations only, the ones a chat lists, explorer KB8)."""
     await find_formation(session, formation_id, organisation_id)
     query = (
         select(Absence, Formation, Trainee, Organisation, StoredDocument.filename)
@@ -129,6 +131,8 @@ async def absence_rows(
         query = query.where(Absence.organisation_id == organisation_id)
     if formation_id is not None:
         query = query.where(Absence.formation_id == formation_id)
+    if among is not None:
+        query = query.where(Absence.formation_id.in_(list(among)))
     people = await _people(session)
     rows = []
     for absence, formation, trainee, organisation, proof in (await session.execute(query)).all():

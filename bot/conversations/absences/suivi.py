@@ -16,6 +16,9 @@
     Bot  Voici le tableau des absences. Il contient des données personnelles : …
          [document] absences-Agent-de-restauration-(démo).xlsx
 
+An administrator is offered « Toutes les formations » first: the absences of every formation
+of the organisation in one table (explorer KB8); a trainer keeps to her own formations.
+
 Neither works in a group chat (the engine refuses flows not marked
 ``in_groups``): a timeline is personal data.
 """
@@ -25,9 +28,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bot.absences.evidence import formation_export, timeline_document
+from bot.absences.evidence import formation_export, organisation_absences, timeline_document
 from bot.absences.timeline import timeline
-from bot.answers import Invalid
+from bot.answers import Invalid, fold
 from bot.conversations.absences.steps import (
     current_formation,
     current_trainee,
@@ -35,8 +38,12 @@ from bot.conversations.absences.steps import (
     single_formation,
     who_steps,
 )
-from bot.conversations.formations.after_command import read_after_command
-from bot.conversations.formations.choose import formation_options, load_formation
+from bot.conversations.formations.after_command import read_after_command, typed_after
+from bot.conversations.formations.choose import (
+    formation_options,
+    load_formation,
+    visible_formations,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
 from bot.conversations.kit.steps import Option, Pick
@@ -160,16 +167,40 @@ spreadsheet, and XLSX keeps dates as dates there.  The CSV is the one French Exc
 TABLE_FORMATS: dict[str, Format] = {"absences": "xlsx", "absences-csv": "csv-excel"}
 
 
+WHOLE = "_organisation"
+"""« Toutes les formations », an administrator's first choice (explorer KB8); pinned first
+(its value starts with « _ »), unnumbered: « 1 » stays the first formation."""
+WHOLE_TYPED = frozenset({"toutes", "toutes les formations", "tout"})
+
+
+def is_admin(ctx: Context) -> bool:
+    return ctx.actor is not None and ctx.actor.is_admin
+
+
+async def export_formation_options(ctx: Context) -> list[Option]:
+    options = await formation_options(ctx)
+    if is_admin(ctx) and len(options) > 1:
+        return [Option("Toutes les formations", WHOLE), *options]
+    return options
+
+
 async def export_start(ctx: Context) -> Outcome | None:
     if not await single_formation(ctx):
         ctx.say("suivi.no_formation")
         return Leave()
     if "formation_id" not in ctx.data:  # « /exporter Maçon – Caen » (explorer KB7)
-        await read_after_command(ctx, "exporter", await formation_options(ctx))
+        typed = fold(typed_after(ctx, "exporter"))
+        if typed in WHOLE_TYPED and is_admin(ctx):  # « /exporter toutes » (explorer KB8)
+            ctx.data["whole"] = True
+        else:
+            await read_after_command(ctx, "exporter", await formation_options(ctx))
     return None
 
 
 async def choose_export_formation(ctx: Context, picked: str) -> Outcome:
+    if picked == WHOLE and is_admin(ctx):
+        ctx.data["whole"] = True
+        return Next()
     formation = await load_formation(ctx, picked)
     if formation is None:
         return Retry(ctx.render("formation.not_found"))
@@ -179,10 +210,17 @@ async def choose_export_formation(ctx: Context, picked: str) -> Outcome:
 
 async def export_values(ctx: Context) -> dict[str, Any]:
     formation = await current_formation(ctx)
-    return {"title": formation.title if formation else ""}
+    return {"title": formation.title if formation else "", "whole": ctx.data.get("whole")}
+
+
+async def export_choices(ctx: Context) -> list[Option]:
+    """No Qualiopi bundle of a whole organisation: it is one formation's (its manifest)."""
+    return EXPORTS[:2] if ctx.data.get("whole") else EXPORTS
 
 
 async def produce_export(ctx: Context, picked: str) -> Outcome:
+    if ctx.data.get("whole"):
+        return await export_whole(ctx, picked)
     formation = await current_formation(ctx)
     if formation is None:
         ctx.say("formation.not_found")
@@ -199,21 +237,38 @@ async def produce_export(ctx: Context, picked: str) -> Outcome:
     content = await formation_export(
         ctx.session, formation, "absences", ctx.person_id, ctx.now, fmt
     )
-    if content is None:
-        ctx.say("suivi.export_empty")
+    send_absences(ctx, content, stem, fmt, what="le tableau des absences")
+    return Leave()
+
+
+async def export_whole(ctx: Context, picked: str) -> Outcome:
+    """The absences of the formations an administrator sees, in one table (explorer KB8)."""
+    if not is_admin(ctx):  # no longer an administrator since the choice
+        ctx.say("formation.not_found")
         return Leave()
+    fmt = TABLE_FORMATS.get(picked, "xlsx")
+    listed = [f.id for f in await visible_formations(ctx)]
+    content = await organisation_absences(
+        ctx.session, ctx.organisation_id, listed, ctx.person_id, fmt
+    )
+    what = "le tableau des absences de toutes les formations"
+    send_absences(ctx, content, "toutes-les-formations", fmt, what=what, whole=True)
+    return Leave()
+
+
+def send_absences(
+    ctx: Context, content: bytes | None, stem: str, fmt: Format, *, what: str, whole: bool = False
+) -> None:
+    if content is None:
+        ctx.say("suivi.export_empty", whole=whole)
+        return
     document = Document(
         filename=f"absences-{stem}.{SUFFIX[fmt]}",
         mime_type=MIME[fmt],
         content=content,
         caption="Absences",
     )
-    ctx.send(
-        Reply(
-            text=ctx.render("suivi.export_ready", what="le tableau des absences"), document=document
-        )
-    )
-    return Leave()
+    ctx.send(Reply(text=ctx.render("suivi.export_ready", what=what), document=document))
 
 
 EXPORTER = Flow(
@@ -224,14 +279,14 @@ EXPORTER = Flow(
         Pick(
             "formation",
             ask="suivi.ask_formation",
-            options=formation_options,
+            options=export_formation_options,
             then=choose_export_formation,
-            when=lambda c: "formation_id" not in c.data,
+            when=lambda c: "formation_id" not in c.data and not c.data.get("whole"),
         ),
         Pick(
             "what",
             ask="suivi.ask_export",
-            options=EXPORTS,
+            options=export_choices,
             values=export_values,
             then=produce_export,
         ),

@@ -62,6 +62,9 @@ class Settings:
     matrix_password: str = secret()
     matrix_access_token: str = secret()
     matrix_device_name: str = "formabot"
+    matrix_display_name: str = "Formabot – suivi des formations"
+    """The name people see for the bot in their Matrix client, rather than its account's
+    localpart (« formabot vous invite »: explorer DC2); set at start when it differs."""
     matrix_pickle_key: str = secret()
     matrix_messages_per_second: float = 0.9
     smtp_host: str = ""
@@ -253,6 +256,7 @@ def load(env_file: str | None = ".env") -> Settings:
         matrix_password=_str("MATRIX_PASSWORD"),
         matrix_access_token=_str("MATRIX_ACCESS_TOKEN"),
         matrix_device_name=_str("MATRIX_DEVICE_NAME", "formabot"),
+        matrix_display_name=_str("MATRIX_DISPLAY_NAME", "Formabot – suivi des formations"),
         matrix_pickle_key=_str("MATRIX_PICKLE_KEY"),
         matrix_messages_per_second=_positive("MATRIX_MESSAGES_PER_SECOND", 0.9),
         smtp_host=_str("SMTP_HOST"),

@@ -101,6 +101,19 @@ def test_every_pool_key_is_in_the_example_file() -> None:
         assert f"\n{key}=" in example
 
 
+def test_the_bot_s_matrix_display_name_is_read_and_documented(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Explorer DC2: the name people see for the bot on Matrix, French unless changed."""
+    monkeypatch.delenv("MATRIX_DISPLAY_NAME", raising=False)
+    assert config.load(env_file=None).matrix_display_name == "Formabot – suivi des formations"
+    monkeypatch.setenv("MATRIX_DISPLAY_NAME", "  Assistant Forma Plus ")
+    assert config.load(env_file=None).matrix_display_name == "Assistant Forma Plus"
+    assert "\nMATRIX_DISPLAY_NAME=Formabot – suivi des formations\n" in (
+        ROOT / ".env.example"
+    ).read_text("utf-8")
+
+
 async def test_a_postgresql_pool_takes_the_sizes_sqlite_keeps_one_connection(
     tmp_path: Path,
 ) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from nio import RoomCreateResponse
+from nio import AsyncClient, RoomCreateResponse
 from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -190,6 +190,49 @@ async def test_a_restart_reuses_the_device_and_knows_its_rooms(
             await again.stop()
     answers = [s for s in claire.in_room(room) if "nom de votre organisme" in s.body]
     assert len(answers) == 1
+
+
+async def test_the_bot_is_shown_by_a_french_name_set_once(
+    synapse: Synapse,
+    db: Database,
+    settings: Settings,
+    bot_account: Account,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Explorer DC2 (aside): the bot was shown by its localpart, « formabot vous invite »;
+    its display name is now MATRIX_DISPLAY_NAME's, set at the first start only: a restart
+    reads it once and sends no change."""
+    configured = bot_settings(settings, synapse, bot_account)
+    assert configured.matrix_display_name == "Formabot – suivi des formations"
+    changes: list[str] = []
+    set_displayname = AsyncClient.set_displayname
+
+    async def counted(client: AsyncClient, name: str) -> Any:
+        changes.append(name)
+        return await set_displayname(client, name)
+
+    monkeypatch.setattr(AsyncClient, "set_displayname", counted)
+    async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+        room, _ = await a_direct_chat_then_the_bot_stopped(configured, db, claire)
+        assert changes == ["Formabot – suivi des formations"]
+        assert claire.client.rooms[room].user_name(bot_account.user_id) == (
+            "Formabot – suivi des formations"
+        )
+        again = transport(configured, db)
+        await again.start()
+        await again.stop()
+        assert changes == ["Formabot – suivi des formations"]  # already so: left alone
+        renamed = replace(configured, matrix_display_name="Assistant Forma Plus")
+        third = transport(renamed, db)
+        await third.start()
+        await third.stop()
+    assert changes[-1] == "Assistant Forma Plus"
+    async with httpx.AsyncClient() as http:
+        response = await http.get(
+            f"{synapse.url}/_matrix/client/v3/profile/{bot_account.user_id}/displayname"
+        )
+    assert response.json() == {"displayname": "Assistant Forma Plus"}
 
 
 async def test_every_message_sent_while_the_bot_was_down_is_answered_in_order(

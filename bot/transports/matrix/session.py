@@ -22,7 +22,14 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    LoginResponse,
+    ProfileGetDisplayNameResponse,
+    ProfileSetDisplayNameResponse,
+    WhoamiResponse,
+)
 
 from bot.config import Settings
 
@@ -140,3 +147,22 @@ async def open_client(settings: Settings) -> AsyncClient:
     write_credentials(settings, credentials)
     log.info("matrix: first login stored; later starts reuse this device")
     return new_client(settings, credentials)
+
+
+async def show_name(client: AsyncClient, settings: Settings) -> None:
+    """The bot's display name made ``MATRIX_DISPLAY_NAME``'s: one request at start to read
+    it, a second only when it differs (explorer DC2: people saw the localpart, « formabot »,
+    or the raw Matrix id).  A failure is logged and the start goes on: the name waits for
+    the next start, the conversations do not."""
+    wanted = settings.matrix_display_name
+    try:
+        current = await client.get_displayname()
+        if isinstance(current, ProfileGetDisplayNameResponse) and current.displayname == wanted:
+            return
+        changed = await client.set_displayname(wanted)
+        if isinstance(changed, ProfileSetDisplayNameResponse):
+            log.info("matrix: display name set from MATRIX_DISPLAY_NAME")
+        else:
+            log.warning("matrix: the display name was refused (%s)", changed.status_code)
+    except Exception as exc:  # the homeserver unreachable: the sync loop will say it too
+        log.warning("matrix: display name not set (%s)", type(exc).__name__)

@@ -51,7 +51,7 @@ from bot.transports.matrix.inbox import Inbox, Recorded
 from bot.transports.matrix.pacing import Outgoing, Pacer
 from bot.transports.matrix.replies import Own
 from bot.transports.matrix.rooms import Rooms
-from bot.transports.matrix.session import open_client
+from bot.transports.matrix.session import open_client, show_name
 from bot.transports.matrix.undecrypted import Undecrypted
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,7 @@ class MatrixTransport:
 
     async def start(self) -> None:
         self._client = await open_client(self.settings)
+        await show_name(self.client, self.settings)
         self._inbox = Inbox(self.engine.db.sessions, self.user_id)
         await self.inbox.forget_old()
         self.outgoing.start()

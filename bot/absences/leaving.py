@@ -184,7 +184,8 @@ def read_early_leaving(text: str, now: datetime | None = None) -> AbsenceSentenc
     day, _, why = _WHY.sub("\n", f"{clause[: early.start()]} {clause[early.end() :]}").partition(
         "\n"
     )
-    day = " ".join(day.split())
+    # « a quitté la session de ce matin à 11h »: the session's day, « ce matin » (KA11).
+    day = _OF_A_DAY.sub("", " ".join(day.split()))
     asked = False
     if not day:  # « partie à 16h pour un rdv hier »: the day after the reason (explorer JA6)
         day, why, asked = _day_at_the_end(why, hour, now)
@@ -209,6 +210,8 @@ _PAST_DAY = re.compile(
 )
 """Days past for sure, whatever the date: the leaving's when they end its reason."""
 _OF = re.compile(r"^(?:de|du|d')\s*", re.IGNORECASE)
+_OF_A_DAY = re.compile(r"^(?:de\s+|d')(?=(?:ce|cet|cette|hier|avant-hier|aujourd'?hui)\b)")
+"""« de ce matin », « d'hier »: the session's day, said without its « de » (explorer KA11)."""
 _EVENING = re.compile(r"\s+soir$", re.IGNORECASE)
 _LONGEST_DAY = 5
 """The most words a day at the end of a reason is looked for in (« le jeudi 19 novembre »)."""

@@ -1647,6 +1647,60 @@ async def test_the_day_inside_an_arrival_s_motive_is_not_the_arrival_s(
     assert trainer.last.startswith(said), trainer.last
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "Karim est arrivé à 10h car bus en retard",
+            "Noter le retard de Karim Benali, ce matin (lundi 23 novembre 2026), bus en retard ?",
+        ),
+        (
+            "Karim est arrivé en retard à 10h à cause du bus",
+            "Noter le retard de Karim Benali, ce matin (lundi 23 novembre 2026), à cause du bus ?",
+        ),
+        (
+            "Karim arrivé 10h15 (bus)",
+            "Noter le retard de Karim Benali, ce matin (lundi 23 novembre 2026), (bus) ?",
+        ),
+        (
+            "Karim est arrivé en retard hier à 10h car bus en retard",
+            "Noter le retard de Karim Benali, hier matin (dimanche 22 novembre 2026), bus en "
+            "retard ?",
+        ),
+        # A length, not an hour, without « à »: read as before.
+        ("Karim est arrivé 2h en retard", "Noter le retard de 2 h de Karim Benali ?"),
+    ],
+)
+async def test_an_arrival_hour_with_retard_in_its_motive_is_a_late_arrival(
+    trainer: Person, typed: str, said: str
+) -> None:
+    """« Karim est arrivé à 10h car bus en retard » got « Je ne trouve pas « karim car bus »
+    parmi vos stagiaires »: the « retard » of the motive was read as the sentence's; « arrivé
+    en retard à 10h » was shown « à 10h (lundi …) » as the day, and « arrivé 10h15 (bus) »
+    without « à » got « Je ne suis pas sûr … » (brief PC)."""
+    await trainer.says(typed)
+    assert trainer.last.startswith(said), trainer.last
+
+
+async def test_an_arrival_with_its_motive_s_retard_is_saved_with_that_motive(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer PC: the late arrival of « Karim est arrivé à 10h car bus en retard » is saved,
+    its motive « bus en retard », not asked again."""
+    await trainer.says("Karim est arrivé à 10h car bus en retard")
+    await trainer.presses("Oui, noter")
+    await trainer.says("60")
+    await trainer.presses("Non")
+    assert "Un motif connu" not in trainer.all_text
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (str(saved.day), saved.late_minutes, saved.reason) == (
+        "2026-11-23",
+        60,
+        "bus en retard",
+    )
+
+
 async def test_an_arrival_then_a_leaving_is_not_a_late_arrival_of_another_day(
     db: Database, trainer: Person, clock: Clock
 ) -> None:

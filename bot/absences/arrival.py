@@ -15,10 +15,14 @@ _HOUR = r"(?P<hour>\d{1,2})\s*(?:h|:)(?:\s*(?P<minute>\d{2}))?(?!\d)"
 JA4: « hierpour cause de bus », « leaen »)."""
 _ARRIVED = re.compile(
     rf"(?P<comma>\s*,\s*|\s+)(?:(?:il|elle)\s+)?(?:est\s+|etait\s+|sont\s+)?arrivee?s?\s+"
-    rf"(?P<between>(?:[\w'/-]+\s+){{0,4}}?)(?:a|vers)\s+{_HOUR}"
+    rf"(?P<between>(?:[\w'/-]+\s+){{0,4}}?)(?:(?P<at>a|vers)\s+)?{_HOUR}"
 )
 """« …, arrivée à 10h20 »: when, not why (explorer HB1: it was kept as the motive); the day
-may come before the hour (« arrivée hier à 10h20 »: explorer JA8)."""
+may come before the hour (« arrivée hier à 10h20 »: explorer JA8), « à » may be left out
+(« Karim arrivé 10h15 (bus) »: brief PC), not before a length (« arrivée 1h en retard »)."""
+_LATE_FIRST = re.compile(r"^(?:en|avec(?:\s+du)?)\s+retard\b\s*")
+"""« arrivé en retard à 10h »: the hour is the arrival's, as « arrivé à 10h » (brief PC)."""
+_A_LENGTH_NEXT = re.compile(r"\s*(?:de|en|d')\s*(?:retard|avance|plus|moins)\b")
 _OTHER_KIND = re.compile(
     r"\b(?:absente?s?|abs|malades?|pas\s+(?:venue?s?|la|pu\s+venir)|retard|(?:re)?partie?s?"
     r"|(?:re)?sortie?s?|quitte\w*|(?:re)?partir|(?:re)?sortir)\b"
@@ -79,18 +83,26 @@ def arrival_apart(line: str) -> tuple[str, int | None]:
     arrived = _ARRIVED.search(line)
     if arrived is None or int(arrived["hour"]) > 23 or int(arrived["minute"] or 0) > 59:
         return line, None
-    between = arrived["between"].strip()
-    if between and not _names_a_day(between):  # « arrivée en retard à 10h »: read as typed
-        return line, None
     before, after = line[: arrived.start()], line[arrived.end() :]
+    if arrived["at"] is None and (int(arrived["hour"]) < 6 or _A_LENGTH_NEXT.match(after)):
+        return line, None  # « arrivée 1h en retard », « arrivé 2h après »: a length
+    late_said = _LATE_FIRST.match(arrived["between"])
+    between = arrived["between"][late_said.end() if late_said else 0 :].strip()
+    if between and not _names_a_day(between):  # « arrivée avec le bus à 10h »: as typed
+        return line, None
     clause, comma, further = after.partition(",")
     day, besides = _day_first(clause)
     day = f"{between} {day}".strip()  # « arrivée hier à 10h20 » as « à 10h20 hier » (JA8)
-    late = "retard" in line
+    # « car bus en retard »: the motive's « retard », not the sentence's (brief PC: « karim
+    # car bus » was taken for a name); « arrivé en retard à 10h » is read as « arrivé à 10h ».
+    why = bool(_A_MOTIVE.match(besides)) and not re.match(r"en\s+retard\b", besides)
+    late = "retard" in f"{before} {'' if why else besides} {further}"
     if not late:
         if day and arrived["comma"].strip() and _ABSENCE_SAID.search(before):
             return _absence_s_day(before, day, line[arrived.start() : arrived.end()], after), None
         motive_told = re.sub(r"\bmalades?\b", "", after)  # « car malade »: why (JB1)
+        if why:  # « car bus en retard »: why, not another kind (brief PC)
+            motive_told = re.sub(r"\bretard\b", "", motive_told)
         if _OTHER_KIND.search(f"{before} {motive_told}") or (
             besides and not _A_MOTIVE.match(besides)
         ):

@@ -68,6 +68,7 @@ def environment() -> jinja2.Environment:
     env.filters["organisme"] = organisme
     env.filters["de_la_formation"] = de_la_formation
     env.filters["salutation"] = salutation
+    env.filters["majuscule"] = upper_first
     env.filters["periode"] = lambda start, end, capital=False: period_said(
         _moment(start), _moment(end), capital=capital
     )

@@ -185,9 +185,14 @@ async def test_a_stranger_and_a_member_keep_their_own_answers(
     stranger = person("inconnu")
     await stranger.says("bonjour")
     assert STRANGER in stranger.last
-    # A delegate writing before opening her link is pointed to it (explorer AW7).
+    # A delegate writing before opening her invitation is pointed to it (explorer AW7); in
+    # the console, where it is a message to send, not a link (explorer QB9).
     await stranger.says("c ki ?")
-    assert "Ouvrez le lien personnel que votre formateur ou votre formatrice" in stranger.last
+    assert (
+        "Envoyez-moi ici le message « /start … » que votre formateur ou votre formatrice vous a "
+        "transmis."
+    ) in stranger.last
+    assert "lien personnel" not in stranger.last
     await trainer.says("bonjour")
     assert "Tapez /aide pour voir toutes les commandes" in trainer.last  # greeted (AW4)
     assert STRANGER not in trainer.last

@@ -131,6 +131,12 @@ async def test_a_stranger_gets_a_polite_explanation_and_nothing_else(
         "transmis."
     ) in on_matrix.last
     assert "lien personnel" not in on_matrix.last
+    # Nor in the console (explorer QB9); on Telegram, the link the invitation carries.
+    await stranger.says("c'est pour le bilan")
+    assert "Envoyez-moi ici le message « /start … »" in stranger.last
+    on_telegram = person("777", Platform.TELEGRAM)
+    await on_telegram.says("Bonjour, Camille m'a dit de vous écrire pour le bilan")
+    assert "Ouvrez le lien personnel que votre formateur ou votre formatrice" in on_telegram.last
     async with db.sessions() as session:
         assert len((await session.scalars(select(P))).all()) == 1
 

@@ -31,6 +31,7 @@ from bot.texts import (
     number,
     organisme,
     salutation,
+    upper_first,
 )
 from tests.auxil.dialogue import Person
 from tests.auxil.source import syntax_tree
@@ -117,6 +118,7 @@ def sample_environment() -> jinja2.Environment:
     env.filters["de_titre"] = de_titre
     env.filters["nombre"] = lambda v: number(12979)
     env.filters["salutation"] = salutation
+    env.filters["majuscule"] = upper_first
     env.filters["et"] = et
     env.filters["organisme"] = organisme
     env.filters["de_la_formation"] = de_la_formation

@@ -62,3 +62,50 @@ async def test_a_part_of_a_long_title_the_cut_hides_finds_it(db: Database, train
     ] and len([b for b in trainer.buttons if b.startswith("Titre")]) == 2
     await trainer.says("2026-2027 soir")
     assert "Que voulez-vous faire de « " + base.format("soir") in trainer.last
+
+
+async def twins(db: Database) -> None:
+    """Two « Agent de restauration », started on 3 November 2025 and 2026 (explorer MB5)."""
+    for today in (date(2026, 11, 23), date(2025, 11, 23)):
+        await add_formation(
+            db, title="Agent de restauration", trainees=("Paul Henry",), today=today
+        )
+
+
+async def test_the_export_question_names_the_twin_chosen(db: Database, trainer: Person) -> None:
+    """Explorer MB5's leftover: after « /exporter agent … 2026 » the second question read
+    « Quel export d'« Agent de restauration » ? », either twin."""
+    await twins(db)
+    await trainer.says("/exporter Agent de restauration 3 novembre 2026")
+    assert trainer.last.startswith(
+        "Quel export d'« Agent de restauration (mardi 3 novembre 2026) » ?"
+    ), trainer.last
+
+
+async def test_a_start_day_no_twin_has_is_said_so(db: Database, trainer: Person) -> None:
+    """Explorer MB5's leftover: « /formations Agent de restauration 2024 », neither twin
+    starting then, answered « 2 choix sur 4 correspondent », counting the title's formations as
+    if the day fitted them: now said so, the title's formations shown."""
+    await twins(db)
+    await trainer.says("/formations Agent de restauration 2024")
+    assert trainer.last.startswith(
+        "Quelle formation ?\nAucune formation « Agent de restauration » ne commence en 2024 :"
+        " voici les 2 de ce titre : choisissez la bonne"
+    ), trainer.last
+    assert [b for b in trainer.buttons if "Agent" in b] == [
+        "Agent de restauration (mardi 3 novembre 2026)",
+        "Agent de restauration (lundi 3 novembre 2025)",
+    ]
+    await trainer.says("/annuler")
+    await trainer.says("/exporter agent 3 novembre 2024")  # two titles, the demo's too
+    assert (
+        "Aucune formation correspondant à « agent » ne commence le 3 novembre 2024 :"
+        " voici les 3 qui y correspondent" in trainer.last
+    ), trainer.last
+    await trainer.says("/annuler")
+    await add_formation(db, title="Cariste", today=date(2026, 11, 23))
+    await trainer.says("/formations cariste 2024")  # its only one: opened, said
+    assert "Aucune formation « Cariste » ne commence en 2024 : voici la seule de ce titre." in (
+        trainer.all_text
+    )
+    assert trainer.last.startswith("Que voulez-vous faire de « Cariste »"), trainer.last

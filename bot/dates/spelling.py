@@ -48,6 +48,11 @@ def day_and_month(day: int, month: int) -> str:
     return f"{'1er' if day == 1 else day} {_MONTH_NAMES[month - 1]}"
 
 
+def month_name(month: int) -> str:
+    """ "novembre" for 11."""
+    return _MONTH_NAMES[month - 1]
+
+
 def spell_example(d: date | datetime, *, hour: int | None = None) -> str:
     """ "jeudi 3 décembre à 14 h": a date as a user would type it, for an example the bot
     gives (no year: the weekday and the step's leaning place it)."""

@@ -42,6 +42,7 @@ from bot.conversations.formations.after_command import read_after_command, typed
 from bot.conversations.formations.choose import (
     formation_options,
     load_formation,
+    named_apart,
     visible_formations,
 )
 from bot.conversations.kit.context import Context
@@ -209,8 +210,13 @@ async def choose_export_formation(ctx: Context, picked: str) -> Outcome:
 
 
 async def export_values(ctx: Context) -> dict[str, Any]:
+    """« Quel export d'« Agent de restauration (mardi 3 novembre 2026) » ? »: which twin was
+    chosen, by its start day (explorer MB5: « /exporter agent 2026 » named the title alone)."""
     formation = await current_formation(ctx)
-    return {"title": formation.title if formation else "", "whole": ctx.data.get("whole")}
+    return {
+        "title": await named_apart(ctx, formation) if formation else "",
+        "whole": ctx.data.get("whole"),
+    }
 
 
 async def export_choices(ctx: Context) -> list[Option]:

@@ -29,7 +29,7 @@ async def read_after_echeances(ctx: Context, options: list[Option]) -> list[str]
     typed = typed_after(ctx, "echeances")
     if set(fold(typed).split()) <= WHOLE_LIST:
         return []
-    found, _ = await fitting_formations(ctx, typed, options, trainees=False)
+    found = (await fitting_formations(ctx, typed, options, trainees=False)).found
     if not found and await said_elsewhere(ctx, typed):
         return []
     return await read_after_command(ctx, "echeances", options, store="filter", trainees=False)
@@ -41,7 +41,8 @@ async def said_elsewhere(ctx: Context, typed: str) -> bool:
     « cariste » » beside four Cariste formations)."""
     names = await titles(ctx)
     every = [Option(title, str(i)) for i, title in names.items()]
-    found, by_name = await fitting_formations(ctx, typed, every)
+    fit = await fitting_formations(ctx, typed, every)
+    found, by_name = fit.found, fit.by_name
     if not found:
         return False
     if by_name:

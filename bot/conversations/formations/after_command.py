@@ -10,6 +10,8 @@ formations she is in; words that fit nothing are said not to, above the whole li
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from bot.answers import fold, has_control_characters
 from bot.conversations.formations.choose import day_of, formations_of_trainee, listed_formations
 from bot.conversations.formations.start_words import read_start
@@ -27,9 +29,21 @@ def typed_after(ctx: Context, command: str) -> str:
     return " ".join(text.split())
 
 
+class Fitting(NamedTuple):
+    """The options (formation ids) words fit; whether they did as a trainee's name; the start
+    day they said that none of the title's formations has (« en 2024 »), the one title those
+    have (or "") and the words read as a title."""
+
+    found: list[str]
+    by_name: bool = False
+    missed: str = ""
+    title: str = ""
+    words: str = ""
+
+
 async def fitting_formations(
     ctx: Context, typed: str, options: list[Option], *, trainees: bool = True
-) -> tuple[list[str], bool]:
+) -> Fitting:
     """The options (formation ids) ``typed`` fits, and whether it did as a trainee's name.
 
     Read in the formations' titles, never in what the bot adds to them in a label, their
@@ -38,10 +52,10 @@ async def fitting_formations(
     a start day typed beside title words narrows those they fit (explorer MB5: « /formations
     agent 2026 », the twins' only difference, said no formation fitted)."""
     if len(typed) > LONGEST or has_control_characters(typed):
-        return [], False
+        return Fitting([])
     whole = [o.value for o in options if fold(o.label) == fold(typed)]
     if whole:
-        return whole[:1], False
+        return Fitting(whole[:1])
     listed = {str(f.id): f for f in await listed_formations(ctx)}
     labels = {
         o.value: f.title if (f := listed.get(o.value)) else o.search or o.label for o in options
@@ -57,12 +71,16 @@ async def fitting_formations(
             today = day_of(ctx)
             near = min(abs((listed[v].start_date - today).days) for v in starting)
             starting = [v for v in starting if abs((listed[v].start_date - today).days) == near]
-        found = starting or fitting  # no twin starting then: those the title fits, alone
+        if fitting and not starting:  # none starting then: those of the title, said so
+            titled = {fold(labels[v]): labels[v] for v in fitting}
+            title = next(iter(titled.values())) if len(titled) == 1 else ""
+            return Fitting(fitting, missed=said[1].said(), title=title, words=said[0])
+        found = starting
     if found or not trainees:
-        return found, False
+        return Fitting(found)
     named = await formations_of_trainee(ctx, typed)
     holding = {str(f.id) for f in named or []}
-    return [o.value for o in options if o.value in holding], named is not None
+    return Fitting([o.value for o in options if o.value in holding], named is not None)
 
 
 def title_fits(typed: str, values: list[str], labels: dict[str, str]) -> list[str]:
@@ -89,7 +107,20 @@ async def read_after_command(
     typed = typed_after(ctx, command)
     if not typed:
         return []
-    found, by_name = await fitting_formations(ctx, typed, options, trainees=trainees)
+    fit = await fitting_formations(ctx, typed, options, trainees=trainees)
+    found, by_name = fit.found, fit.by_name
+    if fit.missed:  # « /exporter agent 2024 »: « Aucune formation « Agent… » ne commence en 2024 »
+        said = {
+            "answer": typed[:60],
+            "when": fit.missed,
+            "title": fit.title[:80],
+            "words": fit.words[:60],
+            "count": len(found),
+        }
+        if len(found) == 1:
+            ctx.say("formation.after_command_no_start", **said)
+        else:
+            ctx.data["_missed"] = said
     if len(found) == 1:
         ctx.data[store] = int(found[0])
     elif found:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.answers import fold
+from bot.dates.spelling import day_and_month, month_name
 from bot.dates.words import MONTH_WORDS, WEEKDAY_WORDS
 
 _NUMERIC = re.compile(r"(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?")
@@ -37,6 +38,16 @@ class Start:
             and self.month in (None, start.month)
             and self.year in (None, start.year)
         )
+
+    def said(self) -> str:
+        """« le 3 novembre 2024 », « en novembre », « en 2024 »: when, as a sentence says it
+        back (explorer MB5's leftover: a start day that fits none of the title's formations)."""
+        year = f" {self.year}" if self.year else ""
+        if self.day and self.month:
+            return f"le {day_and_month(self.day, self.month)}{year}"
+        if self.month:
+            return f"en {month_name(self.month)}{year}"
+        return f"en {self.year}"
 
 
 def read_start(typed: str) -> tuple[str, Start] | None:

@@ -1717,3 +1717,39 @@ async def test_the_words_after_absences_are_answered_with_one_formation_holding_
     await trainer.says("/annuler")
     await trainer.says("/absences léa")
     assert trainer.buttons == ["22/11 matin – Léa Martin", "Toute la liste"]
+
+
+async def test_absences_after_a_formation_without_absences_or_a_day(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer MB6: « /absences projet » said « Aucune formation ne correspond à « projet » »
+    beside « Projet professionnel (démo) », which only holds no absence; « /absences 22/11 »,
+    the day the absences' labels start with, was read as a formation's name."""
+    await noted(trainer, "/absence karim hier matin", "/absence léa vendredi matin")
+    await trainer.says("/absences projet")
+    assert trainer.replies[-2].text == (
+        "« Projet professionnel (démo) » n'a aucune absence à corriger : choisissez dans la liste."
+    )
+    assert trainer.last.startswith("Quelle absence ?") and len(trainer.buttons) == 2
+    await trainer.says("/annuler")
+    await trainer.says("/absences 22/11")
+    assert "Aucune formation" not in trainer.all_text
+    assert "\n1 choix sur 2 correspond à « 22/11 » :" in trainer.last
+    assert trainer.buttons == ["22/11 matin – Karim Benali", "Toute la liste"]
+    await trainer.says("/annuler")
+    await trainer.says("/absences samedi")  # no absence that day: said, all of them shown
+    assert trainer.replies[-2].text == (
+        "Aucune absence à corriger le samedi 21 novembre 2026 : choisissez dans la liste."
+    )
+    assert trainer.last.startswith("Quelle absence ?") and len(trainer.buttons) == 2
+    await trainer.says("/annuler")
+    await noted(trainer, "/absence nadia hier")  # a second formation holds absences
+    await trainer.says("/absences vendredi")  # only Léa's formation holds one that day
+    assert trainer.last.startswith("Quelle absence ?")
+    assert trainer.buttons == ["20/11 matin – Léa Martin", "Toute la liste"]
+    await trainer.says("/annuler")
+    await trainer.says("/absences 22/11")  # both hold one: asked, then that day's alone
+    assert trainer.last.startswith("Dans quelle formation ?") and len(trainer.buttons) == 2
+    assert "Aucune formation" not in trainer.all_text
+    await trainer.says("Agent de restauration")
+    assert trainer.buttons == ["22/11 matin – Karim Benali", "Toute la liste"]

@@ -128,13 +128,21 @@ async def editable_absences(
 
 
 async def formations_with_editable(
-    session: AsyncSession, *, organisation_id: int, person_id: int, admin: bool
+    session: AsyncSession,
+    *,
+    organisation_id: int,
+    person_id: int,
+    admin: bool,
+    day: date | None = None,
 ) -> set[int]:
-    """The formations holding absences one may correct (:func:`editable_absences`): the only
-    ones /absences offers (explorer M: 68 formations, most with none, and a dead end)."""
+    """The formations holding absences one may correct (:func:`editable_absences`), on ``day``
+    if given: the only ones /absences offers (explorer M: 68 formations, most with none, and
+    a dead end; MB6: « /absences 22/11 »)."""
     query = select(Absence.formation_id).where(
         Absence.organisation_id == organisation_id, Absence.deleted_at.is_(None)
     )
+    if day is not None:
+        query = query.where(Absence.day == day)
     if not admin:
         query = query.where(_noted_or_in_charge(person_id))
     return set((await session.scalars(query.distinct())).all())

@@ -37,6 +37,11 @@ from bot.absences.log import (
     editable_absences,
     formations_with_editable,
 )
+from bot.conversations.absences.after_absences import (
+    formations_of_day,
+    said_without_absences,
+    typed_day,
+)
 from bot.conversations.absences.details import (
     FORGOTTEN,
     checked,
@@ -186,6 +191,7 @@ async def edit_start(ctx: Context) -> Outcome | None:
         ctx.say("absence.no_formation")
         return Leave()
     alone: list[Option] = []  # the one formation holding absences, not asked for
+    typed = typed_after(ctx, "absences")
     if "formation_id" not in ctx.data:
         offered = await formations_noted(ctx)
         if not offered:
@@ -194,13 +200,21 @@ async def edit_start(ctx: Context) -> Outcome | None:
         if len(offered) == 1:  # one formation holds them: no question
             ctx.data["formation_id"] = int(offered[0].value)
             alone = offered
-        else:  # « /absences Maçon – Caen », « /absences Karim Benali » (explorer KB7)
+        elif (day := typed_day(ctx, typed)) is not None:  # « /absences 22/11 » (MB6)
+            await formations_of_day(ctx, offered, day, typed)
+        elif not await said_without_absences(ctx, typed, offered):
+            # « /absences Maçon – Caen », « /absences Karim Benali » (explorer KB7)
             await read_after_command(ctx, "absences", offered)
     if "formation_id" in ctx.data and not await editable(ctx):
         ctx.say("absence.none_to_edit")
         return Leave()
-    ctx.data["_after"] = typed_after(ctx, "absences")[:200]
-    if "formation_id" in ctx.data and not await narrow_to_trainee(ctx) and alone:
+    ctx.data["_after"] = typed[:200]
+    if (
+        "formation_id" in ctx.data
+        and not await narrow_to_trainee(ctx)
+        and alone
+        and not await said_without_absences(ctx, typed, alone)
+    ):
         # Words fitting no trainee's absence: read as with several formations, said when they
         # fit nothing (explorer MA10: « /absences zorglub » was dropped without a word).
         await read_after_command(ctx, "absences", alone)
@@ -209,8 +223,18 @@ async def edit_start(ctx: Context) -> Outcome | None:
 
 async def narrow_to_trainee(ctx: Context) -> bool:
     """« /absences Karim Benali », the formation known: his absences alone (explorer KB7);
-    a trainee with none there said so (MA10). Whether the words were a trainee's name."""
+    a trainee with none there said so (MA10); « /absences 22/11 », that day's (MB6). Whether
+    the words were a trainee's name or a day."""
     typed = str(ctx.data.get("_after") or "")
+    day = typed_day(ctx, typed)
+    if day is not None:
+        days = {str(a.id): a.day for a in await editable(ctx)}
+        that_day = [value for value, each in days.items() if each == day]
+        if not that_day:
+            ctx.say("absence.none_that_day", day=day)
+        elif len(that_day) < len(days):
+            ctx.data[NARROWED] = {"_only": that_day, "_sought": typed[:60], "_page": 0}
+        return True
     options = await absence_options(ctx) if typed else []
     labels = {o.value: [*o.label.split(" – "), ""][1] for o in options}  # the name alone
     found = matching(typed, list(labels), labels=labels)

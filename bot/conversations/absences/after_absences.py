@@ -1,0 +1,73 @@
+"""The words typed after /absences besides a formation's or a trainee's name (explorer MB6).
+
+Read as :mod:`bot.conversations.formations.after_command` reads them, among the formations
+holding absences to correct; what they may mean besides is said here: a day (« /absences
+22/11 », the day every absence's label starts with, answered « Aucune formation ne
+correspond »), and a formation that holds no absence (« /absences projet » beside
+« Projet professionnel (démo) », read as a misspelling).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot import dates
+from bot.absences.line import names_a_day_only
+from bot.absences.log import formations_with_editable
+from bot.conversations.formations.after_command import fitting_formations
+from bot.conversations.formations.choose import formation_options, listed_formations
+from bot.conversations.kit.carry import NARROWED
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.steps import Option
+from bot.formations.labels import told_apart
+
+
+def typed_day(ctx: Context, typed: str) -> date | None:
+    """The day ``typed`` names alone (« 22/11 », « hier », « vendredi dernier »), leaning to
+    the past as an absence does; ``None`` for anything else (a name, a title, an hour)."""
+    if not typed or len(typed) > 60 or not names_a_day_only(typed):
+        return None
+    understood = dates.understand(typed, ctx.now, "past")
+    if understood is None or not understood.has_date or understood.has_time:
+        return None
+    return understood.when.date()
+
+
+async def formations_of_day(ctx: Context, offered: list[Option], day: date, typed: str) -> None:
+    """« /absences 22/11 » with several formations holding absences: those holding some that
+    day offered alone (the one chosen), none said so above them all."""
+    holding = await formations_with_editable(
+        ctx.session,
+        organisation_id=ctx.organisation_id,
+        person_id=ctx.person_id,
+        admin=bool(ctx.actor and ctx.actor.is_admin),
+        day=day,
+    )
+    found = [o.value for o in offered if int(o.value) in holding]
+    if not found:
+        ctx.say("absence.none_that_day", day=day)
+    elif len(found) == 1:
+        ctx.data["formation_id"] = int(found[0])
+    elif len(found) < len(offered):
+        ctx.data[NARROWED] = {"_only": found, "_sought": typed[:60], "_page": 0}
+
+
+async def said_without_absences(ctx: Context, typed: str, offered: list[Option]) -> bool:
+    """Whether ``typed``, fitting none of the formations ``offered`` (those holding absences)
+    nor a trainee, names formations that hold none, and was said so (explorer MB6:
+    « Aucune formation ne correspond à « projet » » beside « Projet professionnel (démo) »)."""
+    if not typed:
+        return False
+    fit = await fitting_formations(ctx, typed, offered)
+    if fit.found or fit.by_name:
+        return False
+    besides = await fitting_formations(ctx, typed, await formation_options(ctx), trainees=False)
+    if not besides.found:
+        return False
+    names = told_apart((f.id, f.title, f.start_date) for f in await listed_formations(ctx))
+    ctx.say(
+        "absence.nothing_to_correct",
+        names=[names[int(i)] for i in besides.found if int(i) in names],
+        typed=typed[:60],
+    )
+    return True

@@ -888,3 +888,36 @@ async def test_the_start_day_typed_after_echeances_tells_twins_apart(
         "Agent de restauration (mardi 3 novembre 2026) (3 à faire)",
         "Toute la liste",
     ]
+
+
+async def test_twins_of_one_day_have_buttons_of_their_own(
+    db: Database, trainer: Person, person: Any
+) -> None:
+    """Explorer MA3: two « Agent de restauration » started the same day read the same in
+    every button of /echeances on Telegram (« … · Agent de restauration (03/11) » twice) and
+    in « Quelle formation ? »: what differs is added, here the trainees' first names."""
+    for trainees in (("Zoé Lambert", "Karim Benali"), ("Zoé Lambert", "Inès David")):
+        f = await add_formation(
+            db,
+            title="Agent de restauration",
+            funder="cvl",
+            trainees=trainees,
+            today=date(2026, 11, 23),
+        )
+        async with db.sessions() as session, session.begin():
+            await refresh_deadlines(session, f)
+    on_telegram, shown = await echeances_on_telegram(db, person)
+    twins = [b for b in shown if "Agent de restauration (" in b]
+    assert len(twins) == 6 and len(set(twins)) == 6, shown
+    assert all(len(b) <= 64 for b in twins), twins
+    assert sum(b.endswith("(03/11, avec Karim)") for b in twins) == 3, twins
+    assert sum(b.endswith("(03/11, avec Inès)") for b in twins) == 3, twins
+    await on_telegram.says("/annuler")
+    await on_telegram.says("/echeances agent")
+    assert on_telegram.buttons[:2] == [
+        "Agent de restauration (mardi 3 novembre 2026, avec Inès) (3 à faire)",
+        "Agent de restauration (mardi 3 novembre 2026, avec Karim) (3 à faire)",
+    ], on_telegram.buttons
+    await trainer.says("/formations agent")
+    assert "Agent de restauration (mardi 3 novembre 2026, avec Karim)" in trainer.buttons
+    assert "Agent de restauration (mardi 3 novembre 2026, avec Inès)" in trainer.buttons

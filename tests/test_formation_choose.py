@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from bot.conversations.formations.choose import formation_option
+from bot.formations.twins import told
 from bot.messages import MAX_LABEL
 from bot.storage.db import Database
 from tests.auxil.absences import add_formation
@@ -109,3 +110,32 @@ async def test_a_start_day_no_twin_has_is_said_so(db: Database, trainer: Person)
         trainer.all_text
     )
     assert trainer.last.startswith("Que voulez-vous faire de « Cariste »"), trainer.last
+
+
+def test_twins_of_one_day_are_told_apart_by_what_differs() -> None:
+    """Explorer MA3: two formations of one title starting the same day had identical
+    buttons; the trainer in charge if each has another, else the first names the other
+    lacks, else the count, else a number."""
+    owners = {1: "Camille Durand", 2: "Paul Henry"}
+    trainees = {1: ["Zoé", "Karim"], 2: ["Zoé", "Inès"]}
+    assert told([1, 2], owners, trainees) == {1: "Camille Durand", 2: "Paul Henry"}
+    same = {1: "Camille Durand", 2: "Camille Durand"}
+    assert told([1, 2], same, trainees) == {1: "avec Karim", 2: "avec Inès"}
+    many = {1: ["Zoé", "Karim", "Inès", "Léa", "Paul"], 2: ["Zoé", "Nadia"]}
+    assert told([1, 2], same, many)[1] == "avec Karim, Inès et 2 autres"
+    assert told([1, 2], same, {1: ["Zoé"], 2: ["Zoé", "Zoé"]}) == {
+        1: "1 stagiaire",
+        2: "2 stagiaires",
+    }
+    assert told([1, 2], same, {1: ["Zoé"], 2: ["Zoé"]}) == {1: "n° 1", 2: "n° 2"}
+
+
+def test_a_twin_s_mark_keeps_the_label_within_its_limit() -> None:
+    """Explorer MA3: the mark is cut last, in its middle, the day and the brackets kept."""
+    title = "Agent polyvalent de restauration collective et de cuisine centrale – session"
+    marks = ["avec Marie-Christine, Jean-Baptiste et 3 autres", "avec Marie-Christine, Inès"]
+    labels = [formation_option(listed(title), mark).label for mark in marks]
+    assert all(len(label) <= MAX_LABEL for label in labels), labels
+    assert labels[0] != labels[1]
+    assert all("(lundi 2 novembre 2026, avec" in label for label in labels), labels
+    assert all(label.endswith(")") for label in labels)

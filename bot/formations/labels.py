@@ -142,17 +142,29 @@ def name_key(name: str) -> str:
     return fold(name)
 
 
-def told_apart(formations: Iterable[tuple[int, str, date]]) -> dict[int, str]:
+def told_apart(
+    formations: Iterable[tuple[int, str, date]], marks: dict[int, str] | None = None
+) -> dict[int, str]:
     """Each formation's name where several are listed, by id: its title, and its start day
     when another of them has the same title (« Agent de restauration (lundi 2 novembre
     2026) »), as /formations tells them apart (explorer BD1, BD2: three groups of one
-    training read alike in every choice and list but that one)."""
+    training read alike in every choice and list but that one); with its mark when another
+    starts that day too (« (lundi 2 novembre 2026, n° 2) »: :mod:`bot.formations.twins`,
+    explorer MA3)."""
     found = list(formations)
     shared = sharing_a_title(found)
+    marks = marks or {}
     return {
-        fid: f"{title} ({dates.spell_date(start)})" if fid in shared else title
+        fid: f"{title} ({day_and_mark(dates.spell_date(start), marks.get(fid, ''))})"
+        if fid in shared
+        else title
         for fid, title, start in found
     }
+
+
+def day_and_mark(day: str, mark: str) -> str:
+    """« mardi 3 novembre 2026, avec Karim »: a start day and what tells its twin apart."""
+    return f"{day}, {mark}" if mark else day
 
 
 def sharing_a_title(formations: Iterable[tuple[int, str, date]]) -> set[int]:

@@ -241,7 +241,7 @@ async def prefill(ctx: Context, text: str, formations: list[Formation], now: dat
             ctx.say("absence.quick_unknown_date", typed=as_typed(text, line.date_text)[:40])
     if len(line.matches) > 1:
         # After the date: the formations running on that day come first.
-        offer_people(ctx, line.name_text, [by_id[trainee] for _, trainee in line.matches])
+        await offer_people(ctx, line.name_text, [by_id[trainee] for _, trainee in line.matches])
 
 
 # --- answers ------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ from bot.conversations.absences.typed_period import (
 from bot.conversations.formations.choose import (
     by_relevance,
     day_of,
-    formation_option,
+    options_of,
     visible_formations,
 )
 from bot.conversations.kit.context import Context
@@ -142,7 +142,8 @@ async def candidates(ctx: Context) -> list[Formation]:
 
 
 async def formation_options(ctx: Context) -> list[Option]:
-    return [formation_option(f) for f in by_relevance(await candidates(ctx), day_of(ctx))]
+    ordered = by_relevance(await candidates(ctx), day_of(ctx))
+    return await options_of(ctx, ordered)
 
 
 async def appel_start(ctx: Context) -> Outcome | None:

@@ -67,6 +67,7 @@ from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, Stay
 from bot.conversations.kit.steps import DateStep, Pick, past_example
 from bot.conversations.kit.wrong_dates import impossible_said
 from bot.formations.labels import told_apart
+from bot.formations.twins import twin_marks
 from bot.messages import Reply
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Role
@@ -153,7 +154,8 @@ async def group_start(ctx: Context) -> Outcome | None:
         ctx.say("absence.no_formation")
         return Leave()
     # Two groups of one training told apart by their start day (explorer BD1).
-    titles = told_apart({f.id: (f.id, f.title, f.start_date) for _, (f, _) in people}.values())
+    listed = list({f.id: (f.id, f.title, f.start_date) for _, (f, _) in people}.values())
+    titles = told_apart(listed, await twin_marks(ctx.session, listed))  # and MA3's twins
     resolved: list[list[str]] = list(ctx.data.get("_resolved") or [])  # /absence's trainee
     unresolved: list[dict[str, object]] = []
     running = _running(people, ctx.now.date())

@@ -46,6 +46,7 @@ from bot.conversations.kit.pick import STOP_WORDS, WHOLE_WORDS, visible
 from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, Text, TextParser
 from bot.documents.bundle import safe_name
 from bot.formations.labels import told_apart
+from bot.formations.twins import twin_marks
 from bot.messages import Attachment, Reply
 from bot.privacy.health import MEDICAL_DETAIL, kept
 from bot.storage.absences import StoredDocument
@@ -364,7 +365,7 @@ class FormationStep(Pick):
             return outcome
         found = await trainee_anywhere(ctx, text)
         if len(found) > 1:
-            offer_people(ctx, text, found)
+            await offer_people(ctx, text, found)
             return Next("person")
         if not found:
             return outcome
@@ -385,7 +386,7 @@ async def preset_trainee(ctx: Context, command: str) -> None:
         formation, trainee = found[0]
         ctx.data.update(formation_id=formation.id, trainee_id=trainee.id, name=trainee.full_name)
     elif found:
-        offer_people(ctx, text, found)
+        await offer_people(ctx, text, found)
     else:
         ctx.say("suivi.trainee_nowhere", typed=text[:40])
 
@@ -456,7 +457,7 @@ def who_steps(topic: str, after_trainee: AfterTrainee) -> list[Step]:
 NOBODY = "_nobody"
 
 
-def offer_people(ctx: Context, typed: str, found: list[tuple[Formation, Trainee]]) -> None:
+async def offer_people(ctx: Context, typed: str, found: list[tuple[Formation, Trainee]]) -> None:
     """Keep the trainees a typed name fits for the ``person`` question of :func:`who_steps`.
 
     Each is shown with their formation, those of the formations running on
@@ -466,8 +467,10 @@ def offer_people(ctx: Context, typed: str, found: list[tuple[Formation, Trainee]
     formations = by_relevance(list({f.id: f for f, _ in found}.values()), day_of(ctx))
     rank = {f.id: index for index, f in enumerate(formations)}
     ordered = sorted(found, key=lambda pair: (rank[pair[0].id], by_surname(pair[1].full_name)))
-    # Two groups of one training told apart by their start day (explorer BD1).
-    named = told_apart((f.id, f.title, f.start_date) for f in formations)
+    # Two groups of one training told apart by their start day (explorer BD1), and by what
+    # differs when they start the same day (explorer MA3).
+    listed = [(f.id, f.title, f.start_date) for f in formations]
+    named = told_apart(listed, await twin_marks(ctx.session, listed))
     ctx.data["_people"] = [[f"{t.full_name} · {named[f.id]}", f"{f.id}:{t.id}"] for f, t in ordered]
     ctx.data["_people_typed"] = " ".join(typed.split())[:40]
     ctx.data.pop("formation_id", None)

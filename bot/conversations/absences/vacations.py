@@ -32,7 +32,7 @@ from bot.conversations.absences.steps import (
 from bot.conversations.formations.choose import (
     by_relevance,
     day_of,
-    formation_option,
+    options_of,
     visible_formations,
 )
 from bot.conversations.kit.context import Context
@@ -81,7 +81,7 @@ async def rectorat_first(ctx: Context) -> list[Option]:
         formations,
         key=lambda f: (f.funder != "rectorat", not f.remote_coaching),
     )
-    return [formation_option(f) for f in ordered]
+    return await options_of(ctx, ordered)
 
 
 async def vacations_start(ctx: Context) -> Outcome | None:

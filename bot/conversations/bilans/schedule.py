@@ -50,7 +50,7 @@ from bot.conversations.bilans.shared import (
     when_step,
     when_text,
 )
-from bot.conversations.formations.choose import by_relevance, day_of, formation_option
+from bot.conversations.formations.choose import by_relevance, day_of, options_of
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
     Call,
@@ -160,7 +160,8 @@ async def start(ctx: Context) -> Outcome | None:
 async def formation_choices(ctx: Context) -> list[Option]:
     formations = await bilan_formations(ctx.session, viewer_of(ctx))
     # Labelled as /formations and /appel label them (explorer O: cut differently here).
-    return [formation_option(f) for f in by_relevance(formations, day_of(ctx))]
+    ordered = by_relevance(formations, day_of(ctx))
+    return await options_of(ctx, ordered)
 
 
 async def pick_formation(ctx: Context, picked: str) -> Outcome:

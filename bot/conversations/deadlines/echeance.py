@@ -71,6 +71,7 @@ from bot.deadlines.service import group_of
 from bot.deadlines.status import at_the_meeting, status_label
 from bot.formations.labels import told_apart
 from bot.formations.queries import visible_to
+from bot.formations.twins import twin_marks
 from bot.messages import Reply
 from bot.rules.catalogue import milestone_of
 from bot.rules.model import without_source
@@ -324,7 +325,17 @@ DEADLINE = Flow(
 async def titles(ctx: Context) -> dict[int, str]:
     """The formations this person may see: id → title (with its start day when two share it:
     explorer BD2)."""
-    return told_apart(await seen_formations(ctx))
+    return told_apart(await seen_formations(ctx), await seen_marks(ctx))
+
+
+async def seen_marks(ctx: Context) -> dict[int, str]:
+    """What tells apart the formations one sees of one title and one start day, by id
+    (explorer MA3: identical buttons); read once a turn, as :func:`seen_formations`."""
+    key = ("echeances.marks", member(ctx))
+    found = ctx.session.info.get(key)
+    if found is None:
+        found = ctx.session.info[key] = await twin_marks(ctx.session, await seen_formations(ctx))
+    return dict(found)
 
 
 async def seen_formations(ctx: Context) -> list[tuple[int, str, date]]:

@@ -44,6 +44,7 @@ from bot.conversations.deadlines.echeance import (
     load_deadline,
     say_already_done,
     seen_formations,
+    seen_marks,
     titles,
 )
 from bot.conversations.kit.context import Context
@@ -121,6 +122,7 @@ async def list_choices(ctx: Context) -> list[Option]:
     # Two formations of one title: in a button, the title and its start day short, the day
     # never cut (explorer KB, KB2: « … · Agent de restauration (… » twice, the day cut away).
     twins = sharing_a_title(seen)
+    marks = await seen_marks(ctx)  # and their mark when they start the same day (MA3)
     alike = ending_alike([raw[i][0] for i in with_deadlines if i in raw]) if several else set()
     today = ctx.now.astimezone(ctx.tz).date()
     lines = []
@@ -129,7 +131,8 @@ async def list_choices(ctx: Context) -> list[Option]:
         fid = line.first.formation_id
         title, start = raw.get(fid, ("", today)) if several else ("", today)
         day = f"({short_day(start, today)})" if fid in twins else ""
-        shown = label(ctx, line, title, title in alike, day=day, title_keep=keep)
+        mark = marks.get(fid, "") if day else ""
+        shown = label(ctx, line, title, title in alike, day=day, mark=mark, title_keep=keep)
         whole = label(ctx, line, names.get(fid) if several else None, limit=WHOLE_LINE)
         lines.append((shown, f"g:{line.first.id}" if line.several else f"d:{line.first.id}", whole))
     # Where buttons cut a line (Telegram), every line is listed whole with the question, so
@@ -441,6 +444,7 @@ def label(
     end_alike: bool = False,
     *,
     day: str = "",
+    mark: str = "",
     title_keep: int = TITLE_KEEP,
     limit: int | None = None,
 ) -> str:
@@ -480,6 +484,9 @@ def label(
         pieces.append(
             Piece(formation, " · ", shrink=2, keep=20, middle=middle, floor=FORMATION_FLOOR)
         )
-        if day:
+        if mark:  # « (03/11, avec Karim) »: a twin of that day too, cut last (explorer MA3)
+            pieces.append(Piece(day.removesuffix(")")))
+            pieces.append(Piece(f"{mark})", ", ", shrink=4, keep=16, middle=True, floor=6))
+        elif day:
             pieces.append(Piece(day))
     return fit(pieces, limit or label_limit(ctx.incoming.platform))

@@ -14,6 +14,7 @@ Thin helpers over :mod:`bot.formations.queries` for dialogues that hold a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
@@ -24,6 +25,7 @@ from bot.conversations.kit.labels import Piece, fit
 from bot.conversations.kit.steps import Option
 from bot.formations import queries
 from bot.formations.labels import told_apart
+from bot.formations.twins import twin_marks
 from bot.storage.formations import Formation
 
 
@@ -87,26 +89,37 @@ def by_relevance(formations: list[D], day: date) -> list[D]:
     return running + coming + ended
 
 
-def formation_option(f: Formation | queries.Listed) -> Option:
+def formation_option(f: Formation | queries.Listed, mark: str = "") -> Option:
     """« Cariste (lundi 2 novembre 2026) »: a long title is cut at its end, its start day
     kept (explorer M: two sessions of one long title read the same, the day cut away). Not
-    in its middle: two titles that differ there read the same then (explorer N)."""
-    day = f"({dates.spell_date(f.start_date)})"
-    label = fit([Piece(f.title, shrink=1, keep=24), Piece(day)])
+    in its middle: two titles that differ there read the same then (explorer N). A twin
+    starting that day too has its ``mark`` (« (…, avec Karim) »: explorer MA3), cut last."""
+    day = Piece(f"({dates.spell_date(f.start_date)}" + ("" if mark else ")"))
+    marked = [Piece(f"{mark})", ", ", shrink=2, keep=16, middle=True, floor=6)] if mark else []
+    label = fit([Piece(f.title, shrink=1, keep=24), day, *marked])
     return Option(label, str(f.id), search="" if f.title in label else f.title)
+
+
+async def options_of(
+    ctx: Context, formations: Sequence[Formation | queries.Listed]
+) -> list[Option]:
+    """``formations`` as choices, twins of one title and start day told apart (explorer MA3:
+    identical buttons)."""
+    marks = await twin_marks(ctx.session, ((f.id, f.title, f.start_date) for f in formations))
+    return [formation_option(f, marks.get(f.id, "")) for f in formations]
 
 
 async def named_apart(ctx: Context, formation: Formation) -> str:
     """Its title, with its start day when another formation one sees has the same title
     (explorer DA16: « Supprimer la formation « Agent de restauration » ? », but which?)."""
-    listed = await listed_formations(ctx)
-    return told_apart((f.id, f.title, f.start_date) for f in listed).get(
-        formation.id, formation.title
-    )
+    listed = [(f.id, f.title, f.start_date) for f in await listed_formations(ctx)]
+    marks = await twin_marks(ctx.session, listed)
+    return told_apart(listed, marks).get(formation.id, formation.title)
 
 
 async def formation_options(ctx: Context) -> list[Option]:
-    return [formation_option(f) for f in by_relevance(await listed_formations(ctx), day_of(ctx))]
+    ordered = by_relevance(await listed_formations(ctx), day_of(ctx))
+    return await options_of(ctx, ordered)
 
 
 async def formations_of_trainee(ctx: Context, typed: str | None = None) -> list[Formation] | None:

@@ -918,6 +918,11 @@ async def test_twins_of_one_day_have_buttons_of_their_own(
         "Agent de restauration (mardi 3 novembre 2026, avec Inès) (3 à faire)",
         "Agent de restauration (mardi 3 novembre 2026, avec Karim) (3 à faire)",
     ], on_telegram.buttons
+    await on_telegram.says("/annuler")
+    await on_telegram.says("/echeances Agent de restauration (03/11, avec Karim)")  # its text
+    assert on_telegram.last.startswith(
+        "Échéances d'« Agent de restauration (mardi 3 novembre 2026, avec Karim) » :"
+    ), on_telegram.last
     await trainer.says("/formations agent")
     assert "Agent de restauration (mardi 3 novembre 2026, avec Karim)" in trainer.buttons
     assert "Agent de restauration (mardi 3 novembre 2026, avec Inès)" in trainer.buttons

@@ -10,6 +10,7 @@ formations she is in; words that fit nothing are said not to, above the whole li
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from bot.answers import fold, has_control_characters
@@ -18,6 +19,8 @@ from bot.conversations.formations.start_words import read_start
 from bot.conversations.kit.carry import NARROWED
 from bot.conversations.kit.context import Context, matching
 from bot.conversations.kit.steps import Option
+from bot.formations.queries import Listed
+from bot.formations.twins import twin_marks
 
 LONGEST = 200
 """Past this, what follows a command is no formation's name (a paste): said unread."""
@@ -64,7 +67,8 @@ async def fitting_formations(
     found = title_fits(typed, values, labels)
     said = None if found else read_start(typed)
     if said and said[0]:
-        fitting = title_fits(said[0], values, labels)
+        words, marked = await without_mark(ctx, said[0], list(listed.values()))
+        fitting = [v for v in title_fits(words, values, labels) if not marked or v in marked]
         starting = [v for v in fitting if v in listed and said[1].fits(listed[v].start_date)]
         if said[1].day and not said[1].year and len(starting) > 1:
             # « (03/11) »: a button's day without its year is the one nearest today.
@@ -81,6 +85,18 @@ async def fitting_formations(
     named = await formations_of_trainee(ctx, typed)
     holding = {str(f.id) for f in named or []}
     return Fitting([o.value for o in options if o.value in holding], named is not None)
+
+
+async def without_mark(ctx: Context, words: str, listed: list[Listed]) -> tuple[str, set[str]]:
+    """``words`` without the mark of a twin of one day that ends them (« agent de restauration
+    avec karim », a button's own text: explorer MA3), and the formations of that mark."""
+    marks = await twin_marks(ctx.session, [(f.id, f.title, f.start_date) for f in listed])
+    for mark in set(marks.values()):
+        said = " ".join(fold(re.sub(r"[(),]", " ", mark)).split())
+        if said and words.endswith(f" {said}"):
+            kept = words.removesuffix(f" {said}")
+            return kept, {str(f) for f, m in marks.items() if m == mark}
+    return words, set()
 
 
 def title_fits(typed: str, values: list[str], labels: dict[str, str]) -> list[str]:

@@ -74,3 +74,19 @@ async def test_a_file_sent_outside_a_question_is_said_not_kept(trainer: Person) 
         "question : il n'est pas enregistré."
     )
     assert "/absences" in trainer.last and "/attestations" in trainer.last
+
+
+async def test_who_has_not_signed_points_to_the_attestations_alone(trainer: Person) -> None:
+    """Explorer QB4: « qui n'a pas signé ? » was offered /suivi (its « signes » of a
+    décrochage share the stem « signe »), never /attestations."""
+    for typed in (
+        "qui n'a pas signé ?",
+        "est-ce que tout le monde a signé ?",
+        "qui n'a pas encore signé son attestation ?",
+        "il manque des signatures sur la feuille d'émargement",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(
+            "Vous voulez peut-être :\n/attestations : suivre les attestations d'un bilan"
+        ), typed
+        assert "/suivi" not in trainer.last, typed

@@ -38,6 +38,16 @@ _ALSO = {
 }
 """How trainers say what a command is for, beyond its summary (explorer AW1: « j'ai un stagiaire
 qui ne vient plus » was offered /effacer and /suivi, never /decrochage)."""
+_WINS = {
+    "attestations": {
+        *("signer", "signe", "signee", "signees", "signez", "signent", "signature", "signatures"),
+        *("emarger", "emarge", "emargement", "emargements", "attestation", "attestations"),
+        *("attester", "atteste", "attestee", "attestent"),
+    }
+}
+"""Words that name one command's business outright (explorer QB4: « qui n'a pas signé ? » was
+offered /suivi alone, its « signes » of a décrochage sharing the stem « signe »): a sentence
+holding one of them (compared whole, « signes » stays ambiguous) gets that command first."""
 _ONLY_ASKED = {"effacer": "effacer supprimer donnees rgpd oublier"}
 """A command offered only to words of its own: an erasure is never a guess."""
 
@@ -58,6 +68,7 @@ async def closest_commands(ctx: Context) -> Outcome | None:
     if ctx.incoming.is_group or len(typed) > 300 or len(typed.split()) < 3:
         return None  # one or two words: the engine's own typo matching answers
     words = _stems(typed)
+    whole = set(fold(typed).split())
     if not words:
         return None
     scored: list[tuple[int, str, str]] = []
@@ -69,6 +80,8 @@ async def closest_commands(ctx: Context) -> Outcome | None:
             continue
         vocabulary = _stems(f"{command} {summary} {(flow.menu or '').split(' (')[0]}")
         score = len(words & (vocabulary | _stems(_ALSO.get(command, ""))))
+        if whole & _WINS.get(command, set()):
+            score += 100
         if score:
             scored.append((score, command, summary))
     if not scored:

@@ -159,7 +159,7 @@ class Engine:
             # layer: :mod:`bot.storage.turn_rows`); the step's business rows
             # through ``ctx.session``, opened on it if the step needs one.
             turn = rows.on(held)
-            chat, event = _chat_key(incoming), _event_key(incoming)
+            chat, event = rows.chat_key(incoming), rows.event_key(incoming)
             row = await turn.one(rows.LOAD, chat | event)
             if row["seen"] is not None:  # handled before: its stored replies, nothing else
                 return [replayed(p, self.sealer) for p in row["seen"]]
@@ -250,7 +250,7 @@ class Engine:
     async def actor(self, session: AsyncSession, incoming: Incoming) -> Actor | None:
         """Who is writing, with their organisation and role (what a turn loads with its state)."""
         turn = rows.on(await session.connection())
-        row = await turn.one(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
+        row = await turn.one(rows.LOAD, {**rows.chat_key(incoming), **rows.event_key(incoming)})
         return (await self._load(turn, incoming, row))[1]
 
     async def _save(
@@ -439,6 +439,9 @@ class Engine:
                 await self._help(ctx, None, None)
             return None, None
         close = self._closest(ctx, typed) if 0 < len(typed.split()) <= 2 else []
+        if close == ["annuler"]:  # nothing under way: said at once, not « tapez /annuler » (QB3)
+            ctx.say("common.nothing_to_cancel")
+            return None, None
         if close:
             ctx.say("common.did_you_mean", close=spoken_commands(close))
             return None, None
@@ -482,17 +485,6 @@ class Engine:
         flows = [f for f in self.features.commands.values() if f.summary and (f.role or f.in_help)]
         available = [f for f in flows if ctx.actor and self._refusal(ctx, f) is None]
         ctx.say("common.help", flows=available, actor=ctx.actor)
-
-
-def _chat_key(incoming: Incoming) -> dict[str, Any]:
-    """The parameters naming a conversation in :mod:`bot.storage.turn_rows`."""
-    platform, chat, user = incoming.key
-    return {"platform": platform, "chat": chat, "user": user}
-
-
-def _event_key(incoming: Incoming) -> dict[str, Any]:
-    """The parameters naming an event in :mod:`bot.storage.turn_rows`."""
-    return {"event_platform": incoming.platform.value, "event": incoming.event_id}
 
 
 def account(incoming: Incoming) -> tuple[str, str]:

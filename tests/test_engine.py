@@ -835,3 +835,17 @@ async def test_a_private_dialogue_in_a_chat_become_a_group_is_closed_saying_why(
         "qu'en conversation privée avec moi (le message que vous venez d'envoyer n'a pas été "
         "traité : envoyez-le-moi en message privé)"
     ) in together.all_text
+
+
+async def test_a_bare_cancel_with_nothing_under_way_is_answered_at_once(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer QB3: « annuler » typed with nothing under way sent the trainer to type
+    /annuler, which then said there was nothing to cancel."""
+    for typed in ("annuler", "Annuler", "anuler"):
+        await trainer.says(typed)
+        assert trainer.last == "Il n'y a rien en cours à annuler.", typed
+    await trainer.says("/absence")
+    await trainer.says("annuler")  # inside a dialogue the slash is still asked for
+    assert "/annuler" in trainer.last
+    assert await step_of(db, trainer) != (None, None)

@@ -46,6 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Delete, Insert, Select, Update
 from sqlalchemy.sql.elements import BindParameter
 
+from bot.messages import Incoming
 from bot.storage import people, state
 from bot.storage.held import Held
 from bot.storage.inline import InlineConnection
@@ -397,3 +398,14 @@ def on(target: Held | AsyncConnection) -> TurnRows:
     if sync is not None and isinstance(raw, InlineConnection):
         return InlineRows(raw.sqlite, target.dialect, sync, lambda: sync)
     return Rows(target)
+
+
+def chat_key(incoming: Incoming) -> dict[str, Any]:
+    """The parameters naming a conversation in these statements."""
+    platform, chat, user = incoming.key
+    return {"platform": platform, "chat": chat, "user": user}
+
+
+def event_key(incoming: Incoming) -> dict[str, Any]:
+    """The parameters naming an event in these statements."""
+    return {"event_platform": incoming.platform.value, "event": incoming.event_id}

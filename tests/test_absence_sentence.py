@@ -489,6 +489,21 @@ async def test_a_command_at_the_sentence_s_question_says_nothing_was_noted(
     assert await absences(db) == []
 
 
+async def test_the_same_sentence_sent_again_just_asks_again(db: Database, trainer: Person) -> None:
+    """Explorer QB2: « Karim n'est pas venu hier » sent twice said « Je n'ai pas noté …
+    renvoyez la phrase » right above the very same question."""
+    await trainer.says("Karim n'est pas venu hier")
+    question = trainer.last
+    assert question.startswith("Noter l'absence de Karim Benali")
+    await trainer.says("Karim n'est pas venu hier")
+    assert trainer.all_text == question
+    assert await step_of(db, trainer) == ("absence_phrase", "go")
+    await trainer.says("Karim n'est pas venu ce matin")  # another day: what was asked is said
+    assert "Je n'ai pas noté l'absence de Karim Benali (hier)" in trainer.all_text
+    await trainer.presses("Oui, noter")
+    assert await absences(db) == []  # asked on, nothing noted twice
+
+
 async def test_another_name_after_the_day_s_comma_is_no_motive(
     db: Database, trainer: Person
 ) -> None:

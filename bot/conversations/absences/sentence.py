@@ -49,7 +49,15 @@ from bot.answers import (
 from bot.conversations.absences.steps import single_formation
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch, leave_saying
+from bot.conversations.kit.flow import (
+    ASKED_AGAIN,
+    Flow,
+    Leave,
+    Next,
+    Outcome,
+    Switch,
+    leave_saying,
+)
 from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.people.names import as_written
 from bot.storage.people import Role
@@ -133,7 +141,10 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         len(sentence.names) > 1
         or read_days_and_words(day_words(sentence.rest, ctx.now), ctx.now, late=sentence.late)[0]
     )
-    return Switch("absence_group" if several else "absence_phrase", said_data(sentence))
+    data = said_data(sentence)
+    if replaced and all(ctx.data.get(key) == value for key, value in data.items()):
+        ctx.data[ASKED_AGAIN] = True  # the very sentence again: asked again, unsaid (QB2)
+    return Switch("absence_group" if several else "absence_phrase", data)
 
 
 def _past_besides(sentence: AbsenceSentence, typed: str) -> dict[str, object]:

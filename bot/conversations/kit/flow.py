@@ -118,6 +118,11 @@ class Switch:
 
 Outcome = Next | Retry | Stay | Finish | Leave | Return | Call | Switch
 
+ASKED_AGAIN = "_asked_again"
+"""Set by a reader whose sentence is the very one the question in hand came from: the flow's
+``left_saying`` is not said, the question just comes again (explorer QB2: « Je n'ai pas noté …
+renvoyez la phrase » right above the same question, the phrase just sent again)."""
+
 
 def leave_saying(key: str) -> Callable[[Context], Awaitable[Outcome]]:
     """An answer that ends the dialogue with one message ("nothing was saved")."""

@@ -14,7 +14,7 @@ from bot import dates
 from bot.answers import MAX_TEXT, fold
 from bot.conversations.kit import aside
 from bot.conversations.kit.carry import Carrier, Position
-from bot.conversations.kit.flow import Flow, Leave, Step
+from bot.conversations.kit.flow import ASKED_AGAIN, Flow, Leave, Step
 from bot.typos import GREETINGS
 
 if TYPE_CHECKING:
@@ -61,8 +61,9 @@ class Runner(Carrier):
         take the place of a half-typed one set aside before (explorer U U11: a
         look at /echeances between two commands lost a /formation's answers).
         """
+        again = ctx.data.pop(ASKED_AGAIN, False)  # never kept with what is set aside
         if self._browsing(ctx, current, step):
-            if current.left_saying:
+            if current.left_saying and not again:
                 ctx.say(current.left_saying, d=ctx.data)
             return
         outermost = self.outermost(ctx, current)

@@ -489,6 +489,38 @@ async def test_a_command_at_the_sentence_s_question_says_nothing_was_noted(
     assert await absences(db) == []
 
 
+async def test_an_absence_announced_without_a_name_opens_the_absence_and_asks_who(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer QB1: « j'ai un absent ce matin » was read as a trainee named « j'ai un »
+    (« Je ne trouve pas « j'ai un » parmi vos stagiaires »)."""
+    for typed in (
+        "j'ai un absent ce matin",
+        "J’ai une absente ce matin",
+        "on a un absent ce matin",
+        "nous avons une stagiaire absente ce matin",
+        "il y a un absent ce matin",
+    ):
+        await trainer.says(typed)
+        assert "Je ne trouve pas" not in trainer.all_text, typed
+        assert await step_of(db, trainer) == ("absence", "formation"), typed
+        await trainer.says("/annuler")
+    await trainer.says("j'ai un absent ce matin")
+    await trainer.says("1")
+    assert trainer.last.startswith("De qui s'agit-il ?")  # among the formation's trainees
+    assert "Karim Benali" in trainer.buttons
+    await trainer.says("Karim")
+    assert trainer.last.endswith(", le matin. C'est bien ça ?")  # the day as said
+    await trainer.says("/annuler")
+    await trainer.says("j'ai un retard ce matin")
+    assert await step_of(db, trainer) == ("absence", "formation")
+    await trainer.says("/annuler")
+    await trainer.says("j'ai un absent demain")  # to come: not opened for today
+    assert await step_of(db, trainer) == (None, None)
+    assert "Je ne trouve pas" not in trainer.all_text
+    assert await absences(db) == []
+
+
 async def test_the_same_sentence_sent_again_just_asks_again(db: Database, trainer: Person) -> None:
     """Explorer QB2: « Karim n'est pas venu hier » sent twice said « Je n'ai pas noté …
     renvoyez la phrase » right above the very same question."""

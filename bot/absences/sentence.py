@@ -125,6 +125,7 @@ NOT_NAMES = {
     *("je", "j", "il", "elle", "on", "nous", "vous", "ils", "elles", "qui", "personne", "en"),
     *("le", "la", "les", "l", "un", "une", "des", "mon", "ma", "mes", "tout", "tous", "toute"),
     *("aucun", "aucune", "rien", "pas", "neant", "ras"),  # nobody's names (explorer EA8)
+    "j'ai",  # « j'ai un absent ce matin »: no one named yet (explorer QB1)
 }
 """First words that start a sentence about someone, but not a name ("je suis absent demain")."""
 _DAY_WORDS = {
@@ -462,6 +463,25 @@ def _split_name(words: str) -> tuple[str, str]:
         return words, ""
     cut = max(match.start() - 1, 0)
     return words[:cut].strip(), words[cut:].strip()
+
+
+_SOMEONE = re.compile(
+    r"^(?:j'ai|on\s+a|nous\s+avons|il\s+y\s+a|y\s+a)\s+(?:un|une)\s+"
+    r"(?:(?:stagiaire|apprenante?|eleve)\s+)?(?P<what>absente?|en\s+retard|retard)\b(?P<rest>.*)$"
+)
+"""« J'ai un absent ce matin », « on a une stagiaire en retard »: an absence announced before
+its name (explorer QB1: read as a trainee named « j'ai un »)."""
+
+
+def read_unnamed_absence(text: str) -> AbsenceSentence | None:
+    """The absence a sentence announces without naming anyone (:data:`_SOMEONE`): its day and
+    kind, ``names`` empty, for ``/absence`` to ask who; ``None`` for any other sentence."""
+    if len(text) > 300 or "\n" in text.strip():
+        return None
+    match = _SOMEONE.match(sentence_words(without_courtesies(text.strip())))
+    if match is None:
+        return None
+    return AbsenceSentence(names=(), rest=match["rest"].strip(), late="retard" in match["what"])
 
 
 def looks_like_a_name(words: str) -> bool:

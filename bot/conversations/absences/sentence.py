@@ -35,7 +35,7 @@ from bot.absences.days import read_days_and_words
 from bot.absences.leaving import read_early_leaving
 from bot.absences.line import another_name, day_words, read_period, soft_fold
 from bot.absences.log import MAX_LATE_MINUTES
-from bot.absences.sentence import AbsenceSentence, read_absence_sentence
+from bot.absences.sentence import AbsenceSentence, read_absence_sentence, read_unnamed_absence
 from bot.answers import (
     by_surname,
     clean_line,
@@ -83,6 +83,12 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         # Said why, not « pas sûr » (explorer EF7): no trainee's absence in a group room.
         ctx.say("common.private_only")
         return Leave()
+    if sentence is None and not (ctx.in_dialogue or ctx.incoming.is_group):
+        unnamed = read_unnamed_absence(text)
+        if unnamed is not None and day_to_come(ctx, unnamed) is None:
+            # « J'ai un absent ce matin »: /absence opened for that day, asking who (QB1).
+            line = f"retard {unnamed.rest}" if unnamed.late else unnamed.rest
+            return Switch("absence", {"_line": line.strip(), "_at": ctx.now.isoformat()})
     if sentence is not None and sentence.nobody:
         if ctx.in_dialogue:  # « aucun » may answer the question in hand
             return None

@@ -1753,3 +1753,32 @@ async def test_absences_after_a_formation_without_absences_or_a_day(
     assert "Aucune formation" not in trainer.all_text
     await trainer.says("Agent de restauration")
     assert trainer.buttons == ["22/11 matin – Karim Benali", "Toute la liste"]
+
+
+async def test_an_absence_left_unanswered_a_day_names_what_was_lost_and_how_to_note_it(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer QB5: « hier matin » typed 30 hours after « Quel jour a eu lieu l'absence … de
+    Karim Benali ? » got « j'ai refermé « noter une absence ou un retard » … Recommencez quand
+    vous voulez », not whose absence was lost nor how to note it again."""
+    await trainer.says("/absence")
+    await trainer.says("1")
+    await trainer.says("Karim")
+    assert "Karim Benali" in trainer.last
+    clock.advance(hours=30)
+    await trainer.says("hier matin")
+    assert trainer.all_text == (
+        "Sans réponse depuis un moment, j'ai refermé « noter une absence ou un retard » : "
+        "l'absence de Karim Benali n'est pas notée. Pour la noter, envoyez une seule phrase "
+        "avec son jour, par exemple « Absence de Karim Benali hier matin »."
+    )
+    assert await step_of(db, trainer) == (None, None)
+    await trainer.says("Karim retard ce matin")  # the sentence's question, left a day too
+    clock.advance(hours=30)
+    await trainer.says("oui")
+    assert "le retard de Karim Benali n'est pas noté" in trainer.all_text
+    assert "« Retard de Karim Benali ce matin »" in trainer.all_text
+    await trainer.says("/absence")  # nobody chosen yet: the usual notice
+    clock.advance(hours=30)
+    await trainer.says("1")
+    assert "rien de ce qui n'avait pas été validé n'est enregistré" in trainer.all_text

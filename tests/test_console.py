@@ -27,6 +27,7 @@ from bot.transports.console import (
     safe_filename,
     take_messages,
 )
+from tests.auxil.dialogue import Clock
 from tests.auxil.terminal import CTRL_D, in_a_terminal
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -288,6 +289,21 @@ async def test_a_terminal_with_nothing_under_way_opens_on_the_prompt(
     )
     # The question, last, before the farewell of the input's end (explorer BC1).
     assert shown.rstrip().removesuffix("Au revoir !").rstrip().endswith("session de printemps »)")
+
+
+async def test_a_terminal_opened_after_the_dialogue_lapsed_announces_no_resumption(
+    engine: Engine, demo: None, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer QB5: « Reprise de la conversation en cours : » then « Sans réponse depuis un
+    moment, j'ai refermé … »: a heading saying it resumes what it then said closed."""
+    monkeypatch.setattr("bot.transports.console._prompt", lambda: None)  # Ctrl-D at once
+    await Console(engine, name="formateur", documents=Path("/tmp"), out=io.StringIO()).run(
+        io.StringIO("/formation\n")
+    )
+    clock.advance(hours=30)
+    again = io.StringIO()
+    await Console(engine, name="formateur", documents=Path("/tmp"), out=again).run(Terminal())
+    assert "Reprise" not in again.getvalue() and "Quel est son intitulé" not in again.getvalue()
 
 
 async def test_a_message_arriving_at_the_prompt_gets_its_own_line_and_the_prompt_back(

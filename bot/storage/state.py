@@ -108,10 +108,14 @@ class ProcessedEvent(Base):
     delivered_at: Mapped[datetime | None] = mapped_column()
 
 
-async def under_way(session: AsyncSession, platform: str, chat: str, user: str) -> bool:
+async def under_way(
+    session: AsyncSession, platform: str, chat: str, user: str, now: datetime | None = None
+) -> bool:
     """A question of this conversation still waits for its answer (``step`` set): what a
-    console opened again shows first, its screen holding none of it."""
-    return await waiting_flow(session, platform, chat, user) is not None
+    console opened again shows first, its screen holding none of it; with ``now``, only one
+    not lapsed (explorer QB5: « Reprise de la conversation en cours » for one it then said
+    it had closed)."""
+    return await waiting_flow(session, platform, chat, user, now) is not None
 
 
 async def waiting_flow(

@@ -210,7 +210,8 @@ class Console:
 
     async def _under_way(self) -> bool:
         async with self.engine.db.sessions() as session:
-            return await under_way(session, Platform.CONSOLE.value, self.name, self.name)
+            now = self.engine.clock()  # a lapsed one is said closed at the next line (QB5)
+            return await under_way(session, Platform.CONSOLE.value, self.name, self.name, now)
 
     async def run(self, source: Lines = sys.stdin) -> None:
         interactive = source.isatty()

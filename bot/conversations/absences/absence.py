@@ -91,6 +91,7 @@ def new_absence() -> Flow:
         "absence",
         # Its command, /aide line and who may use it: bot/features/absences.py.
         start=absence_start,
+        lapsed_saying="absence.lapsed",
         steps=[
             *who_steps("absence", after_trainee),
             *detail_steps(several=several_days_typed),

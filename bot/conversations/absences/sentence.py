@@ -457,6 +457,7 @@ PHRASE = Flow(
     # aside before stays there (explorer AG7: it was dropped for the mistaken question).
     browsing=True,
     left_saying="absence.sentence_left",
+    lapsed_saying="absence.lapsed",
     steps=[
         Pick(
             "closest",

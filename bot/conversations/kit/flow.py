@@ -290,6 +290,10 @@ class Flow:
     command at its own questions, it is closed, not set aside (:meth:`Runner.leave`)."""
     branches: list[Step] = field(default_factory=list)
     """Steps reached only by name (``Next("name")``), never in the sequence."""
+    lapsed_saying: str = ""
+    """What was lost when it lapsed unanswered and how to do it again, said in the notice
+    (explorer QB5: « Recommencez quand vous voulez » for Karim Benali's absence, unnamed);
+    rendered empty, the usual words are said."""
     left_saying: str = ""
     """Said when another command closes it at its own questions (``browsing``): what a
     sentence's confirmation held is not noted (explorer AZ8: dropped without a word)."""

@@ -233,6 +233,7 @@ class Runner(Carrier):
                 "common.erased_meanwhile" if why == "erased" else "common.expired",
                 summary=outermost.summary,
                 flow=outermost,  # a participant is told the command to start again (AG10)
+                lost=ctx.render(outermost.lapsed_saying).strip() if outermost.lapsed_saying else "",
             )
         elif why := (self.refusal(ctx, current) or self.refusal(ctx, outermost)):
             # Which it is, said (explorer AZ11, BD10: a demoted administrator, still a member,

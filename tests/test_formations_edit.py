@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.formations import edit
 from bot.formations.queries import visible_formations
 from bot.formations.service import NewSession, NewTrainee
+from bot.formations.sessions import by_session
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
@@ -136,7 +137,8 @@ async def test_a_session_taken_away_leaves_its_trainees_to_the_whole_formation(
             formation.id,
             [NewSession("Session 1", date(2027, 3, 1), date(2027, 6, 30))],
         )
-        assert karim.session_id is None
+        # No session followed any more, whatever stays stored (explorer QA7).
+        assert by_session(formation, [karim, nadia]) == (("", ("Karim Benali", "Nadia Roux")),)
         assert await exits() == [date(2027, 6, 30), date(2027, 6, 30)]
 
 
@@ -437,7 +439,8 @@ async def test_action_type_corrected_to_premiers_gestes_places_each_trainee_by_e
     2 (3 May–30 June), Nadia Roux entered on 1 March, Karim Benali on 3 May.  Its action type
     corrected to « premiers gestes », the sessions become groups: Nadia follows Session 1 and
     leaves EOS on 31 March, Karim Session 2, and the trainer is told who follows which.
-    Corrected back, their sessions are cleared: both follow the whole formation again."""
+    Corrected back, both follow the whole formation again; the session each followed stays
+    stored, unread, for the type corrected back once more (explorer QA7)."""
     async with store.sessions() as session, session.begin():
         people = await cast(session)
         formation = await premiers_gestes_in_two_sessions(session, people)
@@ -461,7 +464,8 @@ async def test_action_type_corrected_to_premiers_gestes_places_each_trainee_by_e
             session, people.formateur, formation.id, {"action_type": "metiers"}
         )
         assert edited is not None and edited.ungrouped and edited.grouped == ()
-        assert (nadia.session_id, karim.session_id) == (None, None)
+        march, may = sorted(formation.sessions, key=lambda s: s.start_date)
+        assert (nadia.session_id, karim.session_id) == (march.id, may.id)
         assert await eos_exits(session, nadia, karim) == [date(2027, 6, 30), date(2027, 6, 30)]
 
 
@@ -495,3 +499,77 @@ async def eos_exits(session: AsyncSession, *trainees: Trainee) -> list[date]:
     )
     found = dict(rows.all())
     return [found[k] for k in keys]
+
+
+async def test_action_type_corrected_to_premiers_gestes_places_an_entry_between_sessions_as_adding_does(
+    store: Database,
+) -> None:
+    """Explorer QA7: « Se former au(x) métier(s) de », Session 1 (1–31 March 2027), Session 2
+    (3 May–30 June), Inès David entered on 15 April, between them.  Its action type corrected
+    to « premiers gestes », she was put in no session (« Aucune session … Pour corriger une
+    date d'entrée », her entry right), where adding her places her in the session to come
+    (explorer MB8): she now follows Session 2 and leaves EOS with it."""
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(
+            session,
+            people.formateur,
+            funder="cvl",
+            programme="parcours_metiers",
+            action_type="metiers",
+            start=date(2027, 3, 1),
+            end=date(2027, 6, 30),
+            sessions=(
+                NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
+                NewSession("Session 2", date(2027, 5, 3), date(2027, 6, 30)),
+            ),
+            trainees=(
+                NewTrainee("Nadia Roux", entered_on=date(2027, 3, 1)),
+                NewTrainee("Inès David", entered_on=date(2027, 4, 15)),
+            ),
+        )
+        edited = await edit.edit_formation(
+            session, people.formateur, formation.id, {"action_type": "premiers_gestes"}
+        )
+        assert edited is not None
+        assert edited.grouped == (
+            ("Session 1 (du 1er au 31 mars 2027)", ("Nadia Roux",)),
+            ("Session 2 (du 3 mai au 30 juin 2027)", ("Inès David",)),
+        )
+
+
+async def test_a_session_chosen_survives_the_action_type_toggled_away_and_back(
+    store: Database,
+) -> None:
+    """Explorer QA7: « premiers gestes » in three sessions (March, May, June 2027), Inès David
+    entered on 15 April and placed in the June session, chosen for her among those to come.
+    The action type pressed away from « premiers gestes » and back (a mistaken press
+    corrected) cleared her session and left her in none: she follows the June session again."""
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(
+            session,
+            people.formateur,
+            funder="cvl",
+            programme="parcours_metiers",
+            action_type="premiers_gestes",
+            start=date(2027, 3, 1),
+            end=date(2027, 6, 30),
+            sessions=(
+                NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
+                NewSession("Session 2", date(2027, 5, 3), date(2027, 5, 31)),
+                NewSession("Session 3", date(2027, 6, 1), date(2027, 6, 30)),
+            ),
+            trainees=(NewTrainee("Inès David", entered_on=date(2027, 4, 15)),),
+            trainee_session=2,
+        )
+        (ines,) = formation.trainees
+        june = max(formation.sessions, key=lambda s: s.start_date)
+        assert ines.session_id == june.id
+        for action_type in ("metiers", "premiers_gestes"):
+            edited = await edit.edit_formation(
+                session, people.formateur, formation.id, {"action_type": action_type}
+            )
+        assert edited is not None
+        assert edited.grouped == (("Session 3 (du 1er au 30 juin 2027)", ("Inès David",)),)
+        assert ines.session_id == june.id

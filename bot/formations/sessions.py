@@ -147,25 +147,46 @@ def continued_rows(
 def replace_trainees(formation: Formation, held: Held) -> list[Trainee]:
     """After its sessions (or what makes them groups) changed, each trainee of a formation of
     group sessions follows the session holding his entry, else the one overlapping his former
-    session most (its dates corrected around an entry given between sessions), else none: the
-    whole formation, as the add flow leaves him without an answer.  The one placement the
-    « Sessions » correction and « Financeur et programme » use (explorer MB1).  A session
-    corrected keeps its row only when it continues it (:func:`continued_rows`), and its
-    trainees are placed again anyway: their entry decides (explorer MA9).  Returns those whose group
-    changed, for the trainer to be told: compared by dates, never by row (explorer MB2: a
-    session inserted on 6–20 April took the May row; Inès David, entered on 15 April, really
-    changes group, Karim Benali stays in May's); without group sessions nobody follows one."""
+    session most (its dates corrected around an entry given between sessions), else the one
+    adding him would (:func:`placed_at`): between sessions, the one chosen for him when it is
+    still to come, else the next.  The one placement the « Sessions » correction and
+    « Financeur et programme » use (explorer MB1).  A session corrected keeps its row only
+    when it continues it (:func:`continued_rows`), and its trainees are placed again anyway:
+    their entry decides (explorer MA9).  Returns those whose group changed, for the trainer
+    to be told: compared by dates, never by row (explorer MB2: a session inserted on 6–20
+    April took the May row; Inès David, entered on 15 April, really changes group, Karim
+    Benali stays in May's).  Without group sessions nobody follows one, but the session
+    chosen stays stored, unread (:func:`group_sessions` is empty), for when they are groups
+    again (explorer QA7: the action type pressed away from « premiers gestes » and back
+    left Inès David, entered on 15 April, in no session instead of the June one chosen)."""
     groups = group_sessions(formation)
     moved = []
     for trainee in formation.trainees:
         was = held.get(trainee.id) if trainee.id is not None else None
-        part = None
+        part = _placed(groups, trainee, was) if groups else None
         if groups:
-            part = session_at(formation, trainee.entered_on) or _overlapping(groups, was)
-        trainee.session_id = part.id if part is not None else None
+            trainee.session_id = part.id if part is not None else None
         if _changed_group(groups, was, part):
             moved.append(trainee)
     return moved
+
+
+def _placed(
+    groups: list[FormationSession], trainee: Trainee, was: tuple[int, date, date] | None
+) -> FormationSession | None:
+    """The group session a trainee follows once the sessions changed (:func:`replace_trainees`):
+    never one over before his entry, except the one holding it."""
+    entry = trainee.entered_on
+    holding = next((s for s in groups if entry and s.start_date <= entry <= s.end_date), None)
+    if holding is not None:
+        return holding
+    kept = _overlapping([s for s in groups if entry is None or s.end_date >= entry], was)
+    if kept is not None:
+        return kept
+    chosen = next((i for i, s in enumerate(groups) if s.id == trainee.session_id), None)
+    spans = [(s.start_date, s.end_date) for s in groups]
+    at = placed_at(spans, entry, chosen, False)  # explorer QA7: as adding him (MB8)
+    return groups[at] if at is not None else None
 
 
 def _changed_group(
@@ -200,13 +221,16 @@ def by_session(
     formation: Formation, trainees: Sequence[Trainee]
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """``trainees`` by the group session they follow, in session order, then those of none
-    (label « »); a person erased is never named (explorer MB2)."""
+    (label « », also for a session kept from before, unread: explorer QA7); a person erased
+    is never named (explorer MB2)."""
     named = [t for t in trainees if not t.erased]
+    groups = group_sessions(formation)
     placed = [
         (session_label(s), tuple(t.full_name for t in named if t.session_id == s.id))
-        for s in group_sessions(formation)
+        for s in groups
     ]
-    placed.append(("", tuple(t.full_name for t in named if t.session_id is None)))
+    ids = {s.id for s in groups}
+    placed.append(("", tuple(t.full_name for t in named if t.session_id not in ids)))
     return tuple((label, names) for label, names in placed if names)
 
 

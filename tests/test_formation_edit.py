@@ -667,7 +667,8 @@ async def test_action_type_corrected_to_premiers_gestes_says_who_follows_which_s
     2027) and Session 2 (3 May–30 June), Nadia Roux entered on 1 March, Karim Benali on 3
     May.  Its action type corrected to « premiers gestes », the sessions become groups: the
     trainer is told who follows which, and Nadia's EOS exit is 31 March, no longer 30 June.
-    Corrected back, their sessions are cleared and the trainer is told so."""
+    Corrected back, the sessions are no longer groups and the trainer is told so, with whose
+    EOS exit moves (explorer QA5)."""
     from tests.test_formation import two_sessions_with
 
     title = "Cuisine MB"
@@ -695,7 +696,52 @@ async def test_action_type_corrected_to_premiers_gestes_says_who_follows_which_s
     await trainer.presses("Se former au(x) métier(s) de")
     assert (
         "Les sessions ne sont plus des groupes à part : chaque stagiaire suit toute la formation "
-        "et sort d'EOS à sa fin."
-    ) in trainer.all_text
+        "et sort d'EOS à sa fin.\n"
+        "· Sortie d'EOS le mercredi 30 juin 2027 au lieu du mercredi 31 mars 2027 : Nadia Roux"
+    ) in trainer.all_text  # explorer QA5
     exits = {d.key: d.due_on for d in await deadlines_of(db, formation.id)}
     assert exits[f"CVL-EOS-EXIT:trainee:{nadia.id}"] == date(2027, 6, 30)
+
+
+async def test_sessions_no_longer_groups_say_so_not_the_entries(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer QA5: « premiers gestes » in two sessions (1–31 March 2027, 3 May–30 June),
+    Nadia Roux of Session 1, Karim Benali of Session 2.  Cut to one session, or to none, the
+    report said « Selon leur date d'entrée, 2 stagiaires changent de session … Pour corriger
+    une date d'entrée : « Entrées et sorties » », though no entry is the cause: the sessions
+    are no longer groups, as after « Financeur et programme », and Nadia's EOS exit moves
+    from 31 March to 30 June, said."""
+    from tests.test_formation import two_sessions_with
+
+    both = "Nadia Roux ; entrée le 1er mars 2027\nKarim Benali ; entrée le 3 mai 2027"
+    exit_moved = (
+        "Les sessions ne sont plus des groupes à part : chaque stagiaire suit toute la formation "
+        "et sort d'EOS à sa fin.\n"
+        "· Sortie d'EOS le mercredi 30 juin 2027 au lieu du mercredi 31 mars 2027 : Nadia Roux"
+    )
+    await two_sessions_with(trainer, "PG une", "premiers gestes", both)
+    await trainer.presses("Modifier la formation")
+    await trainer.presses("Sessions")
+    await trainer.says("Session 2 : du 3 mai au 30 juin 2027")
+    said = next(r.text for r in trainer.replies if "Sessions enregistrées" in r.text)
+    assert said.startswith(
+        "Sessions enregistrées pour « PG une » : 1. Les échéances sont recalculées.\n" + exit_moved
+    )
+    assert "change" not in said and "Entrées et sorties" not in said
+    formation = await stored(db, "PG une")
+    nadia = next(t for t in formation.trainees if t.full_name == "Nadia Roux")
+    exits = {d.key: d.due_on for d in await deadlines_of(db, formation.id)}
+    assert exits[f"CVL-EOS-EXIT:trainee:{nadia.id}"] == date(2027, 6, 30)
+
+    await two_sessions_with(trainer, "PG aucune", "premiers gestes", both)
+    await trainer.presses("Modifier la formation")
+    await trainer.presses("Sessions")
+    await trainer.presses("Aucune session")
+    said = next(r.text for r in trainer.replies if "n'a plus de sessions" in r.text)
+    assert said.startswith(
+        "« PG aucune » n'a plus de sessions : elle se déroule d'un seul tenant. Les échéances "
+        "sont recalculées.\nChaque stagiaire suit donc toute la formation et sort d'EOS à sa "
+        "fin.\n" + exit_moved.split("\n")[1]
+    )
+    assert "change" not in said and "Entrées et sorties" not in said

@@ -25,8 +25,11 @@ from bot.formations import labels
 from bot.formations.queries import Member, load_formation
 from bot.formations.service import NewSession, audit_formation
 from bot.formations.sessions import (
+    ExitsMoved,
     by_session,
     continued_rows,
+    eos_exits,
+    exits_moved,
     group_sessions,
     held_sessions,
     replace_trainees,
@@ -62,8 +65,10 @@ class Edited:
     """The sessions just became groups (action type corrected to « premiers gestes »): who
     now follows which, by his entry (explorer MB1), as :func:`by_session` says them."""
     ungrouped: bool = False
-    """The sessions are no longer groups: every trainee follows the whole formation again,
-    his session cleared (explorer MB1)."""
+    """The sessions are no longer groups: every trainee follows the whole formation again
+    (explorer MB1)."""
+    exits: ExitsMoved = ()
+    """Then, whose EOS exit moved to the formation's end (explorer QA5)."""
 
 
 BILAN_BOUND = ("funder", "kind")
@@ -126,6 +131,7 @@ async def edit_formation(
             return Edited(formation, [], held_by=bilan)
     before = {name: getattr(formation, name) for name in EDITABLE}
     held, were_groups = held_sessions(formation), bool(group_sessions(formation))
+    exits_before = eos_exits(formation)
     for name, value in checked.items():
         setattr(formation, name, value)
     _consistent(formation)
@@ -133,6 +139,7 @@ async def edit_formation(
     moved: list[str] = []
     grouped: tuple[tuple[str, tuple[str, ...]], ...] = ()
     ungrouped = False
+    exits: ExitsMoved = ()
     if changed:
         moved = await _follow_the_length(session, formation)
         if bool(group_sessions(formation)) != were_groups:  # explorer MB1
@@ -144,7 +151,16 @@ async def edit_formation(
         audit_formation(session, member, "edit", formation.id, fields=changed)
         await session.flush()
         await refresh_deadlines(session, formation.id)
-    return Edited(formation, changed, moved=tuple(moved), grouped=grouped, ungrouped=ungrouped)
+        if ungrouped:
+            exits = exits_moved(formation, exits_before)
+    return Edited(
+        formation,
+        changed,
+        moved=tuple(moved),
+        grouped=grouped,
+        ungrouped=ungrouped,
+        exits=exits,
+    )
 
 
 async def _follow_the_length(session: AsyncSession, formation: Formation) -> list[str]:
@@ -186,8 +202,13 @@ class SessionsReplaced:
     formation: Formation
     moved: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """The trainees whose group changed (by dates, explorer MB2), by their new session (« »
-    for none, also when the sessions are no longer groups), as
-    :func:`bot.formations.sessions.by_session` says them (explorer MA9)."""
+    for none), as :func:`bot.formations.sessions.by_session` says them (explorer MA9);
+    empty when the sessions are no longer groups (``ungrouped``)."""
+    ungrouped: bool = False
+    """The group sessions became one or none: every trainee follows the whole formation, no
+    entry to correct (explorer QA5), as after « Financeur et programme » (:class:`Edited`)."""
+    exits: ExitsMoved = ()
+    """Then, whose EOS exit moved to the formation's end (explorer QA5)."""
 
 
 async def replace_sessions(
@@ -205,7 +226,8 @@ async def replace_sessions(
     formation = await load_formation(session, member, formation_id)
     if formation is None:
         return None
-    held = held_sessions(formation)
+    held, exits_before = held_sessions(formation), eos_exits(formation)
+    were_groups = bool(group_sessions(formation))
     rows = sorted(formation.sessions, key=lambda s: (s.start_date, s.id))
     continued = continued_rows(rows, [(new.start, new.end) for new in sessions])
     for new, row in zip(sessions, continued, strict=True):
@@ -232,6 +254,10 @@ async def replace_sessions(
     await session.flush()
     audit_formation(session, member, "edit_sessions", formation.id, count=len(sessions))
     await refresh_deadlines(session, formation.id)
+    if were_groups and not group_sessions(formation) and formation.trainees:  # explorer QA5
+        return SessionsReplaced(
+            formation, ungrouped=True, exits=exits_moved(formation, exits_before)
+        )
     return SessionsReplaced(formation, by_session(formation, moved))
 
 

@@ -105,6 +105,42 @@ def group_end(formation: Formation, trainee: Trainee, session_id: int | None = N
     return formation.effective_end if session is None else session.end_date
 
 
+def eos_exit(formation: Formation, trainee: Trainee) -> date | None:
+    """The day a trainee's EOS exit is due, as the rules date it
+    (:meth:`bot.rules.facts.TraineeFacts.exit_on`): his recorded exit, else his extension or
+    his group's end, whichever is later; none before he entered."""
+    if trainee.left_on is not None:
+        return trainee.left_on
+    if trainee.entered_on is None:
+        return None
+    end = group_end(formation, trainee)
+    return trainee.path_end if trainee.path_end is not None and trainee.path_end > end else end
+
+
+Exits = dict[int, date | None]
+"""Each trainee's EOS exit before a change: trainee id → :func:`eos_exit`."""
+
+ExitsMoved = tuple[tuple[date, date, tuple[str, ...]], ...]
+"""The EOS exits a change moved: (former day, new day, who), in order of the former day."""
+
+
+def eos_exits(formation: Formation) -> Exits:
+    """Every trainee's EOS exit, kept before the sessions (or their type) change."""
+    return {t.id: eos_exit(formation, t) for t in formation.trainees if t.id is not None}
+
+
+def exits_moved(formation: Formation, before: Exits) -> ExitsMoved:
+    """Who leaves EOS on another day than ``before`` said, by former and new day; a person
+    erased is never named (explorer QA5: the sessions no longer groups, Nadia Roux of Session
+    1 leaves on 30 June 2027, no longer on 31 March)."""
+    moves: dict[tuple[date, date], list[str]] = {}
+    for trainee in formation.named_trainees:
+        was, now = before.get(trainee.id or 0), eos_exit(formation, trainee)
+        if was is not None and now is not None and was != now:
+            moves.setdefault((was, now), []).append(trainee.full_name)
+    return tuple((was, now, tuple(who)) for (was, now), who in sorted(moves.items()))
+
+
 Held = dict[int, tuple[int, date, date]]
 """Each trainee's group session before the sessions change: trainee id → (its id, start, end)."""
 

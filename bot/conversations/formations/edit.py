@@ -140,7 +140,13 @@ def saver(topic: Topic) -> Callable[[Context], Any]:
             if saved is None:
                 ctx.say("formation.not_found")
                 return
-            ctx.say("formation.sessions_saved", f=saved.formation, moved=saved.moved)
+            ctx.say(
+                "formation.sessions_saved",
+                f=saved.formation,
+                moved=saved.moved,
+                ungrouped=saved.ungrouped,
+                exits=saved.exits,
+            )
             return
         changes = {field: _value(ctx, field) for field in topic.fields}
         edited = await edit.edit_formation(ctx.session, who, formation_id, changes)
@@ -158,6 +164,7 @@ def saver(topic: Topic) -> Callable[[Context], Any]:
             moved=edited.moved,
             grouped=edited.grouped,
             ungrouped=edited.ungrouped,
+            exits=edited.exits,
             long=edited.formation.long or edited.formation.certifying,
         )
 

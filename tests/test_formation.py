@@ -1404,3 +1404,36 @@ async def test_the_sessions_example_is_cut_from_the_formation_s_dates_and_typed_
     assert "Session 1 : du 1er décembre au " in example
     await trainer.says(example)
     assert "sort des dates" not in trainer.all_text and "Ligne" not in trainer.all_text
+
+
+async def test_the_detail_of_sessions_that_are_groups_says_one_group_each(
+    trainer: Person,
+) -> None:
+    """Fixer PA's report: « Voir le détail » of a « premiers gestes » formation in three
+    sessions said « Organisation : De date à date (un groupe) » above three sessions that are
+    three groups (explorer IC5, MA1).  It says a group per session, as the recap at the
+    creation does; a « Se former au(x)
+    métier(s) de » in sessions is still one group, following them all."""
+    three = (
+        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 au 31 mai 2027\n"
+        "Session 3 : du 1er au 30 juin 2027"
+    )
+    await cvl_formation(trainer, "PG trois", "premiers gestes")
+    await trainer.says(SPRING)
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+    await trainer.says(three)
+    for label in ("Non", "Courte", "Passer", "Plus tard"):
+        await trainer.presses(label)
+    assert "Organisation : De date à date, un groupe par session\n" in trainer.last  # recap
+    await trainer.presses("Enregistrer")
+    await trainer.says("/formations")
+    await trainer.presses("PG trois")
+    await trainer.presses("Voir le détail")
+    detail = next(r.text for r in reversed(trainer.replies) if "Organisation" in r.text)
+    assert "Organisation : De date à date, un groupe par session\n" in detail
+    assert "(un groupe)" not in detail
+    await two_sessions_with(trainer, "Métiers deux", "se former", "Karim Benali")
+    await trainer.presses("Voir le détail")
+    detail = next(r.text for r in reversed(trainer.replies) if "Organisation" in r.text)
+    assert "Organisation : De date à date (un groupe)\n" in detail

@@ -32,6 +32,7 @@ from bot.conversations.formations.choose import member
 from bot.conversations.formations.edit import TOPICS
 from bot.conversations.formations.period import PeriodStep
 from bot.conversations.formations.trainee_file import IMPORT
+from bot.conversations.formations.trainee_sessions import groups
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Leave, Next, Outcome, Step
 from bot.conversations.kit.steps import RECAP, Option, Pick
@@ -256,6 +257,7 @@ def recap_steps(steps: Sequence[Step]) -> tuple[Pick, Pick]:
             twins = await namesakes(ctx.session, everyone, ctx.data["title"], start, end)
         return {
             "labels": LABELS,
+            "groups": groups(ctx.data),  # « un groupe par session » (fixer PA's report)
             "namesakes": twins.shown,
             "twins": twins.total,
             "me": ctx.person_id,

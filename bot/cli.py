@@ -136,7 +136,12 @@ def _ask(question: str) -> str | None:
 
 
 async def cmd_console(
-    settings: config.Settings, name: str, *, offer_demo: bool, source: Lines = sys.stdin
+    settings: config.Settings,
+    name: str,
+    *,
+    offer_demo: bool,
+    source: Lines = sys.stdin,
+    introduced: bool = False,
 ) -> int:
     from bot.transports.console import Console, ConsoleTransport, waiting_for
 
@@ -182,7 +187,9 @@ async def cmd_console(
                     flush=True,
                 )
     engine = build_engine(db, settings)
-    console = Console(engine, name=name, documents=settings.data_dir / "documents")
+    console = Console(
+        engine, name=name, documents=settings.data_dir / "documents", introduced=introduced
+    )
     transport = ConsoleTransport(console, settings.data_dir / "console-inbox")
     await serve(settings, db, [transport], until=partial(console.run, source))
     await db.dispose()
@@ -272,7 +279,7 @@ async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
             flush=True,
         )
         return await cmd_console(
-            settings, "formateur", offer_demo=settings.is_sqlite, source=source
+            settings, "formateur", offer_demo=settings.is_sqlite, source=source, introduced=True
         )
     warn_of_fonts()
     db = await open_base(settings)

@@ -171,6 +171,9 @@ async def test_at_the_keyboard_the_demo_is_offered_and_enter_takes_it(tmp_path: 
     # « vous> » (explorer BC1); the base said as its file (BC2).
     assert taken.shown.endswith("vous> \nAu revoir !\n")
     assert f"console sur {tmp_path}/oui/formabot.db" in taken.shown
+    # The way out said once, and Camille not called by the console's account (explorer QB14).
+    assert taken.shown.count("/quitter ou Ctrl-D pour quitter") == 1
+    assert "console de formateur" not in taken.shown
     declined = await in_a_terminal(
         ["run"], tmp_path / "non", [(offer, b"n\n"), ("vous> ", b"/aide\n"), ("vous> ", CTRL_D)]
     )

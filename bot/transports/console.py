@@ -139,8 +139,12 @@ class Console:
         name: str,
         documents: Path,
         out: TextIO = sys.stdout,
+        introduced: bool = False,
     ) -> None:
         self.engine = engine
+        self.introduced = introduced
+        """`formabot run` said already how to quit: the console's own line would say it
+        again, naming its account « formateur » to Camille Durand (explorer QB14)."""
         self.name = name
         self.documents = documents
         self.out = out
@@ -218,10 +222,12 @@ class Console:
         # Lines recorded before a crash but not answered are answered first.
         await asyncio.gather(*await self.inbox.resume(chat=self.name))
         if interactive:
-            print(
-                f"(console {texts.of(self.name)} ; /aide pour l'aide, /quitter ou Ctrl-D pour quitter)",
-                file=self.out,
-            )
+            if not self.introduced:
+                print(
+                    f"(console {texts.of(self.name)} ; /aide pour l'aide, /quitter ou Ctrl-D"
+                    " pour quitter)",
+                    file=self.out,
+                )
             if await self._under_way():
                 # Its question went with the last terminal: /aide says what is under way
                 # and asks it again.

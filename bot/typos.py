@@ -16,8 +16,12 @@ from bot.answers import fold
 
 HELP_WORDS = frozenset(
     {"aide", "help", "l aide", "aide moi", "aidez moi", "au secours", "commandes", "menu"}
+    | {"tu peux m aider", "peux tu m aider", "vous pouvez m aider", "pouvez vous m aider"}
+    | {"j ai besoin d aide", "besoin d aide", "aide svp", "aide moi svp", "aidez moi svp"}
+    | {"comment ca marche", "je suis perdu", "je suis perdue"}
 )
-"""Typed without a slash, these answer like ``/aide`` (outside a free-text question)."""
+"""Typed without a slash, these answer like ``/aide`` (outside a free-text question); asked
+in a sentence too (explorer QB20: « tu peux m'aider ? » was « Je ne suis pas sûr … »)."""
 
 GREETINGS = ("bonjour", "rebonjour", "bjr", "bonsoir", "salut", "hello", "coucou")
 """A greeting, alone (a member's « bonjour », :data:`bot.conversations.kit.runner.COURTESY`)

@@ -611,6 +611,10 @@ async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
     # Open to anyone, and listed for members too (not /start nor /attestation).
     assert "/mesdonnees : recevoir tout ce que formabot garde à votre sujet" in trainer.last
     assert "/start" not in trainer.last and "/attestation :" not in trainer.last
+    # Asked for in a sentence (explorer QB20: « Je ne suis pas sûr de ce que vous voulez »).
+    for asked in ("tu peux m'aider ?", "Pouvez-vous m'aider ?", "J'ai besoin d'aide"):
+        await trainer.says(asked)
+        assert "Voici ce que je sais faire" in trainer.last, asked
     await trainer.says("/formation")
     await trainer.says("Cuisine")
     await trainer.says("aide")

@@ -350,6 +350,52 @@ async def test_a_late_arrival_and_a_half_day_absence_the_same_day_are_questioned
     assert "une absence est déjà notée (matin, noté par" in trainer.last
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "non",
+        "Non.",
+        "je sais pas",
+        "pas de motif",
+        "sans motif",
+        "aucun",
+        "inconnu",
+        "aucune idée",
+        "non, aucun",
+        "motif inconnu",
+        "j'en sais rien",
+    ],
+)
+async def test_no_known_motive_in_words_is_no_motive(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer QB10: « Un motif connu ? » answered « non », « je sais pas », « pas de
+    motif »… was saved as the motive, then shown in the exports and the Qualiopi bundle."""
+    await trainer.says("/absence julie vendredi matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    assert trainer.last.startswith("Un motif connu ?")
+    await trainer.says(typed)
+    assert "Récapitulatif" in trainer.last
+    assert "Non justifiée\n" in trainer.last  # no « Non justifiée : non »
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (saved.justified, saved.reason) == (False, None)
+
+
+async def test_a_motive_saying_no_in_passing_is_a_motive(db: Database, trainer: Person) -> None:
+    """Explorer QB10: only an answer that is wholly « no motive » is none; « non prévenu »
+    or « pas de bus » is what the trainer knows."""
+    await trainer.says("/absence julie vendredi matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.says("pas de bus")
+    assert "Non justifiée : pas de bus" in trainer.last
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert saved.reason == "pas de bus"
+
+
 async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer: Person) -> None:
     await trainer.says("/absence Benali hier matin")
     assert "J'ai compris : dimanche 22 novembre 2026, le matin. C'est bien ça ?" in trainer.last

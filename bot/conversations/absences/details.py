@@ -36,6 +36,7 @@ from bot.absences.uploads import Upload
 from bot.answers import SKIP, Invalid, clean_line, correction, fold, has_words
 from bot.conversations.absences.day_checks import absence_example, check_day
 from bot.conversations.absences.day_checks import check_not_future as check_not_future
+from bot.conversations.absences.motive import no_motive, optional_reason
 from bot.conversations.absences.steps import (
     FileStep,
     ReasonText,
@@ -139,7 +140,7 @@ def detail_steps(
         ReasonText(
             "reason_optional",
             ask="absence.ask_reason_optional",
-            parse=parse_note(300),
+            parse=optional_reason,
             store="reason",
             skip_label="Passer",
             when=lambda c: c.data.get("justified") is False and "reason" not in c.data,
@@ -168,19 +169,13 @@ async def not_known_yet(ctx: Context) -> Outcome | None:
     return Next()
 
 
-NO_REASON = frozenset(
-    {"non", "aucun", "aucune", "rien", "pas de motif", "sans motif", "je ne sais pas"}
-)
-"""Typed where a motive is asked, no motive."""
-
-
 def reason_required_saying(message: str) -> TextParser:
     """A justified absence's motive: « Passer » typed here (no button offers it, but the
     unjustified one's question does) is not a motive, it is someone with none to give,
     told ``message`` (what to do instead, in that dialogue)."""
 
     async def parse(ctx: Context, text: str) -> str | Invalid:
-        if fold(text) in SKIP or fold(text) in NO_REASON:  # « non » is no motive (explorer E)
+        if fold(text) in SKIP or no_motive(text):  # « non » is no motive (explorer E, QB10)
             return Invalid(ctx.render(message))
         return await _NOTE(ctx, text)
 
@@ -193,8 +188,9 @@ required_reason = reason_required_saying("absence.reason_required")
 
 def keep_reason(ctx: Context, reason: str | None) -> None:
     """The reason written in the line (« justifiée, rdv France Travail »): the answer to the
-    reason question, not asked again (explorer D F21), when it reads as one."""
-    if reason is None:
+    reason question, not asked again (explorer D F21), when it reads as one: « motif inconnu »
+    does not, the question is asked (explorer QB10)."""
+    if reason is None or no_motive(reason):
         return
     cleaned = clean_line(reason, limit=300)
     if not isinstance(cleaned, Invalid) and has_words(cleaned):

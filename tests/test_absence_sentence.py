@@ -2024,3 +2024,71 @@ async def test_three_trainees_of_two_names_say_which_name_several_bear(
         "Plusieurs de vos stagiaires s'appellent Maëlle Martin : je vous demanderai ensuite de "
         "qui il s'agit."
     )
+
+
+async def test_a_yes_with_the_motive_or_the_justification_is_a_yes_and_kept(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer QB19: « oui, il est malade », « oui justifiée » to « Noter l'absence … ? » were
+    « Répondez par « Oui, noter » ou « Non » » and the same question: a yes said as to a
+    colleague, with what comes next said ahead."""
+    await trainer.says("Karim absent vendredi matin")
+    await trainer.says("oui, il est malade")
+    assert "Répondez par" not in trainer.all_text
+    assert trainer.last.startswith("Cette absence est-elle justifiée ?")
+    await trainer.presses("Oui")  # the motive is not asked again
+    await trainer.presses("Pas de justificatif")
+    assert "Justifiée : malade" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert "C'est noté : Karim Benali, matin du vendredi 20 novembre 2026" in trainer.all_text
+
+    await trainer.says("Julie absente vendredi matin")
+    await trainer.says("oui justifiée")
+    assert trainer.last.startswith("Quel motif ?")  # justified: not asked whether
+    await trainer.says("convocation administrative")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+
+    await trainer.says("Léa absente vendredi matin")
+    await trainer.says("Oui, justifiée : rdv France Travail")
+    await trainer.presses("Pas de justificatif")
+    assert "Justifiée : rdv France Travail" in trainer.last
+    await trainer.presses("Enregistrer")
+
+    await trainer.says("Nadia absente vendredi matin")
+    await trainer.says("oui mais elle a prévenu")
+    await trainer.presses("Non")  # not justified: the motive known, not asked
+    assert "Non justifiée : elle a prévenu" in trainer.last
+    await trainer.presses("Enregistrer")
+    saved = {(a.trainee_id, a.justified, a.reason) for a in await absences(db)}
+    assert saved == {
+        (await trainee_id(db, "Karim Benali"), True, "malade"),
+        (await trainee_id(db, "Julie Petit"), True, "convocation administrative"),
+        (await trainee_id(db, "Léa Martin"), True, "rdv France Travail"),
+        (await trainee_id(db, "Nadia Roux"), False, "elle a prévenu"),
+    }
+
+
+async def test_a_yes_with_a_non_justified_is_noted_so_and_a_day_is_no_motive(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer QB19: « oui, non justifiée » says the state; « oui merci » is a plain yes; a
+    day or a half-day after the yes is no motive (asked again, as before)."""
+    await trainer.says("Karim absent vendredi matin")
+    await trainer.says("oui merci")
+    assert trainer.last.startswith("Cette absence est-elle justifiée ?")
+    await trainer.says("/annuler")
+    await trainer.says("Karim absent vendredi matin")
+    await trainer.says("oui, non justifiée")
+    assert trainer.last.startswith("Un motif connu ?")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await trainer.says("Julie absente vendredi matin")
+    await trainer.says("oui mais pas justifiée")  # no motive « pas justifiée »
+    assert trainer.last.startswith("Un motif connu ?")
+    await trainer.says("/annuler")
+    await trainer.says("Julie absente vendredi")
+    await trainer.says("oui le matin")
+    assert "Un motif connu" not in trainer.all_text
+    [saved] = await absences(db)
+    assert (saved.justified, saved.reason) == (False, None)

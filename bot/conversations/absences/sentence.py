@@ -47,6 +47,7 @@ from bot.answers import (
     visible,
 )
 from bot.conversations.absences.steps import single_formation
+from bot.conversations.absences.yes_ahead import said_ahead
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
@@ -404,6 +405,8 @@ async def go(ctx: Context) -> Switch:
     data: dict[str, object] = {"_line": _sentence(ctx).line, "_at": typed_at(ctx).isoformat()}
     if ctx.data.get("reason"):
         data["reason"] = ctx.data["reason"]
+    if ctx.data.get("justified") is not None:  # « oui justifiée » (explorer QB19)
+        data["justified"] = ctx.data["justified"]
     return Switch("absence", data)
 
 
@@ -420,7 +423,17 @@ async def go_as_said(ctx: Context) -> Outcome:
 
 async def corrected(ctx: Context) -> Outcome | None:
     """What else than « oui » or « non » may answer « Noter l'absence … ? »."""
-    return await corrected_day(ctx) or narrowed(ctx)
+    return await corrected_day(ctx) or narrowed(ctx) or await yes_and_more(ctx)
+
+
+async def yes_and_more(ctx: Context) -> Outcome | None:
+    """« oui, il est malade », « oui justifiée »: a yes, and the answers to come kept
+    (explorer QB19: refused, and the same question asked again)."""
+    ahead = said_ahead(ctx.incoming.text, ctx.now)
+    if ahead is None:
+        return None
+    ctx.data.update(ahead)
+    return await go_as_said(ctx)
 
 
 def narrowed(ctx: Context) -> Outcome | None:

@@ -1,0 +1,79 @@
+"""A yes that says what comes next: « oui, il est malade » to « Noter l'absence … ? ».
+
+    Bot  Noter l'absence de Karim Benali, vendredi 4 décembre 2026 ?   [Oui, noter] [Non]
+    You  oui justifiée, rdv France Travail
+    Bot  … /absence goes on, justified, its motive « rdv France Travail » not asked
+
+A trainer answers as to a colleague: the yes, then the justification or the motive the
+next questions ask (explorer QB19: refused, « Répondez par « Oui, noter » ou « Non » » and
+the same question). Only after a yes, and only words that read as a motive: a day or a
+half-day (« oui le matin »), a « non » (« oui mais non ») are left to the question, asked
+again as before.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot import dates
+from bot.absences.line import read_period, split_reason
+from bot.answers import Invalid, clean_line, fold, has_words
+from bot.conversations.absences.motive import no_motive
+
+_YES = re.compile(
+    r"\s*(?:oui(?:\s+oui)?|ouais|ok(?:ay)?|d['’ ]?accord|c['’ ]?est (?:ça|ca|bon))"
+    r"(?P<rest>[\s,.;:!–—-].*)?",
+    re.IGNORECASE | re.DOTALL,
+)
+_POLITE = r"merci|beaucoup|noter|note|la|le|vas y|allez y|stp|svp|s il (?:te|vous) plait|bien sur"
+POLITE = re.compile(rf"(?:{_POLITE})(?: (?:{_POLITE}))*")
+"""Folded: what goes with a plain yes (« oui merci », « oui, noter », « ok vas-y »)."""
+
+_LINK = re.compile(
+    r"(?:(?:mais|et|car|parce que|parce qu['’]|puisque)\s*)?"
+    r"(?:(?:il|elle|c['’]?) ?(?:est|était|etait)\s+)?",
+    re.IGNORECASE,
+)
+"""« mais », « car », « il est » before the motive: « oui, il est malade » is « malade »."""
+
+JUSTIFIED = re.compile(r"(?:(?:absence|retard) )?(?:(non|pas) )?justifiee?s?")
+
+
+def said_ahead(text: str, now: datetime) -> dict[str, object] | None:
+    """What a yes followed by more words says ahead: ``{}`` for a plain yes (« oui merci »),
+    ``justified`` and / or ``reason`` for the questions to come; ``None`` when ``text`` is
+    not a yes or what follows is no motive (a day, a half-day, a « non »)."""
+    found = _YES.fullmatch(text)
+    if found is None:
+        return None
+    rest = (found["rest"] or "").strip(" \t\n,.;:!–—-")
+    if not fold(rest) or POLITE.fullmatch(fold(rest)):  # « oui 🙂 », « oui merci »
+        return {}
+    linked = _LINK.match(rest)
+    rest = rest[linked.end() if linked else 0 :]
+    if not fold(rest):  # « oui mais »: said no more than a doubt
+        return None
+    head, reason = split_reason(rest, now)
+    justified = JUSTIFIED.fullmatch(fold(head))
+    if justified is not None:
+        ahead: dict[str, object] = {"justified": justified[1] is None}
+        motive = _motive(reason) if reason else None
+        return ahead | {"reason": motive} if motive else ahead
+    first = fold(rest).split()[0]
+    if first in ("non", "nan", "pas") or read_period(rest)[0] is not None:
+        return None
+    if dates.understand(rest, now, "past") is not None:
+        return None
+    if no_motive(rest):
+        return {}
+    motive = _motive(rest)
+    return {"reason": motive} if motive else None
+
+
+def _motive(typed: str) -> str | None:
+    """The motive as the sentence's own is checked (:func:`.sentence.said_data`)."""
+    cleaned = clean_line(typed.strip(" \t,.;:!–—-"), limit=300)
+    if isinstance(cleaned, Invalid) or not has_words(cleaned):
+        return None
+    return cleaned

@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import invitations, progress, texts
+from bot import invitations, progress, suggestion, texts
 from bot.answers import fold
 from bot.budget import Budget
 from bot.config import Settings
@@ -295,6 +295,8 @@ class Engine:
             return None, None
         if ctx.repeats_taken_press(answering=flow is not None):
             return state.flow, state.step
+        if (offered := suggestion.taken(ctx, answering=flow is not None)) is not None:
+            ctx.incoming = replace(ctx.incoming, text=offered)  # « oui »: explorer QB17
         command = ctx.incoming.command
         if flow is not None and self.runner.closes(ctx, flow, state.expires_at):
             if command is None:  # « Anne absente hier » the morning after: read (explorer AF2)
@@ -371,6 +373,8 @@ class Engine:
                     command=command[:40],
                     close=spoken_commands(self._closest(ctx, command)),
                 )
+                if current is None:  # « oui » then is that command (explorer QB17)
+                    suggestion.offer(ctx, self._closest(ctx, command), ctx.incoming.argument)
             elif refusal == STRANGER and current is not None:
                 # Someone creating their organisation or joining one: not a stranger for long.
                 ctx.say("common.not_yet", command=command)

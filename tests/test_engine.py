@@ -605,6 +605,47 @@ async def test_a_mistyped_command_gets_the_closest_ones(
         assert "/reglages" not in claire.last
 
 
+async def test_yes_to_the_closest_command_runs_it_with_the_words_typed_after(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer QB17: « Vouliez-vous dire /absence ? » answered « oui » got « Je ne suis pas
+    sûr de ce que vous voulez faire », and « Karim hier » typed after the typo was lost."""
+    await trainer.says("/absence Karim hier")
+    meant = trainer.all_text
+    await trainer.says("/annuler")
+    await trainer.says("/absense Karim hier")
+    assert trainer.last.endswith("Vouliez-vous dire /absence ?")
+    await trainer.says("oui")
+    assert trainer.all_text == meant  # as if « /absence Karim hier » had been typed
+    assert await step_of(db, trainer) == ("absence", "date")
+    await trainer.says("/annuler")
+    await trainer.says("/absense")
+    await trainer.says("Ouais, merci")
+    assert await step_of(db, trainer) == ("absence", "formation")
+    await trainer.says("/annuler")
+    await trainer.says("/echeance")
+    await trainer.says("oui")
+    assert "Vouliez-vous dire" not in trainer.all_text
+    assert "pas sûr" not in trainer.all_text
+    assert await step_of(db, trainer) == ("echeances", "list")
+    await trainer.says("/annuler")
+    # Only the very next message answers it, and within the hour.
+    await trainer.says("/absense Karim hier")
+    await trainer.says("merci")
+    await trainer.says("oui")
+    assert await step_of(db, trainer) == (None, None)
+    await trainer.says("/absense Karim hier")
+    clock.advance(hours=2)
+    await trainer.says("oui")
+    assert await step_of(db, trainer) == (None, None)
+    # In a dialogue, « oui » answers its question (asked again after the typo).
+    await trainer.says("/absence")
+    await trainer.says("/absense")
+    assert trainer.last.startswith("Dans quelle formation ?")
+    await trainer.says("oui")
+    assert await step_of(db, trainer) == ("absence", "formation")
+
+
 async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
     await trainer.says("Aide")
     assert "Voici ce que je sais faire" in trainer.last and "/formation" in trainer.last

@@ -37,7 +37,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, Table, and_, bindparam, insert, literal, null, select, update
 from sqlalchemy.engine import Connection, Dialect, Engine
@@ -50,6 +50,9 @@ from bot.messages import Incoming
 from bot.storage import people, state
 from bot.storage.held import Held
 from bot.storage.inline import InlineConnection
+
+if TYPE_CHECKING:
+    from bot.messages import Incoming
 
 # The tables, not the mapped classes: a statement on a mapped class goes through
 # the ORM's execution path (bulk persistence, entity loading) even when it only

@@ -81,6 +81,10 @@ PRESSED = "_pressed"
 says nothing (:meth:`~bot.conversations.kit.context.Context.repeats_taken_press`); or the
 digest of the text that ended the conversation (:func:`typed`), whose second is said taken."""
 
+SUGGESTED = "_suggested"
+"""The command « Vouliez-vous dire /absence ? » offered, with the words typed after the
+mistyped one, for a « oui » as the next message (:mod:`bot.suggestion`, explorer QB17)."""
+
 
 def typed(text: str) -> str:
     """What :data:`PRESSED` holds after a typed answer ended the conversation: a digest of it
@@ -96,10 +100,10 @@ def typed_again(last: object, text: str) -> bool:
 
 def resting(data: dict[str, Any]) -> dict[str, Any]:
     """What a conversation's row keeps when nothing is under way: the question counter, the
-    conversation set aside, and the last button taken (a sworn attestation's button tapped
-    twice ends the dialogue at the first)."""
+    conversation set aside, the last button taken (a sworn attestation's button tapped
+    twice ends the dialogue at the first) and the command a typo was offered."""
     rest: dict[str, Any] = {"_q": data.get("_q", 0)}
-    for key in (KEY, PRESSED):
+    for key in (KEY, PRESSED, SUGGESTED):
         if key in data:
             rest[key] = data[key]
     return rest

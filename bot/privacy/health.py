@@ -118,12 +118,17 @@ pouvez le garder » (folded): keeping, asked politely (explorer MB3)."""
 _TO_SOMEONE = r"(?:\s+(?:a|au)\s+\S+(?:\s+\S+)?)?"
 
 
+_NOBODY = re.compile(r"\b(?:personne|poubelle|rien|pas|jamais|aucun\w*|nul\w*|ne|n)\b")
+"""« transmettez à personne », « envoyez-le à la poubelle » fit the keep's shape (« transmettez
+à Camille ») and say the opposite: no clear keep, asked (explorer QA1)."""
+
+
 def keeping_explicitly(text: str) -> bool:
     """Whether ``text`` says, in so many words, to keep what was pointed out: « tel quel »,
     « je le garde », « transmettez-le à Camille », « vous pouvez le transmettre », « oui tel
     quel s'il vous plaît »; not « oui » alone (explorer MB9, MB3)."""
     folded = fold(text)
-    if not folded or folded in AGREEING:
+    if not folded or folded in AGREEING or _NOBODY.search(folded):
         return False
     bare = re.sub(_POLITE + "$", "", folded).strip()
     bare = re.sub(
@@ -167,6 +172,23 @@ def refusing(text: str) -> bool:
     they were passed on and signed as the message, or saved as the reason)."""
     folded = fold(text)
     return bool(folded) and _REFUSING.fullmatch(folded) is not None
+
+
+_ABOUT_THE_MESSAGE = re.compile(
+    r"\b(?:transmet\w*|transmis\w*|envoy\w*|envoi\w*|renvoy\w*|renvoi\w*|gard\w*"
+    r"|enregistr\w*|not(?:er|ez|e|es|ee|ees)|oubli\w*|retir\w*|supprim\w*|effac\w*|donn\w*)\b"
+    r"|\bce (?:message|msg|texte)\b|\btel(?:le)?s? quel(?:le)?s?\b|\bma reponse\b"
+)
+
+
+def about_the_message(text: str) -> bool:
+    """Whether a reply to the warning speaks of the message itself, whatever it wants done
+    with it: sending, keeping, recording, removing or forgetting it (« Ne transmettez pas ce
+    message », « merci de ne pas l'enregistrer », « je retire ma réponse », « allez-y,
+    transmettez-le tel quel », « je préfère ne pas la donner »). Such a reply is never itself the message nor the reason:
+    the person is asked (explorer QA1: these were passed on and signed, or saved as the
+    reason, each time a closed list of phrasings missed one)."""
+    return _ABOUT_THE_MESSAGE.search(fold(text)) is not None
 
 
 CORRECTING = frozenset(

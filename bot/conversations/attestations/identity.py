@@ -39,7 +39,13 @@ from bot.attestations import invitations
 from bot.attestations.concerns import ROLE_CONFIRMING
 from bot.attestations.service import same_name
 from bot.conversations.attestations.held import invited, load
-from bot.conversations.attestations.words import sworn, words_kept, words_passed_on
+from bot.conversations.attestations.words import (
+    as_invalid,
+    as_retry,
+    sworn,
+    words_kept,
+    words_passed_on,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
@@ -96,11 +102,11 @@ NO_WORDS = frozenset(word for word, meaning in YES_NO.items() if meaning == "no"
 KEPT_LABEL = "Oui, c'est exact"
 
 
-async def parse_name(ctx: Context, text: str) -> str | Invalid:
+async def parse_name(ctx: Context, text: str) -> str | Invalid | Next:
     """A plausible person's name; the invited name is always one, however unusual. Not
     « tel quel » right after the health warning: the words pointed out kept (explorer MA7)."""
     if (said := await words_kept(ctx, "name")) is not None:
-        return Invalid(said)
+        return as_invalid(said)
     found = await load(ctx)
     expected = None if isinstance(found, str) else found.participant
     line = clean_line(text, limit=100)
@@ -118,7 +124,7 @@ async def parse_name(ctx: Context, text: str) -> str | Invalid:
         # « Hugo Moreau, mais je n'étais là que la première heure » (explorer HB12).
         invited_words = frozenset(fold(expected.name).split()) if expected else frozenset()
         said = await words_passed_on(ctx, "name", NAME_WORDS | invited_words)
-        return Invalid(said) if said is not None else name
+        return as_invalid(said) if said is not None else name
     if expected is not None and not same_name(name, expected.name):
         assert not isinstance(found, str)
         other = await classmate_named(ctx, found.info.formation.id, name)
@@ -208,11 +214,11 @@ NOT_THERE_SAID = "_not_there"
 """Set when the person said they could not come: a typed « oui » then attests nothing."""
 
 
-async def parse_structure(ctx: Context, text: str) -> str | Invalid:
+async def parse_structure(ctx: Context, text: str) -> str | Invalid | Next:
     """The structure's name; « je n'ai pas participé » is heard, and the structure asked
     still, for the answer to say who declines (explorer Z, Z3: only « Je n'ai pas compris »)."""
     if (said := await words_kept(ctx, "structure")) is not None:  # explorer MA7
-        return Invalid(said)
+        return as_invalid(said)
     if NOT_THERE.search(fold(text)) is not None:
         ctx.data[NOT_THERE_SAID] = True
         return Invalid(ctx.render("attestation_participant.not_there_structure"))
@@ -221,7 +227,7 @@ async def parse_structure(ctx: Context, text: str) -> str | Invalid:
     name = structure_name(text, unclear=ctx.render("attestation_participant.structure_unclear"))
     if isinstance(name, Invalid):  # « Cap emploi, mais je suis partie à 15 h » (HB12)
         said = await words_passed_on(ctx, "structure", ROLE_WORDS)
-        return Invalid(said) if said is not None else name
+        return as_invalid(said) if said is not None else name
     return name
 
 
@@ -237,7 +243,7 @@ async def structure_values(ctx: Context) -> dict[str, Any]:
     return {"known": await known_structure(ctx), "kept": KEPT_LABEL}
 
 
-async def parse_structure_again(ctx: Context, text: str) -> str | Invalid:
+async def parse_structure_again(ctx: Context, text: str) -> str | Invalid | Next:
     """« oui » keeps the structure the trainer entered; « non » asks for the right one."""
     known = await known_structure(ctx)
     typed = fold(text)
@@ -270,7 +276,7 @@ async def not_there(ctx: Context) -> Outcome | None:
     pas participé » (a declined answer is kept on the text shown, like any), the role the
     invitation's (explorer U, U9: the person had to claim a title first)."""
     if (said := await words_kept(ctx, "role")) is not None:  # explorer MA7
-        return Retry(said)
+        return as_retry(said)
     if fold(ctx.incoming.text) in NO_WORDS:  # the question invites « oui » (explorer Y, Y12)
         return Retry(ctx.render("attestation_participant.role_no"))
     if NOT_THERE.search(fold(ctx.incoming.text)) is None:
@@ -281,7 +287,7 @@ async def not_there(ctx: Context) -> Outcome | None:
             return await after_role(ctx, confirmed)
         # « oui, mais seulement la première heure » (explorer HB12).
         said = await words_passed_on(ctx, "role", ROLE_WORDS)
-        return Retry(said) if said is not None else None
+        return as_retry(said) if said is not None else None
     expected = await invited(ctx)
     kind = expected.kind if expected is not None else "delegate"
     ctx.data["role"] = kind
@@ -374,7 +380,7 @@ def heard_at_the_text(typed: str) -> str | None:
     return "attest" if sworn(typed) else None
 
 
-async def role_or_words(ctx: Context) -> Retry | None:
+async def role_or_words(ctx: Context) -> Retry | Next | None:
     """At the attestation's text: a role not offered (:func:`role_not_offered`), or words of
     the person's own (« j'ai dû quitter la visio à 15 h »), passed on to the trainer and the
     question asked again (explorer AU3: what he said was lost, and the text came back)."""
@@ -382,7 +388,7 @@ async def role_or_words(ctx: Context) -> Retry | None:
     if taken is not None:
         return taken
     said = await words_passed_on(ctx, "text")
-    return Retry(said) if said is not None else None
+    return as_retry(said) if said is not None else None
 
 
 ROLE_WORDS = frozenset(

@@ -61,6 +61,7 @@ from bot.attestations.service import (
     when_words,
 )
 from bot.bilans.view import BilanView, view_of
+from bot.conversations.attestations import as_is
 from bot.conversations.attestations.held import load, refusal, tell
 from bot.conversations.attestations.identity import (
     BRANCHES,
@@ -76,6 +77,8 @@ from bot.conversations.attestations.who import author_of, chat_of
 from bot.conversations.attestations.words import (
     REASON_REFUSED,
     SAID_BEFORE,
+    as_retry,
+    declining_held,
     forget_warning,
     parse_reason,
     words_kept,
@@ -275,8 +278,10 @@ async def take_sworn(ctx: Context, picked: str) -> Outcome:
         # Moved later while the text was shown: nothing is kept, the link still works.
         ctx.say("attestation_participant.too_early", **when_words(info, ctx.now))
         return Leave()
+    if ctx.incoming.choice is None and picked == "attest" and declining_held(ctx):
+        picked = "decline"  # « oui » after « Je n'ai pas participé » (explorer QA3)
     if ctx.incoming.choice is None and (said := await words_kept(ctx, "text")) is not None:
-        return Retry(said)  # « oui » to the health warning keeps the words (explorer MA7)
+        return as_retry(said)  # « tel quel » keeps the words (explorer MA7, QA1)
     if (left := await words_left_behind(ctx, found, picked == "attest")) is not None:
         return Retry(left)  # words pointed out for health, gone nowhere yet (explorer KC7)
     if picked == "attest" and ctx.data.get(NOT_THERE_SAID) and ctx.incoming.choice is None:
@@ -440,6 +445,7 @@ FLOW = Flow(
     ],
     branches=[
         *BRANCHES,
+        *as_is.STEPS,
         Text(
             "wait",
             ask="attestation_participant.wait",

@@ -24,9 +24,19 @@ from bot.attestations.invitations import Held
 from bot.attestations.service import ROLE_LABELS, answers_open
 from bot.conversations.attestations.held import load
 from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Next, Retry
 from bot.messages import Reply
 from bot.people.chats import FORWARD_LIMIT, capped, tell_person
-from bot.privacy.health import HEALTH, SAID, SAID_TEXT, keeping_explicitly, kept, refusing
+from bot.privacy.health import (
+    HEALTH,
+    SAID,
+    SAID_TEXT,
+    about_the_message,
+    keeping,
+    keeping_explicitly,
+    kept,
+    refusing,
+)
 from bot.storage.people import Person
 from bot.typos import HELP_WORDS
 
@@ -156,7 +166,7 @@ def _settled(typed: str) -> bool:
 # --- the reason for not taking part --------------------------------------------------------
 
 
-async def parse_reason(ctx: Context, text: str) -> str | Invalid:
+async def parse_reason(ctx: Context, text: str) -> str | Invalid | Next:
     """The reason, as it will be read in the file sent to the Région; one that speaks of
     health is pointed out once, and kept if sent again (explorer W, W13: « Arrêt maladie
     ce jour-là » went into the signed file though the question asked for no detail)."""
@@ -172,11 +182,24 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid:
         forget_warning(ctx)  # the reason pointed out dropped, this reply no reason (MB3)
         ctx.data[REASON_REFUSED] = True  # the question asked again without « C'est noté »
         return Invalid(ctx.render("attestation_participant.reason_refused"))
+    if ctx.data.get(SAID_TEXT) is not None and not keeping(line) and about_the_message(line):
+        return Next(REASON_AS_IS)  # « je retire ma réponse »: asked, never the reason (QA1)
+    if ctx.data.get(SAID_TEXT) is None and (
+        keeping_explicitly(line) or (refusing(line) and about_the_message(line))
+    ):  # « tel quel » after the notice that the words went nowhere (explorer QA3)
+        return Invalid(ctx.render("attestation_participant.reason_not_words"))
     return health_checked(ctx, line, "reason")
 
 
 REASON_REFUSED = "_reason_refused"
 """Set once a reason pointed out for health was dropped: the reason asked again as such."""
+
+WORDS_AS_IS = "words_as_is"
+"""The question « Transmettre votre message tel quel ? », after a reply to the health warning
+that speaks of the message itself (:func:`~bot.privacy.health.about_the_message`, QA1)."""
+
+REASON_AS_IS = "reason_as_is"
+"""The same question for the reason for not taking part: « Garder votre réponse telle quelle ? »."""
 
 
 def health_checked(ctx: Context, text: str, what: str, **values: object) -> str | Invalid:
@@ -245,7 +268,7 @@ async def words_left_behind(ctx: Context, found: Held, attest: bool) -> str | No
         forget_warning(ctx)
         ctx.say("attestation_participant.words_dropped", inviter=inviter)
         return None
-    ctx.data[HELD_BACK] = True
+    ctx.data[HELD_BACK] = "attest" if attest else "decline"
     return ctx.render("attestation_participant.words_held", inviter=inviter, attest=attest)
 
 
@@ -272,7 +295,26 @@ def refused_reply(ctx: Context, step: str) -> bool:
     return typed is not None and ctx.data.get(SAID_TEXT) is not None and refusing(typed)
 
 
-async def words_kept(ctx: Context, step: str) -> str | None:
+def about_the_words(ctx: Context, step: str) -> bool:
+    """Whether this typed reply to the health warning at ``step`` speaks of the message
+    itself (« Ne transmettez pas ce message », « allez-y, transmettez-le tel quel ») without
+    being a plain keep or refusal: never a message nor signed, the person is asked
+    (:data:`WORDS_AS_IS`, explorer QA1)."""
+    forget_elsewhere(ctx, step)
+    typed = typed_words(ctx)
+    return typed is not None and ctx.data.get(SAID_TEXT) is not None and about_the_message(typed)
+
+
+def declining_held(ctx: Context) -> bool:
+    """Whether a typed « oui », « ok », « je confirme » follows the notice after « Je n'ai
+    pas participé » (:func:`words_left_behind`): it confirms that answer, never the oath
+    (explorer QA3: « oui » then signed « j'atteste sur l'honneur avoir participé »). The
+    oath typed in full (:func:`sworn`) is still the oath."""
+    typed = typed_words(ctx)
+    return ctx.data.get(HELD_BACK) == "decline" and typed is not None and not sworn(typed)
+
+
+async def words_kept(ctx: Context, step: str) -> str | Next | None:
     """At ``step``, a reply to the health warning that keeps the words pointed out (passed
     on and kept with the answer, explorer MA7) or drops them (said so, explorer MB3), and
     the question asked again; else ``None``, the answer read as usual. « oui » alone is the
@@ -280,6 +322,8 @@ async def words_kept(ctx: Context, step: str) -> str | None:
     (explorer MB9: « oui » sent the health detail to the trainer and signed it)."""
     if kept_reply(ctx, step) is not None or refused_reply(ctx, step):
         return await words_passed_on(ctx, step)
+    if about_the_words(ctx, step):
+        return Next(WORDS_AS_IS)
     typed = typed_words(ctx)
     if typed is not None and ctx.data.get(SAID_TEXT) is not None and fold(typed) in AGREEING:
         forget_warning(ctx)
@@ -292,7 +336,7 @@ async def words_kept(ctx: Context, step: str) -> str | None:
 
 async def words_passed_on(
     ctx: Context, step: str, besides: frozenset[str] = frozenset()
-) -> str | None:
+) -> str | Next | None:
     """Words of the person's own at any question of the attestation (``step``: ``name``,
     ``role``, ``structure``, ``text``), not a name nor a choice (:func:`own_words`, besides
     ``besides``): passed on to the trainer, kept for the answer that follows
@@ -300,7 +344,8 @@ async def words_passed_on(
     for every question (explorer HB12: « Hugo Moreau, mais je n'étais là que la première
     heure » at the name, « oui, mais seulement la première heure » at the role were lost,
     and the oath then counted unflagged; at the text they were kept, GB5). A refusal of
-    the words pointed out for health is said, never passed on (explorer MB3)."""
+    the words pointed out for health is said, never passed on (explorer MB3); a reply that
+    speaks of the message itself is asked about (``Next(WORDS_AS_IS)``, explorer QA1)."""
     if refused_reply(ctx, step):
         forget_warning(ctx)
         found = await load(ctx)
@@ -308,7 +353,10 @@ async def words_passed_on(
             return None
         inviter = visible(await trainer_name(ctx, found))
         return ctx.render("attestation_participant.words_refused", inviter=inviter, step=step)
-    text = kept_reply(ctx, step) or own_words(ctx, besides)
+    text = kept_reply(ctx, step)
+    if text is None and about_the_words(ctx, step):  # asked, never passed on (QA1)
+        return Next(WORDS_AS_IS)
+    text = text or own_words(ctx, besides)
     if text is None:
         return None
     found = await load(ctx)
@@ -320,6 +368,17 @@ async def words_passed_on(
     said = await pass_on(ctx, found, checked, "attestation_participant.words_passed_on", step=step)
     keep_words(ctx, checked)
     return said
+
+
+def as_retry(said: str | Next) -> Retry | Next:
+    """What :func:`words_kept` or :func:`words_passed_on` said, as a step's outcome: the
+    question asked again after it, or the question « tel quel ? » (explorer QA1)."""
+    return said if isinstance(said, Next) else Retry(said)
+
+
+def as_invalid(said: str | Next) -> Invalid | Next:
+    """The same for a typed answer's reading (:class:`~bot.conversations.kit.steps.Text`)."""
+    return said if isinstance(said, Next) else Invalid(said)
 
 
 SAID_BEFORE = "said_before"

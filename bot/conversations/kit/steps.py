@@ -109,6 +109,8 @@ class Text(Step):
         value = await self.parse(ctx, text)
         if isinstance(value, Invalid):
             return Retry(value.message)
+        if isinstance(value, Next):  # the answer leads to another question (explorer QA1)
+            return value
         ctx.data[self.store] = value
         return Next()
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
+from bot.app import build_scheduler
+from bot.config import Settings
+from bot.deadlines.service import mark_done
 from bot.formations import exports
 from bot.outbox_payload import payload_to_reply
 from bot.privacy.erasure import erase_trainee, erased_name
 from bot.storage.audit import AuditEntry
+from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
@@ -21,6 +26,7 @@ from tests.auxil.attestations import add_colleague, codes, demo_author, schedule
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.privacy import everywhere, traces
+from tests.test_deadlines_digest import deliver
 
 
 async def names(db: Database) -> list[str]:
@@ -274,3 +280,38 @@ async def test_a_yes_with_a_but_does_not_erase(db: Database, trainer: Person) ->
         kept = await session.scalar(select(Trainee).where(Trainee.full_name == "Julie Petit"))
     assert kept is not None
     assert await step_of(db, trainer) == ("effacer", "confirm")
+
+
+async def test_an_erased_trainee_s_deadlines_do_not_come_back_in_the_digest(
+    db: Database, settings: Settings, trainer: Person, clock: Clock
+) -> None:
+    """Explorer QC2: /effacer deleted Nadia's CVL-EOS deadlines and the refresh at its end
+    recreated them from the pseudonymised row: her entry, already done, came back
+    « 🔴 En retard » as « Personne effacée n° … » in every digest, although the
+    confirmation had said her deadlines would be erased."""
+    async with db.sessions() as session, session.begin():
+        nadia = await session.scalar(select(Trainee).where(Trainee.full_name == "Nadia Roux"))
+        assert nadia is not None
+        entry = await session.scalar(
+            select(StoredDeadline).where(StoredDeadline.key == f"CVL-EOS-ENTRY:trainee:{nadia.id}")
+        )
+        assert entry is not None
+        mark_done(entry, 1, clock.now)
+    await trainer.says("/effacer Nadia")
+    assert "les échéances qui concernent cette personne" in trainer.last
+    await trainer.presses("Effacer définitivement")
+    assert "Personne effacée n°" in trainer.last
+    async with db.sessions() as session:
+        hers = (
+            await session.scalars(
+                select(StoredDeadline.key).where(
+                    StoredDeadline.subject == "trainee", StoredDeadline.subject_id == nadia.id
+                )
+            )
+        ).all()
+    assert hers == []
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # the next morning, 8:00 in Paris
+    await build_scheduler(db, settings, clock=clock).tick()
+    [(_, digest)] = (await deliver(db)).digests()
+    assert "2 entrées à saisir dans EOS (Thomas Fabre, Inès Garnier)" in digest
+    assert "Personne effacée" not in digest

@@ -109,6 +109,7 @@ def facts_of(
                 name=t.full_name,
                 path_end=t.path_end,
                 session_id=t.session_id,
+                erased=t.erased,
             )
             for t in formation.trainees
         ),

@@ -134,6 +134,11 @@ class TraineeFacts:
     a formation of several sessions: their group ends with it, and their extension moves
     that session's final bilan (explorer IC5: a trainee of session 1 left only at the
     end of the last session).  ``None``: the whole formation, as before.
+
+    ``erased``: their data was erased at an admin's request (:mod:`bot.privacy.erasure`).
+    They still count in the formation's dates, but nothing is owed about them any more
+    (explorer QC2: their EOS entry, already done, came back « en retard » under the
+    pseudonym after /effacer had said their deadlines were erased).
     """
 
     id: int
@@ -142,6 +147,7 @@ class TraineeFacts:
     name: str | None = None
     path_end: date | None = None
     session_id: int | None = None
+    erased: bool = False
 
     @property
     def later_end(self) -> date | None:

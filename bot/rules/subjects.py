@@ -45,7 +45,10 @@ SCOPES: dict[str, Callable[[FormationFacts], Iterable[Subject]]] = {
     "formation": lambda f: [Subject(f, "formation", f.id)],
     # A cancelled bilan owes nothing: it simply is not a subject.
     "bilans": lambda f: [Subject(f, "bilan", b.id, bilan=b) for b in f.bilans if not b.cancelled],
-    "trainees": lambda f: [Subject(f, "trainee", t.id, trainee=t) for t in f.trainees],
+    # An erased trainee is owed nothing any more (explorer QC2), though their dates count.
+    "trainees": lambda f: [
+        Subject(f, "trainee", t.id, trainee=t) for t in f.trainees if not t.erased
+    ],
     "followups": lambda f: [
         Subject(f, "followup", u.id, followup=u, trainee=f.trainee(u.trainee_id))
         for u in f.followups

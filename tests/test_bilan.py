@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.app import FEATURES, build_engine
+from bot.app import FEATURES, build_engine, build_scheduler
 from bot.config import Settings
 from bot.engine import Engine
 from bot.manifest import Feature, Features
@@ -1810,3 +1810,58 @@ async def test_a_structure_is_no_partner_s_name_and_pole_emploi_is_france_travai
     )
     await trainer.says("j.vasseur@example.org")
     assert "Mme Julie Vasseur (France Travail Caen) – j.vasseur@example.org" in trainer.last
+
+
+async def test_a_move_keeps_a_postponement_still_before_the_bilan_and_says_when_it_is_lost(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """Explorer QC1: the trainer had postponed « Préparer le bilan avec le groupe »; moving
+    the bilan (still after that day) dropped it without a word, compared the new date with
+    the rule's instead of hers, and the next digest showed it « en retard »."""
+    await schedule(trainer, bilan_on("jeudi 10 décembre à 14 h"))
+    [bilan] = await bilans(db)
+    assert (await deadlines_of(db, bilan))["NOR-PREP"].due_on == date(2026, 12, 3)
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await trainer.presses("Reporter")
+    await trainer.says("lundi 7 décembre")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.says("le groupe est en stage")
+    assert "reportée au lundi 7 décembre 2026" in trainer.all_text
+
+    await move_bilan(trainer, "10/12/2026", "mercredi 9 décembre à 10 h")
+    moved = said(trainer, "C'est déplacé")
+    assert (
+        "· Préparer le bilan avec le groupe : lundi 7 décembre 2026, votre report est gardé "
+        "(la date prévue passe au mercredi 2 décembre 2026)"
+    ) in moved
+    prep = (await deadlines_of(db, bilan))["NOR-PREP"]
+    assert (prep.status, prep.postponed_to, prep.due_on) == (
+        "postponed",
+        date(2026, 12, 7),
+        date(2026, 12, 2),
+    )
+    assert prep.postpone_reason == "le groupe est en stage"
+    from tests.test_deadlines_digest import deliver  # it imports this module
+
+    booked = clock.now
+    clock.now = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)  # Thursday 3 December, 8:00 in Paris
+    await build_scheduler(db, settings, clock=clock).tick()
+    [(_, digest)] = (await deliver(db)).digests()
+    late = digest.split("🔴 En retard")[1].split("\n\n")[0]
+    assert "Préparer le bilan" not in late  # it was, from the 3rd, before (explorer QC1)
+    [line] = [line for line in digest.splitlines() if "Préparer le bilan" in line]
+    assert line.startswith("· lundi 7 décembre 2026 – Préparer le bilan avec le groupe")
+    clock.now = booked
+
+    await move_bilan(trainer, "09/12/2026", "lundi 7 décembre à 14 h")  # her day: too late
+    moved = said(trainer, "C'est déplacé")
+    assert (
+        "· Préparer le bilan avec le groupe : lundi 30 novembre 2026 (au lieu du lundi "
+        "7 décembre 2026, où vous l'aviez reportée : ce report est annulé, il ne tombe plus "
+        "avant le bilan)"
+    ) in moved
+    prep = (await deadlines_of(db, bilan))["NOR-PREP"]
+    assert (prep.status, prep.postponed_to, prep.due_on) == ("open", None, date(2026, 11, 30))

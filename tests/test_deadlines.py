@@ -183,9 +183,12 @@ async def test_moving_a_bilan_moves_its_deadlines_and_keeps_done_marks(
     prep = rows[f"NOR-PREP:bilan:{b.id}"]
     assert prep.due_on == date(2026, 11, 26)
     assert (prep.status, prep.done_at, prep.done_by) == ("done", done_at, owner.id)
-    # A postponement referred to the old date: the deadline is open again at its new one.
+    # Postponed to a day before its new date: open again at that date, the report told why
+    # and from which day (explorer QC1).
     guides = rows[f"NOR-GUIDES:bilan:{b.id}"]
     assert (guides.status, guides.postponed_to, guides.due_on) == ("open", None, date(2026, 11, 26))
+    [told] = [m for m in result.moved if m.row is guides]
+    assert (told.postponed_to, told.lost) == (date(2026, 11, 21), "later")
     # The four counted from the bilan move; the two due at booking (NOR-VISIO, NOR-DELEGATES) stay.
     assert len(result.moved) == 4 and not result.added and not result.removed
 
@@ -194,6 +197,40 @@ async def test_moving_a_bilan_moves_its_deadlines_and_keeps_done_marks(
     rows = await stored(session, f.id)
     assert list(rows) == [f"NOR-PREP:bilan:{b.id}"]  # done: kept as history
     assert len(result.removed) == 5
+
+
+async def test_a_postponement_still_later_and_before_the_bilan_survives_its_move(
+    session: AsyncSession,
+) -> None:
+    """Explorer QC1: a move of the bilan dropped the day the trainer had chosen although it
+    still came before the new bilan (and, after it, the proofs' day still after their due)."""
+    org, owner = await organisation(session)
+    f = await formation(session, org, owner)
+    b = await bilan(session, f, paris(2026, 12, 10, 14))
+    await refresh_deadlines(session, f.id)
+    rows = await stored(session, f.id)
+    for key, to in (("NOR-PREP", date(2026, 12, 7)), ("NOR-PROOF", date(2026, 12, 22))):
+        rows[f"{key}:bilan:{b.id}"].status = "postponed"
+        rows[f"{key}:bilan:{b.id}"].postponed_to = to
+    b.starts_at, b.ends_at = paris(2026, 12, 9, 10), paris(2026, 12, 9, 12)
+    result = await refresh_deadlines(session, f.id)
+    rows = await stored(session, f.id)
+    prep, proof = rows[f"NOR-PREP:bilan:{b.id}"], rows[f"NOR-PROOF:bilan:{b.id}"]
+    assert (prep.status, prep.postponed_to, prep.due_on) == (
+        "postponed",
+        date(2026, 12, 7),
+        date(2026, 12, 2),
+    )
+    assert (proof.status, proof.postponed_to) == ("postponed", date(2026, 12, 22))
+    assert {(m.row.rule_id, m.lost) for m in result.moved if m.postponed_to} == {
+        ("NOR-PREP", None),
+        ("NOR-PROOF", None),
+    }
+    b.starts_at, b.ends_at = paris(2026, 12, 7, 14), paris(2026, 12, 7, 16)  # on her day
+    result = await refresh_deadlines(session, f.id)
+    prep = (await stored(session, f.id))[f"NOR-PREP:bilan:{b.id}"]
+    assert (prep.status, prep.postponed_to) == ("open", None)
+    assert [m.lost for m in result.moved if m.row is prep] == ["bilan"]
 
 
 # --- Région Centre-Val de Loire -------------------------------------------------------

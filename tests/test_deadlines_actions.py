@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.actions import (
-    MAX_POSTPONE_DAYS,
     Limit,
     PostponeRefused,
     complete,
@@ -25,6 +24,7 @@ from bot.deadlines.actions import (
     to_do,
     visible_deadline,
 )
+from bot.deadlines.postponed import MAX_POSTPONE_DAYS
 from bot.deadlines.service import refresh_deadlines, refresh_organisation
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import BilanParticipant, StoredDeadline

@@ -745,3 +745,27 @@ async def test_sessions_no_longer_groups_say_so_not_the_entries(
         "fin.\n" + exit_moved.split("\n")[1]
     )
     assert "change" not in said and "Entrées et sorties" not in said
+
+
+async def test_new_dates_say_a_postponement_they_cancel_from_the_day_she_had(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer QC1: a postponement dropped by a change of dates went unsaid, and « au lieu
+    du » gave the rule's former day, not the one the trainer had chosen."""
+    projet = await stored(db, "Projet professionnel")
+    async with db.sessions() as session, session.begin():
+        mid = await session.scalar(
+            select(StoredDeadline).where(
+                StoredDeadline.formation_id == projet.id, StoredDeadline.rule_id == "CVL-BQ-MID"
+            )
+        )
+        assert mid is not None
+        agreed = mid.due_on + timedelta(days=3)  # as /echeances « Reporter » stores it
+        mid.status, mid.postponed_to, mid.postpone_reason = "postponed", agreed, "référente"
+    await trainer.says("/formations")
+    await trainer.presses("Projet professionnel")
+    await trainer.presses("Modifier les dates")
+    await trainer.says(f"jusqu'au {projet.end_date - timedelta(days=28):%d/%m/%Y}")
+    await trainer.presses("Oui, c'est ça")
+    [line] = [line for line in trainer.all_text.splitlines() if "bilan d'étape" in line]
+    assert f"(au lieu du {spell_date(agreed)}, votre report est annulé)" in line

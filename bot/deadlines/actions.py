@@ -34,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.facts import formation_facts
+from bot.deadlines.postponed import MAX_POSTPONE_DAYS
 from bot.deadlines.service import (
     Listed,
     close_begun,
@@ -46,9 +47,6 @@ from bot.storage import audit
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.people import Organisation, Person, zone_of
-
-MAX_POSTPONE_DAYS = 180
-"""A postponement further than this is a new plan, not a delay."""
 
 PostponeProblem = Literal["fixed", "too_early", "too_far", "after_bilan", "after_end"]
 

@@ -10,9 +10,9 @@ It recomputes the rules and upserts by the rules' stable key:
 
 - a new deadline is added, ``open``;
 - a known one gets its new date and wording; **done stays done**, with who
-  and when; a postponement is kept only while the computed date is the one
-  that was postponed (a moved bilan makes the old postponement meaningless,
-  so the deadline is open again at its new date);
+  and when; a postponement is kept while it still holds at the new computed
+  date (:mod:`bot.deadlines.postponed`: still later, still before its bilan),
+  else the deadline is open again at its new date and :class:`Moved` says why;
 - one whose rule no longer applies (a cancelled bilan, a setting switched
   off) is deleted if it was not done; done ones are kept as history;
 - given ``now``, an item due before a bilan that has begun (NOR-PREP,
@@ -46,6 +46,7 @@ from bot.config import Settings
 from bot.dates import working_day_before
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.org_settings import usable_rules_settings
+from bot.deadlines.postponed import Lost, lost
 from bot.rules import BEFORE_BILAN, Deadline, FormationFacts, SettingError, deadlines
 from bot.storage.base import utcnow
 from bot.storage.bilans import Bilan, StoredDeadline
@@ -76,6 +77,10 @@ class Moved:
     row: StoredDeadline
     old_due_on: date
     old_due_at: datetime | None
+    postponed_to: date | None = None
+    """The day it had been postponed to (explorer QC1: the day the trainer had, not the rule's)."""
+    lost: Lost | None = None
+    """Why that postponement was dropped; ``None`` with ``postponed_to``: it still holds."""
 
 
 @dataclass
@@ -181,10 +186,12 @@ async def refresh_deadlines(
         changed = moved or _wording(row) != _wording_of(deadline)
         _copy(row, deadline)
         if moved:
-            if row.status in ("postponed", "missed"):
+            was = row.postponed_to if row.status == "postponed" else None
+            why = await lost(session, row, deadline.due_on) if was else None
+            if row.status == "missed" or why is not None:
                 row.status = "open"
                 row.postponed_to = None
-            result.moved.append(Moved(row, old_on, old_at))
+            result.moved.append(Moved(row, old_on, old_at, was, why))
         if changed:
             row.updated_at = stamp
     for row in existing.values():

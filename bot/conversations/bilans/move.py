@@ -98,7 +98,7 @@ async def save_move(ctx: Context) -> None:
     view = move.view
     moved = [r for r in move.deadlines if r.id in move.moved]
     changes = [
-        line | {"old": old_due(move.moved[r.id], ctx)}
+        line | old_due(move.moved[r.id], ctx)
         for r, line in zip(moved, deadline_lines(ctx, moved), strict=True)
     ]
     old = dates.spell_datetime(move.old_start)
@@ -119,10 +119,19 @@ async def save_move(ctx: Context) -> None:
     await tell_charge_de_mission(ctx, view, moved_from=move.old_start)
 
 
-def old_due(moved: Moved, ctx: Context) -> str:
+def old_due(moved: Moved, ctx: Context) -> dict[str, Any]:
+    """The day it was due before the move: the one the trainer had postponed it to, if
+    she had, with whether that postponement stands (explorer QC1: « au lieu du » the rule's
+    date, her postponement dropped without a word)."""
+    if moved.postponed_to is not None:
+        return {
+            "old": dates.spell_date(moved.postponed_to),
+            "postponed": moved.lost or "kept",
+            "computed": dates.spell_date(moved.row.due_on),
+        }
     if moved.old_due_at is not None:
-        return dates.spell_datetime(moved.old_due_at.astimezone(ctx.tz))
-    return dates.spell_date(moved.old_due_on)
+        return {"old": dates.spell_datetime(moved.old_due_at.astimezone(ctx.tz))}
+    return {"old": dates.spell_date(moved.old_due_on)}
 
 
 MOVE = Flow(

@@ -49,7 +49,6 @@ from bot.conversations.kit.flow import (
 )
 from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, words
 from bot.deadlines.actions import (
-    MAX_POSTPONE_DAYS,
     Limit,
     PostponeRefused,
     complete,
@@ -67,6 +66,7 @@ from bot.deadlines.actions import (
 from bot.deadlines.documents import due_text
 from bot.deadlines.lines import booked, concerned
 from bot.deadlines.org_settings import is_default
+from bot.deadlines.postponed import MAX_POSTPONE_DAYS
 from bot.deadlines.service import group_of
 from bot.deadlines.status import at_the_meeting, status_label
 from bot.formations.labels import told_apart

@@ -292,17 +292,24 @@ async def do_remove(ctx: Context) -> Outcome:
     return Leave()
 
 
+def _line_order(item: tuple[tuple[Any, ...], int]) -> tuple[Any, ...]:
+    """By day, title, detail, former day; ``None`` (no postponement dropped) first."""
+    key, _ = item
+    return (*key[:4], key[4] or "")
+
+
 def say_moved(ctx: Context, moved: Sequence[Moved]) -> None:
     """The open deadlines a change moved, with the day each was due before: a bilan de fin
     brought six weeks nearer went unsaid (explorer F F16)."""
     alike = Counter(
-        (m.row.due_on, m.row.title, m.row.detail or "", m.old_due_on)
+        # A postponement dropped: the day she had postponed it to (explorer QC1).
+        (m.row.due_on, m.row.title, m.row.detail or "", m.postponed_to or m.old_due_on, m.lost)
         for m in moved
         if m.row.status == "open"
     )  # one line for each trainee's « Saisir la sortie dans EOS »: counted, not repeated
     today = ctx.now.astimezone(ctx.tz).date()
     lines = []
-    for (due, title, detail, old), count in sorted(alike.items()):
+    for (due, title, detail, old, lost), count in sorted(alike.items(), key=_line_order):
         # As /echeances says them (explorer N): a day off's working day before, one past.
         weekend, friday = dates.weekend_words(due, today)
         lines.append(
@@ -311,6 +318,7 @@ def say_moved(ctx: Context, moved: Sequence[Moved]) -> None:
                 "title": title,
                 "detail": detail,
                 "old": old,
+                "postponed": lost is not None,
                 "count": count,
                 "weekend": weekend,
                 "friday": friday,

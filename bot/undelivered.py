@@ -12,11 +12,11 @@ the bot knows one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.outbox import OutboxMessage
@@ -68,16 +68,27 @@ async def undelivered(
 
 
 async def undelivered_of(
-    session: AsyncSession, organisation_ids: Sequence[int], since: datetime
+    session: AsyncSession, organisation_ids: Sequence[int], since: datetime | Mapping[int, datetime]
 ) -> dict[int, list[Undelivered]]:
     """Each organisation's messages given up since ``since``, oldest first (none: absent).
 
-    Two queries whatever the number of organisations (the digest hour asks
-    for a chunk of them at once).
+    ``since``: one moment for all, or each organisation's own (the digest: its previous
+    digest, explorer QC7).  Two queries whatever the number of organisations (the digest
+    hour asks for a chunk of them at once).
     """
     if not organisation_ids:
         return {}
     given_up_at = func.coalesce(OutboxMessage.claimed_at, OutboxMessage.created_at)
+    each = since if isinstance(since, Mapping) else dict.fromkeys(organisation_ids, since)
+    moments: dict[datetime, list[int]] = {}
+    for wanted in sorted(organisation_ids):
+        moments.setdefault(each[wanted], []).append(wanted)
+    recent = or_(
+        *(
+            and_(OutboxMessage.organisation_id.in_(ids), given_up_at >= moment)
+            for moment, ids in moments.items()
+        )
+    )
     rows = (
         await session.execute(
             select(
@@ -90,7 +101,7 @@ async def undelivered_of(
             .where(
                 OutboxMessage.organisation_id.in_(list(organisation_ids)),
                 OutboxMessage.status == "failed",
-                given_up_at >= since,
+                recent,
             )
             .order_by(given_up_at, OutboxMessage.id)
         )

@@ -19,7 +19,7 @@ from bot.deadlines.digest import digest_of, send_digests
 from bot.deadlines.digest_messages import Item, Titled, digest_text, reminder_messages
 from bot.deadlines.reminded import reminders_due
 from bot.messages import Reply
-from bot.outbox import Queued, Sender
+from bot.outbox import Queued, Sender, enqueue
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation
@@ -911,6 +911,55 @@ async def test_what_the_bilan_came_before_is_said_once_the_next_morning(
             row.updated_at = clock.now  # reworded by a new version of the rules: no news
     await scheduler.tick()
     assert all("Non fait avant le bilan" not in text for _, text in (await deliver(db)).digests())
+
+
+@pytest.mark.parametrize(
+    "late",
+    [
+        datetime(2026, 11, 27, 17, 0, tzinfo=UTC),  # 18:00 in Paris, after a morning outage
+        datetime(2026, 11, 28, 7, 0, tzinfo=UTC),  # no digest at all on the 27th
+        datetime(2026, 11, 30, 7, 0, tzinfo=UTC),  # down three days
+    ],
+)
+async def test_what_the_bilan_came_before_is_told_by_a_late_digest_once(
+    db: Database, settings: Settings, clock: Clock, trainer: Person, late: datetime
+) -> None:
+    """Explorer QC7: told « since 24 hours before now », an item closed by a bilan begun at
+    14:00 was never told by a digest sent at 18:00 the next day, nor after a day without one:
+    red the day before, then gone without a word.  Since the previous digest sent, stored:
+    told once, however late, and not again (nor by a restart at the digest hour)."""
+    await schedule(trainer)  # remote, Thursday 26 November at 14 h
+    clock.now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)  # the bilan's day, 8 h in Paris
+    await build_scheduler(db, settings, clock=clock).tick()
+    [(_, before)] = (await deliver(db)).digests()
+    assert "Envoyer le bilan pédagogique" in before
+    async with db.sessions() as session, session.begin():
+        await enqueue(
+            session,
+            key="rappel:x:2026-11-26",
+            platform="console",
+            chat_id="formateur",
+            reply=Reply(text="Rappel"),
+            organisation_id=1,
+        )
+        await session.execute(  # given up at 10 h, after that morning's digest
+            update(OutboxMessage)
+            .where(OutboxMessage.key == "rappel:x:2026-11-26")
+            .values(status="failed", claimed_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+        )
+    clock.now = late
+    await build_scheduler(db, settings, clock=clock).tick()
+    [(_, after)] = (await deliver(db)).digests()
+    assert "⚪ Non fait" in after
+    assert "Envoyer le bilan pédagogique (bilan de fin du 26/11)" in after[after.index("⚪") :]
+    assert "⚠️ Non envoyé malgré une journée d'essais (1) :\n· un rappel d'échéance à" in after
+    clock.advance(minutes=1)  # restarted at the digest hour: nothing twice
+    await build_scheduler(db, settings, clock=clock).tick()
+    assert (await deliver(db)).digests() == []
+    clock.now = late.replace(hour=7) + timedelta(days=1)
+    await build_scheduler(db, settings, clock=clock).tick()
+    for _, text in (await deliver(db)).digests():
+        assert "Non fait" not in text and "Non envoyé" not in text
 
 
 async def test_a_group_digest_counts_what_the_bilan_came_before(

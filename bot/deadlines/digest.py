@@ -55,7 +55,10 @@ Downtime: a digest not sent because the bot was down is sent at the first
 tick after the restart **if it is still the same day** (after the digest
 hour): the organisation is still due.  Digests of earlier missed days are
 not sent: today's lists everything still overdue, so nothing is lost and
-nobody gets a pile of stale messages.  The same holds for reminders.  A
+nobody gets a pile of stale messages; what was closed before a bilan or
+given up is told since the previous digest queued
+(``Organisation.digest_told_at``), however late or many days after
+(explorer QC7).  The same holds for reminders.  A
 day with nothing overdue and nothing in the next seven days sends nothing
 then; if something falls due later that day (a bilan scheduled at short
 notice), the digest goes out then, once.
@@ -72,15 +75,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.dates.night import is_night
-from bot.deadlines.digest_messages import (
+from bot.deadlines.digest_messages import digest_text, reminder_messages, to_do_of
+from bot.deadlines.digest_recipients import (
     Recipient,
     admins_of,
-    digest_text,
     known_private,
     private_chats,
     recipients,
-    reminder_messages,
-    to_do_of,
 )
 from bot.deadlines.lines import booked, concerned
 from bot.deadlines.org_settings import digest_hour
@@ -208,10 +209,10 @@ async def digests_of(
     if not due:
         return
     organisations = [d.organisation for d in due]
-    # Closed as missed since the previous digest, a day ago: each is told once.
-    found, formations = await to_do_of(
-        session, [o.id for o in organisations], missed_since=now - timedelta(days=1)
-    )
+    # Since each one's previous digest, however long ago (explorer QC7): closed as missed,
+    # given up, each told once.
+    since = {o.id: previous_digest(o, now) for o in organisations}
+    found, formations = await to_do_of(session, [o.id for o in organisations], missed_since=since)
     missed = {oid: [r for r in each if r.status == "missed"] for oid, each in found.items()}
     rows = {oid: [r for r in each if r.status != "missed"] for oid, each in found.items()}
     groups = {d.organisation.id: grouped(rows.get(d.organisation.id, []), d.local) for d in due}
@@ -272,8 +273,7 @@ async def digests_of(
         for d in due
         if targets[d.organisation.id] and d.organisation.id not in told
     }
-    # Given up since the previous digest, a day ago: each failure is told once.
-    failures = await undelivered_of(session, sorted(telling), now - timedelta(days=1))
+    failures = await undelivered_of(session, sorted(telling), since)
     purged = await digest_notes(session, sorted(telling), now)  # the retention purge's counts
     messages: list[Queued] = []
     reminding: dict[str, tuple[int, ...]] = {}  # a reminder's key: the deadlines it names
@@ -312,6 +312,14 @@ async def digests_of(
             reminding[message.key] = ids
     # The unique keys keep a second look the same day from sending anything again.
     queued = await enqueue_many(session, messages)
+    told_now = [d.organisation.id for d in due if _digest_queued(d, targets, queued)]
+    if told_now:
+        await session.execute(
+            update(Organisation)
+            .where(Organisation.id.in_(told_now))
+            .values(digest_told_at=now)
+            .execution_options(synchronize_session=False)
+        )
     reminded = [row_id for key in queued for row_id in reminding.get(key, ())]
     if reminded:
         await session.execute(
@@ -320,6 +328,18 @@ async def digests_of(
             .values(reminded_at=now)
             .execution_options(synchronize_session=False)
         )
+
+
+def previous_digest(organisation: Organisation, now: datetime) -> datetime:
+    """Since when a digest tells what was missed or given up: the previous digest queued,
+    stored (explorer QC7: a fixed « now − 1 day » left out a bilan begun at 14:00 from a
+    digest sent at 18:00 the next day, or two days later); the last day before the first."""
+    return organisation.digest_told_at or now - timedelta(days=1)
+
+
+def _digest_queued(d: Due, targets: dict[int, list[Recipient]], queued: set[str]) -> bool:
+    """A digest of this organisation was queued now (to one of its addresses at least)."""
+    return any(t.key in queued for t in targets[d.organisation.id])
 
 
 async def _already_queued(

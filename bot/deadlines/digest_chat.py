@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.deadlines.digest_messages import digest_address
+from bot.deadlines.digest_recipients import digest_address
 from bot.messages import Reply
 from bot.people.chats import tell_person
 from bot.storage import audit

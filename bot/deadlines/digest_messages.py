@@ -2,8 +2,8 @@
 
 :mod:`bot.deadlines.digest` claims a chunk of organisations and calls these:
 each kind of row is read **for the whole chunk in one query** (the deadlines
-still to do with their formations, the admins, their private chats and the
-formateurs', which digest chats are private), so the statements of a chunk do
+still to do with their formations; who receives the digest:
+:mod:`bot.deadlines.digest_recipients`), so the statements of a chunk do
 not grow with its organisations; the deadlines are read as tuples of the
 columns shown (:class:`Item`), not ORM objects.  Then each digest and
 reminder is rendered (``templates/chat/digest.j2``, compiled once).
@@ -20,7 +20,7 @@ named in a group.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -43,7 +43,7 @@ from bot.outbox import Queued
 from bot.rules.model import without_source
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
-from bot.storage.people import ChatIdentity, Membership, Organisation, Role, zone_of
+from bot.storage.people import ChatIdentity, Organisation, zone_of
 from bot.undelivered import Undelivered
 
 MAX_LINES = 25
@@ -51,106 +51,6 @@ MAX_LINES = 25
 
 INDIVIDUAL_KINDS = {k: KIND_NOUNS[k] for k in SINGLE_PERSON_KINDS}
 """Formations for one person, whose title often names them: a group digest numbers them."""
-
-
-@dataclass(frozen=True)
-class Recipient:
-    key: str
-    platform: str
-    chat_id: str
-    private: bool
-
-
-async def private_chats(
-    session: AsyncSession, person_ids: Iterable[int]
-) -> dict[int, ChatIdentity]:
-    """Each person's first private chat the bot may still write to, in one query."""
-    wanted = sorted(set(person_ids))
-    if not wanted:
-        return {}
-    found: dict[int, ChatIdentity] = {}
-    rows = await session.scalars(
-        select(ChatIdentity).where(
-            ChatIdentity.person_id.in_(wanted), ChatIdentity.blocked_at.is_(None)
-        )
-    )
-    # Ordered here: with ``ORDER BY id`` SQLite, once ANALYZE had run, read the whole table
-    # in id order rather than sort a few rows found by ``person_id``'s index (issue 14).
-    for identity in sorted(rows.all(), key=lambda i: i.id):
-        found.setdefault(identity.person_id, identity)
-    return found
-
-
-async def admins_of(
-    session: AsyncSession, organisations: Sequence[Organisation]
-) -> dict[int, list[int]]:
-    """Each organisation's admins, in one query: they get the digest when no digest chat was
-    chosen (the others are not asked)."""
-    wanted = [o.id for o in organisations if not o.digest_chat]
-    if not wanted:
-        return {}
-    found: dict[int, list[int]] = {}
-    for organisation_id, person_id in (
-        await session.execute(
-            select(Membership.organisation_id, Membership.person_id)
-            .where(
-                Membership.organisation_id.in_(wanted),
-                Membership.role == Role.ADMIN.value,
-            )
-            .order_by(Membership.person_id)
-        )
-    ).all():
-        found.setdefault(int(organisation_id), []).append(int(person_id))
-    return found
-
-
-def digest_address(platform: str, chat_id: str) -> str:
-    """How ``Organisation.digest_chat`` keeps a chat (``platform:chat id``), read back by
-    :func:`digest_chat_of`."""
-    return f"{platform}:{chat_id}"
-
-
-def digest_chat_of(organisation: Organisation) -> tuple[str, str] | None:
-    """(platform, chat id) of the chat an admin chose for the digest, if any."""
-    if organisation.digest_chat and ":" in organisation.digest_chat:
-        platform, _, chat_id = organisation.digest_chat.partition(":")
-        return platform, chat_id
-    return None
-
-
-async def known_private(
-    session: AsyncSession, organisations: Sequence[Organisation]
-) -> set[tuple[str, str]]:
-    """The digest chats that are someone's private chat (they may show details; any other
-    is a group), in one query."""
-    chats = {chat for o in organisations if (chat := digest_chat_of(o)) is not None}
-    if not chats:
-        return set()
-    found = await session.execute(
-        select(ChatIdentity.platform, ChatIdentity.chat_id).where(
-            ChatIdentity.platform.in_(sorted({platform for platform, _ in chats})),
-            ChatIdentity.chat_id.in_(sorted({chat_id for _, chat_id in chats})),
-        )
-    )
-    return {(str(platform), str(chat_id)) for platform, chat_id in found.all()} & chats
-
-
-def recipients(
-    organisation: Organisation,
-    base: str,
-    admins: Sequence[int],
-    chats: dict[int, ChatIdentity],
-    private: set[tuple[str, str]],
-) -> list[Recipient]:
-    """The digest chat, else each admin's private chat (all looked up with the chunk)."""
-    chat = digest_chat_of(organisation)
-    if chat is not None:
-        return [Recipient(base, chat[0], chat[1], chat in private)]
-    return [
-        Recipient(f"{base}:person:{person_id}", identity.platform, identity.chat_id, True)
-        for person_id in admins
-        if (identity := chats.get(person_id)) is not None
-    ]
 
 
 @dataclass(frozen=True)
@@ -197,25 +97,47 @@ class Item(NamedTuple):
 _ITEM_COLUMNS = [getattr(StoredDeadline, name) for name in Item._fields]
 
 
+def by_moment(since: Mapping[int, datetime]) -> dict[datetime, list[int]]:
+    """Organisations grouped by their previous digest's moment: a chunk done together the
+    day before shares one, so a query's conditions stay one or two whatever its size."""
+    found: dict[datetime, list[int]] = {}
+    for organisation_id, moment in sorted(since.items()):
+        found.setdefault(moment, []).append(organisation_id)
+    return found
+
+
 async def to_do_of(
-    session: AsyncSession, organisation_ids: Sequence[int], missed_since: datetime | None = None
+    session: AsyncSession,
+    organisation_ids: Sequence[int],
+    missed_since: Mapping[int, datetime] | None = None,
 ) -> tuple[dict[int, list[Item]], dict[int, Titled]]:
     """Each organisation's deadlines still to do, in order, and their formations: one query.
 
-    ``missed_since``: with those closed as ``missed`` because their bilan began after then
-    (before they were done), which the digest tells once rather than let them vanish.  The
-    bilan's start says when, not the row's ``updated_at``: a rewording of the rules touches
-    that, and would tell every past miss again.
+    ``missed_since``: each organisation's previous digest; with those closed as ``missed``
+    because their bilan began after it (before they were done), which the digest tells once
+    rather than let them vanish (explorer QC7: not « since 24 hours ago », which a digest
+    sent late or after a day without one never told).  The bilan's start says when, not the
+    row's ``updated_at``: a rewording of the rules touches that, and would tell every past
+    miss again.
     """
     wanted: ColumnElement[bool] = StoredDeadline.status.in_(STILL_TO_DO)
-    if missed_since is not None:
-        begun = select(Bilan.id).where(Bilan.starts_at > missed_since)
+    if missed_since:
         wanted = or_(
             wanted,
             and_(
                 StoredDeadline.status == "missed",
                 StoredDeadline.subject == "bilan",
-                StoredDeadline.subject_id.in_(begun),
+                or_(
+                    *(
+                        and_(
+                            StoredDeadline.organisation_id.in_(ids),
+                            StoredDeadline.subject_id.in_(
+                                select(Bilan.id).where(Bilan.starts_at > since)
+                            ),
+                        )
+                        for since, ids in by_moment(missed_since).items()
+                    )
+                ),
             ),
         )
     connection = await session.connection()  # plain rows: no ORM loading for thousands

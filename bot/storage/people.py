@@ -64,6 +64,10 @@ class Organisation(Base):
     """When the daily digest job has something to look at next (UTC): the next digest
     hour once today's is done, or sooner when a deadline inside its window changed;
     null until the first.  The scheduler's digest finds what is due by this index."""
+    digest_told_at: Mapped[datetime | None] = mapped_column()
+    """When its last digest was queued (the digest hour's moment, UTC): the next one tells
+    what was missed before a bilan, and the messages given up, since then, however late it
+    goes out or however many days were skipped (explorer QC7); null before the first."""
     rules_version: Mapped[str | None] = mapped_column(String(16), index=True)
     """The fingerprint of the rules its stored deadlines were computed with: a new
     version of the rules is applied organisation by organisation, in the background."""

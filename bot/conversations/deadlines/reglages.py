@@ -36,7 +36,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Step, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.deadlines import org_settings
-from bot.deadlines.digest_messages import digest_address
+from bot.deadlines.digest_recipients import digest_address
 from bot.deadlines.settings_change import (
     change_setting,
     choose_digest_chat,

@@ -894,9 +894,12 @@ async def test_what_the_bilan_came_before_is_said_once_the_next_morning(
     clock.now = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # the bilan began at 14 h yesterday
     await scheduler.tick()
     [(_, after)] = (await deliver(db)).digests()
-    missed = after[after.index("⚪ Non fait avant le bilan") :]
-    # Since the previous digest, not « depuis hier » (explorer AL8: a bilan begun that day).
-    assert missed.startswith("⚪ Non fait avant le bilan, depuis le récapitulatif précédent (")
+    missed = after[after.index("⚪ Non fait") :]
+    # Since the previous digest, not « depuis hier » (explorer AL8: a bilan begun that day);
+    # agreed with the three items, and past once the bilan is over (explorer QC4).
+    assert missed.startswith("⚪ Non faites avant le bilan, depuis le récapitulatif précédent (3)")
+    assert "Le bilan a eu lieu : elles ne sont plus à faire." in missed
+    assert "Si la personne chargée de mission les attendait, prévenez-la" in missed
     assert (
         "· mardi 24 novembre 2026 à 14 h 00 – Envoyer le bilan pédagogique"
         " (bilan de fin du 26/11) – Agent de restauration (démo)"
@@ -960,6 +963,24 @@ async def test_what_the_bilan_came_before_is_told_by_a_late_digest_once(
     await build_scheduler(db, settings, clock=clock).tick()
     for _, text in (await deliver(db)).digests():
         assert "Non fait" not in text and "Non envoyé" not in text
+
+
+def test_one_item_of_a_bilan_under_way_is_said_so() -> None:
+    """Explorer QC4: the other end of the agreement, one item and its bilan not over."""
+    one = an_item(1, date(2026, 11, 25), subject="bilan", subject_id=4, status="missed")
+    text = digest_text(
+        Organisation(id=1, name="Organisme", timezone="Europe/Paris"),
+        {"overdue": [], "week": []},
+        datetime(2026, 11, 26, 15, 0, tzinfo=ZoneInfo("Europe/Paris")),
+        private=True,
+        formations={2: Titled("Cuisine", "formation", 1)},
+        who={},
+        missed=[one],
+    )
+    said = texts.plain(text or "")
+    assert "⚪ Non fait avant le bilan, depuis le récapitulatif précédent (1) :" in said
+    assert "Le bilan a commencé : ce n'est plus à faire." in said
+    assert "mission l'attendait" in said
 
 
 async def test_a_group_digest_counts_what_the_bilan_came_before(

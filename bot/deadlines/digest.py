@@ -75,7 +75,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.dates.night import is_night
-from bot.deadlines.digest_messages import digest_text, reminder_messages, to_do_of
+from bot.deadlines.digest_messages import bilans_over, digest_text, reminder_messages, to_do_of
 from bot.deadlines.digest_recipients import (
     Recipient,
     admins_of,
@@ -215,6 +215,7 @@ async def digests_of(
     found, formations = await to_do_of(session, [o.id for o in organisations], missed_since=since)
     missed = {oid: [r for r in each if r.status == "missed"] for oid, each in found.items()}
     rows = {oid: [r for r in each if r.status != "missed"] for oid, each in found.items()}
+    over = await bilans_over(session, [r for each in missed.values() for r in each], now)
     groups = {d.organisation.id: grouped(rows.get(d.organisation.id, []), d.local) for d in due}
     reminders = {
         d.organisation.id: reminders_due(rows.get(d.organisation.id, []), d.local.date(), now)
@@ -290,6 +291,7 @@ async def digests_of(
                     who=who,
                     failures=failures.get(organisation.id, ()),
                     missed=missed.get(organisation.id, ()),
+                    bilans_over=over,
                     booked=planned,
                 )
                 text = "\n\n".join(t for t in (text, purged.get(organisation.id)) if t) or None

@@ -20,7 +20,7 @@ named in a group.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -164,6 +164,19 @@ async def to_do_of(
     return rows, formations
 
 
+async def bilans_over(session: AsyncSession, missed: Sequence[Item], now: datetime) -> set[int]:
+    """The bilans of these items closed as missed that have ended by ``now``: the digest
+    says « a eu lieu », not « a commencé » the morning after (explorer QC4).  No query
+    when nothing was missed, the usual morning."""
+    wanted = sorted({r.subject_id for r in missed if r.subject == "bilan"})
+    if not wanted:
+        return set()
+    found = await session.scalars(
+        select(Bilan.id).where(Bilan.id.in_(wanted), Bilan.ends_at <= now)
+    )
+    return set(found.all())
+
+
 class Shown(NamedTuple):
     """One line of a private digest as the template reads it (attributes, not a dict: Jinja
     tries an attribute before an item, and the failed tries were most of the template's time)."""
@@ -193,13 +206,15 @@ def digest_text(
     failures: Sequence[Undelivered] = (),
     missed: Sequence[Item] = (),
     booked: Mapping[int, datetime] | None = None,
+    bilans_over: Set[int] = frozenset(),
 ) -> str | None:
     """The digest of ``groups`` (stored, still to do, :func:`grouped`) as one chat reads it;
     ``None``: nothing to say.
 
     ``who`` names what each deadline concerns (:func:`bot.deadlines.lines.concerned`),
     ``booked`` when an entretien is planned (:func:`bot.deadlines.lines.booked`);
-    ``missed``: closed since the last digest because their bilan began first, said once.
+    ``missed``: closed since the last digest because their bilan began first, said once;
+    ``bilans_over``: the bilans among theirs that have ended (« a eu lieu », QC4).
     """
     overdue, week = groups["overdue"], groups["week"]
     if not overdue and not week and not failures and not missed:
@@ -284,6 +299,9 @@ def digest_text(
         week_more=max(0, len(soon) - MAX_LINES),
         missed=[line(r) for r in gone[:MAX_LINES]],
         missed_more=max(0, len(gone) - MAX_LINES),
+        # Agreed with the items and their bilans, said as past once over (explorer QC4).
+        missed_bilans=len({r.subject_id for r in missed}),
+        missed_over=all(r.subject_id in bilans_over for r in missed),
         undelivered=[f.local(tz) for f in failures],
     )
 

@@ -30,6 +30,7 @@ from tests.auxil.dialogue import Clock, Person
 from tests.auxil.organisations import add_organisations
 from tests.auxil.statements import counting
 from tests.test_bilan import bilan_on, schedule
+from tests.test_formation import SPRING, TWO_SESSIONS, cvl_sessions_saved
 
 
 class Recorder:
@@ -981,6 +982,25 @@ def test_one_item_of_a_bilan_under_way_is_said_so() -> None:
     assert "⚪ Non fait avant le bilan, depuis le récapitulatif précédent (1) :" in said
     assert "Le bilan a commencé : ce n'est plus à faire." in said
     assert "mission l'attendait" in said
+
+
+async def test_a_session_s_deadline_names_the_session_short(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """Explorer QC3: « Envoyer le bilan qualitatif de fin (la session « Session 1 » (du lundi
+    1er mars 2027 au mercredi 31 mars 2027)) » in every digest: nested brackets, the session
+    said twice; its dates are left to /echeances, as its buttons do."""
+    await cvl_sessions_saved(
+        trainer, "Premiers gestes vente", "premiers gestes", SPRING, TWO_SESSIONS
+    )
+    clock.now = datetime(2027, 4, 26, 6, 0, tzinfo=UTC)  # Monday, 8 h in Paris
+    await build_scheduler(db, settings, clock=clock).tick()
+    [(_, text)] = (await deliver(db)).digests()
+    assert (
+        "· vendredi 30 avril 2027 – Envoyer le bilan qualitatif de fin (Session 1)"
+        " – Premiers gestes vente"
+    ) in text
+    assert "la session «" not in text
 
 
 async def test_a_group_digest_counts_what_the_bilan_came_before(

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.app import build_scheduler
 from bot.config import Settings
-from bot.conversations.deadlines.echeances import short_scope
 from bot.deadlines.exports import rows as deadline_rows
+from bot.deadlines.lines import short_scope
 from bot.deadlines.service import refresh_deadlines
 from bot.messages import Platform
 from bot.storage.audit import AuditEntry

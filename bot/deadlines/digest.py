@@ -83,7 +83,7 @@ from bot.deadlines.digest_recipients import (
     private_chats,
     recipients,
 )
-from bot.deadlines.lines import booked, concerned
+from bot.deadlines.lines import booked, concerned, short_scope
 from bot.deadlines.org_settings import digest_hour
 from bot.deadlines.reminded import reminders_due
 from bot.deadlines.service import grouped
@@ -229,19 +229,18 @@ async def digests_of(
         if r.formation_id in formations
     }
     chats = await private_chats(session, {*(p for each in admins.values() for p in each), *owners})
-    who = await concerned(
-        session,
-        [
-            row
-            for d in due
-            for row in (
-                *groups[d.organisation.id]["overdue"],
-                *groups[d.organisation.id]["week"],
-                *missed.get(d.organisation.id, ()),
-                *reminders[d.organisation.id],
-            )
-        ],
-    )
+    said = [
+        row
+        for d in due
+        for row in (
+            *groups[d.organisation.id]["overdue"],
+            *groups[d.organisation.id]["week"],
+            *missed.get(d.organisation.id, ()),
+            *reminders[d.organisation.id],
+        )
+    ]
+    # « (Session 2) », not « (la session « Session 2 » (du … au …)) » (explorer QC3).
+    who = {row_id: short_scope(what) for row_id, what in (await concerned(session, said)).items()}
     planned = await booked(  # the reminders' too: one past its hour is asked about (HB15)
         session,
         [

@@ -15,6 +15,7 @@ single one stays a line of its own.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,6 +56,21 @@ async def concerned(session: AsyncSession, rows: Sequence[Listed]) -> dict[int, 
         if who:
             out[row.id] = who
     return out
+
+
+SCOPE = re.compile(r"^la (?P<what>session|composante) « (?P<name>.+?) »(?: \(du [^)]*\))?$")
+
+
+def short_scope(who: str) -> str:
+    """« Session 1 » for « la session « Session 1 » (du lundi 7 décembre 2026 au …) », and
+    « composante Cuisine »: in a button, the deadline's title was cut to « Envoyer le
+    bila… » for dates the detail gives (explorer AA, AA8); in the digest and the reminders,
+    « (la session « Session 2 » (du lundi 3 mai 2027 au …)) » nested brackets and said the
+    session twice in a line that starts with its date (explorer QC3)."""
+    found = SCOPE.match(who)
+    if found is None:
+        return who
+    return found["name"] if found["what"] == "session" else f"composante {found['name']}"
 
 
 INTERVIEW_STEPS = {"ENTRETIEN": "individuel", "REGARD-CROISE": "regard_croise"}

@@ -31,7 +31,6 @@ undone from the list.  The writes are :mod:`bot.deadlines.actions`.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -53,7 +52,7 @@ from bot.conversations.kit.labels import Piece, fit
 from bot.conversations.kit.pick import RETURN_PAGE, page_of
 from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines.actions import complete, done_just_now, reopen, to_do, too_soon
-from bot.deadlines.lines import Line, bundle, concerned, in_order
+from bot.deadlines.lines import Line, bundle, concerned, in_order, short_scope
 from bot.deadlines.service import deadlines_of, group_of
 from bot.deadlines.status import status_label
 from bot.formations.labels import sharing_a_title
@@ -410,19 +409,6 @@ def short_day(day: date, today: date) -> str:
     """« 08/12 »; with its year when the day and month alone could be another year's
     (explorer AG9: « 01/07 » of July 2026 next to « 30/06 » of June 2027 in one list)."""
     return f"{day:%d/%m}" if abs((day - today).days) < HALF_A_YEAR else f"{day:%d/%m/%Y}"
-
-
-SCOPE = re.compile(r"^la (?P<what>session|composante) « (?P<name>.+?) »(?: \(du [^)]*\))?$")
-
-
-def short_scope(who: str) -> str:
-    """« Session 1 » for « la session « Session 1 » (du lundi 7 décembre 2026 au …) », and
-    « composante Cuisine »: in a button, the deadline's title was cut to « Envoyer le
-    bila… » for dates the detail gives (explorer AA, AA8)."""
-    found = SCOPE.match(who)
-    if found is None:
-        return who
-    return found["name"] if found["what"] == "session" else f"composante {found['name']}"
 
 
 WHOLE_NAME = 32

@@ -530,17 +530,18 @@ async def test_the_digest_goes_out_every_day_and_points_a_weekend_deadline_to_it
         [(_, digest)] = (await deliver(db)).digests()
         seen[digest.splitlines()[0].split(" – ")[0]] = docs_line(digest)
     line = (
-        "· dimanche 6 décembre 2026 à 10 h 00{} – Envoyer le bilan pédagogique (bilan de fin "
+        "· {}dimanche 6 décembre 2026 à 10 h 00{} – Envoyer le bilan pédagogique (bilan de fin "
         "du 08/12) – Agent de restauration (démo)"
     )
-    hint = " (un dimanche : à faire plutôt le vendredi 4 décembre 2026)"
+    hint = " (un dimanche : à faire plutôt {}vendredi 4 décembre 2026)"
     assert seen == {
-        "📋 Échéances du jeudi 3 décembre 2026": line.format(hint),
-        "📋 Échéances du vendredi 4 décembre 2026": line.format(hint),
+        "📋 Échéances du jeudi 3 décembre 2026": line.format("", hint.format("le ")),
+        # That Friday, « aujourd'hui » as in the reminder, and on the day (explorer QC5).
+        "📋 Échéances du vendredi 4 décembre 2026": line.format("", hint.format("aujourd'hui, ")),
         # The Friday is past: the date alone, the Sunday still ahead (tomorrow, then today).
-        "📋 Échéances du samedi 5 décembre 2026": line.format(""),
-        "📋 Échéances du dimanche 6 décembre 2026": line.format(""),
-        "📋 Échéances du lundi 7 décembre 2026": line.format(""),  # overdue
+        "📋 Échéances du samedi 5 décembre 2026": line.format("", ""),
+        "📋 Échéances du dimanche 6 décembre 2026": line.format("aujourd'hui, ", ""),
+        "📋 Échéances du lundi 7 décembre 2026": line.format("", ""),  # overdue
     }
     assert await keys(db, "digest:org:1:2026-12") == [
         f"digest:org:1:2026-12-0{day}:person:1" for day in (3, 4, 5, 6, 7)
@@ -652,7 +653,9 @@ async def test_a_group_digest_counts_the_weekend_s_deadlines_until_the_friday(
     assert "Agent de restauration (démo) : 2 en retard, 1 dans les 7 jours, dont 1 ce week-end" in (
         friday
     )
-    assert "Ce qui tombe ce week-end est à faire plutôt le vendredi 4 décembre 2026." in friday
+    assert "Ce qui tombe ce week-end est à faire plutôt aujourd'hui, vendredi 4 décembre 2026." in (
+        friday
+    )  # that Friday (explorer QC5)
     clock.now = at_eight(5)
     await scheduler.tick()
     [(_, saturday)] = (await deliver(db)).digests()
@@ -738,17 +741,17 @@ async def test_a_deadline_before_christmas_is_reminded_on_the_thursday(
         for _, text in recorder.texts():
             if "Rappel : Envoyer le bilan pédagogique" in text:
                 [said[day]] = [x for x in text.splitlines() if x.startswith(("À faire", "Éch"))]
-    hint = " (un dimanche : à faire plutôt le jeudi 24 décembre 2026)"
+    hint = " (un dimanche : à faire plutôt {}jeudi 24 décembre 2026)"
     assert lines == {
-        23: "· dimanche 27 décembre 2026 à 10 h 00" + hint,
-        24: "· dimanche 27 décembre 2026 à 10 h 00" + hint,
+        23: "· dimanche 27 décembre 2026 à 10 h 00" + hint.format("le "),
+        24: "· dimanche 27 décembre 2026 à 10 h 00" + hint.format("aujourd'hui, "),  # QC5
         25: "· dimanche 27 décembre 2026 à 10 h 00",  # Thursday is past
         26: "· dimanche 27 décembre 2026 à 10 h 00",
-        27: "· dimanche 27 décembre 2026 à 10 h 00",
+        27: "· aujourd'hui, dimanche 27 décembre 2026 à 10 h 00",
     }
     assert said == {
         24: "Échéance : dimanche 27 décembre 2026 à 10 h 00 (un dimanche : à faire plutôt "
-        "aujourd'hui, jeudi 24 décembre 2026).",  # the digest is read later, not the reminder
+        "aujourd'hui, jeudi 24 décembre 2026).",  # as the digest says it (explorer QC5)
         26: "À faire demain : dimanche 27 décembre 2026 à 10 h 00.",
         27: "À faire aujourd'hui : dimanche 27 décembre 2026 à 10 h 00.",
     }
@@ -1001,6 +1004,49 @@ async def test_a_session_s_deadline_names_the_session_short(
         " – Premiers gestes vente"
     ) in text
     assert "la session «" not in text
+
+
+def test_on_the_friday_the_digest_says_today_as_the_reminder_does() -> None:
+    """Explorer QC5: on Friday 4 December the digest said « à faire plutôt le vendredi 4
+    décembre 2026 » where the reminder of the same minute said « aujourd'hui », and a
+    deadline of the day was listed like any other of the week."""
+    friday = datetime(2026, 12, 4, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    week = [an_item(1, date(2026, 12, 4)), an_item(2, date(2026, 12, 5))]
+    formations = {1: Titled("Vente", "formation", 1), 2: Titled("Cuisine", "formation", 1)}
+    organisation = Organisation(id=1, name="Organisme", timezone="Europe/Paris")
+    said = {
+        private: texts.plain(
+            digest_text(
+                organisation,
+                {"overdue": [], "week": week},
+                friday,
+                private=private,
+                formations=formations,
+                who={},
+            )
+            or ""
+        )
+        for private in (True, False)
+    }
+    assert "· aujourd'hui, vendredi 4 décembre 2026 – Échéance 1 – Cuisine" in said[True]
+    assert (
+        "· samedi 5 décembre 2026 (un samedi : à faire plutôt aujourd'hui, vendredi 4 décembre "
+        "2026) – Échéance 2 – Vente"
+    ) in said[True]
+    assert "est à faire plutôt aujourd'hui, vendredi 4 décembre 2026." in said[False]
+    thursday = texts.plain(
+        digest_text(
+            organisation,
+            {"overdue": [], "week": week},
+            friday - timedelta(days=1),
+            private=True,
+            formations=formations,
+            who={},
+        )
+        or ""
+    )
+    assert "aujourd'hui" not in thursday
+    assert "(un samedi : à faire plutôt le vendredi 4 décembre 2026)" in thursday
 
 
 async def test_a_group_digest_counts_what_the_bilan_came_before(

@@ -193,6 +193,11 @@ class Shown(NamedTuple):
     """An entretien still to hold: when it is planned (:func:`bot.deadlines.lines.booked`)."""
     passed: bool = False
     """That moment is past: « a-t-il eu lieu ? », not « prévu » alone (explorer HB15)."""
+    friday_today: bool = False
+    """The working day before its day off is today: « à faire plutôt aujourd'hui, … », as the
+    reminder says (explorer QC5)."""
+    today: bool = False
+    """Due today: « aujourd'hui, lundi 1er mars 2027 » (explorer QC5)."""
 
 
 def digest_text(
@@ -282,6 +287,9 @@ def digest_text(
             friday=friday,
             booked=planned.astimezone(tz) if (planned := (booked or {}).get(row.id)) else None,
             passed=planned is not None and planned <= local,
+            friday_today=bool(friday)
+            and dates.working_day_before(row.effective_due, today) == today,
+            today=days == [today],
         )
 
     late = bundle(overdue, who, local)

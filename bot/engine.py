@@ -34,11 +34,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import invitations, progress, suggestion, texts
+from bot import invitations, progress, texts
 from bot.answers import fold
 from bot.budget import Budget
 from bot.config import Settings
-from bot.conversations.kit import aside
+from bot.conversations.kit import aside, suggestion
 from bot.conversations.kit.context import Actor, Context, turn_zone
 from bot.conversations.kit.flow import Call, Flow, Retry, Switch
 from bot.conversations.kit.runner import STRANGER, Position, Runner

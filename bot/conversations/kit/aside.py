@@ -83,7 +83,7 @@ digest of the text that ended the conversation (:func:`typed`), whose second is 
 
 SUGGESTED = "_suggested"
 """The command « Vouliez-vous dire /absence ? » offered, with the words typed after the
-mistyped one, for a « oui » as the next message (:mod:`bot.suggestion`, explorer QB17)."""
+mistyped one, for a « oui » as the next message (:mod:`bot.conversations.kit.suggestion`, explorer QB17)."""
 
 
 def typed(text: str) -> str:

@@ -521,6 +521,72 @@ async def test_an_absence_announced_without_a_name_opens_the_absence_and_asks_wh
     assert await absences(db) == []
 
 
+async def test_an_absence_said_the_long_way_round_is_read(db: Database, trainer: Person) -> None:
+    """Explorer QB13: « Julie a prévenu qu'elle serait absente demain » and « j'ai oublié de
+    noter l'absence de Karim lundi » got a list of commands, as « Julie absente demain » and
+    « Karim absent lundi » do not."""
+    to_come = "Le mardi 24 novembre 2026 est à venir : une absence se note le jour même"
+    for typed in (
+        "Julie a prévenu qu'elle serait absente demain",
+        "Julie m'a dit qu'elle ne viendrait pas demain",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(to_come), typed  # as « Julie absente demain »
+        assert await step_of(db, trainer) == (None, None)
+    await trainer.says("Karim et Julie ont prévenu qu'ils arriveraient en retard demain")
+    assert trainer.last.startswith("Le mardi 24 novembre 2026 est à venir : un retard")
+    await trainer.says("Julie a prévenu qu'elle était absente hier")
+    assert trainer.last.startswith("Noter l'absence de Julie Petit, hier (dimanche 22 novembre")
+    await trainer.says("/annuler")
+    await trainer.says("J'ai oublié de noter le retard de Karim ce matin")
+    assert trainer.last.startswith("Noter le retard de Karim Benali, ce matin (lundi 23 novembre")
+    await trainer.says("/annuler")
+    await trainer.says("j'ai oublié de vous dire que Karim était absent vendredi")
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, vendredi 20 novembre 2026 ?")
+    await trainer.says("/annuler")
+    await trainer.says("j'ai oublié de noter l'absence de Karim lundi")
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, lundi 23 novembre 2026 ?")
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Toute la journée")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    saved = await absences(db)
+    assert [(a.trainee_id, a.day) for a in saved] == [
+        (await trainee_id(db, "Karim Benali"), date(2026, 11, 23))
+    ]
+
+
+async def test_everyone_there_is_nothing_to_note(db: Database, trainer: Person) -> None:
+    """Explorer QB13: « tout le monde était là ce matin » got « Je ne suis pas sûr … », and
+    « personne n'était absent » a list of commands, while « aucun absent ce matin » got
+    « Personne d'absent : je ne note rien. »."""
+    await trainer.says("tout le monde était là ce matin")
+    assert trainer.last == (
+        "Très bien, rien à noter pour ce matin. Pour garder la trace d'un appel complet, tapez"
+        " /appel ce matin et choisissez « Tous présents »."
+    )
+    await trainer.says("personne n'était absent")
+    assert trainer.last.startswith("Très bien, rien à noter. Pour garder la trace d'un appel")
+    for typed in (
+        "Bonjour, tout le monde est là aujourd'hui, merci",
+        "il ne manquait personne hier",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith("Très bien, rien à noter pour "), typed
+    await trainer.says("tout le monde était là ce matin sauf Karim")  # Karim to note
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, ce matin (lundi 23 novembre")
+    await trainer.says("/annuler")
+    await trainer.says("tous à l'heure ce matin sauf Julie")
+    assert trainer.last.startswith("Noter le retard de Julie Petit, ce matin (lundi 23 novembre")
+    await trainer.says("/annuler")
+    await trainer.says("/absence")
+    await trainer.says("tout le monde était là ce matin")  # a dialogue's answer, not this
+    assert "rien à noter" not in trainer.last
+    assert await step_of(db, trainer) == ("absence", "formation")
+    assert await absences(db) == []
+
+
 async def test_the_same_sentence_sent_again_just_asks_again(db: Database, trainer: Person) -> None:
     """Explorer QB2: « Karim n'est pas venu hier » sent twice said « Je n'ai pas noté …
     renvoyez la phrase » right above the very same question."""

@@ -28,6 +28,7 @@ from bot.absences.line import (
     trailing_words,
     weekday_lists,
 )
+from bot.absences.roundabout import plainly
 from bot.dates.words import MONTH_WORDS, WEEKDAY_WORDS
 from bot.typos import GREETINGS, SIGN_OFFS
 
@@ -261,7 +262,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         return None
     # « Bonjour, Karim absent aujourd'hui »: the greeting is no name (explorer AY11).
     text = without_courtesies(text.strip())
-    line, arrived = arrival_apart(sentence_words(text))
+    line, arrived = arrival_apart(plainly(sentence_words(text)))  # « … a prévenu qu'… »: QB13
     nobody = _nobody(line)
     if nobody is not None:
         return nobody

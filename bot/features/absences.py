@@ -52,6 +52,13 @@ async def left_sentence(ctx: Context) -> Outcome | None:
     return await left.left_sentence(ctx)
 
 
+async def everyone_there_sentence(ctx: Context) -> Outcome | None:
+    """ "Tout le monde était là ce matin": nothing to note, said so (explorer QB13)."""
+    from bot.conversations.absences import everyone
+
+    return await everyone.everyone_there_sentence(ctx)
+
+
 def services() -> Services:
     """The reminders, exports, settings and Qualiopi bundle, imported when first needed."""
     from bot.absences import detection, evidence, exports, reminders
@@ -115,6 +122,6 @@ FEATURE = Feature(
             ),
         ),
     ),
-    free_text=(absence_sentence, left_sentence),
+    free_text=(absence_sentence, left_sentence, everyone_there_sentence),
     services=services,
 )

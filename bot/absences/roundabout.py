@@ -1,0 +1,114 @@
+"""Sentences about attendance said the long way round, as a trainer writes them to a colleague
+(explorer QB13: each got a list of commands, or « Je ne suis pas sûr … »).
+
+:func:`plainly` rewrites « Julie a prévenu qu'elle serait absente demain » into « julie sera
+absente demain », and « j'ai oublié de noter l'absence de Karim lundi » into « absence de karim
+lundi »: what :func:`bot.absences.sentence.read_absence_sentence` reads, the names and days
+still found as typed in the message.  :func:`everyone_there` reads « tout le monde était là ce
+matin », « personne n'était absent »: nobody to note.  Both work on folded words
+(:func:`bot.absences.sentence.sentence_words`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.absences.line import names_a_day_only
+
+_FORGOTTEN = re.compile(
+    r"^(?:j'(?:ai|avais)\s+)?oublie\s+de\s+(?:(?:vous|te)\s+)?"
+    r"(?:noter|signaler|dire|mettre|saisir|enregistrer|indiquer|marquer)"
+    r"(?:\s+que(?=\s)|\s+qu'|\s+(?:l'\s*|le\s+|une?\s+)(?=(?:absence|retard)\b))?\s*"
+)
+"""« J'ai oublié de noter l'absence de … », « … de vous dire que … »: a belated absence, the
+words before it no name (explorer QB13)."""
+_REPORTED = re.compile(
+    r"^(?P<who>.+?)\s+(?:m'|nous\s+|t'|vous\s+|l'|les\s+)?(?:a|avait|ont|avaient)\s+"
+    r"(?:prevenue?s?|dit|annonce|signale|ecrit|informee?s?|avertie?s?|appele|envoye\s+un\s+"
+    r"(?:message|sms|mail|texto))"
+    r"(?:\s+(?:ce\s+matin|hier(?:\s+soir)?|tout\s+a\s+l'heure|par\s+(?:sms|mail|message|texto"
+    r"|telephone)))*"
+    r"(?:\s+qu'|\s+que\s+|\s*[:,]\s*)(?P<they>elles?|ils?)\s+(?P<said>.+)$"
+)
+"""« Julie a prévenu qu'elle serait absente demain », « Karim m'a dit qu'il était malade
+hier », « Julie a prévenu, elle sera en retard »: what she said of herself."""
+_SAID = (
+    (
+        r"ne\s+(?:viendr(?:ait|a|aient|ont)\s+pas|(?:pourr|all)(?:ait|a|aient|ont)\s+pas\s+venir"
+        r"|va\s+pas\s+venir|vont\s+pas\s+venir|ser(?:ait|a|aient|ont)\s+pas\s+la)",
+        "{sera} absent",
+    ),
+    (r"(?:serai(?:t|ent)|seront|sera|allai(?:t|ent)\s+etre|va\s+etre|vont\s+etre)", "{sera}"),
+    (
+        r"(?:arriverai(?:t|ent)|arriveront|arrivera|allai(?:t|ent)\s+arriver|va\s+arriver"
+        r"|vont\s+arriver)",
+        "{arrivera}",
+    ),
+    (
+        r"ne\s+(?:pouvai(?:t|ent)|peu(?:t|vent))\s+pas\s+venir|ne\s+(?:vien(?:t|nent)|venai(?:t|ent))"
+        r"\s+pas",
+        "n'a pas pu venir",
+    ),
+)
+"""The verb she used, in the words the reader takes: the future as such (« sera », refused
+with its day), a past or present kept as said (« était absente hier »)."""
+
+
+def plainly(line: str) -> str:
+    """``line`` (folded words) as the absence reader takes it: a reported or belated absence
+    (:data:`_REPORTED`, :data:`_FORGOTTEN`), everyone there but someone (:data:`_BUT`) in
+    plain words, any other line unchanged."""
+    but = _BUT.match(line)
+    if but is not None and names_a_day_only(but["day"]):
+        late = but["there"] == "a l'heure"  # « tous à l'heure sauf Karim »: Karim's retard
+        return f"{'retard' if late else 'absence'} de {but['who']}{but['day']}"
+    forgotten = _FORGOTTEN.match(line)
+    if forgotten is not None and forgotten.end() < len(line):
+        return line[forgotten.end() :]
+    reported = _REPORTED.match(line)
+    if reported is None:
+        return line
+    several = reported["they"].endswith("s")
+    said = reported["said"]
+    for verb, plain in _SAID:
+        found = re.match(rf"(?:{verb})(?=\s|$)", said)
+        if found is not None:
+            words = plain.format(
+                sera="seront" if several else "sera",
+                arrivera="arriveront" if several else "arrivera",
+            )
+            said = f"{words}{said[found.end() :]}"
+            break
+    return f"{reported['who']} {said}"
+
+
+_ALL_THERE = (
+    r"(?:tout\s+le\s+monde|tous\s+les\s+stagiaires|tout\s+le\s+groupe|toute\s+la\s+classe"
+    r"|le\s+groupe|tous|toutes)\s+(?:(?:etait|est|etaient|sont|a\s+ete|ont\s+ete)\s+)?"
+    r"(?:bien\s+)?(?P<there>la|presente?s?|a\s+l'heure|au\s+complet|venue?s?)"
+)
+_EVERYONE = re.compile(
+    rf"^(?:{_ALL_THERE}"
+    r"|personne\s+(?:n'(?:etait|est|a\s+ete)\s+(?:absente?|en\s+retard)|ne\s+manqu(?:ait|e)"
+    r"|n'a\s+manque)"
+    r"|(?:il\s+)?ne\s+manqu(?:ait|e)\s+personne|(?:il\s+)?manqu(?:ait|e)\s+personne"
+    r"|(?:groupe|classe)\s+au\s+complet)"
+    r"(?P<rest>(?:\s.*)?)$"
+)
+"""« Tout le monde était là ce matin », « tous présents hier », « personne n'était absent »,
+« il ne manquait personne »: nobody to note (explorer QB13: « Je ne suis pas sûr … »)."""
+
+_BUT = re.compile(
+    rf"^{_ALL_THERE}(?P<day>(?:\s+(?!sauf\b|a\s+part\b|excepte\b)[^\s,]+)*?)\s*,?\s+"
+    r"(?:sauf|a\s+part|excepte)\s+(?P<who>.+)$"
+)
+"""« Tout le monde était là ce matin sauf Karim »: Karim's absence this morning (QB13)."""
+
+
+def everyone_there(line: str) -> str | None:
+    """The day words (folded, perhaps empty) of a line saying everyone was there, ``None``
+    when it says something else (« tout le monde était là sauf Karim »)."""
+    match = _EVERYONE.match(line)
+    if match is None or not names_a_day_only(match["rest"]):
+        return None
+    return match["rest"].strip(" ,")

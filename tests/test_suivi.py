@@ -280,6 +280,19 @@ async def test_an_administrator_exports_the_absences_of_every_formation_in_one_f
         ("Projet professionnel (démo)", "Thomas Fabre"),
     ]
 
+    # Chosen, then « Retour » and one formation: that one alone (explorer SA2).
+    await trainer.says("/exporter")
+    await trainer.presses("Toutes les formations")
+    await trainer.says("retour")
+    await trainer.presses("Agent de restauration")
+    assert "toutes les formations" not in trainer.last
+    await trainer.presses("Absences (Excel)")
+    document = trainer.replies[-1].document
+    assert document is not None and "toutes" not in document.filename
+    sheet = openpyxl.load_workbook(io.BytesIO(document.content)).active
+    assert sheet is not None
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Julie Petit"]
+
     await trainer.says("/exporter toutes")
     await trainer.says("csv")
     document = trainer.replies[-1].document

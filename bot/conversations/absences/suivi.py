@@ -199,6 +199,9 @@ async def export_start(ctx: Context) -> Outcome | None:
 
 
 async def choose_export_formation(ctx: Context, picked: str) -> Outcome:
+    # Chosen again after « Retour »: « Toutes les formations » then one formation is that
+    # one alone (explorer SA2: every formation's trainees went into its file).
+    ctx.data.pop("whole", None)
     if picked == WHOLE and is_admin(ctx):
         ctx.data["whole"] = True
         return Next()

@@ -15,14 +15,10 @@ from sqlalchemy import select, update
 
 from bot.app import build_engine, setup_logging
 from bot.config import Settings
-from bot.outbox_payload import payload_to_reply
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
-from bot.storage.people import ChatIdentity
-from bot.storage.people import Person as P
-from bot.texts import plain
 from tests.auxil.absences import (
     FollowUp,
     absences,
@@ -31,6 +27,7 @@ from tests.auxil.absences import (
     rows,
     trainee_id,
 )
+from tests.auxil.colleague import nina_in_charge, told_in
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 
@@ -601,29 +598,8 @@ async def test_a_title_with_a_number_is_the_formation_not_part_of_the_day(
     assert "formation" not in trainer.all_text
 
 
-async def nina_in_charge(db: Database, *, chat: bool = True) -> None:
-    """« Agent de restauration » handed to Nina; Camille, the demo's administrator, calls."""
-    async with db.sessions() as session, session.begin():
-        nina = P(display_name="Nina Colleague")
-        session.add(nina)
-        await session.flush()
-        if chat:
-            session.add(
-                ChatIdentity(person_id=nina.id, platform="telegram", user_id="n", chat_id="n")
-            )
-        await session.execute(
-            update(Formation).where(Formation.title.like("Agent%")).values(owner_id=nina.id)
-        )
-
-
-async def told_in(db: Database, chat: str) -> list[str]:
-    async with db.sessions() as session:
-        found = await session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.chat_id == chat, OutboxMessage.key.like("decrochage-signs:%"))
-            .order_by(OutboxMessage.id)
-        )
-        return [plain(payload_to_reply(r.payload).text) for r in found]
+SIGNS = "decrochage-signs:"
+"""The outbox key of décrochage signs told to the trainer in charge (explorer KB9)."""
 
 
 async def two_absences_then_a_call(trainer: Person) -> None:
@@ -651,7 +627,7 @@ async def test_an_administrator_s_call_tells_the_trainer_in_charge_of_the_signs(
         "restauration (démo) »."
     ) in trainer.all_text
     await trainer.presses("Pas maintenant")
-    (to_nina,) = await told_in(db, "n")
+    (to_nina,) = await told_in(db, key=SIGNS)
     assert to_nina.startswith(
         "Camille Durand a fait l'appel de votre formation « Agent de restauration (démo) » : "
         "lundi 23 novembre 2026, matin.\n\nSignes de décrochage :\n"
@@ -667,7 +643,7 @@ async def test_an_administrator_s_call_tells_the_trainer_in_charge_of_the_signs(
     await trainer.says("/appel restauration cet après-midi")
     await trainer.says("absents : 1")
     await trainer.presses("Enregistrer l'appel")
-    told = await told_in(db, "n")
+    told = await told_in(db, key=SIGNS)
     assert len(told) == 2 and "lundi 23 novembre 2026, après-midi." in told[1]
     assert "· Karim Benali :" in told[1] and "Hugo Moreau" not in told[1]
 
@@ -689,7 +665,7 @@ async def test_her_own_call_tells_nobody_else(db: Database, trainer: Person) -> 
     await two_absences_then_a_call(trainer)
     assert "Signes de décrochage :" in trainer.all_text
     assert "J'envoie ces signes" not in trainer.all_text
-    assert await told_in(db, "c") == []
+    assert await told_in(db, "c", key=SIGNS) == []
     async with db.sessions() as session:
         keys = (await session.scalars(select(OutboxMessage.key))).all()
     assert not [k for k in keys if k.startswith("decrochage-signs:")]
@@ -708,7 +684,7 @@ async def test_an_administrator_s_one_absence_tells_the_trainer_in_charge_of_the
         await trainer.presses("Passer")
         await trainer.presses("Enregistrer")
     assert "J'envoie ces signes de décrochage à Nina Colleague" in trainer.all_text
-    (to_nina,) = await told_in(db, "n")
+    (to_nina,) = await told_in(db, key=SIGNS)
     assert to_nina.startswith(
         "Camille Durand a noté une absence dans votre formation « Agent de restauration "
         "(démo) » : Karim Benali, matin du lundi 23 novembre 2026.\n"

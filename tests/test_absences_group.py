@@ -13,10 +13,11 @@ from bot.formations.labels import name_key
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from tests.auxil.absences import absences, add_formation, audit_entries, record_exit, trainee_id
+from tests.auxil.colleague import nina_in_charge, told_in
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.test_absence import PDF
-from tests.test_absences_appel import nina_in_charge, told_in
+from tests.test_absences_appel import SIGNS
 
 
 async def saved(db: Database) -> list[tuple[int, date, str, int | None, bool]]:
@@ -694,7 +695,7 @@ async def test_a_sentence_in_a_colleague_s_formation_tells_its_trainer_of_the_si
     await trainer.says("Karim et Julie absents ce matin")
     await trainer.presses("Enregistrer")
     assert "J'envoie ces signes de décrochage à Nina Colleague" in trainer.all_text
-    (to_nina,) = await told_in(db, "n")
+    (to_nina,) = await told_in(db, key=SIGNS)
     assert to_nina.startswith(
         "Camille Durand a noté des absences dans votre formation « Agent de restauration "
         "(démo) » : lundi 23 novembre 2026, matin."

@@ -35,6 +35,7 @@ from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
 from bot.texts import plain
 from tests.auxil.attestations import UP_TO_PARTICIPANTS
+from tests.auxil.colleague import nina_in_charge
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, step_of, survives
 from tests.auxil.pdf import pdf_words
@@ -546,13 +547,7 @@ async def test_a_clash_follows_the_trainer_in_charge_not_who_scheduled(
     """Explorer EA14: once « Agent de restauration » was handed to Nina, its bilan still
     clashed « avec vous » with Camille's, who had scheduled it, and not with Nina's."""
     await schedule(trainer)  # Agent de restauration, Thursday 26 at 14 h, by Camille
-    async with db.sessions() as session, session.begin():
-        nina = P(display_name="Nina Colleague")
-        session.add(nina)
-        await session.flush()
-        handed = await session.scalar(select(Formation).where(Formation.title.like("Agent%")))
-        assert handed is not None
-        handed.owner_id = nina.id
+    await nina_in_charge(db, chat=False)
 
     async def schedules_projet() -> str:
         await trainer.says("/bilan")
@@ -567,8 +562,9 @@ async def test_a_clash_follows_the_trainer_in_charge_not_who_scheduled(
     assert "Attention" not in await schedules_projet()  # no longer hers
     async with db.sessions() as session, session.begin():
         projet = await session.scalar(select(Formation).where(Formation.title.like("Projet%")))
-        assert projet is not None
-        projet.owner_id = nina.id  # Camille, an administrator, schedules for Nina
+        handed = await session.scalar(select(Formation).where(Formation.title.like("Agent%")))
+        assert projet is not None and handed is not None
+        projet.owner_id = handed.owner_id  # Camille, an administrator, schedules for Nina
     assert (
         "Attention : le bilan de fin de formation « Agent de restauration (démo) » a lieu à ce "
         "moment-là (jeudi 26 novembre 2026 de 14 h 00 à 16 h 00), avec Nina Colleague."

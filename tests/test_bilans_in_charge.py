@@ -6,42 +6,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.outbox_payload import payload_to_reply
 from bot.storage.db import Database
-from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
-from bot.storage.people import ChatIdentity
-from bot.storage.people import Person as P
-from bot.texts import plain
+from tests.auxil.colleague import nina_in_charge, told_in
 from tests.auxil.dialogue import Person
 from tests.test_bilan import move_bilan, schedule
-
-
-async def hand_to_nina(db: Database, *, chat: bool = True) -> None:
-    """« Agent de restauration (démo) » handed to Nina Colleague (with a Telegram chat
-    unless ``chat`` is False); Camille, the administrator, acts in it."""
-    async with db.sessions() as session, session.begin():
-        nina = P(display_name="Nina Colleague")
-        session.add(nina)
-        await session.flush()
-        if chat:
-            session.add(
-                ChatIdentity(person_id=nina.id, platform="telegram", user_id="n", chat_id="n")
-            )
-        handed = await session.scalar(select(Formation).where(Formation.title.like("Agent%")))
-        assert handed is not None
-        handed.owner_id = nina.id
-
-
-async def told_nina(db: Database) -> list[str]:
-    """What Nina's chat received, in order."""
-    async with db.sessions() as session:
-        rows = (
-            await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.chat_id == "n").order_by(OutboxMessage.id)
-            )
-        ).all()
-    return [plain(payload_to_reply(r.payload).text) for r in rows]
 
 
 async def test_an_administrator_scheduling_in_a_colleague_s_formation_tells_her(
@@ -50,13 +19,13 @@ async def test_an_administrator_scheduling_in_a_colleague_s_formation_tells_her(
     """Explorer KB4: Camille (administrator) scheduling the bilan of Nina's formation read
     « Vos échéances pour ce bilan », and Nina, whose deadlines, reminders and participants'
     answers they are, was told nothing: the first she heard of it was a reminder."""
-    await hand_to_nina(db)
+    await nina_in_charge(db)
     await schedule(trainer)
     text = trainer.all_text
     assert "Vos échéances" not in text
     assert "Les échéances de Nina Colleague pour ce bilan :" in text
     assert "un message l'en avertit" in text
-    (to_nina,) = await told_nina(db)
+    (to_nina,) = await told_in(db)
     assert to_nina.startswith(
         "Camille Durand a programmé le bilan de fin de formation d'« Agent de restauration "
         "(démo) » le jeudi 26 novembre 2026 de 14 h 00 à 16 h 00, à distance : ses échéances, "
@@ -81,7 +50,7 @@ async def test_a_trainer_in_charge_the_bot_cannot_write_to_is_left_to_the_schedu
     db: Database, trainer: Person
 ) -> None:
     """Explorer KB4: no chat to tell the trainer in charge in, the administrator is asked to."""
-    await hand_to_nina(db, chat=False)
+    await nina_in_charge(db, chat=False)
     await schedule(trainer)
     assert (
         "Nina Colleague a la charge de cette formation : je ne peux pas lui écrire, pensez à "
@@ -94,13 +63,13 @@ async def test_a_colleague_moving_her_bilan_tells_the_trainer_in_charge_the_new_
 ) -> None:
     """Explorer QA2: Camille moved Nina's bilan to 3 December; Nina's last message still
     gave 26 November, and her deadlines had moved without a word."""
-    await hand_to_nina(db)
+    await nina_in_charge(db)
     await schedule(trainer)
     await move_bilan(trainer, "26/11/2026", "jeudi 3 décembre à 14 h")
     assert "Nina Colleague a la charge de cette formation : un message l'en avertit." in (
         trainer.all_text
     )
-    scheduled, moved = await told_nina(db)
+    scheduled, moved = await told_in(db)
     assert scheduled.startswith("Camille Durand a programmé")
     assert moved.startswith(
         "Camille Durand a déplacé le bilan de fin de formation d'« Agent de restauration "
@@ -115,7 +84,7 @@ async def test_a_colleague_cancelling_her_bilan_tells_the_trainer_in_charge(
     db: Database, trainer: Person
 ) -> None:
     """Explorer QA2: the cancellation of Nina's bilan by Camille reached everyone but Nina."""
-    await hand_to_nina(db)
+    await nina_in_charge(db)
     await schedule(trainer)
     await trainer.says("/bilans")
     await trainer.presses("26/11/2026")
@@ -124,7 +93,7 @@ async def test_a_colleague_cancelling_her_bilan_tells_the_trainer_in_charge(
     assert "Nina Colleague a la charge de cette formation : un message l'en avertit." in (
         trainer.all_text
     )
-    cancelled = (await told_nina(db))[-1]
+    cancelled = (await told_in(db))[-1]
     assert cancelled.startswith(
         "Camille Durand a annulé le bilan de fin de formation d'« Agent de restauration "
         "(démo) » prévu le jeudi 26 novembre 2026 à 14 h 00."
@@ -137,7 +106,7 @@ async def test_moving_a_colleague_s_bilan_she_cannot_be_written_to_asks_to_warn_
     db: Database, trainer: Person
 ) -> None:
     """Explorer QA2: no chat for Nina, Camille is asked to warn her of the move."""
-    await hand_to_nina(db, chat=False)
+    await nina_in_charge(db, chat=False)
     await schedule(trainer)
     await move_bilan(trainer, "26/11/2026", "jeudi 3 décembre à 14 h")
     assert (

@@ -69,6 +69,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -314,19 +315,21 @@ async def digests_of(
     # The unique keys keep a second look the same day from sending anything again.
     queued = await enqueue_many(session, messages)
     told_now = [d.organisation.id for d in due if _digest_queued(d, targets, queued)]
-    if told_now:
-        await session.execute(
-            update(Organisation)
-            .where(Organisation.id.in_(told_now))
-            .values(digest_told_at=now)
-            .execution_options(synchronize_session=False)
-        )
+    await _stamp(session, Organisation, told_now, digest_told_at=now)
     reminded = [row_id for key in queued for row_id in reminding.get(key, ())]
-    if reminded:
+    await _stamp(session, StoredDeadline, reminded, reminded_at=now)
+
+
+async def _stamp(
+    session: AsyncSession, model: type[Organisation | StoredDeadline], ids: list[int], **at: Any
+) -> None:
+    """The moment stored on the rows just told (in the digest's transaction: a restart
+    never tells them twice)."""
+    if ids:
         await session.execute(
-            update(StoredDeadline)
-            .where(StoredDeadline.id.in_(reminded))
-            .values(reminded_at=now)
+            update(model)
+            .where(model.id.in_(ids))
+            .values(**at)
             .execution_options(synchronize_session=False)
         )
 

@@ -220,6 +220,12 @@ async def test_words_passed_on_at_the_text_then_the_oath_flag_the_answer_with_th
     assert hugo.last.startswith("J'ai transmis votre message à Camille Durand.")
     await hugo.says("OUI !!!")
     assert "Votre attestation est enregistrée" in hugo.all_text
+    # Explorer QB6: not « Vous n'avez plus rien à faire » while it does not count.
+    assert "plus rien à faire" not in hugo.last
+    assert (
+        "Elle ne compte pas encore : Camille Durand doit d'abord la vérifier, avec le message "
+        "que vous avez écrit avant d'attester, et reviendra vers vous si besoin. Ensuite, "
+    ) in hugo.last, hugo.last
     (answer,) = await answers(db)
     assert (answer.answer, answer.words_before) == ("attested", "oui mais je suis partie à midi")
     notice = await notice_of_the_answer(db)
@@ -273,6 +279,8 @@ async def test_an_oath_without_words_before_it_stays_unflagged(
     hugo = person("hugo")
     for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui", "oui"):
         await hugo.says(line)
+    assert "Vous n'avez plus rien à faire." in hugo.last
+    assert "ne compte pas encore" not in hugo.last
     (answer,) = await answers(db)
     assert (answer.answer, answer.words_before) == ("attested", None)
     assert (await notice_of_the_answer(db)).startswith("✅ Hugo Moreau a attesté")
@@ -401,6 +409,13 @@ async def test_a_name_or_a_yes_said_in_a_sentence_is_not_passed_on(
         ("oui, c'est moi le délégué du groupe", "delegate"),
         ("Oui je suis bien le représentant des stagiaires", "delegate"),
         ("je suis bien stagiaire de la formation", "trainee"),
+        # Explorer QB6: the role named with the common words around it.
+        ("je suis le délégué de classe", "delegate"),
+        ("oui je suis délégué titulaire", "delegate"),
+        ("délégué de classe", "delegate"),
+        ("délégué suppléant", "delegate"),
+        ("je suis la déléguée suppléante de la session", "delegate"),
+        ("Je suis le délégué de la promo !", "delegate"),
     ],
 )
 async def test_a_role_confirmed_in_a_sentence_is_the_role(

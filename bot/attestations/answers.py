@@ -144,16 +144,21 @@ async def chain_end(session: AsyncSession, bilan_id: int) -> str:
     return last or genesis(bilan_id)
 
 
+async def concerns_now(session: AsyncSession, held: Held, now: datetime) -> tuple[str, ...]:
+    """What the trainer must examine before the participant's current answer counts
+    (:func:`~bot.attestations.concerns.concerns_of`): told to the trainer, and to the
+    participant, who is then not told « Vous n'avez plus rien à faire » (explorer QB6)."""
+    _, info, participant = held
+    rows = (await progress(session, info, now=now)).rows
+    return next((r.concerns for r in rows if r.participant.id == participant.id), ())
+
+
 async def tell_trainer(
     session: AsyncSession, held: Held, answer: Attestation, *, prefer: str
 ) -> None:
     """The formation's trainer hears of each answer (exactly once, through the outbox)."""
     _, info, participant = held
-    row = next(
-        r
-        for r in (await progress(session, info, now=answer.answered_at)).rows
-        if r.participant.id == participant.id
-    )
+    concerns = await concerns_now(session, held, answer.answered_at)
     await tell_person(
         session,
         info.formation.owner_id,
@@ -163,7 +168,7 @@ async def tell_trainer(
                 name=visible(participant.name),
                 a=answer,
                 reason=visible(answer.reason),
-                concerns=row.concerns if row is not None else (),
+                concerns=concerns,
                 chosen=ROLE_LABELS.get(answer.role, answer.role),
                 invited_as=ROLE_LABELS.get(participant.kind, participant.kind),
                 **when_words(info),

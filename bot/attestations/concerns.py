@@ -22,7 +22,8 @@ ROLE_WORDS = {
     "delegate": frozenset(
         """
         delegue deleguee delegues deleguees representant representante representants
-        representantes represente stagiaires
+        representantes represente stagiaires classe titulaire titulaires suppleant suppleante
+        suppleants suppleantes
         """.split()  # noqa: SIM905
     ),
     "partner": frozenset({"partenaire", "partenaires"}),
@@ -30,7 +31,9 @@ ROLE_WORDS = {
 }
 """The words of each role: the role sworn confirmed in them is no reserve (« oui je suis bien
 le délégué de la formation »: explorer JB5), another role is (« j'ai participé comme
-stagiaire » under the delegate's oath: explorer KA6, it counted at once)."""
+stagiaire » under the delegate's oath: explorer KA6, it counted at once). A delegate's
+words include the usual ones around the title (« délégué de classe », « délégué titulaire »,
+« déléguée suppléante »: explorer QB6, passed on as a message or « rien ne correspond »)."""
 ROLE_CONFIRMING = CONFIRMING.union(*ROLE_WORDS.values(), {"fait", "exactement", "comme"})
 """What a sentence that only says yes to the role question is made of (« oui, tout à fait,
 comme délégué »); which role it names is read apart."""

@@ -49,7 +49,7 @@ from markupsafe import Markup
 from bot import dates
 from bot.answers import picture_word, visible
 from bot.attestations import invitations
-from bot.attestations.answers import Said, record_answer
+from bot.attestations.answers import Said, concerns_now, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
 from bot.attestations.keys import organisation_key
 from bot.attestations.reminders import PARTICIPANT_FLOW
@@ -81,6 +81,7 @@ from bot.conversations.attestations.words import (
     declining_held,
     forget_warning,
     parse_reason,
+    trainer_name,
     words_kept,
     words_left_behind,
 )
@@ -395,10 +396,15 @@ async def save_answer(ctx: Context) -> None:
     when = dates.spell_datetime(answer.answered_at.astimezone(found.info.tz))
     organisation = visible(found.info.organisation_name)
     if answer.answer == "attested":
+        held = await concerns_now(ctx.session, found, answer.answered_at)  # explorer QB6
         ctx.send(
             Reply(
                 text=ctx.render(
-                    "attestation_participant.thanks", when=when, organisation=organisation
+                    "attestation_participant.thanks",
+                    when=when,
+                    organisation=organisation,
+                    held=held,
+                    trainer=visible(await trainer_name(ctx, found)),
                 ),
                 document=_document(answer),
             )

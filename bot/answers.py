@@ -139,6 +139,16 @@ SKIP = {
 « Passer » typed where the button says « Plus tard » became a trainee called Passer."""
 
 
+LATER = frozenset(
+    {"plus tard", "pas maintenant", "pas tout de suite", "tout a l heure", "apres", "demain"}
+    | {"demain matin", "ce soir", "un instant", "un moment", "une minute", "une seconde"}
+    | {"attendez", "attends", "attendez svp", "patientez", "je reviens", "je reviens plus tard"}
+    | {"deux minutes", "2 minutes", "2 min", "5 minutes", "5 min", "2 sec", "une petite minute"}
+)
+"""What someone who wants to answer later types where a name is asked (folded): no name to
+swear under (explorer QB12: « Garder « Plus Tard » »)."""
+
+
 def has_words(line: str, *, letters: int = 0) -> bool:
     """At least ``letters`` letters, or with none asked one letter or digit: not only symbols."""
     if letters:

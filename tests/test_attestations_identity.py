@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.storage.attestations import Attestation
@@ -454,4 +455,58 @@ async def test_a_classmate_s_name_is_no_name_to_swear_under(
         ), typed
     await hugo.says("Hugues Morel")  # no one of the formation: checked as before
     assert "Vous êtes bien Hugo Moreau ?" in hugo.last
+    assert await answers(db) == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "je m'appelle Hugo Moreau",
+        "Bonjour, je m’appelle Hugo Moreau",
+        "moi c'est Hugo Moreau",
+        "je suis Hugo Moreau",
+        "c'est Hugo Moreau",
+        "Hugo Moreau !",
+        "Hugo Moreau, délégué",
+    ],
+)
+async def test_the_name_in_a_sentence_that_introduces_it_is_the_name(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer QB11: « je m'appelle Léa Martin », « je suis Léa Martin », « Léa Martin ! »
+    were « Je n'ai pas compris » (and « Léa Martin, déléguée » offered to swear under « Léa
+    Martin, déléguée »): the bot greets with « Je suis formabot », and a newcomer answers in
+    kind. The words that introduce the name are left out, the name taken."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says(typed)
+    assert hugo.last.startswith("À quel titre participez-vous à ce bilan ?"), hugo.last
+    await hugo.says("oui")
+    assert "Moi, Hugo Moreau, représentant les stagiaires" in hugo.last
+    await hugo.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert (answer.typed_name, answer.name_matches) == ("Hugo Moreau", True)
+
+
+@pytest.mark.parametrize(
+    "typed", ["plus tard", "pas maintenant", "un instant", "Attendez", "Demain Matin", "2 min"]
+)
+async def test_later_at_the_name_question_is_no_name(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer QB12: « plus tard », « pas maintenant », « un instant » became names to swear
+    under (« Garder « Plus Tard » »). Someone who wants to stop for now is told nothing is
+    kept and how to come back; the question stays."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says(typed)
+    assert hugo.last.startswith(
+        "D'accord, rien ne presse : répondez quand vous voulez, ici ou plus tard avec /attestation."
+    ), hugo.last
+    assert "Garder" not in hugo.last
+    assert hugo.last.endswith("(par exemple « Claire Dubois »)")
+    await hugo.says("Hugo Moreau")
+    assert hugo.last.startswith("À quel titre participez-vous à ce bilan ?")
     assert await answers(db) == []

@@ -235,3 +235,25 @@ def organisation_name(text: str) -> str | Invalid:
     if not all(ch.isalnum() or ch in ORGANISATION_SIGNS for ch in name):
         return Invalid(texts.say("onboarding.org_name_signs"))
     return name
+
+
+_INTRODUCING = re.compile(
+    r"^\s*(?:(?:bonjour|bonsoir|salut|coucou)(?:\s+(?:madame|monsieur))?\s*[,.!]*\s*)?"
+    r"(?:(?:je\s+m['’]\s*appelle|je\s+suis|moi\s*,?\s*c['’]\s*est|c['’]\s*est"
+    r"|mon\s+nom\s+(?:est|c['’]\s*est))\s*:?\s+)?",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(
+    r"(?:\s*,\s*(?:(?:le|la)\s+)?d[ée]l[ée]gu[ée]e?(?:\s+des\s+stagiaires)?)?\s*[!.]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def introduced_name(text: str) -> str:
+    """``text`` without the words that introduce a name or follow it: « Bonjour, je m'appelle
+    Léa Martin », « je suis Léa Martin », « moi c'est Léa Martin », « Léa Martin ! », « Léa
+    Martin, déléguée » give « Léa Martin » (explorer QB11: « Je n'ai pas compris », or a
+    sworn name « Léa Martin, déléguée »). What is left may be no name (« je suis perdu »):
+    the caller compares it with the name expected."""
+    rest = _CLOSING.sub("", text[_INTRODUCING.match(text).end() :])  # type: ignore[union-attr]
+    return rest if rest.strip() else text

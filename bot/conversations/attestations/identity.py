@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.answers import AGREEING, YES_NO, Invalid, clean_line, fold, visible
+from bot.answers import AGREEING, LATER, YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations import invitations
 from bot.attestations.concerns import ROLE_CONFIRMING
 from bot.attestations.service import same_name
@@ -51,7 +51,7 @@ from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.formations.labels import full_name_given
 from bot.messages import Platform
-from bot.people.names import person_name, structure_name, written_with
+from bot.people.names import introduced_name, person_name, structure_name, written_with
 from bot.storage.formations import Trainee
 
 DELEGATE_ROLE = Option(
@@ -107,9 +107,11 @@ async def parse_name(ctx: Context, text: str) -> str | Invalid | Next:
     « tel quel » right after the health warning: the words pointed out kept (explorer MA7)."""
     if (said := await words_kept(ctx, "name")) is not None:
         return as_invalid(said)
+    if fold(text) in LATER:  # explorer QB12: « Garder « Plus Tard » »
+        return Invalid(ctx.render("attestation_participant.name_later"))
     found = await load(ctx)
     expected = None if isinstance(found, str) else found.participant
-    line = clean_line(text, limit=100)
+    line = clean_line(introduced_name(text), limit=100)  # « je m'appelle … » (QB11)
     if (
         isinstance(line, str)
         and expected is not None

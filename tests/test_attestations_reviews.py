@@ -20,7 +20,14 @@ from bot.storage.attestations import AttestationInvitation, AttestationReview
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
-from tests.auxil.attestations import add_bilan, demo_author, issue_code, open_zip
+from bot.texts import plain
+from tests.auxil.attestations import (
+    add_bilan,
+    after_the_bilan,
+    demo_author,
+    issue_code,
+    open_zip,
+)
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
@@ -260,3 +267,45 @@ async def test_one_account_attesting_two_simultaneous_bilans_is_flagged_on_the_s
         first: ("to_review", ("elsewhere",)),
         second: ("to_review", ("elsewhere",)),
     }
+
+
+async def test_a_menu_open_when_an_answer_is_flagged_offers_to_examine_it(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Explorer QB16: /attestations left open while a délégué answered with words before his
+    oath; the screen then said to choose « Examiner une réponse signalée », which its menu,
+    made at its first display, neither offered nor took typed (« rien dans la liste ne
+    correspond », in a loop). The entries follow the answers: the label typed is taken, and
+    the menu shown again offers it."""
+    invited = await after_the_bilan(trainer, clock)
+    await trainer.says("/attestations")
+    if "Quel bilan" in trainer.last:
+        await trainer.presses("1")
+    assert "Examiner une réponse signalée" not in trainer.last
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.says("j'ai participé mais je suis parti à 11h")
+    await hugo.says("oui")
+    await trainer.says("n'importe quoi")
+    assert "Examiner une réponse signalée" in [c.label for c in trainer.replies[-1].choices]
+    await trainer.says("Examiner une réponse signalée")
+    assert "Avant d'attester, Hugo Moreau a écrit" in plain(trainer.last), trainer.last
+
+
+async def test_the_label_of_a_flagged_answer_typed_in_a_menu_shown_before_it_is_taken(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Explorer QB16: the trainer reads the notice « (/attestations, « Examiner une réponse
+    signalée ») » and types it in the menu she had open before it came: taken."""
+    invited = await after_the_bilan(trainer, clock)
+    await trainer.says("/attestations")
+    if "Quel bilan" in trainer.last:
+        await trainer.presses("1")
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.says("j'ai participé mais je suis parti à 11h")
+    await hugo.says("oui")
+    await trainer.says("Examiner une réponse signalée")
+    assert "Avant d'attester, Hugo Moreau a écrit" in plain(trainer.last), trainer.last

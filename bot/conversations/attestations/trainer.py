@@ -110,18 +110,26 @@ async def pick_bilan(ctx: Context, picked: str) -> Outcome:
 
 
 async def bilan_still_there(ctx: Context) -> Outcome | None:
-    """The menu's ``before``: a bilan cancelled (or taken away) meanwhile ends the dialogue;
-    whether an answer awaits the trainer's decision, and whether the bundle sent is out of
-    date, decide the menu's entries."""
+    """The menu's ``before``: a bilan cancelled (or taken away) meanwhile ends the dialogue."""
     info = await this_bilan(ctx)
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
+    return None
+
+
+async def menu_state(ctx: Context) -> None:
+    """What decides the menu's entries (whether an answer awaits the trainer's decision,
+    whether the bundle sent is out of date), read at each display and typed answer (explorer
+    QB16: an answer flagged while the menu was open, « Examiner une réponse signalée » said
+    in its text but not offered)."""
+    info = await this_bilan(ctx)
+    if info is None:
+        return
     prog = await progress(ctx.session, info, now=ctx.now)
     ctx.data["_flagged"] = bool(prog.to_review)
     ctx.data["_stale"] = prog.stale
     ctx.data["_anyone"] = bool(info.bilan.participants)  # no one: no new link to give
-    return None
 
 
 async def status_values(ctx: Context) -> dict[str, Any]:
@@ -235,6 +243,7 @@ FLOW = Flow(
             ask="attestation_trainer.status",
             before=bilan_still_there,
             values=status_values,
+            refresh=menu_state,
             help="attestation_trainer.help_menu",
             entries=[
                 Entry("Inviter ou relancer", "remind", then=remind),

@@ -147,12 +147,18 @@ class Menu(Step):
         ask: str,
         entries: Sequence[Entry],
         columns: int = 1,
+        refresh: Callable[[Context], Awaitable[None]] | None = None,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
         self.prompt = ask
         self.entries = tuple(entries)
         self.columns = columns
+        self.refresh = refresh
+        """Brings up to date what the entries' ``when`` read, at each display and before a
+        typed answer: the state may change while the menu stays open (explorer QB16: an
+        answer flagged meanwhile, the text saying « Examiner une réponse signalée » and the
+        entries made at its first display refusing it)."""
         # The picker only shows and reads the choice, never paged; the menu's hooks stay its own.
         self._picker = Pick(name, ask=ask, options=self._options, columns=columns, paged=False)
         self._picker.store, self._picker.values = self.store, self.values
@@ -162,15 +168,39 @@ class Menu(Step):
         return [Option(e.label, e.value, e.words) for e in shown]
 
     async def question(self, ctx: Context) -> Reply:
+        if self.refresh is not None:
+            await self.refresh(ctx)
         return await self._picker.question(ctx)
+
+    async def newly_offered(self, ctx: Context, typed: str) -> Entry | None:
+        """An entry not shown yet, now offered (:attr:`refresh`), whose label is typed whole:
+        taken; the numbers keep meaning what was shown."""
+        if self.refresh is None or not typed:
+            return None
+        await self.refresh(ctx)
+        shown = {value for _, value in ctx.data.get("_options") or []}
+        return next(
+            (
+                e
+                for e in self.entries
+                if e.value not in shown
+                and (e.when is None or e.when(ctx))
+                and typed in (fold(e.label), *map(fold, e.words))
+            ),
+            None,
+        )
 
     async def answer(self, ctx: Context) -> Outcome:
         typed = fold(ctx.incoming.text) if ctx.incoming.choice is None else ""
-        if typed in FINISHED_WORDS:
+        new = await self.newly_offered(ctx, typed)
+        picked: str | None
+        if new is not None:
+            picked = new.value
+        elif typed in FINISHED_WORDS:
             # "Terminé" typed: the entry that ends the menu, whatever its label says.
             offered = [value for _, value in ctx.data.get("_options") or []]
             ending = [e for e in self.entries if fold(e.label) in FINISHED_WORDS]
-            picked: str | None = next((e.value for e in ending if e.value in offered), None)
+            picked = next((e.value for e in ending if e.value in offered), None)
             if picked is None:
                 return Leave()
         else:

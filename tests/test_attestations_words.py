@@ -163,6 +163,7 @@ async def test_a_short_sentence_before_the_bilan_that_she_will_not_come_is_passe
         "c'est où ?",
         "?",
         "je comprends pas",
+        "ok ça marche merci",
     ],
 )
 async def test_thanks_before_the_bilan_are_not_passed_on(
@@ -175,6 +176,36 @@ async def test_thanks_before_the_bilan_are_not_passed_on(
     assert "J'ai transmis" not in lea.all_text
     assert "Rien à faire pour l'instant" in lea.last
     assert await told_the_trainer(db) == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "le lien marche pas",
+        "la visio marche pas",
+        "ça marche pas",
+        "le lien ne marche pas",
+        "le lien fonctionne pas",
+        "j'arrive pas à me connecter",
+        "la visio ne s'ouvre pas",
+    ],
+)
+async def test_a_link_that_does_not_work_before_the_bilan_is_passed_on_not_sent_back(
+    trainer: Talker, person: Callable[..., Talker], db: Database, typed: str
+) -> None:
+    """Explorer QB18: « le lien marche pas » (« marche » read as the « ça marche » of thanks)
+    was answered with the very link he said was broken, and the trainer never heard of it.
+    It reaches the trainer, and the answer says who will help, not the same link again."""
+    lea = await start_before_the_bilan(trainer, person)
+    await lea.says(typed)
+    assert lea.last.startswith(
+        "J'ai transmis votre message à Camille Durand, qui pourra vous aider à rejoindre la "
+        "visio ou vous donner un autre lien."
+    ), lea.last
+    assert "https://" not in lea.last
+    assert "/attestation" in lea.last
+    (told,) = await told_the_trainer(db)
+    assert told.endswith(f"vous écrit : « {typed} »")
 
 
 # --- words passed on at the text, then the oath (explorer GB5) --------------------------------

@@ -70,7 +70,8 @@ async def where_they_stand(ctx: Context) -> bool:
         tell(ctx, await refusal(ctx, found, invitation_id=held[0].id))
         return True
     info = found.info
-    await words_before_the_end(ctx, found)
+    if await words_before_the_end(ctx, found):
+        return True  # « le lien marche pas »: not the same link again (explorer QB18)
     answer = await current_answer(ctx.session, found.participant.id)
     if answer is not None and await set_aside(ctx.session, answer):
         answer = None  # not kept: to answer again (explorer DB3)

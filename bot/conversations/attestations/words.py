@@ -103,17 +103,37 @@ async def pass_on(ctx: Context, found: Held, text: str, said: str, **values: obj
     return ctx.render(said, inviter=visible(await trainer_name(ctx, found)), cut=cut, **values)
 
 
-async def words_before_the_end(ctx: Context, found: Held) -> None:
+async def words_before_the_end(ctx: Context, found: Held) -> bool:
     """« Je ne pourrai pas venir, j'ai un entretien d'embauche » before the bilan: passed on
     to the trainer, who may need another delegate (explorer DC4: « Rien à faire pour
     l'instant », and nobody heard of it); « Absente jeudi, désolée » too, however short, and
-    not « Ok merci, c'est noté, à jeudi » (explorer EA10)."""
+    not « Ok merci, c'est noté, à jeudi » (explorer EA10). ``True`` when the words say the
+    link or the visio does not work (:data:`_BROKEN`): answered as such, not with the same
+    link (explorer QB18)."""
     text = typed_words(ctx)
     if text is None or answers_open(found.info, ctx.now):
-        return
-    if _tells_something(text):
-        said = await pass_on(ctx, found, text, "attestation_participant.words_passed_on_early")
+        return False
+    broken = _BROKEN.search(fold(text)) is not None
+    if broken or _tells_something(text):
+        said = await pass_on(
+            ctx,
+            found,
+            text,
+            f"attestation_participant.{'link_broken' if broken else 'words_passed_on_early'}",
+        )
         ctx.send(Reply(text=said))
+    return broken
+
+
+_BROKEN = re.compile(
+    r"\b(?:marche|marchent|fonctionne|fonctionnent|s ouvre|s affiche)"
+    r" (?:pas|plus)\b|\b(?:arrive|arrives|reussis) pas a (?:me )?(?:connecter|rejoindre|entrer)"
+    r"|\b(?:lien|visio)\w* (?:est )?(?:casse|mort|bloque|plante|invalide|ne marche|ne fonctionne)"
+    r"|\bne (?:marche|fonctionne|s ouvre|s affiche) (?:pas|plus)\b"
+)
+"""« le lien marche pas », « ça marche pas », « la visio ne s'ouvre pas », « j'arrive pas à me
+connecter » (folded): the spoken negation too, where « marche » alone is the « ça marche » of
+thanks (explorer QB18)."""
 
 
 def _tells_something(text: str) -> bool:

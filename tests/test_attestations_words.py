@@ -740,3 +740,37 @@ async def test_taking_part_as_a_stagiaire_before_the_delegate_s_oath_is_held_bac
     assert (answer.role, answer.words_before) == ("delegate", "j'ai participé comme stagiaire")
     notice = await notice_of_the_answer(db)
     assert notice.startswith("❔"), notice
+
+
+@pytest.mark.parametrize(
+    "typed", ["merci", "Merci beaucoup !", "ok merci", "super merci bonne journée"]
+)
+async def test_thanks_after_attesting_get_a_short_answer(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer QB8: « merci » after attesting got the formal paragraph « Vous avez déjà
+    répondu, le … Pour recevoir à nouveau votre attestation ou corriger votre réponse … »."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says("oui")
+    await hugo.says(typed)
+    assert hugo.last == "Merci à vous ! Votre réponse est bien enregistrée.", hugo.last
+    assert await told_the_trainer(db) == []
+
+
+async def test_words_after_attesting_reach_the_trainer(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer QB8: « je me suis trompé, je suis parti avant la fin » after attesting got the
+    same formal paragraph and never reached the trainer, while the Région's proof kept an
+    attestation he had just said was inexact. Passed on, and how to correct it said."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says("oui")
+    await hugo.says("je me suis trompé, je suis parti avant la fin")
+    assert hugo.last == (
+        "J'ai transmis votre message à Camille Durand. Pour corriger votre réponse, envoyez "
+        "/attestation puis choisissez « Corriger ma réponse »."
+    ), hugo.last
+    (told,) = await told_the_trainer(db)
+    assert told.endswith("« je me suis trompé, je suis parti avant la fin »"), told
+    await hugo.says("et maintenant ?")
+    assert hugo.last.startswith("Vous avez déjà répondu, le "), hugo.last

@@ -30,12 +30,19 @@ from sqlalchemy import select
 from bot import dates
 from bot.answers import fold, visible
 from bot.attestations import invitations
+from bot.attestations.invitations import Held
 from bot.attestations.service import current_answer, names_other_dates, set_aside, when_words
 from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.held import refusal, tell
 from bot.conversations.attestations.who import chat_of
-from bot.conversations.attestations.words import words_before_the_end
+from bot.conversations.attestations.words import (
+    own_words,
+    pass_on,
+    typed_words,
+    words_before_the_end,
+)
 from bot.conversations.kit.context import Context
+from bot.messages import Reply
 from bot.storage.attestations import AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.typos import HELP_WORDS
@@ -75,6 +82,9 @@ async def where_they_stand(ctx: Context) -> bool:
     answer = await current_answer(ctx.session, found.participant.id)
     if answer is not None and await set_aside(ctx.session, answer):
         answer = None  # not kept: to answer again (explorer DB3)
+    current = answer is not None and not names_other_dates(answer, info)
+    if current and await after_answering(ctx, found):
+        return True
     words: dict[str, Any] = {"several": False, "answered": False, "outdated": False}
     if answer is not None:
         words |= {
@@ -91,6 +101,31 @@ async def where_they_stand(ctx: Context) -> bool:
         **when_words(info, ctx.now),
         **words,
     )
+    return True
+
+
+THANKS = frozenset(
+    {"merci", "beaucoup", "ok", "d", "accord", "super", "parfait", "top", "genial", "nickel"}
+    | {"bien", "tres", "bonne", "journee", "soiree", "a", "vous", "cordialement", "au", "revoir"}
+)
+"""The words of thanks alone (folded), « merci » or « ok » among them."""
+
+
+async def after_answering(ctx: Context, found: Held) -> bool:
+    """Once answered: « merci » gets a short answer, not the formal status; a sentence of the
+    person's own (« je me suis trompé, je suis parti avant la fin ») is passed on to the
+    trainer with how to correct the answer (explorer QB8: both got the status, and the
+    correction volunteered was lost)."""
+    typed = typed_words(ctx)
+    if typed is None or _asks_help(ctx):
+        return False
+    said = set(fold(typed).split())
+    if said <= THANKS and said & {"merci", "ok", "super", "parfait", "top", "genial", "nickel"}:
+        ctx.say("attestation_participant.thanks_after")
+        return True
+    if own_words(ctx) is None:
+        return False
+    ctx.send(Reply(text=await pass_on(ctx, found, typed, "attestation_participant.words_after")))
     return True
 
 

@@ -50,7 +50,7 @@ from bot import dates
 from bot.answers import picture_word, visible
 from bot.attestations import invitations
 from bot.attestations.answers import Said, concerns_now, record_answer
-from bot.attestations.evidence import attestation_text, text_sha256
+from bot.attestations.evidence import text_sha256
 from bot.attestations.keys import organisation_key
 from bot.attestations.reminders import PARTICIPANT_FLOW
 from bot.attestations.service import (
@@ -67,12 +67,12 @@ from bot.conversations.attestations.identity import (
     BRANCHES,
     NOT_THERE_SAID,
     QUESTIONS,
-    SHOWN_AT,
     heard_at_the_text,
     role_or_words,
     typed_before_the_text,
 )
 from bot.conversations.attestations.steps import PickOrSay
+from bot.conversations.attestations.sworn_text import freeze_text, text_for
 from bot.conversations.attestations.who import author_of, chat_of
 from bot.conversations.attestations.words import (
     REASON_REFUSED,
@@ -474,24 +474,6 @@ FLOWS = [FLOW]
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def text_for(ctx: Context, info: BilanView) -> str:
-    """The attestation for the answers given so far."""
-    return attestation_text(
-        info,
-        name=str(ctx.data.get("name", "")),
-        role=str(ctx.data.get("role", "delegate")),
-        structure=ctx.data.get("structure"),
-    )
-
-
-def freeze_text(ctx: Context, info: BilanView) -> None:
-    """Keep the attestation as shown, with its hash: what is confirmed is that text."""
-    text = text_for(ctx, info)
-    ctx.data["text"] = text
-    ctx.data["text_sha256"] = text_sha256(text)
-    ctx.data[SHOWN_AT] = ctx.later_of_now.isoformat()  # when it goes out, not when asked
 
 
 def _document(answer: Attestation) -> Document:

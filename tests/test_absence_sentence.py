@@ -2158,3 +2158,34 @@ async def test_a_yes_with_a_non_justified_is_noted_so_and_a_day_is_no_motive(
     assert "Un motif connu" not in trainer.all_text
     [saved] = await absences(db)
     assert (saved.justified, saved.reason) == (False, None)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "oui, en fait non",
+        "oui, annule",
+        "ok, attends",
+        "oui mais je ne suis pas sûr",
+        "oui, c'était Julie",
+        "oui, et Julie aussi",
+        "d'accord, je vérifie",
+        "oui, Karim Benali",
+        "oui, une demi-journée",
+        "oui, justifiée, en fait non",
+    ],
+)
+async def test_a_yes_with_second_thoughts_or_a_name_is_asked_again_and_nothing_kept(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer SA1: « oui, en fait non », « oui, annule », « ok, attends », « oui, c'était
+    Julie »… to « Noter l'absence … ? » saved Karim's absence, those words its motive. A
+    retraction, a doubt, a name or a day after the yes is no motive: the question again."""
+    await trainer.says("Karim absent vendredi matin")
+    question = trainer.last
+    await trainer.says(typed)
+    assert trainer.last.startswith("Répondez par « Oui, noter » ou « Non »")
+    assert question in trainer.last
+    assert "justifiée" not in trainer.last
+    await trainer.presses("Non")
+    assert await absences(db) == []

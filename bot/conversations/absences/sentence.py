@@ -428,8 +428,9 @@ async def corrected(ctx: Context) -> Outcome | None:
 
 async def yes_and_more(ctx: Context) -> Outcome | None:
     """« oui, il est malade », « oui justifiée »: a yes, and the answers to come kept
-    (explorer QB19: refused, and the same question asked again)."""
-    ahead = said_ahead(ctx.incoming.text, ctx.now)
+    (explorer QB19: refused, and the same question asked again); no trainee's name (SA1)."""
+    names = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
+    ahead = said_ahead(ctx.incoming.text, ctx.now, names)
     if ahead is None:
         return None
     ctx.data.update(ahead)

@@ -9,11 +9,18 @@ next questions ask (explorer QB19: refused, « Répondez par « Oui, noter » ou
 the same question). Only after a yes, and only words that read as a motive: a day or a
 half-day (« oui le matin »), a « non » (« oui mais non ») are left to the question, asked
 again as before.
+
+The reading is conservative (explorer SA1): « oui, en fait non », « oui, annule », « ok,
+attends », « oui mais je ne suis pas sûr », « oui, c'était Julie », « oui, et Julie aussi »
+were saved, those words the absence's motive. A word of negation, of cancelling, of
+waiting or of doubt, a trainee's name, « aussi » or a day in the words makes them no motive:
+the question is asked again, nothing kept.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 
 from bot import dates
@@ -37,13 +44,34 @@ _LINK = re.compile(
 )
 """« mais », « car », « il est » before the motive: « oui, il est malade » is « malade »."""
 
+_NOT_A_MOTIVE = re.compile(
+    r"\b(?:"
+    # negation, cancelling, waiting, doubt, second thoughts (explorer SA1)
+    r"non|nan|pas|ne|n|jamais|ni|annul\w*|stop|arrete\w*|laisse\w*|oublie\w*|efface\w*"
+    r"|supprime\w*|attend\w*|attends|minute|instant|seconde|verifie?\w*|regarde\w*"
+    r"|sur|sure|certaine?|crois|croit|pense|peut etre|doute\w*|hesite\w*|probablement|sais"
+    r"|sait|verra|finalement|en fait|enfait|erreur|tromp\w*|plutot|desolee?|oups|pardon"
+    # someone else said along (« oui, et Julie aussi »)
+    r"|aussi|egalement|ainsi que"
+    # a day or a half-day (« oui, une demi-journée », « oui, pour les deux jours »)
+    r"|jours?|journee|demi|matin\w*|apres midi|aprem|soir\w*|semaines?|hier|demain"
+    r"|aujourd\w*|veille|lendemain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    r"|week end|weekend|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre"
+    r"|octobre|novembre|decembre"
+    r")\b|\d+ ?/ ?\d+"
+)
+"""Folded: words that make what follows a yes no motive (explorer SA1)."""
+
+_PARTICLES = {"de", "du", "des", "la", "le", "les", "van", "von", "der", "den", "del", "ben"}
+
 JUSTIFIED = re.compile(r"(?:(?:absence|retard) )?(?:(non|pas) )?justifiee?s?")
 
 
-def said_ahead(text: str, now: datetime) -> dict[str, object] | None:
+def said_ahead(text: str, now: datetime, names: Iterable[str] = ()) -> dict[str, object] | None:
     """What a yes followed by more words says ahead: ``{}`` for a plain yes (« oui merci »),
     ``justified`` and / or ``reason`` for the questions to come; ``None`` when ``text`` is
-    not a yes or what follows is no motive (a day, a half-day, a « non »)."""
+    not a yes or what follows is no motive (a day, a half-day, a « non », a doubt, one of
+    the trainees' ``names``: explorer SA1)."""
     found = _YES.fullmatch(text)
     if found is None:
         return None
@@ -58,8 +86,12 @@ def said_ahead(text: str, now: datetime) -> dict[str, object] | None:
     justified = JUSTIFIED.fullmatch(fold(head))
     if justified is not None:
         ahead: dict[str, object] = {"justified": justified[1] is None}
-        motive = _motive(reason) if reason else None
-        return ahead | {"reason": motive} if motive else ahead
+        if not reason:
+            return ahead
+        motive = _motive(reason, names)
+        return ahead | {"reason": motive} if motive else None
+    if not _plain(rest, names):
+        return None
     first = fold(rest).split()[0]
     if first in ("non", "nan", "pas") or read_period(rest)[0] is not None:
         return None
@@ -67,12 +99,30 @@ def said_ahead(text: str, now: datetime) -> dict[str, object] | None:
         return None
     if no_motive(rest):
         return {}
-    motive = _motive(rest)
+    motive = _motive(rest, names)
     return {"reason": motive} if motive else None
 
 
-def _motive(typed: str) -> str | None:
-    """The motive as the sentence's own is checked (:func:`.sentence.said_data`)."""
+def _plain(words: str, names: Iterable[str]) -> bool:
+    """Whether ``words`` may be a motive: none of :data:`_NOT_A_MOTIVE`, no word of a
+    trainee's name (« oui, c'était Julie »: explorer SA1)."""
+    folded = fold(words)
+    if _NOT_A_MOTIVE.search(folded):
+        return False
+    said = set(folded.split())
+    return not any(
+        word in said
+        for name in names
+        for word in fold(name).split()
+        if len(word) > 2 and word not in _PARTICLES
+    )
+
+
+def _motive(typed: str, names: Iterable[str] = ()) -> str | None:
+    """The motive as the sentence's own is checked (:func:`.sentence.said_data`), and only
+    a plain one (:func:`_plain`)."""
+    if not _plain(typed, names):
+        return None
     cleaned = clean_line(typed.strip(" \t,.;:!–—-"), limit=300)
     if isinstance(cleaned, Invalid) or not has_words(cleaned):
         return None

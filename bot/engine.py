@@ -287,6 +287,8 @@ class Engine:
         """Handle the message; return where the conversation now stands."""
         flow = self.features.flows.get(state.flow or "")
         step_name = state.step
+        # Any message forgets « Vouliez-vous dire /absence ? », read or not (explorer SA9).
+        offered = suggestion.taken(ctx, answering=flow is not None)
         if (unread := ctx.incoming.unread) is not None:
             ctx.say(unread)  # a changed message, a voice message…: said, the question again
             if flow is not None and step_name is not None:
@@ -295,7 +297,7 @@ class Engine:
             return None, None
         if ctx.repeats_taken_press(answering=flow is not None):
             return state.flow, state.step
-        if (offered := suggestion.taken(ctx, answering=flow is not None)) is not None:
+        if offered is not None:
             ctx.incoming = replace(ctx.incoming, text=offered)  # « oui »: explorer QB17
         command = ctx.incoming.command
         if flow is not None and self.runner.closes(ctx, flow, state.expires_at):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -638,6 +638,32 @@ async def test_yes_to_the_closest_command_runs_it_with_the_words_typed_after(
     clock.advance(hours=2)
     await trainer.says("oui")
     assert await step_of(db, trainer) == (None, None)
+
+
+async def test_any_message_after_the_closest_command_forgets_it(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer SA9: after « Vouliez-vous dire /absence ? », a voice message (not read: « Je ne
+    peux pas écouter … ») kept the offer, and the « oui » after it ran /absence Karim hier. Any
+    message, read or not — a voice message, a file, a button — forgets it."""
+    await trainer.says("/absence Karim hier")
+    await trainer.presses("Oui")
+    stale = trainer.replies[-1].choices[0].data
+    await trainer.says("/annuler")
+    others: list[Callable[[], Awaitable[object]]] = [
+        lambda: trainer.send(replace(trainer.incoming(""), kind="voice")),
+        lambda: trainer.send(replace(trainer.incoming("oui"), kind="edit")),
+        lambda: trainer.sends_file("liste.pdf", "application/pdf", b"%PDF-1.4"),
+        lambda: trainer.presses_data(stale),
+    ]
+    for other in others:
+        await trainer.says("/absense Karim hier")
+        assert trainer.last.endswith("Vouliez-vous dire /absence ?")
+        await other()
+        await trainer.says("oui")
+        assert "Noter" not in trainer.all_text
+        assert "J'ai compris" not in trainer.all_text
+        assert await step_of(db, trainer) == (None, None)
     # In a dialogue, « oui » answers its question (asked again after the typo).
     await trainer.says("/absence")
     await trainer.says("/absense")

@@ -8,7 +8,8 @@
 The bot asks a question; the natural answer was « Je ne suis pas sûr de ce que vous voulez
 faire », and the words typed after the typo had to be typed again (explorer QB17). The
 command offered is kept with those words in the conversation's row while nothing is under
-way, for the very next message only (any other answer forgets it) and for an hour at most;
+way, for the very next message only (any other message forgets it, a voice message, a
+file or a button too: explorer SA9) and for an hour at most;
 with several commands offered (« /absence ou /absences »), « oui » says none: nothing kept.
 Like a conversation set aside (:mod:`bot.conversations.kit.aside`), those words wait in the
 person's own row (erased with the person), until the next message they send.

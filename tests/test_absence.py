@@ -1813,18 +1813,63 @@ async def test_an_absence_left_unanswered_a_day_names_what_was_lost_and_how_to_n
     assert "Karim Benali" in trainer.last
     clock.advance(hours=30)
     await trainer.says("hier matin")
-    assert trainer.all_text == (
+    assert trainer.all_text == (  # no day given yet: none in the example (explorer SA10)
         "Sans réponse depuis un moment, j'ai refermé « noter une absence ou un retard » : "
-        "l'absence de Karim Benali n'est pas notée. Pour la noter, envoyez une seule phrase "
-        "avec son jour, par exemple « Absence de Karim Benali hier matin »."
+        "l'absence de Karim Benali n'est pas notée. Pour la noter, envoyez une seule phrase : "
+        "« Absence de Karim Benali » suivi de son jour."
     )
     assert await step_of(db, trainer) == (None, None)
     await trainer.says("Karim retard ce matin")  # the sentence's question, left a day too
     clock.advance(hours=30)
     await trainer.says("oui")
     assert "le retard de Karim Benali n'est pas noté" in trainer.all_text
-    assert "« Retard de Karim Benali ce matin »" in trainer.all_text
+    assert "« Retard de Karim Benali mardi 24 novembre 2026 »" in trainer.all_text
     await trainer.says("/absence")  # nobody chosen yet: the usual notice
     clock.advance(hours=30)
     await trainer.says("1")
     assert "rien de ce qui n'avait pas été validé n'est enregistré" in trainer.all_text
+
+
+async def test_a_lapsed_absence_s_example_sentence_holds_its_own_day(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer SA10: the lapse notice's example was always « Absence de Karim Benali hier
+    matin » (« Retard … ce matin »), not the absence's day: sent the next day, it noted
+    another one. Now the day the dialogue held, spelled as a date, or none and how to add it."""
+    await trainer.says("Karim absent hier matin")  # Monday 23: Sunday 22
+    clock.advance(hours=25)
+    await trainer.says("merci")
+    example = "Absence de Karim Benali dimanche 22 novembre 2026 matin"
+    assert f"par exemple « {example} »" in trainer.all_text
+    assert "hier" not in trainer.all_text
+    await trainer.says(example)  # followed on Tuesday: that Sunday, not Monday
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, dimanche 22 novembre 2026, le matin ?"
+    )
+    await trainer.says("/annuler")
+
+    await trainer.says("/absence Karim vendredi après-midi")
+    clock.advance(hours=25)
+    await trainer.says("merci")
+    assert "« Absence de Karim Benali vendredi 20 novembre 2026 après-midi »" in (trainer.all_text)
+
+    await trainer.says("Karim en retard de 20 min ce matin")  # Wednesday 25
+    clock.advance(hours=25)
+    await trainer.says("merci")
+    late = "Retard de Karim Benali mercredi 25 novembre 2026"
+    assert f"par exemple « {late} »" in trainer.all_text
+    await trainer.says(late)
+    assert "mercredi 25 novembre 2026" in trainer.last
+
+    await trainer.says("/annuler")
+    await trainer.says("/absence")
+    await trainer.says("1")
+    await trainer.says("Karim")
+    clock.advance(hours=25)
+    await trainer.says("merci")
+    assert trainer.all_text == (
+        "Sans réponse depuis un moment, j'ai refermé « noter une absence ou un retard » : "
+        "l'absence de Karim Benali n'est pas notée. Pour la noter, envoyez une seule phrase : "
+        "« Absence de Karim Benali » suivi de son jour."
+    )
+    assert await absences(db) == []

@@ -372,6 +372,7 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     # the half read as /absence reads it.
     period, _, without = read_period(head)
     part = HALF_SAID.get(period or "")
+    ctx.data.update(_day=day and day.isoformat(), _half=period)  # a lapse's example (SA10)
     extra = set(fold(without if part else head).split()) - spelled
     # Twenty « Julien … » (AG6): the trainees counted, not their names (explorer KB, KB1:
     # « 9 stagiaires s'appellent ainsi » for 20 Léa, « Léa Martin » in three formations).

@@ -293,11 +293,10 @@ async def test_an_inserted_session_keeps_each_trainee_in_the_session_of_his_entr
             labels = {s.id: s.label for s in formation.sessions}
             return [labels.get(t.session_id or 0) for t in (nadia, karim)]
 
-        march = NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31))
         april = NewSession("Session 2", date(2027, 4, 6), date(2027, 4, 20))
         may = NewSession("Session 3", date(2027, 5, 3), date(2027, 6, 30))
         saved = await edit.replace_sessions(
-            session, people.formateur, formation.id, [march, april, may]
+            session, people.formateur, formation.id, [MARCH, april, may]
         )
         assert followed() == ["Session 1", "Session 3"]
         assert await exits() == [date(2027, 3, 31), date(2027, 6, 30)]
@@ -328,24 +327,15 @@ async def test_an_inserted_session_reports_who_changes_group_by_its_dates(
     typed in the other order move nobody."""
     async with store.sessions() as session, session.begin():
         people = await cast(session)
-        march = NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31))
-        may = NewSession("Session 2", date(2027, 5, 3), date(2027, 6, 30))
-        formation = await a_formation(
+        formation = await premiers_gestes_in_two_sessions(
             session,
-            people.formateur,
-            funder="cvl",
-            programme="parcours_metiers",
-            action_type="premiers_gestes",
-            start=date(2027, 3, 1),
-            end=date(2027, 6, 30),
-            sessions=(march, may),
-            trainee_session=1,
-            trainees=(
-                NewTrainee("Nadia Roux", entered_on=date(2027, 3, 1)),
-                NewTrainee("Karim Benali", entered_on=date(2027, 5, 3)),
+            people,
+            (
+                *IC5_TRAINEES,
                 NewTrainee("Inès David", entered_on=date(2027, 4, 15)),
                 NewTrainee("Léa Martin", entered_on=date(2027, 5, 3)),
             ),
+            trainee_session=1,
         )
         named = {t.full_name: t for t in formation.trainees}
         karim, ines, lea = named["Karim Benali"], named["Inès David"], named["Léa Martin"]
@@ -357,7 +347,7 @@ async def test_an_inserted_session_reports_who_changes_group_by_its_dates(
             people.formateur,
             formation.id,
             [
-                NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
+                MARCH,
                 NewSession("Session 2", date(2027, 4, 6), date(2027, 4, 20)),
                 NewSession("Session 3", date(2027, 5, 3), date(2027, 6, 30)),
             ],
@@ -371,7 +361,7 @@ async def test_an_inserted_session_reports_who_changes_group_by_its_dates(
             session,
             people.formateur,
             formation.id,
-            [NewSession("Session B", date(2027, 5, 3), date(2027, 6, 30)), march],
+            [NewSession("Session B", date(2027, 5, 3), date(2027, 6, 30)), MARCH],
         )
         assert saved is not None
         assert saved.moved == (("Session B (du 3 mai au 30 juin 2027)", ("Inès David",)),)
@@ -379,7 +369,7 @@ async def test_an_inserted_session_reports_who_changes_group_by_its_dates(
             session,
             people.formateur,
             formation.id,
-            [march, NewSession("Session B", date(2027, 5, 3), date(2027, 6, 30))],
+            [MARCH, NewSession("Session B", date(2027, 5, 3), date(2027, 6, 30))],
         )
         assert saved is not None and saved.moved == ()
 
@@ -469,25 +459,36 @@ async def test_action_type_corrected_to_premiers_gestes_places_each_trainee_by_e
         assert await eos_exits(session, nadia, karim) == [date(2027, 6, 30), date(2027, 6, 30)]
 
 
-async def premiers_gestes_in_two_sessions(session: AsyncSession, people: Cast) -> Formation:
+MARCH = NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31))
+MAY_JUNE = NewSession("Session 2", date(2027, 5, 3), date(2027, 6, 30))
+IC5_TRAINEES = (
+    NewTrainee("Nadia Roux", entered_on=date(2027, 3, 1)),
+    NewTrainee("Karim Benali", entered_on=date(2027, 5, 3)),
+)
+
+
+async def premiers_gestes_in_two_sessions(
+    session: AsyncSession,
+    people: Cast,
+    trainees: tuple[NewTrainee, ...] = IC5_TRAINEES,
+    **changes: object,
+) -> Formation:
     """Explorer IC5's example: « premiers gestes », sessions 1–31 March and 3 May–30 June
-    2027, Nadia Roux entered on 1 March (session 1), Karim Benali on 3 May (session 2)."""
+    2027, Nadia Roux entered on 1 March (session 1), Karim Benali on 3 May (session 2);
+    ``trainees`` and ``changes`` (another action type, other sessions) for its variants."""
     return await a_formation(
         session,
         people.formateur,
-        funder="cvl",
-        programme="parcours_metiers",
-        action_type="premiers_gestes",
-        start=date(2027, 3, 1),
-        end=date(2027, 6, 30),
-        sessions=(
-            NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
-            NewSession("Session 2", date(2027, 5, 3), date(2027, 6, 30)),
-        ),
-        trainees=(
-            NewTrainee("Nadia Roux", entered_on=date(2027, 3, 1)),
-            NewTrainee("Karim Benali", entered_on=date(2027, 5, 3)),
-        ),
+        **{
+            "funder": "cvl",
+            "programme": "parcours_metiers",
+            "action_type": "premiers_gestes",
+            "start": date(2027, 3, 1),
+            "end": date(2027, 6, 30),
+            "sessions": (MARCH, MAY_JUNE),
+            "trainees": trainees,
+            **changes,
+        },
     )
 
 
@@ -511,22 +512,11 @@ async def test_action_type_corrected_to_premiers_gestes_places_an_entry_between_
     (explorer MB8): she now follows Session 2 and leaves EOS with it."""
     async with store.sessions() as session, session.begin():
         people = await cast(session)
-        formation = await a_formation(
+        formation = await premiers_gestes_in_two_sessions(
             session,
-            people.formateur,
-            funder="cvl",
-            programme="parcours_metiers",
+            people,
+            (IC5_TRAINEES[0], NewTrainee("Inès David", entered_on=date(2027, 4, 15))),
             action_type="metiers",
-            start=date(2027, 3, 1),
-            end=date(2027, 6, 30),
-            sessions=(
-                NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
-                NewSession("Session 2", date(2027, 5, 3), date(2027, 6, 30)),
-            ),
-            trainees=(
-                NewTrainee("Nadia Roux", entered_on=date(2027, 3, 1)),
-                NewTrainee("Inès David", entered_on=date(2027, 4, 15)),
-            ),
         )
         edited = await edit.edit_formation(
             session, people.formateur, formation.id, {"action_type": "premiers_gestes"}
@@ -547,20 +537,15 @@ async def test_a_session_chosen_survives_the_action_type_toggled_away_and_back(
     corrected) cleared her session and left her in none: she follows the June session again."""
     async with store.sessions() as session, session.begin():
         people = await cast(session)
-        formation = await a_formation(
+        formation = await premiers_gestes_in_two_sessions(
             session,
-            people.formateur,
-            funder="cvl",
-            programme="parcours_metiers",
-            action_type="premiers_gestes",
-            start=date(2027, 3, 1),
-            end=date(2027, 6, 30),
+            people,
+            (NewTrainee("Inès David", entered_on=date(2027, 4, 15)),),
             sessions=(
-                NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
+                MARCH,
                 NewSession("Session 2", date(2027, 5, 3), date(2027, 5, 31)),
                 NewSession("Session 3", date(2027, 6, 1), date(2027, 6, 30)),
             ),
-            trainees=(NewTrainee("Inès David", entered_on=date(2027, 4, 15)),),
             trainee_session=2,
         )
         (ines,) = formation.trainees

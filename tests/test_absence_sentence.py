@@ -1680,6 +1680,66 @@ async def test_a_motive_typed_after_the_day_without_a_comma_is_saved(
     assert (str(saved.day), saved.period, saved.reason) == ("2026-11-19", "apres_midi", "rdv FT")
 
 
+async def test_a_lateness_said_after_the_day_is_a_lateness_not_its_motive(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer SA3: « Karim absent vendredi en retard » became a half-day absence whose
+    motive was « en retard »; it is a lateness again, its length asked, no motive stored."""
+    await trainer.says("Karim absent vendredi en retard")
+    assert ", en retard ?" not in trainer.last
+    await trainer.presses("Oui, noter")
+    assert trainer.last.startswith("De combien de minutes, ce retard ?")
+    await trainer.says("20")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (str(saved.day), saved.period, saved.late_minutes, saved.reason) == (
+        "2026-11-20",
+        "retard",
+        20,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "Karim absent vendredi après la pause",
+            "Noter l'absence de Karim Benali, vendredi après la pause (vendredi 20 novembre 2026) ?",
+        ),
+        ("Karim absent vendredi après le déjeuner", "vendredi après le déjeuner (vendredi 20"),
+        ("Karim absent vendredi avant la pause", "vendredi avant la pause (vendredi 20"),
+        ("Karim absent vendredi après la récré", "vendredi après la récré (vendredi 20"),
+        ("Karim absent hier matin selon Julie", "hier matin selon Julie (dimanche 22"),
+        ("Karim absent vendredi comme d'habitude", "vendredi comme d'habitude (vendredi 20"),
+        ("Karim absent vendredi en fin de journée", "Je n'ai pas compris la date"),
+        ("Karim absent vendredi pour la 3e fois", "Je n'ai pas compris la date"),
+    ],
+)
+async def test_words_after_the_day_that_say_no_motive_are_not_taken_for_one(
+    db: Database, trainer: Person, typed: str, said: str
+) -> None:
+    """Explorer SA4, SA5: any words after the day became the motive (« pause », « selon
+    Julie », « pour la 3e fois »), the day's label broken (« vendredi après la (…), pause ? »);
+    only a motive said as one (« pour maladie », « rdv FT ») is taken, else it is asked."""
+    await trainer.says(typed)
+    assert said in trainer.all_text, trainer.all_text
+    if trainer.buttons[:1] == ["Oui, noter"]:
+        await trainer.presses("Oui, noter")
+        if "Oui, l'enregistrer" in trainer.buttons:  # a Sunday
+            await trainer.presses("Oui, l'enregistrer")
+        if "Le matin" in trainer.buttons:
+            await trainer.presses("Le matin")
+        await trainer.presses("Non")
+        assert "Un motif connu" in trainer.last
+        await trainer.presses("Passer")
+        await trainer.presses("Enregistrer")
+        [saved] = await absences(db)
+        assert saved.reason is None
+
+
 @pytest.mark.parametrize(
     ("typed", "said"),
     [

@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.absences.after_day import day_then_words
 from bot.absences.arrival import arrival_apart, with_half_of
 from bot.absences.line import (
     as_typed,
-    courtesy_only,
     late_minutes_of,
     leading_late_minutes,
     names_a_day_only,
@@ -29,7 +29,6 @@ from bot.absences.line import (
     weekday_lists,
 )
 from bot.absences.roundabout import plainly
-from bot.dates.words import MONTH_WORDS, WEEKDAY_WORDS
 from bot.typos import GREETINGS, SIGN_OFFS
 
 _AMOUNT = r"(?:\d{1,5}\s*(?:minutes?|min|mn)|\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2})?)"
@@ -408,46 +407,6 @@ def _said_of_the_day(rest: str, *, late: bool) -> tuple[str, str]:
     if not tail or (not late and re.search(r"\bdepuis\b", tail)):
         return ",".join(parts).strip() if late else rest, ""
     return ",".join(parts[:days]).strip(), tail
-
-
-_SAID_AGAIN = re.compile(r"\s+(?:non\s+plus|aussi|egalement)$")
-"""« hier non plus », « hier aussi »: said of the day before, no day nor motive (KA11)."""
-_A_LENGTH = re.compile(r"(?:jours?|semaines?|mois|ans?|minutes?|min|mn|h|heures?)\b")
-_A_DAY_WORD = re.compile(r"\d|\b(?:hier|aujourd|demain)|\b(?:matin|apres-midi|aprem|soir)\b")
-
-
-def day_then_words(rest: str) -> tuple[str, str]:
-    """« hier pour maladie » → (« hier », « pour maladie »), « jeudi aprem rdv ft » →
-    (« jeudi aprem », « rdv ft »), « hier non plus » → (« hier », ""): one day (folded),
-    then the words after it, its motive as after a comma (explorer KA11: they were shown in
-    the day's label, « hier pour maladie (dimanche …) », then « Un motif connu ? » asked, the
-    motive typed lost).  Words that may be the day's (« jusqu'à demain », « pour la journée »,
-    « de 14h à 17h »: EA12) stay with it, read or refused as before; after « pour », a day or
-    an hour is the motive's (« pour un rdv à 14h »)."""
-    said = rest.rstrip(" .;!")
-    if "," in rest or not said.strip():
-        return rest, ""
-    day_alone = _SAID_AGAIN.sub("", said)
-    if names_a_day_only(read_period(day_alone)[2]):
-        return day_alone, ""
-    words = said.split()
-    for count in range(len(words) - 1, 0, -1):
-        day, tail = " ".join(words[:count]), " ".join(words[count:])
-        named = _A_DAY_WORD.search(day) or any(
-            w in WEEKDAY_WORDS or w in MONTH_WORDS for w in words[:count]
-        )
-        if not named or not names_a_day_only(read_period(day)[2]):
-            continue
-        why = tail.startswith("pour ")  # « pour un rdv à 14h », « pour le rdv de jeudi »
-        dated = _A_DAY_WORD.search(tail) or any(w in WEEKDAY_WORDS for w in tail.split())
-        if (
-            _A_LENGTH.match(tail)
-            or (dated and not why)  # « jusqu'à demain », « de 14h à 17h »: the day's (EA12)
-            or names_a_day_only(read_period(tail.removeprefix("pour "))[2])
-        ):
-            return rest, ""
-        return day, "" if courtesy_only(tail) else tail
-    return rest, ""
 
 
 _DATE_START = re.compile(

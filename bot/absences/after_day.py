@@ -1,0 +1,63 @@
+"""The words typed after an absence's day without a comma: « hier pour maladie », « jeudi
+aprem rdv FT » (explorer KA11), a motive only when said as one (explorer SA3-SA5)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.absences.line import courtesy_only, names_a_day_only, read_period
+from bot.dates.words import MONTH_WORDS, WEEKDAY_WORDS
+
+_SAID_AGAIN = re.compile(r"\s+(?:non\s+plus|aussi|egalement)$")
+"""« hier non plus », « hier aussi »: said of the day before, no day nor motive (KA11)."""
+_A_LENGTH = re.compile(r"(?:jours?|semaines?|mois|ans?|minutes?|min|mn|h|heures?)\b")
+_A_DAY_WORD = re.compile(r"\d|\b(?:hier|aujourd|demain)|\b(?:matin|apres-midi|aprem|soir)\b")
+_A_MOTIVE = re.compile(r"(?:pour|rdv|rendez-vous|malade|maladie|medecin|arret|greve)\b")
+"""How a motive after the day opens (« pour maladie », « rdv FT »): other words stay the day's,
+read as before explorer KA11, and « Un motif connu ? » is asked (explorer SA5: « selon Julie », « comme
+d'habitude » were saved as the motive)."""
+_NOT_A_MOTIVE = re.compile(
+    r"retard|\b(?:apres|avant)\s+(?:la|le|l')\s*(?:pause|dejeuner|repas|recre|midi)"
+    r"|\ben\s+(?:fin|debut)\s+d|\bfois\b|\bhabitude|\bencore\b|\btoujours\b|\bcomme\b"
+    r"|\bselon\b|\bd'apres\b|\bde\s+nouveau\b|\bpause\b|\bdejeuner\b|\brepas\b|\brecre"
+)
+"""Words after the day that never are its motive: a lateness (« vendredi en retard »: explorer
+SA3, a half-day absence whose motive was « en retard »), a time of day (« après la pause »,
+« en fin de journée »: SA4, SA5), how often or who said so (« pour la 3e fois », « selon … »)."""
+
+
+def day_then_words(rest: str) -> tuple[str, str]:
+    """« hier pour maladie » → (« hier », « pour maladie »), « jeudi aprem rdv ft » →
+    (« jeudi aprem », « rdv ft »), « hier non plus » → (« hier », ""): one day (folded),
+    then the words after it, its motive as after a comma (explorer KA11: they were shown in
+    the day's label, « hier pour maladie (dimanche …) », then « Un motif connu ? » asked, the
+    motive typed lost).  Words that may be the day's (« jusqu'à demain », « pour la journée »,
+    « de 14h à 17h »: EA12) stay with it, read or refused as before; after « pour », a day or
+    an hour is the motive's (« pour un rdv à 14h »)."""
+    said = rest.rstrip(" .;!")
+    if "," in rest or not said.strip():
+        return rest, ""
+    day_alone = _SAID_AGAIN.sub("", said)
+    if names_a_day_only(read_period(day_alone)[2]):
+        return day_alone, ""
+    words = said.split()
+    for count in range(len(words) - 1, 0, -1):
+        day, tail = " ".join(words[:count]), " ".join(words[count:])
+        named = _A_DAY_WORD.search(day) or any(
+            w in WEEKDAY_WORDS or w in MONTH_WORDS for w in words[:count]
+        )
+        if not named or not names_a_day_only(read_period(day)[2]):
+            continue
+        another = _SAID_AGAIN.search(f" {tail}")  # « hier Léa aussi »: said apart (KA11)
+        if not (_A_MOTIVE.match(tail) or another) or _NOT_A_MOTIVE.search(tail):
+            return rest, ""  # no motive said: the words stay the day's, as before (SA3-SA5)
+        why = tail.startswith("pour ")  # « pour un rdv à 14h », « pour le rdv de jeudi »
+        dated = _A_DAY_WORD.search(tail) or any(w in WEEKDAY_WORDS for w in tail.split())
+        if (
+            _A_LENGTH.match(tail)
+            or (dated and not why)  # « jusqu'à demain », « de 14h à 17h »: the day's (EA12)
+            or names_a_day_only(read_period(tail.removeprefix("pour "))[2])
+        ):
+            return rest, ""
+        return day, "" if courtesy_only(tail) else tail
+    return rest, ""

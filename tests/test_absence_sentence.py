@@ -489,6 +489,53 @@ async def test_a_command_at_the_sentence_s_question_says_nothing_was_noted(
     assert await absences(db) == []
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "J'ai un absent et un retard ce matin",
+        "j'ai deux absents ce matin",
+        "il y a deux retards aujourd'hui",
+        "j'ai un absent ce matin et un cet après-midi",
+    ],
+)
+async def test_several_people_announced_without_their_names_pick_nobody(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer SA6: « J'ai un absent et un retard ce matin » noted a retard for Julie Petit,
+    read from « et un », whom nobody named (« … et un cet après-midi » quoted « aujourd'hui »,
+    SA7); nothing is opened, a sentence per person or /appel offered."""
+    await trainer.says(typed)
+    assert trainer.last.startswith(
+        "Vous parlez de plusieurs personnes sans les nommer : je n'ai rien noté."
+    ), trainer.last
+    assert "/appel" in trainer.last
+    assert "Julie" not in trainer.all_text and "aujourd'hui" not in trainer.all_text
+    assert await step_of(db, trainer) == (None, None)
+    assert await absences(db) == []
+
+
+async def test_an_absence_announced_without_a_name_keeps_its_motive_and_a_day_to_come(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer SA7: « il y a un absent ce matin pour maladie » got « Je ne trouve pas « pour
+    maladie » … », the motive lost; « j'ai un absent demain » the list of commands instead of
+    the notice a named sentence gets."""
+    await trainer.says("il y a un absent ce matin pour maladie")
+    assert "Je ne trouve pas" not in trainer.all_text
+    await trainer.says("1")
+    await trainer.says("Karim")
+    assert trainer.last.endswith(", le matin. C'est bien ça ?")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    assert "Un motif connu" not in trainer.all_text
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (saved.period, saved.reason) == ("matin", "pour maladie")
+    await trainer.says("j'ai un absent demain")
+    assert trainer.last.startswith("Le mardi 24 novembre 2026 est à venir : une absence se note")
+    assert await step_of(db, trainer) == (None, None)
+
+
 async def test_an_absence_announced_without_a_name_opens_the_absence_and_asks_who(
     db: Database, trainer: Person
 ) -> None:

@@ -160,6 +160,9 @@ class AbsenceSentence:
     """A leaving before the end of the séance (« Julie est partie à 16 h hier »), read by
     :func:`bot.absences.leaving.read_early_leaving`: noted as the half-day's absence, its hour
     the motive (explorer HB2)."""
+    several: bool = False
+    """Several people announced unnamed (« un absent et un retard », « deux absents »): nobody
+    picked, who asked (explorer SA6)."""
 
     @property
     def line(self) -> str:
@@ -426,22 +429,36 @@ def _split_name(words: str) -> tuple[str, str]:
 
 
 _SOMEONE = re.compile(
-    r"^(?:j'ai|on\s+a|nous\s+avons|il\s+y\s+a|y\s+a)\s+(?:un|une)\s+"
-    r"(?:(?:stagiaire|apprenante?|eleve)\s+)?(?P<what>absente?|en\s+retard|retard)\b(?P<rest>.*)$"
+    r"^(?:j'ai|on\s+a|nous\s+avons|il\s+y\s+a|y\s+a)\s+(?P<count>un|une|{_COUNT})\s+"
+    r"(?:(?:stagiaires?|apprenante?s?|eleves?)\s+)?(?P<what>absente?s?|en\s+retard|retards?)\b"
+    r"(?P<rest>.*)$".replace("{_COUNT}", r"deux|trois|quatre|cinq|plusieurs|quelques|\d+")
 )
 """« J'ai un absent ce matin », « on a une stagiaire en retard »: an absence announced before
-its name (explorer QB1: read as a trainee named « j'ai un »)."""
+its name (explorer QB1: read as a trainee named « j'ai un »); « deux absents » several."""
+_ANOTHER = re.compile(r"\bet\s+(?:un|une|deux|trois|quatre|cinq|plusieurs|quelques|des|\d+)\b")
+"""« un absent et un retard », « … ce matin et un cet après-midi »: another one unnamed."""
 
 
 def read_unnamed_absence(text: str) -> AbsenceSentence | None:
-    """The absence a sentence announces without naming anyone (:data:`_SOMEONE`): its day and
-    kind, ``names`` empty, for ``/absence`` to ask who; ``None`` for any other sentence."""
+    """The absence a sentence announces without naming anyone (:data:`_SOMEONE`): its day,
+    kind and motive (« ce matin pour maladie »: explorer SA7), ``names`` empty, for ``/absence``
+    to ask who; ``several`` when more than one (« un absent et un retard », « deux absents »:
+    explorer SA6, a trainee was picked from « et un »); ``None`` for any other sentence."""
     if len(text) > 300 or "\n" in text.strip():
         return None
     match = _SOMEONE.match(sentence_words(without_courtesies(text.strip())))
     if match is None:
         return None
-    return AbsenceSentence(names=(), rest=match["rest"].strip(), late="retard" in match["what"])
+    rest, late = match["rest"], "retard" in match["what"]
+    several = match["count"] not in ("un", "une") or bool(_ANOTHER.search(rest))
+    reason = None
+    cause = None if several else _CAUSE.search(rest)
+    if cause is not None:
+        reason, rest = as_typed(text, _CONNECTOR.sub("", cause["cause"])), rest[: cause.start()]
+    elif not several:
+        rest, motive = day_then_words(rest.strip())
+        reason = as_typed(text, motive) if motive else None
+    return AbsenceSentence(names=(), rest=rest.strip(), late=late, reason=reason, several=several)
 
 
 def looks_like_a_name(words: str) -> bool:

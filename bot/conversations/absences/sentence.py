@@ -47,6 +47,7 @@ from bot.answers import (
     visible,
 )
 from bot.conversations.absences.steps import single_formation
+from bot.conversations.absences.unnamed import day_to_come, unnamed_absence
 from bot.conversations.absences.yes_ahead import said_ahead
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
@@ -86,10 +87,8 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         return Leave()
     if sentence is None and not (ctx.in_dialogue or ctx.incoming.is_group):
         unnamed = read_unnamed_absence(text)
-        if unnamed is not None and day_to_come(ctx, unnamed) is None:
-            # « J'ai un absent ce matin »: /absence opened for that day, asking who (QB1).
-            line = f"retard {unnamed.rest}" if unnamed.late else unnamed.rest
-            return Switch("absence", {"_line": line.strip(), "_at": ctx.now.isoformat()})
+        if unnamed is not None:  # « J'ai un absent ce matin »: who asked (QB1, SA6)
+            return unnamed_absence(ctx, unnamed)
     if sentence is not None and sentence.nobody:
         if ctx.in_dialogue:  # « aucun » may answer the question in hand
             return None
@@ -159,24 +158,6 @@ def _past_besides(sentence: AbsenceSentence, typed: str) -> dict[str, object]:
     demain, elle était absente hier aussi »), not noted, said so (explorer JA9, JB6)."""
     besides = past_said_besides(sentence, typed)
     return {"late": sentence.late, "leaving": sentence.leaving, **besides}
-
-
-def day_to_come(ctx: Context, sentence: AbsenceSentence) -> date | None:
-    """The first day the sentence names when every one it names is to come (« demain », « lundi
-    prochain », « du 28/12 au 2/01 »), else ``None``: a span begun already (« du lundi à
-    demain ») is asked again, some of its days to note (explorer HB14)."""
-    words = day_words(sentence.rest, ctx.now)
-    if not words:
-        return None
-    today = ctx.now.date()
-    several = read_days_and_words(words, ctx.now, late=sentence.late)[0]
-    if several is not None:
-        typed = [*several.days, *several.skipped]  # a weekend's end as typed (« du 27/12 »)
-        return min(typed) if typed and min(typed) > today else None
-    understood = dates.understand(words, ctx.now, "past")
-    if understood is None or not understood.has_date or understood.when.date() <= today:
-        return None
-    return understood.when.date()
 
 
 def said_data(sentence: AbsenceSentence) -> dict[str, object]:

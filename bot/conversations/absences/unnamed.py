@@ -1,0 +1,52 @@
+"""An absence announced before anyone is named: « J'ai un absent ce matin » opens ``/absence``
+for that day, asking who (explorer QB1); « un absent et un retard », « deux absents » pick
+nobody (explorer SA6); a day to come or a motive said as for a named one (explorer SA7)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot import dates
+from bot.absences.days import read_days_and_words
+from bot.absences.line import day_words
+from bot.absences.sentence import AbsenceSentence
+from bot.answers import clean_line, has_words
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Leave, Outcome, Switch
+
+
+def unnamed_absence(ctx: Context, unnamed: AbsenceSentence) -> Outcome:
+    """Several people unnamed: nothing opened, a sentence per person or ``/appel`` offered (a
+    trainee was picked from « et un retard »: SA6); a day to come said so, as for « Karim
+    absent demain »; else ``/absence`` asking who, with the day and the motive said (SA7)."""
+    if unnamed.several:
+        ctx.say("absence.unnamed_several")
+        return Leave()
+    coming = day_to_come(ctx, unnamed)
+    if coming is not None:
+        ctx.say("absence.said_to_come", day=coming, late=unnamed.late)
+        return Leave()
+    line = f"retard {unnamed.rest}" if unnamed.late else unnamed.rest
+    data: dict[str, object] = {"_line": line.strip(), "_at": ctx.now.isoformat()}
+    reason = clean_line(unnamed.reason, limit=300) if unnamed.reason else None
+    if isinstance(reason, str) and has_words(reason):
+        data["reason"] = reason  # the answer to « Un motif connu ? », as a sentence's
+    return Switch("absence", data)
+
+
+def day_to_come(ctx: Context, sentence: AbsenceSentence) -> date | None:
+    """The first day the sentence names when every one it names is to come (« demain », « lundi
+    prochain », « du 28/12 au 2/01 »), else ``None``: a span begun already (« du lundi à
+    demain ») is asked again, some of its days to note (explorer HB14)."""
+    words = day_words(sentence.rest, ctx.now)
+    if not words:
+        return None
+    today = ctx.now.date()
+    several = read_days_and_words(words, ctx.now, late=sentence.late)[0]
+    if several is not None:
+        typed = [*several.days, *several.skipped]  # a weekend's end as typed (« du 27/12 »)
+        return min(typed) if typed and min(typed) > today else None
+    understood = dates.understand(words, ctx.now, "past")
+    if understood is None or not understood.has_date or understood.when.date() <= today:
+        return None
+    return understood.when.date()

@@ -1765,6 +1765,25 @@ async def test_the_words_after_absences_are_answered_with_one_formation_holding_
     assert trainer.buttons == ["22/11 matin – Léa Martin", "Toute la liste"]
 
 
+async def test_absences_after_a_day_and_a_formation_lists_that_day_s_absences(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer SA8: « /absences 19/11 Projet » read the day as the formation's start day,
+    « Aucune formation « Projet professionnel (démo) » ne commence le 19 novembre »; the day
+    is the absences' day, as « /absences 22/11 » alone, in the formation named."""
+    await noted(trainer, "/absence nadia jeudi", "/absence nadia hier")
+    for typed in ("/absences 19/11 Projet", "/absences Projet 19/11"):
+        await trainer.says(typed)
+        assert "ne commence" not in trainer.all_text, typed
+        assert trainer.last.startswith("Quelle absence ?"), typed
+        assert trainer.buttons == ["19/11 matin – Nadia Roux", "Toute la liste"], typed
+        await trainer.says("/annuler")
+    await noted(trainer, "/absence karim hier matin")  # a second formation holds absences
+    await trainer.says("/absences 19/11 Projet")
+    assert "ne commence" not in trainer.all_text
+    assert trainer.buttons == ["19/11 matin – Nadia Roux", "Toute la liste"]
+
+
 async def test_absences_after_a_formation_without_absences_or_a_day(
     db: Database, trainer: Person
 ) -> None:

@@ -9,6 +9,7 @@ correspond »), and a formation that holds no absence (« /absences projet » be
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot import dates
@@ -31,6 +32,25 @@ def typed_day(ctx: Context, typed: str) -> date | None:
     if understood is None or not understood.has_date or understood.has_time:
         return None
     return understood.when.date()
+
+
+async def formation_and_day(
+    ctx: Context, typed: str, offered: list[Option]
+) -> tuple[str, str] | None:
+    """« /absences 19/11 Projet », « /absences Projet 19/11 »: the one formation (of those
+    ``offered``) the words besides a day fit, and the day's words, the absences' day as in
+    « /absences 22/11 » (explorer SA8: read as a start day, « Aucune formation … ne commence le
+    19 novembre »); ``None`` otherwise (a year alone stays the twins' start: « agent 2026 »)."""
+    words = typed.split()
+    for cut in range(1, len(words)):
+        for day, rest in ((words[:cut], words[cut:]), (words[cut:], words[:cut])):
+            said = " ".join(day)
+            if re.fullmatch(r"\d{4}", said) or typed_day(ctx, said) is None:
+                continue
+            fit = await fitting_formations(ctx, " ".join(rest), offered, trainees=False)
+            if len(fit.found) == 1 and not fit.missed:
+                return fit.found[0], said
+    return None
 
 
 async def formations_of_day(ctx: Context, offered: list[Option], day: date, typed: str) -> None:

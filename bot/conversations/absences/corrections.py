@@ -38,6 +38,7 @@ from bot.absences.log import (
     formations_with_editable,
 )
 from bot.conversations.absences.after_absences import (
+    formation_and_day,
     formations_of_day,
     said_without_absences,
     typed_day,
@@ -197,7 +198,10 @@ async def edit_start(ctx: Context) -> Outcome | None:
         if not offered:
             ctx.say("absence.none_noted")
             return Leave()
-        if len(offered) == 1:  # one formation holds them: no question
+        dated = await formation_and_day(ctx, typed, offered)
+        if dated is not None:  # « /absences 19/11 Projet »: that day's there (explorer SA8)
+            ctx.data["formation_id"], typed = int(dated[0]), dated[1]
+        elif len(offered) == 1:  # one formation holds them: no question
             ctx.data["formation_id"] = int(offered[0].value)
             alone = offered
         elif (day := typed_day(ctx, typed)) is not None:  # « /absences 22/11 » (MB6)

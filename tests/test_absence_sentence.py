@@ -1763,6 +1763,15 @@ async def test_a_lateness_said_after_the_day_is_a_lateness_not_its_motive(
         ("Karim absent vendredi comme d'habitude", "vendredi comme d'habitude (vendredi 20"),
         ("Karim absent vendredi en fin de journée", "Je n'ai pas compris la date"),
         ("Karim absent vendredi pour la 3e fois", "Je n'ai pas compris la date"),
+        # Another trainee's name is no motive of Karim's.
+        (
+            "Karim absent hier pour voir Léa",
+            "Noter l'absence de Karim Benali, hier (dimanche 22 novembre 2026) ?",
+        ),
+        (
+            "Karim absent hier, selon Julie",
+            "Noter l'absence de Karim Benali, hier (dimanche 22 novembre 2026) ?",
+        ),
     ],
 )
 async def test_words_after_the_day_that_say_no_motive_are_not_taken_for_one(

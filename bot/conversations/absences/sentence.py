@@ -137,6 +137,10 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         # gave Julie's day to Karim (explorer E); one sentence per person, said so.
         ctx.say("absence.sentence_two_events", first=sentence.names[0], other=other)
         return Leave()
+    if sentence.reason and await trainee_in(ctx, sentence.names, sentence.reason):
+        # « Karim absent hier pour voir Léa »: another trainee's name is asked, never kept as
+        # Karim's motive (explorer SA5: « selon Julie » was saved in his record).
+        sentence = replace(sentence, reason=None)
     replaced = [str(w) for w in ctx.data.get("_who") or []] if ctx.in_dialogue else []
     if replaced and not set(fold(sentence.names[0]).split()) <= set(fold(replaced[0]).split()):
         # The confirmation for Karim replaced by Julie's: said, whether the name was a
@@ -245,6 +249,19 @@ async def another_trainee(ctx: Context, names: Sequence[str], said: str) -> str 
         if joined and named and fold(word) in known and fold(word) not in typed:
             return word
     return None
+
+
+async def trainee_in(ctx: Context, names: Sequence[str], said: str) -> bool:
+    """Whether ``said`` holds the first name of a trainee other than ``names``, or a surname
+    written as one (« Petit », not « petit souci »)."""
+    typed = {w for name in names for w in _words(name)}
+    people = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
+    first = {fold(n.split()[0]) for n in people if n.split()}
+    known = {w for n in people for w in _words(n) if len(w) >= 3}
+    return any(
+        fold(w) not in typed and (fold(w) in first or (w[:1].isupper() and fold(w) in known))
+        for w in re.findall(r"[^\W\d_][\w'-]*", said)
+    )
 
 
 _AN_EVENT = re.compile(

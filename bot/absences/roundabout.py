@@ -61,7 +61,7 @@ def plainly(line: str) -> str:
     but = _BUT.match(line)
     if but is not None and names_a_day_only(but["day"]):
         late = but["there"] == "a l'heure"  # « tous à l'heure sauf Karim »: Karim's retard
-        return f"{'retard' if late else 'absence'} de {but['who']}{but['day']}"
+        return f"{but['who']} {'en retard' if late else 'absent'}{but['day']}"
     forgotten = _FORGOTTEN.match(line)
     if forgotten is not None and forgotten.end() < len(line):
         return line[forgotten.end() :]

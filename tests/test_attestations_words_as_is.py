@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.privacy.health import about_the_message
+from bot.privacy.health import about_the_message, keeping_explicitly
 from bot.storage.db import Database
 from tests.auxil.attestations import after_the_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
+from tests.test_attestations_hostile import add_bilan, issue_code
 from tests.test_attestations_words import (
     CHEMO,
     answers,
@@ -237,3 +238,97 @@ def test_about_the_message_reads_words_of_sending_keeping_or_removing(
     """Explorer QA1: the rule is the words' kind, not a closed list of phrasings; a rewrite
     without such words stays a rewrite."""
     assert about_the_message(typed) is about
+
+
+async def _words_pointed_out(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, step: str
+) -> tuple[Talker, str]:
+    """Someone whose words at ``step`` were just pointed out for health, and those words."""
+    if step == "structure":  # a partner, no structure known: « Quelle structure … ? »
+        bilan_id = await add_bilan(
+            db, start=clock.now, participants=(("partner", "Julie Vasseur", None),)
+        )
+        julie = person("julie")
+        await julie.says(f"/start {await issue_code(db, bilan_id, 'Julie Vasseur', at=clock.now)}")
+        clock.advance(hours=3)
+        await julie.says("/attestation")
+        await julie.says("Julie Vasseur")
+        assert "Quelle structure représentez-vous ?" in julie.last, julie.last
+        said = "Mission locale, mais je suis partie à 15 h pour ma chimiothérapie"
+        await julie.says(said)
+        return julie, said
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    said = {
+        "name": "Hugo Moreau, j'étais à l'hôpital le matin même",
+        "role": "oui, mais je suis parti à 15 h pour ma chimiothérapie",
+        "text": CHEMO,
+    }[step]
+    for line in {"name": [], "role": ["Hugo Moreau"], "text": ["Hugo Moreau", "oui"]}[step]:
+        await hugo.says(line)
+    await hugo.says(said)
+    assert "Je n'ai pas encore transmis votre message" in hugo.all_text, hugo.all_text
+    return hugo, said
+
+
+@pytest.mark.parametrize("step", ["name", "role", "structure", "text"])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "transmettez à personne",
+        "envoyez-le à la poubelle",
+        "vous pouvez le transmettre à personne",
+        "renvoyez-le au secrétariat",
+        "Ne transmettez pas ce message",
+    ],
+)
+async def test_sent_to_nobody_or_elsewhere_is_no_keep_at_any_question(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    step: str,
+    reply: str,
+) -> None:
+    """Explorer QA6: « transmettez à personne », « envoyez-le à la poubelle » (any word after
+    « à ») were read as « send it to Camille »: the health detail passed on and signed; and
+    explorer QA8: « Ne transmettez pas ce message » became a partner's structure. At each
+    question the words can be written at, they are asked about, nothing passed on or kept."""
+    talker, said = await _words_pointed_out(trainer, person, db, clock, step)
+    await talker.says(reply)
+    assert talker.last.startswith(f"{ASKED}\n« {said} »"), talker.last
+    assert "J'ai transmis" not in talker.all_text and "pour la structure" not in talker.all_text
+    assert await told_the_trainer(db) == [] and await answers(db) == []
+
+
+async def test_sent_to_the_trainer_by_name_is_still_a_keep(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer QA6: only the trainer's name (or « ma formatrice ») after « à » keeps the
+    words, as the warning offers; they are passed on to her."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.says("transmettez-le à Camille Durand svp")
+    assert hugo.replies[0].text.startswith("J'ai transmis votre message à Camille Durand.")
+    (told,) = await told_the_trainer(db)
+    assert told.endswith(f"« {CHEMO} »"), told
+
+
+@pytest.mark.parametrize(
+    ("typed", "keeps"),
+    [
+        ("transmettez à personne", False),
+        ("vous pouvez l'envoyer à la poubelle", False),
+        ("renvoyez le au secrétariat", False),
+        ("envoyez-le à mon patron", False),
+        ("transmettez-le à la Région", False),
+        ("transmettez-le à Camille", True),
+        ("vous pouvez le transmettre à Camille Durand", True),
+        ("transmettez à madame Durand svp", True),
+        ("oui, envoyez-le à ma formatrice", True),
+    ],
+)
+def test_a_keep_names_no_one_but_the_trainer(typed: str, keeps: bool) -> None:
+    """Explorer QA6: the one or two words after « à » were never looked at."""
+    assert keeping_explicitly(typed, "Camille Durand") is keeps

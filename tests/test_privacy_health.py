@@ -206,4 +206,4 @@ def test_a_reply_to_the_warning_keeps_or_drops_only_when_it_says_so(
 ) -> None:
     """Explorer MB3, MB9: only an explicit keep keeps the words pointed out, an explicit
     refusal drops them; « oui » alone is neither (at the oath, it is the oath)."""
-    assert (keeping_explicitly(typed), refusing(typed)) == (keeps, refuses)
+    assert (keeping_explicitly(typed, "Camille Durand"), refusing(typed)) == (keeps, refuses)

@@ -63,6 +63,10 @@ SAID = "_health_said"
 SAID_TEXT = "_health_said_text"
 """The same answer as it was typed: what « oui » to the warning keeps."""
 
+TO_WHOM = "_health_to"
+"""Who reads the words pointed out (the trainer's name), whom a keep may name: « transmettez-le
+à Camille » (:func:`keeping_explicitly`, explorer QA6)."""
+
 KEEPING = frozenset(
     {
         *AGREEING,
@@ -105,17 +109,28 @@ in words (explorer MA7: they were passed on, and signed, as the participant's me
 
 
 _POLITE = r"(?:\s+(?:s il vous plait|s il te plait|svp|stp|merci))*"
-_YOU_MAY = re.compile(
+_YOU_MAY = (
     r"(?:(?:oui|ok|d accord|si|c est bon|non non)\s+)*(?:vous\s+)?(?:pouvez|pourriez|pouvoir)\s+"
     r"(?:(?:le|la|l)\s*)?(?:lui\s+)?(?:transmettre|envoyer|garder|laisser|renvoyer)"
-    r"(?:\s+(?:a|au)\s+\S+(?:\s+\S+)?)?"
+    r"{to}"
     r"(?:\s*(?:tel quel|telle quelle|comme ca|comme il est|comme elle est|quand meme"
     r"|malgre tout|aussi))*" + _POLITE
 )
 """« oui vous pouvez le transmettre », « vous pouvez l'envoyer quand même », « c'est bon vous
 pouvez le garder » (folded): keeping, asked politely (explorer MB3)."""
 
-_TO_SOMEONE = r"(?:\s+(?:a|au)\s+\S+(?:\s+\S+)?)?"
+_TRAINER = r"(?:(?:ma|mon|la|le|votre|notre)\s+)?(?:formatrice|formateur|prof|referente?)|elle|lui"
+
+
+def _to_someone(to: str) -> str:
+    """« à Camille Durand », « à Camille », « à ma formatrice » (``to``: the trainer's name),
+    which a keep may name; not « à personne », « à la poubelle », « au secrétariat », « à mon
+    patron »: the words would go to the trainer all the same (explorer QA6: any one or two
+    words after « à » were taken for the trainer, and the health detail sent and signed)."""
+    words = fold(to).split()
+    names = sorted({" ".join(words), words[0], words[-1]} if words else (), key=len, reverse=True)
+    who = "|".join([*(rf"(?:(?:madame|monsieur|mme)\s+)?{re.escape(n)}" for n in names), _TRAINER])
+    return rf"(?:\s+(?:a|au)\s+(?:{who}))?"
 
 
 _NOBODY = re.compile(r"\b(?:personne|poubelle|rien|pas|jamais|aucun\w*|nul\w*|ne|n)\b")
@@ -123,32 +138,33 @@ _NOBODY = re.compile(r"\b(?:personne|poubelle|rien|pas|jamais|aucun\w*|nul\w*|ne
 à Camille ») and say the opposite: no clear keep, asked (explorer QA1)."""
 
 
-def keeping_explicitly(text: str) -> bool:
+def keeping_explicitly(text: str, to: str = "") -> bool:
     """Whether ``text`` says, in so many words, to keep what was pointed out: « tel quel »,
-    « je le garde », « transmettez-le à Camille », « vous pouvez le transmettre », « oui tel
-    quel s'il vous plaît »; not « oui » alone (explorer MB9, MB3)."""
+    « je le garde », « transmettez-le à Camille » (``to``: the trainer's name, who reads
+    them), « vous pouvez le transmettre », « oui tel quel s'il vous plaît »; not « oui »
+    alone (explorer MB9, MB3), nor « renvoyez-le au secrétariat » (explorer QA6)."""
     folded = fold(text)
     if not folded or folded in AGREEING or _NOBODY.search(folded):
         return False
     bare = re.sub(_POLITE + "$", "", folded).strip()
     bare = re.sub(
         r"^((?:(?:oui|ok|d accord|si) )?(?:transmettez|envoyez|renvoyez)(?: le| la)?)"
-        + _TO_SOMEONE,
+        + _to_someone(to),
         r"\1",
         bare,
     )
     return (
         bare in KEEPING
         or _KEEPING.fullmatch(bare) is not None
-        or _YOU_MAY.fullmatch(folded) is not None
+        or re.fullmatch(_YOU_MAY.replace("{to}", _to_someone(to)), folded) is not None
     )
 
 
-def keeping(text: str) -> bool:
+def keeping(text: str, to: str = "") -> bool:
     """Whether ``text`` answers the warning by keeping what was pointed out (explorer AK7, MA7):
-    said in words (:func:`keeping_explicitly`), or « oui », « ok »."""
+    said in words (:func:`keeping_explicitly`, ``to`` the trainer's name), or « oui », « ok »."""
     folded = fold(text)
-    return bool(folded) and (folded in KEEPING or keeping_explicitly(text))
+    return bool(folded) and (folded in KEEPING or keeping_explicitly(text, to))
 
 
 _REFUSING = re.compile(
@@ -234,7 +250,7 @@ def kept(data: dict[str, Any], text: str, words: re.Pattern[str]) -> str | None:
     as « oui », an absence's motive became « oui »); « je le garde tel quel », « je vous
     le renvoie tel quel » too (:func:`keeping`, explorer MA7)."""
     said = data.pop(SAID_TEXT, None)
-    if isinstance(said, str) and keeping(text):
+    if isinstance(said, str) and keeping(text, str(data.get(TO_WHOM) or "")):
         return said
     if isinstance(said, str) and fold(text) in CORRECTING:
         data[SAID_TEXT] = said  # « ok je corrige »: the correction is still to come (AN9)

@@ -38,7 +38,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Leave, Next, Outcome
 from bot.conversations.kit.steps import Confirm
 from bot.messages import Reply
-from bot.privacy.health import SAID_TEXT, keeping, refusing
+from bot.privacy.health import SAID_TEXT, TO_WHOM, keeping, refusing
 
 
 def _step(ctx: Context) -> str:
@@ -90,7 +90,8 @@ async def drop_as_is(ctx: Context) -> Outcome:
 
 async def _other(ctx: Context) -> Outcome | None:
     """« tel quel », « ne le transmettez pas » typed at this question: read as yes or no."""
-    if ctx.incoming.choice is None and keeping(ctx.incoming.text):
+    to = str(ctx.data.get(TO_WHOM) or "")  # « transmettez-le à Camille » (explorer QA6)
+    if ctx.incoming.choice is None and keeping(ctx.incoming.text, to):
         return await keep_as_is(ctx)
     if ctx.incoming.choice is None and refusing(ctx.incoming.text):
         return await drop_as_is(ctx)

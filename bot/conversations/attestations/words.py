@@ -31,6 +31,7 @@ from bot.privacy.health import (
     HEALTH,
     SAID,
     SAID_TEXT,
+    TO_WHOM,
     about_the_message,
     keeping,
     keeping_explicitly,
@@ -244,8 +245,9 @@ async def words_checked(ctx: Context, found: Held, text: str, step: str) -> str 
     keeps, and the dossier for the Région carries, is what the person leaves after it
     (written again without the detail, or sent again unchanged), decided before the answer
     is recorded and signed."""
-    inviter = visible(await trainer_name(ctx, found))
-    return health_checked(ctx, text, "words", inviter=inviter, step=step, held=True)
+    name = await trainer_name(ctx, found)
+    ctx.data[TO_WHOM] = name  # « transmettez-le à Camille » keeps, « à personne » not (QA6)
+    return health_checked(ctx, text, "words", inviter=visible(name), step=step, held=True)
 
 
 HELD_BACK = "_words_held_back"
@@ -258,7 +260,7 @@ were pointed out: the warning's memory lives only there (:func:`forget_elsewhere
 
 def forget_warning(ctx: Context) -> None:
     """The words pointed out for health forgotten: never kept nor sent by a later reply."""
-    for key in (SAID_TEXT, SAID, HELD_BACK, WARNED_AT):
+    for key in (SAID_TEXT, SAID, HELD_BACK, WARNED_AT, TO_WHOM):
         ctx.data.pop(key, None)
 
 
@@ -301,7 +303,9 @@ def kept_reply(ctx: Context, step: str) -> str | None:
     words pointed out at this ``step`` (explorer MB10)."""
     forget_elsewhere(ctx, step)
     typed = typed_words(ctx)
-    if typed is None or ctx.data.get(SAID_TEXT) is None or not keeping_explicitly(typed):
+    if typed is None or ctx.data.get(SAID_TEXT) is None:
+        return None
+    if not keeping_explicitly(typed, str(ctx.data.get(TO_WHOM) or "")):
         return None
     return typed
 

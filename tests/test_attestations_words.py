@@ -92,6 +92,54 @@ async def test_a_reason_that_says_one_took_part_in_the_bilan_is_refused_in_plain
     assert await answers(db) == []
 
 
+NO_REASON = "Je ne peux pas enregistrer « {} » comme raison de votre absence au bilan"
+
+
+@pytest.mark.parametrize("typed", ["oui", "Oui !", "ok", "non", "Hugo Moreau", "moreau hugo"])
+async def test_yes_no_or_one_s_own_name_is_no_reason(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer QA9: « oui » (yes, I can say why) or the person's own name at « pourquoi vous
+    n'avez pas participé ? » was saved as the reason the Région reads. Refused, saying what
+    is expected; a reason then is saved."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says(typed)
+    assert hugo.replies[0].text.startswith(NO_REASON.format(typed)), hugo.all_text
+    assert "« Passer »" in hugo.replies[0].text
+    assert "C'est noté" not in hugo.all_text
+    assert "Pouvez-vous dire en quelques mots pourquoi" in hugo.last
+    assert await answers(db) == []
+    await hugo.says("empêchement")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", "empêchement")
+
+
+async def test_oui_after_a_reason_dropped_for_health_is_no_reason(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer QA9 (x10): the reason pointed out for health, « non » (dropped), then « oui »
+    was saved as the reason."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    for line in ("j'étais à l'hôpital pour ma chimiothérapie ce jour-là", "non", "oui"):
+        await hugo.says(line)
+    assert hugo.replies[0].text.startswith(NO_REASON.format("oui")), hugo.all_text
+    assert await answers(db) == []
+
+
+async def test_one_s_name_after_the_reason_s_health_warning_is_no_reason(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer QA9 (reason_name): the reason pointed out for health, then « Hugo Moreau »
+    was saved as the reason. Refused; the reason pointed out is not kept by a later « oui »."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    for line in ("j'étais à l'hôpital pour ma chimiothérapie ce jour-là", "Hugo Moreau"):
+        await hugo.says(line)
+    assert hugo.replies[0].text.startswith(NO_REASON.format("Hugo Moreau")), hugo.all_text
+    await hugo.says("oui")
+    assert hugo.replies[0].text.startswith(NO_REASON.format("oui")), hugo.all_text
+    assert await answers(db) == []
+
+
 @pytest.mark.parametrize(
     "typed",
     [
@@ -687,8 +735,11 @@ async def test_a_decline_after_the_health_warning_then_oui_is_no_reason_taken_fr
     await hugo.presses("Je n'ai pas participé")
     assert hugo.last.startswith("C'est noté. Pouvez-vous dire en quelques mots pourquoi")
     await hugo.says("oui")
+    assert hugo.replies[0].text.startswith(NO_REASON.format("oui"))  # explorer QA9
+    assert await answers(db) == []
+    await hugo.presses("Passer")
     (answer,) = await answers(db)
-    assert answer.answer == "declined" and answer.reason == "oui"
+    assert answer.answer == "declined" and answer.reason is None
 
 
 @pytest.mark.parametrize(

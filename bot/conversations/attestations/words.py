@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 
 from bot import dates
-from bot.answers import AGREEING, Invalid, clean_line, fold, visible
+from bot.answers import AGREEING, YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations.invitations import Held
-from bot.attestations.service import ROLE_LABELS, answers_open
+from bot.attestations.service import ROLE_LABELS, answers_open, same_name
 from bot.conversations.attestations.held import load
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Retry
@@ -209,7 +209,23 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid | Next:
         keeping_explicitly(line) or (refusing(line) and about_the_message(line))
     ):  # « tel quel » after the notice that the words went nowhere (explorer QA3)
         return Invalid(ctx.render("attestation_participant.reason_not_words"))
+    if not (ctx.data.get(SAID_TEXT) and keeping(line)) and await no_reason(ctx, line):
+        forget_warning(ctx)  # « Hugo Moreau » after the warning: that reason left too (QA9)
+        ctx.data[REASON_REFUSED] = True  # the question asked again without « C'est noté »
+        return Invalid(ctx.render("attestation_participant.no_reason", typed=visible(line)))
     return health_checked(ctx, line, "reason")
+
+
+async def no_reason(ctx: Context, line: str) -> bool:
+    """« oui » (yes, I can say why), « non », or the person's own name: no reason for the
+    Région's dossier (explorer QA9: they were saved as the reason)."""
+    if fold(line) in YES_NO:
+        return True
+    found = await load(ctx)
+    names = [str(ctx.data.get("name") or "")]
+    if not isinstance(found, str) and found.participant is not None:
+        names.append(found.participant.name)
+    return any(name and same_name(line, name) for name in names)
 
 
 REASON_REFUSED = "_reason_refused"

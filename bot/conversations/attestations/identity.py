@@ -38,6 +38,7 @@ from bot.answers import AGREEING, LATER, YES_NO, Invalid, clean_line, fold, visi
 from bot.attestations import invitations
 from bot.attestations.concerns import ROLE_CONFIRMING
 from bot.attestations.service import same_name
+from bot.conversations.attestations.explain import explained
 from bot.conversations.attestations.held import invited, load
 from bot.conversations.attestations.words import (
     as_invalid,
@@ -386,7 +387,7 @@ async def role_or_words(ctx: Context) -> Retry | Next | None:
     """At the attestation's text: a role not offered (:func:`role_not_offered`), or words of
     the person's own (« j'ai dû quitter la visio à 15 h »), passed on to the trainer and the
     question asked again (explorer AU3: what he said was lost, and the text came back)."""
-    taken = await role_not_offered(ctx)
+    taken = await role_not_offered(ctx) or explained(ctx)  # « je comprends pas » (QB7)
     if taken is not None:
         return taken
     said = await words_passed_on(ctx, "text")

@@ -1,0 +1,57 @@
+"""At the attestation's text, a question about it answered in plain words.
+
+    Bot   Voici le texte de votre attestation. … 1. Je l'atteste sur l'honneur …
+    Vous  je comprends pas
+    Bot   Ce texte dit que vous avez bien participé à ce bilan ; le confirmer vaut
+          signature. … (the text and its three answers again)
+    Vous  c'est quoi l'article 441-7 ?
+    Bot   L'article 441-7 du code pénal punit une fausse attestation d'un an
+          d'emprisonnement et de 15 000 euros d'amende. …
+
+Someone who never used a bot, asked to swear under a penal-code article, got « Choisissez
+l'une des trois réponses » for « je comprends pas », and « J'ai transmis votre message »
+for a question about the article, left waiting for the trainer (explorer QB7).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.answers import fold
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Retry
+from bot.privacy.health import SAID_TEXT
+
+_LEAD = r"(?:(?:euh|hein|heu|desole|pardon|mais|alors|bah|ben|excusez moi|bonjour)\s+)*"
+UNSURE = re.compile(
+    _LEAD + r"(?:(?:je\s+)?(?:ne\s+|n\s+)?(?:comprends|comprend|capte|saisis)\s+(?:pas|rien)"
+    r"(?:\s+(?:du tout|trop|bien|grand chose|ce texte|le texte|ce que je dois faire"
+    r"|quoi faire|quoi repondre|quoi choisir))?"
+    r"|(?:j\s+ai\s+|je\s+n\s+ai\s+)?(?:pas|rien)\s+compris(?:\s+(?:le texte|ce texte))?"
+    r"|c\s+est\s+quoi(?:\s+(?:ca|ce texte|le texte|cette attestation|l attestation|ce truc))?"
+    r"|qu\s+est\s+ce\s+que\s+(?:c\s+est|ca\s+veut\s+dire|ca\s+signifie|je\s+dois\s+faire)"
+    r"|(?:ca|ce texte|le texte)\s+veut\s+dire\s+quoi|ca\s+signifie\s+quoi"
+    r"|(?:je\s+)?(?:dois\s+faire|dois\s+choisir|dois|fais|fait|choisis|reponds)\s+quoi"
+    r"|quoi|hein|comment\s+ca"
+    r"|je\s+ne\s+sais\s+pas\s+quoi\s+(?:faire|repondre|choisir)"
+    r"|je\s+sais\s+pas\s+quoi\s+(?:faire|repondre|choisir))"
+    r"(?:\s+(?:s il vous plait|svp|merci))*"
+)
+"""« je comprends pas », « c'est quoi ? », « ça veut dire quoi » (folded): the whole reply."""
+
+LAW = re.compile(r"\b441\b|\barticle\b|\bcode penal\b")
+"""A question about the article the text cites (« c'est quoi l'article 441-7 ? »)."""
+
+
+def explained(ctx: Context) -> Retry | None:
+    """At the text, a typed « je comprends pas » or question about the article: answered in
+    plain words, and the text asked again (explorer QB7); else ``None``. Not while words
+    are pointed out for health: a reply there answers the warning."""
+    if ctx.incoming.choice is not None or ctx.data.get(SAID_TEXT) is not None:
+        return None
+    typed = fold(ctx.incoming.text)
+    if LAW.search(typed) is not None and len(typed.split()) <= 12:
+        return Retry(ctx.render("attestation_participant.explain_law"))
+    if UNSURE.fullmatch(typed) is not None:
+        return Retry(ctx.render("attestation_participant.explain_text"))
+    return None

@@ -1,0 +1,96 @@
+"""At the attestation's text, « je comprends pas » and a question about article 441-7
+answered in plain words (explorer QB7).
+
+The demo's bilan is Thursday 26 November 2026; Camille Durand is its formation's trainer,
+Hugo Moreau a delegate invited to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.storage.db import Database
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+from tests.test_attestations_words import CHEMO, answers, hugo_at_the_text, told_the_trainer
+
+EXPLAINED = (
+    "Ce texte dit que vous avez bien participé à ce bilan ; le confirmer vaut signature. "
+    "Si c'est vrai, choisissez 1, « Je l'atteste sur l'honneur ». Si vous n'y avez pas "
+    "participé, choisissez 2, « Je n'ai pas participé ». Si votre nom est mal écrit, "
+    "choisissez 3."
+)
+LAW = (
+    "L'article 441-7 du code pénal punit une fausse attestation d'un an d'emprisonnement "
+    "et de 15 000 euros d'amende"
+)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "je comprends pas",
+        "Je ne comprends pas",
+        "c'est quoi ?",
+        "ça veut dire quoi",
+        "Qu'est-ce que ça veut dire ?",
+        "j'ai pas compris",
+        "je dois faire quoi ?",
+    ],
+)
+async def test_not_understanding_the_text_gets_it_in_plain_words(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer QB7: « je comprends pas » got « Choisissez l'une des trois réponses » and
+    the whole text again. Now what the text means and which answer to choose, then the
+    text and its answers again; nothing passed on nor signed."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(typed)
+    assert hugo.replies[0].text.startswith(EXPLAINED), hugo.all_text
+    assert "Choisissez l'une des trois réponses" not in hugo.all_text
+    assert "j'atteste sur l'honneur" in hugo.last
+    assert await told_the_trainer(db) == [] and await answers(db) == []
+    await hugo.says("1")
+    (answer,) = await answers(db)
+    assert answer.answer == "attested"
+
+
+@pytest.mark.parametrize(
+    "typed", ["c'est quoi l'article 441-7 ?", "Article 441-7 du code pénal ?", "441-7 ?"]
+)
+async def test_a_question_about_the_article_is_answered_in_one_line(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer QB7: « c'est quoi l'article 441-7 ? » was only passed on to the trainer
+    (« J'ai transmis votre message »), the person left waiting. The article the text cites
+    answered: a false attestation, a year's prison and a 15 000 euros fine."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(typed)
+    assert hugo.replies[0].text.startswith(LAW), hugo.all_text
+    assert "J'ai transmis" not in hugo.all_text
+    assert "j'atteste sur l'honneur" in hugo.last
+    assert await told_the_trainer(db) == [] and await answers(db) == []
+
+
+async def test_a_message_that_is_not_a_question_about_the_text_is_still_passed_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AU3 kept: words of one's own at the text still go to the trainer."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says("je ne comprends pas pourquoi la date est le 26, j'étais là le 27")
+    assert hugo.replies[0].text.startswith("J'ai transmis votre message à Camille Durand.")
+    assert len(await told_the_trainer(db)) == 1
+
+
+async def test_after_the_health_warning_the_reply_answers_the_warning(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """A « c'est quoi ? » right after the health warning is not taken for a question about
+    the text: the words pointed out are not passed on."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.says("c'est quoi ?")
+    assert EXPLAINED not in hugo.all_text
+    assert CHEMO not in "".join(await told_the_trainer(db))

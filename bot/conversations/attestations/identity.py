@@ -36,6 +36,7 @@ from sqlalchemy import select
 
 from bot.answers import AGREEING, LATER, YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations import invitations
+from bot.attestations.claims import sworn
 from bot.attestations.concerns import ROLE_CONFIRMING
 from bot.attestations.service import same_name
 from bot.conversations.attestations.explain import explained
@@ -43,7 +44,6 @@ from bot.conversations.attestations.held import invited, load
 from bot.conversations.attestations.words import (
     as_invalid,
     as_retry,
-    sworn,
     words_kept,
     words_passed_on,
 )

@@ -20,6 +20,7 @@ import re
 
 from bot import dates
 from bot.answers import AGREEING, YES_NO, Invalid, clean_line, fold, visible
+from bot.attestations.claims import sworn, took_part
 from bot.attestations.invitations import Held
 from bot.attestations.service import ROLE_LABELS, answers_open, same_name
 from bot.conversations.attestations.held import load
@@ -437,78 +438,3 @@ def keep_words(ctx: Context, text: str) -> None:
     if earlier and len(earlier) >= 2 * FORWARD_LIMIT:
         return  # the first messages kept: enough for the review, the rest went to the trainer
     ctx.data[SAID_BEFORE] = f"{earlier}\n{words}" if earlier else words
-
-
-_CLAUSES = re.compile(r"[,;:.!?…()\n]+")
-
-_CLAIM = re.compile(
-    r"(?:^|\s)(?P<if>si\s+)?j\s*(?:"
-    r"ai\s+(?:bien\s+|pourtant\s+|quand\s+meme\s+|effectivement\s+|deja\s+)?"
-    r"(?:participe|assiste)"
-    r"|y\s*(?:etais|ai\s+participe|ai\s+assiste|suis\s+allee?)(?:\s+bien)?"
-    r"|(?P<was>etais)\s+(?:bien\s+)?(?P<there>la|presente?|connectee?))"
-    r"(?=\s|$)"
-)
-_NEGATION = frozenset({"pas", "plus", "jamais", "point", "rien"})
-_PREPOSITIONS = frozenset({"a", "au", "aux", "chez", "en", "dans", "avec", "pour", "sur", "de"})
-_DETERMINERS = frozenset({"le", "la", "l", "les", "ce", "cette", "cet", "tout", "toute", "du"})
-_THIS_BILAN = frozenset(
-    {"bilan", "visio", "visioconference", "distance", "ligne", "teams", "zoom", "entier"}
-)
-_AFTER_THERE = frozenset(
-    {"mais", "et", "pourtant", "moi", "aussi", "bien", "hier", "ce", "de", "du", "a", "au"}
-    | {"en", "je", "j", "quand", "tout", "toute", "jusqu", "lundi", "mardi", "mercredi"}
-    | {"jeudi", "vendredi", "samedi", "dimanche", "pendant", "avec", "donc"}
-)
-"""What may follow « j'étais là » (not « j'étais la seule », « j'étais là-bas »)."""
-_PLAIN = (_AFTER_THERE | _THIS_BILAN | _DETERMINERS | _PREPOSITIONS) - {"je", "j", "mais", "et"}
-"""The words that leave « si j'étais là … » the whole answer, not a condition."""
-
-
-_OATH = re.compile(
-    r"(?:(?:oui|ok)\s+)?(?:je\s+l\s*|je\s+le\s+|je\s+|j\s*)(?:atteste|certifie|jure)"
-    r"(?:\s+sur\s+l\s*honneur)?(?:\s+(?:avoir|que\s+j\s*ai)\s+(?:bien\s+)?participe"
-    r"(?:\s+(?:a\s+ce|au)\s+bilan)?)?(?:\s+merci)?"
-)
-
-
-def sworn(text: str) -> bool:
-    """The oath typed rather than pressed: « J'atteste sur l'honneur avoir participé », « je
-    l'atteste sur l'honneur » (explorer MB4: passed on to the trainer as a message at the
-    text, saved as the reason for not taking part at the reason)."""
-    return _OATH.fullmatch(" ".join(_CLAUSES.sub(" ", fold(text)).split())) is not None
-
-
-def took_part(text: str) -> bool:
-    """« mais si j'ai participé, la date est fausse », « j'y étais », « j'ai bien participé
-    au bilan »: no reason for not taking part (explorer DB5).  Not « J'ai participé à une
-    journée de recrutement », « si j'étais venue … », « J'étais la seule de l'équipe au
-    magasin », « j'y étais pas autorisée »: true reasons (explorer EA5)."""
-    clauses = [c for c in (fold(part) for part in _CLAUSES.split(text)) if c]
-    for at, clause in enumerate(clauses):
-        for claim in _CLAIM.finditer(clause):
-            rest = clause[claim.end() :].split()
-            if not _claims_this_bilan(rest, there=claim["there"] == "la"):
-                continue
-            # « si j'étais là, je n'aurais pas … » is a condition; « mais si j'étais là
-            # jeudi ! » (the whole answer) says she was.
-            said_more = at < len(clauses) - 1 or any(w not in _PLAIN for w in rest)
-            if claim["if"] and claim["was"] and said_more:
-                continue
-            return True
-    return False
-
-
-def _claims_this_bilan(rest: list[str], *, there: bool) -> bool:
-    """Whether the words after « j'ai participé » (« j'étais là ») leave it a claim of taking
-    part in this bilan: nothing, « au bilan », « jeudi », « mais … »; not « à une journée de
-    recrutement », « pas autorisée », nor « la seule » after « j'étais la »."""
-    if not rest:
-        return True
-    first = rest[0]
-    if first in _NEGATION:
-        return False
-    if first in _PREPOSITIONS:
-        noun = next((w for w in rest[1:] if w not in _DETERMINERS), "")
-        return noun in _THIS_BILAN or noun[:1].isdigit()
-    return first in _AFTER_THERE if there else True

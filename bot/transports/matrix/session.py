@@ -32,6 +32,7 @@ from nio import (
 )
 
 from bot.config import Settings
+from bot.transports.matrix.pacing import Pacer
 
 log = logging.getLogger(__name__)
 
@@ -149,17 +150,23 @@ async def open_client(settings: Settings) -> AsyncClient:
     return new_client(settings, credentials)
 
 
-async def show_name(client: AsyncClient, settings: Settings) -> None:
+async def show_name(client: AsyncClient, settings: Settings, pacer: Pacer) -> None:
     """The bot's display name made ``MATRIX_DISPLAY_NAME``'s: one request at start to read
     it, a second only when it differs (explorer DC2: people saw the localpart, « formabot »,
-    or the raw Matrix id).  A failure is logged and the start goes on: the name waits for
-    the next start, the conversations do not."""
+    or the raw Matrix id).  The change waits its turn at the account's pace: the homeserver
+    counts it with the messages (Tchap's 1/s: the first reminder after it earned a 429).  A
+    failure is logged and the start goes on: the name waits for the next start, the
+    conversations do not."""
     wanted = settings.matrix_display_name
     try:
         current = await client.get_displayname()
         if isinstance(current, ProfileGetDisplayNameResponse) and current.displayname == wanted:
             return
-        changed = await client.set_displayname(wanted)
+        await pacer.turn()
+        try:
+            changed = await client.set_displayname(wanted)
+        finally:
+            pacer.finished()
         if isinstance(changed, ProfileSetDisplayNameResponse):
             log.info("matrix: display name set from MATRIX_DISPLAY_NAME")
         else:

@@ -111,7 +111,7 @@ class MatrixTransport:
 
     async def start(self) -> None:
         self._client = await open_client(self.settings)
-        await show_name(self.client, self.settings)
+        await show_name(self.client, self.settings, self.pacer)
         self._inbox = Inbox(self.engine.db.sessions, self.user_id)
         await self.inbox.forget_old()
         self.outgoing.start()

@@ -435,8 +435,14 @@ _SOMEONE = re.compile(
 )
 """« J'ai un absent ce matin », « on a une stagiaire en retard »: an absence announced before
 its name (explorer QB1: read as a trainee named « j'ai un »); « deux absents » several."""
-_ANOTHER = re.compile(r"\bet\s+(?:un|une|deux|trois|quatre|cinq|plusieurs|quelques|des|\d+)\b")
-"""« un absent et un retard », « … ce matin et un cet après-midi »: another one unnamed."""
+_ANOTHER = re.compile(
+    r"\bet\s+(?:un|une|deux|trois|quatre|cinq|plusieurs|quelques|des|\d+)\b"
+    r"|\bet\s+(?!(?:ce|cet|cette|le|la|les|l|du|demain|hier|aujourd|apres|avant|toute?|lundi"
+    r"|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|midi|soir|en|pour|a)\b)[a-z]"
+)
+"""« un absent et un retard », « … ce matin et un cet après-midi »: another one unnamed; « … et
+Julie en retard », « … et Karim aussi »: another one named (explorer SB1: one of the two was
+noted for the other's absence, the second dropped); « … ce matin et cet après-midi » is one."""
 
 
 def read_unnamed_absence(text: str) -> AbsenceSentence | None:

@@ -82,6 +82,11 @@ async def test_a_message_that_is_not_a_question_about_the_text_is_still_passed_o
     await hugo.says("je ne comprends pas pourquoi la date est le 26, j'étais là le 27")
     assert hugo.replies[0].text.startswith("J'ai transmis votre message à Camille Durand.")
     assert len(await told_the_trainer(db)) == 1
+    # A question about the article with more said after it (explorer SB4: the note of
+    # leaving early was dropped for the article's answer).
+    await hugo.says("c'est quoi l'article 441-7 ? je suis parti à 15h")
+    assert hugo.replies[0].text.startswith("J'ai transmis votre message à Camille Durand.")
+    assert "je suis parti à 15h" in (await told_the_trainer(db))[-1]
 
 
 async def test_after_the_health_warning_the_reply_answers_the_warning(

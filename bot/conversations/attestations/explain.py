@@ -39,6 +39,8 @@ UNSURE = re.compile(
 )
 """« je comprends pas », « c'est quoi ? », « ça veut dire quoi » (folded): the whole reply."""
 
+_SENTENCES = re.compile(r"[.?!;\n]+")
+
 LAW = re.compile(r"\b441\b|\barticle\b|\bcode penal\b")
 """A question about the article the text cites (« c'est quoi l'article 441-7 ? »)."""
 
@@ -50,7 +52,10 @@ def explained(ctx: Context) -> Retry | None:
     if ctx.incoming.choice is not None or ctx.data.get(SAID_TEXT) is not None:
         return None
     typed = fold(ctx.incoming.text)
-    if LAW.search(typed) is not None and len(typed.split()) <= 12:
+    # One sentence only: « c'est quoi l'article 441-7 ? je suis parti à 15h » says more, and
+    # goes to the trainer as before (explorer SB4: the note of leaving early was dropped).
+    alone = len([c for c in _SENTENCES.split(ctx.incoming.text) if c.strip()]) == 1
+    if LAW.search(typed) is not None and len(typed.split()) <= 12 and alone:
         return Retry(ctx.render("attestation_participant.explain_law"))
     if UNSURE.fullmatch(typed) is not None:
         return Retry(ctx.render("attestation_participant.explain_text"))

@@ -20,10 +20,15 @@ _NOT_A_MOTIVE = re.compile(
     r"retard|\b(?:apres|avant)\s+(?:la|le|l')\s*(?:pause|dejeuner|repas|recre|midi)"
     r"|\ben\s+(?:fin|debut)\s+d|\bfois\b|\bhabitude|\bencore\b|\btoujours\b|\bcomme\b"
     r"|\bselon\b|\bd'apres\b|\bde\s+nouveau\b|\bpause\b|\bdejeuner\b|\brepas\b|\brecre"
+    r"|\bpour\s+(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|dix|quinze|quelques"
+    r"|plusieurs|la|le|toute|tout)\s+(?:jours?|semaines?|mois|heures?|h|demi|journee|matinee)"
+    r"|\bpour\s+(?:l'instant|le\s+moment|l'heure|l'instant\s+present)"
 )
 """Words after the day that never are its motive: a lateness (« vendredi en retard »: explorer
 SA3, a half-day absence whose motive was « en retard »), a time of day (« après la pause »,
-« en fin de journée »: SA4, SA5), how often or who said so (« pour la 3e fois », « selon … »)."""
+« en fin de journée »: SA4, SA5), how often or who said so (« pour la 3e fois », « selon … »),
+how long or for now (« pour 2 jours », « pour l'instant »: explorer SB8, Friday alone noted with
+the motive « pour 2 jours »)."""
 
 
 def day_then_words(rest: str) -> tuple[str, str]:

@@ -2296,6 +2296,7 @@ async def test_a_yes_with_a_non_justified_is_noted_so_and_a_day_is_no_motive(
         "oui, Karim Benali",
         "oui, une demi-journée",
         "oui, justifiée, en fait non",
+        "oui, malade ?",  # a question, no motive (explorer SB6: « malade ? » saved)
     ],
 )
 async def test_a_yes_with_second_thoughts_or_a_name_is_asked_again_and_nothing_kept(

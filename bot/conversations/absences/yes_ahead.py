@@ -78,6 +78,8 @@ def said_ahead(text: str, now: datetime, names: Iterable[str] = ()) -> dict[str,
     rest = (found["rest"] or "").strip(" \t\n,.;:!–—-")
     if not fold(rest) or POLITE.fullmatch(fold(rest)):  # « oui 🙂 », « oui merci »
         return {}
+    if "?" in rest:  # « oui, malade ? »: a question, no motive (explorer SB6)
+        return None
     linked = _LINK.match(rest)
     rest = rest[linked.end() if linked else 0 :]
     if not fold(rest):  # « oui mais »: said no more than a doubt

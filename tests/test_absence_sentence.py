@@ -538,6 +538,13 @@ async def test_an_absence_announced_without_a_name_keeps_its_motive_and_a_day_to
     await trainer.says("j'ai un absent demain")
     assert trainer.last.startswith("Le mardi 24 novembre 2026 est à venir : une absence se note")
     assert await step_of(db, trainer) == (None, None)
+    # A trainee's name is no motive (explorer SB11: « pour Julie » was saved as Hugo's).
+    await trainer.says("il y a un absent ce matin pour Julie")
+    await trainer.says("1")
+    await trainer.says("Hugo")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    assert "Un motif connu" in trainer.last
 
 
 async def test_an_absence_announced_without_a_name_opens_the_absence_and_asks_who(

@@ -88,6 +88,9 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     if sentence is None and not (ctx.in_dialogue or ctx.incoming.is_group):
         unnamed = read_unnamed_absence(text)
         if unnamed is not None:  # « J'ai un absent ce matin »: who asked (QB1, SA6)
+            if unnamed.reason and await trainee_in(ctx, (), unnamed.reason):
+                # « … pour Karim »: a trainee's name is no motive (explorer SB11, as SA5)
+                unnamed = replace(unnamed, reason=None)
             return unnamed_absence(ctx, unnamed)
     if sentence is not None and sentence.nobody:
         if ctx.in_dialogue:  # « aucun » may answer the question in hand

@@ -18,6 +18,7 @@ from tests.auxil.attestations import (
     add_bilan,
     after_the_bilan,
     issue_code,
+    lea_opening_her_link,
     open_zip,
 )
 from tests.auxil.dialogue import Clock
@@ -510,3 +511,19 @@ async def test_later_at_the_name_question_is_no_name(
     await hugo.says("Hugo Moreau")
     assert hugo.last.startswith("À quel titre participez-vous à ce bilan ?")
     assert await answers(db) == []
+
+
+async def test_a_link_that_does_not_work_said_at_the_name_reaches_the_trainer(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer SB9: « le lien marche pas » at the name question was offered as a name
+    (« Garder « Le Lien Marche Pas » »), signed so after « non », and never reached the
+    trainer; it is passed on, and the name asked again."""
+    from tests.test_attestations_words import told_the_trainer
+
+    lea = await lea_opening_her_link(trainer, person, clock)
+    await lea.says("le lien marche pas")
+    assert "Le Lien Marche Pas" not in lea.all_text
+    assert lea.all_text.startswith("J'ai transmis votre message à Camille Durand.")
+    (told,) = await told_the_trainer(db)
+    assert "le lien marche pas" in told

@@ -44,6 +44,7 @@ from bot.conversations.attestations.held import invited, load
 from bot.conversations.attestations.words import (
     as_invalid,
     as_retry,
+    link_broken,
     words_kept,
     words_passed_on,
 )
@@ -120,6 +121,10 @@ async def parse_name(ctx: Context, text: str) -> str | Invalid | Next:
         and written_with(line, expected.name)
     ):
         return line
+    if link_broken(text):  # « le lien marche pas » was offered as a name (explorer SB9)
+        said = await words_passed_on(ctx, "name", whole=True)
+        if said is not None:
+            return as_invalid(said)
     name = person_name(
         text, example="Claire Dubois", unclear=ctx.render("attestation_participant.name_unclear")
     )

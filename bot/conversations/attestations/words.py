@@ -115,7 +115,7 @@ async def words_before_the_end(ctx: Context, found: Held) -> bool:
     text = typed_words(ctx)
     if text is None or answers_open(found.info, ctx.now):
         return False
-    broken = _BROKEN.search(fold(text)) is not None
+    broken = link_broken(text)
     if broken or _tells_something(text):
         said = await pass_on(
             ctx,
@@ -136,6 +136,11 @@ _BROKEN = re.compile(
 """« le lien marche pas », « ça marche pas », « la visio ne s'ouvre pas », « j'arrive pas à me
 connecter » (folded): the spoken negation too, where « marche » alone is the « ça marche » of
 thanks (explorer QB18)."""
+
+
+def link_broken(text: str) -> bool:
+    """Whether ``text`` says the link or the visio does not work (:data:`_BROKEN`)."""
+    return _BROKEN.search(fold(text)) is not None
 
 
 def _tells_something(text: str) -> bool:
@@ -376,7 +381,7 @@ async def words_kept(ctx: Context, step: str) -> str | Next | None:
 
 
 async def words_passed_on(
-    ctx: Context, step: str, besides: frozenset[str] = frozenset()
+    ctx: Context, step: str, besides: frozenset[str] = frozenset(), *, whole: bool = False
 ) -> str | Next | None:
     """Words of the person's own at any question of the attestation (``step``: ``name``,
     ``role``, ``structure``, ``text``), not a name nor a choice (:func:`own_words`, besides
@@ -386,7 +391,9 @@ async def words_passed_on(
     heure » at the name, « oui, mais seulement la première heure » at the role were lost,
     and the oath then counted unflagged; at the text they were kept, GB5). A refusal of
     the words pointed out for health is said, never passed on (explorer MB3); a reply that
-    speaks of the message itself is asked about (``Next(WORDS_AS_IS)``, explorer QA1)."""
+    speaks of the message itself is asked about (``Next(WORDS_AS_IS)``, explorer QA1).
+    ``whole``: whatever was typed is the message (a link that does not work, explorer SB9).
+    """
     if refused_reply(ctx, step):
         forget_warning(ctx)
         found = await load(ctx)
@@ -397,7 +404,7 @@ async def words_passed_on(
     text = kept_reply(ctx, step)
     if text is None and about_the_words(ctx, step):  # asked, never passed on (QA1)
         return Next(WORDS_AS_IS)
-    text = text or own_words(ctx, besides)
+    text = text or (typed_words(ctx) if whole else own_words(ctx, besides))
     if text is None:
         return None
     found = await load(ctx)

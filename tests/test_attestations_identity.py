@@ -491,7 +491,17 @@ async def test_the_name_in_a_sentence_that_introduces_it_is_the_name(
 
 
 @pytest.mark.parametrize(
-    "typed", ["plus tard", "pas maintenant", "un instant", "Attendez", "Demain Matin", "2 min"]
+    "typed",
+    [
+        "plus tard",
+        "plus tard svp",
+        "pas maintenant",
+        "Attendez merci",
+        "un instant",
+        "Attendez",
+        "Demain Matin",
+        "2 min",
+    ],
 )
 async def test_later_at_the_name_question_is_no_name(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str

@@ -104,12 +104,16 @@ NO_WORDS = frozenset(word for word, meaning in YES_NO.items() if meaning == "no"
 KEPT_LABEL = "Oui, c'est exact"
 
 
+_PLEASE = re.compile(r"(?:\s+(?:svp|stp|merci|s il vous plait|s il te plait))+$")
+"""« plus tard svp », « attendez merci »: what goes with the words, not the words."""
+
+
 async def parse_name(ctx: Context, text: str) -> str | Invalid | Next:
     """A plausible person's name; the invited name is always one, however unusual. Not
     « tel quel » right after the health warning: the words pointed out kept (explorer MA7)."""
     if (said := await words_kept(ctx, "name")) is not None:
         return as_invalid(said)
-    if fold(text) in LATER:  # explorer QB12: « Garder « Plus Tard » »
+    if _PLEASE.sub("", fold(text)) in LATER:  # explorer QB12, SB10: « Garder « Plus Tard » »
         return Invalid(ctx.render("attestation_participant.name_later"))
     found = await load(ctx)
     expected = None if isinstance(found, str) else found.participant

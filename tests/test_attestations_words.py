@@ -95,7 +95,14 @@ async def test_a_reason_that_says_one_took_part_in_the_bilan_is_refused_in_plain
 NO_REASON = "Je ne peux pas enregistrer « {} » comme raison de votre absence au bilan"
 
 
-@pytest.mark.parametrize("typed", ["oui", "Oui !", "ok", "non", "Hugo Moreau", "moreau hugo"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        *("oui", "Oui !", "ok", "non", "Hugo Moreau", "moreau hugo"),
+        # A part of one's name, oneself, a yes said longer (explorer SB3).
+        *("Hugo", "M. Moreau", "moi", "oui je peux"),
+    ],
+)
 async def test_yes_no_or_one_s_own_name_is_no_reason(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
 ) -> None:

@@ -225,13 +225,28 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid | Next:
 async def no_reason(ctx: Context, line: str) -> bool:
     """« oui » (yes, I can say why), « non », or the person's own name: no reason for the
     Région's dossier (explorer QA9: they were saved as the reason)."""
-    if fold(line) in YES_NO:
+    typed = fold(line)
+    words = typed.split()
+    # « oui je peux », « oui merci », « moi »: a yes said longer, or oneself (explorer SB3).
+    if typed in YES_NO or typed in _ONESELF:
+        return True
+    if words and words[0] in YES_NO and set(words[1:]) <= _WITH_A_YES:
         return True
     found = await load(ctx)
     names = [str(ctx.data.get("name") or "")]
     if not isinstance(found, str) and found.participant is not None:
         names.append(found.participant.name)
+    own = {w for name in names for w in fold(name).split() if len(w) > 1}
+    civil = {"m", "mme", "mr", "monsieur", "madame", "mlle"}
+    # « Hugo », « M. Moreau »: a part of one's own name (explorer SB3).
+    if words and all(w.strip(".") in own | civil for w in words):
+        return True
     return any(name and same_name(line, name) for name in names)
+
+
+_ONESELF = frozenset({"moi", "c est moi", "moi meme", "je", "ici"})
+_WITH_A_YES = frozenset({"je", "peux", "merci", "bien", "sur", "ok", "volontiers", "oui", "d"})
+"""« oui je peux », « oui bien sûr », « oui merci »: a yes said longer, no reason (SB3)."""
 
 
 REASON_REFUSED = "_reason_refused"

@@ -50,7 +50,7 @@ from bot.metrics import METRICS
 from bot.privacy.replies import Sealer, delivered_copy, replayed, stored_copy
 from bot.storage import delivered
 from bot.storage import turn_rows as rows
-from bot.storage.base import utcnow
+from bot.storage.base import stamps_from, utcnow
 from bot.storage.db import Database
 from bot.storage.people import Role
 from bot.storage.ping import connection_lost, database_away
@@ -131,7 +131,8 @@ class Engine:
     async def _handle_with_retries(self, incoming: Incoming) -> list[Reply]:
         for attempt in range(5):
             try:
-                replies = await self._handle_once(incoming)
+                with stamps_from(self.clock):  # outbox rows, deadlines (explorer QC6)
+                    replies = await self._handle_once(incoming)
             except Exception as exc:
                 # A concurrent writer got there first, the same event came twice at once, the
                 # server ended the connection (bot.storage.ping): start over from the database,

@@ -55,7 +55,7 @@ from bot.outbox_payload import (
     reply_to_payload,
     without_attachments,
 )
-from bot.storage.base import utcnow
+from bot.storage.base import stamp_now, stamps_from, utcnow
 from bot.storage.claimers import LONGEST, claimer, take_back
 from bot.storage.conflicts import insert_all_unless_taken
 from bot.storage.outbox import OutboxMessage
@@ -173,7 +173,7 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[Queued]) -> set
     """
     rows = [
         _row(m.key, m.platform, m.chat_id, reply_to_payload(m.reply), m.organisation_id, m.about)
-        | {"next_attempt_at": m.not_before or utcnow()}
+        | {"next_attempt_at": m.not_before or stamp_now()}
         for m in messages
     ]
     return await _insert_rows(session, rows)
@@ -198,7 +198,7 @@ async def queue_email(
     """
     mail = Mail(subject=" ".join(subject.split())[:250], body=body, attachments=tuple(attachments))
     row = _row(key, EMAIL, to.strip(), mail_to_payload(mail), organisation_id, about)
-    return key in await _insert_rows(session, [row | {"next_attempt_at": utcnow()}])
+    return key in await _insert_rows(session, [row | {"next_attempt_at": stamp_now()}])
 
 
 def _row(
@@ -227,7 +227,7 @@ def _row(
 async def _insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> set[str]:
     if not rows:
         return set()
-    stamp = utcnow()
+    stamp = stamp_now()
     for row in rows:
         row["created_at"] = stamp
     return {str(key) for key in await insert_all_unless_taken(session, OutboxMessage, rows, "key")}
@@ -349,7 +349,12 @@ class Sender:
             log.info("outbox %s: left by a stopped process, due again", row_id)
 
     async def run_once(self) -> int:
-        """Send what is due now; returns how many were sent."""
+        """Send what is due now; returns how many were sent (what the follow-ups write
+        stamped by this sender's clock: :func:`bot.storage.base.stamp_now`)."""
+        with stamps_from(self.clock):
+            return await self._send_due()
+
+    async def _send_due(self) -> int:
         sent = 0
         for row in await self.claim():
             outcome: dict[str, Any]

@@ -49,7 +49,7 @@ from bot.config import Settings
 from bot.manifest import Job, Work
 from bot.messages import Reply
 from bot.outbox import enqueue
-from bot.storage.base import utcnow
+from bot.storage.base import stamps_from, utcnow
 from bot.storage.claimers import claimer, take_back
 from bot.storage.outbox import OutboxMessage
 from bot.storage.progress import LongWork
@@ -188,7 +188,19 @@ async def run(
     *,
     clock: Callable[[], datetime] = utcnow,
 ) -> str:
-    """Claim, do, answer; the row's new status (``skipped`` when not claimed)."""
+    """Claim, do, answer; the row's new status (``skipped`` when not claimed); its rows
+    stamped by ``clock`` (:func:`bot.storage.base.stamp_now`)."""
+    with stamps_from(clock):
+        return await _run(sessions, works, settings, work_id, clock)
+
+
+async def _run(
+    sessions: async_sessionmaker[AsyncSession],
+    works: Mapping[str, Work],
+    settings: Settings,
+    work_id: int,
+    clock: Callable[[], datetime],
+) -> str:
     now = clock()
     async with sessions() as session, session.begin():
         claimed = await session.execute(

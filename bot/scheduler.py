@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.failures import Refusals, log_failure
 from bot.manifest import Job, OrganisationJob
 from bot.messages import Platform
+from bot.storage.base import stamps_from
 from bot.storage.db import Database, Sessions
 from bot.storage.inbox import InboxUpdate
 from bot.storage.matrix import MatrixEvent
@@ -117,8 +118,9 @@ class Scheduler:
         now = self.clock()
         try:
             async with self.db.series() as sessions:
-                for function in self.jobs:
-                    await self._run(sessions, function, now)
+                with stamps_from(self.clock):  # the rows' stamps by this clock (explorer QC6)
+                    for function in self.jobs:
+                        await self._run(sessions, function, now)
         except Exception as exc:
             if may_be_lost(exc):
                 self.refusals.refused(exc)

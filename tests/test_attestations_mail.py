@@ -209,7 +209,7 @@ async def test_a_server_down_is_retried_until_it_is_back(
     await trainer.presses("Envoyer à la personne chargée de mission")
     await trainer.presses("Envoyer quand même")
     # Nothing listens on the configured port for the first attempt.
-    assert await send_emails(db, replace(settings, smtp_port=free_port())) == 0
+    assert await send_emails(db, replace(settings, smtp_port=free_port()), clock=clock) == 0
     async with db.sessions() as session:
         sending = await session.scalar(select(ProofSending))
         assert sending is not None and sending.status == "pending"
@@ -219,11 +219,11 @@ async def test_a_server_down_is_retried_until_it_is_back(
     await trainer.says("/attestations")
     assert "en cours" in trainer.last or "envoi" in trainer.last
     # Too early for a retry (5 s of backoff): nothing is tried.
-    assert await send_emails(db, settings) == 0
+    assert await send_emails(db, settings, clock=clock) == 0
     assert smtp.received == []
     # After the backoff, the server is back: sent once, recorded, the trainer told.
-    assert await send_emails(db, settings, timedelta(seconds=6)) == 1
-    assert await send_emails(db, settings, timedelta(minutes=30)) == 0
+    assert await send_emails(db, settings, timedelta(seconds=6), clock) == 1
+    assert await send_emails(db, settings, timedelta(minutes=30), clock) == 0
     assert len(smtp.received) == 1
     async with db.sessions() as session:
         sending = await session.scalar(select(ProofSending))

@@ -277,14 +277,14 @@ async def test_a_server_down_is_retried_until_it_is_back(
 ) -> None:
     await schedule(trainer)
     down = replace(settings, smtp_port=free_port())
-    assert await send_emails(db, down) == 0
+    assert await send_emails(db, down, clock=clock) == 0
     await trainer.says("/bilans")
     await trainer.presses("26/11/2026")
     assert "Invitation pour M. Karim Haddad (k.haddad@example.org) : en cours d'envoi" in plain(
         trainer.last
     )
-    assert await send_emails(db, settings) == 0  # the backoff (5 s) is not over
-    assert await send_emails(db, settings, timedelta(seconds=6)) == 3
+    assert await send_emails(db, settings, clock=clock) == 0  # the backoff (5 s) is not over
+    assert await send_emails(db, settings, timedelta(seconds=6), clock) == 3
     assert len(smtp.received) == 3
     async with db.sessions() as session:
         rows = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from bot.deadlines.digest_messages import Item, Titled, digest_text, reminder_me
 from bot.deadlines.reminded import reminders_due
 from bot.messages import Reply
 from bot.outbox import Queued, Sender, enqueue
+from bot.storage.base import stamps_from, utcnow
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation
@@ -80,9 +82,11 @@ async def keys(db: Database, prefix: str) -> list[str]:
         return list(rows.all())
 
 
-async def deliver(db: Database) -> Recorder:
+async def deliver(db: Database, clock: Callable[[], datetime] = utcnow) -> Recorder:
+    """What the outbox sends now by ``clock``: the fixtures' clock, by which the ticks stamp
+    their rows (explorer QC6), or the real one, for rows queued before it."""
     recorder = Recorder()
-    await Sender(db.sessions, {"console": recorder}).run_once()
+    await Sender(db.sessions, {"console": recorder}, clock=clock).run_once()
     return recorder
 
 
@@ -98,7 +102,7 @@ async def test_one_digest_a_day_even_with_two_processes(
     await first.tick()
     await second.tick()
     await first.tick()
-    recorder = await deliver(db)
+    recorder = await deliver(db, clock)
     [(chat, text)] = recorder.digests()
     assert chat == "formateur"  # Camille, the admin, in private: no digest chat chosen
     assert "Échéances du mardi 24 novembre 2026" in text
@@ -110,7 +114,7 @@ async def test_one_digest_a_day_even_with_two_processes(
     ) in text
     assert "/echeances" in text
     assert await keys(db, "digest:") == ["digest:org:1:2026-11-24:person:1"]
-    assert (await deliver(db)).sent == []  # nothing twice
+    assert (await deliver(db, clock)).sent == []  # nothing twice
 
 
 async def test_two_groups_of_one_title_are_told_apart_by_their_start_day(
@@ -123,7 +127,7 @@ async def test_two_groups_of_one_title_are_told_apart_by_their_start_day(
         start = formations["Projet professionnel (démo)"].start_date
     clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     await build_scheduler(db, settings, clock=clock).tick()
-    [(_, text)] = (await deliver(db)).digests()
+    [(_, text)] = (await deliver(db, clock)).digests()
     # The other group owes nothing this week: the line still says which one is late.
     assert f"– Projet professionnel (démo) ({dates.spell_date(start)})" in text
     assert "– Projet professionnel (démo)\n" not in text + "\n"
@@ -138,14 +142,14 @@ async def test_a_digest_missed_while_down_is_sent_once_the_same_day_only(
     clock.now = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # down from 7:00 to 15:00
     await scheduler.tick()
     await scheduler.tick()
-    assert len((await deliver(db)).digests()) == 1
+    assert len((await deliver(db, clock)).digests()) == 1
     clock.now = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # down on the 25th and 26th
     await scheduler.tick()
     assert await keys(db, "digest:") == [
         "digest:org:1:2026-11-24:person:1",
         "digest:org:1:2026-11-27:person:1",
     ]
-    [(_, text)] = (await deliver(db)).digests()
+    [(_, text)] = (await deliver(db, clock)).digests()
     assert "vendredi 27 novembre 2026" in text
 
 
@@ -178,7 +182,7 @@ async def test_a_group_digest_names_no_trainee(
     clock.now = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
     await build_scheduler(db, settings, clock=clock).tick()
     assert await keys(db, "digest:") == ["digest:org:1:2026-11-24"]
-    [(chat, text)] = (await deliver(db)).digests()
+    [(chat, text)] = (await deliver(db, clock)).digests()
     assert chat == "groupe-equipe"
     assert "Projet professionnel (démo) : 1 en retard\n" in text
     for name in ("Nadia Roux", "Thomas Fabre", "Inès Garnier"):
@@ -200,7 +204,7 @@ async def test_a_group_digest_numbers_formations_for_one_person(
         projet.kind = "bilan_competences"
     clock.now = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
     await build_scheduler(db, settings, clock=clock).tick()
-    [(_, text)] = (await deliver(db)).digests()
+    [(_, text)] = (await deliver(db, clock)).digests()
     assert f"Bilan de compétences n° {projet.id} : 1 en retard" in text
     assert "Projet professionnel" not in text
 
@@ -227,7 +231,7 @@ async def test_each_formateur_is_reminded_the_day_before_and_the_day_itself(
     await scheduler.tick()
     [key] = await keys(db, "rappel:")
     assert key.startswith("rappel:NOR-DOCS:bilan:") and key.endswith(":2026-11-23")
-    recorder = await deliver(db)
+    recorder = await deliver(db, clock)
     reminders = [text for _, text in recorder.texts() if "Rappel" in text]
     [text] = reminders
     assert "À faire demain : mardi 24 novembre 2026 à 14 h 00" in text
@@ -242,7 +246,7 @@ async def test_each_formateur_is_reminded_the_day_before_and_the_day_itself(
         "NOR-GUIDES-24",
         "NOR-PREP-24",
     ]
-    assert any("À faire aujourd'hui" in text for _, text in (await deliver(db)).texts())
+    assert any("À faire aujourd'hui" in text for _, text in (await deliver(db, clock)).texts())
 
 
 async def test_a_reminder_still_waiting_is_not_sent_once_its_deadline_is_done(
@@ -295,7 +299,7 @@ async def test_a_follow_up_reminder_names_its_trainee(
     await trainer.presses("Non")
     await trainer.presses("Ouvrir le suivi")
     await build_scheduler(db, settings, clock=clock).tick()  # contact due tomorrow
-    [text] = [t for _, t in (await deliver(db)).texts() if "Rappel" in t]
+    [text] = [t for _, t in (await deliver(db, clock)).texts() if "Rappel" in t]
     assert (
         "Rappel : Contacter la personne et son entreprise – Thomas Fabre – Projet"
         in texts.plain(text)
@@ -321,7 +325,7 @@ async def test_an_overdue_entretien_already_booked_says_when(
     await trainer.presses("Oui")
     clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     await build_scheduler(db, settings, clock=clock).tick()
-    [(_, text)] = (await deliver(db)).digests()
+    [(_, text)] = (await deliver(db, clock)).digests()
     assert (
         "· lundi 16 novembre 2026 – Tenir l'entretien individuel (Hugo Moreau) – Agent de "
         "restauration (démo) – prévu le jeudi 26 novembre 2026 à 9 h 00"
@@ -343,7 +347,7 @@ async def test_the_jobs_log_nothing_personal(
     await schedule(trainer)
     clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     await build_scheduler(db, settings, clock=clock).tick()
-    await deliver(db)
+    await deliver(db, clock)
     for name in ("Nadia Roux", "Léa Martin", "Karim Haddad", "Sophie Leroy"):
         assert name not in caplog.text
 
@@ -361,7 +365,7 @@ async def test_the_digest_reads_the_stored_deadlines(
     clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     with counting(db) as sent:
         await scheduler.tick()
-    [(_, text)] = (await deliver(db)).digests()
+    [(_, text)] = (await deliver(db, clock)).digests()
     assert "3 entrées à saisir dans EOS" in text  # as stored
     assert not [s for s in sent if "formation_sessions" in s]  # the rules' facts were not read
 
@@ -383,7 +387,7 @@ async def test_organisations_are_done_a_chunk_per_short_transaction(
     assert len(inserts) == 2  # four organisations, two chunks (no reminder due today)
     for before, after in itertools.pairwise(inserts):
         assert "COMMIT" in sent[before:after]  # committed before the next one begins
-    assert sorted(chat for chat, _ in (await deliver(db)).digests()) == [
+    assert sorted(chat for chat, _ in (await deliver(db, clock)).digests()) == [
         "admin-1",
         "admin-2",
         "admin-3",
@@ -446,7 +450,7 @@ async def test_four_reminders_are_one_list_and_each_is_marked(
     await scheduler.tick()
     assert await keys(db, "rappel:") == []
     [key] = await keys(db, "rappels:")
-    [(chat, text)] = [(c, t) for c, t in (await deliver(db)).texts() if "Rappel" in t]
+    [(chat, text)] = [(c, t) for c, t in (await deliver(db, clock)).texts() if "Rappel" in t]
     assert chat == "formateur" and text.startswith("⏰ Rappels : 4 échéances")
     for name in ("Thomas Fabre", "Inès Garnier", "Nadia Roux", "Envoyer le bilan pédagogique"):
         assert name in text
@@ -466,13 +470,14 @@ async def test_a_digest_tick_killed_half_way_resumes_with_the_others(
     """What was committed before the kill is not done again; the rest is done once."""
     second, third = (await add_organisations(db, 2, clock.now.date()))[:2]
     clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
-    async with db.sessions() as session, session.begin():  # the killed tick got this far
-        await digest_of(session, second, clock.now, settings)
+    with stamps_from(clock):
+        async with db.sessions() as session, session.begin():  # the killed tick got this far
+            await digest_of(session, second, clock.now, settings)
     assert await keys(db, "digest:") == [f"digest:org:{second}:2026-11-24:person:2"]
     scheduler = build_scheduler(db, settings, clock=clock)  # the restart
     await scheduler.tick()
     await scheduler.tick()
-    chats = sorted(chat for chat, _ in (await deliver(db)).digests())
+    chats = sorted(chat for chat, _ in (await deliver(db, clock)).digests())
     assert chats == ["admin-1", "admin-2", "formateur"]
     assert third  # its admin is admin-2
 
@@ -527,7 +532,7 @@ async def test_the_digest_goes_out_every_day_and_points_a_weekend_deadline_to_it
         clock.now = at_eight(day)
         await scheduler.tick()
         await scheduler.tick()
-        [(_, digest)] = (await deliver(db)).digests()
+        [(_, digest)] = (await deliver(db, clock)).digests()
         seen[digest.splitlines()[0].split(" – ")[0]] = docs_line(digest)
     line = (
         "· {}dimanche 6 décembre 2026 à 10 h 00{} – Envoyer le bilan pédagogique (bilan de fin "
@@ -598,7 +603,7 @@ async def test_a_weekend_or_monday_deadline_is_also_reminded_on_the_friday(
         clock.now = at_eight(day)
         for scheduler in (first, second, first):
             await scheduler.tick()
-        for _, text in (await deliver(db)).texts():
+        for _, text in (await deliver(db, clock)).texts():
             if "Rappel : Envoyer le bilan pédagogique" in text:
                 assert day not in said, text  # one a day
                 [said[day]] = [x for x in text.splitlines() if x.startswith(("À faire", "Éch"))]
@@ -616,11 +621,11 @@ async def test_a_bot_down_on_friday_sends_saturday_s_digest_when_it_comes_back(
     scheduler = build_scheduler(db, settings, clock=clock)
     clock.now = at_eight(3)
     await scheduler.tick()
-    await deliver(db)
+    await deliver(db, clock)
     clock.now = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)  # down from Thursday to Saturday 10:30
     await scheduler.tick()
     await scheduler.tick()
-    recorder = await deliver(db)
+    recorder = await deliver(db, clock)
     [(_, digest)] = recorder.digests()
     assert "Échéances du samedi 5 décembre 2026" in digest
     assert "· dimanche 6 décembre 2026 à 10 h 00 – Envoyer le bilan pédagogique" in digest
@@ -631,7 +636,7 @@ async def test_a_bot_down_on_friday_sends_saturday_s_digest_when_it_comes_back(
         "digest:org:1:2026-12-05:person:1",
     ]  # Friday's is not sent a day late: Saturday's lists everything
     await scheduler.tick()
-    assert (await deliver(db)).sent == []  # once
+    assert (await deliver(db, clock)).sent == []  # once
 
 
 async def digest_to_a_group(db: Database) -> None:
@@ -649,7 +654,7 @@ async def test_a_group_digest_counts_the_weekend_s_deadlines_until_the_friday(
     scheduler = build_scheduler(db, settings, clock=clock)
     clock.now = at_eight(4)
     await scheduler.tick()
-    [(_, friday)] = (await deliver(db)).digests()
+    [(_, friday)] = (await deliver(db, clock)).digests()
     assert "Agent de restauration (démo) : 2 en retard, 1 dans les 7 jours, dont 1 ce week-end" in (
         friday
     )
@@ -658,7 +663,7 @@ async def test_a_group_digest_counts_the_weekend_s_deadlines_until_the_friday(
     )  # that Friday (explorer QC5)
     clock.now = at_eight(5)
     await scheduler.tick()
-    [(_, saturday)] = (await deliver(db)).digests()
+    [(_, saturday)] = (await deliver(db, clock)).digests()
     assert "Agent de restauration (démo) : 2 en retard, 1 dans les 7 jours\n" in saturday
     assert "week-end" not in saturday and "plutôt" not in saturday  # that Friday is past
 
@@ -672,7 +677,7 @@ async def test_on_a_weekend_the_next_weekend_s_deadline_points_to_the_next_frida
     scheduler = build_scheduler(db, settings, clock=clock)
     clock.now = at_eight(5)
     await scheduler.tick()
-    [(_, saturday)] = (await deliver(db)).digests()
+    [(_, saturday)] = (await deliver(db, clock)).digests()
     assert docs_line(saturday).startswith(
         "· samedi 12 décembre 2026 à 10 h 00 (un samedi : à faire plutôt le vendredi "
         "11 décembre 2026) – Envoyer le bilan pédagogique"
@@ -680,7 +685,7 @@ async def test_on_a_weekend_the_next_weekend_s_deadline_points_to_the_next_frida
     await digest_to_a_group(db)
     clock.now = at_eight(6)
     await scheduler.tick()
-    [(_, sunday)] = (await deliver(db)).digests()
+    [(_, sunday)] = (await deliver(db, clock)).digests()
     assert "Agent de restauration (démo) : 3 dans les 7 jours, dont 1 le week-end prochain" in (
         sunday
     )
@@ -735,7 +740,7 @@ async def test_a_deadline_before_christmas_is_reminded_on_the_thursday(
         clock.now = at_eight(day)
         await scheduler.tick()
         await scheduler.tick()
-        recorder = await deliver(db)
+        recorder = await deliver(db, clock)
         [(_, digest)] = recorder.digests()
         lines[day] = docs_line(digest).split(" – ")[0]
         for _, text in recorder.texts():
@@ -893,11 +898,11 @@ async def test_what_the_bilan_came_before_is_said_once_the_next_morning(
     await schedule(trainer)  # remote, Thursday 26 November at 14 h
     clock.now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)  # the bilan's day, 8 h in Paris
     await scheduler.tick()
-    [(_, before)] = (await deliver(db)).digests()
+    [(_, before)] = (await deliver(db, clock)).digests()
     assert "Envoyer le bilan pédagogique" in before and "Non fait avant le bilan" not in before
     clock.now = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # the bilan began at 14 h yesterday
     await scheduler.tick()
-    [(_, after)] = (await deliver(db)).digests()
+    [(_, after)] = (await deliver(db, clock)).digests()
     missed = after[after.index("⚪ Non fait") :]
     # Since the previous digest, not « depuis hier » (explorer AL8: a bilan begun that day);
     # agreed with the three items, and past once the bilan is over (explorer QC4).
@@ -917,7 +922,9 @@ async def test_what_the_bilan_came_before_is_said_once_the_next_morning(
         ):
             row.updated_at = clock.now  # reworded by a new version of the rules: no news
     await scheduler.tick()
-    assert all("Non fait avant le bilan" not in text for _, text in (await deliver(db)).digests())
+    assert all(
+        "Non fait avant le bilan" not in text for _, text in (await deliver(db, clock)).digests()
+    )
 
 
 @pytest.mark.parametrize(
@@ -938,7 +945,7 @@ async def test_what_the_bilan_came_before_is_told_by_a_late_digest_once(
     await schedule(trainer)  # remote, Thursday 26 November at 14 h
     clock.now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)  # the bilan's day, 8 h in Paris
     await build_scheduler(db, settings, clock=clock).tick()
-    [(_, before)] = (await deliver(db)).digests()
+    [(_, before)] = (await deliver(db, clock)).digests()
     assert "Envoyer le bilan pédagogique" in before
     async with db.sessions() as session, session.begin():
         await enqueue(
@@ -956,16 +963,16 @@ async def test_what_the_bilan_came_before_is_told_by_a_late_digest_once(
         )
     clock.now = late
     await build_scheduler(db, settings, clock=clock).tick()
-    [(_, after)] = (await deliver(db)).digests()
+    [(_, after)] = (await deliver(db, clock)).digests()
     assert "⚪ Non fait" in after
     assert "Envoyer le bilan pédagogique (bilan de fin du 26/11)" in after[after.index("⚪") :]
     assert "⚠️ Non envoyé malgré une journée d'essais (1) :\n· un rappel d'échéance à" in after
     clock.advance(minutes=1)  # restarted at the digest hour: nothing twice
     await build_scheduler(db, settings, clock=clock).tick()
-    assert (await deliver(db)).digests() == []
+    assert (await deliver(db, clock)).digests() == []
     clock.now = late.replace(hour=7) + timedelta(days=1)
     await build_scheduler(db, settings, clock=clock).tick()
-    for _, text in (await deliver(db)).digests():
+    for _, text in (await deliver(db, clock)).digests():
         assert "Non fait" not in text and "Non envoyé" not in text
 
 
@@ -998,7 +1005,7 @@ async def test_a_session_s_deadline_names_the_session_short(
     )
     clock.now = datetime(2027, 4, 26, 6, 0, tzinfo=UTC)  # Monday, 8 h in Paris
     await build_scheduler(db, settings, clock=clock).tick()
-    [(_, text)] = (await deliver(db)).digests()
+    [(_, text)] = (await deliver(db, clock)).digests()
     assert (
         "· vendredi 30 avril 2027 – Envoyer le bilan qualitatif de fin (Session 1)"
         " – Premiers gestes vente"
@@ -1060,7 +1067,7 @@ async def test_a_group_digest_counts_what_the_bilan_came_before(
         org.digest_chat = "console:groupe-equipe"
     clock.now = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
     await scheduler.tick()
-    [(_, text)] = (await deliver(db)).digests()
+    [(_, text)] = (await deliver(db, clock)).digests()
     assert "Agent de restauration (démo) : 1 dans les 7 jours, 3 non faits avant le bilan" in text
 
 
@@ -1108,13 +1115,13 @@ async def test_a_change_made_at_night_is_left_to_the_morning_s_digest(
     scheduler = build_scheduler(db, settings, clock=clock)
     clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 8 h in Paris: the day's digest
     await scheduler.tick()
-    await deliver(db)
+    await deliver(db, clock)
     await a_followup_opened_at_ten_pm(trainer, clock)
     await scheduler.tick()  # 22 h 10
-    assert (await deliver(db)).sent == []
+    assert (await deliver(db, clock)).sent == []
     clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 8 h: the morning says it
     await scheduler.tick()
-    said = [t for _, t in (await deliver(db)).texts()]
+    said = [t for _, t in (await deliver(db, clock)).texts()]
     assert any("Contacter la personne et son entreprise" in t for t in said)
 
 
@@ -1148,7 +1155,7 @@ async def test_entries_of_several_days_on_one_line_say_their_days(
         )
     clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     await build_scheduler(db, settings, clock=clock).tick()
-    [(_, text)] = (await deliver(db)).digests()
+    [(_, text)] = (await deliver(db, clock)).digests()
     line = next(x for x in text.splitlines() if "entrées à saisir dans EOS" in x)
     assert line.startswith(f"· du {dates.spell_date(days[0]).rsplit(' ', 1)[0]} au ")
     assert dates.spell_date(days[-1]) in line
@@ -1187,13 +1194,13 @@ async def test_a_change_at_night_after_a_quiet_morning_waits_for_the_morning_too
     async with db.sessions() as session, session.begin():
         await session.execute(update(StoredDeadline).values(status="done"))
     await scheduler.tick()
-    assert (await deliver(db)).sent == []  # a quiet morning: nothing queued
+    assert (await deliver(db, clock)).sent == []  # a quiet morning: nothing queued
     await a_followup_opened_at_ten_pm(trainer, clock)
     await scheduler.tick()  # 22 h 10
-    assert (await deliver(db)).sent == []
+    assert (await deliver(db, clock)).sent == []
     clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 8 h: the morning says it, once
     await scheduler.tick()
-    said = [t for _, t in (await deliver(db)).texts()]
+    said = [t for _, t in (await deliver(db, clock)).texts()]
     assert sum("Contacter la personne et son entreprise" in t for t in said) >= 1
     assert not any("À faire demain" in t for t in said)
 
@@ -1215,7 +1222,7 @@ async def test_an_entretien_past_its_hour_is_asked_about_not_said_to_come(
     await trainer.presses("Oui")
     clock.now = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # Friday 27, 8 h in Paris
     await build_scheduler(db, settings, clock=clock).tick()
-    sent = (await deliver(db)).texts()
+    sent = (await deliver(db, clock)).texts()
     [digest] = [t for _, t in sent if "Échéances du" in t]
     assert (
         "Tenir l'entretien individuel (Karim Benali) – Agent de restauration "

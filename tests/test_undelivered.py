@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.dates import spell_datetime
 from bot.messages import Reply
 from bot.outbox import GIVE_UP_AFTER, Sender, enqueue
+from bot.storage.base import stamps_from
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Organisation
@@ -22,12 +23,6 @@ from tests.auxil.dialogue import Clock, Person
 from tests.test_deadlines_digest import Recorder
 
 DIGEST_HOUR = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 8:00 in Paris
-
-
-def next_digest_hour() -> datetime:
-    """8:00 in Paris (winter) after the real now: the outbox stamps rows with the real time."""
-    now = datetime.now(UTC)
-    return now.replace(hour=7, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
 async def platform_down_for_a_day(db: Database, clock: Clock) -> int:
@@ -49,30 +44,32 @@ async def platform_down_for_a_day(db: Database, clock: Clock) -> int:
 async def test_a_day_long_outage_is_told_in_the_next_digest_once(
     db: Database, settings: Settings, clock: Clock, person: Callable[..., Person]
 ) -> None:
-    start = next_digest_hour()
+    start = DIGEST_HOUR  # the outbox's rows stamped by this clock (explorer QC6)
     clock.now = start
     async with db.sessions() as session, session.begin():
         await demo.fill(session, today=start.date())
     scheduler = build_scheduler(db, settings, clock=clock)
     await scheduler.tick()  # the day's digest and reminders are queued
-    async with db.sessions() as session, session.begin():
-        await enqueue(  # an invitation to someone the bot has never talked to
-            session,
-            key="attestation:invite:99:matrix",
-            platform="console",
-            chat_id="inconnu",
-            reply=Reply(text="Bonjour"),
-            organisation_id=1,
-        )
+    with stamps_from(clock):
+        async with db.sessions() as session, session.begin():
+            await enqueue(  # an invitation to someone the bot has never talked to
+                session,
+                key="attestation:invite:99:matrix",
+                platform="console",
+                chat_id="inconnu",
+                reply=Reply(text="Bonjour"),
+                organisation_id=1,
+            )
     assert await platform_down_for_a_day(db, clock) > 0
     async with db.sessions() as session:
         statuses = set((await session.scalars(select(OutboxMessage.status))).all())
     assert statuses == {"failed"}  # a day of tries, then given up
 
-    clock.now = start + timedelta(days=1)
+    # The outage over (its last try an hour after the digest hour), the day's digest goes late.
+    clock.now = start + timedelta(days=1, hours=3)
     await scheduler.tick()
     recorder = Recorder()
-    await Sender(db.sessions, {"console": recorder}).run_once()
+    await Sender(db.sessions, {"console": recorder}, clock=clock).run_once()
     [(chat, digest)] = recorder.digests()
     assert chat == "formateur"
     assert "Non envoyés malgré une journée d'essais" in digest
@@ -93,7 +90,7 @@ async def test_a_day_long_outage_is_told_in_the_next_digest_once(
     clock.now = start + timedelta(days=2)
     await scheduler.tick()
     recorder = Recorder()
-    await Sender(db.sessions, {"console": recorder}).run_once()
+    await Sender(db.sessions, {"console": recorder}, clock=clock).run_once()
     [(_, next_digest)] = recorder.digests()
     assert "Non envoy" not in next_digest
 

@@ -48,7 +48,7 @@ from bot.deadlines.facts import formation_facts
 from bot.deadlines.org_settings import usable_rules_settings
 from bot.deadlines.postponed import Lost, lost
 from bot.rules import BEFORE_BILAN, Deadline, FormationFacts, SettingError, deadlines
-from bot.storage.base import utcnow
+from bot.storage.base import stamp_now
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.people import Organisation, zone_named
@@ -158,7 +158,7 @@ async def refresh_deadlines(
             "deadlines of formation %s not recomputed: %s", formation_id, type(exc).__name__
         )
         return result
-    stamp = now or utcnow()
+    stamp = now or stamp_now()
     existing = {
         row.key: row
         for row in (

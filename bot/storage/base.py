@@ -7,6 +7,9 @@ sees a naive datetime coming out of the database.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -27,6 +30,29 @@ NAMING = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+_STAMPS: ContextVar[Callable[[], datetime]] = ContextVar("stamps", default=utcnow)
+
+
+def stamp_now() -> datetime:
+    """Now, for a stamp the scheduler compares later with its own now (an outbox row's
+    creation and first try, a deadline's refresh): the clock of the turn, tick or sending
+    that writes it (:func:`stamps_from`).  The wall clock in production, where every clock
+    is; the tests' controllable clock under the fixtures, so that a simulated month sees its
+    rows as old as the simulated days say (explorer QC6: a reminder sent again at every tick,
+    its row pruned at once as three months old by the wall clock)."""
+    return _STAMPS.get()()
+
+
+@contextmanager
+def stamps_from(clock: Callable[[], datetime]) -> Iterator[None]:
+    """The stamps written inside take their time from ``clock`` (:func:`stamp_now`)."""
+    token = _STAMPS.set(clock)
+    try:
+        yield
+    finally:
+        _STAMPS.reset(token)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -422,6 +422,43 @@ async def test_a_session_added_before_the_first_leaves_its_done_bilan_to_session
         assert await eos_exits(session, nadia, karim) == [date(2027, 3, 10), date(2027, 6, 30)]
 
 
+async def test_a_session_postponed_into_the_next_keeps_its_own_row(store: Database) -> None:
+    """Explorer SA (left by closing 37): « premiers gestes », Session 1 (1–31 March 2027)
+    whose bilan de fin is done, Session 2 (3 May–30 June).  Both postponed, Session 1 to 25
+    March–20 May (7 days of its old dates, 18 of Session 2's), Session 2 to 21 June–31 August
+    (10 days of its old dates): Session 1 took Session 2's row by the larger overlap, Session 2 got a new one and the
+    done bilan of Session 1 was deleted.  As many sessions as before: the n-th continues the
+    n-th, each keeps its row, the done bilan stays done."""
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await premiers_gestes_in_two_sessions(session, people)
+        march, may = sorted(formation.sessions, key=lambda s: s.start_date)
+        key = f"CVL-BQ-END:formation:{formation.id}:session:{march.id}"
+        done = await session.scalar(select(StoredDeadline).where(StoredDeadline.key == key))
+        assert done is not None
+        done.status, done.done_at = "done", NOW
+        await session.flush()
+        saved = await edit.replace_sessions(
+            session,
+            people.formateur,
+            formation.id,
+            [
+                NewSession("Session 1", date(2027, 3, 25), date(2027, 5, 20)),
+                NewSession("Session 2", date(2027, 6, 21), date(2027, 8, 31)),
+            ],
+        )
+        assert saved is not None
+        dates = {s.id: (s.label, s.start_date, s.end_date) for s in formation.sessions}
+        assert dates == {
+            march.id: ("Session 1", date(2027, 3, 25), date(2027, 5, 20)),
+            may.id: ("Session 2", date(2027, 6, 21), date(2027, 8, 31)),
+        }
+        status = await session.scalar(
+            select(StoredDeadline.status).where(StoredDeadline.key == key)
+        )
+        assert status == "done"
+
+
 async def test_action_type_corrected_to_premiers_gestes_places_each_trainee_by_entry(
     store: Database,
 ) -> None:

@@ -159,18 +159,26 @@ def continued_rows(
     rows: Sequence[FormationSession], dates: Sequence[tuple[date, date]]
 ) -> list[FormationSession | None]:
     """For each new session's (start, end), the stored row it continues, else ``None`` (a
-    new session): the same dates first, then the old session sharing the most days (the
-    same group, its dates corrected), each row continued once (explorer MB11: a session
+    new session): the same dates first; then, with as many sessions as before, the n-th by
+    dates sharing days with the n-th row (``rows`` in date order: a session postponed into
+    the next one's dates is still itself, explorer SA: Session 1 moved to 25 March–20 May
+    took Session 2's row by its 18 days of May, Session 2 moved to 21 June got a new row and
+    Session 1's done bilan de fin was deleted); then the old session sharing the most days
+    (the same group, its dates corrected), each row continued once (explorer MB11: a session
     added on 1–10 March before Session 1 took Session 1's row by position, and with it the
     « done » of its bilan de fin; Session 1 now 11–31 March keeps its row, the new one
     gets its own, its bilan to do)."""
+    in_order = sorted(range(len(dates)), key=lambda index: dates[index])
+    place = {index: n for n, index in enumerate(in_order)}
+    as_many = len(rows) == len(dates)
     pairs = []
     for index, (start, end) in enumerate(dates):
         for number, row in enumerate(rows):
             shared = (min(end, row.end_date) - max(start, row.start_date)).days + 1
             same = (row.start_date, row.end_date) == (start, end)
             if same or shared > 0:
-                pairs.append((not same, -shared, index, number))
+                rank = 0 if same else 1 if as_many and place[index] == number else 2
+                pairs.append((rank, -shared, index, number))
     found: list[FormationSession | None] = [None] * len(dates)
     taken: set[int] = set()
     for _, _, index, number in sorted(pairs):

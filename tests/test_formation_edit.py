@@ -747,6 +747,38 @@ async def test_sessions_no_longer_groups_say_so_not_the_entries(
     assert "change" not in said and "Entrées et sorties" not in said
 
 
+async def test_an_eos_exit_already_done_keeps_its_day_when_sessions_stop_being_groups(
+    db: Database, trainer: Person
+) -> None:
+    """RB's leftover (closing 37): Nadia Roux's EOS exit at Session 1's end (31 March 2027)
+    marked done; the sessions cut to one, no longer groups, the exit moved to the
+    formation's end (30 June) and stayed done, and the trainer read that it moved.  A done
+    item keeps its day: it stays on 31 March, done, and the report says so."""
+    from tests.test_formation import two_sessions_with
+
+    both = "Nadia Roux ; entrée le 1er mars 2027\nKarim Benali ; entrée le 3 mai 2027"
+    await two_sessions_with(trainer, "PG faite", "premiers gestes", both)
+    formation = await stored(db, "PG faite")
+    nadia = next(t for t in formation.trainees if t.full_name == "Nadia Roux")
+    key = f"CVL-EOS-EXIT:trainee:{nadia.id}"
+    async with db.sessions() as session, session.begin():
+        row = await session.scalar(select(StoredDeadline).where(StoredDeadline.key == key))
+        assert row is not None and row.due_on == date(2027, 3, 31)
+        row.status = "done"
+    await trainer.presses("Modifier la formation")
+    await trainer.presses("Sessions")
+    await trainer.says("Session 2 : du 3 mai au 30 juin 2027")
+    said = next(r.text for r in trainer.replies if "Sessions enregistrées" in r.text)
+    assert said.startswith(
+        "Sessions enregistrées pour « PG faite » : 1. Les échéances sont recalculées.\n"
+        "Les sessions ne sont plus des groupes à part : chaque stagiaire suit toute la "
+        "formation et sort d'EOS à sa fin.\n"
+        "· Sortie d'EOS du mercredi 31 mars 2027, déjà faite, gardée à cette date : Nadia Roux"
+    )
+    [done] = [d for d in await deadlines_of(db, formation.id) if d.key == key]
+    assert (done.due_on, done.status) == (date(2027, 3, 31), "done")
+
+
 async def test_new_dates_say_a_postponement_they_cancel_from_the_day_she_had(
     db: Database, trainer: Person
 ) -> None:

@@ -13,13 +13,14 @@ d'étape's agreed date is not kept once its span moved.  Otherwise it is dropped
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.rules import BEFORE_BILAN, WITHIN_SPAN
+from bot.rules import BEFORE_BILAN, WITHIN_SPAN, Deadline
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.people import Organisation, zone_named
 
@@ -51,3 +52,19 @@ async def lost(session: AsyncSession, row: StoredDeadline, new_due: date) -> Los
         if to >= bilan.starts_at.astimezone(zone_named(zone)).date():
             return "bilan"
     return None
+
+
+PINNED_WHEN_DONE = ("CVL-EOS-EXIT:",)
+"""The deadlines a done mark keeps on their day when the rules move them: a trainee's exit
+entered in EOS is a fact of that day.  Others done move along, still done (a bilan's
+preparation done follows its bilan)."""
+
+
+def kept_day(row: StoredDeadline, deadline: Deadline) -> Deadline:
+    """``deadline`` as ``row`` now stores it: an EOS exit done keeps the day it was due.
+    Nadia Roux's exit entered at Session 1's end, 31 March, stays there when the sessions
+    stop being groups and the rules now put her exit at the formation's end, rather than
+    moving to 30 June still marked done (RB's leftover, closing 37)."""
+    if row.status != "done" or not row.key.startswith(PINNED_WHEN_DONE):
+        return deadline
+    return replace(deadline, due_on=row.due_on, due_at=row.due_at)

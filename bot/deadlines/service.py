@@ -9,7 +9,7 @@ and a new version of the rules is applied by :mod:`bot.deadlines.catch_up`.
 It recomputes the rules and upserts by the rules' stable key:
 
 - a new deadline is added, ``open``;
-- a known one gets its new date and wording; **done stays done**, with who
+- a known one gets its new date and wording; **done stays done** (an EOS exit on its day), with who
   and when; a postponement is kept while it still holds at the new computed
   date (:mod:`bot.deadlines.postponed`: still later, still before its bilan),
   else the deadline is open again at its new date and :class:`Moved` says why;
@@ -46,7 +46,7 @@ from bot.config import Settings
 from bot.dates import working_day_before
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.org_settings import usable_rules_settings
-from bot.deadlines.postponed import Lost, lost
+from bot.deadlines.postponed import Lost, kept_day, lost
 from bot.rules import BEFORE_BILAN, Deadline, FormationFacts, SettingError, deadlines
 from bot.storage.base import stamp_now
 from bot.storage.bilans import Bilan, StoredDeadline
@@ -181,7 +181,7 @@ async def refresh_deadlines(
             session.add(row)
             result.added.append(row)
             continue
-        old_on, old_at = row.due_on, row.due_at
+        deadline, old_on, old_at = kept_day(row, deadline), row.due_on, row.due_at
         moved = old_on != deadline.due_on or old_at != deadline.due_at
         changed = moved or _wording(row) != _wording_of(deadline)
         _copy(row, deadline)

@@ -35,7 +35,7 @@ from bot.formations.sessions import (
     replace_trainees,
 )
 from bot.storage.absences import FollowUp
-from bot.storage.bilans import Bilan
+from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation, FormationSession
 
 TEXT_FIELDS = ("title", "funder_name", "cm_name", "cm_email", "cm_matrix")
@@ -152,7 +152,7 @@ async def edit_formation(
         await session.flush()
         await refresh_deadlines(session, formation.id)
         if ungrouped:
-            exits = exits_moved(formation, exits_before)
+            exits = exits_moved(formation, exits_before, await exits_done(session, formation))
     return Edited(
         formation,
         changed,
@@ -255,10 +255,27 @@ async def replace_sessions(
     audit_formation(session, member, "edit_sessions", formation.id, count=len(sessions))
     await refresh_deadlines(session, formation.id)
     if were_groups and not group_sessions(formation) and formation.trainees:  # explorer QA5
+        done = await exits_done(session, formation)
         return SessionsReplaced(
-            formation, ungrouped=True, exits=exits_moved(formation, exits_before)
+            formation, ungrouped=True, exits=exits_moved(formation, exits_before, done)
         )
     return SessionsReplaced(formation, by_session(formation, moved))
+
+
+async def exits_done(session: AsyncSession, formation: Formation) -> set[int]:
+    """The trainees whose EOS exit is marked done: it keeps its day (RB's leftover)."""
+    keys = await session.scalars(
+        select(StoredDeadline.key).where(
+            StoredDeadline.formation_id == formation.id,
+            StoredDeadline.key.like(f"{EXIT_KEY}%"),
+            StoredDeadline.status == "done",
+        )
+    )
+    return {int(key.removeprefix(EXIT_KEY)) for key in keys if key.removeprefix(EXIT_KEY).isdigit()}
+
+
+EXIT_KEY = "CVL-EOS-EXIT:trainee:"
+"""The key of a trainee's EOS exit, before the trainee's id."""
 
 
 Blocker = Literal["bilan", "followup"]

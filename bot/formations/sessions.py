@@ -9,7 +9,7 @@ the same from the facts (:meth:`bot.rules.facts.FormationFacts.group_end_of`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from bot.dates.spelling import day_and_month
@@ -129,14 +129,16 @@ def eos_exits(formation: Formation) -> Exits:
     return {t.id: eos_exit(formation, t) for t in formation.trainees if t.id is not None}
 
 
-def exits_moved(formation: Formation, before: Exits) -> ExitsMoved:
+def exits_moved(formation: Formation, before: Exits, done: Collection[int] = ()) -> ExitsMoved:
     """Who leaves EOS on another day than ``before`` said, by former and new day; a person
     erased is never named (explorer QA5: the sessions no longer groups, Nadia Roux of Session
-    1 leaves on 30 June 2027, no longer on 31 March)."""
+    1 leaves on 30 June 2027, no longer on 31 March).  An exit already done (the trainees
+    ``done``) keeps its day, said as (day, day, who) (RB's leftover, closing 37)."""
     moves: dict[tuple[date, date], list[str]] = {}
     for trainee in formation.named_trainees:
         was, now = before.get(trainee.id or 0), eos_exit(formation, trainee)
         if was is not None and now is not None and was != now:
+            now = was if trainee.id in done else now
             moves.setdefault((was, now), []).append(trainee.full_name)
     return tuple((was, now, tuple(who)) for (was, now), who in sorted(moves.items()))
 

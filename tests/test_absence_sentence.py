@@ -645,6 +645,36 @@ async def test_everyone_there_is_nothing_to_note(db: Database, trainer: Person) 
     assert await absences(db) == []
 
 
+async def test_everyone_there_but_someone_keeps_the_motive_after_the_name(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer SB7: « … sauf Karim, malade » was asked « Noter l'absence de Karim Benali,
+    absent ce matin (…), malade ? », « … sauf Karim pour maladie » and « … sauf Karim,
+    bouchons » got « Je ne trouve pas … parmi vos stagiaires »."""
+    asked = "Noter l'absence de Karim Benali, ce matin (lundi 23 novembre 2026), malade ?"
+    for typed in (
+        "tout le monde était là ce matin sauf Karim, malade",
+        "tout le monde était là ce matin sauf Karim malade",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(asked), typed
+        await trainer.says("/annuler")
+    await trainer.says("tout le monde était là ce matin sauf Karim pour maladie")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, ce matin (lundi 23 novembre 2026), pour maladie ?"
+    )
+    await trainer.says("/annuler")
+    await trainer.says("tous à l'heure ce matin sauf Karim, bouchons")
+    assert trainer.last.startswith(
+        "Noter le retard de Karim Benali, ce matin (lundi 23 novembre 2026), bouchons ?"
+    )
+    await trainer.says("/annuler")
+    await trainer.says("tout le monde était là ce matin sauf Karim, Julie et Nadia")  # names
+    assert "Karim Benali" in trainer.last and "Julie Petit" in trainer.last
+    assert "Nadia Roux" in trainer.last and "Je ne trouve pas" not in trainer.all_text
+    assert await absences(db) == []
+
+
 async def test_the_same_sentence_sent_again_just_asks_again(db: Database, trainer: Person) -> None:
     """Explorer QB2: « Karim n'est pas venu hier » sent twice said « Je n'ai pas noté …
     renvoyez la phrase » right above the very same question."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from bot.absences.line import names_a_day_only
+from bot.absences.line import as_typed, names_a_day_only
 
 _FORGOTTEN = re.compile(
     r"^(?:j'(?:ai|avais)\s+)?oublie\s+de\s+(?:(?:vous|te)\s+)?"
@@ -54,14 +54,15 @@ _SAID = (
 with its day), a past or present kept as said (« était absente hier »)."""
 
 
-def plainly(line: str) -> str:
-    """``line`` (folded words) as the absence reader takes it: a reported or belated absence
-    (:data:`_REPORTED`, :data:`_FORGOTTEN`), everyone there but someone (:data:`_BUT`) in
-    plain words, any other line unchanged."""
+def plainly(line: str, typed: str = "") -> str:
+    """``line`` (folded words of ``typed``) as the absence reader takes it: a reported or
+    belated absence (:data:`_REPORTED`, :data:`_FORGOTTEN`), everyone there but someone
+    (:data:`_BUT`) in plain words, any other line unchanged."""
     but = _BUT.match(line)
     if but is not None and names_a_day_only(but["day"]):
         late = but["there"] == "a l'heure"  # « tous à l'heure sauf Karim »: Karim's retard
-        return f"{but['who']} {'en retard' if late else 'absent'}{but['day']}"
+        who, motive = _name_then_motive(but["who"], typed)
+        return f"{who} {'en retard' if late else 'absent'}{but['day']}{motive}"
     forgotten = _FORGOTTEN.match(line)
     if forgotten is not None and forgotten.end() < len(line):
         return line[forgotten.end() :]
@@ -103,6 +104,32 @@ _BUT = re.compile(
     r"(?:sauf|a\s+part|excepte)\s+(?P<who>.+)$"
 )
 """« Tout le monde était là ce matin sauf Karim »: Karim's absence this morning (QB13)."""
+
+
+_MOTIVE_AFTER = re.compile(
+    r"\s*,\s*(?=\S)|\s+(?=(?:pour|car|parce|a\s+cause|en\s+raison|suite)\b)"
+    r"|\s+(?=malades?$)"
+)
+"""Where the name after « sauf » ends and its motive begins: a comma (« sauf Karim,
+bouchons »), a word that gives a reason (« sauf Karim pour maladie »), « malade » last."""
+
+
+def _name_then_motive(who: str, typed: str) -> tuple[str, str]:
+    """« karim, malade » → (« karim », « , malade »), « karim pour maladie » → (« karim »,
+    « pour maladie »): the motive put after the day, where the reader takes it (explorer
+    SB7: « malade » was read as what was said of « karim, », « absent ce matin » as the day,
+    and « pour maladie », « bouchons » as names).  After a comma, a list (« Karim, Julie et
+    Léa ») or a word typed with a capital (« Karim, Julie ») is more names."""
+    found = _MOTIVE_AFTER.search(who)
+    if found is None or found.start() == 0:
+        return who, ""
+    motive = who[found.end() :].strip()
+    joint = ", " if "," in found.group() else " "
+    if joint == ", " and (
+        re.search(r"\bet\b|[,&+]", motive) or as_typed(typed, motive)[:1].isupper()
+    ):
+        return who, ""
+    return who[: found.start()], f"{joint}{motive}"
 
 
 def everyone_there(line: str) -> str | None:

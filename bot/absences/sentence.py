@@ -264,7 +264,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         return None
     # « Bonjour, Karim absent aujourd'hui »: the greeting is no name (explorer AY11).
     text = without_courtesies(text.strip())
-    line, arrived = arrival_apart(plainly(sentence_words(text)))  # « … a prévenu qu'… »: QB13
+    line, arrived = arrival_apart(plainly(sentence_words(text), text))  # « … a prévenu qu'… »: QB13
     nobody = _nobody(line)
     if nobody is not None:
         return nobody

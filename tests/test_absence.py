@@ -639,6 +639,32 @@ async def test_the_one_line_forms_half_day_goes_with_its_corrected_date(
     assert (a.day, a.period, a.late_minutes) == (date(2026, 11, 19), "matin", None)
 
 
+async def test_words_that_name_nobody_after_the_command_pick_no_trainee(
+    db: Database, trainer: Person
+) -> None:
+    """Left by TB: « /absence et un retard ce matin » took a trainee from « et un » (the
+    words inside a name): words that are no name pick nobody, who is asked."""
+    for typed in (
+        "/absence et un retard ce matin",
+        "/absence un retard ce matin",
+        "/absence le retard ce matin",
+        "/absence un absent ce matin",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith("Dans quelle formation ?"), typed
+        assert "Je ne trouve pas" not in trainer.all_text, typed
+        await trainer.says("/annuler")
+    await trainer.says("/absence et un retard ce matin")
+    await trainer.presses("Agent de restauration")
+    assert await step_of(db, trainer) == ("absence", "trainee")
+    await trainer.says("Karim")
+    assert "lundi 23 novembre 2026, un retard le matin" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("/absence et Karim ce matin")  # a name after the words: Karim's
+    assert "J'ai compris : lundi 23 novembre 2026, le matin." in trainer.last
+    assert await absences(db) == []
+
+
 async def test_names_are_matched_tolerantly(db: Database, trainer: Person) -> None:
     await add_formation(
         db, title="Cuisine", trainees=("Jean Dupont", "Marie Dupont", "Éloïse Lefèvre")

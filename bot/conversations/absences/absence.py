@@ -29,6 +29,7 @@ with the check for repeated absence, is
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from bot.absences.clashes import Conflict, period_label
@@ -132,6 +133,7 @@ async def absence_start(ctx: Context) -> Outcome | None:
     # A sentence's words read at the moment it was typed, not at its « oui » (explorer IB2).
     at = ctx.data.pop("_at", None)
     moment = datetime.fromisoformat(at) if isinstance(at, str) else ctx.now
+    argument = _NO_NAME_FIRST.sub("", argument.strip())
     if argument:
         several = await several_people(ctx, argument) or several_days(
             ctx, argument, formations, moment
@@ -140,6 +142,14 @@ async def absence_start(ctx: Context) -> Outcome | None:
             return several
         await prefill(ctx, argument, formations, moment)
     return None
+
+
+_NO_NAME_FIRST = re.compile(
+    r"(?i)^(?:(?:et|ou|puis|aussi|encore|quelqu['’]une?)(?:\s+|$))*"
+    r"(?:(?:une?|le|la|l['’]|les|des)\s*(?:absente?s?(?:\s+|$)|(?=(?:retards?|absences?)\b)))?"
+)
+"""Words that name nobody before what the line says (« /absence et un retard ce matin »:
+explorer TB, a trainee was picked from « et un »): left out, who is asked."""
 
 
 async def several_people(ctx: Context, text: str) -> Outcome | None:

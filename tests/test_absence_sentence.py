@@ -615,6 +615,27 @@ async def test_an_absence_said_the_long_way_round_is_read(db: Database, trainer:
     ]
 
 
+async def test_an_absence_reported_of_someone_else_is_that_one_s(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer QB13's rest: « Julie a dit que Karim était absent hier » got the list of
+    commands, while « Julie a prévenu qu'elle … » was read; Karim's absence, asked as usual."""
+    await trainer.says("Julie a dit que Karim était absent hier")
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, hier (dimanche 22 novembre")
+    await trainer.says("/annuler")
+    await trainer.says("Julie m'a dit que Karim serait en retard demain")
+    assert trainer.last.startswith("Le mardi 24 novembre 2026 est à venir : un retard")
+    await trainer.says("Karim absent hier, sa mère a prévenu que c'était la grippe")
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, hier")
+    assert "sa mère a prévenu que c'était la grippe" in trainer.last  # the motive, as before
+    await trainer.says("/annuler")
+    await trainer.says("Julie a dit que Karim et Nadia étaient absents hier matin")
+    assert "· Karim Benali" in trainer.last and "· Nadia Roux" in trainer.last
+    assert "Julie Petit" not in trainer.last
+    assert await step_of(db, trainer) == ("absence_group", "recap")
+    assert await absences(db) == []
+
+
 async def test_everyone_there_is_nothing_to_note(db: Database, trainer: Person) -> None:
     """Explorer QB13: « tout le monde était là ce matin » got « Je ne suis pas sûr … », and
     « personne n'était absent » a list of commands, while « aucun absent ce matin » got

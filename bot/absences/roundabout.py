@@ -28,10 +28,11 @@ _REPORTED = re.compile(
     r"(?:message|sms|mail|texto))"
     r"(?:\s+(?:ce\s+matin|hier(?:\s+soir)?|tout\s+a\s+l'heure|par\s+(?:sms|mail|message|texto"
     r"|telephone)))*"
-    r"(?:\s+qu'|\s+que\s+|\s*[:,]\s*)(?P<they>elles?|ils?)\s+(?P<said>.+)$"
+    r"(?:\s+qu'|\s+que\s+|\s*[:,]\s*)(?:(?P<they>elles?|ils?)\s+)?(?P<said>.+)$"
 )
 """« Julie a prévenu qu'elle serait absente demain », « Karim m'a dit qu'il était malade
-hier », « Julie a prévenu, elle sera en retard »: what she said of herself."""
+hier », « Julie a prévenu, elle sera en retard »: what she said of herself; « Julie a dit
+que Karim était absent hier »: what she said of someone else (explorer QB13)."""
 _SAID = (
     (
         r"ne\s+(?:viendr(?:ait|a|aient|ont)\s+pas|(?:pourr|all)(?:ait|a|aient|ont)\s+pas\s+venir"
@@ -69,8 +70,12 @@ def plainly(line: str, typed: str = "") -> str:
     reported = _REPORTED.match(line)
     if reported is None:
         return line
-    several = reported["they"].endswith("s")
-    said = reported["said"]
+    who, said = reported["who"], reported["said"]
+    if reported["they"] is None:  # « … que Karim était absent »: Karim's, not hers (QB13)
+        if _ABSENCE_WORD.search(who) or "," in who or not _ABSENCE_WORD.search(said):
+            return line  # « Karim absent hier, sa mère a prévenu que … »: the motive
+        who, said = _other_one(said)
+    several = (reported["they"] or "").endswith("s") or bool(re.search(r"\bet\b", who))
     for verb, plain in _SAID:
         found = re.match(rf"(?:{verb})(?=\s|$)", said)
         if found is not None:
@@ -80,7 +85,22 @@ def plainly(line: str, typed: str = "") -> str:
             )
             said = f"{words}{said[found.end() :]}"
             break
-    return f"{reported['who']} {said}"
+    return f"{who} {said}".strip()
+
+
+_ABSENCE_WORD = re.compile(r"\b(?:absente?s?|abs|retard|malades?|venue?s?|venir|viendr\w*)\b")
+"""What says an absence in the words someone reported, and never stands in who reported it."""
+
+
+def _other_one(said: str) -> tuple[str, str]:
+    """« karim serait absent demain » → (« karim », « serait absent demain »): who someone
+    else was said to be absent, and what of; (« », ``said``) when no verb of :data:`_SAID`
+    follows a name (« karim etait absent hier », read as it stands)."""
+    for verb, _ in _SAID:
+        found = re.search(rf"\s(?:{verb})(?=\s|$)", said)
+        if found is not None:
+            return said[: found.start()], said[found.start() + 1 :]
+    return "", said
 
 
 _ALL_THERE = (

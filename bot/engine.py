@@ -39,6 +39,7 @@ from bot.answers import fold
 from bot.budget import Budget
 from bot.config import Settings
 from bot.conversations.kit import aside, suggestion
+from bot.conversations.kit.command_help import say_help
 from bot.conversations.kit.context import Actor, Context, turn_zone
 from bot.conversations.kit.flow import Call, Flow, Retry, Switch
 from bot.conversations.kit.runner import STRANGER, Position, Runner
@@ -491,7 +492,7 @@ class Engine:
         # participants' /attestation, /effacer's answer to them) are for people who are not.
         flows = [f for f in self.features.commands.values() if f.summary and (f.role or f.in_help)]
         available = [f for f in flows if ctx.actor and self._refusal(ctx, f) is None]
-        ctx.say("common.help", flows=available, actor=ctx.actor)
+        say_help(ctx, available)  # « /aide absence »: that command's own (explorer QB20)
 
 
 def account(incoming: Incoming) -> tuple[str, str]:

@@ -672,6 +672,33 @@ async def test_any_message_after_the_closest_command_forgets_it(
     assert await step_of(db, trainer) == ("absence", "formation")
 
 
+async def test_aide_followed_by_a_command_gives_that_command_s_help(trainer: Person) -> None:
+    """Explorer QB20's second half: « /aide absence » gave the whole list, its word ignored."""
+    for typed in (
+        "/aide absence",
+        "/aide /absence",
+        "/help Absence",
+        "/aide pour noter une absence",
+    ):
+        await trainer.says(typed)
+        assert trainer.last == (
+            "/absence : noter une absence ou un retard (ex. : /absence Dupont hier matin).\n"
+            "Tapez /absence pour commencer. Pendant la saisie, /aide explique la question en "
+            "cours et /annuler arrête tout sans rien enregistrer."
+        ), typed
+    await trainer.says("/aide échéances")
+    assert trainer.last.startswith("/echeances : ")
+    await trainer.says("/aide annuler")
+    assert trainer.last.startswith("/annuler : arrêter la saisie en cours")
+    await trainer.says("/aide zorglub")
+    assert trainer.last.startswith(
+        "Aucune de vos commandes ne s'appelle « zorglub ». Voici ce que je sais faire :\n"
+    )
+    assert "/formation : " in trainer.last
+    await trainer.says("/aide")  # the list, as before
+    assert trainer.last.startswith("Voici ce que je sais faire :")
+
+
 async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
     await trainer.says("Aide")
     assert "Voici ce que je sais faire" in trainer.last and "/formation" in trainer.last

@@ -1857,7 +1857,7 @@ async def test_an_absence_left_unanswered_a_day_names_what_was_lost_and_how_to_n
     await trainer.says("Karim")
     assert "Karim Benali" in trainer.last
     clock.advance(hours=30)
-    await trainer.says("hier matin")
+    await trainer.says("merci")  # no answer to the question (« hier matin »: read, QB5)
     assert trainer.all_text == (  # no day given yet: none in the example (explorer SA10)
         "Sans réponse depuis un moment, j'ai refermé « noter une absence ou un retard » : "
         "l'absence de Karim Benali n'est pas notée. Pour la noter, envoyez une seule phrase : "
@@ -1873,6 +1873,42 @@ async def test_an_absence_left_unanswered_a_day_names_what_was_lost_and_how_to_n
     clock.advance(hours=30)
     await trainer.says("1")
     assert "rien de ce qui n'avait pas été validé n'est enregistré" in trainer.all_text
+
+
+async def test_the_day_typed_to_a_lapsed_question_is_read_as_the_notice_s_sentence(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer QB5's rest: « hier matin » typed 30 hours after « Quel jour … de Karim
+    Benali ? » got the lapse notice alone, the answer dropped: read as the sentence the notice
+    suggests, « Absence de Karim Benali hier matin », and confirmed as usual."""
+    await trainer.says("/absence")
+    await trainer.says("1")
+    await trainer.says("Karim")
+    clock.advance(hours=30)
+    await trainer.says("hier matin")
+    assert trainer.all_text.startswith(
+        "Sans réponse depuis un moment, j'ai refermé « noter une absence ou un retard » : "
+        "l'absence de Karim Benali n'est pas encore notée ; je lis votre réponse comme "
+        "« Absence de Karim Benali hier matin »."
+    )
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, hier matin (lundi 23 novembre 2026) ?"
+    )
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    saved = await absences(db)
+    assert [(a.trainee_id, a.day, a.period) for a in saved] == [
+        (await trainee_id(db, "Karim Benali"), date(2026, 11, 23), "matin")
+    ]
+    await trainer.says("/absence")  # anything but a day after it: the notice alone
+    await trainer.says("1")
+    await trainer.says("Julie")
+    clock.advance(hours=30)
+    await trainer.says("Julie")  # no day: the notice alone, as before
+    assert "Pour la noter, envoyez une seule phrase" in trainer.all_text
+    assert await step_of(db, trainer) == (None, None)
 
 
 async def test_a_lapsed_absence_s_example_sentence_holds_its_own_day(

@@ -35,9 +35,15 @@ from datetime import datetime
 from bot.absences.clashes import Conflict, period_label
 from bot.absences.days import read_days, read_days_and_words
 from bot.absences.followups import organisation_of, procedure_on
-from bot.absences.line import as_typed, day_words, split_reason, understand_line
+from bot.absences.line import (
+    as_typed,
+    day_words,
+    names_a_day_only,
+    split_reason,
+    understand_line,
+)
 from bot.absences.log import MAX_LATE_MINUTES, decline_followup, record_absence
-from bot.absences.sentence import read_absence_sentence
+from bot.absences.sentence import read_absence_sentence, sentence_words
 from bot.absences.vocabulary import sick_leave_said
 from bot.answers import by_surname, closest_names, fold
 from bot.conversations.absences.batch import OFFER_FOLLOW_UP, decrochage_data
@@ -84,6 +90,7 @@ from bot.dates.words import WEEKDAY_WORDS
 from bot.messages import Reply
 from bot.storage.absences import Absence
 from bot.storage.formations import Formation
+from bot.texts import of
 
 
 def new_absence() -> Flow:
@@ -93,6 +100,7 @@ def new_absence() -> Flow:
         # Its command, /aide line and who may use it: bot/features/absences.py.
         start=absence_start,
         lapsed_saying="absence.lapsed",
+        lapsed_reads=lapsed_answer,
         steps=[
             *who_steps("absence", after_trainee),
             *detail_steps(several=several_days_typed),
@@ -117,6 +125,20 @@ def new_absence() -> Flow:
             ),
         ],
     )
+
+
+def lapsed_answer(ctx: Context) -> str | None:
+    """« hier matin », typed to « Quel jour … de Karim Benali ? » a day after: « Absence de
+    Karim Benali hier matin », the sentence the lapse notice suggests, confirmed as usual
+    (explorer QB5: the answer was dropped); ``None`` for any other message, or when the day
+    was known already (then the notice's example holds it: explorer SA10)."""
+    who, text = ctx.data.get("name"), ctx.incoming.text.strip()
+    if not isinstance(who, str) or not who or ctx.data.get("date") or "_pending_date" in ctx.data:
+        return None
+    if not text or len(text) > 100 or not names_a_day_only(sentence_words(text)):
+        return None
+    late = ctx.data.get("period") == "retard"
+    return f"{'Retard' if late else 'Absence'} {of(who)} {text}"
 
 
 # --- the one-line form: /absence Dupont hier matin -------------------------------------

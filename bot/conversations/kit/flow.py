@@ -294,6 +294,10 @@ class Flow:
     """What was lost when it lapsed unanswered and how to do it again, said in the notice
     (explorer QB5: « Recommencez quand vous voulez » for Karim Benali's absence, unnamed);
     rendered empty, the usual words are said."""
+    lapsed_reads: Callable[[Context], str | None] | None = None
+    """The message that found it lapsed, read as the sentence its notice suggests (« hier
+    matin » typed to « Quel jour … de Karim Benali ? »: « Absence de Karim Benali hier
+    matin », confirmed as usual: explorer QB5, the answer was dropped); ``None``: unread."""
     left_saying: str = ""
     """Said when another command closes it at its own questions (``browsing``): what a
     sentence's confirmation held is not noted (explorer AZ8: dropped without a word)."""

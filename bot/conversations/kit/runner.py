@@ -7,6 +7,7 @@ text that answers nothing is answered.  From an outcome to the next question:
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -227,8 +228,13 @@ class Runner(Carrier):
         longer use it (their organisation removed, their membership ended: explorer V, V3,
         « quelque chose s'est mal passé » at every answer, only /annuler got out)."""
         outermost = self.outermost(ctx, current)
+        answer = None
         if expires_at is not None and expires_at <= ctx.now:  # « at once »: closed by now
             why = ctx.data.get(CLOSED)  # closed by someone else's erasure, not by time
+            reads = (
+                outermost.lapsed_reads if why != "erased" and ctx.incoming.choice is None else None
+            )
+            answer = ctx.data["_answer_read"] = reads(ctx) if reads is not None else None
             ctx.say(
                 "common.erased_meanwhile" if why == "erased" else "common.expired",
                 summary=outermost.summary,
@@ -242,6 +248,8 @@ class Runner(Carrier):
         else:
             return False
         ctx.data = aside.resting(ctx.data)
+        if answer:  # read instead, as if typed so (explorer QB5)
+            ctx.incoming = replace(ctx.incoming, text=answer)
         return True
 
     async def take_up(self, ctx: Context, current: Flow | None, step: str | None) -> Position:

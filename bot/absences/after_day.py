@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 
-from bot.absences.line import courtesy_only, names_a_day_only, read_period
+from bot.absences.line import courtesy_only, names_a_day_only, read_period, soft_fold
 from bot.dates.words import MONTH_WORDS, WEEKDAY_WORDS
 
 _SAID_AGAIN = re.compile(r"\s+(?:non\s+plus|aussi|egalement)$")
 """« hier non plus », « hier aussi »: said of the day before, no day nor motive (KA11)."""
 _A_LENGTH = re.compile(r"(?:jours?|semaines?|mois|ans?|minutes?|min|mn|h|heures?)\b")
 _A_DAY_WORD = re.compile(r"\d|\b(?:hier|aujourd|demain)|\b(?:matin|apres-midi|aprem|soir)\b")
-_A_MOTIVE = re.compile(r"(?:pour|rdv|rendez-vous|malade|maladie|medecin|arret|greve)\b")
+_A_MOTIVE = re.compile(
+    r"(?:pour|rdv|rendez-vous|malade|maladie|medecin|arret|greve)\b|a\s+cause\s+d|en\s+raison\s+d"
+)
 """How a motive after the day opens (« pour maladie », « rdv FT »): other words stay the day's,
 read as before explorer KA11, and « Un motif connu ? » is asked (explorer SA5: « selon Julie », « comme
 d'habitude » were saved as the motive)."""
@@ -54,7 +56,7 @@ def day_then_words(rest: str) -> tuple[str, str]:
         if not named or not names_a_day_only(read_period(day)[2]):
             continue
         another = _SAID_AGAIN.search(f" {tail}")  # « hier Léa aussi »: said apart (KA11)
-        if not (_A_MOTIVE.match(tail) or another) or _NOT_A_MOTIVE.search(tail):
+        if not (another or reads_as_a_motive(tail)) or _NOT_A_MOTIVE.search(tail):
             return rest, ""  # no motive said: the words stay the day's, as before (SA3-SA5)
         why = tail.startswith("pour ")  # « pour un rdv à 14h », « pour le rdv de jeudi »
         dated = _A_DAY_WORD.search(tail) or any(w in WEEKDAY_WORDS for w in tail.split())
@@ -66,3 +68,13 @@ def day_then_words(rest: str) -> tuple[str, str]:
             return rest, ""
         return day, "" if courtesy_only(tail) else tail
     return rest, ""
+
+
+def reads_as_a_motive(words: str) -> bool:
+    """Whether ``words`` read as an absence's motive: opened as one (« pour maladie », « rdv
+    FT », « malade », « à cause du bus »), none of the words that never are one (a lateness,
+    a time of day, a length, « comme d'habitude »). The one reader of the words after a
+    sentence's day and of the words after a yes to « Noter l'absence … ? » (explorer UA1:
+    « oui, exactement », « oui, 20 minutes » were saved as the motive)."""
+    said = " ".join(soft_fold(words).split())
+    return bool(_A_MOTIVE.match(said)) and not _NOT_A_MOTIVE.search(said)

@@ -378,7 +378,7 @@ _SEVERAL_DAYS = re.compile(r"\bet\b|^\s*(?:du|de|depuis|entre)\b")
 _ROUGHLY = re.compile(r"\b(?:environ|a\s+peu\s+pres|pres\s+de|presque|bien)\b|~")
 
 
-def _length_of(part: str) -> str | None:
+def length_of(part: str) -> str | None:
     """``part`` as « 20 min » when it says a retard's length alone, roughly or in words
     (« environ 20 min », « un quart d'heure »: explorer DA13, the minutes asked again)."""
     said = " ".join(_ROUGHLY.sub(" ", sentence_words(part)).split())
@@ -397,7 +397,7 @@ def _said_of_the_day(rest: str, *, late: bool) -> tuple[str, str]:
     parts = rest.split(",")
     days = 1  # the first part is the day; the next ones too while they name days alone
     while days < len(parts):
-        length = _length_of(parts[days]) if late else None  # « , 20 minutes »: CB13
+        length = length_of(parts[days]) if late else None  # « , 20 minutes »: CB13
         if length is not None:
             parts[days] = f" {length}"
         elif not (names_a_day_only(parts[days]) or read_period(parts[days])[0] is not None):

@@ -432,7 +432,8 @@ async def yes_and_more(ctx: Context) -> Outcome | None:
     """« oui, il est malade », « oui justifiée »: a yes, and the answers to come kept
     (explorer QB19: refused, and the same question asked again); no trainee's name (SA1)."""
     names = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
-    ahead = said_ahead(ctx.incoming.text, ctx.now, names)
+    late = bool(ctx.data.get("_late")) and not ctx.data.get("_minutes")  # « oui, 20 min »: UA1
+    ahead = said_ahead(ctx.incoming.text, ctx.now, names, late=late)
     if ahead is None:
         return None
     ctx.data.update(ahead)

@@ -14,7 +14,10 @@ The reading is conservative (explorer SA1): « oui, en fait non », « oui, annu
 attends », « oui mais je ne suis pas sûr », « oui, c'était Julie », « oui, et Julie aussi »
 were saved, those words the absence's motive. A word of negation, of cancelling, of
 waiting or of doubt, a trainee's name, « aussi » or a day in the words makes them no motive:
-the question is asked again, nothing kept.
+the question is asked again, nothing kept. And the motive is only words that read as one
+(explorer UA1: « oui, exactement », « oui, il a prévenu », « oui, injustifiée », « oui, 20
+minutes » were saved as the motive): other words are a yes, « Un motif connu ? » asked; a
+justification word answers « justifiée ? », a length a retard's minutes.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot import dates
-from bot.absences.line import read_period, split_reason
+from bot.absences.after_day import reads_as_a_motive
+from bot.absences.line import late_minutes_of, read_period, soft_fold, split_reason
+from bot.absences.sentence import length_of
 from bot.answers import Invalid, clean_line, fold, has_words
 from bot.conversations.absences.motive import no_motive
 
@@ -64,14 +69,32 @@ _NOT_A_MOTIVE = re.compile(
 
 _PARTICLES = {"de", "du", "des", "la", "le", "les", "van", "von", "der", "den", "del", "ben"}
 
-JUSTIFIED = re.compile(r"(?:(?:absence|retard) )?(?:(non|pas) )?justifiee?s?")
+JUSTIFIED = re.compile(
+    r"(?:(?:absence|retard|(?:il|elle) (?:est|etait)) )?"
+    r"(?:(?P<no>(?:non |pas |in)justifiee?s?|(?:non |pas )excusee?s?|(?:sans|pas de) "
+    r"(?:justificatif|certificat(?: medical)?))"
+    r"|justifiee?s?|excusee?s?|(?:avec |(?:il|elle) a (?:fourni |donne |envoye )?)?(?:un )?"
+    r"(?:justificatif|certificat(?: medical)?)(?: fourni| recu)?)"
+)
+"""Folded: a justification said after the yes (« oui, injustifiée », « oui, il a un
+justificatif », « oui, certificat médical »): the answer to « justifiée ? », never the
+motive (explorer UA1)."""
+_JUSTIFYING = re.compile(r"justifi|excus|certificat")
+"""Folded: a justification word :data:`JUSTIFIED` does not read: the justification asked."""
+_SUBJECT = re.compile(r"(?:(?:il|elle) (?:a|avait) (?:eu )?)?(?:(?:un|une|des) )?")
+"""« elle a un rdv »: what a motive is said with, left out to read it (« rdv »)."""
 
 
-def said_ahead(text: str, now: datetime, names: Iterable[str] = ()) -> dict[str, object] | None:
+def said_ahead(
+    text: str, now: datetime, names: Iterable[str] = (), *, late: bool = False
+) -> dict[str, object] | None:
     """What a yes followed by more words says ahead: ``{}`` for a plain yes (« oui merci »),
-    ``justified`` and / or ``reason`` for the questions to come; ``None`` when ``text`` is
-    not a yes or what follows is no motive (a day, a half-day, a « non », a doubt, one of
-    the trainees' ``names``: explorer SA1)."""
+    ``justified``, ``reason`` and / or a retard's ``_minutes`` (as the sentence keeps them) for the questions to come;
+    ``None`` when ``text`` is not a yes or what follows takes it back or names a day, a
+    half-day, one of the trainees' ``names`` (explorer SA1). Only words that read as a motive
+    (:func:`.after_day.reads_as_a_motive`, as the sentence's own) are the motive: « oui,
+    exactement », « oui, il a prévenu », « oui, absent » are a yes, the motive asked
+    (explorer UA1)."""
     found = _YES.fullmatch(text)
     if found is None:
         return None
@@ -84,14 +107,17 @@ def said_ahead(text: str, now: datetime, names: Iterable[str] = ()) -> dict[str,
     rest = rest[linked.end() if linked else 0 :]
     if not fold(rest):  # « oui mais »: said no more than a doubt
         return None
+    length = length_of(rest) if late else None  # « oui, 20 minutes »: the retard's (UA1)
+    if length is not None:
+        return {"_minutes": late_minutes_of(length)}
+    ahead: dict[str, object] = {}
     head, reason = split_reason(rest, now)
     justified = JUSTIFIED.fullmatch(fold(head))
     if justified is not None:
-        ahead: dict[str, object] = {"justified": justified[1] is None}
+        ahead["justified"] = justified["no"] is None
         if not reason:
             return ahead
-        motive = _motive(reason, names)
-        return ahead | {"reason": motive} if motive else None
+        rest = reason
     if not _plain(rest, names):
         return None
     first = fold(rest).split()[0]
@@ -99,10 +125,12 @@ def said_ahead(text: str, now: datetime, names: Iterable[str] = ()) -> dict[str,
         return None
     if dates.understand(rest, now, "past") is not None:
         return None
-    if no_motive(rest):
-        return {}
+    if justified is None and _JUSTIFYING.search(fold(rest)):
+        return ahead  # « oui, justificatif à venir »: the justification asked (UA1)
+    if no_motive(rest) or not reads_as_a_motive(_SUBJECT.sub("", soft_fold(rest), count=1)):
+        return ahead  # « oui, exactement », « oui, absent »: « Un motif connu ? » (UA1)
     motive = _motive(rest, names)
-    return {"reason": motive} if motive else None
+    return ahead | {"reason": motive} if motive else ahead
 
 
 def _plain(words: str, names: Iterable[str]) -> bool:

@@ -1812,6 +1812,30 @@ async def test_a_lateness_said_after_the_day_is_a_lateness_not_its_motive(
 
 
 @pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("Karim absent vendredi matin et après-midi", None),
+        ("Karim absent vendredi matin et aprem pour maladie", "pour maladie"),
+        ("Karim absent le matin et l'après-midi vendredi", None),
+    ],
+)
+async def test_the_morning_and_the_afternoon_said_are_the_whole_day(
+    db: Database, trainer: Person, typed: str, reason: str | None
+) -> None:
+    """Explorer UA5: « Karim absent vendredi matin et après-midi » was asked back as said and
+    saved the afternoon alone, the morning lost: both halves are the whole day."""
+    await trainer.says(typed)
+    assert "vendredi 20 novembre 2026, toute la journée" in trainer.last
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Non")
+    if reason is None:
+        await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (str(saved.day), saved.period, saved.reason) == ("2026-11-20", "journee", reason)
+
+
+@pytest.mark.parametrize(
     ("typed", "said"),
     [
         (
@@ -1828,6 +1852,9 @@ async def test_a_lateness_said_after_the_day_is_a_lateness_not_its_motive(
         # How long, or for now (explorer SB8: Friday alone noted, « pour 2 jours » its motive).
         ("Karim absent vendredi pour 2 jours", "Je n'ai pas compris la date"),
         ("Karim absent jeudi pour l'instant", "jeudi pour l'instant (jeudi 19 novembre"),
+        # Until when (explorer UA5: Friday alone noted, « jusqu'à lundi » in its motive).
+        ("Karim absent vendredi pour maladie jusqu'à lundi", "Je n'ai pas compris la date"),
+        ("Karim absent vendredi malade pendant 3 jours", "Je n'ai pas compris la date"),
         # Another trainee's name is no motive of Karim's.
         (
             "Karim absent hier pour voir Léa",

@@ -67,6 +67,9 @@ def test_everything_in_one_line() -> None:
         ("karim toute la journée non justifiée", "journee", None, False),
         ("karim cet après-midi", "apres_midi", None, None),
         ("karim aprem injustifiée", "apres_midi", None, False),
+        # Both halves said are the whole day (explorer UA5: the afternoon alone).
+        ("karim vendredi matin et après-midi", "journee", None, None),
+        ("karim ce matin et cet aprem", "journee", None, None),
     ],
 )
 def test_periods_and_justification(

@@ -25,12 +25,14 @@ _NOT_A_MOTIVE = re.compile(
     r"|\bpour\s+(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|dix|quinze|quelques"
     r"|plusieurs|la|le|toute|tout)\s+(?:jours?|semaines?|mois|heures?|h|demi|journee|matinee)"
     r"|\bpour\s+(?:l'instant|le\s+moment|l'heure|l'instant\s+present)"
+    r"|\bjusqu|\bpendant\b|\bau\s+(?:\d|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
 )
 """Words after the day that never are its motive: a lateness (« vendredi en retard »: explorer
 SA3, a half-day absence whose motive was « en retard »), a time of day (« après la pause »,
 « en fin de journée »: SA4, SA5), how often or who said so (« pour la 3e fois », « selon … »),
 how long or for now (« pour 2 jours », « pour l'instant »: explorer SB8, Friday alone noted with
-the motive « pour 2 jours »)."""
+the motive « pour 2 jours »), until when (« pour maladie jusqu'à lundi »: explorer UA5, Friday
+alone noted, the span in the motive: refused as before, or « de vendredi à lundi » read)."""
 
 
 def day_then_words(rest: str) -> tuple[str, str]:

@@ -17,15 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot import dates
+from bot.absences.lengths import spoken_lengths
 from bot.answers import closest_names as closest_names
 from bot.answers import match_names as match_names  # its home since the flow kit shares it
-from bot.dates.words import (
-    ANY_NUMBER,
-    MONTH_WORDS,
-    NUMBER_WORDS,
-    SHORT_WEEKDAY_NAMES,
-    WEEKDAY_WORDS,
-)
+from bot.dates.words import MONTH_WORDS, SHORT_WEEKDAY_NAMES, WEEKDAY_WORDS
 from bot.typos import SIGN_OFFS
 
 _DATE_FILLERS = {
@@ -135,66 +130,18 @@ def as_typed(text: str, folded: str) -> str:
     return text[origin[found.start()] : origin[found.end() - 1] + 1]
 
 
-_LENGTH = (
-    r"(?:(?:un|1)\s+quart\s+d'\s*heure|trois\s+quarts?\s+d'\s*heure|une\s+demi\s*-?\s*heure"
-    rf"|(?:{ANY_NUMBER}|\d{{1,5}})\s+minutes?"
-    rf"|(?:{ANY_NUMBER}|\d{{1,2}})\s*h(?:eures?)?\s+et\s+(?:quart|demie)"
-    rf"|(?:{ANY_NUMBER}|\d{{1,2}})\s*h(?:eures?)?\s+(?:{ANY_NUMBER})(?![\w-])"
-    rf"|(?:{ANY_NUMBER})\s+heures?)"
-)
-_SPOKEN = re.compile(
-    rf"(?P<before>\bretard\s+(?:de\s+|d'\s*))(?P<after>{_LENGTH})(?![\w-])"
-    rf"|(?<![\w-])(?P<ahead>{_LENGTH})(?=\s+(?:de|en)\s+retard\b)"
-)
-"""A late arrival's length said in words, next to « retard » only (explorers L, M, N: « un
-quart d'heure de retard », « dix-huit minutes »; « le train de sept heures » in a reason
-stays as typed)."""
-
-
-_SAID_LENGTH = re.compile(
-    r"(?P<count>[a-z0-9-]+(?: et une?)?)\s*(?P<unit>minutes?|h(?:eures?)?)"
-    r"(?:\s+et\s+(?P<part>quart|demie)|\s+(?P<more>[a-z-]+(?: et une?)?))?"
-)
-
-
-def _minutes(length: str) -> int:
-    """The minutes of a length :data:`_LENGTH` found: « dix-huit minutes » → 18, « deux
-    heures et quart » → 135, « un quart d'heure » → 15."""
-    said = " ".join(length.replace("'", "' ").split())
-    if "quart d'" in said or "quarts d'" in said:
-        return 45 if said.startswith("trois") else 15
-    if "demi" in said and not said.endswith("demie"):
-        return 30
-    found = _SAID_LENGTH.fullmatch(said)
-    if found is None:
-        return 0
-    count = found["count"]
-    amount = int(count) if count.isdecimal() else NUMBER_WORDS.get(count, 0)
-    if found["unit"].startswith("minute"):
-        return amount
-    more = NUMBER_WORDS.get(found["more"] or "", 0)  # « une heure trente » (explorer Q)
-    if more >= 60:
-        return 0
-    return amount * 60 + {"quart": 15, "demie": 30}.get(found["part"] or "", 0) + more
-
-
-def spoken_lengths(folded: str) -> str:
-    """« en retard d'un quart d'heure » → « en retard de 15 min », « dix-huit minutes de
-    retard » → « 18 min de retard », in :func:`soft_fold`'s text; the rest as it was."""
-
-    def said(found: re.Match[str]) -> str:
-        length = found["after"] or found["ahead"]
-        head = (found["before"] or "").replace("d'", "de ").rstrip()
-        return f"{head} {_minutes(length)} min".lstrip()
-
-    return _SPOKEN.sub(said, folded)
-
-
 _REWRITES = [
     # « 1/2 journée » on an attendance sheet is a half-day, not the 1st of February (CA13).
     (re.compile(r"(?<![\d/])1\s*/\s*2\s*(?:journee|j)\b"), "demi-journee"),
     (re.compile(r"\bce\s+matin\b"), "aujourdhui matin"),
     (re.compile(r"\bcet(?:te)?\s+(?:apres\s*-?\s*midi|aprem)\b"), "aujourdhui apres-midi"),
+    # « vendredi matin et après-midi » is the whole day (explorer UA5: the afternoon alone).
+    (
+        re.compile(
+            r"(?:\b(?:le|la)\s+)?\bmatin(?:ee)?\s+et\s+(?:l'\s*|aujourdhui\s+)?(?:apres\s*-?\s*midi|aprem)\b"
+        ),
+        "journee",
+    ),
 ]
 _MINUTES = r"(?:minutes?|min|mn)"
 _HOURS = rf"\d{{1,2}}\s*h(?:eures?)?(?:\s*\d{{1,2}}(?:\s*{_MINUTES})?)?"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from bot.absences.after_day import day_then_words
 from bot.absences.arrival import arrival_apart, with_half_of
+from bot.absences.lengths import spoken_lengths
 from bot.absences.line import (
     as_typed,
     late_minutes_of,
@@ -24,7 +25,6 @@ from bot.absences.line import (
     names_a_day_only,
     read_period,
     soft_fold,
-    spoken_lengths,
     trailing_words,
     weekday_lists,
 )

@@ -1814,6 +1814,59 @@ async def test_a_lateness_said_after_the_day_is_a_lateness_not_its_motive(
 @pytest.mark.parametrize(
     ("typed", "reason"),
     [
+        ("Karim absent vendredi lui aussi", None),
+        ("Karim absent vendredi toi aussi", None),
+        ("Julie absente vendredi, elle aussi", None),
+        ("Karim absent vendredi malade lui aussi", "malade"),
+    ],
+)
+async def test_a_pronoun_said_with_aussi_is_no_motive(
+    db: Database, trainer: Person, typed: str, reason: str | None
+) -> None:
+    """Explorer UA4: « Karim absent vendredi lui aussi » saved the motive « lui aussi »; said
+    of the person as « hier aussi » is of the day, it is no motive: « Un motif connu ? »."""
+    await trainer.says(typed)
+    assert "aussi" not in trainer.last
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Journée")
+    await trainer.presses("Non")
+    if reason is None:
+        assert trainer.last.startswith("Un motif connu ?")
+        await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (str(saved.day), saved.period, saved.reason) == ("2026-11-20", "journee", reason)
+
+
+async def test_an_arrival_or_a_departure_hour_after_the_day_is_no_full_day_s_motive(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer UA4: « Karim absent vendredi, arrivé à 11h » (« …, parti à 15h ») saved a
+    full-day absence, its motive « arrivé à 11h »: a late arrival, a leaving, read as when said
+    so (« Karim est parti à 15h vendredi »)."""
+    await trainer.says("Karim absent vendredi, arrivé à 11h")
+    assert trainer.last == (
+        "Noter le retard de Karim Benali, vendredi 20 novembre 2026, le matin ?"
+    )
+    await trainer.presses("Oui, noter")
+    await trainer.says("40")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await trainer.says("Julie absente vendredi, elle est partie à 15h")
+    assert trainer.last.startswith(
+        "Noter l'absence de Julie Petit, vendredi 20 novembre 2026, l'après-midi, départ à 15 h ?"
+    )
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Non")
+    await trainer.presses("Enregistrer")
+    saved = {(a.period, a.late_minutes, a.reason) for a in await absences(db)}
+    assert saved == {("retard", 40, None), ("apres_midi", None, "départ à 15 h")}
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
         ("Karim absent vendredi matin et après-midi", None),
         ("Karim absent vendredi matin et aprem pour maladie", "pour maladie"),
         ("Karim absent le matin et l'après-midi vendredi", None),

@@ -10,6 +10,11 @@ from bot.dates.words import MONTH_WORDS, WEEKDAY_WORDS
 
 _SAID_AGAIN = re.compile(r"\s+(?:non\s+plus|aussi|egalement)$")
 """« hier non plus », « hier aussi »: said of the day before, no day nor motive (KA11)."""
+_HIMSELF_TOO = re.compile(
+    r"(?:\s*,)?\s*\b(?:lui|elle|toi|eux|elles)(?:\s+-)?\s+(?:aussi|egalement|non\s+plus)\b"
+)
+"""« vendredi lui aussi », « vendredi, elle aussi », « malade lui aussi »: said of the person as
+« hier aussi » is of the day, no motive (explorer UA4: « lui aussi » was saved as one)."""
 _A_LENGTH = re.compile(r"(?:jours?|semaines?|mois|ans?|minutes?|min|mn|h|heures?)\b")
 _A_DAY_WORD = re.compile(r"\d|\b(?:hier|aujourd|demain)|\b(?:matin|apres-midi|aprem|soir)\b")
 _A_MOTIVE = re.compile(
@@ -80,3 +85,9 @@ def reads_as_a_motive(words: str) -> bool:
     « oui, exactement », « oui, 20 minutes » were saved as the motive)."""
     said = " ".join(soft_fold(words).split())
     return bool(_A_MOTIVE.match(said)) and not _NOT_A_MOTIVE.search(said)
+
+
+def without_himself_too(rest: str) -> str:
+    """The folded words after the absence without a pronoun said with « aussi » (« vendredi
+    lui aussi » → « vendredi », « malade lui aussi » → « malade »): explorer UA4."""
+    return _HIMSELF_TOO.sub("", rest)

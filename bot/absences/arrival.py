@@ -125,6 +125,28 @@ def arrival_apart(line: str) -> tuple[str, int | None]:
     return re.sub(r"\s+,", ",", " ".join(said.split())).strip(" ,"), int(arrived["hour"])
 
 
+_HOUR_AFTER_THE_DAY = re.compile(
+    r"^(?P<who>.+?)\s+(?:(?:est|etait)\s+)?(?:absente?|abs)\s+(?P<day>[^,]+?)\s*,\s*"
+    r"(?:(?:il|elle)\s+)?(?:(?:est|etait)\s+)?(?:(?P<came>arrivee?)|(?P<went>partie?|sortie?))"
+    r"\s+(?P<at>(?:a|vers)\s+\d{1,2}\s*(?:h|:)\s*(?:\d{2})?)$"
+)
+
+
+def hour_after_the_day(line: str) -> str:
+    """« karim absent vendredi, arrive a 11h » → « karim en retard vendredi, arrive a 11h »,
+    « karim absent vendredi, parti a 15h » → « karim est parti a 15h vendredi »: an arrival or
+    a departure hour after a day whose half is not said is a late arrival or a leaving, read
+    as when said so (explorer UA4: a full-day absence was saved, its motive « arrivé à 11h »).
+    After a half-day (« absent le matin, arrivé à 13h30 ») the hour stays the motive (JA13)."""
+    found = _HOUR_AFTER_THE_DAY.match(line)
+    if found is None or not names_a_day_only(found["day"]) or read_period(found["day"])[0]:
+        return line
+    who, day, at = found["who"], found["day"], found["at"]
+    if found["came"]:
+        return f"{who} en retard {day}, {found['came']} {at}"
+    return f"{who} est {found['went']} {at} {day}"
+
+
 def _names_a_day(words: str) -> bool:
     """« hier », « ce matin », « le 3 décembre »: day words only, one of them a day's."""
     return names_a_day_only(words) and any(_SAYS_A_DAY.fullmatch(w) for w in words.split())

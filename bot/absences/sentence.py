@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.absences.after_day import day_then_words
-from bot.absences.arrival import arrival_apart, with_half_of
+from bot.absences.after_day import day_then_words, without_himself_too
+from bot.absences.arrival import arrival_apart, hour_after_the_day, with_half_of
 from bot.absences.lengths import spoken_lengths
 from bot.absences.line import (
     as_typed,
@@ -264,7 +264,8 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         return None
     # « Bonjour, Karim absent aujourd'hui »: the greeting is no name (explorer AY11).
     text = without_courtesies(text.strip())
-    line, arrived = arrival_apart(plainly(sentence_words(text), text))  # « … a prévenu qu'… »: QB13
+    hour_told = hour_after_the_day(plainly(sentence_words(text), text))  # « …, parti à 15h »: UA4
+    line, arrived = arrival_apart(hour_told)  # « … a prévenu qu'… »: QB13
     nobody = _nobody(line)
     if nobody is not None:
         return nobody
@@ -281,6 +282,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         who, rest = _split_name(match["who"])
     if NO_LONGER.search(line) or _CORRECTION.search(rest):
         return None
+    rest = without_himself_too(rest)  # « vendredi lui aussi »: no motive (explorer UA4)
     said = [n for n in _SEVERAL.split(who) if n]
     names = tuple(n for n in said if not _ON_TIME.search(n))
     if not names or any(not looks_like_a_name(n) for n in names):

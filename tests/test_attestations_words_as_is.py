@@ -128,6 +128,12 @@ async def test_no_typed_to_the_question_drops_the_words(
         "pas besoin de le noter",
         "non, oubliez ce que j'ai écrit",
         "envoyez à personne svp",
+        # explorer SB2: the Région reads the reason; sending it to the trainer is no keep
+        "vous pouvez la transmettre à ma formatrice",
+        "transmettez-la à ma formatrice",
+        "transmettez-la au formateur",
+        "transmettez-la à elle",
+        "transmettez-la à Camille Durand",
     ],
 )
 async def test_a_reply_about_the_reason_is_asked_about_never_saved_as_the_reason(
@@ -332,3 +338,14 @@ async def test_sent_to_the_trainer_by_name_is_still_a_keep(
 def test_a_keep_names_no_one_but_the_trainer(typed: str, keeps: bool) -> None:
     """Explorer QA6: the one or two words after « à » were never looked at."""
     assert keeping_explicitly(typed, "Camille Durand") is keeps
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["oui, envoyez-le à ma formatrice", "transmettez-la au formateur", "transmettez-la à elle"],
+)
+def test_with_no_trainer_reading_a_keep_names_no_one(typed: str) -> None:
+    """Explorer SB2: where no trainer reads the words (the reason, for the Région), a keep
+    that sends them to the trainer keeps nothing; « tel quel » alone still does."""
+    assert keeping_explicitly(typed) is False
+    assert keeping_explicitly("transmettez-la telle quelle") is True

@@ -126,8 +126,13 @@ def _to_someone(to: str) -> str:
     """« à Camille Durand », « à Camille », « à ma formatrice » (``to``: the trainer's name),
     which a keep may name; not « à personne », « à la poubelle », « au secrétariat », « à mon
     patron »: the words would go to the trainer all the same (explorer QA6: any one or two
-    words after « à » were taken for the trainer, and the health detail sent and signed)."""
+    words after « à » were taken for the trainer, and the health detail sent and signed).
+    No trainer (``to`` empty: the reason for not taking part, read by the Région): no one
+    may be named, « transmettez-la à ma formatrice » is no keep for the Région's dossier
+    (explorer SB2: it saved the health detail there, while « à Camille Durand » was asked)."""
     words = fold(to).split()
+    if not words:
+        return ""
     names = sorted({" ".join(words), words[0], words[-1]} if words else (), key=len, reverse=True)
     who = "|".join([*(rf"(?:(?:madame|monsieur|mme)\s+)?{re.escape(n)}" for n in names), _TRAINER])
     return rf"(?:\s+(?:a|au)\s+(?:{who}))?"

@@ -101,6 +101,8 @@ NO_REASON = "Je ne peux pas enregistrer « {} » comme raison de votre absence a
         *("oui", "Oui !", "ok", "non", "Hugo Moreau", "moreau hugo"),
         # A part of one's name, oneself, a yes said longer (explorer SB3).
         *("Hugo", "M. Moreau", "moi", "oui je peux"),
+        # Refused under « C'est noté », nothing noted (explorer SB3).
+        *("oui merci", "ok merci"),
     ],
 )
 async def test_yes_no_or_one_s_own_name_is_no_reason(
@@ -119,6 +121,24 @@ async def test_yes_no_or_one_s_own_name_is_no_reason(
     await hugo.says("empêchement")
     (answer,) = await answers(db)
     assert (answer.answer, answer.reason) == ("declined", "empêchement")
+
+
+async def test_a_reason_refused_asks_again_without_c_est_note(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer SB3: after a reply refused at the reason (« tel quel » with no message, a
+    reason saying one took part), the question came again under « C'est noté » while
+    nothing was noted."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says("tel quel")
+    assert "Pouvez-vous dire en quelques mots pourquoi" in hugo.all_text, hugo.all_text
+    assert "C'est noté" not in hugo.all_text
+    await hugo.says("j'ai participé")
+    assert "C'est noté" not in hugo.all_text
+    await hugo.says("Retour")
+    await hugo.presses("Je n'ai pas participé")
+    assert hugo.last.startswith("C'est noté. Pouvez-vous dire"), hugo.last  # chosen again
+    assert await answers(db) == []
 
 
 async def test_oui_after_a_reason_dropped_for_health_is_no_reason(

@@ -298,6 +298,7 @@ async def take_sworn(ctx: Context, picked: str) -> Outcome:
         ctx.data["answer"] = "attested"
         return Finish()
     ctx.data["answer"] = "declined"
+    ctx.data.pop(REASON_REFUSED, None)  # noted now: « C'est noté » before the reason (SB3)
     return Next("reason")
 
 

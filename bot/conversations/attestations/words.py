@@ -196,7 +196,16 @@ def _settled(typed: str) -> bool:
 async def parse_reason(ctx: Context, text: str) -> str | Invalid | Next:
     """The reason, as it will be read in the file sent to the Région; one that speaks of
     health is pointed out once, and kept if sent again (explorer W, W13: « Arrêt maladie
-    ce jour-là » went into the signed file though the question asked for no detail)."""
+    ce jour-là » went into the signed file though the question asked for no detail). Any
+    reply refused asks the question again without « C'est noté », since nothing was noted
+    (explorer SB3: « oui merci » was refused, then « C'est noté. Pouvez-vous dire … »)."""
+    read = await _read_reason(ctx, text)
+    if isinstance(read, Invalid):
+        ctx.data[REASON_REFUSED] = True
+    return read
+
+
+async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next:
     line = clean_line(text, limit=500)
     if isinstance(line, Invalid):
         return line
@@ -207,18 +216,16 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid | Next:
     forget_elsewhere(ctx, "reason")  # words left at the text are never the reason (MB10)
     if ctx.data.get(SAID_TEXT) is not None and refusing(line):  # « ne la transmettez pas »
         forget_warning(ctx)  # the reason pointed out dropped, this reply no reason (MB3)
-        ctx.data[REASON_REFUSED] = True  # the question asked again without « C'est noté »
         return Invalid(ctx.render("attestation_participant.reason_refused"))
     if ctx.data.get(SAID_TEXT) is not None and not keeping(line) and about_the_message(line):
         return Next(REASON_AS_IS)  # « je retire ma réponse »: asked, never the reason (QA1)
+    if not (ctx.data.get(SAID_TEXT) and keeping(line)) and await no_reason(ctx, line):
+        forget_warning(ctx)  # « Hugo Moreau » after the warning: that reason left too (QA9)
+        return Invalid(ctx.render("attestation_participant.no_reason", typed=visible(line)))
     if ctx.data.get(SAID_TEXT) is None and (
         keeping_explicitly(line) or (refusing(line) and about_the_message(line))
     ):  # « tel quel » after the notice that the words went nowhere (explorer QA3)
         return Invalid(ctx.render("attestation_participant.reason_not_words"))
-    if not (ctx.data.get(SAID_TEXT) and keeping(line)) and await no_reason(ctx, line):
-        forget_warning(ctx)  # « Hugo Moreau » after the warning: that reason left too (QA9)
-        ctx.data[REASON_REFUSED] = True  # the question asked again without « C'est noté »
-        return Invalid(ctx.render("attestation_participant.no_reason", typed=visible(line)))
     return health_checked(ctx, line, "reason")
 
 

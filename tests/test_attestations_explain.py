@@ -99,3 +99,30 @@ async def test_after_the_health_warning_the_reply_answers_the_warning(
     await hugo.says("c'est quoi ?")
     assert EXPLAINED not in hugo.all_text
     assert CHEMO not in "".join(await told_the_trainer(db))
+
+
+EXPLAINED_WARNING = (
+    "Votre message semble parler de santé : je ne l'ai pas encore transmis, car il serait "
+    "joint tel quel à votre réponse, dans le dossier transmis à la Région"
+)
+
+
+@pytest.mark.parametrize("typed", ["je comprends pas", "c'est quoi ?", "j'ai pas compris"])
+async def test_not_understanding_the_health_warning_gets_it_explained(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer SB5: « je comprends pas » right after the health warning got « Choisissez
+    l'une des trois réponses ». The warning is explained, its three ways out said; the words
+    are still held: « tel quel » then passes them on."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.says(typed)
+    assert hugo.replies[0].text.startswith(EXPLAINED_WARNING), hugo.all_text
+    assert "le transmettre malgré tout à Camille Durand" in hugo.replies[0].text
+    assert "Choisissez l'une des trois réponses" not in hugo.all_text
+    assert "j'atteste sur l'honneur" in hugo.last
+    assert await told_the_trainer(db) == [] and await answers(db) == []
+    await hugo.says("tel quel")
+    assert hugo.replies[0].text.startswith("J'ai transmis votre message à Camille Durand.")
+    (told,) = await told_the_trainer(db)
+    assert told.endswith(f"« {CHEMO} »"), told

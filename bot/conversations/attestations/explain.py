@@ -20,7 +20,7 @@ import re
 from bot.answers import fold
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Retry
-from bot.privacy.health import SAID_TEXT
+from bot.privacy.health import SAID_TEXT, TO_WHOM
 
 _LEAD = r"(?:(?:euh|hein|heu|desole|pardon|mais|alors|bah|ben|excusez moi|bonjour)\s+)*"
 UNSURE = re.compile(
@@ -47,11 +47,18 @@ LAW = re.compile(r"\b441\b|\barticle\b|\bcode penal\b")
 
 def explained(ctx: Context) -> Retry | None:
     """At the text, a typed « je comprends pas » or question about the article: answered in
-    plain words, and the text asked again (explorer QB7); else ``None``. Not while words
-    are pointed out for health: a reply there answers the warning."""
-    if ctx.incoming.choice is not None or ctx.data.get(SAID_TEXT) is not None:
+    plain words, and the text asked again (explorer QB7); else ``None``. Right after the
+    health warning, « je comprends pas » is about the warning: what it means and the three
+    ways to answer it, the words still held (explorer SB5: « Choisissez l'une des trois
+    réponses » again); any other reply there answers the warning."""
+    if ctx.incoming.choice is not None:
         return None
     typed = fold(ctx.incoming.text)
+    if ctx.data.get(SAID_TEXT) is not None:
+        if UNSURE.fullmatch(typed) is None:
+            return None
+        inviter = str(ctx.data.get(TO_WHOM) or "") or None
+        return Retry(ctx.render("attestation_participant.explain_health", inviter=inviter))
     # One sentence only: « c'est quoi l'article 441-7 ? je suis parti à 15h » says more, and
     # goes to the trainer as before (explorer SB4: the note of leaving early was dropped).
     alone = len([c for c in _SENTENCES.split(ctx.incoming.text) if c.strip()]) == 1

@@ -522,6 +522,11 @@ async def test_a_name_or_a_yes_said_in_a_sentence_is_not_passed_on(
         ("délégué suppléant", "delegate"),
         ("je suis la déléguée suppléante de la session", "delegate"),
         ("Je suis le délégué de la promo !", "delegate"),
+        # Explorer SB12: the delegation denied, or the other role said after « non ».
+        ("non je suis stagiaire", "trainee"),
+        ("je suis plus déléguée", "trainee"),
+        ("je ne suis pas délégué, juste stagiaire", "trainee"),
+        ("non je ne suis plus délégué", "trainee"),
     ],
 )
 async def test_a_role_confirmed_in_a_sentence_is_the_role(

@@ -28,19 +28,25 @@ flow (``QUESTIONS`` in its sequence, ``BRANCHES`` reached by name).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from bot.answers import AGREEING, LATER, YES_NO, Invalid, clean_line, fold, visible
-from bot.attestations import invitations
+from bot.answers import LATER, YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations.claims import sworn
-from bot.attestations.concerns import ROLE_CONFIRMING
 from bot.attestations.service import same_name
 from bot.conversations.attestations.explain import explained
 from bot.conversations.attestations.held import invited, load
+from bot.conversations.attestations.roles import (
+    ANY_ROLE,
+    YES_WORDS,
+    role_confirmed,
+    role_not_offered,
+    role_options,
+    role_values,
+    roles_for,
+)
 from bot.conversations.attestations.words import (
     as_invalid,
     as_retry,
@@ -56,49 +62,6 @@ from bot.messages import Platform
 from bot.people.names import introduced_name, person_name, structure_name, written_with
 from bot.storage.formations import Trainee
 
-DELEGATE_ROLE = Option(
-    "Délégué ou déléguée des stagiaires",
-    "delegate",
-    words=(
-        *("delegue", "deleguee", "je suis delegue", "je suis deleguee", "je suis le delegue"),
-        *("je suis la deleguee", "delegue des stagiaires", "deleguee des stagiaires"),
-        *("je represente les stagiaires", "representant des stagiaires"),
-    ),
-)
-"""With what someone who never used a bot writes for it (explorer U U9: « je suis
-déléguée » was « Je n'ai pas reconnu ce choix »)."""
-PARTNER_ROLE = Option(
-    "Partenaire (structure qui oriente ou accompagne)",
-    "partner",
-    words=("partenaire", "je suis partenaire", "comme partenaire"),
-)
-TRAINEE_ROLE = Option(
-    "Stagiaire de la formation", "trainee", words=("stagiaire", "je suis stagiaire")
-)
-ROLES_OF = {
-    "delegate": (DELEGATE_ROLE, TRAINEE_ROLE),
-    "trainee": (TRAINEE_ROLE,),
-    "partner": (PARTNER_ROLE,),
-}
-"""The roles an invitation makes true, its own first.  The text cites art. 441-7 of the
-code pénal, so nobody is offered a role the bot knows to be false (explorer AE2: a trainee
-invited outside the delegation, and a partner, could swear « représentant les
-stagiaires »).  A delegate is a trainee of the formation too, and may say only that
-(stepped down, replaced): the trainer is told (:func:`bot.attestations.concerns.concerns_of`)."""
-ANY_ROLE = (DELEGATE_ROLE, TRAINEE_ROLE, PARTNER_ROLE)
-"""For an invitation whose role the bot does not know: the question is there for it."""
-ROLE_NAMED = (
-    ("delegate", re.compile(r"\bdelegue(?:e|s|es)?\b|\brepresent\w* (?:les |des )?stagiaires\b")),
-    ("partner", re.compile(r"\bpartenaires?\b")),
-    ("trainee", re.compile(r"\bstagiaire\b")),
-)
-"""A role named in a few words (folded), the one an invitation may not allow: « je suis
-déléguée », « partenaire », « stagiaire »."""
-YES_WORDS = (
-    *AGREEING,
-    *("c est moi", "c est ca", "oui c est moi", "oui c est ca"),
-)
-"""A « oui » to a question that proposes what the invitation says (the name, the role)."""
 NO_WORDS = frozenset(word for word, meaning in YES_NO.items() if meaning == "no")
 """A « non » to it."""
 KEPT_LABEL = "Oui, c'est exact"
@@ -308,45 +271,6 @@ async def not_there(ctx: Context) -> Outcome | None:
     return await after_role(ctx, kind)
 
 
-async def role_confirmed(ctx: Context) -> str | None:
-    """The role a sentence only confirms: « oui je suis bien le délégué de la formation »,
-    « oui, c'est moi le délégué du groupe » (explorer JB5: passed on to the trainer, and the
-    oath then held back as a reserve). The role named if offered, or the invitation's."""
-    typed = fold(ctx.incoming.text)
-    words = set(typed.split())
-    if not words or not words <= ROLE_CONFIRMING:
-        return None
-    found = await load(ctx)
-    if isinstance(found, str):
-        return None
-    offered = {o.value for o in roles_for(found.participant.kind)}
-    named = [kind for kind, said in ROLE_NAMED if said.search(typed) and kind in offered]
-    if named:
-        return named[0]
-    return found.participant.kind if words & {"oui", "moi"} else None
-
-
-def roles_for(kind: str) -> tuple[Option, ...]:
-    return ROLES_OF.get(kind, ANY_ROLE)
-
-
-async def role_options(ctx: Context) -> list[Option]:
-    """The roles the invitation allows, its own first, which « oui » also takes."""
-    found = await load(ctx)
-    kind = "" if isinstance(found, str) else found.participant.kind
-    return [
-        replace(o, words=(*o.words, *YES_WORDS)) if o.value == kind else o for o in roles_for(kind)
-    ]
-
-
-async def role_values(ctx: Context) -> dict[str, Any]:
-    """The invitation's role (``invited``: ``delegate`` | ``partner`` | ``trainee``), which
-    a « oui » confirms, and its button's label."""
-    expected = await invited(ctx)
-    kind = expected.kind if expected is not None else ""
-    return {"invited": kind, "first": roles_for(kind)[0].label}
-
-
 async def one_role(ctx: Context) -> Outcome | None:
     """The role question's ``before``: an invitation that allows one role is not asked it,
     the text says it (a choice of one is no question)."""
@@ -356,30 +280,6 @@ async def one_role(ctx: Context) -> Outcome | None:
         return None
     ctx.data["role"] = offered[0].value
     return await after_role(ctx, offered[0].value)
-
-
-async def role_not_offered(ctx: Context) -> Retry | None:
-    """A role typed that the invitation does not allow (« délégué » from a trainee outside
-    the delegation): said plainly, with whom to ask if the invitation is wrong, rather
-    than « Je n'ai pas reconnu ce choix » or a structure called « délégué »."""
-    typed = fold(ctx.incoming.text)
-    if ctx.incoming.choice is not None or len(typed.split()) > 8:
-        return None
-    named = next((kind for kind, words in ROLE_NAMED if words.search(typed)), None)
-    found = await load(ctx)
-    if named is None or isinstance(found, str):
-        return None
-    offered = roles_for(found.participant.kind)
-    if named in {o.value for o in offered}:
-        return None
-    return Retry(
-        ctx.render(
-            "attestation_participant.role_not_offered",
-            invited=found.participant.kind,
-            several=len(offered) > 1,
-            inviter=await invitations.inviter_name(ctx.session, found),
-        )
-    )
 
 
 def heard_at_the_text(typed: str) -> str | None:

@@ -537,3 +537,22 @@ async def test_a_link_that_does_not_work_said_at_the_name_reaches_the_trainer(
     assert lea.all_text.startswith("J'ai transmis votre message à Camille Durand.")
     (told,) = await told_the_trainer(db)
     assert "le lien marche pas" in told
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["pas le temps", "mot de passe", "bonne soirée", "bonjour", "c'est pour quoi ?", "en attente"],
+)
+async def test_words_that_are_no_name_are_never_offered_as_one(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer SB9: « pas le temps », « mot de passe », « bonne soirée » at the name question
+    were offered as names (« Vous êtes bien Léa Martin ? », « Garder « Pas le Temps » »): a
+    negation, a wish, the link's words are no name. The name is asked again, nothing kept."""
+    lea = await lea_opening_her_link(trainer, person, clock)
+    await lea.says(typed)
+    assert lea.all_text.startswith("Je n'ai pas compris : ici, il me faut seulement"), lea.all_text
+    assert "Garder" not in lea.all_text and "Vous êtes bien" not in lea.all_text
+    await lea.says("Léa Martin")
+    assert lea.last.startswith("À quel titre participez-vous à ce bilan ?"), lea.last
+    assert await answers(db) == []

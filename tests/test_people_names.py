@@ -75,6 +75,20 @@ def test_what_a_novice_says_to_a_bot_is_no_name() -> None:
     assert isinstance(own, Invalid) and own.message == "Il me faut votre prénom et votre nom."
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        *("pas le temps", "mot de passe", "bonne soirée", "Bonne journée", "pas encore"),
+        *("déjà fait", "en attente", "erreur de lien", "ça marche", "à demain"),
+    ],
+)
+def test_a_fragment_of_a_sentence_is_no_name(said: str) -> None:
+    """Explorer SB9: « pas le temps », « mot de passe », « bonne soirée » at the attestation's
+    name question were offered as names to swear under: a negation, an adverb of time, a
+    wish, the link's own words are in no one's name."""
+    assert isinstance(person_name(said, example="Claire Dubois"), Invalid), said
+
+
 def test_names_with_particles_initials_and_short_surnames_are_names() -> None:
     for name in (
         "Jean-Pierre de La Tour d'Auvergne",

@@ -33,6 +33,24 @@ SENTENCE_WORDS = frozenset(
 )
 """Folded words that no person's or structure's name holds, and sentences do."""
 
+NOT_IN_A_NAME = frozenset(
+    {
+        # a negation or an adverb of time: « pas le temps », « pas encore », « déjà fait »
+        *("pas", "jamais", "rien", "aucun", "aucune", "deja", "encore", "toujours", "bientot"),
+        *("maintenant", "tard", "hier", "demain", "aujourd", "ensuite", "trop"),
+        # a wish or a thanks: « bonne soirée », « bonne journée », « ça marche »
+        *("soiree", "journee", "semaine", "bienvenue", "bravo", "ca"),
+        # what the bot and its link are made of: « erreur de lien », « en attente »
+        *("erreur", "bug", "connexion", "attente", "identifiant", "formulaire"),
+    }
+)
+"""Folded words no person's name holds, though a structure's may (« Pas-de-Calais »):
+where a person's name is asked they make a sentence's fragment, never a name to keep
+(explorer SB9: « pas le temps », « bonne soirée », « en attente » were offered as names)."""
+
+_NOT_A_NAME = re.compile(r"\bmot(?:s)? de passe\b")
+"""« mot de passe »: the link's trouble, no name (explorer SB9)."""
+
 _ELISION = re.compile(r"(?:^|[\s,.;:!?])(?:j|c|qu)['’]\s*\w", re.IGNORECASE)
 """« j'ai », « c'est », « qu'est-ce »: a sentence (« d' », « l' », « N' », « M' » start names)."""
 
@@ -132,11 +150,15 @@ def written_with(line: str, name: str) -> bool:
 
 
 def reads_like_a_name(line: str) -> bool:
-    """Plausibly a person's name: letters (and « - ' . , »), a few words, no sentence."""
+    """Plausibly a person's name: letters (and « - ' . , »), a few words, no sentence, no
+    word no name holds (:data:`NOT_IN_A_NAME`, explorer SB9)."""
+    folded = fold(line)
     return (
         any(ch.isalpha() for ch in line)
         and all(_NAME_CHARACTERS.fullmatch(ch) for ch in line)
         and not reads_like_a_sentence(line, max_words=MAX_NAME_WORDS)
+        and not set(folded.split()) & NOT_IN_A_NAME
+        and _NOT_A_NAME.search(folded) is None
     )
 
 

@@ -156,6 +156,16 @@ def has_words(line: str, *, letters: int = 0) -> bool:
     return any(ch.isalnum() for ch in line)
 
 
+_MARKUP = re.compile(r"<[^<>]*>|\bhttps?://\S+")
+
+
+def worded(text: str) -> bool:
+    """A letter outside markup and links: « 12345 », « 31/02 », « 😀🎉🔥 », « . » or « <b></b> »
+    say nothing in words. One check for every free answer that goes into a file as typed (an
+    absence's motive, a participant's reason for not taking part: explorer UC1)."""
+    return any(ch.isalpha() for ch in _MARKUP.sub(" ", text))
+
+
 MATRIX_ID = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:\d+)?$")
 """A Matrix user ID (``@prenom.nom-organisme.fr:agent.tchap.gouv.fr``), lower-case localpart."""
 

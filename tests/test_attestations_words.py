@@ -191,6 +191,45 @@ async def test_a_true_reason_that_speaks_of_taking_part_in_something_else_is_kep
     assert (answer.answer, answer.reason) == ("declined", typed)
 
 
+NO_LETTERS = "Écrivez la raison avec des mots, s'il vous plaît (quelques lettres au moins)"
+
+
+@pytest.mark.parametrize("typed", ["😀🎉🔥", "12345", "1900", "31/02", ".", "<b></b>"])
+async def test_a_reason_without_a_word_is_asked_again(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer UC1: emojis, a number, a date alone or bare markup at « pourquoi vous n'avez pas
+    participé ? » were saved at once as the reason the Région reads. Refused as the absence's
+    motive refuses them, the question asked again; a reason then is saved."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says(typed)
+    assert hugo.replies[0].text.startswith(NO_LETTERS), hugo.all_text
+    assert "« Passer »" in hugo.replies[0].text
+    assert "C'est noté" not in hugo.all_text
+    assert "Pouvez-vous dire en quelques mots pourquoi" in hugo.last
+    assert await answers(db) == []
+    await hugo.says("empêchement")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", "empêchement")
+
+
+async def test_another_person_s_name_as_the_reason_is_questioned_then_kept_if_sent_again(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer UC1: « Jean Dupont » was saved as the reason without a question. Asked once
+    whether it is the reason; sent again unchanged, it is kept (it may be one: « Grève SNCF »)."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says("Jean Dupont")
+    assert hugo.replies[0].text.startswith("« Jean Dupont » ressemble au nom d'une personne"), (
+        hugo.all_text
+    )
+    assert "Pouvez-vous dire en quelques mots pourquoi" in hugo.last
+    assert await answers(db) == []
+    await hugo.says("Jean Dupont")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", "Jean Dupont")
+
+
 async def start_before_the_bilan(trainer: Talker, person: Callable[..., Talker]) -> Talker:
     await schedule_bilan(trainer)
     invited = codes(trainer.replies)

@@ -162,6 +162,19 @@ def reads_like_a_name(line: str) -> bool:
     )
 
 
+def reads_like_someone(line: str) -> bool:
+    """Written as a person's name is, where a name is not asked: two to four words, each with a
+    capital first (« Jean Dupont », « Mme Sophie Leroy »); not « Raison personnelle », not
+    « Pôle emploi » (explorer UC1: another's name saved as the reason for not taking part)."""
+    words = line.split()
+    return (
+        2 <= len(words) <= 4
+        and all(word[:1].isupper() for word in words)
+        and reads_like_a_name(line)
+        and not names_a_structure(line)
+    )
+
+
 def person_name(text: str, *, example: str, unclear: str | None = None) -> str | Invalid:
     """A person's name as typed (one line, with letters); ``example`` shows one in the re-ask.
 

@@ -31,6 +31,7 @@ from bot.answers import (
     clean_line,
     fold,
     has_control_characters,
+    worded,
 )
 from bot.conversations.formations.choose import (
     by_relevance,
@@ -324,7 +325,7 @@ def parse_note(limit: int) -> TextParser:
             return Invalid(ctx.render("suivi.note_empty"))
         if len(note) > limit:
             return Invalid(ctx.render("suivi.note_too_long", length=len(note), limit=limit))
-        if not any(ch.isalpha() for ch in note):
+        if not worded(note):  # the same check as a participant's reason (UC1)
             return Invalid(ctx.render("suivi.note_no_letters"))
         answer = kept(ctx.data, note, MEDICAL_DETAIL)  # explorer Z, Z5
         if answer is None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from bot import dates
-from bot.answers import AGREEING, YES_NO, Invalid, clean_line, fold, visible
+from bot.answers import AGREEING, YES_NO, Invalid, clean_line, fold, visible, worded
 from bot.attestations.claims import sworn, took_part
 from bot.attestations.invitations import Held
 from bot.attestations.service import ROLE_LABELS, answers_open, same_name
@@ -28,6 +28,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Retry
 from bot.messages import Reply
 from bot.people.chats import FORWARD_LIMIT, capped, tell_person
+from bot.people.names import reads_like_someone
 from bot.privacy.health import (
     HEALTH,
     SAID,
@@ -219,13 +220,19 @@ async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next:
         return Invalid(ctx.render("attestation_participant.reason_refused"))
     if ctx.data.get(SAID_TEXT) is not None and not keeping(line) and about_the_message(line):
         return Next(REASON_AS_IS)  # « je retire ma réponse »: asked, never the reason (QA1)
-    if not (ctx.data.get(SAID_TEXT) and keeping(line)) and await no_reason(ctx, line):
+    answering = ctx.data.get(SAID_TEXT) and keeping(line)  # « tel quel »: the words pointed out
+    if not answering and await no_reason(ctx, line):
         forget_warning(ctx)  # « Hugo Moreau » after the warning: that reason left too (QA9)
         return Invalid(ctx.render("attestation_participant.no_reason", typed=visible(line)))
     if ctx.data.get(SAID_TEXT) is None and (
         keeping_explicitly(line) or (refusing(line) and about_the_message(line))
     ):  # « tel quel » after the notice that the words went nowhere (explorer QA3)
         return Invalid(ctx.render("attestation_participant.reason_not_words"))
+    if not answering and not worded(line):  # « 12345 », « 😀🎉🔥 », « 31/02 » (explorer UC1)
+        return Invalid(ctx.render("attestation_participant.reason_no_letters"))
+    if not answering and reads_like_someone(line) and ctx.data.get(SOMEONE) != line:
+        ctx.data[SOMEONE] = line  # « Jean Dupont »: asked once, kept if sent again (UC1)
+        return Invalid(ctx.render("attestation_participant.reason_someone", typed=visible(line)))
     return health_checked(ctx, line, "reason")
 
 
@@ -255,6 +262,9 @@ _ONESELF = frozenset({"moi", "c est moi", "moi meme", "je", "ici"})
 _WITH_A_YES = frozenset({"je", "peux", "merci", "bien", "sur", "ok", "volontiers", "oui", "d"})
 """« oui je peux », « oui bien sûr », « oui merci »: a yes said longer, no reason (SB3)."""
 
+
+SOMEONE = "_reason_someone"
+"""A reason written like a person's name, once questioned: kept when sent again (UC1)."""
 
 REASON_REFUSED = "_reason_refused"
 """Set once a reason pointed out for health was dropped: the reason asked again as such."""

@@ -342,6 +342,20 @@ async def test_every_step_survives_bad_input_and_nothing_is_lost(
     assert len(saved[0].trainees) == 3
 
 
+async def test_a_title_of_digits_or_a_date_only_is_refused(db: Database, trainer: Person) -> None:
+    """Explorer UC2: « 12345 » or « 31/02 » was taken as the title, though the refusal of
+    « 😀🎉🔥 » says « avec des lettres »: a letter is now required, as said."""
+    await trainer.says("/formation")
+    for typed in ("12345", "2026", "31/02", "01/12/2026", "42 !"):
+        await trainer.says(typed)
+        assert trainer.last.startswith(
+            "Un intitulé d'au moins trois caractères, avec des lettres"
+        ), typed
+        assert await step_of(db, trainer) == ("formation", "title")
+    await trainer.says("CAP 2")
+    assert await step_of(db, trainer) != ("formation", "title")
+
+
 async def test_markup_typed_by_the_user_is_refused_or_shown_escaped(
     db: Database, trainer: Person
 ) -> None:

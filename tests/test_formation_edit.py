@@ -482,6 +482,23 @@ async def test_a_formation_corrected_to_long_moves_its_open_follow_ups_to_the_lo
     assert keys == {"ELY-LONG-ENTRETIEN", "ELY-LONG-TICKET"}
 
 
+async def test_a_new_title_of_digits_only_is_refused_not_saved(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer UC2: renamed « 12345 », the formation was saved at once under that title in
+    every list and document. A letter is required, as the refusal says."""
+    before = await stored(db)
+    await open_edit(trainer)
+    await trainer.presses("Intitulé")
+    for typed in ("12345", "31/02"):
+        await trainer.says(typed)
+        assert trainer.last.startswith(
+            "Un intitulé d'au moins trois caractères, avec des lettres"
+        ), typed
+    assert "C'est corrigé" not in trainer.all_text
+    assert (await stored(db)).title == before.title
+
+
 async def test_a_title_another_formation_has_on_these_dates_is_refused(
     db: Database, trainer: Person
 ) -> None:

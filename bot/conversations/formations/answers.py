@@ -45,7 +45,7 @@ async def parse_title(ctx: Context, text: str) -> str | Invalid:
     title = clean_line(text, limit=150)
     if isinstance(title, Invalid):
         return title
-    if len(title) < 3 or not any(ch.isalnum() for ch in title):
+    if len(title) < 3 or not any(ch.isalpha() for ch in title):  # « 12345 »: UC2
         return Invalid(texts.say("formation.title_too_short"))
     if not printable(title):
         # Printed on every attestation and document of the Région (explorer O: « <b>Cuisine</b>

@@ -42,6 +42,7 @@ from tests.auxil.attestations import (
 )
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
+from tests.auxil.hostile import step_of
 
 OPENS_TODAY = "Revenez à sa fin, à partir de 16 h 00, et envoyez /attestation."
 
@@ -211,18 +212,20 @@ async def test_a_bare_start_mid_answer_asks_the_question_again_and_another_comma
     assert answer.typed_name == "Léa Martin" and answer.answer == "attested"
 
 
-async def test_a_mistyped_code_mid_answer_sets_her_answers_aside(
+async def test_a_mistyped_code_mid_answer_is_refused_and_her_answer_goes_on(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:
     """Explorer AZ12: a delegate re-pasting her invitation with a character missing lost her
-    name and role without a word."""
+    name and role without a word. Explorer UC6: then they were set aside before the code was
+    refused, and « Je l'atteste » typed next answered nothing. The code is refused first, as
+    for a member (GD5), and the text asked again, nothing set aside."""
     lea = await lea_at_the_text(trainer, person, clock)
     text = lea.last
     await lea.says("/start ZZZZ-ZZZZ")
-    assert "Je mets de côté « confirmer votre participation à un bilan »" in lea.all_text
-    assert "Ce code n'est pas valable" in lea.all_text
-    await lea.says("/reprendre")
+    assert lea.all_text.startswith("Ce code n'est pas valable"), lea.all_text
+    assert "Je mets de côté" not in lea.all_text
     assert lea.last == text
+    assert await step_of(db, lea) == ("attestation", "text")
     await lea.presses("Je l'atteste")
     (answer,) = await answers(db)
     assert answer.typed_name == "Léa Martin" and answer.answer == "attested"
@@ -453,13 +456,9 @@ async def test_a_cut_code_pasted_during_the_attestation_says_how_to_go_back_to_i
         await hugo.says(line)
     asked = hugo.last
     await hugo.says(f"/start {invited['Hugo Moreau'][:-3]}")
-    # His answers set aside, said first (explorer AZ12: they went without a word).
-    assert hugo.all_text.startswith(
-        "Je mets de côté « confirmer votre participation à un bilan », sans rien enregistrer : "
-        "tapez /reprendre"
-    )
-    assert "Ce code n'est pas valable." in hugo.all_text
-    await hugo.says("/reprendre")
+    # The code refused, then his question again, nothing set aside (explorers AZ12, UC6).
+    assert hugo.all_text.startswith("Ce code n'est pas valable.")
+    assert "Je mets de côté" not in hugo.all_text
     assert hugo.last == asked
     assert await answers(db) == []
 

@@ -126,19 +126,30 @@ class Runner(Carrier):
         first: only when it starts a conversation is the one under way set aside; a code
         refused, a bare ``/start``, a link not hers say so and ask the question in hand again
         (explorer GD5: a mistyped code set the dialogue aside, abandoned the one set aside
-        before, and was then refused)."""
-        if member and step is not None and ctx.incoming.command == "start":
-            return await self._start_over(ctx, current, step, flow, keep_for)
+        before, and was then refused). A participant's code too (explorer UC6: her
+        attestation set aside, then the code refused); her bare ``/start``: :meth:`before_command`."""
+        start = step is not None and ctx.incoming.command == "start"
+        if start and (member or ctx.incoming.argument):
+            assert step is not None
+            return await self._start_over(ctx, current, step, flow, keep_for, member=member)
         kept = await self.before_command(ctx, current, step, flow.name, keep_for, member=member)
         if kept is not None:
             return kept
         return await self.begin(ctx, flow, {})
 
     async def _start_over(
-        self, ctx: Context, current: Flow, step: str, flow: Flow, keep_for: timedelta
+        self,
+        ctx: Context,
+        current: Flow,
+        step: str,
+        flow: Flow,
+        keep_for: timedelta,
+        *,
+        member: bool,
     ) -> Position:
-        """:meth:`over` for a member's ``/start``: its hook first, on what the conversation's
-        row keeps at rest; what it said comes after the words of what it set aside."""
+        """:meth:`over` for a ``/start`` (a participant's: with a code): its hook first, on what
+        the conversation's row keeps at rest; what it said comes after the words of what it
+        set aside."""
         under_way, said = copy.deepcopy(ctx.data), len(ctx.replies)
         ctx.data, ctx.in_dialogue = aside.resting(ctx.data), True
         outcome = await self._enter(ctx, flow, {})
@@ -149,7 +160,7 @@ class Runner(Carrier):
         started, words = ctx.data, ctx.replies[said:]
         ctx.data = under_way
         del ctx.replies[said:]
-        await self.before_command(ctx, current, step, flow.name, keep_for, member=True)
+        await self.before_command(ctx, current, step, flow.name, keep_for, member=member)
         if aside.KEY in ctx.data:
             started[aside.KEY] = ctx.data[aside.KEY]
         ctx.data = started

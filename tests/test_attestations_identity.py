@@ -392,6 +392,38 @@ async def test_a_partner_without_a_structure_is_asked_it_at_once(
     assert "pour la structure « France Travail Lisieux », partenaire" in julie.last
 
 
+@pytest.mark.parametrize("typed", ["Julie Vasseur", "julie vasseur", "Vasseur", "Mme Vasseur"])
+async def test_a_partner_s_own_name_is_no_structure(
+    demo: None, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer UC8: her own name was taken as her structure and written in the sworn text
+    (« Moi, Julie Vasseur, pour la structure « Julie Vasseur » »). Refused, saying why."""
+    julie = await open_as(db, person, clock, "partner", "Julie Vasseur", user="julie")
+    await julie.says(typed)
+    assert julie.all_text.startswith(
+        f"« {typed} », c'est votre nom : il me faut celui de la structure que vous représentez"
+    ), julie.all_text
+    assert "Quelle structure représentez-vous ?" in julie.last
+    await julie.says("France Travail Lisieux")
+    assert "pour la structure « France Travail Lisieux », partenaire" in julie.last
+
+
+@pytest.mark.parametrize("typed", ["aucune", "Aucune structure", "sans structure", "néant"])
+async def test_no_structure_is_answered_not_sworn(
+    demo: None, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer UC8: « aucune » went into the sworn text (« pour la structure « aucune » »).
+    She is told what the attestation needs, and how to leave it if she represents none."""
+    julie = await open_as(db, person, clock, "partner", "Julie Vasseur", user="julie")
+    await julie.says(typed)
+    assert julie.all_text.startswith("Comme partenaire, vous représentez une structure"), (
+        julie.all_text
+    )
+    assert "/annuler" in julie.all_text
+    assert "Quelle structure représentez-vous ?" in julie.last
+    assert "pour la structure" not in julie.all_text
+
+
 async def test_a_reservation_at_the_structure_question_is_passed_on_and_kept(
     demo: None, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

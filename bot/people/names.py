@@ -216,6 +216,25 @@ def structure_name(text: str, *, unclear: str) -> str | Invalid:
     return name
 
 
+_NO_STRUCTURE = re.compile(
+    r"(?:aucune?|rien|neant|sans|pas de|personne|je n en ai pas|je n ai pas de)"
+    r"(?: structure)?(?: particuliere)?"
+)
+
+
+def structure_refused(line: str, own_name: str) -> str | None:
+    """Why a partner's answer at « Quelle structure représentez-vous ? » cannot be sworn as
+    her structure: ``own`` (her own name, or a part of it with a civility: « Mme Vasseur »),
+    ``none`` (« aucune », « sans structure », « néant »); ``None`` when it may be one
+    (explorer UC8: « pour la structure « Julie Vasseur » » in the sworn text)."""
+    typed = fold(line)
+    if _NO_STRUCTURE.fullmatch(typed):
+        return "none"
+    own = {word for word in fold(own_name).split() if len(word) > 1}
+    words = [word for word in typed.split() if word not in CIVILITIES]
+    return "own" if words and own and set(words) <= own else None
+
+
 _NAMED_STRUCTURES = "pole emploi|france travail|mission locale|cap emploi|apec|cidff|afpa|epide"
 """The structures whose name no person bears (folded; not « Centre », « Greta »: names too)."""
 

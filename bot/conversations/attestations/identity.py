@@ -59,7 +59,13 @@ from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.formations.labels import full_name_given
 from bot.messages import Platform
-from bot.people.names import introduced_name, person_name, structure_name, written_with
+from bot.people.names import (
+    introduced_name,
+    person_name,
+    structure_name,
+    structure_refused,
+    written_with,
+)
 from bot.storage.formations import Trainee
 
 NO_WORDS = frozenset(word for word, meaning in YES_NO.items() if meaning == "no")
@@ -203,6 +209,8 @@ async def parse_structure(ctx: Context, text: str) -> str | Invalid | Next:
     if isinstance(name, Invalid):  # « Cap emploi, mais je suis partie à 15 h » (HB12)
         said = await words_passed_on(ctx, "structure", ROLE_WORDS)
         return as_invalid(said) if said is not None else name
+    if why := structure_refused(name, str(ctx.data.get("name") or "")):  # explorer UC8
+        return Invalid(ctx.render(f"attestation_participant.structure_{why}", typed=visible(name)))
     return name
 
 

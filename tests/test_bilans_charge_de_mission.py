@@ -184,6 +184,24 @@ async def test_hostile_input_is_answered_and_a_huge_message_is_cut(
     assert HTML not in html and HUGE not in huge
 
 
+async def test_a_long_message_cut_for_the_trainer_is_said_to_her(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Explorer UC9: 5,600 characters were cut at 2,000 for the trainer while she read only
+    « Merci, j'ai transmis votre message », as if all of it had been passed on. She is told,
+    as a participant is."""
+    await follows(db, "Agent de restauration (démo)")
+    her = sophie(person)
+    await her.says("Bonjour " * 700)
+    assert her.all_text.startswith(THANKS), her.all_text
+    assert (
+        "Seuls ses 2\u202f000 premiers caractères ont été transmis (il en comptait 5\u202f599) : "
+        "envoyez la suite dans un autre message."
+    ) in her.all_text
+    await her.says("Bonjour, je confirme le bilan de jeudi.")
+    assert "premiers caractères" not in her.all_text
+
+
 async def test_a_file_she_sends_is_not_passed_on_but_the_trainer_hears_of_it(
     trainer: Talker, person: Callable[..., Talker], db: Database
 ) -> None:

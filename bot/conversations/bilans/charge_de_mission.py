@@ -23,6 +23,7 @@ from bot.answers import fold
 from bot.bilans.partner import forward, her_name, meant_for, trainers_of
 from bot.conversations.kit.context import Context
 from bot.messages import Platform
+from bot.people.chats import FORWARD_LIMIT, capped
 from bot.typos import HELP_WORDS
 
 
@@ -85,5 +86,13 @@ async def answer(ctx: Context) -> bool:
         text=text,
     )
     missed = [t for t in trainers if t not in reached]
-    ctx.say("charge_de_mission.thanks", reached=reached, missed=missed, others=others)
+    full_length = capped(text)[1] if reached else None  # said to her too (explorer UC9)
+    ctx.say(
+        "charge_de_mission.thanks",
+        reached=reached,
+        missed=missed,
+        others=others,
+        cut=FORWARD_LIMIT if full_length else None,
+        full_length=full_length,
+    )
     return True

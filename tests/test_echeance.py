@@ -37,6 +37,26 @@ async def test_a_pre_bilan_item_cannot_be_postponed_past_its_bilan(
     assert (await by_rule(db, "NOR-PREP")).postponed_to == date(2026, 11, 25)
 
 
+async def test_the_date_question_answers_nothing_a_huge_paste_or_control_characters_as_others_do(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer UC7: at a date question an empty message, 5,000 characters or a control
+    character were all « Je n'ai pas compris cette date »; each gets the answer every other
+    question gives, and nothing is postponed."""
+    await restauration(trainer)
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await trainer.presses("Reporter")
+    for typed, said in (
+        ("   ", "Je n'ai rien reçu"),
+        ("Bonjour je voudrais savoir " * 200, "Votre message est trop long (5\u202f400 caractères"),
+        ("\u202eLéa Martin", "Votre message contient des caractères de contrôle invisibles"),
+    ):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(said), trainer.all_text[:200]
+        assert "Je n'ai pas compris cette date" not in trainer.all_text
+    assert (await by_rule(db, "NOR-PREP")).postponed_to is None
+
+
 async def test_a_bilan_d_etape_cannot_be_postponed_past_the_end_it_reviews(
     db: Database, trainer: Person
 ) -> None:

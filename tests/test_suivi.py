@@ -82,6 +82,23 @@ async def test_an_empty_timeline(db: Database, trainer: Person) -> None:
     assert await step_of(db, trainer) == (None, None)
 
 
+async def test_the_timeline_answers_nothing_a_huge_paste_or_control_characters_as_others_do(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer UC4: at the timeline an empty message, 100,000 characters or a control
+    character were all « Je n'ai pas reconnu ce choix »; each gets the answer every other
+    question gives, and the timeline stays."""
+    await trainer.says("/suivi hugo")
+    for typed, said in (
+        ("   ", "Je n'ai rien reçu : choisissez une des réponses proposées"),
+        ("a" * 100_000, "Votre message est trop long (100\u202f000 caractères"),
+        ("Léa\x00Martin", "Votre message contient des caractères de contrôle invisibles"),
+    ):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(said), trainer.all_text[:200]
+        assert await step_of(db, trainer) == ("suivi", "timeline")
+
+
 async def test_the_number_typed_is_the_number_shown(db: Database, trainer: Person) -> None:
     await trainer.says("/suivi")
     await trainer.presses("Agent de restauration")

@@ -47,6 +47,7 @@ from bot.conversations.formations.choose import (
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
+from bot.conversations.kit.pick import unreadable
 from bot.conversations.kit.steps import Option, Pick
 from bot.documents.bundle import slug
 from bot.documents.sheets import MIME, SUFFIX, Format
@@ -108,6 +109,9 @@ class TimelineStep(Step):
             "pdf": "chronologie en pdf",
             "done": "termine",
         }
+        typed = ctx.incoming.choice is None and ctx.incoming.attachment is None
+        if typed and (refused := unreadable(ctx, empty="common.pick_empty")) is not None:
+            return refused  # as at every other question (explorer UC4)
         picked = ctx.chosen(list(labels), labels=labels, synonyms={"pdf": "pdf", "fin": "done"})
         if isinstance(picked, Invalid):
             return Retry(picked.message)

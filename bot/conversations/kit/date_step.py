@@ -21,7 +21,7 @@ from bot.conversations.kit.flow import (
     Stay,
     Step,
 )
-from bot.conversations.kit.pick import TEXT_STOPS
+from bot.conversations.kit.pick import TEXT_STOPS, unreadable
 from bot.conversations.kit.wrong_dates import (
     clock_change_said,
     impossible_said,
@@ -234,7 +234,7 @@ class DateStep(Step):
                     return Retry(said)
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
             ctx.data[self._day_key()] = ctx.data.pop(key)
-        refusal = ctx.refuse_non_text()
+        refusal = ctx.refuse_non_text() or unreadable(ctx, empty="common.empty_answer")
         if refusal:
             return refusal
         understood = self._understand(ctx, ctx.data.get(self._day_key()))

@@ -62,6 +62,21 @@ if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
 
 
+def unreadable(ctx: Context, *, empty: str | None = None) -> Retry | None:
+    """Control characters (never echoed: U+202E turned the reply round, explorer AD1), a
+    message over :data:`MAX_TEXT` (said as at a text question, AD25), or, with ``empty`` (the
+    key said), nothing visible: one answer at every kind of question (explorers UC4, UC7: the
+    timeline and the date questions said « pas reconnu », « pas compris cette date »)."""
+    typed = ctx.incoming.text
+    if has_control_characters(typed):
+        return Retry(ctx.render("common.control_characters"))
+    if len(typed) > MAX_TEXT:
+        return Retry(ctx.render("common.message_too_long", length=len(typed), limit=MAX_TEXT))
+    if empty is not None and not visible_text(typed).strip():
+        return Retry(ctx.render(empty))
+    return None
+
+
 class Pick(Step):
     """Choose one option: a button, its number, or (part of) its label.
 
@@ -178,10 +193,8 @@ class Pick(Step):
             assert picked is not None
             return self._picked(ctx, picked, page, pages, edit=True)
         typed = ctx.incoming.text
-        if has_control_characters(typed):  # never echoed: U+202E turned the reply round (AD1)
-            return Retry(ctx.render("common.control_characters"))
-        if len(typed) > MAX_TEXT:  # said as at a text question (explorer AD25)
-            return Retry(ctx.render("common.message_too_long", length=len(typed), limit=MAX_TEXT))
+        if (unread := unreadable(ctx)) is not None:
+            return unread
         if not fold(visible_text(typed)):  # nothing, or zero-width spaces only (explorer AD2)
             refused = ctx.file_at_choice()
             # A sign or an emoji is something received, only not a choice (explorer AK9).

@@ -21,6 +21,7 @@ from bot.conversations.kit.steps import PickMany
 from bot.engine import Engine
 from bot.manifest import Feature, Features
 from bot.storage.db import Database
+from bot.texts import plain
 from bot.transports.console import render
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
@@ -75,6 +76,21 @@ def lea(db: Database, settings: Settings, clock: Clock) -> Person:
 
 def console(person: Person) -> str:
     return "\n".join(render(r, Path("/nonexistent")) for r in person.replies)
+
+
+@pytest.mark.parametrize(
+    "typed", ["'; DROP TABLE formations; --", "<i>gras</i>", "*x* [a](http://x)"]
+)
+def test_a_message_no_piece_of_which_is_in_the_list_is_quoted_whole(typed: str) -> None:
+    """Explorer UC3: « Je ne trouve pas « ' » dans la liste », « « <b>gras< » »: a piece cut
+    at « / » or « ; » the person does not recognise. When nothing in it names anyone, the
+    message is quoted whole; a piece among names found is still quoted alone."""
+    refused = read_selection(typed, FIVE)
+    assert isinstance(refused, Invalid)
+    assert plain(refused.message).startswith(f"Je ne trouve pas « {typed} » dans la liste")
+    refused = read_selection("Anne Roy, Zorro", FIVE)
+    assert isinstance(refused, Invalid)
+    assert refused.message.startswith("Je ne trouve pas « Zorro » dans la liste"), refused
 
 
 def test_what_a_typed_selection_names() -> None:

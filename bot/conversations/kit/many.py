@@ -107,7 +107,9 @@ def read_selection(
     if words in NONE_WORDS or _NONE_OF.match(words):
         return Selection(only=())
     but = _BUT.match(soft)
-    items = _items(soft[but.end() :] if but else soft, options, _as_typed(said or text))
+    items = _items(
+        soft[but.end() :] if but else soft, options, _as_typed(said or text), "" if said else text
+    )
     if isinstance(items, Invalid):
         return items
     if not items:
@@ -146,9 +148,16 @@ _EDGES = " ,;:.!?+/"
 """What a word of a message may carry, not part of a name (« Zoé, » « absents: »)."""
 
 
-def _items(soft: str, options: list[Option], typed: Callable[[str], str]) -> list[str] | Invalid:
+def _items(
+    soft: str, options: list[Option], typed: Callable[[str], str], whole: str
+) -> list[str] | Invalid:
+    """The values named, in order; or why not. A piece not found is quoted as typed, or the
+    ``whole`` message (``""``: a part of a longer one) when no piece of it names anyone (explorer UC3: « Je ne trouve pas « ' » »
+    for « '; DROP TABLE formations; -- », a piece the person did not recognise)."""
     values = [o.value for o in options]
     found: list[str] = []
+    labelled = [(o.label, o.value) for o in options]
+    pieces = [piece.strip(" .!") for piece in filter(None, _SEPARATORS.split(soft))]
 
     def number(raw: str) -> str | Invalid:
         index = int(raw)
@@ -156,8 +165,7 @@ def _items(soft: str, options: list[Option], typed: Callable[[str], str]) -> lis
             return Invalid(texts.say("common.no_such_choice_number", number=raw, count=len(values)))
         return values[index - 1]
 
-    for piece in filter(None, _SEPARATORS.split(soft)):
-        piece = piece.strip(" .!")
+    for piece in pieces:
         picked: list[str | Invalid] = []
         span = _RANGE.match(piece)
         if span:
@@ -168,9 +176,10 @@ def _items(soft: str, options: list[Option], typed: Callable[[str], str]) -> lis
         elif piece.replace(" ", "").isdigit():
             picked = [number(n) for n in piece.split()]
         else:
-            matches = match_names(piece, [(o.label, o.value) for o in options])
+            matches = match_names(piece, labelled)
             if not matches:
-                answer = typed(piece)[:60]
+                alone = not whole or found or any(_names_one(p, labelled) for p in pieces)
+                answer = (typed(piece) if alone else " ".join(whole.split()))[:60]
                 return Invalid(texts.say("common.pick_many_unknown", answer=answer))
             if len(matches) > 1:
                 return Invalid(texts.say("common.ambiguous", answer=typed(piece)[:60]))
@@ -181,6 +190,16 @@ def _items(soft: str, options: list[Option], typed: Callable[[str], str]) -> lis
             if value not in found:
                 found.append(value)
     return found
+
+
+def _names_one(piece: str, labelled: list[tuple[str, str]]) -> bool:
+    """A piece that names one option: a number, a range, or one name (not « i> », inside
+    several)."""
+    return bool(piece) and (
+        piece.replace(" ", "").isdigit()
+        or _RANGE.match(piece) is not None
+        or len(match_names(piece, labelled)) == 1
+    )
 
 
 SHOWN = "~"

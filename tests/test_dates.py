@@ -27,8 +27,8 @@ from bot.dates import (
     understand_duration,
     understand_one_end,
     understand_period,
-    weekend_friday,
     weekend_words,
+    working_day_before,
     wrong_duration,
     wrong_weekday,
     wrong_year,
@@ -753,7 +753,7 @@ def test_working_days_run_monday_to_friday(day: date, before: date, hint: str) -
 )
 def test_a_weekend_hint_points_to_a_friday_still_to_come(today: date, hint: str) -> None:
     assert " ".join(w for w in weekend_words(date(2026, 11, 29), today) if w) == hint
-    assert (weekend_friday(date(2026, 11, 29), today) is None) == (hint == "")
+    assert (working_day_before(date(2026, 11, 29), today) is None) == (hint == "")
 
 
 def test_a_holiday_keeps_its_name_once_its_working_day_before_is_past() -> None:

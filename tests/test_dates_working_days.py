@@ -14,7 +14,6 @@ from bot.dates import (
     next_working_day,
     previous_working_day,
     public_holiday,
-    weekend_friday,
     weekend_words,
     working_day_before,
 )
@@ -74,8 +73,6 @@ def test_a_deadline_on_easter_monday_is_pointed_to_the_friday_before() -> None:
         "jour férié, lundi de Pâques",
         "vendredi 26 mars 2027",
     )
-    # The group digest's « ce week-end » counts weekends only.
-    assert weekend_friday(monday, date(2027, 3, 22)) is None
     assert working_day_before(monday, date(2027, 3, 22)) == date(2027, 3, 26)
     # On the holiday itself the day before is past: no working day to point to, but it is
     # still said to be a holiday (explorer AS4).
@@ -86,7 +83,7 @@ def test_a_weekend_after_a_friday_holiday_is_done_on_the_thursday() -> None:
     saturday = date(2026, 12, 26)
     assert previous_working_day(saturday) == date(2026, 12, 24)
     assert weekend_words(saturday, date(2026, 12, 21)) == ("un samedi", "jeudi 24 décembre 2026")
-    assert weekend_friday(saturday, date(2026, 12, 21)) == date(2026, 12, 24)
+    assert working_day_before(saturday, date(2026, 12, 21)) == date(2026, 12, 24)
     # A Tuesday after Easter Monday: the working day before is the Friday.
     assert previous_working_day(date(2027, 3, 30)) == date(2027, 3, 26)
 

@@ -1056,6 +1056,79 @@ def test_on_the_friday_the_digest_says_today_as_the_reminder_does() -> None:
     assert "(un samedi : à faire plutôt le vendredi 4 décembre 2026)" in thursday
 
 
+def group_digest(today: datetime, week: list[Item]) -> str:
+    """The group digest of ``week`` (formation 1 « Vente », 2 « Premiers gestes ») on ``today``."""
+    return texts.plain(
+        digest_text(
+            Organisation(id=1, name="Organisme", timezone="Europe/Paris"),
+            {"overdue": [], "week": week},
+            today,
+            private=False,
+            formations={
+                1: Titled("Vente", "formation", 1),
+                2: Titled("Premiers gestes", "formation", 1),
+            },
+            who={},
+        )
+        or ""
+    )
+
+
+def test_the_group_digest_says_a_holiday_monday_s_deadline_is_for_the_friday() -> None:
+    """Explorer UB2: on Friday 14 May 2027 the team group read « Premiers gestes : 1 dans
+    les 7 jours » of a bilan due on Whit Monday, to be sent that very Friday, where a
+    weekend's deadline is said (« dont 1 ce week-end … à faire plutôt aujourd'hui »)."""
+    friday = datetime(2027, 5, 14, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    said = group_digest(friday, [an_item(1, date(2027, 5, 17), audience="organisation")])
+    assert (
+        "· Premiers gestes : 1 dans les 7 jours, dont 1 le lundi 17 mai, férié (lundi de "
+        "Pentecôte)\n"
+    ) in said
+    assert (
+        "Ce qui tombe le lundi 17 mai, férié (lundi de Pentecôte), est à faire plutôt "
+        "aujourd'hui, vendredi 14 mai 2027."
+    ) in said
+    assert "week-end" not in said
+    saturday = group_digest(friday + timedelta(days=1), [an_item(1, date(2027, 5, 17))])
+    assert "férié" not in saturday and "plutôt" not in saturday  # that Friday is past
+
+
+def test_the_group_digest_says_a_weekend_and_its_holiday_monday_together() -> None:
+    """Explorer UB2: Easter weekend, one deadline on the Saturday, one on Easter Monday: one
+    Friday for both."""
+    friday = datetime(2027, 3, 26, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    said = group_digest(friday, [an_item(1, date(2027, 3, 27)), an_item(3, date(2027, 3, 29))])
+    assert (
+        "· Premiers gestes : 2 dans les 7 jours, dont 1 ce week-end et 1 le lundi 29 mars, "
+        "férié (lundi de Pâques)\n"
+    ) in said
+    assert (
+        "Ce qui tombe ce week-end ou le lundi 29 mars, férié (lundi de Pâques), est à faire "
+        "plutôt aujourd'hui, vendredi 26 mars 2027."
+    ) in said
+
+
+def test_the_group_digest_says_a_holiday_in_the_week_and_the_weekend_each_with_its_day() -> None:
+    """Explorer UB2: from Monday 3 May 2027, a deadline on Ascension Thursday is for the
+    Wednesday and one on the Saturday for the Friday; the Friday after Ascension is a
+    working day (a bridge is no day off)."""
+    monday = datetime(2027, 5, 3, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    week = [
+        an_item(1, date(2027, 5, 6)),
+        an_item(3, date(2027, 5, 7)),
+        an_item(5, date(2027, 5, 8)),
+    ]
+    said = group_digest(monday, week)
+    assert (
+        "· Premiers gestes : 3 dans les 7 jours, dont 1 le jeudi 6 mai, férié (Ascension) et 1 "
+        "ce week-end\n"
+    ) in said
+    assert (
+        "Ce qui tombe le jeudi 6 mai, férié (Ascension), est à faire plutôt le mercredi 5 mai "
+        "2027.\nCe qui tombe ce week-end est à faire plutôt le vendredi 7 mai 2027."
+    ) in said
+
+
 async def test_a_group_digest_counts_what_the_bilan_came_before(
     db: Database, settings: Settings, clock: Clock, trainer: Person
 ) -> None:

@@ -31,7 +31,6 @@ from bot.dates.working_days import (
     odd_hour,
     previous_working_day,
     public_holiday,
-    weekend_friday,
     weekend_words,
     working_day_before,
 )
@@ -64,7 +63,6 @@ __all__ = [
     "understand_one_end",
     "understand_period",
     "weekend_day",
-    "weekend_friday",
     "weekend_words",
     "working_day_before",
     "wrong_duration",

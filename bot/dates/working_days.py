@@ -123,12 +123,6 @@ def working_day_before(day: date, today: date) -> date | None:
     return before if before >= today else None
 
 
-def weekend_friday(day: date, today: date) -> date | None:
-    """:func:`working_day_before` for a deadline on a Saturday or a Sunday only: the group
-    digest counts « ce week-end » (a holiday in the week is no weekend)."""
-    return working_day_before(day, today) if weekend_day(day) else None
-
-
 def weekend_words(day: date, today: date) -> tuple[str, str]:
     """(« un dimanche », « vendredi 4 décembre 2026 ») for a deadline on a day off, the words
     of « (un dimanche : à faire plutôt le vendredi 4 décembre 2026) »; for a holiday

@@ -238,36 +238,53 @@ def digest_text(
     today = local.date()
     if not private:
         counts: dict[int, dict[str, int]] = {}
-        fridays = set()
+        # Each formation's lines due on a day off whose working day before is still to come,
+        # by the day off named (« » for a weekend, else « le lundi 17 mai, férié (lundi de
+        # Pentecôte) »): explorer UB2, a holiday Monday's is to be done on the Friday as a
+        # weekend's is.  The days: (first day off, its working day before) of each name.
+        off: dict[int, dict[str, int]] = {}
+        days_off: dict[str, tuple[date, date]] = {}
         for name, items in (("overdue", overdue), ("week", week), ("missed", missed)):
             # Lines, as the private digest and /echeances count them: « 10 entrées à saisir
             # dans EOS » is one (explorer KB, KB6: « Maçon – Caen : 21 en retard », 3 lines).
             for item in bundle(items, {}, local):
-                count = counts.setdefault(
-                    item.first.formation_id, {"overdue": 0, "week": 0, "weekend": 0, "missed": 0}
-                )
+                fid = item.first.formation_id
+                count = counts.setdefault(fid, {"overdue": 0, "week": 0, "missed": 0})
                 count[name] += 1
-                on_friday = {
-                    friday
+                ahead = sorted(
+                    (row.effective_due, before)
                     for row in item.rows
                     if row.status != "postponed"
-                    and (friday := dates.weekend_friday(row.effective_due, today))
-                }
-                if name != "missed" and on_friday:
-                    count["weekend"] += 1
-                    fridays |= on_friday
+                    and (before := dates.working_day_before(row.effective_due, today))
+                )
+                if name != "missed" and ahead:
+                    day, before = ahead[0]  # a line is counted once, on its first day off
+                    said = day_off_named(day, today)
+                    off.setdefault(fid, {})[said] = off.get(fid, {}).get(said, 0) + 1
+                    first = days_off.get(said, (day, before))
+                    days_off[said] = min(first, (day, before))
+        by_first = sorted(days_off, key=lambda said: days_off[said])
         lines = [
-            {"title": titles.get(fid, ""), **c}
+            {
+                "title": titles.get(fid, ""),
+                **c,
+                "off": [(off[fid][said], said) for said in by_first if said in off.get(fid, {})],
+            }
             for fid, c in sorted(counts.items(), key=lambda p: titles.get(p[0], ""))
         ]
+        # Seven days hold one weekend whose Friday is still to come, and maybe a holiday:
+        # each working day to act on, with the days off it is for.
+        befores: dict[date, list[str]] = {}
+        for said in by_first:
+            befores.setdefault(days_off[said][1], []).append(said)
         return texts.say(
             "digest.group",
             day=today,
             lines=lines,
-            # Seven days hold one weekend whose Friday is still to come: one Friday, the
-            # coming weekend's, or the next one's on a Saturday or a Sunday.
-            friday=min(fridays, default=None),
-            next_weekend=not dates.is_working_day(today),
+            befores=sorted(befores.items()),
+            # On a Saturday or a Sunday, the weekend whose Friday is to come is the next one
+            # (on a holiday Monday or Thursday, this week's, as on any weekday).
+            next_weekend=dates.weekend_day(today) is not None,
             undelivered=[f.local(tz) for f in failures],
         )
 
@@ -312,6 +329,15 @@ def digest_text(
         missed_over=all(r.subject_id in bilans_over for r in missed),
         undelivered=[f.local(tz) for f in failures],
     )
+
+
+def day_off_named(day: date, today: date) -> str:
+    """« » for a day of the weekend (the group digest says « ce week-end »), « le lundi 17
+    mai, férié (lundi de Pentecôte) » for a public holiday in the week (explorer UB2), its
+    year said when it is not ``today``'s."""
+    if dates.weekend_day(day):
+        return ""
+    return f"le {dates.spell_date_before(day, today)}, férié ({dates.public_holiday(day)})"
 
 
 MOST_SINGLE_REMINDERS = 3

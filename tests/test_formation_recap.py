@@ -347,3 +347,31 @@ async def test_a_colleague_s_formation_of_the_same_name_and_dates_is_said_too(
         "ces dates, Agent de restauration, du mardi 1er décembre 2026 au mardi 15 juin 2027. Si "
         "c'est un autre groupe, donnez-lui un intitulé qui l'en distingue"
     ) in trainer.last
+
+
+async def test_the_recap_of_another_cvl_programme_says_its_deadlines_are_kept_by_prudence(
+    trainer: Person,
+) -> None:
+    """Explorer UB3: « Autre programme » of the Centre-Val de Loire owes the PRF's deadlines by
+    prudence; the recap says it once, a Visa's says nothing."""
+    for programme, said in (("Autre programme", True), ("Visa", False)):
+        await trainer.says("/formation")
+        await trainer.says("Hors PRF")
+        await trainer.presses("Une formation")
+        await trainer.presses("Centre-Val de Loire")
+        await trainer.presses(programme)
+        await trainer.presses("De date à date")
+        await trainer.says("du 4 janvier 2027 au 25 juin 2027")
+        for label in ("Oui", "Non", "Non", "Courte", "Passer", "Plus tard"):
+            await trainer.presses(label)
+        recap = trainer.last
+        assert "Tout est juste ?" in recap
+        assert recap.count("prudence") == said, recap
+        if said:
+            assert (
+                "Financeur : Région Centre-Val de Loire – Autre programme\nLe texte de la Région "
+                "(001) couvre les programmes du PRF (Parcours Métiers, Visa, Visa+ Parcours vers "
+                "l'Emploi, Alpha FLE/FLI Ran) : appliqué ici par prudence à un programme hors de "
+                "cette liste.\n"
+            ) in recap
+        await trainer.presses("Abandonner")

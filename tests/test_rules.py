@@ -630,6 +630,42 @@ def test_a_visa_deadline_cites_001_only() -> None:
             assert "001" in deadline.source and "(001)" in deadline.explanation
 
 
+PRUDENCE = (
+    "Le texte de la Région (001) couvre les programmes du PRF (Parcours Métiers, Visa, Visa+ "
+    "Parcours vers l'Emploi, Alpha FLE/FLI Ran) : appliqué ici par prudence à un programme hors "
+    "de cette liste"
+)
+
+
+def test_another_programme_keeps_the_prf_s_deadlines_by_prudence_and_says_so() -> None:
+    """Explorer UB3: « Autre programme » got 001's bilans and EOS entries cited as 001's own,
+    though 001 lists the PRF's programmes; kept by prudence, each says so, 002 never cited."""
+    other = cvl(
+        programme="autre",
+        action_type=None,
+        mode="esp",
+        trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4), name="Léa Martin"),),
+    )
+    found = deadlines(other, {}, PARIS)
+    assert {d.rule_id for d in found} == {"CVL-BQ-END", "CVL-BQ-MID", "CVL-EOS"}
+    for deadline in found:
+        assert "002" not in deadline.source and "(001)" in deadline.source
+        assert f". {PRUDENCE} ({deadline.source})." in deadline.explanation, deadline.explanation
+    [entry] = [d for d in found if d.key.startswith("CVL-EOS-ENTRY")]
+    assert entry.explanation == (
+        "Données de Léa Martin à compléter dans EOS à son entrée en formation, le lundi 4 "
+        f"janvier 2027. {PRUDENCE} (bilan collectif de formation, Région Centre-Val de Loire "
+        "(001), « Données quantitatives »)."
+    )
+    owed = owed_bilans(other)
+    assert [o.kind for o in owed] == ["etape", "fin"]
+    assert all(o.reason.endswith(f"{PRUDENCE}.") for o in owed), owed[1].reason
+    for programme in ("visa", "parcours_metiers", None):
+        known = replace(other, programme=programme)
+        assert not any("prudence" in d.explanation for d in deadlines(known, {}, PARIS))
+        assert not any("prudence" in o.reason for o in owed_bilans(known))
+
+
 def test_a_visa_s_owed_bilans_ignore_an_action_type() -> None:
     """Explorer F: a Visa given « premiers gestes » (asked then) owed its bilans by 002's
     table and /bilan cited « Parcours Métiers (002) »; a Visa follows 001 alone."""

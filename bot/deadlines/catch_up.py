@@ -31,11 +31,12 @@ from bot.manifest import OrganisationJob
 from bot.rules import RULES, SETTINGS
 from bot.storage.people import Organisation
 
-FACTS_REVISION = "3"
+FACTS_REVISION = "4"
 """Raise when :mod:`bot.deadlines.facts` or :mod:`bot.absences.facts` reads rows differently,
 or the engine words what it stores differently (2: a deadline's source is the texts'
 citation, no more the seed files' names; 3: an erased trainee is owed nothing, so the
-deadlines an erasure had recreated under the pseudonym go, explorer QC2)."""
+deadlines an erasure had recreated under the pseudonym go, explorer QC2; 4: a Centre-Val de
+Loire « Autre programme »'s deadlines say they are kept by prudence, explorer UB3)."""
 
 RULES_VERSION = hashlib.sha256(f"{FACTS_REVISION}:{RULES!r}:{SETTINGS!r}".encode()).hexdigest()[:16]
 """What ``Organisation.rules_version`` says once its deadlines follow this code."""

@@ -248,6 +248,8 @@ def deadlines(
                     sentence += milestone.booked_late.format_map(context)
                 if ended is not None:
                     sentence += milestone.within_path.format_map(context)
+                if beyond := rule.beyond_for(formation.programme):
+                    sentence += f". {beyond}"  # kept by prudence (explorer UB3)
                 found.append(
                     Deadline(
                         key=_key(rule, milestone, subject),

@@ -32,6 +32,16 @@ class Source:
     """The document in French words, e.g. "fiche procédure bilan à distance, Région Normandie"."""
     programmes: tuple[str, ...] | None = None
     """The programmes the document speaks of (002: Parcours Métiers only); ``None``: all."""
+    beyond: str = ""
+    """For a document that names the programmes it covers but is kept, by prudence, for a
+    programme it does not name (001 and the Centre-Val de Loire's « Autre programme »): the
+    sentence then said of it, in each deadline's explanation, each owed bilan's reason and
+    the formation's recap (explorer UB3: cited as if 001 covered it)."""
+
+    def beyond_for(self, programme: str | None) -> str:
+        """:attr:`beyond` when ``programme`` is one the document does not name, else ""."""
+        covered = programme is None or self.programmes is None or programme in self.programmes
+        return "" if covered else self.beyond
 
     @property
     def ref(self) -> str:
@@ -192,7 +202,14 @@ class Rule:
     def sources_for(self, programme: str | None) -> tuple[Source, ...]:
         """The sources that speak of ``programme``: a deadline never cites a text it is not under."""
         found = tuple(s for s in self.sources if s.programmes is None or programme in s.programmes)
-        return found or self.sources
+        return found or tuple(s for s in self.sources if s.beyond) or self.sources
+
+    def beyond_for(self, programme: str | None) -> str:
+        """What its texts say of being kept for ``programme`` by prudence (:attr:`Source.beyond`);
+        "" for a programme they name."""
+        return " ".join(
+            filter(None, (s.beyond_for(programme) for s in self.sources_for(programme)))
+        )
 
     @property
     def citation(self) -> str:

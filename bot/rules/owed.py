@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from bot.rules.catalogue import RULES_BY_ID
 from bot.rules.catalogue.centre_val_de_loire import CVL_001_LABEL, CVL_002_LABEL
 from bot.rules.catalogue.normandie import NOR_LABEL
 from bot.rules.facts import ACTION_TYPES, BilanKind, FormationFacts, SessionFacts
@@ -337,5 +338,8 @@ def owed_bilans(formation: FormationFacts) -> list[OwedBilan]:
         ]
     if formation.funder == "cvl":
         owed = _cvl(formation)
+        # A programme 001 does not name owes its bilans by prudence, and says so (UB3).
+        if beyond := RULES_BY_ID["CVL-BQ-END"].beyond_for(formation.programme):
+            owed = [replace(o, reason=f"{o.reason} {beyond}.") for o in owed]
         return sorted(owed, key=lambda o: (o.suggested_on, o.kind != "etape"))
     return []

@@ -38,6 +38,7 @@ from bot.conversations.kit.flow import Finish, Leave, Next, Outcome, Step
 from bot.conversations.kit.steps import RECAP, Option, Pick
 from bot.formations.labels import COMPOSANTE_ACTION_TYPES, LABELS, SINGLE_PERSON_KINDS
 from bot.formations.queries import namesakes
+from bot.rules.catalogue import kept_by_prudence
 
 FIXING = "_fixing"
 """Set by « Corriger » until the recap: the questions already answered are passed."""
@@ -257,6 +258,8 @@ def recap_steps(steps: Sequence[Step]) -> tuple[Pick, Pick]:
             twins = await namesakes(ctx.session, everyone, ctx.data["title"], start, end)
         return {
             "labels": LABELS,
+            # Deadlines kept by prudence for a programme the texts do not name (UB3).
+            "prudence": kept_by_prudence(ctx.data.get("funder"), ctx.data.get("programme")),
             "groups": groups(ctx.data),  # « un groupe par session » (fixer PA's report)
             "namesakes": twins.shown,
             "twins": twins.total,

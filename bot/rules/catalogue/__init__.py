@@ -45,6 +45,21 @@ def rule_label(rule_id: str) -> str:
     return f"{who} – {rule.trigger}"
 
 
+def kept_by_prudence(funder: str | None, programme: str | None) -> str:
+    """What the funder's texts say of being kept by prudence for ``programme``, one sentence
+    each (:attr:`bot.rules.model.Source.beyond`): the formation's recap says it once
+    (explorer UB3: « Autre programme » of the Centre-Val de Loire); "" for most."""
+    said = dict.fromkeys(
+        beyond
+        for rule in RULES
+        if rule.funder == funder
+        and rule.funder is not None
+        and (rule.programmes is None or programme in rule.programmes)
+        and (beyond := rule.beyond_for(programme))
+    )
+    return " ".join(f"{sentence}." for sentence in said)
+
+
 BEFORE_BILAN: frozenset[str] = frozenset(
     rule.id
     for rule in RULES

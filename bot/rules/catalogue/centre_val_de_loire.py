@@ -16,6 +16,23 @@ CVL_001_LABEL = "bilan collectif de formation, Région Centre-Val de Loire (001)
 CVL_002_LABEL = "pièces pédagogiques exigées, Parcours Métiers, Région Centre-Val de Loire (002)"
 PARCOURS = ("parcours_metiers",)
 """002 is addressed to the Parcours Métiers organisations: a Visa's deadlines cite 001 alone."""
+PRF = ("parcours_metiers", "visa", "visa_plus", "alpha_fle")
+"""The programmes 001 names (« Programme Régional de Formation (Parcours Métiers, Visa, Visa+
+Parcours vers l'Emploi, Alpha FLE/FLI Ran) »)."""
+PRF_BEYOND = (
+    "Le texte de la Région (001) couvre les programmes du PRF (Parcours Métiers, Visa, Visa+ "
+    "Parcours vers l'Emploi, Alpha FLE/FLI Ran) : appliqué ici par prudence à un programme hors "
+    "de cette liste"
+)
+"""Said of 001's deadlines for « Autre programme »: the project's decision is to keep them,
+a missed bilan costing more than an unasked one, and to say so (explorer UB3)."""
+
+
+def cvl_001(section: str) -> Source:
+    """001, for the PRF's programmes and, by prudence, any other."""
+    return Source(
+        file=SEED_CVL_001, section=section, label=CVL_001_LABEL, programmes=PRF, beyond=PRF_BEYOND
+    )
 
 
 CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
@@ -29,9 +46,7 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
         "gestionfp@centrevaldeloire.fr au moment du solde",
         audience="organisation",
         sources=(
-            Source(
-                file=SEED_CVL_001, section="« Bilan collectif de formation »", label=CVL_001_LABEL
-            ),
+            cvl_001("« Bilan collectif de formation »"),
             Source(file=SEED_CVL_002, section="§2", label=CVL_002_LABEL, programmes=PARCOURS),
         ),
         milestones=(
@@ -57,7 +72,7 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
         what="bilan d'étape, à la date arrêtée avec la personne référente territoriale",
         audience="organisation",
         sources=(
-            Source(file=SEED_CVL_001, section="note 1", label=CVL_001_LABEL),
+            cvl_001("note 1"),
             Source(
                 file=SEED_CVL_002, section="§2 et note *", label=CVL_002_LABEL, programmes=PARCOURS
             ),
@@ -126,9 +141,7 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
         trigger="entrée et sortie d'un stagiaire",
         what="compléter les données de chaque stagiaire dans EOS",
         audience="organisation",
-        sources=(
-            Source(file=SEED_CVL_001, section="« Données quantitatives »", label=CVL_001_LABEL),
-        ),
+        sources=(cvl_001("« Données quantitatives »"),),
         milestones=(
             Milestone(
                 key="ENTRY",

@@ -737,12 +737,33 @@ def test_an_eos_entry_or_exit_on_a_day_off_is_the_working_day_after_never_before
     found = by_key(deadlines(formation, {}, PARIS))
     nora = found["CVL-EOS-ENTRY:trainee:8"]
     assert nora.due_on == date(2027, 3, 30)
-    assert (
-        "à son entrée en formation, le mardi 30 mars 2027. Son entrée tombe le lundi 29 mars "
-        "2027, férié (lundi de Pâques) : à saisir le jour ouvré suivant (" in nora.explanation
+    # The day said once, the entry's own day after it (explorer UB5: « à son entrée en
+    # formation, le lundi 4 janvier 2027. Son entrée tombe le samedi 2 janvier 2027, un samedi »).
+    assert nora.explanation.startswith(
+        "Données de la personne en formation n° 8 à compléter dans EOS le mardi 30 mars 2027 : "
+        "son entrée en formation tombe un jour férié (lundi de Pâques, le 29 mars), à saisir "
+        "le jour ouvré suivant ("
     )
-    assert found["CVL-EOS-ENTRY:trainee:9"].due_on == date(2027, 1, 11)
-    assert found["CVL-EOS-EXIT:trainee:9"].due_on == date(2027, 5, 10)  # 8 May, Saturday
+    saturday = found["CVL-EOS-ENTRY:trainee:9"]
+    assert saturday.due_on == date(2027, 1, 11)
+    assert saturday.explanation.startswith(
+        "Données de la personne en formation n° 9 à compléter dans EOS le lundi 11 janvier "
+        "2027 : son entrée en formation tombe un samedi (le 9 janvier), à saisir le jour ouvré "
+        "suivant ("
+    )
+    exit = found["CVL-EOS-EXIT:trainee:9"]
+    assert exit.due_on == date(2027, 5, 10)  # 8 May, Saturday
+    assert exit.explanation.startswith(
+        "Données de la personne en formation n° 9 à compléter dans EOS le lundi 10 mai 2027 : "
+        "sa sortie de formation tombe un samedi (le 8 mai), à saisir le jour ouvré suivant ("
+    )
+    new_year = by_key(
+        deadlines(cvl(trainees=(TraineeFacts(id=8, entered_on=date(2028, 12, 31)),)), {}, PARIS)
+    )["CVL-EOS-ENTRY:trainee:8"]  # a Sunday, then New Year's Day: its year said
+    assert (
+        "le mardi 2 janvier 2029 : son entrée en formation tombe un dimanche (le 31 décembre "
+        "2028), à saisir"
+    ) in new_year.explanation
 
 
 def test_cvl_eos_at_entry_and_at_exit() -> None:

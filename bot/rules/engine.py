@@ -15,7 +15,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.dates import day_off, next_working_day, previous_working_day
+from bot.dates import (
+    day_off,
+    next_working_day,
+    previous_working_day,
+    public_holiday,
+    spell_day_month,
+    weekend_day,
+)
 from bot.rules.arithmetic import Moment, add_months, local_date, local_moment, shift_hours
 from bot.rules.catalogue import RULES
 from bot.rules.facts import (
@@ -234,15 +241,22 @@ def deadlines(
                 event, off = due_on, day_off(due_on)
                 if due_at is None and milestone.moves_off(due_on, local_date(anchor, tz)):
                     due_on = next_working_day(due_on)
+                moved = due_on != event and off is not None
                 booked = _booked_late(subject, due_on, tz) if milestone.booked_late else None
                 ended = _within_path(subject, due_on, tz) if milestone.within_path else None
                 due_on = booked or ended or due_on
                 dues[milestone.key] = due_on
                 context = _context(subject, milestone, settings, tz, due_on, due_at, anchor)
-                sentence = _same_day(milestone, settings).format_map(context)
+                whole = moved and milestone.day_off_explanation  # the day said once (UB5)
+                if whole:
+                    context["off_on"] = _off_on(event, due_on)
+                template = (
+                    milestone.day_off_explanation if whole else _same_day(milestone, settings)
+                )
+                sentence = template.format_map(context)
                 if due_on == later:
                     sentence += milestone.not_before_said
-                if due_on != event and off is not None:
+                if moved and not whole:
                     sentence += milestone.day_off_after.format(day=spell_date(event), off=off)
                 if booked is not None:
                     sentence += milestone.booked_late.format_map(context)
@@ -268,6 +282,14 @@ def deadlines(
                     )
                 )
     return sorted(found, key=_order)
+
+
+def _off_on(event: date, due_on: date) -> str:
+    """« un samedi (le 2 janvier) », « un jour férié (lundi de Pâques, le 29 mars) »: the day
+    off an event fell on, after the working day it is done on (its year when not the same)."""
+    day = spell_day_month(event) + (f" {event.year}" if event.year != due_on.year else "")
+    holiday = None if weekend_day(event) else public_holiday(event)
+    return f"un jour férié ({holiday}, le {day})" if holiday else f"{day_off(event)} (le {day})"
 
 
 def _booked_late(subject: Subject, due_on: date, tz: ZoneInfo) -> date | None:

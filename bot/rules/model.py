@@ -126,6 +126,12 @@ class Milestone:
     by the end of the trainee's path, due that last day at the latest, this sentence added,
     with ``{path_end}`` (explorer IC3: a sign on the last day gave an entretien a week after
     the end, a day the bot itself then questioned)."""
+    day_off_explanation: str = ""
+    """With :attr:`day_off_after`: the whole explanation once moved, instead of the explanation
+    and that sentence, with the explanation's fields and ``{off_on}`` (« un samedi (le 2
+    janvier) », « un jour férié (lundi de Pâques, le 29 mars) »): the day said once (explorer
+    UB5: « à son entrée en formation, le lundi 4 janvier 2027. Son entrée tombe le samedi 2
+    janvier 2027, un samedi »)."""
     after_its_event: bool = False
     """With :attr:`day_off_after`: moved only when the working day before would come before
     the event it is counted from (a Saturday contact after a Friday absence stays « à faire

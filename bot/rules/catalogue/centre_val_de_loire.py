@@ -153,6 +153,8 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
                 postponable=False,
                 several="entrées à saisir dans EOS",
                 day_off_after=". Son entrée tombe le {day}, {off} : à saisir le jour ouvré suivant",
+                day_off_explanation="Données {of_trainee} à compléter dans EOS {due} : son "
+                "entrée en formation tombe {off_on}, à saisir le jour ouvré suivant",
             ),
             Milestone(
                 key="EXIT",
@@ -164,6 +166,8 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
                 postponable=False,
                 several="sorties à saisir dans EOS",
                 day_off_after=". Sa sortie tombe le {day}, {off} : à saisir le jour ouvré suivant",
+                day_off_explanation="Données {of_trainee} à compléter dans EOS {due} : sa "
+                "sortie de formation tombe {off_on}, à saisir le jour ouvré suivant",
             ),
         ),
     ),

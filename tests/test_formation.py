@@ -903,6 +903,9 @@ async def test_a_bare_day_in_the_pasted_list_is_the_entry_day_never_the_company(
         "Zoé Petit ; Hôtel du 14 juillet"
     )
     assert "Karim Benali (8 déc)" not in trainer.all_text
+    # 2 January 2027 is a Saturday: asked, as every entry on a day off (explorer UB1).
+    assert trainer.last.startswith("Attention, Léa Martin entrerait le 2 janvier 2027, un samedi.")
+    await trainer.presses("Oui, c'est ça")
     await trainer.presses("Terminé")
     await trainer.presses("Enregistrer")
     people = {t.full_name: (t.company, t.entered_on) for t in (await formations(db))[-1].trainees}
@@ -1451,3 +1454,50 @@ async def test_the_detail_of_sessions_that_are_groups_says_one_group_each(
     await trainer.presses("Voir le détail")
     detail = next(r.text for r in reversed(trainer.replies) if "Organisation" in r.text)
     assert "Organisation : De date à date (un groupe)\n" in detail
+
+
+async def test_an_entry_typed_on_a_sunday_or_a_holiday_is_questioned(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer UB1: « Léa Martin ; entrée le 15 août 2027 » (a Sunday, the Assomption) was
+    taken without a word, where the formation's own start on such a day is questioned
+    (« Attention, elle commencerait un jour férié (jour de l'An) »)."""
+    await at_the_trainees(trainer)
+    await trainer.says(
+        "Karim Benali\nLéa Martin ; entrée le 2 janvier 2027\nHugo Moreau ; entrée le 29 mars 2027"
+        "\nZoé Petit ; entrée le 25 mai 2027"
+    )
+    assert trainer.last == (
+        "Attention, Léa Martin entrerait le 2 janvier 2027, un samedi, et Hugo Moreau le 29 mars "
+        "2027, un jour férié (lundi de Pâques). C'est bien ça ?"
+    )
+    assert trainer.buttons == ["Oui, c'est ça", "Non, corriger"]
+    await trainer.presses("Non, corriger")
+    assert "Collez la liste des stagiaires" in trainer.last
+    await trainer.says("Karim Benali\nLéa Martin ; entrée le 4 janvier 2027")
+    assert "Qui sont les délégués" in trainer.last  # a working day: no question
+    await trainer.presses("Terminé")
+    await trainer.presses("Corriger")
+    await trainer.presses("Stagiaires")
+    await trainer.says("Karim Benali\nLéa Martin ; entrée le 3 janvier 2027")
+    assert trainer.last.startswith(
+        "Attention, Léa Martin entrerait le 3 janvier 2027, un dimanche."
+    )
+    await trainer.presses("Oui, c'est ça")  # she does: kept as typed
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    people = {t.full_name: t.entered_on for t in (await formations(db))[-1].trainees}
+    assert people == {"Karim Benali": date(2026, 12, 1), "Léa Martin": date(2027, 1, 3)}
+
+
+async def test_an_entry_added_on_a_holiday_is_questioned(db: Database, trainer: Person) -> None:
+    """Explorer UB1, « Ajouter des stagiaires »: the same question before anyone is added."""
+    await two_sessions_with(
+        trainer, "Premiers gestes été", "premiers gestes", "Hugo Moreau ; entrée le 6 mai 2027"
+    )
+    assert trainer.last.startswith(
+        "Attention, Hugo Moreau entrerait le 6 mai 2027, un jour férié (Ascension)."
+    )
+    await trainer.presses("Non, corriger")
+    await trainer.says("Hugo Moreau ; entrée le 7 mai 2027")
+    assert "1 stagiaire ajouté à « Premiers gestes été »" in trainer.all_text

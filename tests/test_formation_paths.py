@@ -465,6 +465,26 @@ async def test_a_trainee_of_session_1_leaves_with_it_and_is_prolonged_from_there
     assert (await session_deadlines(db, title))["sortie Nadia Roux"] == date(2027, 3, 31)
 
 
+async def test_an_entry_corrected_to_a_holiday_is_questioned(db: Database, trainer: Person) -> None:
+    """Explorer UB1: a day of a trainee's path on a day off is pointed out before « Oui », as
+    the formation's own start or end is."""
+    title = "Premiers gestes cuisine"
+    await two_sessions_with(
+        trainer, title, "premiers gestes", "Karim Benali ; entrée le 1er mars 2027"
+    )
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Karim Benali")
+    await trainer.presses("Sa date d'entrée")
+    await trainer.says("le 6 mai 2027")
+    assert trainer.last == (
+        "J'ai compris : le jeudi 6 mai 2027. Attention, c'est un jour férié (Ascension). "
+        "C'est bien ça ?"
+    )
+    await trainer.presses("Non")
+    await trainer.says("le 7 mai 2027")
+    assert trainer.last == "J'ai compris : le vendredi 7 mai 2027. C'est bien ça ?"
+
+
 async def test_an_entry_between_sessions_moves_the_trainee_to_a_session_to_come(
     db: Database, trainer: Person
 ) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 from bot.answers import Invalid
 from bot.conversations.formations.answers import parse_trainees, stored_trainees
 from bot.conversations.formations.choose import load_formation, member
+from bot.conversations.formations.entries_off import confirm_entries_off
 from bot.conversations.formations.list_parts import read_part
 from bot.conversations.formations.manage import editing
 from bot.conversations.formations.trainee_file import (
@@ -132,6 +133,7 @@ ADD_TRAINEES = Flow(
             help="formation.help_trainees",
         ),
         confirm_import(),
+        confirm_entries_off(),
         session_question("session", session_rows),
     ],
     finish=save_added,

@@ -36,6 +36,7 @@ from bot.conversations.formations.answers import (
     stored_trainees,
 )
 from bot.conversations.formations.choose import member
+from bot.conversations.formations.entries_off import confirm_entries_off
 from bot.conversations.formations.list_parts import ListGoesOn
 from bot.conversations.formations.period import PeriodStep
 from bot.conversations.formations.recap import passed_when_known, recap_steps
@@ -129,6 +130,7 @@ def new_formation() -> Flow:
                 help="formation.help_trainees",
             ),
             confirm_import(),
+            confirm_entries_off(),
             session_question("trainee_session", typed_sessions, when=q.is_group_training),
             ListGoesOn(
                 "delegates",

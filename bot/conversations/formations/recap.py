@@ -94,7 +94,7 @@ FIXES = (
     Fix(
         "Stagiaires",
         "trainees",
-        ("trainees", IMPORT, "import_confirm", "trainee_session", "delegates"),
+        ("trainees", IMPORT, "import_confirm", "entries_off", "trainee_session", "delegates"),
     ),
     Fix("Délégués", "delegates", ("delegates",), _has_trainees),
     _topic("cm", "cm_name", "cm_name", "cm_email", "cm_matrix"),

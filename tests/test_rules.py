@@ -231,6 +231,25 @@ def test_nor_docs_straddling_the_spring_change_keeps_48_elapsed_hours() -> None:
     assert elapsed(docs.due_at, start) == timedelta(hours=48)
 
 
+def test_an_hour_moved_by_the_spring_change_is_explained() -> None:
+    """Explorer UB4: « 48 h avant » a Monday 14 h bilan across the spring change read « samedi
+    … à 13 h 00 », unexplained; the autumn one keeps the bilan's hour and says nothing."""
+    spring = by_key(deadlines(normandie(bilan(starts_at=at(2028, 3, 27, 14))), {}, PARIS))
+    docs = spring["NOR-DOCS:bilan:12"]
+    assert docs.due_at == at(2028, 3, 25, 13)
+    assert (
+        "avant le samedi 25 mars 2028 à 13 h 00 : la fiche exige « 48h avant maximum » ; "
+        "l'organisme se donne 48 h avant le bilan (modifiable avec /reglages). 13 h 00 et non "
+        "14 h 00 : le passage à l'heure d'été retire une heure ("
+    ) in docs.explanation
+    autumn = by_key(deadlines(normandie(bilan(starts_at=at(2026, 10, 26, 14))), {}, PARIS))
+    assert autumn["NOR-DOCS:bilan:12"].due_at == at(2026, 10, 24, 14)
+    assert "heure d'" not in autumn["NOR-DOCS:bilan:12"].explanation
+    assert [key for key, d in spring.items() if "heure d'" in d.explanation] == [
+        "NOR-DOCS:bilan:12"
+    ]
+
+
 @pytest.mark.parametrize(
     ("booked", "starts", "prep"),
     [

@@ -37,7 +37,8 @@ or the engine words what it stores differently (2: a deadline's source is the te
 citation, no more the seed files' names; 3: an erased trainee is owed nothing, so the
 deadlines an erasure had recreated under the pseudonym go, explorer QC2; 4: a Centre-Val de
 Loire « Autre programme »'s deadlines say they are kept by prudence, explorer UB3, and an
-EOS entry on a day off says that day once, UB5)."""
+EOS entry on a day off says that day once, UB5, and an hour the spring change moved says
+why, UB4)."""
 
 RULES_VERSION = hashlib.sha256(f"{FACTS_REVISION}:{RULES!r}:{SETTINGS!r}".encode()).hexdigest()[:16]
 """What ``Organisation.rules_version`` says once its deadlines follow this code."""

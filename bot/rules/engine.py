@@ -21,6 +21,7 @@ from bot.dates import (
     previous_working_day,
     public_holiday,
     spell_day_month,
+    spell_time,
     weekend_day,
 )
 from bot.rules.arithmetic import Moment, add_months, local_date, local_moment, shift_hours
@@ -262,6 +263,7 @@ def deadlines(
                     sentence += milestone.booked_late.format_map(context)
                 if ended is not None:
                     sentence += milestone.within_path.format_map(context)
+                sentence += _clock_changed(due_at, anchor, tz)
                 if beyond := rule.beyond_for(formation.programme):
                     sentence += f". {beyond}"  # kept by prudence (explorer UB3)
                 found.append(
@@ -282,6 +284,21 @@ def deadlines(
                     )
                 )
     return sorted(found, key=_order)
+
+
+def _clock_changed(due_at: datetime | None, anchor: Moment, tz: ZoneInfo) -> str:
+    """Why a moment counted in hours from another is not at its hour: the spring change in
+    between, 48 elapsed hours (:func:`bot.rules.arithmetic.shift_hours`; explorer UB4: « samedi
+    … à 13 h 00 » for a Monday 14 h bilan, unexplained); "" otherwise, autumn included."""
+    if due_at is None or not isinstance(anchor, datetime):
+        return ""
+    hour = anchor.astimezone(tz).time()
+    if due_at.time() == hour:
+        return ""
+    return (
+        f". {spell_time(due_at)} et non {spell_time(hour)} : le passage à l'heure d'été retire "
+        "une heure"
+    )
 
 
 def _off_on(event: date, due_on: date) -> str:

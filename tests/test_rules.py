@@ -240,14 +240,21 @@ def test_an_hour_moved_by_the_spring_change_is_explained() -> None:
     assert (
         "avant le samedi 25 mars 2028 à 13 h 00 : la fiche exige « 48h avant maximum » ; "
         "l'organisme se donne 48 h avant le bilan (modifiable avec /reglages). 13 h 00 et non "
-        "14 h 00 : le passage à l'heure d'été retire une heure ("
+        "14 h 00 : le changement d'heure retire une heure ("
     ) in docs.explanation
     autumn = by_key(deadlines(normandie(bilan(starts_at=at(2026, 10, 26, 14))), {}, PARIS))
     assert autumn["NOR-DOCS:bilan:12"].due_at == at(2026, 10, 24, 14)
-    assert "heure d'" not in autumn["NOR-DOCS:bilan:12"].explanation
-    assert [key for key, d in spring.items() if "heure d'" in d.explanation] == [
+    assert "changement d'heure" not in autumn["NOR-DOCS:bilan:12"].explanation
+    assert [key for key, d in spring.items() if "changement d'heure" in d.explanation] == [
         "NOR-DOCS:bilan:12"
     ]
+    # Hours set by the organisation, no change in between: another hour by design, no word.
+    fifty = deadlines(
+        normandie(bilan(starts_at=at(2028, 5, 15, 14))), {"nor_docs_hours_before": 50}, PARIS
+    )
+    docs = by_key(fifty)["NOR-DOCS:bilan:12"]
+    assert docs.due_at == at(2028, 5, 13, 12)
+    assert "changement d'heure" not in docs.explanation
 
 
 @pytest.mark.parametrize(

@@ -287,18 +287,18 @@ def deadlines(
 
 
 def _clock_changed(due_at: datetime | None, anchor: Moment, tz: ZoneInfo) -> str:
-    """Why a moment counted in hours from another is not at its hour: the spring change in
-    between, 48 elapsed hours (:func:`bot.rules.arithmetic.shift_hours`; explorer UB4: « samedi
-    … à 13 h 00 » for a Monday 14 h bilan, unexplained); "" otherwise, autumn included."""
+    """Why a moment counted in hours from another is an hour off its wall-clock count: a
+    clock change in between, elapsed hours the earlier (:func:`bot.rules.arithmetic.shift_hours`;
+    explorer UB4: « samedi … à 13 h 00 » for a Monday 14 h bilan, unexplained); "" when no
+    change moved it (the autumn one before a bilan keeps the wall clock; « 50 h avant », set
+    by the organisation, is 12 h by design)."""
     if due_at is None or not isinstance(anchor, datetime):
         return ""
-    hour = anchor.astimezone(tz).time()
-    if due_at.time() == hour:
+    was, now = anchor.astimezone(tz).utcoffset(), due_at.astimezone(tz).utcoffset()
+    if was is None or now is None or now >= was:
         return ""
-    return (
-        f". {spell_time(due_at)} et non {spell_time(hour)} : le passage à l'heure d'été retire "
-        "une heure"
-    )
+    counted = (due_at.astimezone(tz) + (was - now)).time()
+    return f". {spell_time(due_at)} et non {spell_time(counted)} : le changement d'heure retire une heure"
 
 
 def _off_on(event: date, due_on: date) -> str:

@@ -813,8 +813,9 @@ async def test_two_processes_racing_on_one_person_keep_one_effect_per_event(
         versions = (await session.scalars(select(ConversationState.version))).all()
     assert sorted(events) == ["anna-1", "anna-2", "anna-3"]
     assert versions == [3]  # one state, written once per event kept
-    if not store.is_sqlite:  # PostgreSQL runs both turns at once: the races did happen
-        assert "retrying event after IntegrityError" in caplog.text
+    if not store.is_sqlite:  # PostgreSQL runs both turns at once: the state's race did happen
+        # (the same event's second turn may, on a loaded machine, start after the first's commit
+        # and replay it without an IntegrityError: the outcome above is what must hold)
         assert "retrying event after StaleState" in caplog.text
 
 

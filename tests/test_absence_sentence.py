@@ -2515,3 +2515,37 @@ async def test_a_yes_with_second_thoughts_or_a_name_is_asked_again_and_nothing_k
     assert "justifiée" not in trainer.last
     await trainer.presses("Non")
     assert await absences(db) == []
+
+
+async def test_who_told_is_not_noted_for_someone_else(db: Database, trainer: Person) -> None:
+    """Explorer UA6: « Julie a prévenu qu'ils étaient absents vendredi » and « j'ai un absent
+    ce matin selon Julie » noted JULIE's absence, the one who told.  A pronoun that cannot be
+    who told (several for one, one for several) is someone unnamed; « selon Julie », « d'après
+    Léa » name who told: who was absent is asked, the messenger never picked."""
+    await trainer.says("Julie a prévenu qu'ils étaient absents vendredi")
+    assert trainer.last.startswith("Vous parlez de plusieurs personnes sans toutes les nommer")
+    assert await step_of(db, trainer) == (None, None)
+    restauration = "Agent de restauration (démo) (lundi 19 octobre 2026)"
+    for typed in (
+        "j'ai un absent ce matin selon Julie",
+        "j'ai un absent ce matin, d'après Léa",
+        "Karim et Julie m'ont dit qu'il était malade vendredi",
+    ):
+        await trainer.says(typed)
+        assert trainer.last == "Dans quelle formation ?", typed
+        await trainer.presses(restauration)
+        assert trainer.last.startswith("De qui s'agit-il ?"), typed
+        assert "Je ne trouve pas" not in trainer.all_text
+        await trainer.says("/annuler")
+    await trainer.says("Karim et Julie m'ont dit qu'il était malade vendredi")
+    await trainer.presses(restauration)
+    await trainer.presses("Hugo Moreau")
+    assert trainer.last == "J'ai compris : vendredi 20 novembre 2026. C'est bien ça ?"
+    for button in ("Oui", "Toute la journée", "Non", "Enregistrer"):
+        await trainer.presses(button)
+    saved = await absences(db)
+    assert [(a.trainee_id, a.day, a.reason) for a in saved] == [
+        (await trainee_id(db, "Hugo Moreau"), date(2026, 11, 20), "malade")
+    ]
+    await trainer.says("Julie a prévenu qu'elle était absente hier")  # herself, as before
+    assert trainer.last.startswith("Noter l'absence de Julie Petit, hier")

@@ -88,6 +88,35 @@ def plainly(line: str, typed: str = "") -> str:
     return f"{who} {said}".strip()
 
 
+_MANY = re.compile(r"\bet\b|,")
+_KIND_SAID = re.compile(
+    r"^(?:(?:etai(?:t|ent)|est|sont|ser(?:ai)?(?:t|ent|a|ont)|avai(?:t|ent)\s+ete)\s+)?"
+    r"(?:(?P<late>en\s+retard)|absente?s?|(?P<sick>malades?))\b(?P<rest>.*)$"
+)
+
+
+def told_of_someone(line: str) -> str | None:
+    """« julie m'a dit qu'ils etaient absents vendredi » → « il y a deux absents vendredi »,
+    « karim et julie ont dit qu'il etait malade hier » → « il y a un absent hier car malade »:
+    the pronoun cannot stand for who told (one of them, several; several of them, one), so
+    the absence is someone else's, unnamed, for :func:`bot.absences.sentence.
+    read_unnamed_absence` to ask who (explorer UA6: the messenger was noted).  ``None`` when
+    the pronoun may be who told, or the line reports nothing by a pronoun."""
+    reported = _REPORTED.match(line)
+    if reported is None or reported["they"] is None:
+        return None
+    several = reported["they"].endswith("s")
+    if several == bool(_MANY.search(reported["who"])):
+        return None
+    said = _KIND_SAID.match(reported["said"])
+    if said is None:
+        return None
+    count = "deux" if several else "un"
+    kind = "en retard" if said["late"] else ("absents" if several else "absent")
+    motive = f" car {said['sick']}" if said["sick"] and not several else ""
+    return f"il y a {count} {kind}{said['rest']}{motive}"
+
+
 _ABSENCE_WORD = re.compile(r"\b(?:absente?s?|abs|retard|malades?|venue?s?|venir|viendr\w*)\b")
 """What says an absence in the words someone reported, and never stands in who reported it."""
 

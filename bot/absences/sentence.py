@@ -28,7 +28,7 @@ from bot.absences.line import (
     trailing_words,
     weekday_lists,
 )
-from bot.absences.roundabout import plainly
+from bot.absences.roundabout import plainly, told_of_someone
 from bot.typos import GREETINGS, SIGN_OFFS
 
 _AMOUNT = r"(?:\d{1,5}\s*(?:minutes?|min|mn)|\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2})?)"
@@ -264,6 +264,8 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         return None
     # « Bonjour, Karim absent aujourd'hui »: the greeting is no name (explorer AY11).
     text = without_courtesies(text.strip())
+    if told_of_someone(sentence_words(text)) is not None:
+        return None  # someone unnamed: :func:`read_unnamed_absence` (explorer UA6)
     hour_told = hour_after_the_day(plainly(sentence_words(text), text))  # « …, parti à 15h »: UA4
     line, arrived = arrival_apart(hour_told)  # « … a prévenu qu'… »: QB13
     nobody = _nobody(line)
@@ -447,6 +449,11 @@ Julie en retard », « … et Karim aussi »: another one named (explorer SB1: o
 noted for the other's absence, the second dropped); « … ce matin et cet après-midi » is one."""
 
 
+_SOURCE = re.compile(r"\s*,?\s*\b(?:selon|d'apres)\s.*$")
+"""« … ce matin selon Julie », « …, d'après Léa »: who told, not who is absent (explorer UA6:
+her name was handed on to ``/absence``, which noted her)."""
+
+
 def read_unnamed_absence(text: str) -> AbsenceSentence | None:
     """The absence a sentence announces without naming anyone (:data:`_SOMEONE`): its day,
     kind and motive (« ce matin pour maladie »: explorer SA7), ``names`` empty, for ``/absence``
@@ -454,10 +461,11 @@ def read_unnamed_absence(text: str) -> AbsenceSentence | None:
     explorer SA6, a trainee was picked from « et un »); ``None`` for any other sentence."""
     if len(text) > 300 or "\n" in text.strip():
         return None
-    match = _SOMEONE.match(sentence_words(without_courtesies(text.strip())))
+    words = sentence_words(without_courtesies(text.strip()))
+    match = _SOMEONE.match(told_of_someone(words) or words)  # « … qu'ils étaient … »: UA6
     if match is None:
         return None
-    rest, late = match["rest"], "retard" in match["what"]
+    rest, late = _SOURCE.sub("", match["rest"]), "retard" in match["what"]
     several = match["count"] not in ("un", "une") or bool(_ANOTHER.search(rest))
     reason = None
     cause = None if several else _CAUSE.search(rest)

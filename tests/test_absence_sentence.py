@@ -2549,3 +2549,48 @@ async def test_who_told_is_not_noted_for_someone_else(db: Database, trainer: Per
     ]
     await trainer.says("Julie a prévenu qu'elle était absente hier")  # herself, as before
     assert trainer.last.startswith("Noter l'absence de Julie Petit, hier")
+
+
+async def test_words_after_the_name_are_read_not_garbled(db: Database, trainer: Person) -> None:
+    """Explorer UA2: « j'ai un retard ce matin, Karim » was refused as two people (« Absence
+    d'absent hier matin »), « j'ai 1 absent ce matin » as several; after « sauf », « en
+    retard » was said « absent », « qui est malade » looked up as a name, and a day after the
+    name (« sauf Karim vendredi ») got « Je ne suis pas sûr … »."""
+    await trainer.says("j'ai un retard ce matin, Karim 20 min")
+    assert trainer.last == (
+        "J'ai compris : lundi 23 novembre 2026, un retard de 20 min le matin. C'est bien ça ?"
+    )
+    for button in ("Oui", "Non", "Passer", "Enregistrer"):
+        await trainer.presses(button)
+    saved = await absences(db)
+    assert [(a.trainee_id, a.period, a.late_minutes) for a in saved] == [
+        (await trainee_id(db, "Karim Benali"), "retard", 20)
+    ]
+    await trainer.says("j'ai 1 absent ce matin")
+    assert trainer.last == "Dans quelle formation ?"
+    await trainer.says("/annuler")
+    for typed, question in (
+        (
+            "tous présents ce matin sauf Karim en retard",
+            "Noter le retard de Karim Benali, ce matin",
+        ),
+        (
+            "tout le monde était là ce matin sauf Julie arrivée en retard",
+            "Noter le retard de Julie Petit, ce matin (lundi 23 novembre 2026) ?",
+        ),
+        (
+            "tous présents ce matin sauf Karim qui est malade",
+            "Noter l'absence de Karim Benali, ce matin (lundi 23 novembre 2026), malade ?",
+        ),
+        (
+            "tous présents sauf Karim vendredi",
+            "Noter l'absence de Karim Benali, vendredi 20 novembre 2026 ?",
+        ),
+        (
+            "tous présents vendredi sauf Karim le matin",
+            "Noter l'absence de Karim Benali, vendredi 20 novembre 2026, le matin ?",
+        ),
+    ):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(question), typed
+        await trainer.says("/annuler")

@@ -63,7 +63,8 @@ def plainly(line: str, typed: str = "") -> str:
     if but is not None and names_a_day_only(but["day"]):
         late = but["there"] == "a l'heure"  # « tous à l'heure sauf Karim »: Karim's retard
         who, motive = _name_then_motive(but["who"], typed)
-        return f"{who} {'en retard' if late else 'absent'}{but['day']}{motive}"
+        who, said_late, day = _what_after_name(who)
+        return f"{who} {'en retard' if late or said_late else 'absent'}{but['day']}{day}{motive}"
     forgotten = _FORGOTTEN.match(line)
     if forgotten is not None and forgotten.end() < len(line):
         return line[forgotten.end() :]
@@ -115,6 +116,20 @@ def told_of_someone(line: str) -> str | None:
     kind = "en retard" if said["late"] else ("absents" if several else "absent")
     motive = f" car {said['sick']}" if said["sick"] and not several else ""
     return f"il y a {count} {kind}{said['rest']}{motive}"
+
+
+def name_after_day(rest: str, typed: str) -> str | None:
+    """« ce matin, karim 20 min » → « ce matin : karim 20 min »: after « j'ai un retard », the
+    name typed after the day's comma (a capital), written as ``/absence`` reads a list
+    (« Retard ce matin : Karim »); ``None`` for anything else (« ce matin, malade »: the
+    motive).  Explorer UA2: « Karim » was read as a second person, « absent » as the first."""
+    day, comma, after = rest.partition(",")
+    after = after.strip()
+    if not comma or not after or not names_a_day_only(day):
+        return None
+    if not as_typed(typed, after.split()[0])[:1].isupper():
+        return None
+    return f"{day.strip()} : {after}"
 
 
 _ABSENCE_WORD = re.compile(r"\b(?:absente?s?|abs|retard|malades?|venue?s?|venir|viendr\w*)\b")
@@ -179,6 +194,30 @@ def _name_then_motive(who: str, typed: str) -> tuple[str, str]:
     ):
         return who, ""
     return who[: found.start()], f"{joint}{motive}"
+
+
+_KIND_AFTER = re.compile(
+    r"\s+(?:qui\s+)?(?:(?:est|etait|a\s+ete)\s+)?(?:(?:arrivee?\s+)?(?P<late>en\s+retard)"
+    r"|absente?)(?=\s|$)|\s+qui\s+(?:est|etait)$"
+)
+"""What is said of the one after « sauf »: « en retard », « arrivée en retard », « absent », « qui
+est » before the motive « malade »."""
+
+
+def _what_after_name(who: str) -> tuple[str, bool, str]:
+    """« karim en retard » → (« karim », True, « »), « karim le matin » → (« karim », False,
+    « le matin »): the name after « sauf », whether a retard is said, and a day said after it
+    (explorer UA2: « Noter le retard de Julie Petit, absent ce matin ? », « Je ne trouve pas
+    « Karim qui » », « tous présents sauf Karim vendredi » not read)."""
+    late = False
+    kind = _KIND_AFTER.search(who)
+    if kind is not None and names_a_day_only(who[kind.end() :]):
+        late, who = bool(kind["late"]), f"{who[: kind.start()]}{who[kind.end() :]}"
+    words = who.split()
+    for cut in range(1, len(words)):
+        if names_a_day_only(" ".join(words[cut:])):
+            return " ".join(words[:cut]), late, " " + " ".join(words[cut:])
+    return who, late, ""
 
 
 def everyone_there(line: str) -> str | None:

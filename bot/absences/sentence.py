@@ -28,7 +28,7 @@ from bot.absences.line import (
     trailing_words,
     weekday_lists,
 )
-from bot.absences.roundabout import plainly, told_of_someone
+from bot.absences.roundabout import name_after_day, plainly, told_of_someone
 from bot.typos import GREETINGS, SIGN_OFFS
 
 _AMOUNT = r"(?:\d{1,5}\s*(?:minutes?|min|mn)|\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2})?)"
@@ -466,7 +466,10 @@ def read_unnamed_absence(text: str) -> AbsenceSentence | None:
     if match is None:
         return None
     rest, late = _SOURCE.sub("", match["rest"]), "retard" in match["what"]
-    several = match["count"] not in ("un", "une") or bool(_ANOTHER.search(rest))
+    several = match["count"] not in ("un", "une", "1") or bool(_ANOTHER.search(rest))  # UA2
+    named = None if several else name_after_day(rest, text)
+    if named is not None:  # « j'ai un retard ce matin, Karim »: his (explorer UA2)
+        return AbsenceSentence(names=(), rest=named, late=late)
     reason = None
     cause = None if several else _CAUSE.search(rest)
     if cause is not None:

@@ -317,7 +317,8 @@ def by_surname(full_name: str) -> tuple[str, str]:
 
 _NO_THEN = re.compile(
     r"^\s*(?:non|nan|pas (?:ça|ca))\b[\s,.;:!-]*"
-    r"(?:(?:en fait|plutôt|plutot|c'est|c’est|c est|ce sera|mais|le|la)\b[\s,.;:-]*)*",
+    r"(?:(?:en fait|plutôt|plutot|c'est|c’est|c est|c['’ ][ée]tait|ce sera|mais|le|la)\b"
+    r"[\s,.;:-]*)*",  # « non, c'était jeudi »: jeudi, not « c'était jeudi » (explorer UA9)
     re.IGNORECASE,
 )
 

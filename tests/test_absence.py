@@ -280,6 +280,22 @@ async def test_a_number_typed_where_a_proof_is_asked_is_told_what_is_expected(
     assert "Justifiée : rdv France Travail" in trainer.last
 
 
+async def test_the_motive_after_the_day_in_the_command_is_kept(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer UA9: « /absence Karim vendredi matin pour maladie » dropped the motive and
+    asked « Un motif connu ? », while the same words as a sentence keep it: one reader."""
+    await trainer.says("/absence Karim vendredi matin pour maladie")
+    for button in ("Oui", "Non"):
+        await trainer.presses(button)
+    assert "Un motif connu" not in trainer.all_text
+    assert "Non justifiée : pour maladie" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.period, a.reason) for a in await absences(db)] == [
+        (date(2026, 11, 20), "matin", "pour maladie")
+    ]
+
+
 async def test_the_reason_written_in_the_line_is_kept_not_asked(
     db: Database, trainer: Person
 ) -> None:

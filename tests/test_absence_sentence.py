@@ -2594,3 +2594,11 @@ async def test_words_after_the_name_are_read_not_garbled(db: Database, trainer: 
         await trainer.says(typed)
         assert trainer.all_text.startswith(question), typed
         await trainer.says("/annuler")
+
+
+async def test_a_day_corrected_after_c_etait_is_that_day(db: Database, trainer: Person) -> None:
+    """Explorer UA9: « non, c'était jeudi » to « Noter l'absence …, vendredi … ? » asked
+    « Noter l'absence de Karim Benali, c'était jeudi (jeudi 19 novembre 2026) ? »."""
+    await trainer.says("Karim absent vendredi matin")
+    await trainer.says("non, c'était jeudi")
+    assert trainer.last == "Noter l'absence de Karim Benali, jeudi 19 novembre 2026 ?"

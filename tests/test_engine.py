@@ -640,6 +640,17 @@ async def test_yes_to_the_closest_command_runs_it_with_the_words_typed_after(
     assert await step_of(db, trainer) == (None, None)
 
 
+async def test_no_to_the_closest_command_is_heard(db: Database, trainer: Person) -> None:
+    """Explorer UA9: « Vouliez-vous dire /absence ? » answered « non » got « Je ne suis pas sûr
+    de ce que vous voulez faire »: the bot's own question, answered, deserves « D'accord »."""
+    await trainer.says("/absense Karim vendredi")
+    await trainer.says("non")
+    assert trainer.last == "D'accord, je n'ouvre rien."
+    assert await step_of(db, trainer) == (None, None)
+    await trainer.says("non")  # no question pending: as before
+    assert trainer.last.startswith("Je ne suis pas sûr de ce que vous voulez faire.")
+
+
 async def test_any_message_after_the_closest_command_forgets_it(
     db: Database, trainer: Person
 ) -> None:

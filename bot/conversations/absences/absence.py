@@ -225,6 +225,9 @@ async def prefill(ctx: Context, text: str, formations: list[Formation], now: dat
     people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.named_trainees]
     by_id = {t.id: (f, t) for f in formations for t in f.named_trainees}
     text, reason = split_reason(text[:300], now)
+    if reason is None:  # « … vendredi matin pour maladie »: as the sentence (explorer UA9)
+        said = read_absence_sentence(f"absent {text}")
+        reason = said.reason if said is not None and len(said.names) == 1 else None
     line = understand_line(text, now, people)
     keep_reason(ctx, reason)
     minutes = line.late_minutes if line.period == "retard" else None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import dates
 from bot.answers import MAX_TEXT, fold
-from bot.conversations.kit import aside
+from bot.conversations.kit import aside, suggestion
 from bot.conversations.kit.carry import Carrier, Position
 from bot.conversations.kit.flow import ASKED_AGAIN, Flow, Leave, Step
 from bot.typos import GREETINGS
@@ -197,6 +197,8 @@ class Runner(Carrier):
         length = len(ctx.incoming.text)
         waiting = self.aside_words(aside.kept(ctx))
         polite = COURTESY.get(fold(ctx.incoming.text).removesuffix(" beaucoup"), "")
+        if ctx.data.pop(suggestion.DECLINED, None):  # « non » to « Vouliez-vous dire … ? »
+            polite = "declined"
         file = ctx.incoming.attachment.filename if ctx.incoming.attachment else ""
         ctx.say(
             "common.idle", length=length, limit=MAX_TEXT, aside=waiting, polite=polite, file=file

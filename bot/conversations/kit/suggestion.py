@@ -32,6 +32,10 @@ _YES = r"oui|ouais|ouai|ok|okay|d accord|oui oui|bien sur|volontiers|exactement|
 _PLEASE = r"merci|merci beaucoup|stp|svp|s il (?:te|vous) plait|vas y|allez y|c est ca|bien sur"
 YES = re.compile(rf"(?:{_YES})(?: (?:{_PLEASE}))*")
 """Folded, a whole yes to the question: « oui », « ouais merci », « ok vas-y »."""
+NO = re.compile(r"(?:non|nan|non merci|pas du tout|non non|non c est bon|laisse tomber)")
+"""Folded, a whole no to the question: answered « D'accord » (:data:`DECLINED`)."""
+DECLINED = "_offer_declined"
+"""Set for this turn only when the offer was answered « non »: what the idle answer says."""
 
 
 def offer(ctx: Context, close: list[str], argument: str) -> None:
@@ -50,5 +54,7 @@ def taken(ctx: Context, answering: bool) -> str | None:
     if datetime.fromisoformat(kept["until"]) < ctx.now:
         return None
     if YES.fullmatch(fold(ctx.incoming.text)) is None:
+        if NO.fullmatch(fold(ctx.incoming.text)):
+            ctx.data[DECLINED] = True  # « D'accord », not « pas sûr » (explorer UA9)
         return None
     return f"/{kept['command']} {kept['argument']}".strip()

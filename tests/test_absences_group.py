@@ -721,3 +721,32 @@ async def test_another_kind_told_after_the_day_is_the_motive_not_the_day(
         (date(2026, 11, 23), "matin", "ils étaient en retard vendredi")
     }
     assert len(rows) == 2
+
+
+async def test_several_late_keep_the_half_day_said(db: Database, trainer: Person) -> None:
+    """Explorer UA9: « Karim et Julie en retard ce matin » saved two retards with no half-day
+    (the « matin » dropped), where « Karim en retard ce matin » keeps it."""
+    await trainer.says("Karim et Julie en retard ce matin")
+    await trainer.presses("Enregistrer")
+    assert {(a.period, a.late_half) for a in await absences(db)} == {("retard", "matin")}
+    assert len(await absences(db)) == 2
+
+
+async def test_yes_with_words_at_the_recap_is_read(db: Database, trainer: Person) -> None:
+    """Explorer UA9: « oui, justifiée », « oui, malades » to « Noter une absence non justifiée
+    … pour : · Karim Benali · Julie Petit » got « Je n'ai pas reconnu ce choix », where the
+    one-person question takes them: justified (its motive asked), or that motive, shown."""
+    await trainer.says("Karim et Julie absents vendredi matin")
+    await trainer.says("oui, justifiée")
+    assert trainer.last.startswith("Quel motif ? Le même pour chacun")
+    await trainer.says("/annuler")
+    await trainer.says("Karim et Julie absents vendredi matin")
+    await trainer.says("oui, justifiée, grève")
+    assert trainer.last.startswith("Noter une absence justifiée, matin du vendredi 20 novembre")
+    assert "Motif : grève" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("Karim et Julie absents vendredi matin")
+    await trainer.says("oui, malades")
+    assert "Motif : malades" in trainer.last and "Je n'ai pas reconnu" not in trainer.all_text
+    await trainer.presses("Enregistrer")
+    assert {(a.justified, a.reason) for a in await absences(db)} == {(False, "malades")}

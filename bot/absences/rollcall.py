@@ -97,6 +97,8 @@ class Mark:
     late_minutes: int | None = None
     period: str | None = None
     """An absence's own half-day when not the call's (:attr:`Called.half_left`)."""
+    late_half: str | None = None
+    """A retard's half-day said with it (« Karim et Julie en retard ce matin »: explorer UA9)."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ async def record_roll(
             late_minutes=mark.late_minutes if kind == "retard" else None,
             justified=justified,
             reason=reason,  # a motive said of an unjustified absence too (AW2)
-            late_half=period if second else None,
+            late_half=period if second else (mark.late_half if kind == "retard" else None),
         )
         # A retard already noted that day: at a half-day's call, this one is the half-day's,
         # a second one (its recap said so, :func:`late_already`); at a whole day's, reported.

@@ -117,6 +117,7 @@ def new_group() -> Flow:
                 options=recap_options,
                 values=recap_values,
                 then=recap_taken,
+                other=yes_and_words,
             ),
         ],
         branches=[offer_step()],
@@ -357,7 +358,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
         "when": spell_days(days, span=bool(ctx.data.get("_span")), own=own_periods(ctx))
         if several
         else "",
-        "half": period_label(period, ctx.data.get("_minutes")),
+        "half": period_label(period, ctx.data.get("_minutes"), ctx.data.get("late_half")),
         "days_off": [
             (dates.spell_day_month(d), dates.day_off(d)) for d in days if dates.day_off(d)
         ],
@@ -402,6 +403,28 @@ def _wants_justified(ctx: Context) -> bool:
     return not ctx.data.get("justified")
 
 
+_YES_AND = re.compile(r"(?i)^\s*(?:oui|ok|d'accord)\b[\s,.;:!-]*(?P<rest>\S.*)$")
+_JUSTIFIED_WORD = re.compile(r"(?i)\b(?:non\s+|pas\s+|in)?justifi[ée]e?s?\b[\s,.;:!-]*")
+
+
+async def yes_and_words(ctx: Context) -> Outcome | None:
+    """« oui, justifiée », « oui, malades » at the recap: justified (its motive asked, as the
+    button does) or that motive, the recap shown again with it (explorer UA9: « Je n'ai pas
+    reconnu ce choix », where one person's question takes them)."""
+    found = _YES_AND.match(ctx.incoming.text[:300])
+    if found is None or ctx.incoming.choice is not None:
+        return None
+    words = _JUSTIFIED_WORD.sub("", found["rest"]).strip(" ,.;:!-")
+    if words:
+        keep_reason(ctx, words)
+    if _JUSTIFIED_WORD.search(found["rest"]) and not (words and _wants_justified(ctx)):
+        return await recap_taken(ctx, "justify")
+    if words and _JUSTIFIED_WORD.search(found["rest"]):
+        ctx.data["justified"] = True
+    ctx.data.pop("recap", None)
+    return Next("recap")
+
+
 async def justified_for(ctx: Context, reason: object) -> Outcome:
     """The motive given: justified from now on (« Retour » before it leaves it unjustified)."""
     ctx.data["justified"] = True
@@ -438,9 +461,10 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
     period = str(ctx.data["period"])
     minutes = ctx.data.get("_minutes")
     status = "retard" if period == "retard" else "absent"
+    half = ctx.data.get("late_half") if status == "retard" else None
     return await save_marks(
         ctx,
-        [Mark(f, t, status, int(minutes) if minutes else None) for f, t in people],
+        [Mark(f, t, status, int(minutes) if minutes else None, late_half=half) for f, t in people],
         days=days_of(ctx),
         span=bool(ctx.data.get("_span")),
         period=period,

@@ -38,6 +38,9 @@ def read_when(ctx: Context, days: bool = True) -> None:
     line = understand_line(re.sub(r"\b(justifi[eé]e?)s\b", r"\1", rest, flags=re.I), ctx.now, [])
     if ctx.data.get("_late"):
         ctx.data["period"] = "retard"
+        half = read_period(rest)[0]  # « Karim et Julie en retard ce matin » (explorer UA9)
+        if half in ("matin", "apres_midi"):
+            ctx.data["late_half"] = half
     elif line.period in ("matin", "apres_midi", "journee"):
         ctx.data["period"] = line.period
     if line.justified is not None:

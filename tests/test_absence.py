@@ -1826,6 +1826,22 @@ async def test_absences_after_a_day_and_a_formation_lists_that_day_s_absences(
     assert trainer.buttons == ["19/11 matin – Nadia Roux", "Toute la liste"]
 
 
+async def test_absences_after_a_day_and_a_name_lists_that_one_s_that_day(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer UA9: « /absences 20/11 Karim » got « Aucune formation ne correspond à « 20/11
+    Karim », ni aucun stagiaire », while « /absences 20/11 » and « /absences Karim » are read."""
+    await noted(trainer, "/absence karim jeudi", "/absence karim vendredi", "/absence léa vendredi")
+    await noted(trainer, "/absence nadia jeudi")  # a second formation holds absences
+    for typed in ("/absences 20/11 Karim", "/absences Karim 20/11"):
+        await trainer.says(typed)
+        assert "Aucune formation ne correspond" not in trainer.all_text, typed
+        assert trainer.buttons == ["20/11 matin – Karim Benali", "Toute la liste"], typed
+        await trainer.says("/annuler")
+    await trainer.says("/absences Karim 18/11")
+    assert trainer.all_text.startswith("Aucune absence à corriger le mercredi 18 novembre")
+
+
 async def test_absences_after_a_formation_without_absences_or_a_day(
     db: Database, trainer: Person
 ) -> None:

@@ -16,7 +16,11 @@ from bot import dates
 from bot.absences.line import names_a_day_only
 from bot.absences.log import formations_with_editable
 from bot.conversations.formations.after_command import fitting_formations
-from bot.conversations.formations.choose import formation_options, listed_formations
+from bot.conversations.formations.choose import (
+    formation_options,
+    formations_of_trainee,
+    listed_formations,
+)
 from bot.conversations.kit.carry import NARROWED
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.steps import Option
@@ -50,6 +54,19 @@ async def formation_and_day(
             fit = await fitting_formations(ctx, " ".join(rest), offered, trainees=False)
             if len(fit.found) == 1 and not fit.missed:
                 return fit.found[0], said
+    return None
+
+
+async def day_and_trainee(ctx: Context, typed: str) -> tuple[date, str] | None:
+    """« /absences 20/11 Karim », « /absences Karim 20/11 »: the day and a trainee's name
+    typed with it (explorer UA9: « Aucune formation ne correspond à « 20/11 Karim » »), or
+    ``None``."""
+    words = typed.split()
+    for cut in range(1, len(words)):
+        for day, rest in ((words[:cut], words[cut:]), (words[cut:], words[:cut])):
+            when = typed_day(ctx, " ".join(day))
+            if when is not None and await formations_of_trainee(ctx, " ".join(rest)):
+                return when, " ".join(rest)
     return None
 
 

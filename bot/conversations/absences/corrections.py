@@ -25,7 +25,8 @@ keep it).
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 
 from bot.absences.clashes import Conflict, period_label
 from bot.absences.days import read_days
@@ -38,6 +39,7 @@ from bot.absences.log import (
     formations_with_editable,
 )
 from bot.conversations.absences.after_absences import (
+    day_and_trainee,
     formation_and_day,
     formations_of_day,
     said_without_absences,
@@ -188,6 +190,32 @@ async def formations_noted(ctx: Context) -> list[Option]:
 
 
 async def edit_start(ctx: Context) -> Outcome | None:
+    apart = await day_and_trainee(ctx, typed_after(ctx, "absences"))
+    if apart is None:
+        return await _edit_start(ctx)
+    said = ctx.incoming  # « /absences 20/11 Karim »: as « /absences Karim », then that day
+    ctx.incoming = replace(said, text=f"/absences {apart[1]}")
+    try:
+        outcome = await _edit_start(ctx)
+    finally:
+        ctx.incoming = said
+    if outcome is None and "formation_id" in ctx.data:
+        await _narrow_to_day(ctx, apart[0], " ".join(said.argument.split()))
+    return outcome
+
+
+async def _narrow_to_day(ctx: Context, day: date, typed: str) -> None:
+    """The absences already narrowed to a trainee's, that day's alone (explorer UA9)."""
+    days = {str(a.id): a.day for a in await editable(ctx)}
+    narrowed = ctx.data.get(NARROWED) or {}
+    only = [v for v in narrowed.get("_only", list(days)) if days.get(v) == day]
+    if not only:
+        ctx.say("absence.none_that_day", day=day)
+    else:
+        ctx.data[NARROWED] = {"_only": only, "_sought": typed[:60], "_page": 0}
+
+
+async def _edit_start(ctx: Context) -> Outcome | None:
     if not await single_formation(ctx):
         ctx.say("absence.no_formation")
         return Leave()

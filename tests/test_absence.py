@@ -450,6 +450,38 @@ async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer
     )
 
 
+async def test_a_medical_detail_said_with_the_absence_is_pointed_out_too(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer UA10: a motive taken from the sentence (« … pour sa chimiothérapie ») or from
+    « oui justifiée, séance de chimiothérapie » was saved without the warning the motive
+    question gives: one health reading wherever it comes from, said once at the recap, where
+    « Corriger » changes it and « Enregistrer » keeps it."""
+    warning = "Ce motif donne un détail médical (une maladie, un traitement)"
+    await trainer.says("Karim absent vendredi matin pour sa chimiothérapie")
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Non")
+    assert warning in trainer.last and trainer.last.endswith("Tout est juste ?")
+    await trainer.presses("Corriger")
+    await trainer.presses("Le motif")
+    await trainer.says("raison de santé")
+    assert warning not in trainer.last
+    await trainer.presses("Enregistrer")
+    await trainer.says("Julie absente vendredi matin")
+    await trainer.says("oui justifiée, séance de chimiothérapie")
+    await trainer.presses("Pas de justificatif")
+    assert warning in trainer.last
+    await trainer.presses("Enregistrer")  # the trainer's choice, once told
+    assert [a.reason for a in await absences(db)] == [
+        "raison de santé",
+        "séance de chimiothérapie",
+    ]
+    await trainer.says("Léa absente vendredi matin pour maladie")  # no detail: nothing said
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Non")
+    assert warning not in trainer.last
+
+
 async def test_a_medical_detail_in_the_motive_is_pointed_out_once(
     db: Database, trainer: Person
 ) -> None:

@@ -57,6 +57,7 @@ from bot.conversations.kit.steps import (
     Text,
     TextParser,
 )
+from bot.privacy.health import MEDICAL_DETAIL, SAID_TEXT, point_out_once
 
 
 def detail_steps(
@@ -450,7 +451,21 @@ async def recap_values(ctx: Context) -> dict[str, object]:
             ctx.data["period"], ctx.data.get("late_minutes"), ctx.data.get("late_half")
         ),
         "proof": (ctx.data.get("proof") or {}).get("filename"),
+        "medical": medical_said(ctx),
     }
+
+
+def medical_said(ctx: Context) -> bool:
+    """Whether the motive gives a medical detail not pointed out yet (it is now, once): one
+    taken from the sentence (« … pour sa chimiothérapie ») or a « oui, … » skipped the motive
+    question's warning (explorer UA10); the recap says it, « Corriger » at hand."""
+    reason = ctx.data.get("reason")
+    if "absence_id" in ctx.data or not isinstance(reason, str):
+        return False  # a stored one's (/absences): changed only where it is asked
+    if not point_out_once(ctx.data, reason, MEDICAL_DETAIL):
+        return False
+    ctx.data.pop(SAID_TEXT, None)  # no « oui » to a question keeps it: « Enregistrer » does
+    return True
 
 
 def details_of(ctx: Context) -> Details:

@@ -456,7 +456,8 @@ async def test_a_medical_detail_said_with_the_absence_is_pointed_out_too(
     """Explorer UA10: a motive taken from the sentence (« … pour sa chimiothérapie ») or from
     « oui justifiée, séance de chimiothérapie » was saved without the warning the motive
     question gives: one health reading wherever it comes from, said once at the recap, where
-    « Corriger » changes it and « Enregistrer » keeps it."""
+    « Corriger » changes it and « Enregistrer » keeps it.  (« oui justifiée, séance de
+    chimiothérapie » no longer reads as a motive since UA1: the motive is asked, warned.)"""
     warning = "Ce motif donne un détail médical (une maladie, un traitement)"
     await trainer.says("Karim absent vendredi matin pour sa chimiothérapie")
     await trainer.presses("Oui, noter")
@@ -468,13 +469,13 @@ async def test_a_medical_detail_said_with_the_absence_is_pointed_out_too(
     assert warning not in trainer.last
     await trainer.presses("Enregistrer")
     await trainer.says("Julie absente vendredi matin")
-    await trainer.says("oui justifiée, séance de chimiothérapie")
+    await trainer.says("oui justifiée, pour sa séance de chimiothérapie")
     await trainer.presses("Pas de justificatif")
     assert warning in trainer.last
     await trainer.presses("Enregistrer")  # the trainer's choice, once told
     assert [a.reason for a in await absences(db)] == [
         "raison de santé",
-        "séance de chimiothérapie",
+        "pour sa séance de chimiothérapie",
     ]
     await trainer.says("Léa absente vendredi matin pour maladie")  # no detail: nothing said
     await trainer.presses("Oui, noter")

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import demo as demo_module
 from bot.bilans.participants import Derogation
-from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
+from bot.bilans.schedule import AlreadyScheduled, Partner, Plan, Scheduled, Visio, schedule_bilan
 from bot.formations.queries import Member
 from bot.storage.audit import AuditEntry
-from bot.storage.bilans import Bilan, StoredDeadline
+from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
-from tests.auxil.dialogue import Clock
+from bot.storage.people import Person as P
+from tests.auxil.colleague import nina_in_charge
+from tests.auxil.dialogue import Clock, Person
+from tests.test_absences_records import racing
+from tests.test_bilan import REMOTE, answer
 
 ADMIN = Member(organisation_id=1, person_id=1, admin=True)
 STARTS = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
@@ -133,3 +140,82 @@ async def test_nothing_is_stored_for_a_formation_the_viewer_may_not_see(
     async with db.sessions() as session:
         assert await session.scalar(select(func.count(Bilan.id))) == 0
         assert await session.scalar(select(func.count(AuditEntry.id))) == 0
+
+
+@pytest.mark.usefixtures("demo")
+async def test_an_owed_bilan_scheduled_meanwhile_is_not_scheduled_twice(
+    db: Database, clock: Clock
+) -> None:
+    """Explorer UD5: two people's /bilan for the same final bilan, the second confirmed after
+    the first: two live bilans de fin, two invitations per participant.  The second now
+    gets the first, nothing stored."""
+    formation_id, trainees = await ids(db, "Agent")
+    plan = Plan(
+        kind="fin",
+        owed_key="fin",
+        starts_at=STARTS,
+        minutes=120,
+        location="Salle 1",
+        trainee_ids=[trainees["Léa Martin"]],
+    )
+    async with db.sessions() as session, session.begin():
+        first = await schedule_bilan(session, ADMIN, clock.now, formation_id, plan)
+        assert isinstance(first, Scheduled)
+        first_id = first.bilan.id
+    async with db.sessions() as session, session.begin():
+        second = await schedule_bilan(session, ADMIN, clock.now, formation_id, plan)
+        assert isinstance(second, AlreadyScheduled)
+        assert (second.bilan.id, second.by_id, second.by) == (first_id, 1, "Camille Durand")
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count(Bilan.id))) == 1
+        assert await session.scalar(select(func.count(BilanParticipant.id))) == 1
+
+
+async def test_the_second_confirmation_of_one_owed_bilan_names_who_scheduled_it(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer UD5: Camille's recap was still open when Nina scheduled the final bilan; her
+    « Programmer le bilan » now tells her so, and hands out no second invitations."""
+    await nina_in_charge(db)
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:-1]:
+        await answer(trainer, kind, value)
+    formation_id, _ = await ids(db, "Agent")
+    async with db.sessions() as session, session.begin():
+        nina = await session.scalar(select(P.id).where(P.display_name == "Nina Colleague"))
+        assert nina is not None
+        plan = Plan(kind="fin", owed_key="fin", starts_at=STARTS, minutes=60, location="Ici")
+        done = await schedule_bilan(session, Member(1, nina), clock.now, formation_id, plan)
+        assert isinstance(done, Scheduled)
+    await trainer.presses("Programmer le bilan")
+    assert trainer.last == (
+        "Ce bilan vient d'être programmé par Nina Colleague : bilan de fin de formation du "
+        "jeudi 26 novembre 2026 à 14 h 00. Je n'en programme pas un second : retrouvez-le "
+        "avec /bilans."
+    )
+    assert "/start" not in trainer.all_text.split("Programmer le bilan")[-1]
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count(Bilan.id))) == 1
+
+
+async def scheduling(session: AsyncSession, formation_id: int, lea: int) -> Any:
+    plan = Plan(
+        kind="fin", owed_key="fin", starts_at=STARTS, minutes=60, location="Ici", trainee_ids=[lea]
+    )
+    return await schedule_bilan(session, ADMIN, STARTS, formation_id, plan)
+
+
+@pytest.mark.postgres
+async def test_two_confirmations_at_once_on_postgresql_make_one_bilan(
+    pg_db: Database, clock: Clock
+) -> None:
+    """Explorer UD5 on PostgreSQL: both pressed « Programmer le bilan » at once.  The second
+    waits for the first's lock on the formation, then reads its bilan."""
+    async with pg_db.sessions() as session, session.begin():
+        await demo_module.fill(session, today=clock.now.date())
+    formation_id, trainees = await ids(pg_db, "Agent")
+    won, second = await racing(pg_db, scheduling, formation_id, trainees["Léa Martin"])
+    assert isinstance(won, Scheduled) and isinstance(second, AlreadyScheduled)
+    assert second.bilan.id == won.bilan.id
+    async with pg_db.sessions() as session:
+        assert await session.scalar(select(func.count(Bilan.id))) == 1

@@ -43,10 +43,10 @@ async def bilan_formations(session: AsyncSession, viewer: Member) -> list[Format
 
 
 async def bilan_formation(
-    session: AsyncSession, viewer: Member, formation_id: object
+    session: AsyncSession, viewer: Member, formation_id: object, *, lock: bool = False
 ) -> Formation | None:
     """:func:`bot.formations.queries.load_formation`, only when its funder asks for bilans."""
-    formation = await load_formation(session, viewer, formation_id)
+    formation = await load_formation(session, viewer, formation_id, lock=lock)
     if formation is None or formation.funder not in BILAN_FUNDERS:
         return None
     return formation

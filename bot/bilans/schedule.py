@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
@@ -27,6 +28,7 @@ from bot.deadlines.status import MEETING_DAY, at_the_meeting
 from bot.formations.queries import Member
 from bot.storage import audit
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
+from bot.storage.people import Person
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,31 @@ class Scheduled:
     deadlines: list[StoredDeadline]
 
 
+@dataclass(frozen=True)
+class AlreadyScheduled:
+    """The owed bilan someone scheduled since the dialogue offered it: nothing stored."""
+
+    bilan: Bilan
+    by_id: int | None
+    by: str
+
+
 async def schedule_bilan(
     session: AsyncSession, viewer: Member, now: datetime, formation_id: int, plan: Plan
-) -> Scheduled | None:
-    """Store the bilan ``plan`` describes; ``None`` if ``viewer`` may not see the formation."""
-    formation = await bilan_formation(session, viewer, formation_id)
+) -> Scheduled | AlreadyScheduled | None:
+    """Store the bilan ``plan`` describes; ``None`` if ``viewer`` may not see the formation
+    (or it was deleted meanwhile).  The formation's row is locked and read again first, so
+    a deletion at the same moment waits or is seen (explorer UD2), and an owed bilan someone
+    else scheduled since the dialogue offered it is :class:`AlreadyScheduled`, not a second
+    live one (explorer UD5: two bilans de fin, two invitations per participant)."""
+    formation = await bilan_formation(session, viewer, formation_id, lock=True)
     if formation is None:
         return None
+    taken = await live_owed_bilan(session, formation.id, plan.owed_key)
+    if taken is not None:
+        creator = await session.get(Person, taken.created_by) if taken.created_by else None
+        by = creator.display_name if creator else "?"
+        return AlreadyScheduled(taken, taken.created_by, by)
     visio = plan.visio
     bilan = Bilan(
         organisation_id=formation.organisation_id,
@@ -139,6 +159,23 @@ async def schedule_bilan(
     await agree_on_the_meeting_day(session, bilan, view.tz, viewer.person_id, now)
     rows = await deadlines_of_bilan(session, bilan)
     return Scheduled(bilan=bilan, view=view, deadlines=rows)
+
+
+async def live_owed_bilan(
+    session: AsyncSession, formation_id: int, owed_key: str | None
+) -> Bilan | None:
+    """The formation's bilan, not cancelled, scheduled for ``owed_key``."""
+    if owed_key is None:
+        return None
+    return await session.scalar(
+        select(Bilan)
+        .where(
+            Bilan.formation_id == formation_id,
+            Bilan.owed_key == owed_key,
+            Bilan.cancelled_at.is_(None),
+        )
+        .limit(1)
+    )
 
 
 async def agree_on_the_meeting_day(

@@ -213,12 +213,17 @@ async def names_apart(
 
 
 async def load_formation(
-    session: AsyncSession, member: Member, formation_id: object
+    session: AsyncSession, member: Member, formation_id: object, *, lock: bool = False
 ) -> Formation | None:
     """The formation (trainees and sessions loaded) if ``member`` may see it; else ``None``.
 
     ``formation_id`` may come from an answer or a button: anything that is
     not the id of a formation this person may see gives ``None``.
+
+    ``lock`` holds its row until the turn commits (PostgreSQL: ``FOR NO KEY UPDATE``;
+    SQLite's turns take the whole base already) and reads it again: a deletion and a
+    bilan or a follow-up saved for it at the same moment go one after the other, the
+    second seeing what the first did (explorer UD2).
     """
     try:
         wanted = int(str(formation_id))
@@ -226,9 +231,10 @@ async def load_formation(
         return None
     if not 0 < wanted < 2**63:  # beyond any id, and beyond what the databases take
         return None
-    formation = await session.scalar(
-        select(Formation).where(Formation.id == wanted, *visible_to(member))
-    )
+    query = select(Formation).where(Formation.id == wanted, *visible_to(member))
+    if lock:
+        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
+    formation = await session.scalar(query)
     if formation is None:
         return None
     await session.refresh(formation, ["trainees", "sessions"])

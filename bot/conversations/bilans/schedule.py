@@ -31,7 +31,7 @@ from bot.answers import AGREEING, Invalid, by_surname, clean_line, printable
 from bot.bilans.checks import DEFAULT_MINUTES, MAX_PARTNERS, duration_minutes, minutes_fit
 from bot.bilans.participants import Derogation, single_person
 from bot.bilans.queries import bilan_formation, bilan_formations, owed_by
-from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
+from bot.bilans.schedule import AlreadyScheduled, Partner, Plan, Visio, schedule_bilan
 from bot.bilans.view import kind_label
 from bot.conversations.attestations.trainer import invite_after_scheduling
 from bot.conversations.bilans.departed import gone_by, leave_out_departed, untick_departed
@@ -366,6 +366,12 @@ async def save_bilan(ctx: Context) -> None:
     )
     if scheduled is None:
         ctx.say("bilan.formation_not_found")
+        return
+    if isinstance(scheduled, AlreadyScheduled):  # explorer UD5: scheduled meanwhile
+        mine = scheduled.by_id == ctx.person_id
+        when = scheduled.bilan.starts_at.astimezone(ctx.tz)
+        kind = kind_label(scheduled.bilan.kind)
+        ctx.say("bilan.already_scheduled", by=scheduled.by, mine=mine, when=when, kind=kind)
         return
     await mark_done_by_answers(ctx.session, scheduled.bilan.id, ctx.person_id, ctx.now)
     view = scheduled.view

@@ -43,6 +43,7 @@ from tests.auxil.attestations import (
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.hostile import step_of
+from tests.auxil.race import one_after_the_other, two_processes
 
 OPENS_TODAY = "Revenez à sa fin, à partir de 16 h 00, et envoyez /attestation."
 
@@ -50,6 +51,11 @@ OPENS_TODAY = "Revenez à sa fin, à partir de 16 h 00, et envoyez /attestation.
 async def answers(db: Database) -> list[Attestation]:
     async with db.sessions() as session:
         return list((await session.scalars(select(Attestation))).all())
+
+
+async def bilans(db: Database) -> list[Bilan]:
+    async with db.sessions() as session:
+        return list((await session.scalars(select(Bilan))).all())
 
 
 async def move(db: Database, bilan_id: int, by: timedelta) -> None:
@@ -604,3 +610,34 @@ async def test_a_bare_no_at_the_text_declares_nothing_nor_does_a_reason_that_too
     await lea.says("mais si j'ai participé, je voulais dire que la date est fausse")
     assert lea.last.startswith("Vous écrivez avoir participé à ce bilan. Tapez « Retour »")
     assert await answers(db) == []
+
+
+@pytest.mark.postgres
+async def test_je_l_atteste_pressed_as_the_bilan_is_cancelled_stores_nothing_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer UD1: Camille pressed « Oui, annuler le bilan » while Léa pressed « Je
+    l'atteste » (two processes): her attestation was stored, signed and chained, on the
+    cancelled bilan, and she was told both « enregistrée » and « annulé ».  Now the cancel
+    first, her answer waits for it and reads the bilan again."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        camille, lea = first("formateur"), second("lea")
+        await schedule_bilan(camille)
+        invited = codes(camille.replies)
+        clock.now = BILAN_END + timedelta(minutes=30)
+        await lea.says(f"/start {invited['Léa Martin']}")
+        await lea.says("Léa Martin")
+        await lea.presses("Délégué")
+        for step in ("/bilans", "26/11/2026", "Annuler le bilan"):
+            await (camille.says(step) if step.startswith("/") else camille.presses(step))
+        [bilan_id] = [b.id for b in await bilans(pg_db)]
+        await one_after_the_other(
+            pg_db,
+            Bilan,
+            bilan_id,
+            camille.presses("Oui, annuler le bilan"),
+            lea.presses("Je l'atteste"),
+        )
+    assert camille.all_text.startswith("C'est annulé")
+    assert lea.last == "Ce bilan a été annulé : il n'y a rien à confirmer. Merci !"
+    assert await answers(pg_db) == []

@@ -9,6 +9,7 @@ The demo clock says Monday 23 November 2026, 10:00 in Paris; the bilan is schedu
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,12 +17,14 @@ from sqlalchemy import select
 from bot.attestations.bundle import build
 from bot.attestations.keys import signing_key
 from bot.config import Settings
-from bot.storage.bilans import BilanParticipant
+from bot.storage.attestations import Attestation
+from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
-from tests.auxil.attestations import codes, open_zip, schedule_bilan
+from tests.auxil.attestations import BILAN_END, codes, open_zip, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, survives
 from tests.auxil.pdf import pdf_words
+from tests.auxil.race import one_after_the_other, two_processes
 
 
 async def test_a_no_show_makes_the_bundle_complete_without_them(
@@ -153,3 +156,38 @@ async def test_a_participant_noted_absent_is_told_so_not_to_ask_for_a_new_link(
         "26 novembre 2026 à 17 h 30)" in trainer.last
     )
     assert "pas encore d'invitation" not in trainer.last
+
+
+@pytest.mark.postgres
+async def test_noted_absent_as_she_attests_keeps_only_the_no_show_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer UD3: Camille confirmed « Léa Martin n'a pas participé » while Léa pressed
+    « Je l'atteste » (two processes): both were recorded, her sworn statement contradicting
+    the no-show.  Now the no-show holds the bilan's row as an answer does: hers waits,
+    reads the bilan again and is told she was noted absent, nothing stored."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        camille, lea = first("formateur"), second("lea")
+        bilan_id = await schedule_bilan(camille)
+        invited = codes(camille.replies)
+        clock.now = BILAN_END + timedelta(minutes=30)
+        await lea.says(f"/start {invited['Léa Martin']}")
+        await lea.says("Léa Martin")
+        await lea.presses("Délégué")
+        await camille.says("/bilans")
+        for step in ("26/11/2026", "Signaler un participant absent", "Léa Martin"):
+            await camille.presses(step)
+        await one_after_the_other(
+            pg_db,
+            Bilan,
+            bilan_id,
+            camille.presses("Oui, le noter"),
+            lea.presses("Je l'atteste"),
+        )
+    assert camille.all_text.startswith("C'est noté : Léa Martin n'a pas participé au bilan.")
+    assert lea.last.startswith(
+        "Camille Durand a noté que vous n'avez pas participé à ce bilan : vous n'avez rien à "
+        "confirmer, et ce lien ne sert plus."
+    )
+    async with pg_db.sessions() as session:
+        assert (await session.scalars(select(Attestation))).all() == []

@@ -37,10 +37,11 @@ from bot.attestations.service import (
     same_name,
     when_words,
 )
+from bot.bilans.queries import lock_bilan
 from bot.documents.bundle import sha256_hex
 from bot.messages import Reply
 from bot.people.chats import tell_person
-from bot.storage.attestations import Attestation
+from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.bilans import Bilan
 from bot.storage.people import Person
 
@@ -62,6 +63,30 @@ class Said:
     reason: str | None = None
     words_before: str | None = None
     """What they wrote under the text before answering, as passed on (explorer GB5)."""
+
+
+async def hold_for_answer(session: AsyncSession, invitation_id: object) -> None:
+    """Before an answer is checked and stored: the bilan's row held until the turn commits
+    (as the trainer's cancelling, move and « n'a pas participé » hold it), then the bilan,
+    its participants and its invitations read again, so the checks see what such a
+    change committed meanwhile (explorer UD1: an attestation stored on a bilan cancelled
+    at the same moment; UD3: on a participant just noted absent)."""
+    try:
+        wanted = int(str(invitation_id))
+    except ValueError:
+        return
+    if not 0 < wanted < 2**63:
+        return
+    bilan_id = await session.scalar(
+        select(AttestationInvitation.bilan_id).where(AttestationInvitation.id == wanted)
+    )
+    if bilan_id is None or await lock_bilan(session, bilan_id) is None:
+        return
+    await session.scalars(
+        select(AttestationInvitation)
+        .where(AttestationInvitation.bilan_id == bilan_id)
+        .execution_options(populate_existing=True)
+    )
 
 
 async def record_answer(

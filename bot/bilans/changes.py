@@ -125,7 +125,7 @@ async def move_bilan(
 ) -> Move | None:
     """Move the bilan to ``starts_at``, for ``length`` (a slot typed: « de 14h à 16h30 »)
     or the same length; ``None`` if ``viewer`` may not see it."""
-    found = await visible_bilan(session, viewer, bilan_id)
+    found = await visible_bilan(session, viewer, bilan_id, lock=True)
     if found is None:
         return None
     bilan, formation = found
@@ -183,7 +183,7 @@ async def cancel_bilan(
     session: AsyncSession, viewer: Member, now: datetime, bilan_id: int, *, chat_of: ChatOf
 ) -> Cancellation | None:
     """Cancel the bilan; ``None`` if ``viewer`` may not see it (or it is already cancelled)."""
-    found = await visible_bilan(session, viewer, bilan_id)
+    found = await visible_bilan(session, viewer, bilan_id, lock=True)
     if found is None:
         return None
     bilan, formation = found
@@ -234,7 +234,7 @@ async def set_visio_link(
     """Give the link of a remote bilan: a new version of the invitation, the deadline that
     asked for it done (by whom, when), every participant the bot can reach told.
     ``None`` if ``viewer`` may not see the bilan, or it is on site."""
-    found = await visible_bilan(session, viewer, bilan_id)
+    found = await visible_bilan(session, viewer, bilan_id, lock=True)
     if found is None or not found[0].remote:
         return None
     bilan, formation = found

@@ -271,7 +271,7 @@ async def add_trainee(
     """Invite one more trainee; ``None`` if the bilan or the trainee is not there, already
     invited, or a trainee who is not a delegate lacks the agreement a remote Normandie
     bilan requires."""
-    found = await visible_bilan(session, viewer, bilan_id)
+    found = await visible_bilan(session, viewer, bilan_id, lock=True)
     if found is None:
         return None
     bilan, formation = found
@@ -296,7 +296,7 @@ async def add_partner(
     chat_of: ChatOf,
 ) -> Change | None:
     """Invite one more outside partner; ``None`` if the bilan is not there."""
-    found = await visible_bilan(session, viewer, bilan_id)
+    found = await visible_bilan(session, viewer, bilan_id, lock=True)
     if found is None:
         return None
     bilan, formation = found
@@ -314,7 +314,7 @@ async def remove_participant(
     chat_of: ChatOf,
 ) -> Change | None:
     """Take a participant off the bilan; they are told when the bot can write to them."""
-    found = await visible_bilan(session, viewer, bilan_id)
+    found = await visible_bilan(session, viewer, bilan_id, lock=True)
     if found is None:
         return None
     bilan, formation = found
@@ -367,7 +367,7 @@ async def record_no_show(
 ) -> Change | None:
     """After the bilan: this participant did not come.  ``None`` before the bilan has
     started, for an unknown participant, or one already recorded."""
-    found = await visible_bilan(session, viewer, bilan_id)
+    found = await visible_bilan(session, viewer, bilan_id, lock=True)
     if found is None:
         return None
     bilan, formation = found
@@ -389,7 +389,7 @@ async def cancel_no_show(
 ) -> Change | None:
     """Recorded absent by mistake: expected again (a new attestation link can be sent from
     ``/attestations``).  ``None`` for a participant not recorded absent."""
-    found = await visible_bilan(session, viewer, bilan_id)
+    found = await visible_bilan(session, viewer, bilan_id, lock=True)
     if found is None:
         return None
     bilan, formation = found

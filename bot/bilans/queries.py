@@ -77,14 +77,25 @@ async def visible_bilans(
 
 
 async def visible_bilan(
-    session: AsyncSession, viewer: Member, bilan_id: object
+    session: AsyncSession, viewer: Member, bilan_id: object, *, lock: bool = False
 ) -> tuple[Bilan, Formation] | None:
-    """The bilan and its formation if ``viewer`` may see it and it is not cancelled."""
+    """The bilan and its formation if ``viewer`` may see it and it is not cancelled.
+
+    ``lock`` (a change to the bilan or its participants) holds the bilan's row until the
+    turn commits, as a participant's answer does (PostgreSQL: ``FOR NO KEY UPDATE``;
+    SQLite's turns take the whole base already), and reads it and its participants
+    again: a cancelling, a move or « n'a pas participé » and « Je l'atteste » at the same
+    moment go one after the other (explorers UD1, UD3)."""
     try:
         wanted = int(str(bilan_id))
     except ValueError:
         return None
-    bilan = await session.get(Bilan, wanted)
+    if not 0 < wanted < 2**63:
+        return None
+    if lock:
+        bilan = await lock_bilan(session, wanted)
+    else:
+        bilan = await session.get(Bilan, wanted)
     if bilan is None or bilan.cancelled_at is not None:
         return None
     formation = await load_formation(session, viewer, bilan.formation_id)
@@ -92,6 +103,21 @@ async def visible_bilan(
         return None
     await session.refresh(bilan, ["participants"])
     return bilan, formation
+
+
+async def lock_bilan(session: AsyncSession, bilan_id: int) -> Bilan | None:
+    """The bilan, its row held until the turn commits, read again with its participants
+    (what another turn changed before the lock is seen: explorers UD1, UD3)."""
+    bilan = await session.get(
+        Bilan, bilan_id, with_for_update={"key_share": True}, populate_existing=True
+    )
+    if bilan is not None:
+        await session.scalars(
+            select(BilanParticipant)
+            .where(BilanParticipant.bilan_id == bilan_id)
+            .execution_options(populate_existing=True)
+        )
+    return bilan
 
 
 async def scheduled_bilans(session: AsyncSession, formation_id: int) -> list[Bilan]:

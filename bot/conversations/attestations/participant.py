@@ -49,7 +49,7 @@ from markupsafe import Markup
 from bot import dates
 from bot.answers import picture_word, visible
 from bot.attestations import invitations
-from bot.attestations.answers import Said, concerns_now, record_answer
+from bot.attestations.answers import Said, concerns_now, hold_for_answer, record_answer
 from bot.attestations.evidence import text_sha256
 from bot.attestations.keys import organisation_key
 from bot.attestations.reminders import PARTICIPANT_FLOW
@@ -365,6 +365,7 @@ async def after_answer(ctx: Context, picked: str) -> Outcome:
 
 async def save_answer(ctx: Context) -> None:
     """The flow's finish: the answer as given, on the text as shown, then the thanks."""
+    await hold_for_answer(ctx.session, ctx.data.get("invitation_id"))  # explorers UD1, UD3
     found = await load(ctx)
     if isinstance(found, str):
         tell(ctx, found)

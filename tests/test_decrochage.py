@@ -44,6 +44,7 @@ from tests.auxil.absences import (
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import A_FILE, FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.pdf import pdf_words
+from tests.auxil.race import one_after_the_other, second_admin, two_processes
 from tests.test_deadlines_digest import deliver
 from tests.test_onboarding import CODE
 
@@ -1554,3 +1555,51 @@ async def test_a_compte_rendu_of_an_entretien_cancelled_meanwhile_is_said_at_the
     ]
     await trainer.says("/suivi karim")
     assert "lundi 23 novembre 2026 8 h 30 – Entretien individuel tenu" in trainer.all_text
+
+
+async def deleting_and_opening(
+    pg_db: Database, settings: Settings, clock: Clock, *, followup_first: bool
+) -> tuple[Person, Person]:
+    """Camille at « Oui, supprimer » and Bruno at « Ouvrir le suivi » for Karim, of the demo's
+    formation, in two processes, pressed one after the other at the formation's lock."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        await camille.says("/formations")
+        await camille.presses("Agent de restauration")
+        await camille.presses("Supprimer la formation")
+        await open_followup(bruno, "Karim")
+        formation = await formation_id(pg_db, "Agent")
+        deleting = camille.presses("Oui, supprimer")
+        opening = bruno.presses("Ouvrir le suivi")
+        turns = (opening, deleting) if followup_first else (deleting, opening)
+        await one_after_the_other(pg_db, Formation, formation, *turns)
+    return camille, bruno
+
+
+@pytest.mark.postgres
+async def test_a_formation_deleted_as_a_followup_is_opened_keeps_it_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer UD2: Camille pressed « Oui, supprimer » while Bruno pressed « Ouvrir le
+    suivi » for Karim (two processes): both succeeded, an open follow-up with open
+    deadlines on a deleted formation.  Now both hold the formation's row: the deletion
+    waits for the follow-up and is refused for it."""
+    camille, bruno = await deleting_and_opening(pg_db, settings, clock, followup_first=True)
+    assert bruno.all_text.startswith("Suivi ouvert pour Karim Benali")
+    assert "a un suivi d'absence ou de décrochage en cours : clôturez-le" in camille.all_text
+    async with pg_db.sessions() as session:
+        formation = await session.get(Formation, await formation_id(pg_db, "Agent"))
+        assert formation is not None and formation.deleted_at is None
+
+
+@pytest.mark.postgres
+async def test_a_followup_opened_as_the_formation_is_deleted_is_not_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer UD2, the other order: the deletion first; Bruno's opening waits for it, finds
+    no formation and stores nothing."""
+    camille, bruno = await deleting_and_opening(pg_db, settings, clock, followup_first=False)
+    assert "est supprimée" in camille.all_text
+    assert bruno.last.startswith("Je ne trouve plus cette personne dans cette formation")
+    assert await rows(pg_db, FollowUp) == []

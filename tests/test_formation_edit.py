@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select, update
 
+from bot.config import Settings
 from bot.dates import spell_date
 from bot.deadlines.service import refresh_deadlines
 from bot.storage import people
@@ -14,8 +16,10 @@ from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from tests.auxil.absences import add_formation
-from tests.auxil.dialogue import Person
+from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, step_of, survives
+from tests.auxil.race import one_after_the_other, second_admin, two_processes
+from tests.test_bilan import REMOTE, answer
 
 DEMO = "Agent de restauration"
 NAMES = ("Karim Benali", "Julie Petit", "Léa Martin")
@@ -818,3 +822,52 @@ async def test_new_dates_say_a_postponement_they_cancel_from_the_day_she_had(
     await trainer.presses("Oui, c'est ça")
     [line] = [line for line in trainer.all_text.splitlines() if "bilan d'étape" in line]
     assert f"(au lieu du {spell_date(agreed)}, votre report est annulé)" in line
+
+
+async def deleting_and_scheduling(
+    pg_db: Database, settings: Settings, clock: Clock, *, bilan_first: bool
+) -> tuple[Person, Person]:
+    """Camille at « Oui, supprimer » and Bruno at « Programmer le bilan » for the demo's
+    formation, in two processes, pressed one after the other at its row's lock."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        await camille.says("/formations")
+        await camille.presses(DEMO)
+        await camille.presses("Supprimer la formation")
+        await bruno.says("/bilan")
+        for _step, kind, value in REMOTE[:-1]:
+            await answer(bruno, kind, value)
+        formation = await stored(pg_db)
+        deleting = camille.presses("Oui, supprimer")
+        scheduling = bruno.presses("Programmer le bilan")
+        turns = (scheduling, deleting) if bilan_first else (deleting, scheduling)
+        await one_after_the_other(pg_db, Formation, formation.id, *turns)
+    return camille, bruno
+
+
+@pytest.mark.postgres
+async def test_a_formation_deleted_as_its_bilan_is_confirmed_keeps_the_bilan_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer UD2: Camille pressed « Oui, supprimer » while Bruno confirmed « Programmer le
+    bilan » (two processes): both succeeded, a live bilan with its invitations handed out
+    on a deleted formation nobody could see.  Now both hold the formation's row: the
+    deletion waits for the bilan and is refused for it, as it is one after the other."""
+    camille, bruno = await deleting_and_scheduling(pg_db, settings, clock, bilan_first=True)
+    assert bruno.all_text.startswith("C'est programmé")
+    assert camille.all_text.startswith("Cette formation a un bilan programmé : annulez-le d'abord")
+    assert (await stored(pg_db)).deleted_at is None
+
+
+@pytest.mark.postgres
+async def test_a_bilan_confirmed_as_the_formation_is_deleted_is_not_scheduled_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer UD2, the other order: the deletion first, Bruno's bilan waits for it and
+    finds no formation; nothing stored."""
+    camille, bruno = await deleting_and_scheduling(pg_db, settings, clock, bilan_first=False)
+    assert "est supprimée" in camille.all_text
+    assert bruno.last == "Je ne trouve pas cette formation parmi celles qui doivent un bilan."
+    async with pg_db.sessions() as session:
+        assert (await session.scalars(select(Bilan))).all() == []

@@ -321,9 +321,12 @@ async def delete_formation(
     """Delete a formation created by mistake: hidden, its open deadlines closed, audited.
 
     Nothing is erased: the row stays with ``deleted_at``, the done deadlines
-    stay as history, and the audit trail says who deleted it and when.
+    stay as history, and the audit trail says who deleted it and when.  Its row is
+    held and read again first, as scheduling a bilan and opening a follow-up hold it: a
+    bilan or a follow-up saved at the same moment is a blocker, not left on a deleted
+    formation (explorer UD2).
     """
-    formation = await load_formation(session, member, formation_id)
+    formation = await load_formation(session, member, formation_id, lock=True)
     if formation is None:
         return None
     blocker = await deletion_blocker(session, formation.id)

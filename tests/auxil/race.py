@@ -21,6 +21,7 @@ from bot import demo as demo_module
 from bot.app import build_engine
 from bot.config import Settings
 from bot.messages import Platform
+from bot.storage import people
 from bot.storage.db import Database
 from tests.auxil.dialogue import Clock, Person
 
@@ -78,8 +79,28 @@ async def one_after_the_other(db: Database, table: Any, row_id: int, *turns: Any
     """Each of ``turns`` (coroutines) started while ``table``'s row is held, in this order,
     each reaching its lock before the next starts; what each returned once released."""
     tasks = []
-    async with row_held(db, table, row_id):
-        for number, turn in enumerate(turns, 1):
-            tasks.append(asyncio.create_task(turn))
-            await queued(db, number)
-    return list(await asyncio.wait_for(asyncio.gather(*tasks), 20))
+    third = Database(db.url)  # its own connections: the turns' pools stay theirs
+    try:
+        async with row_held(third, table, row_id):
+            for number, turn in enumerate(turns, 1):
+                tasks.append(asyncio.create_task(turn))
+                await queued(third, number)
+        return list(await asyncio.wait_for(asyncio.gather(*tasks), 20))
+    finally:
+        for task in tasks:
+            task.cancel() if not task.done() else None
+        await third.dispose()
+
+
+async def second_admin(db: Database, name: str = "Bruno Petit", user: str = "bruno") -> None:
+    """Another administrator of the demo organisation, on the console as ``user``."""
+    async with db.sessions() as session, session.begin():
+        person = people.Person(display_name=name)
+        session.add(person)
+        await session.flush()
+        session.add(
+            people.Membership(organisation_id=1, person_id=person.id, role=people.Role.ADMIN.value)
+        )
+        session.add(
+            people.ChatIdentity(person_id=person.id, platform="console", user_id=user, chat_id=user)
+        )

@@ -42,9 +42,12 @@ async def visible_formations(ctx: Context) -> list[Formation]:
     return await queries.visible_formations(ctx.session, member(ctx))
 
 
-async def load_formation(ctx: Context, formation_id: object) -> Formation | None:
-    """The formation if this person may see it; ``None`` for anything else."""
-    return await queries.load_formation(ctx.session, member(ctx), formation_id)
+async def load_formation(
+    ctx: Context, formation_id: object, *, lock: bool = False
+) -> Formation | None:
+    """The formation if this person may see it; ``None`` for anything else (``lock``: see
+    :func:`bot.formations.queries.load_formation`)."""
+    return await queries.load_formation(ctx.session, member(ctx), formation_id, lock=lock)
 
 
 def day_of(ctx: Context) -> date:

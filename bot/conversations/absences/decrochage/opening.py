@@ -56,6 +56,7 @@ from bot.conversations.absences.steps import (
     single_formation,
     who_steps,
 )
+from bot.conversations.formations.choose import load_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Confirm, DateStep, Pick, past_example
@@ -186,7 +187,8 @@ async def recap_values(ctx: Context) -> dict[str, Any]:
 
 
 async def save_opening(ctx: Context) -> Outcome:
-    formation = await current_formation(ctx)
+    # Held and read again: a deletion at the same moment waits or is seen (explorer UD2).
+    formation = await load_formation(ctx, ctx.data.get("formation_id"), lock=True)
     trainee = await current_trainee(ctx)
     organisation = await organisation_of(ctx.session, ctx.organisation_id)
     if formation is None or trainee is None or organisation is None:

@@ -15,6 +15,7 @@ from bot.deadlines.service import mark_done
 from bot.formations import exports
 from bot.outbox_payload import payload_to_reply
 from bot.privacy.erasure import erase_trainee, erased_name
+from bot.storage.absences import Absence
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
@@ -26,6 +27,7 @@ from tests.auxil.attestations import add_colleague, codes, demo_author, schedule
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.privacy import everywhere, traces
+from tests.auxil.race import one_after_the_other, second_admin, two_processes
 from tests.test_deadlines_digest import deliver
 
 
@@ -315,3 +317,61 @@ async def test_an_erased_trainee_s_deadlines_do_not_come_back_in_the_digest(
     [(_, digest)] = (await deliver(db)).digests()
     assert "2 entrées à saisir dans EOS (Thomas Fabre, Inès Garnier)" in digest
     assert "Personne effacée" not in digest
+
+
+async def erasing_and_noting(
+    pg_db: Database, settings: Settings, clock: Clock, *, absence_first: bool
+) -> tuple[Person, Person]:
+    """Camille at « Effacer définitivement » for Karim and Bruno at « Enregistrer » of his
+    absence with a health reason, in two processes, one after the other at his row's lock."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        await camille.says("/effacer karim")
+        for step in ("/absence karim ce matin", "oui", "non", "rendez-vous chez le cardiologue"):
+            await bruno.says(step)
+        assert "rendez-vous chez le cardiologue" in bruno.last
+        async with pg_db.sessions() as session:
+            karim = await session.scalar(
+                select(Trainee.id).where(Trainee.full_name == "Karim Benali")
+            )
+        assert karim is not None
+        erasing = camille.presses("Effacer définitivement")
+        noting = bruno.presses("Enregistrer")
+        turns = (noting, erasing) if absence_first else (erasing, noting)
+        await one_after_the_other(pg_db, Trainee, karim, *turns)
+    return camille, bruno
+
+
+async def absences_left(db: Database) -> list[Absence]:
+    async with db.sessions() as session:
+        return list((await session.scalars(select(Absence))).all())
+
+
+@pytest.mark.postgres
+async def test_an_absence_saved_as_the_trainee_is_erased_is_not_stored_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer UD4: Camille confirmed the erasure of Karim while Bruno saved his absence
+    « rendez-vous chez le cardiologue » (two processes): the erasure said done, then the
+    absence and its health detail stored under « Personne effacée n° 1 ».  Now Bruno's save
+    waits for the erasure, reads Karim again and stores nothing."""
+    camille, bruno = await erasing_and_noting(pg_db, settings, clock, absence_first=False)
+    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+    assert bruno.last == (
+        "J'ai refermé « noter une absence ou un retard » : les données dont il s'agissait "
+        "viennent d'être effacées (droit à l'effacement), rien n'a été enregistré."
+    )
+    assert await absences_left(pg_db) == []
+
+
+@pytest.mark.postgres
+async def test_an_erasure_confirmed_as_an_absence_is_saved_erases_it_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer UD4, the other order: the absence first; the erasure waits for it, then
+    erases it with the rest."""
+    camille, bruno = await erasing_and_noting(pg_db, settings, clock, absence_first=True)
+    assert bruno.all_text.startswith("C'est noté : Karim Benali")
+    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+    assert await absences_left(pg_db) == []

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.answers import fold
 from bot.formations.labels import told_apart
-from bot.storage.formations import Formation, effective_end
+from bot.storage.formations import Formation, Trainee, effective_end
 
 
 @dataclass(frozen=True)
@@ -259,3 +259,39 @@ async def find_formation(
             f"de l'organisme {formation.organisation_id})."
         )
     return formation
+
+
+async def organisation_trainee(
+    session: AsyncSession, organisation_id: int, trainee_id: object, *, lock: bool = False
+) -> tuple[Trainee, Formation] | None:
+    """The trainee (and their formation) if of ``organisation_id``; else ``None``.
+
+    ``lock`` holds the trainee's row until the turn commits (PostgreSQL: ``FOR NO KEY
+    UPDATE``; SQLite's turns take the whole base already) and reads it again, as saving
+    an absence does (:func:`hold_trainee`): an erasure and an absence saved for them at
+    the same moment go one after the other (explorer UD4: the absence and its health
+    detail stored after the erasure).
+    """
+    try:
+        wanted = int(str(trainee_id))
+    except ValueError:
+        return None
+    if not 0 < wanted < 2**63:
+        return None
+    if lock and await hold_trainee(session, wanted) is None:
+        return None
+    found = (
+        await session.execute(
+            select(Trainee, Formation)
+            .join(Formation, Formation.id == Trainee.formation_id)
+            .where(Trainee.id == wanted, Formation.organisation_id == organisation_id)
+        )
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
+async def hold_trainee(session: AsyncSession, trainee_id: int) -> Trainee | None:
+    """The trainee, their row held until the turn commits and read again (explorer UD4)."""
+    return await session.get(
+        Trainee, trainee_id, with_for_update={"key_share": True}, populate_existing=True
+    )

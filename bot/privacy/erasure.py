@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answers import fold
 from bot.deadlines.service import refresh_deadlines
+from bot.formations.queries import organisation_trainee
 from bot.privacy.erasure_outbox import withhold_pending
 from bot.privacy.erasure_scope import Scope, scope_of
 from bot.storage.absences import Absence, FollowUp, StoredDocument
@@ -78,28 +79,12 @@ class Plan:
     """Starts of the bilans (not cancelled) the person is taken off: said before and after."""
 
 
-async def load_trainee(
-    session: AsyncSession, organisation_id: int, trainee_id: object
-) -> tuple[Trainee, Formation] | None:
-    try:
-        wanted = int(str(trainee_id))
-    except ValueError:
-        return None
-    found = (
-        await session.execute(
-            select(Trainee, Formation)
-            .join(Formation, Formation.id == Trainee.formation_id)
-            .where(Trainee.id == wanted, Formation.organisation_id == organisation_id)
-        )
-    ).first()
-    return None if found is None else (found[0], found[1])
-
-
 async def plan_erasure(
-    session: AsyncSession, organisation_id: int, trainee_id: object
+    session: AsyncSession, organisation_id: int, trainee_id: object, *, lock: bool = False
 ) -> Plan | None:
-    """What erasing this trainee removes, and which sent evidence stays."""
-    found = await load_trainee(session, organisation_id, trainee_id)
+    """What erasing this trainee removes, and which sent evidence stays (``lock``: the
+    trainee's row held and read again first, see :func:`organisation_trainee`)."""
+    found = await organisation_trainee(session, organisation_id, trainee_id, lock=lock)
     if found is None:
         return None
     trainee, formation = found
@@ -166,7 +151,7 @@ async def erase_trainee(
     ``asking`` is the (platform, chat, user) of the conversation asking for
     it: the engine ends that one itself.
     """
-    plan = await plan_erasure(session, organisation_id, trainee_id)
+    plan = await plan_erasure(session, organisation_id, trainee_id, lock=True)  # UD4
     if plan is None:
         return None
     trainee, formation = plan.trainee, plan.formation

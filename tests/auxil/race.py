@@ -52,9 +52,13 @@ async def two_processes(
 
 @asynccontextmanager
 async def row_held(db: Database, table: Any, row_id: int) -> AsyncIterator[None]:
-    """``table``'s row ``row_id`` locked (``FOR UPDATE``) until the block ends."""
+    """``table``'s row ``row_id`` locked until the block ends, as the bot locks a row it
+    changes (``FOR NO KEY UPDATE``): a turn that only adds rows pointing at it does not
+    wait, so a missing lock shows."""
     async with db.sessions() as session, session.begin():
-        await session.execute(select(table.id).where(table.id == row_id).with_for_update())
+        await session.execute(
+            select(table.id).where(table.id == row_id).with_for_update(key_share=True)
+        )
         yield
 
 

@@ -314,7 +314,7 @@ async def save_absence(ctx: Context) -> Outcome:
     if problem is not None:
         return problem
     formation = await current_formation(ctx)
-    trainee = await current_trainee(ctx)
+    trainee = await current_trainee(ctx, lock=True)  # erased meanwhile: explorer UD4
     if formation is None or trainee is None:
         ctx.say("formation.trainee_not_found")
         return Leave()

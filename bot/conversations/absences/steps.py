@@ -47,6 +47,7 @@ from bot.conversations.kit.pick import STOP_WORDS, WHOLE_WORDS, visible
 from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, Text, TextParser
 from bot.documents.bundle import safe_name
 from bot.formations.labels import told_apart
+from bot.formations.queries import hold_trainee
 from bot.formations.twins import twin_marks
 from bot.messages import Attachment, Reply
 from bot.privacy.health import MEDICAL_DETAIL, kept
@@ -82,11 +83,15 @@ async def current_formation(ctx: Context) -> Formation | None:
     return await load_formation(ctx, ctx.data.get("formation_id"))
 
 
-async def current_trainee(ctx: Context) -> Trainee | None:
+async def current_trainee(ctx: Context, *, lock: bool = False) -> Trainee | None:
+    """``lock`` (saving): their row held and read again, so an erasure at the same moment
+    is waited for and seen (explorer UD4)."""
     formation = await current_formation(ctx)
     if formation is None:
         return None
     wanted = str(ctx.data.get("trainee_id"))
+    if lock and wanted.isdigit() and len(wanted) < 19:
+        await hold_trainee(ctx.session, int(wanted))
     return next((t for t in formation.named_trainees if str(t.id) == wanted), None)
 
 

@@ -6,19 +6,23 @@ and audited is read back.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import demo
 from bot.absences.log import Details, record_absence
-from bot.absences.rollcall import Mark, record_roll, roster
+from bot.absences.rollcall import Mark, Roll, record_roll, roster
+from bot.privacy.erasure import erase_trainee
 from bot.storage.absences import Absence
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Person
+from tests.auxil.race import queued
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -213,3 +217,42 @@ async def test_a_call_never_saves_late_and_absent_for_the_same_half_day(db: Data
     ]
     assert sorted(t.full_name for t, _ in afternoon.saved) == ["Hugo Moreau", "Karim Benali"]
     assert late.saved == [] and [t.full_name for t, _ in late.already] == ["Karim Benali"]
+
+
+async def calling(db: Database, names: tuple[str, ...]) -> Roll:
+    """A morning call of the demo's formation, ``names`` absent, in its own transaction."""
+    async with db.sessions() as session, session.begin():
+        formation = await session.scalar(
+            select(Formation).where(Formation.title.startswith("Agent"))
+        )
+        camille = await session.scalar(select(Person.id).where(Person.display_name.like("Cam%")))
+        assert formation is not None and camille is not None
+        await session.refresh(formation, ["trainees"])
+        marks = [Mark(formation, named(formation, n), "absent") for n in names]
+        return await record_roll(
+            session, marks, day=TODAY, period="matin", formation=formation, by=camille, now=NOW
+        )
+
+
+@pytest.mark.postgres
+async def test_a_call_saved_as_a_trainee_is_erased_does_not_note_them_on_postgresql(
+    pg_db: Database,
+) -> None:
+    """Explorer UD4: an absence saved while an admin erased the trainee was stored after the
+    erasure, under « Personne effacée n° … ».  A call now holds each trainee's row as the
+    erasure does: it waits for the erasure, reads Karim again and notes only Julie."""
+    async with pg_db.sessions() as session, session.begin():
+        formation, camille = await setup(session)
+        karim = named(formation, "Karim Benali").id
+        ids = formation.organisation_id, camille.id
+    async with pg_db.sessions() as erasing:
+        await erasing.begin()
+        assert await erase_trainee(erasing, ids[0], karim, ids[1], NOW) is not None
+        call = asyncio.create_task(calling(pg_db, ("Karim Benali", "Julie Petit")))
+        await queued(pg_db, 1)  # the call waits at Karim's row
+        await erasing.commit()
+    roll = await asyncio.wait_for(call, 10)
+    assert [t.full_name for t, _ in roll.saved] == ["Julie Petit"]
+    async with pg_db.sessions() as session:
+        stored = (await session.scalars(select(Absence))).all()
+        assert [a.trainee_id for a in stored] == [named(formation, "Julie Petit").id]

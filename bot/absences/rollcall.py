@@ -29,6 +29,7 @@ from bot.absences.clashes import Conflict, conflict, overlap, period_label, pers
 from bot.absences.detection import Signal
 from bot.absences.log import Details, Recorded, outside, record_absence
 from bot.answers import by_surname
+from bot.formations.queries import hold_trainee
 from bot.storage import audit
 from bot.storage.absences import Absence
 from bot.storage.formations import Formation, Trainee
@@ -154,12 +155,16 @@ async def record_roll(
     ``journee``), given to the absents; the late get ``retard``.  A trainee
     named twice is saved once.  ``present`` (how many answered present) only
     goes to the audit entry of the call, one per formation (``formation``: the
-    one called, audited even when everybody was there).
+    one called, audited even when everybody was there).  Each trainee's row is held and
+    read again first, as an erasure holds it: one erased meanwhile is not noted (explorer
+    UD4: an absence stored after the erasure).
     """
     roll = Roll(saved=[], already=[], flags=[])
+    for trainee_id in sorted({m.trainee.id for m in marks}):  # one order: no deadlock
+        await hold_trainee(session, trainee_id)  # read again: erased meanwhile (UD4)
     seen: set[int] = set()
     for mark in marks:
-        if mark.trainee.id in seen:
+        if mark.trainee.id in seen or mark.trainee.erased:
             continue
         seen.add(mark.trainee.id)
         kind = "retard" if mark.status == "retard" else (mark.period or period)

@@ -641,3 +641,35 @@ async def test_je_l_atteste_pressed_as_the_bilan_is_cancelled_stores_nothing_on_
     assert camille.all_text.startswith("C'est annulé")
     assert lea.last == "Ce bilan a été annulé : il n'y a rien à confirmer. Merci !"
     assert await answers(pg_db) == []
+
+
+@pytest.mark.postgres
+async def test_je_l_atteste_pressed_as_the_bilan_is_moved_stores_nothing_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer UD1 with « Oui, déplacer »: Léa was told « Votre attestation est
+    enregistrée » for 26 November while the bilan moved to 30 November.  Now her answer
+    waits for the move and reads the new date: too early, nothing stored."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        camille, lea = first("formateur"), second("lea")
+        await schedule_bilan(camille)
+        invited = codes(camille.replies)
+        clock.now = BILAN_END + timedelta(minutes=30)
+        await lea.says(f"/start {invited['Léa Martin']}")
+        await lea.says("Léa Martin")
+        await lea.presses("Délégué")
+        await camille.says("/bilans")
+        await camille.presses("26/11/2026")
+        await camille.presses("Déplacer")
+        await camille.says("lundi 30 novembre à 14 h")
+        await camille.presses("Oui, c'est ça")
+        [bilan_id] = [b.id for b in await bilans(pg_db)]
+        await one_after_the_other(
+            pg_db, Bilan, bilan_id, camille.presses("Oui, déplacer"), lea.presses("Je l'atteste")
+        )
+    assert "lundi 30 novembre 2026" in camille.all_text
+    assert lea.all_text.startswith(
+        "Le bilan n'est pas terminé : je n'enregistre rien pour l'instant. Vous pourrez "
+        "confirmer votre participation à partir du lundi 30 novembre 2026 à 16 h 00"
+    )
+    assert await answers(pg_db) == []

@@ -1603,3 +1603,31 @@ async def test_a_followup_opened_as_the_formation_is_deleted_is_not_on_postgresq
     assert "est supprimée" in camille.all_text
     assert bruno.last.startswith("Je ne trouve plus cette personne dans cette formation")
     assert await rows(pg_db, FollowUp) == []
+
+
+@pytest.mark.postgres
+async def test_a_followup_opened_as_the_trainee_is_erased_is_not_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer UD4 (« probably the same for follow-ups »): Camille confirmed the erasure of
+    Karim while Bruno pressed « Ouvrir le suivi » for him.  Now the opening holds Karim's
+    row as the erasure does: it waits for the erasure, reads him again and opens nothing."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        await camille.says("/effacer karim")
+        await open_followup(bruno, "Karim")
+        karim = await trainee_id(pg_db, "Karim Benali")
+        await one_after_the_other(
+            pg_db,
+            Trainee,
+            karim,
+            camille.presses("Effacer définitivement"),
+            bruno.presses("Ouvrir le suivi"),
+        )
+    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+    assert bruno.last == (
+        "J'ai refermé « suivre un décrochage » : les données dont il s'agissait viennent "
+        "d'être effacées (droit à l'effacement), rien n'a été enregistré."
+    )
+    assert await rows(pg_db, FollowUp) == []

@@ -60,6 +60,7 @@ from bot.conversations.formations.choose import load_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Confirm, DateStep, Pick, past_example
+from bot.formations.queries import hold_trainee
 from bot.rules.facts import ABSENCE_OR_RUPTURE
 from bot.storage.formations import Trainee
 
@@ -187,7 +188,11 @@ async def recap_values(ctx: Context) -> dict[str, Any]:
 
 
 async def save_opening(ctx: Context) -> Outcome:
-    # Held and read again: a deletion at the same moment waits or is seen (explorer UD2).
+    # Held and read again, the trainee first as an erasure holds them then the formation:
+    # an erasure or a deletion at the same moment waits or is seen (explorers UD4, UD2).
+    wanted = str(ctx.data.get("trainee_id"))
+    if wanted.isdigit() and len(wanted) < 19:
+        await hold_trainee(ctx.session, int(wanted))
     formation = await load_formation(ctx, ctx.data.get("formation_id"), lock=True)
     trainee = await current_trainee(ctx)
     organisation = await organisation_of(ctx.session, ctx.organisation_id)

@@ -75,6 +75,7 @@ async def queued(db: Database, count: int) -> None:
             )
             if waiting is not None and waiting >= count:
                 return
+            await session.rollback()  # the activity is read once per transaction
             await asyncio.sleep(0.05)
     raise AssertionError(f"{count} turn(s) should wait at the lock; {waiting} do")
 

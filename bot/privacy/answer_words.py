@@ -38,6 +38,7 @@ ANSWER_KEYS = {
     "employer": "employeur",
     "end": "fin",
     "entretien_id": "identifiant de l'entretien",
+    "entries_off": "entrées un jour non travaillé, confirmées",
     "exit_on": "jour de sortie",
     "exit_reason": "motif de sortie",
     "financeur": "financeur",

@@ -126,3 +126,33 @@ async def test_not_understanding_the_health_warning_gets_it_explained(
     assert hugo.replies[0].text.startswith("J'ai transmis votre message à Camille Durand.")
     (told,) = await told_the_trainer(db)
     assert told.endswith(f"« {CHEMO} »"), told
+
+
+@pytest.mark.parametrize(
+    "typed", ["je l'atteste ?", "oui ?", "oui??", "1 ?", "Je l'atteste sur l'honneur ?"]
+)
+async def test_an_oath_asked_as_a_question_signs_nothing_and_is_explained(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer UA8: « je l'atteste ? », « oui ? », « 1 ? » at the sworn text recorded the
+    attestation. A reply that asks is never the oath: the text explained in plain words, as
+    for « je comprends pas », and the question asked again; nothing signed nor passed on."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(typed)
+    assert hugo.replies[0].text.startswith(EXPLAINED), hugo.all_text
+    assert "j'atteste sur l'honneur" in hugo.last
+    assert await told_the_trainer(db) == [] and await answers(db) == []
+    await hugo.says("oui")
+    (answer,) = await answers(db)
+    assert answer.answer == "attested"
+
+
+async def test_a_question_about_the_text_after_an_ok_is_explained_not_passed_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer UA9: « ok ça veut dire quoi ? » went to the trainer as a message, while « ça
+    veut dire quoi ? » got the text in plain words."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says("ok ça veut dire quoi ?")
+    assert hugo.replies[0].text.startswith(EXPLAINED), hugo.all_text
+    assert await told_the_trainer(db) == [] and await answers(db) == []

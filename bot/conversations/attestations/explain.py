@@ -22,7 +22,11 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Retry
 from bot.privacy.health import SAID_TEXT, TO_WHOM
 
-_LEAD = r"(?:(?:euh|hein|heu|desole|pardon|mais|alors|bah|ben|excusez moi|bonjour)\s+)*"
+_LEAD = (
+    r"(?:(?:euh|hein|heu|desole|pardon|mais|alors|bah|ben|excusez moi|bonjour"
+    r"|ok|okay|oui|d accord|et|donc)\s+)*"
+)
+"""What may open the question: « ok ça veut dire quoi ? » is one too (explorer UA9)."""
 UNSURE = re.compile(
     _LEAD + r"(?:(?:je\s+)?(?:ne\s+|n\s+)?(?:comprends|comprend|capte|saisis)\s+(?:pas|rien)"
     r"(?:\s+(?:du tout|trop|bien|grand chose|ce texte|le texte|ce que je dois faire"
@@ -65,5 +69,15 @@ def explained(ctx: Context) -> Retry | None:
     if LAW.search(typed) is not None and len(typed.split()) <= 12 and alone:
         return Retry(ctx.render("attestation_participant.explain_law"))
     if UNSURE.fullmatch(typed) is not None:
+        return Retry(ctx.render("attestation_participant.explain_text"))
+    return None
+
+
+def oath_asked(ctx: Context) -> Retry | None:
+    """A typed oath that asks (« je l'atteste ? », « oui ? », « 1 ? »): never the oath, the
+    text explained in plain words and asked again (explorer UA8: a question signed the
+    attestation, the trainer told « a attesté sur l'honneur »); else ``None``. « 1 ? » is
+    read as the button numbered 1 before the step, its text kept: no button says « ? »."""
+    if "?" in ctx.incoming.text:
         return Retry(ctx.render("attestation_participant.explain_text"))
     return None

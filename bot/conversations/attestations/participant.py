@@ -62,6 +62,7 @@ from bot.attestations.service import (
 )
 from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations import as_is
+from bot.conversations.attestations.explain import oath_asked
 from bot.conversations.attestations.held import load, refusal, tell
 from bot.conversations.attestations.identity import (
     BRANCHES,
@@ -279,6 +280,8 @@ async def take_sworn(ctx: Context, picked: str) -> Outcome:
         # Moved later while the text was shown: nothing is kept, the link still works.
         ctx.say("attestation_participant.too_early", **when_words(info, ctx.now))
         return Leave()
+    if picked == "attest" and (asked := oath_asked(ctx)) is not None:
+        return asked  # « oui ? », « je l'atteste ? »: a question, no oath (explorer UA8)
     if ctx.incoming.choice is None and picked == "attest" and declining_held(ctx):
         picked = "decline"  # « oui » after « Je n'ai pas participé » (explorer QA3)
     if ctx.incoming.choice is None and (said := await words_kept(ctx, "text")) is not None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.privacy.health import about_the_message, keeping_explicitly
+from bot.privacy.health import about_the_message, keeping_explicitly, only_about_the_message
 from bot.storage.db import Database
 from tests.auxil.attestations import after_the_bilan
 from tests.auxil.dialogue import Clock
@@ -349,3 +349,65 @@ def test_with_no_trainer_reading_a_keep_names_no_one(typed: str) -> None:
     that sends them to the trainer keeps nothing; « tel quel » alone still does."""
     assert keeping_explicitly(typed) is False
     assert keeping_explicitly("transmettez-la telle quelle") is True
+
+
+@pytest.mark.parametrize(
+    "rewritten",
+    [
+        "empêchement (je ne veux pas donner de détail)",
+        "rendez-vous, je ne veux pas donner de détail",
+        "empêchement, je préfère garder le détail pour moi",
+        "raison personnelle, désolé de ne pas l'avoir noté plus tôt",
+    ],
+)
+async def test_a_reason_rewritten_in_words_that_speak_of_giving_or_keeping_is_the_reason(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, rewritten: str
+) -> None:
+    """Explorer UA7: a reason rewritten after the health warning, in words that happen to say
+    « donner », « garder », « noter », was asked « Garder votre réponse telle quelle ? » about
+    the first (health) reason, and « oui » saved « j'étais malade, gastro » for the Région.
+    A reply that says more than talk about the message is the new reason."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says("j'étais malade, gastro")
+    await hugo.says(rewritten)
+    assert REASON_ASKED not in hugo.all_text, hugo.all_text
+    assert "C'est noté" in hugo.all_text, hugo.all_text
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", rewritten)
+
+
+async def test_words_rewritten_in_words_that_speak_of_giving_are_the_new_message(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer UA7: at the text, « je suis parti à 15 h pour un rendez-vous, je ne veux pas
+    donner de détail » after the warning was asked « Transmettre votre message tel quel ? »
+    about the chemotherapy sentence, which « oui » then sent and signed. It is the new
+    message: passed on and kept, the health words nowhere."""
+    rewritten = "je suis parti à 15 h pour un rendez-vous, je ne veux pas donner de détail"
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.says(rewritten)
+    assert ASKED not in hugo.all_text, hugo.all_text
+    assert hugo.last.startswith("J'ai transmis votre message à Camille Durand."), hugo.last
+    await hugo.says("oui")
+    (told,) = await told_the_trainer(db)
+    assert told.endswith(f"« {rewritten} »") and "chimio" not in told, told
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", rewritten)
+
+
+@pytest.mark.parametrize(
+    ("typed", "alone"),
+    [
+        ("c'est privé, ne le transmettez pas", True),
+        ("allez-y, transmettez-le tel quel", True),
+        ("non c'est bon, oubliez ce que j'ai dit", True),
+        ("rendez-vous, je ne veux pas donner de détail", False),
+        ("empêchement (je ne veux pas donner de détail)", False),
+    ],
+)
+def test_only_about_the_message_leaves_out_a_reply_with_a_message_of_its_own(
+    typed: str, alone: bool
+) -> None:
+    """Explorer UA7: what is asked « tel quel ? » is a reply about the message alone."""
+    assert only_about_the_message(typed) is alone

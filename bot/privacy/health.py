@@ -212,6 +212,36 @@ def about_the_message(text: str) -> bool:
     return _ABOUT_THE_MESSAGE.search(fold(text)) is not None
 
 
+_CLAUSES = re.compile(r"[,;:.!?…()\[\]\n]+|\s(?:et|mais)\s", re.IGNORECASE)
+_NO_NEWS = frozenset(
+    {"oui", "non", "ok", "okay", "d", "accord", "merci", "svp", "stp", "s", "il", "vous"}
+    | {"plait", "allez", "y", "bon", "alors", "euh", "ah", "voila", "si", "c", "est", "ca"}
+    | {"desole", "desolee", "pardon", "finalement", "en", "fait", "plutot", "surtout"}
+    | {"prive", "privee", "personnel", "personnelle", "perso", "confidentiel", "je", "prefere"}
+    | {"bien", "sur", "pas", "vraiment", "tout", "compte", "beaucoup", "bonjour", "non"}
+)
+"""Words that tell nothing new beside talk about the message (« c'est privé », « allez-y »)."""
+
+
+def only_about_the_message(text: str) -> bool:
+    """Whether ``text`` speaks of the message itself (:func:`about_the_message`) and of
+    nothing else: every part of it is such talk, a keep, a refusal, or words that tell
+    nothing (« c'est privé, ne le transmettez pas », « allez-y, transmettez-le tel quel »).
+    A reply that says more (« rendez-vous, je ne veux pas donner de détail », « empêchement
+    (je ne veux pas donner de détail) ») is a message of its own, the rewording the warning
+    asks for (explorer UA7: it was asked « tel quel ? » about the health words, and « oui »
+    kept them)."""
+    if not about_the_message(text):
+        return False
+    for clause in _CLAUSES.split(text):
+        folded = fold(clause)
+        if not folded or about_the_message(folded) or refusing(folded) or keeping(folded):
+            continue
+        if folded not in CORRECTING and set(folded.split()) - _NO_NEWS:
+            return False
+    return True
+
+
 CORRECTING = frozenset(
     {
         "je corrige",

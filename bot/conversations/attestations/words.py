@@ -38,6 +38,7 @@ from bot.privacy.health import (
     keeping,
     keeping_explicitly,
     kept,
+    only_about_the_message,
     refusing,
 )
 from bot.storage.people import Person
@@ -218,8 +219,9 @@ async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next:
     if ctx.data.get(SAID_TEXT) is not None and refusing(line):  # « ne la transmettez pas »
         forget_warning(ctx)  # the reason pointed out dropped, this reply no reason (MB3)
         return Invalid(ctx.render("attestation_participant.reason_refused"))
-    if ctx.data.get(SAID_TEXT) is not None and not keeping(line) and about_the_message(line):
-        return Next(REASON_AS_IS)  # « je retire ma réponse »: asked, never the reason (QA1)
+    if ctx.data.get(SAID_TEXT) is not None and not keeping(line) and only_about_the_message(line):
+        return Next(REASON_AS_IS)  # « je retire ma réponse »: asked; « rendez-vous, je ne
+        # veux pas donner de détail » is the reason rewritten, no question (UA7)
     answering = ctx.data.get(SAID_TEXT) and keeping(line)  # « tel quel »: the words pointed out
     if not answering and await no_reason(ctx, line):
         forget_warning(ctx)  # « Hugo Moreau » after the warning: that reason left too (QA9)
@@ -380,7 +382,9 @@ def about_the_words(ctx: Context, step: str) -> bool:
     (:data:`WORDS_AS_IS`, explorer QA1)."""
     forget_elsewhere(ctx, step)
     typed = typed_words(ctx)
-    return typed is not None and ctx.data.get(SAID_TEXT) is not None and about_the_message(typed)
+    return (  # a message of its own beside it is the rewording (explorer UA7)
+        typed is not None and ctx.data.get(SAID_TEXT) is not None and only_about_the_message(typed)
+    )
 
 
 def declining_held(ctx: Context) -> bool:

@@ -76,6 +76,7 @@ async def hugo_asked_why(trainer: Talker, person: Callable[..., Talker], clock: 
         "si, j'ai participé",
         "Mais si j'étais là jeudi",
         "j'étais bien présente à la visio",
+        "j'ai participé en fait",  # explorer UA3
     ],
 )
 async def test_a_reason_that_says_one_took_part_in_the_bilan_is_refused_in_plain_words(
@@ -90,6 +91,55 @@ async def test_a_reason_that_says_one_took_part_in_the_bilan_is_refused_in_plain
     await hugo.says("Retour")
     assert "Voici le texte de votre attestation" in hugo.last
     assert await answers(db) == []
+
+
+WRONG_BUTTON = (
+    "Une erreur de bouton ? Tapez « Retour » pour revenir au texte de l'attestation : s'il "
+    "est exact, choisissez « Je l'atteste sur l'honneur »."
+)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "je me suis trompé de bouton",
+        "mauvais bouton",
+        "je me suis trompé",
+        "erreur",
+        "Oups, erreur",
+    ],
+)
+async def test_a_wrong_button_said_at_the_reason_leads_back_to_the_text(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer UA3: « je me suis trompé de bouton » at « pourquoi vous n'avez pas participé ? »
+    recorded the decline with those words as the reason for the Région. Nothing is recorded:
+    the way back to the text is said, and « Retour » leads there."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says(typed)
+    assert hugo.replies[0].text.startswith(WRONG_BUTTON), hugo.all_text
+    assert "C'est noté" not in hugo.all_text
+    assert await answers(db) == []
+    await hugo.says("Retour")
+    assert "Voici le texte de votre attestation" in hugo.last
+    await hugo.presses("Je l'atteste sur l'honneur")
+    (answer,) = await answers(db)
+    assert answer.answer == "attested"
+
+
+@pytest.mark.parametrize(
+    "typed", ["je préfère passer", "Passer svp", "pas de raison", "je sais pas", "je peux pas dire"]
+)
+async def test_passing_said_in_other_words_saves_no_reason(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer UA3: « je préfère passer », « pas de raison », « je sais pas » were saved as
+    the reason the Région reads, while « passer », « rien » save none. The same: no reason."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says(typed)
+    assert "C'est noté" in hugo.all_text, hugo.all_text
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", None)
 
 
 NO_REASON = "Je ne peux pas enregistrer « {} » comme raison de votre absence au bilan"

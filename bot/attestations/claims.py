@@ -58,6 +58,8 @@ def took_part(text: str) -> bool:
     for at, clause in enumerate(clauses):
         for claim in _CLAIM.finditer(clause):
             rest = clause[claim.end() :].split()
+            if rest[:2] == ["en", "fait"]:  # « j'ai participé en fait » (explorer UA3)
+                rest = rest[2:]
             if not _claims_this_bilan(rest, there=claim["there"] == "la"):
                 continue
             # « si j'étais là, je n'aurais pas … » is a condition; « mais si j'étais là
@@ -82,3 +84,43 @@ def _claims_this_bilan(rest: list[str], *, there: bool) -> bool:
         noun = next((w for w in rest[1:] if w not in _DETERMINERS), "")
         return noun in _THIS_BILAN or noun[:1].isdigit()
     return first in _AFTER_THERE if there else True
+
+
+_WRONG_BUTTON = re.compile(
+    r"(?:(?:oups|oops|oh|ah|euh|pardon|desolee?|non|ah non|zut|mince)\s+)*(?:"
+    r"(?:je\s+)?(?:me\s+suis|m\s+suis)\s+trompee?"
+    r"(?:\s+de\s+(?:bouton|reponse|choix|touche|case))?"
+    r"|(?:c\s+est\s+)?(?:un\s+|une\s+|le\s+|la\s+)?mauvaise?\s+(?:bouton|reponse|choix|touche|case)"
+    r"|(?:c\s+est\s+)?(?:une\s+)?erreur(?:\s+de\s+(?:bouton|ma part|manip\w*|clic|frappe))?"
+    r"|(?:j\s+ai\s+)?(?:appuye|clique|tape|repondu)\s+(?:sur\s+le\s+mauvais\s+bouton|par\s+erreur"
+    r"|trop\s+vite)|pas\s+(?:le\s+)?bon\s+bouton"
+    r")(?:\s+(?:desolee?|pardon|merci|svp))*"
+)
+
+
+def wrong_button(text: str) -> bool:
+    """« je me suis trompé de bouton », « mauvais bouton », « erreur », the whole reply: the
+    person pressed « Je n'ai pas participé » by mistake, which is no reason for not taking
+    part (explorer UA3: the decline was recorded, « je me suis trompé de bouton » its reason
+    for the Région)."""
+    return _WRONG_BUTTON.fullmatch(" ".join(_CLAUSES.sub(" ", fold(text)).split())) is not None
+
+
+_PASSING = re.compile(
+    r"(?:(?:euh|bah|ben|non|desolee?|alors)\s+)*(?:"
+    r"(?:je\s+|on\s+)?(?:prefere\s+|prefererais\s+|voudrais\s+|vais\s+)?passe[rz]?"
+    r"|(?:il\s+n\s+y\s+a\s+|je\s+n\s+ai\s+|j\s+ai\s+)?(?:pas|aucune)\s+(?:de\s+)?raisons?"
+    r"(?:\s+particulieres?)?"
+    r"|(?:je\s+)?(?:ne\s+|n\s+)?(?:sais|peux|prefere|veux)\s+pas(?:\s+(?:trop|vraiment))?"
+    r"(?:\s+(?:le\s+)?(?:dire|repondre|en\s+parler))?"
+    r"|(?:je\s+)?prefere\s+ne\s+(?:pas|rien)\s+(?:le\s+)?(?:dire|repondre|en\s+parler)"
+    r"|rien\s+a\s+dire"
+    r")(?:\s+(?:svp|s il vous plait|merci|desolee?))*"
+)
+"""« je préfère passer », « Passer svp », « pas de raison », « je sais pas », « je peux pas
+dire »: no reason, as « Passer », « rien » are (explorer UA3: saved as the reason)."""
+
+
+def passing(line: str) -> bool:
+    """Whether the reply declines to give a reason (:data:`_PASSING`)."""
+    return _PASSING.fullmatch(fold(line)) is not None

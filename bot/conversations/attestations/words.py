@@ -20,7 +20,7 @@ import re
 
 from bot import dates
 from bot.answers import AGREEING, YES_NO, Invalid, clean_line, fold, visible, worded
-from bot.attestations.claims import sworn, took_part
+from bot.attestations.claims import passing, sworn, took_part, wrong_button
 from bot.attestations.invitations import Held
 from bot.attestations.service import ROLE_LABELS, answers_open, same_name
 from bot.conversations.attestations.held import load
@@ -195,7 +195,7 @@ def _settled(typed: str) -> bool:
 # --- the reason for not taking part --------------------------------------------------------
 
 
-async def parse_reason(ctx: Context, text: str) -> str | Invalid | Next:
+async def parse_reason(ctx: Context, text: str) -> str | Invalid | Next | None:
     """The reason, as it will be read in the file sent to the Région; one that speaks of
     health is pointed out once, and kept if sent again (explorer W, W13: « Arrêt maladie
     ce jour-là » went into the signed file though the question asked for no detail). Any
@@ -207,10 +207,14 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid | Next:
     return read
 
 
-async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next:
+async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next | None:
     line = clean_line(text, limit=500)
     if isinstance(line, Invalid):
         return line
+    if passing(line):  # « je préfère passer », « pas de raison »: « Passer » (UA3)
+        return None
+    if wrong_button(line):  # « je me suis trompé de bouton »: nothing recorded (UA3)
+        return Invalid(ctx.render("attestation_participant.reason_wrong_button"))
     if took_part(line) or sworn(line):  # « mais si j'ai participé … » (DB5), plainly (EA5)
         found = await load(ctx)
         trainer = None if isinstance(found, str) else visible(await trainer_name(ctx, found))

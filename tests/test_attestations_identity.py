@@ -501,6 +501,7 @@ async def test_a_classmate_s_name_is_no_name_to_swear_under(
         "c'est Hugo Moreau",
         "Hugo Moreau !",
         "Hugo Moreau, délégué",
+        *("Hugo Moreau merci", "Hugo Moreau svp", "Hugo Moreau, merci !"),  # explorer UA9
     ],
 )
 async def test_the_name_in_a_sentence_that_introduces_it_is_the_name(
@@ -587,4 +588,21 @@ async def test_words_that_are_no_name_are_never_offered_as_one(
     assert "Garder" not in lea.all_text and "Vous êtes bien" not in lea.all_text
     await lea.says("Léa Martin")
     assert lea.last.startswith("À quel titre participez-vous à ce bilan ?"), lea.last
+
+
+async def test_a_name_then_that_one_was_absent_is_passed_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer UA9: « je m'appelle Hugo Moreau et j'étais absent » got « Je n'ai pas
+    compris » and reached nobody, while « Hugo Moreau, mais je n'étais pas là » is passed on
+    to the trainer. The same: passed on, the name asked again."""
+    from tests.test_attestations_words import told_the_trainer
+
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("je m'appelle Hugo Moreau et j'étais absent")
+    assert hugo.last.startswith("J'ai transmis votre message à Camille Durand."), hugo.last
+    (told,) = await told_the_trainer(db)
+    assert told.endswith("« je m'appelle Hugo Moreau et j'étais absent »"), told
     assert await answers(db) == []

@@ -298,15 +298,17 @@ _INTRODUCING = re.compile(
     re.IGNORECASE,
 )
 _CLOSING = re.compile(
-    r"(?:\s*,\s*(?:(?:le|la)\s+)?d[ée]l[ée]gu[ée]e?(?:\s+des\s+stagiaires)?)?\s*[!.]*\s*$",
+    r"(?:\s*,\s*(?:(?:le|la)\s+)?d[ée]l[ée]gu[ée]e?(?:\s+des\s+stagiaires)?)?"
+    r"(?:\s*,?\s*(?:merci|svp|stp|s['’]\s*il\s+vous\s+pla[iî]t))*\s*[!.]*\s*$",
     re.IGNORECASE,
 )
+"""« Léa Martin, déléguée », « Léa Martin merci », « Léa Martin svp » (explorer UA9)."""
 
 
 def introduced_name(text: str) -> str:
     """``text`` without the words that introduce a name or follow it: « Bonjour, je m'appelle
     Léa Martin », « je suis Léa Martin », « moi c'est Léa Martin », « Léa Martin ! », « Léa
-    Martin, déléguée » give « Léa Martin » (explorer QB11: « Je n'ai pas compris », or a
+    Martin, déléguée », « Léa Martin merci » give « Léa Martin » (explorer QB11, UA9: « Je n'ai pas compris », or a
     sworn name « Léa Martin, déléguée »). What is left may be no name (« je suis perdu »):
     the caller compares it with the name expected."""
     rest = _CLOSING.sub("", text[_INTRODUCING.match(text).end() :])  # type: ignore[union-attr]

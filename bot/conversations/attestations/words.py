@@ -62,7 +62,9 @@ def own_words(ctx: Context, besides: frozenset[str] = frozenset()) -> str | None
     if text is None:
         return None
     rest = " ".join(word for word in fold(text).split() if word not in besides)
-    said = len(rest.split()) >= 4 and not courtesy_only(rest) and not _LOST.fullmatch(rest)
+    # « … et j'étais absent » says more than thanks, however few its other words (UA9).
+    told = _AWAY.search(rest) is not None or not courtesy_only(rest)
+    said = len(rest.split()) >= 4 and told and not _LOST.fullmatch(rest)
     return text if said else None
 
 

@@ -968,6 +968,30 @@ async def test_bilans_list_and_actions_survive_bad_input(db: Database, trainer: 
     assert bilan.sequence == 0 and bilan.cancelled_at is None
 
 
+async def test_resending_the_documents_says_nobody_else_gets_them(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer UE3: « Renvoyer l'invitation et les documents » captioned the invitation « les
+    participants, je les préviens moi-même » and the draft « je lui envoie moi-même
+    l'invitation », and sent nothing to anyone but the trainer: the captions now say so."""
+    await schedule(trainer)
+    queued = await scalar(db, select(func.count(OutboxMessage.id)))
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Renvoyer l'invitation")
+    found = documents(trainer)
+    assert found["ics"].caption == (
+        "Invitation à importer dans votre agenda et à transmettre aux participants si besoin :"
+        " je ne la renvoie moi-même à personne"
+    )
+    assert found["txt"].caption.endswith(
+        "à lui transmettre si besoin avec l'invitation et l'ordre du jour ci-dessus :"
+        " je ne lui renvoie rien moi-même"
+    )
+    assert "moi-même l'invitation" not in trainer.all_text
+    assert await scalar(db, select(func.count(OutboxMessage.id))) == queued  # nothing sent
+
+
 async def test_only_the_owner_and_admins_see_a_bilan(
     db: Database, trainer: Person, person: Any
 ) -> None:

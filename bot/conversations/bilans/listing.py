@@ -156,7 +156,7 @@ async def resend(ctx: Context) -> Outcome:
         return Leave()
     bilan, formation = found
     view = await view_with(ctx.session, bilan, formation)
-    await send_documents(ctx, view)
+    await send_documents(ctx, view, resend=True)  # sent to the trainer only (explorer UE3)
     # The bilan's menu again, as after every other action (explorer AC8: nothing came, and
     # « Déplacer » typed next was « Je ne suis pas sûr de ce que vous voulez faire »).
     return Next("action")

@@ -171,12 +171,19 @@ async def invite_participants(
 
 
 async def send_documents(
-    ctx: Context, view: BilanView, *, moved_from: datetime | None = None, updated: bool = False
+    ctx: Context,
+    view: BilanView,
+    *,
+    moved_from: datetime | None = None,
+    updated: bool = False,
+    resend: bool = False,
 ) -> None:
     """The invitation, the agenda, the funder's own message to its contact (a move or an
     update said first, as the bot's own e-mail says it) and, on site, the feuille
     d'émargement to print.  The captions say to whom the trainer must still forward them:
-    only those the bot could not write to itself."""
+    only those the bot could not write to itself.  ``resend`` (« Renvoyer l'invitation et
+    les documents »): the bot sends nobody anything again, and the captions say so rather
+    than « je les préviens moi-même » (explorer UE3)."""
     stamp = ctx.now
     rows = await documents_deadlines(ctx.session, view.bilan)
     missing = await unreachable(ctx.session, view.bilan, reach_of(ctx))
@@ -192,9 +199,10 @@ async def send_documents(
                 stamp=stamp,
                 caption=ctx.render(
                     "bilan.caption_ics",
+                    resend=resend,
                     forward=missing,
                     invited=bool(view.bilan.participants),
-                    no_smtp=bool(with_email) and not ctx.settings.has_smtp,
+                    no_smtp=bool(with_email) and not ctx.settings.has_smtp and not resend,
                 ),
             )
         )
@@ -211,6 +219,7 @@ async def send_documents(
                 caption=ctx.render(
                     "bilan.caption_email",
                     cm=cm,
+                    resend=resend,
                     emailed=view.formation.cm_email
                     if emails_the_charge_de_mission(ctx, view)
                     else None,

@@ -8,6 +8,7 @@ is its formation's trainer.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.texts import plain
 from tests.auxil.attestations import (
+    BILAN_START,
     after_the_bilan,
     codes,
     lea_at_the_text,
@@ -339,6 +341,49 @@ async def test_thanks_before_the_bilan_are_not_passed_on(
     await lea.says(typed)
     assert "J'ai transmis" not in lea.all_text
     assert "Rien à faire pour l'instant" in lea.last
+    assert await told_the_trainer(db) == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "pas présent finalement",
+        "finalement 20 minutes",
+        "10 min",
+        "en avance",
+        "je suis là",
+        "présente",
+        "j'arrive",
+    ],
+)
+async def test_short_words_during_the_bilan_about_coming_are_passed_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer UE1: during the bilan, « pas présent finalement » and « finalement 20
+    minutes » (after « je serai en retard de 10 minutes ») were answered « Le bilan est en
+    cours : rien à faire » and never reached the trainer."""
+    lea = await start_before_the_bilan(trainer, person)
+    clock.now = BILAN_START + timedelta(minutes=5)
+    await lea.says(typed)
+    assert "J'ai transmis votre message à Camille Durand." in lea.all_text
+    assert "Le bilan est en cours" in lea.last
+    (told,) = await told_the_trainer(db)
+    assert told.endswith(f"vous écrit : « {typed} »")
+
+
+async def test_a_file_during_the_bilan_is_said_not_passed_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer UE1: Julie's « arret-maladie-julie.pdf » during the bilan got « rien à faire
+    pour l'instant », neither passed on nor said not to be."""
+    lea = await start_before_the_bilan(trainer, person)
+    clock.now = BILAN_START + timedelta(minutes=5)
+    await lea.sends_file("arret-maladie.pdf", "application/pdf", b"%PDF-1.4 x")
+    assert (
+        "J'ai bien reçu « arret-maladie.pdf », mais je ne transmets pas les fichiers et je ne le"
+        " garde pas : envoyez-le directement à Camille Durand si besoin." in lea.all_text
+    )
+    assert "Le bilan est en cours" in lea.last
     assert await told_the_trainer(db) == []
 
 

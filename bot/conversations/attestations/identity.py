@@ -47,10 +47,10 @@ from bot.conversations.attestations.roles import (
     role_values,
     roles_for,
 )
+from bot.conversations.attestations.telling import link_broken
 from bot.conversations.attestations.words import (
     as_invalid,
     as_retry,
-    link_broken,
     words_kept,
     words_passed_on,
 )

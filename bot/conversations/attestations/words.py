@@ -24,6 +24,12 @@ from bot.attestations.claims import passing, sworn, took_part, wrong_button
 from bot.attestations.invitations import Held
 from bot.attestations.service import ROLE_LABELS, answers_open, same_name
 from bot.conversations.attestations.held import load
+from bot.conversations.attestations.telling import (
+    AWAY,
+    courtesy_only,
+    link_broken,
+    tells_something,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Retry
 from bot.messages import Reply
@@ -42,7 +48,6 @@ from bot.privacy.health import (
     refusing,
 )
 from bot.storage.people import Person
-from bot.typos import HELP_WORDS
 
 
 def typed_words(ctx: Context) -> str | None:
@@ -63,7 +68,7 @@ def own_words(ctx: Context, besides: frozenset[str] = frozenset()) -> str | None
         return None
     rest = " ".join(word for word in fold(text).split() if word not in besides)
     # « … et j'étais absent » says more than thanks, however few its other words (UA9).
-    told = _AWAY.search(rest) is not None or not courtesy_only(rest)
+    told = AWAY.search(rest) is not None or not courtesy_only(rest)
     said = len(rest.split()) >= 4 and told and not _LOST.fullmatch(rest)
     return text if said else None
 
@@ -116,11 +121,25 @@ async def words_before_the_end(ctx: Context, found: Held) -> bool:
     not « Ok merci, c'est noté, à jeudi » (explorer EA10). ``True`` when the words say the
     link or the visio does not work (:data:`_BROKEN`): answered as such, not with the same
     link (explorer QB18)."""
+    if answers_open(found.info, ctx.now):
+        return False
+    attachment = ctx.incoming.attachment
+    if attachment is not None:  # said what becomes of it (explorer UE1: « rien à faire »)
+        inviter = visible(await trainer_name(ctx, found))
+        file = visible(attachment.filename)
+        ctx.send(
+            Reply(
+                text=ctx.render(
+                    "attestation_participant.file_kept_back", file=file, inviter=inviter
+                )
+            )
+        )
     text = typed_words(ctx)
-    if text is None or answers_open(found.info, ctx.now):
+    if text is None:
         return False
     broken = link_broken(text)
-    if broken or _tells_something(text):
+    running = found.info.start <= ctx.now
+    if broken or tells_something(text, running=running):
         said = await pass_on(
             ctx,
             found,
@@ -129,69 +148,6 @@ async def words_before_the_end(ctx: Context, found: Held) -> bool:
         )
         ctx.send(Reply(text=said))
     return broken
-
-
-_BROKEN = re.compile(
-    r"\b(?:marche|marchent|fonctionne|fonctionnent|s ouvre|s affiche)"
-    r" (?:pas|plus)\b|\b(?:arrive|arrives|reussis) pas a (?:me )?(?:connecter|rejoindre|entrer)"
-    r"|\b(?:lien|visio)\w* (?:est )?(?:casse|mort|bloque|plante|invalide|ne marche|ne fonctionne)"
-    r"|\bne (?:marche|fonctionne|s ouvre|s affiche) (?:pas|plus)\b"
-)
-"""« le lien marche pas », « ça marche pas », « la visio ne s'ouvre pas », « j'arrive pas à me
-connecter » (folded): the spoken negation too, where « marche » alone is the « ça marche » of
-thanks (explorer QB18)."""
-
-
-def link_broken(text: str) -> bool:
-    """Whether ``text`` says the link or the visio does not work (:data:`_BROKEN`)."""
-    return _BROKEN.search(fold(text)) is not None
-
-
-def _tells_something(text: str) -> bool:
-    """Whether the trainer needs these words: she will not come, will be late, or asks what
-    the answer does not say; or a sentence of four words or more that is not thanks alone."""
-    typed = fold(text)
-    if typed in HELP_WORDS:
-        return False
-    if _AWAY.search(typed) or ("?" in text and not _settled(typed)):
-        return True
-    return len(typed.split()) >= 4 and not courtesy_only(text)
-
-
-_AWAY = re.compile(
-    r"\b(?:absente?s?|absence|indispo\w*|pas dispo\w*|empeche\w*|retard\w*|malade"
-    r"|impossible|annul\w*|(?:peux|pourrai|pourrais|pourra|serai|serais|viendrai|viendrais"
-    r"|vais|pense) pas|pas (?:pouvoir|venir|etre la|y etre|participer|assister))\b"
-)
-"""« absente jeudi », « pas dispo », « empêchée », « en retard », « je ne pourrai pas »."""
-
-_COURTESY = re.compile(
-    r"\b(?:ok|okay|oki|d|accord|merci|beaucoup|bien|bonjour|bonsoir|salut|alors|super|top"
-    r"|parfait|tres|a|au|bientot|demain|plus|tard|bonne|journee|soiree|et|cordialement|vous"
-    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|tout|toute|tous|la|le"
-    r"|c|est|note|notee|recu|recue|compris|entendu|ca|marche|nickel|genial|cool|impeccable"
-    r"|je|j|serai|y|present|presente|pas de (?:souci|soucis|probleme|problemes))\b"
-)
-
-
-def courtesy_only(text: str) -> bool:
-    """« ok merci bien, à jeudi alors », « Ok merci, c'est noté, à jeudi »: thanks, nothing to
-    pass on (explorers DF10, EA10)."""
-    return len(_COURTESY.sub(" ", fold(text)).split()) < 3
-
-
-_SETTLED = frozenset(
-    {"c", "est", "ce", "quand", "ou", "quel", "quelle", "heure", "date", "jour", "lien", "lieu"}
-    | {"le", "la", "l", "bilan", "a", "au", "bien", "aura", "il", "y", "ca", "commence", "on"}
-    | {"comment", "je", "me", "se", "connecte", "connecter", "rejoindre", "donc", "alors"}
-    | {"bonjour", "merci", "ok", "euh", "pardon", "quoi", "qu", "que", "excusez", "moi"}
-    | {"svp", "s", "vous", "plait"}
-)
-"""The words of a question the answer itself settles: « c'est quand ? », « c'est où ? »."""
-
-
-def _settled(typed: str) -> bool:
-    return all(word in _SETTLED for word in typed.split())
 
 
 # --- the reason for not taking part --------------------------------------------------------

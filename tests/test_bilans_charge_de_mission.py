@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -19,7 +20,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
 from bot.texts import plain
-from tests.auxil.attestations import codes, schedule_bilan
+from tests.auxil.attestations import BILAN_END, BILAN_START, codes, schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.hostile import FOR_CHOICES, HTML, HUGE, survives_outside
@@ -81,6 +82,28 @@ async def test_her_answer_reaches_the_trainer_quoted_with_the_formation_and_bila
     assert her.all_text == THANKS
     assert len(await notices(db)) == 2  # each message passed on, once
     assert STRANGER not in her.all_text
+
+
+async def test_asking_for_the_visio_link_she_gets_it_at_once(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer UE4: during the bilan, « pouvez-vous me renvoyer le lien de la visio ? » got
+    « Camille Durand vous répondra » only, the trainer busy animating that very visio, while
+    the bot had the link and gave it to every délégué."""
+    await follows(db, "Agent de restauration (démo)")
+    await schedule_bilan(trainer)
+    clock.now = BILAN_START + timedelta(minutes=5)
+    her = sophie(person)
+    await her.says("Bonjour, pouvez-vous me renvoyer le lien de la visio ?")
+    assert her.all_text == (
+        THANKS + "\nPour rejoindre le bilan de fin de formation du jeudi 26 novembre 2026 à"
+        " 14 h 00 (formation « Agent de restauration (démo) ») : https://visio.example.org/bilan"
+        " (mot de passe communiqué à part)"
+    )
+    assert len(await notices(db)) == 1  # passed on as well
+    clock.now = BILAN_END + timedelta(minutes=5)
+    await her.says("le lien de la visio ?")
+    assert her.all_text == THANKS  # over: no link
 
 
 async def test_the_server_part_of_her_id_is_read_whatever_its_case(

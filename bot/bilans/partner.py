@@ -12,6 +12,7 @@ only queued for the trainer, never logged.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ from bot.bilans.queries import scheduled_bilans
 from bot.bilans.view import kind_label
 from bot.messages import Reply
 from bot.people.chats import capped, tell_person
+from bot.storage.bilans import Bilan
 from bot.storage.formations import Formation, Trainee, followed_by
 from bot.storage.people import Organisation, Person, zone_of
 
@@ -38,6 +40,9 @@ class Followed:
     bilan: str | None
     """« bilan de fin de formation du jeudi 14 janvier 2027 à 14 h 00 »: the next one, else the
     last one held; ``None`` when none is scheduled."""
+    visio: Bilan | None = None
+    """That bilan when it is remote, has its link and is not over: the link she may ask for
+    (explorer UE4)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,8 @@ async def _followed(
     if bilan is not None:
         start = dates.spell_datetime(bilan.starts_at.astimezone(zone_of(organisation)))
         when = f"{kind_label(bilan.kind)} du {start}"
-    return Followed(formation, visible(formation.title), when)
+    live = bilan is not None and bilan.remote and bool(bilan.visio_url) and bilan.ends_at >= now
+    return Followed(formation, visible(formation.title), when, bilan if live else None)
 
 
 async def meant_for(
@@ -175,3 +181,17 @@ def _email(trainer: Trainer) -> str:
         if email:
             return visible(email)
     return ""
+
+
+_LINK = re.compile(r"\b(?:lien|liens|url|adresse de la visio|rejoindre|(?:me )?connecter)\b")
+"""« pouvez-vous me renvoyer le lien de la visio ? », « comment rejoindre ? »: she asks how to
+join (folded)."""
+
+
+def links_asked(trainers: list[Trainer], text: str) -> list[Followed]:
+    """The bilans whose visio link her message asks for: each remote one not over, with its
+    link, of the trainers it is for; none when she does not ask (explorer UE4: she was
+    told « Camille Durand vous répondra », the trainer busy animating that very visio)."""
+    if _LINK.search(fold(text)) is None:
+        return []
+    return [f for t in trainers for f in t.followed if f.visio is not None]

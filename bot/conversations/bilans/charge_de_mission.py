@@ -20,7 +20,7 @@ are passed on to nobody.
 from __future__ import annotations
 
 from bot.answers import fold
-from bot.bilans.partner import forward, her_name, meant_for, trainers_of
+from bot.bilans.partner import forward, her_name, links_asked, meant_for, trainers_of
 from bot.conversations.kit.context import Context
 from bot.messages import Platform
 from bot.people.chats import FORWARD_LIMIT, capped
@@ -95,4 +95,7 @@ async def answer(ctx: Context) -> bool:
         cut=FORWARD_LIMIT if full_length else None,
         full_length=full_length,
     )
+    links = links_asked(trainers, text)
+    if links:  # the link the bot has, at once (explorer UE4)
+        ctx.say("charge_de_mission.visio", links=links)
     return True

@@ -148,6 +148,15 @@ async def test_a_trainee_who_is_not_a_delegate_needs_the_agreement(
     await trainer.presses("Oui, l'ajouter")
     assert "C'est fait : Karim Benali participera au bilan." in trainer.all_text
     assert f"Karim Benali, stagiaire ({agreement})" in pdf_words(document(trainer, ".pdf"))
+    # The draft written to Mme Sophie Leroy says her own agreement to her, not in the third
+    # person (explorer UE5: « (accord de Mme Sophie Leroy, par message (Tchap), … ) »).
+    draft = document(trainer, ".txt").decode()
+    assert "Bonjour Madame," in draft
+    assert (
+        "- Karim Benali, stagiaire (avec votre accord, donné par téléphone le lundi 23"
+        " novembre 2026)" in draft
+    )
+    assert "accord de Mme Sophie Leroy" not in draft
     assert list(codes(trainer.replies)) == ["Karim Benali"]  # his own attestation link
 
     bilan = await stored(db)

@@ -85,7 +85,11 @@ async def test_the_agreement_is_recorded_and_the_trainee_takes_part(
     assert f"Karim Benali, stagiaire ({AGREED})" in agenda
     assert "Léa Martin, pour les stagiaires" in agenda
     email = documents["txt"].content.decode()
-    assert f"- Karim Benali, stagiaire ({AGREED})" in email
+    # Written to her: her own agreement (explorer UE5).
+    assert (
+        "- Karim Benali, stagiaire (avec votre accord, donné par e-mail le dimanche 22 novembre"
+        " 2026)" in email
+    )
 
 
 async def test_another_person_agreed_by_phone(db: Database, trainer: Person) -> None:

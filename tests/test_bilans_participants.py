@@ -179,3 +179,15 @@ async def test_who_is_on_the_signed_sheet_cannot_be_recorded_absent(
         assert names == ["Hugo Moreau", "M. Karim Haddad"]
         later = STARTS + timedelta(hours=3)
         assert await record_no_show(session, ADMIN, later, bilan_id, lea.id) is None
+
+
+def test_her_own_agreement_is_said_to_her() -> None:
+    """Explorer UE5: the draft written to Mme Sophie Leroy said « (accord de Mme Sophie Leroy,
+    par message (Tchap), …) »; to her it is « votre accord », to anyone else hers by name."""
+    agreed = Derogation("Mme Sophie Leroy", date(2026, 12, 6), "tchap")
+    assert agreed.words(to="Sophie Leroy") == (
+        "avec votre accord, donné par message Tchap le dimanche 6 décembre 2026"
+    )
+    assert agreed.words(to="M. Paul Girard") == (
+        "accord de Mme Sophie Leroy, par message (Tchap), le dimanche 6 décembre 2026"
+    )

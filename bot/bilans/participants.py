@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
+from bot.answers import fold
 from bot.bilans.notify import ChatOf, notify_participants
 from bot.bilans.queries import unreachable, visible_bilan
 from bot.bilans.view import BilanView, kind_label, view_with
@@ -66,15 +67,30 @@ class Derogation:
     def how_words(self) -> str:
         return AGREEMENT_WAYS.get(self.how, self.how)
 
-    def words(self) -> str:
+    def words(self, to: str | None = None) -> str:
         """Plain text (escape it where markup is made): "accord de Mme Sophie Leroy, par
-        e-mail, le lundi 23 novembre 2026"."""
+        e-mail, le lundi 23 novembre 2026"; written ``to`` the one who gave it, "avec votre
+        accord, donné par e-mail le …" (explorer UE5: the draft greeting Mme Sophie Leroy
+        then spoke of « l'accord de Mme Sophie Leroy »)."""
         return texts.render_document(
             "documents/_agreement.txt.j2",
             by=self.by,
             how=self.how_words,
             on=dates.spell_date(self.on),
+            yours=to is not None and _same_person(self.by, to),
         ).strip()
+
+
+_CIVILITY = frozenset({"mme", "m", "mr", "madame", "monsieur", "mlle", "mademoiselle"})
+
+
+def _same_person(one: str, other: str) -> bool:
+    """« Mme Sophie Leroy » and « Sophie Leroy »: the same name, civility aside."""
+
+    def bare(name: str) -> list[str]:
+        return [w for w in fold(name).split() if w not in _CIVILITY]
+
+    return bool(bare(one)) and bare(one) == bare(other)
 
 
 def derogation_of(participant: BilanParticipant) -> Derogation | None:
@@ -87,12 +103,13 @@ def derogation_of(participant: BilanParticipant) -> Derogation | None:
     )
 
 
-def agreement_words(participant: BilanParticipant) -> str | None:
+def agreement_words(participant: BilanParticipant, to: str | None = None) -> str | None:
     """Said beside the trainee wherever the bilan's participants are listed (the agenda,
     the draft e-mail, the proof bundle): one wording, so the Région reads the same
-    agreement in the file it receives as in the agenda it was sent (explorer AE1)."""
+    agreement in the file it receives as in the agenda it was sent (explorer AE1);
+    ``to``: the one the message is written to, her own agreement said « votre accord »."""
     derogation = derogation_of(participant)
-    return derogation.words() if derogation is not None else None
+    return derogation.words(to) if derogation is not None else None
 
 
 def single_person(formation: Formation) -> bool:

@@ -132,11 +132,12 @@ def invitation_document(
     )
 
 
-def agreements(view: BilanView) -> dict[int, str]:
-    """The chargé(e) de mission's agreement, in words, for each trainee invited by derogation."""
+def agreements(view: BilanView, to: str | None = None) -> dict[int, str]:
+    """The chargé(e) de mission's agreement, in words, for each trainee invited by derogation
+    (``to``: written to that person, « avec votre accord » where it is hers: explorer UE5)."""
     found = {}
     for participant in view.bilan.participants:
-        words = agreement_words(participant)
+        words = agreement_words(participant, to)
         if words is not None:
             found[participant.id] = words
     return found
@@ -219,7 +220,7 @@ def email_to_chargee(view: BilanView, deadlines: Sequence[StoredDeadline], now: 
         texts.render_document(
             template,
             v=view,
-            agreement=agreements(view),
+            agreement=agreements(view, to=view.formation.cm_name),  # written to her
             kind=kind_label(view.bilan.kind),
             when=spell_datetime(view.start),
             until=spell_time(view.end),

@@ -165,14 +165,7 @@ async def test_yes_no_or_one_s_own_name_is_no_reason(
     is expected; a reason then is saved."""
     hugo = await hugo_asked_why(trainer, person, clock)
     await hugo.says(typed)
-    assert hugo.replies[0].text.startswith(NO_REASON.format(typed)), hugo.all_text
-    assert "« Passer »" in hugo.replies[0].text
-    assert "C'est noté" not in hugo.all_text
-    assert "Pouvez-vous dire en quelques mots pourquoi" in hugo.last
-    assert await answers(db) == []
-    await hugo.says("empêchement")
-    (answer,) = await answers(db)
-    assert (answer.answer, answer.reason) == ("declined", "empêchement")
+    await refused_then_a_reason_kept(hugo, db, NO_REASON.format(typed))
 
 
 async def test_a_reason_refused_asks_again_without_c_est_note(
@@ -255,14 +248,7 @@ async def test_a_reason_without_a_word_is_asked_again(
     motive refuses them, the question asked again; a reason then is saved."""
     hugo = await hugo_asked_why(trainer, person, clock)
     await hugo.says(typed)
-    assert hugo.replies[0].text.startswith(NO_LETTERS), hugo.all_text
-    assert "« Passer »" in hugo.replies[0].text
-    assert "C'est noté" not in hugo.all_text
-    assert "Pouvez-vous dire en quelques mots pourquoi" in hugo.last
-    assert await answers(db) == []
-    await hugo.says("empêchement")
-    (answer,) = await answers(db)
-    assert (answer.answer, answer.reason) == ("declined", "empêchement")
+    await refused_then_a_reason_kept(hugo, db, NO_LETTERS)
 
 
 async def test_another_person_s_name_as_the_reason_is_questioned_then_kept_if_sent_again(
@@ -991,3 +977,16 @@ async def test_words_after_attesting_reach_the_trainer(
     assert told.endswith("« je me suis trompé, je suis parti avant la fin »"), told
     await hugo.says("et maintenant ?")
     assert hugo.last.startswith("Vous avez déjà répondu, le "), hugo.last
+
+
+async def refused_then_a_reason_kept(hugo: Talker, db: Database, opening: str) -> None:
+    """The reply just typed refused with ``opening`` (« Passer » offered, no « C'est noté »,
+    the question asked again, nothing saved), then « empêchement » saved as the reason."""
+    assert hugo.replies[0].text.startswith(opening), hugo.all_text
+    assert "« Passer »" in hugo.replies[0].text
+    assert "C'est noté" not in hugo.all_text
+    assert "Pouvez-vous dire en quelques mots pourquoi" in hugo.last
+    assert await answers(db) == []
+    await hugo.says("empêchement")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", "empêchement")

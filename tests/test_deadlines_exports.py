@@ -94,7 +94,7 @@ async def test_csv_and_json_rows(db: Database, trainer: Person) -> None:
     assert table[0].keys() == set(deadline_exports.COLUMNS)
     assert {r["règle"] for r in table} == set(by_rule)
     data = json.loads(exports.write(rows, deadline_exports.COLUMNS, "json"))
-    assert {r["clé"] for r in data} == {r["clé"] for r in rows}
+    assert {r["identifiant"] for r in data} == {r["identifiant"] for r in rows}
 
 
 async def test_ics_is_one_event_per_deadline(db: Database, trainer: Person, tmp_path: Path) -> None:
@@ -216,7 +216,11 @@ def test_right_after_formabot_demo_the_export_lists_the_deadlines(
     assert exported.returncode == 0, exported.stderr
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
     assert {r["règle"] for r in rows} == {"CVL-EOS", "CVL-BQ-END", "CVL-BQ-MID"}
-    entries = [r for r in rows if r["clé"].startswith("CVL-EOS-ENTRY:")]
+    # An auditor reads no internal key (« CVL-EOS-ENTRY:trainee:5 »): explorer DE9.
+    assert not any(
+        ":trainee:" in value or ":formation:" in value for r in rows for value in r.values()
+    )
+    entries = [r for r in rows if r["titre"] == "Saisir l'entrée dans EOS"]
     assert sorted(r["concerne"] for r in entries) == ["Inès Garnier", "Nadia Roux", "Thomas Fabre"]
     etape = next(r for r in rows if r["règle"] == "CVL-BQ-MID")
     assert etape["concerne"] == ""  # one span, the whole formation: nothing to tell apart
@@ -230,7 +234,6 @@ HEADERS = [
     "identifiant de la formation",
     "formation",
     "règle",
-    "clé",
     "échéance",
     "heure",
     "à faire plutôt le",

@@ -42,9 +42,9 @@ async def test_the_contact_never_made_is_not_done_in_the_export_nor_the_calendar
         )
         rows = await deadline_exports.rows(session, args(formation=formation))
         data = await deadline_exports.calendar(session, args(formation=formation, format="ics"))
-    [row] = [r for r in rows if r["clé"].startswith("ELY-SHORT-CONTACT")]
+    [row] = [r for r in rows if r["titre"].startswith("Contacter")]
     assert (row["statut"], row["faite le"], row["faite par"]) == (SETTLED, None, None)
-    [ticket] = [r for r in rows if r["clé"].startswith("ELY-SHORT-TICKET")]
+    [ticket] = [r for r in rows if "ticket qualité" in r["titre"]]
     assert ticket["statut"] == "fait" and ticket["faite par"] == "Camille Durand"
     [event] = [e for e in Calendar.from_ical(data).events if "Contacter" in str(e["SUMMARY"])]
     assert f"Statut : {SETTLED}" in str(event["DESCRIPTION"])

@@ -41,7 +41,6 @@ COLUMNS = (
     "identifiant de la formation",
     "formation",
     "règle",
-    "clé",
     "échéance",
     "heure",
     "à faire plutôt le",
@@ -104,7 +103,6 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
                 "identifiant de la formation": formation.id,
                 "formation": named.get(formation.id, formation.title),
                 "règle": deadline.rule_id,
-                "clé": deadline.key,
                 "échéance": deadline.due_on,
                 "heure": deadline.due_at.astimezone(tz).strftime("%H:%M")
                 if deadline.due_at

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot import cli
 from bot.absences import evidence as absence_evidence
 from bot.absences import exports as absence_exports
+from bot.absences.next_point import next_point_reminders
 from bot.absences.reminders import entretien_reminders
 from bot.app import FEATURES, build_engine, build_scheduler, serve
 from bot.attestations import exports as attestation_exports
@@ -46,6 +47,7 @@ EVERY_JOB = {
     forget_delivered_messages,
     forget_handled_updates,
     entretien_reminders,
+    next_point_reminders,
     send_digests,
     refresh_outdated,
     close_begun_bilans,

@@ -273,6 +273,8 @@ class Report:
     causes: str
     mesures: str
     prochain_point: str | None
+    prochain_point_on: date | None = None
+    """The day the point names, for its reminder (explorer GF9)."""
 
 
 async def write_compte_rendu(
@@ -302,6 +304,7 @@ async def write_compte_rendu(
     entretien.causes = report.causes
     entretien.mesures = report.mesures
     entretien.prochain_point = report.prochain_point
+    entretien.prochain_point_on = report.prochain_point_on if report.prochain_point else None
     s = await summary_of(session, followup)
     content = render_pdf(
         "compte_rendu.html.j2",

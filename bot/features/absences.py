@@ -61,11 +61,14 @@ async def everyone_there_sentence(ctx: Context) -> Outcome | None:
 
 def services() -> Services:
     """The reminders, exports, settings and Qualiopi bundle, imported when first needed."""
-    from bot.absences import detection, evidence, exports, reminders
+    from bot.absences import detection, evidence, exports, next_point, reminders
 
     return Services(
-        jobs=(reminders.entretien_reminders,),
-        outdated=(reminders.outdated_entretien_reminders,),
+        jobs=(reminders.entretien_reminders, next_point.next_point_reminders),
+        outdated=(
+            reminders.outdated_entretien_reminders,
+            next_point.outdated_next_point_reminders,
+        ),
         tables={
             "absences": TableExport(exports.ABSENCE_COLUMNS, exports.cli_absences, title="Absences")
         },

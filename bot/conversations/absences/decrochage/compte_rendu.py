@@ -32,7 +32,7 @@ by someone else while its compte rendu was written is said at the last confirmat
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot import dates
@@ -207,6 +207,9 @@ async def save_compte_rendu(ctx: Context) -> Outcome:
             causes=ctx.data["causes"],
             mesures=ctx.data["mesures"],
             prochain_point=ctx.data.get("prochain_point"),
+            prochain_point_on=date.fromisoformat(on)
+            if (on := ctx.data.get(NEXT_POINT_ON))
+            else None,
         ),
         formation=found.formation,
         trainee=found.trainee,
@@ -243,6 +246,11 @@ _NOTE = parse_note(300)
 _YEAR = re.compile(r"\b20\d\d\b")
 
 
+NEXT_POINT_ON = "_prochain_point_on"
+"""The day the note names, read when it was typed (« demain » means that day's morrow),
+kept for the point's reminder (explorer GF9); gone when the note names none."""
+
+
 async def parse_next_point(ctx: Context, text: str) -> str | Invalid:
     """When and how the next point is: a day it names is read, refused when gone by, and
     written out (explorer K: « hier » went as is into the PDF, no telling which day)."""
@@ -250,6 +258,7 @@ async def parse_next_point(ctx: Context, text: str) -> str | Invalid:
     if isinstance(parsed, Invalid):
         return parsed
     note = str(parsed)
+    ctx.data.pop(NEXT_POINT_ON, None)
     # The day alone, before a comma (« demain, en fin de séance ») or as the first words
     # (« lundi prochain en fin de séance », explorer O: left as typed, no day in the PDF).
     words = note.split(",")[0].split()
@@ -267,6 +276,7 @@ async def parse_next_point(ctx: Context, text: str) -> str | Invalid:
     day = understood.when.date()
     if day < ctx.now.date():
         return Invalid(ctx.render("decrochage.next_point_past", day=day))
+    ctx.data[NEXT_POINT_ON] = day.isoformat()
     if _YEAR.search(note) or fold(dates.spell_day_month(day)) in fold(note):
         return note  # « vendredi 4 décembre » said once, not again in brackets (AO9)
     return f"{note} ({dates.spell_date(day)})"

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
+from bot import dates, texts
 from bot.absences.evidence import formation_export, qualiopi_work, timeline_document
 from bot.absences.followups import store_document
 from bot.absences.records import file_ticket, record_contact
@@ -228,3 +228,28 @@ async def test_the_qualiopi_bundle_lists_the_exits_and_what_followed(
     assert table[0] == "stagiaire;sortie;motif;suivi de décrochage;ticket qualité"
     assert table[1] == f"{trainee.full_name};20/11/2026;Abandon;oui;"
     assert len(table) == 2  # only who left
+
+
+async def test_a_twin_s_bundle_is_named_with_its_start_day(
+    session: AsyncSession, settings: Settings
+) -> None:
+    """Explorer XB3: both « Cariste – Caen » bundles arrived as « qualiopi-cariste-caen.zip »."""
+    _followup, camille, formation, _trainee = await opened(session)
+    session.add(
+        Formation(
+            organisation_id=formation.organisation_id,
+            owner_id=formation.owner_id,
+            title=formation.title,
+            funder=formation.funder,
+            mode="dates",
+            kind=formation.kind,
+            start_date=formation.start_date + timedelta(days=1),
+            end_date=formation.end_date,
+        )
+    )
+    await session.flush()
+    args = {"formation_id": formation.id, "person_id": camille.id}
+    [reply] = await qualiopi_work(session, args, NOW, settings)
+    assert reply.document is not None
+    day = slug(dates.spell_date(formation.start_date))
+    assert reply.document.filename == f"qualiopi-{slug(formation.title)}-{day}.zip"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import cli
+from bot import cli, dates
 from bot.absences.exports import ABSENCE_COLUMNS, absence_rows, qualiopi_bundle
 from bot.attestations.verify import verify_bundle
 from bot.documents.bundle import build_bundle
@@ -484,3 +484,45 @@ def test_the_verifier_checks_kept_documents_against_their_recorded_hash() -> Non
         "Le document conservé justificatif-3-arret.pdf, listé dans le manifeste, manque dans"
         " l'archive.",
     ]
+
+
+async def test_two_groups_of_one_title_are_told_apart_by_their_start_day(
+    db: Database, trainer: Talker
+) -> None:
+    """Explorer XB3: two « Cariste – Caen » read alike in the organisation's absences
+    export; an auditor filtering on the title mixed two groups."""
+    async with db.sessions() as session, session.begin():
+        first = await session.scalar(select(Formation).where(Formation.title.startswith("Agent")))
+        assert first is not None
+        twin = Formation(
+            organisation_id=first.organisation_id,
+            owner_id=first.owner_id,
+            title=first.title,
+            funder=first.funder,
+            mode="dates",
+            kind=first.kind,
+            start_date=date(2026, 11, 3),
+            end_date=date(2027, 1, 22),
+        )
+        twin.trainees.append(Trainee(full_name="Zoé Lambert", name_key="zoe lambert"))
+        session.add(twin)
+        await session.flush()
+        for formation in (first, twin):
+            session.add(
+                Absence(
+                    organisation_id=formation.organisation_id,
+                    formation_id=formation.id,
+                    trainee_id=formation.trainees[0].id,
+                    day=date(2026, 11, 20),
+                    period="journee",
+                    justified=False,
+                    recorded_by=first.owner_id,
+                    recorded_at=datetime(2026, 11, 20, 9, tzinfo=UTC),
+                )
+            )
+    async with db.sessions() as session:
+        rows = await absence_rows(session, organisation_id=first.organisation_id)
+    assert {r["formation"] for r in rows} == {
+        f"Agent de restauration (démo) ({dates.spell_date(first.start_date)})",
+        "Agent de restauration (démo) (mardi 3 novembre 2026)",
+    }

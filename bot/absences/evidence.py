@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.documents.bundle import slug
 from bot.documents.sheets import Format
 from bot.documents.sheets import write as sheet
+from bot.formations.queries import named_in_organisation
 from bot.messages import Document, Reply
 from bot.storage import audit
 from bot.storage.formations import Formation, Trainee
@@ -99,12 +100,14 @@ async def organisation_absences(
     return content
 
 
-def qualiopi_reply(formation: Formation, content: bytes) -> Reply:
-    """The Qualiopi bundle of ``formation`` as the chat sends it, with its warning."""
+def qualiopi_reply(name: str, content: bytes) -> Reply:
+    """The Qualiopi bundle of the formation ``name`` (its title, with its start day when
+    another of the organisation has the same: explorer XB3, two « qualiopi-cariste-caen.zip »
+    on one phone) as the chat sends it, with its warning."""
     return Reply(
         text=texts.say("suivi.export_ready", what="le dossier Qualiopi"),
         document=Document(
-            filename=f"qualiopi-{slug(formation.title, empty='formation')}.zip",
+            filename=f"qualiopi-{slug(name, empty='formation', limit=60)}.zip",
             mime_type="application/zip",
             content=content,
             caption="Dossier Qualiopi",
@@ -124,4 +127,4 @@ async def qualiopi_work(
     content = await formation_export(session, formation, "qualiopi", int(args["person_id"]), now)
     if content is None:
         return [Reply(text=texts.say("suivi.export_empty"))]
-    return [qualiopi_reply(formation, content)]
+    return [qualiopi_reply(await named_in_organisation(session, formation), content)]

@@ -683,6 +683,31 @@ async def test_vae_livret_de_suivi(db: Database, trainer: Person) -> None:
     assert "Livret de suivi déposé le lundi 23 novembre 2026 (livret-suivi.pdf)" in trainer.last
 
 
+async def test_any_follow_up_takes_a_document_kept_for_the_qualiopi_bundle(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer GF8: a compte rendu signed on paper, notes: nowhere to put them in a long
+    formation (the livret is for VAE alone, proofs for contacts alone)."""
+    await open_followup(trainer, "julie")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("/decrochage julie")
+    await trainer.presses("Joindre un document")
+    assert trainer.last.startswith("Envoyez le document à joindre au suivi de Julie Petit")
+    await survives(db, trainer, NO_FILE)
+    await trainer.sends_file("cr-signe.pdf", "application/pdf", b"%PDF-1.4 signe")
+    assert "Document joint au suivi (cr-signe.pdf)" in trainer.all_text
+    [document] = await rows(db, StoredDocument, kind="piece_suivi")
+    assert document.followup_id is not None and document.content == b"%PDF-1.4 signe"
+    async with db.sessions() as session:
+        bundle = await qualiopi_bundle(session, await formation_id(db, "Agent"))
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        assert archive.read(f"document-suivi-{document.id}-cr-signe.pdf") == b"%PDF-1.4 signe"
+    await trainer.says("/decrochage julie")
+    await trainer.presses("Saisir le ticket qualité")
+    assert "Document joint au suivi le lundi 23 novembre 2026 (cr-signe.pdf)" in trainer.last
+
+
 async def test_more_signs_and_the_timeline_from_the_menu(db: Database, trainer: Person) -> None:
     await open_followup(trainer, "julie")
     await trainer.presses("Ouvrir le suivi")

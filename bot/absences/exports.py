@@ -163,7 +163,11 @@ async def absence_rows(
     return rows
 
 
-NAMED = {"justificatif": "justificatif", "preuve_contact": "preuve-echange"}
+NAMED = {
+    "justificatif": "justificatif",
+    "preuve_contact": "preuve-echange",
+    "piece_suivi": "document-suivi",
+}
 """What a stored document's name starts with in the bundle: words, not the stored code
 (explorer AH8: « preuve_contact-2-… » among « justificatif-1-… » and « chronologie-… »)."""
 

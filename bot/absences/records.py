@@ -380,16 +380,25 @@ async def note_solution(
 
 
 async def file_livret(
-    session: AsyncSession, followup: FollowUp, actor_id: int, now: datetime, livret: Upload
+    session: AsyncSession,
+    followup: FollowUp,
+    actor_id: int,
+    now: datetime,
+    livret: Upload,
+    *,
+    kind: str = "livret_suivi",
 ) -> StoredDocument:
-    """The livret de suivi (VAE), kept: the ``LIVRET`` step done."""
-    document = await _keep(session, followup, livret, "livret_suivi", actor_id, now)
-    await followup_deadlines.complete(session, followup, ["LIVRET"], actor_id, now)
+    """The livret de suivi (VAE), kept: the ``LIVRET`` step done; or, ``kind`` « piece_suivi »,
+    any other document joined to the follow-up (a compte rendu signed on paper, notes:
+    explorer GF8), kept alike and in the Qualiopi bundle, no step done."""
+    document = await _keep(session, followup, livret, kind, actor_id, now)
+    if kind == "livret_suivi":
+        await followup_deadlines.complete(session, followup, ["LIVRET"], actor_id, now)
     _audit(
         session,
         followup,
         actor_id,
-        "livret",
+        "livret" if kind == "livret_suivi" else "piece",
         "followup",
         followup.id,
         document_id=document.id,

@@ -76,6 +76,7 @@ DOCUMENT_KINDS: dict[str, str] = {
     "preuve_contact": "preuve d'échange",
     "compte_rendu": "compte rendu d'entretien",
     "livret_suivi": "livret de suivi",
+    "piece_suivi": "document joint au suivi",
 }
 GAPS: dict[str, str] = {
     "contact_stagiaire": "un contact avec la personne",

@@ -104,6 +104,7 @@ ANSWER_KEYS = {
     "import_confirm": "import confirmé",
     "list": "liste",
     "livret": "livret",
+    "piece": "document joint",
     "members": "membres",
     "menu": "choix",
     "name_check": "vérification du nom",

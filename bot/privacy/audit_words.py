@@ -54,6 +54,7 @@ ACTIONS = {
     "held_after_all": "entretien finalement tenu (annulation levée)",
     "join": "adhésion",
     "livret": "dépôt du livret de suivi",
+    "piece": "document joint au suivi",
     "move": "déplacement",
     "move_first_sign": "premier signe déplacé avec l'absence",
     "no_show": "absence au bilan notée",

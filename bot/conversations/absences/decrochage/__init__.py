@@ -20,9 +20,21 @@ from bot.conversations.absences.decrochage.closing import CLOSE, TICKET
 from bot.conversations.absences.decrochage.compte_rendu import COMPTE_RENDU
 from bot.conversations.absences.decrochage.contact import CONTACT
 from bot.conversations.absences.decrochage.entretien import ENTRETIEN
-from bot.conversations.absences.decrochage.livret import LIVRET
+from bot.conversations.absences.decrochage.livret import LIVRET, PIECE
 from bot.conversations.absences.decrochage.opening import MAIN
 from bot.conversations.absences.decrochage.signs import SIGNS
 from bot.conversations.absences.decrochage.solution import SOLUTION
 
-FLOWS = [MAIN, CONTACT, ENTRETIEN, CANCEL, COMPTE_RENDU, SOLUTION, LIVRET, SIGNS, TICKET, CLOSE]
+FLOWS = [
+    MAIN,
+    CONTACT,
+    ENTRETIEN,
+    CANCEL,
+    COMPTE_RENDU,
+    SOLUTION,
+    LIVRET,
+    PIECE,
+    SIGNS,
+    TICKET,
+    CLOSE,
+]

@@ -1,4 +1,4 @@
-"""VAE: filing the livret de suivi.
+"""VAE: filing the livret de suivi; any follow-up: joining a document to it.
 
     Bot  Envoyez le livret de suivi VAE de Paul Henry (PDF ou photo) : je le garde avec
          son empreinte, il figurera dans le dossier Qualiopi.
@@ -6,6 +6,13 @@
     Bot  Livret de suivi enregistré (livret-suivi.pdf).
 
 Called with ``{"followup_id": …}``; the procedure's livret is then done.
+
+    Bot  Envoyez le document à joindre au suivi de Karim Benali (PDF ou photo : un compte
+         rendu signé, des notes…) : …
+    You  (compte-rendu-signe.pdf)
+    Bot  Document joint au suivi (compte-rendu-signe.pdf). …
+
+Explorer GF8: a compte rendu signed on paper had nowhere to go in a long formation.
 """
 
 from __future__ import annotations
@@ -38,4 +45,25 @@ LIVRET = Flow(
     start=step_start,
     steps=[FileStep("livret", ask="decrochage.ask_livret")],
     finish=save_livret,
+)
+
+
+async def save_piece(ctx: Context) -> None:
+    found = await open_followup_or_leave(ctx)
+    piece = upload(ctx, "piece")
+    if found is None or piece is None:
+        return
+    document = await file_livret(
+        ctx.session, found.followup, ctx.person_id, ctx.now, piece, kind="piece_suivi"
+    )
+    ctx.say("decrochage.piece_saved", filename=document.filename)
+
+
+PIECE = Flow(
+    "decrochage_piece",
+    role=Role.FORMATEUR,
+    summary="joindre un document au suivi",
+    start=step_start,
+    steps=[FileStep("piece", ask="decrochage.ask_piece")],
+    finish=save_piece,
 )

@@ -164,6 +164,7 @@ ENTRIES = [
     ),
     Entry("Noter un contact", "contact", call="decrochage_contact", data=_target()),
     Entry("Ajouter des signes observés", "signs", call="decrochage_signs", data=_target()),
+    Entry("Joindre un document", "piece", call="decrochage_piece", data=_target()),
     Entry(
         "Saisir le ticket qualité (clôture)",
         "ticket",

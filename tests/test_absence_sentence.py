@@ -2602,3 +2602,31 @@ async def test_a_day_corrected_after_c_etait_is_that_day(db: Database, trainer: 
     await trainer.says("Karim absent vendredi matin")
     await trainer.says("non, c'était jeudi")
     assert trainer.last == "Noter l'absence de Karim Benali, jeudi 19 novembre 2026 ?"
+
+
+async def test_an_unnamed_absence_with_a_motive_after_a_comma_asks_who(
+    db: Database, trainer: Person
+) -> None:
+    """Closing 38's Left (explorer UA2's rest): « j'ai un absent ce matin, malade » got « Je ne
+    trouve pas « , malade » parmi vos stagiaires »: the motive after the comma was handed on as
+    a name.  Who is asked, as for « j'ai un absent ce matin », the morning and « malade » kept."""
+    await trainer.says("j'ai un absent ce matin, malade")
+    assert "Je ne trouve pas" not in trainer.all_text
+    assert trainer.last == "Dans quelle formation ?"
+    await trainer.says("1")
+    assert trainer.last.startswith("De qui s'agit-il ?")
+    await trainer.says("Karim")
+    assert trainer.last.endswith(", le matin. C'est bien ça ?")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    assert "Un motif connu" not in trainer.all_text
+    await trainer.presses("Enregistrer")
+    saved = await absences(db)
+    assert [(a.trainee_id, a.day, a.period, a.reason) for a in saved] == [
+        (await trainee_id(db, "Karim Benali"), date(2026, 11, 23), "matin", "malade")
+    ]
+    await trainer.says("j'ai un retard ce matin, 20 min")  # its length, no name « , »
+    assert "Je ne trouve pas" not in trainer.all_text
+    await trainer.says("1")
+    await trainer.says("Julie")
+    assert trainer.last.endswith("un retard de 20 min le matin. C'est bien ça ?")

@@ -474,8 +474,11 @@ def read_unnamed_absence(text: str) -> AbsenceSentence | None:
     cause = None if several else _CAUSE.search(rest)
     if cause is not None:
         reason, rest = as_typed(text, _CONNECTOR.sub("", cause["cause"])), rest[: cause.start()]
-    elif not several:
-        rest, motive = day_then_words(rest.strip())
+    elif not several:  # « ce matin, malade » as after a name (closing 38: a name sought)
+        rest, motive = _said_of_the_day(rest.strip(), late=late)
+        if not motive:
+            rest, motive = day_then_words(rest)
+        rest = re.sub(r",\s*(?=\d)", " ", rest) if late else rest  # « , 20 min »: its length
         reason = as_typed(text, motive) if motive else None
     return AbsenceSentence(names=(), rest=rest.strip(), late=late, reason=reason, several=several)
 

@@ -2630,3 +2630,26 @@ async def test_an_unnamed_absence_with_a_motive_after_a_comma_asks_who(
     await trainer.says("1")
     await trainer.says("Julie")
     assert trainer.last.endswith("un retard de 20 min le matin. C'est bien ça ?")
+
+
+async def test_everyone_there_but_one_who_left_early_is_his_departure(
+    db: Database, trainer: Person
+) -> None:
+    """Closing 38's Left (explorer UA2's rest): « tous là ce matin sauf Karim parti à 11h » got
+    « Je ne suis pas sûr de ce que vous voulez faire. »: read as « Karim parti à 11h ce
+    matin », his departure, and saved as the morning's."""
+    await trainer.says("tous là ce matin sauf Karim parti à 11h")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, ce matin (lundi 23 novembre 2026), départ à 11 h ?"
+    )
+    for button in ("Oui, noter", "Non", "Enregistrer"):
+        await trainer.presses(button)
+    saved = await absences(db)
+    assert [(a.trainee_id, a.day, a.period) for a in saved] == [
+        (await trainee_id(db, "Karim Benali"), date(2026, 11, 23), "matin")
+    ]
+    await trainer.says("tout le monde était là hier sauf Julie, partie vers 15h")
+    assert trainer.last.startswith(
+        "Noter l'absence de Julie Petit, hier après-midi (dimanche 22 novembre 2026), départ"
+        " vers 15 h ?"
+    )

@@ -19,6 +19,7 @@ from datetime import datetime
 from bot import dates
 from bot.absences.arrival import hour_after_the_day
 from bot.absences.line import as_typed, day_words, names_a_day_only, read_period, soft_fold
+from bot.absences.roundabout import but_someone
 from bot.absences.sentence import (
     NO_LONGER,
     NOT_NAMES,
@@ -164,7 +165,9 @@ def read_early_leaving(text: str, now: datetime | None = None) -> AbsenceSentenc
     if len(text) > 300 or "\n" in text.strip():
         return None
     typed = without_courtesies(text.strip())
-    soft = hour_after_the_day(sentence_words(typed))  # « absent vendredi, parti à 15h »: UA4
+    soft = sentence_words(typed)
+    # « tous là sauf Karim parti à 11h »: his (closing 38); « absent vendredi, parti à 15h »: UA4
+    soft = hour_after_the_day(but_someone(soft, typed) or soft)
     match = _WENT.match(soft)
     if match is None or NO_LONGER.search(match["who"]):
         return None

@@ -59,12 +59,9 @@ def plainly(line: str, typed: str = "") -> str:
     """``line`` (folded words of ``typed``) as the absence reader takes it: a reported or
     belated absence (:data:`_REPORTED`, :data:`_FORGOTTEN`), everyone there but someone
     (:data:`_BUT`) in plain words, any other line unchanged."""
-    but = _BUT.match(line)
-    if but is not None and names_a_day_only(but["day"]):
-        late = but["there"] == "a l'heure"  # « tous à l'heure sauf Karim »: Karim's retard
-        who, motive = _name_then_motive(but["who"], typed)
-        who, said_late, day = _what_after_name(who)
-        return f"{who} {'en retard' if late or said_late else 'absent'}{but['day']}{day}{motive}"
+    but = but_someone(line, typed)
+    if but is not None:
+        return but
     forgotten = _FORGOTTEN.match(line)
     if forgotten is not None and forgotten.end() < len(line):
         return line[forgotten.end() :]
@@ -87,6 +84,22 @@ def plainly(line: str, typed: str = "") -> str:
             said = f"{words}{said[found.end() :]}"
             break
     return f"{who} {said}".strip()
+
+
+def but_someone(line: str, typed: str) -> str | None:
+    """« tout le monde était là ce matin sauf Karim » → « karim absent ce matin » (:data:`_BUT`),
+    « … sauf Karim parti à 11h » → « karim est parti a 11h ce matin », the departure as said
+    plainly (closing 38's Left: « Je ne suis pas sûr … »); ``None`` for any other line."""
+    but = _BUT.match(line)
+    if but is None or not names_a_day_only(but["day"]):
+        return None
+    left = _LEFT_AFTER.search(but["who"])
+    if left is not None:
+        return f"{but['who'][: left.start()]} est {left['left']}{but['day']}{left['rest']}"
+    late = but["there"] == "a l'heure"  # « tous à l'heure sauf Karim »: Karim's retard
+    who, motive = _name_then_motive(but["who"], typed)
+    who, said_late, day = _what_after_name(who)
+    return f"{who} {'en retard' if late or said_late else 'absent'}{but['day']}{day}{motive}"
 
 
 _MANY = re.compile(r"\bet\b|,")
@@ -202,6 +215,14 @@ _KIND_AFTER = re.compile(
 )
 """What is said of the one after « sauf »: « en retard », « arrivée en retard », « absent », « qui
 est » before the motive « malade »."""
+
+
+_LEFT_AFTER = re.compile(
+    r"\s*,?\s+(?:qui\s+)?(?:(?:est|etait)\s+)?(?P<left>partie?\s+(?:a|vers)\s+\d[^\s,]*)"
+    r"(?P<rest>(?:[\s,].*)?)$"
+)
+"""« sauf Karim parti à 11h », « sauf Julie, partie vers 15h »: a departure, read as « Karim est
+parti à 11h ce matin » is (closing 38's Left: « Je ne suis pas sûr … »)."""
 
 
 def _what_after_name(who: str) -> tuple[str, bool, str]:

@@ -88,8 +88,10 @@ async def test_non_en_fait_another_day_asks_again_with_that_day(
     """Explorer U U1: « non en fait mercredi » was refused (« Répondez par « Oui, noter » ou
     « Non » »), and a bare « non » then dropped the absence; the day once, not twice."""
     await trainer.says("Karim absent hier matin")
-    await trainer.says("non en fait jeudi")
-    assert trainer.last.startswith("Noter l'absence de Karim Benali, jeudi 19 novembre 2026 ?")
+    await trainer.says("non en fait jeudi")  # the morning kept (closing 38)
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, jeudi 19 novembre 2026, le matin ?"
+    )
     await trainer.says("non, plutôt vendredi après-midi")
     assert trainer.last.startswith(
         "Noter l'absence de Karim Benali, vendredi 20 novembre 2026, l'après-midi ?"
@@ -2598,10 +2600,21 @@ async def test_words_after_the_name_are_read_not_garbled(db: Database, trainer: 
 
 async def test_a_day_corrected_after_c_etait_is_that_day(db: Database, trainer: Person) -> None:
     """Explorer UA9: « non, c'était jeudi » to « Noter l'absence …, vendredi … ? » asked
-    « Noter l'absence de Karim Benali, c'était jeudi (jeudi 19 novembre 2026) ? »."""
+    « Noter l'absence de Karim Benali, c'était jeudi (jeudi 19 novembre 2026) ? »; then the
+    morning said first was lost, asked again (closing 38's Left): Thursday morning now, and
+    a half-day said with the correction is that one."""
     await trainer.says("Karim absent vendredi matin")
     await trainer.says("non, c'était jeudi")
-    assert trainer.last == "Noter l'absence de Karim Benali, jeudi 19 novembre 2026 ?"
+    assert trainer.last == "Noter l'absence de Karim Benali, jeudi 19 novembre 2026, le matin ?"
+    for button in ("Oui, noter", "Non", "Passer", "Enregistrer"):
+        await trainer.presses(button)
+    saved = await absences(db)
+    assert [(a.day, a.period) for a in saved] == [(date(2026, 11, 19), "matin")]
+    await trainer.says("Julie absente vendredi matin")
+    await trainer.says("non, jeudi après-midi")
+    assert trainer.last == (
+        "Noter l'absence de Julie Petit, jeudi 19 novembre 2026, l'après-midi ?"
+    )
 
 
 async def test_an_unnamed_absence_with_a_motive_after_a_comma_asks_who(

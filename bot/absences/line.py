@@ -445,3 +445,13 @@ def _understand_folded(text: str, now: datetime, people: list[tuple[str, tuple[i
                 return line
     line.name_text = " ".join(tokens)
     return line
+
+
+def half_kept(corrected: str, first: str) -> str:
+    """« jeudi », correcting « vendredi matin » → « jeudi matin »: the half-day said first,
+    when the day corrected says none (closing 38's Left: after « non, c'était jeudi », the
+    morning was asked again); a half-day said with it is that one (« jeudi après-midi »)."""
+    half = read_period(first)[0]
+    if half not in ("matin", "apres_midi") or read_period(corrected)[0] is not None:
+        return corrected
+    return f"{corrected} {'matin' if half == 'matin' else 'après-midi'}"

@@ -33,7 +33,7 @@ from bot.absences.besides import past_said_besides
 from bot.absences.clashes import HALF_SAID
 from bot.absences.days import read_days_and_words
 from bot.absences.leaving import read_early_leaving
-from bot.absences.line import another_name, day_words, read_period, soft_fold
+from bot.absences.line import another_name, day_words, half_kept, read_period, soft_fold
 from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence, read_unnamed_absence
 from bot.answers import (
@@ -459,7 +459,7 @@ async def corrected_day(ctx: Context) -> Outcome | None:
     rest = correction(ctx.incoming.text)
     if rest is None or said_day(ctx, rest, ctx.now) is None:
         return None
-    ctx.data["_rest"] = rest
+    ctx.data["_rest"] = half_kept(rest, str(ctx.data["_rest"]))  # its morning still
     ctx.data["_at"] = ctx.now.isoformat()  # « hier » typed now means now's yesterday (IB2)
     return Next("go")
 

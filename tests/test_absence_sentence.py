@@ -2542,7 +2542,9 @@ async def test_who_told_is_not_noted_for_someone_else(db: Database, trainer: Per
     await trainer.says("Karim et Julie m'ont dit qu'il était malade vendredi")
     await trainer.presses(restauration)
     await trainer.presses("Hugo Moreau")
-    assert trainer.last == "J'ai compris : vendredi 20 novembre 2026. C'est bien ça ?"
+    assert trainer.last == (  # the one picked named (closing 38)
+        "J'ai compris : Hugo Moreau, vendredi 20 novembre 2026. C'est bien ça ?"
+    )
     for button in ("Oui", "Toute la journée", "Non", "Enregistrer"):
         await trainer.presses(button)
     saved = await absences(db)
@@ -2560,7 +2562,8 @@ async def test_words_after_the_name_are_read_not_garbled(db: Database, trainer: 
     name (« sauf Karim vendredi ») got « Je ne suis pas sûr … »."""
     await trainer.says("j'ai un retard ce matin, Karim 20 min")
     assert trainer.last == (
-        "J'ai compris : lundi 23 novembre 2026, un retard de 20 min le matin. C'est bien ça ?"
+        "J'ai compris : Karim Benali, lundi 23 novembre 2026, un retard de 20 min le matin."
+        " C'est bien ça ?"
     )
     for button in ("Oui", "Non", "Passer", "Enregistrer"):
         await trainer.presses(button)
@@ -2666,3 +2669,41 @@ async def test_everyone_there_but_one_who_left_early_is_his_departure(
         "Noter l'absence de Julie Petit, hier après-midi (dimanche 22 novembre 2026), départ"
         " vers 15 h ?"
     )
+
+
+async def test_an_unnamed_absence_names_who_was_picked_never_who_told(
+    db: Database, trainer: Person
+) -> None:
+    """Closing 38's Left (explorer UA6's rest): the unnamed confirmation « J'ai compris : lundi
+    23 novembre 2026, le matin. C'est bien ça ? » named nobody, so « selon Julie » followed by
+    Julie picked saved her absence unseen; « …, Julie m'a prévenu » looked for a trainee
+    « : julie m'a prevenu », « Léa m'a dit qu'il y a un absent » for « lea y a un », and « …,
+    Julie est en retard » noted Julie's retard, the absent one dropped.  Who told is never
+    the absent one: who is asked, and the confirmation names the one picked."""
+    restauration = "Agent de restauration (démo) (lundi 19 octobre 2026)"
+    for typed in (
+        "j'ai un absent ce matin selon Julie",
+        "j'ai un absent ce matin, Julie m'a prévenu",
+        "Léa m'a dit qu'il y a un absent ce matin",
+    ):
+        await trainer.says(typed)
+        assert "Je ne trouve pas" not in trainer.all_text, typed
+        assert trainer.last == "Dans quelle formation ?", typed
+        await trainer.presses(restauration)
+        assert trainer.last.startswith("De qui s'agit-il ?"), typed
+        await trainer.presses("Karim Benali")
+        assert trainer.last == (
+            "J'ai compris : Karim Benali, lundi 23 novembre 2026, le matin. C'est bien ça ?"
+        ), typed
+        await trainer.says("/annuler")
+    for typed in (
+        "j'ai un absent ce matin, Julie est en retard",
+        "j'ai un absent ce matin, Julie en retard",
+        "j'ai un retard ce matin, Julie est absente",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(
+            "Vous parlez de plusieurs personnes sans toutes les nommer"
+        ), typed
+        assert await step_of(db, trainer) == (None, None), typed
+    assert await absences(db) == []

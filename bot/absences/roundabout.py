@@ -114,11 +114,14 @@ def told_of_someone(line: str) -> str | None:
     « karim et julie ont dit qu'il etait malade hier » → « il y a un absent hier car malade »:
     the pronoun cannot stand for who told (one of them, several; several of them, one), so
     the absence is someone else's, unnamed, for :func:`bot.absences.sentence.
-    read_unnamed_absence` to ask who (explorer UA6: the messenger was noted).  ``None`` when
+    read_unnamed_absence` to ask who (explorer UA6: the messenger was noted); « … qu'il y a un
+    absent » is that sentence (closing 38: « lea y a un » was looked for).  ``None`` when
     the pronoun may be who told, or the line reports nothing by a pronoun."""
     reported = _REPORTED.match(line)
     if reported is None or reported["they"] is None:
         return None
+    if reported["they"] == "il" and reported["said"].startswith("y a "):
+        return f"il {reported['said']}"  # « Léa m'a dit qu'il y a un absent »: not Léa's
     several = reported["they"].endswith("s")
     if several == bool(_MANY.search(reported["who"])):
         return None
@@ -129,6 +132,20 @@ def told_of_someone(line: str) -> str | None:
     kind = "en retard" if said["late"] else ("absents" if several else "absent")
     motive = f" car {said['sick']}" if said["sick"] and not several else ""
     return f"il y a {count} {kind}{said['rest']}{motive}"
+
+
+def someone_after_day(rest: str, typed: str) -> bool:
+    """« ce matin, julie est en retard », « ce matin, julie en retard »: after « j'ai un
+    absent », someone named with what is said of her, another person than the one announced
+    (closing 38's Left: Julie's retard was asked, the absent one dropped unsaid)."""
+    named = name_after_day(rest, typed)
+    return named is not None and bool(_SAID_OF_HER.search(named.partition(" : ")[2]))
+
+
+_SAID_OF_HER = re.compile(
+    r"^\S+(?:\s+\S+)?\s+(?:(?:est|etait|sont|etaient|a\s+ete)\s+)?(?:absente?s?|en\s+retard)\b"
+)
+"""A first name (and perhaps a surname), then « est en retard », « absente »: said of her."""
 
 
 def name_after_day(rest: str, typed: str) -> str | None:

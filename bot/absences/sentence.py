@@ -28,7 +28,7 @@ from bot.absences.line import (
     trailing_words,
     weekday_lists,
 )
-from bot.absences.roundabout import name_after_day, plainly, told_of_someone
+from bot.absences.roundabout import name_after_day, plainly, someone_after_day, told_of_someone
 from bot.typos import GREETINGS, SIGN_OFFS
 
 _AMOUNT = r"(?:\d{1,5}\s*(?:minutes?|min|mn)|\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2})?)"
@@ -449,9 +449,12 @@ Julie en retard », « … et Karim aussi »: another one named (explorer SB1: o
 noted for the other's absence, the second dropped); « … ce matin et cet après-midi » is one."""
 
 
-_SOURCE = re.compile(r"\s*,?\s*\b(?:selon|d'apres)\s.*$")
-"""« … ce matin selon Julie », « …, d'après Léa »: who told, not who is absent (explorer UA6:
-her name was handed on to ``/absence``, which noted her)."""
+_SOURCE = re.compile(
+    r"\s*,?\s*\b(?:selon|d'apres)\s.*$|\s*,\s*[^,]+?\s+(?:m'|nous\s+|l'\s*)?(?:a|avait)\s+"
+    r"(?:prevenue?|dit|signale|ecrit|appele|averti|informee?)\b.*$"
+)
+"""« … ce matin selon Julie », « …, d'après Léa », « …, Julie m'a prévenu »: who told, not who
+is absent (explorer UA6: her name was handed on to ``/absence``, which noted her)."""
 
 
 def read_unnamed_absence(text: str) -> AbsenceSentence | None:
@@ -467,6 +470,7 @@ def read_unnamed_absence(text: str) -> AbsenceSentence | None:
         return None
     rest, late = _SOURCE.sub("", match["rest"]), "retard" in match["what"]
     several = match["count"] not in ("un", "une", "1") or bool(_ANOTHER.search(rest))  # UA2
+    several = several or someone_after_day(rest, text)  # « …, Julie est en retard »
     named = None if several else name_after_day(rest, text)
     if named is not None:  # « j'ai un retard ce matin, Karim »: his (explorer UA2)
         return AbsenceSentence(names=(), rest=named, late=late)

@@ -77,6 +77,7 @@ def detail_steps(
         example=absence_example,
         besides=period_besides,
         other=several,
+        subject=picked_for_unnamed,
     )
     return [
         day,
@@ -159,6 +160,14 @@ def detail_steps(
 NOT_YET = re.compile(r"\b(?:sais pas|ne sais|pas encore|on verra|aucune idee|pas sure?)\b")
 """« je sais pas encore », « on verra »: the morning after, before the trainee has called
 (explorer AG12: only « Oui » or « Non » were taken)."""
+
+
+def picked_for_unnamed(ctx: Context) -> str | None:
+    """The trainee picked for an absence announced unnamed (« j'ai un absent ce matin selon
+    Julie »): named in the day's confirmation, the first place the day and the person meet
+    before « Oui » (closing 38's Left: it named nobody, and the messenger could be noted)."""
+    name = ctx.data.get("name")
+    return name if ctx.data.get("_unnamed") and isinstance(name, str) else None
 
 
 async def not_known_yet(ctx: Context) -> Outcome | None:

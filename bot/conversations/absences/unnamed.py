@@ -27,7 +27,8 @@ def unnamed_absence(ctx: Context, unnamed: AbsenceSentence) -> Outcome:
         ctx.say("absence.said_to_come", day=coming, late=unnamed.late)
         return Leave()
     line = f"retard {unnamed.rest}" if unnamed.late else unnamed.rest
-    data: dict[str, object] = {"_line": line.strip(), "_at": ctx.now.isoformat()}
+    # « _unnamed »: the one picked is named with the day (closing 38: named nowhere before).
+    data: dict[str, object] = {"_line": line.strip(), "_at": ctx.now.isoformat(), "_unnamed": True}
     reason = clean_line(unnamed.reason, limit=300) if unnamed.reason else None
     if isinstance(reason, str) and has_words(reason):
         data["reason"] = reason  # the answer to « Un motif connu ? », as a sentence's

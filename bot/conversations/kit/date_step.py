@@ -87,9 +87,13 @@ class DateStep(Step):
         other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
         warnings: Callable[[Context, datetime], Awaitable[list[str]]] | None = None,
         said: str | None = None,
+        subject: Callable[[Context], str | None] | None = None,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
+        self.subject = subject
+        """Whom the date is about, said before it in the confirmation when the dialogue has
+        not said it yet (« J'ai compris : Karim Benali, lundi … »), or ``None``."""
         self.said = said
         """A data key holding a day (ISO) the person already confirmed in other words (a
         sentence's « Noter l'absence …, hier matin (jeudi 3 décembre 2026) ? »): the same day
@@ -169,6 +173,8 @@ class DateStep(Step):
             besides = ctx.data.get(self._besides_key())
             if besides:
                 shown = f"{shown}, {besides}"
+            who = self.subject(ctx) if self.subject is not None else None
+            shown = f"{who}, {shown}" if who else shown
             dropped = None if self.need_time else hour
             said = [ctx.render("common.date_understood", shown=shown, dropped=dropped)]
             said += clock_change_said(ctx, moment, timed and ctx.data.get(self._typed_key()))

@@ -750,3 +750,30 @@ async def test_yes_with_words_at_the_recap_is_read(db: Database, trainer: Person
     assert "Motif : malades" in trainer.last and "Je n'ai pas reconnu" not in trainer.all_text
     await trainer.presses("Enregistrer")
     assert {(a.justified, a.reason) for a in await absences(db)} == {(False, "malades")}
+
+
+async def test_a_medical_detail_in_several_people_s_motive_is_pointed_out_once(
+    db: Database, trainer: Person
+) -> None:
+    """Closing 38's Left (explorer UA10 for several people): « Karim et Julie absents vendredi
+    matin, chimiothérapie » was confirmed and saved with that motive unwarned, where one
+    person's recap points the medical detail out.  The same warning, once; a motive typed
+    then replaces it, « Enregistrer » keeps it as it is."""
+    await trainer.says("Karim et Julie absents vendredi matin, chimiothérapie")
+    assert "Motif : chimiothérapie" in trainer.last
+    assert "Ce motif donne un détail médical" in trainer.last
+    assert "écrivez ici le motif qui le remplace, ou enregistrez-le tel quel" in trainer.last
+    await trainer.says("raison de santé")
+    assert trainer.last.startswith("Noter une absence non justifiée, matin du vendredi 20")
+    assert "Motif : raison de santé" in trainer.last
+    assert "détail médical" not in trainer.last
+    await trainer.presses("Enregistrer")
+    assert {(a.day, a.reason) for a in await absences(db)} == {
+        (date(2026, 11, 20), "raison de santé")
+    }
+    await trainer.says("Karim et Julie absents jeudi matin pour leur chimiothérapie")
+    assert "Ce motif donne un détail médical" in trainer.last
+    await trainer.says("ok")  # « Enregistrer »: kept as it is, not pointed out again
+    assert "détail médical" not in trainer.all_text
+    rows = {(a.day, a.reason) for a in await absences(db)}
+    assert (date(2026, 11, 19), "pour leur chimiothérapie") in rows

@@ -26,7 +26,6 @@ bot does not know the trainees' gender: its sentences need no agreement.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from bot import dates
@@ -43,7 +42,7 @@ from bot.absences.line import (
 )
 from bot.absences.log import outside
 from bot.absences.rollcall import Mark
-from bot.answers import by_surname, closest_names, fold, match_names
+from bot.answers import by_surname, closest_names, match_names
 from bot.conversations.absences.appel import HALVES
 from bot.conversations.absences.batch import offer_step, save_marks
 from bot.conversations.absences.day_checks import far_from_dates
@@ -58,6 +57,7 @@ from bot.conversations.absences.group_days import (
     read_when,
     take_days,
 )
+from bot.conversations.absences.group_words import medical_said, other_justified, words_at_recap
 from bot.conversations.absences.sentence import another_trainee
 from bot.conversations.absences.steps import GroupReasonText
 from bot.conversations.absences.typed_period import half_day_besides, take_typed_period
@@ -117,7 +117,7 @@ def new_group() -> Flow:
                 options=recap_options,
                 values=recap_values,
                 then=recap_taken,
-                other=yes_and_words,
+                other=words_at_recap,
             ),
         ],
         branches=[offer_step()],
@@ -365,6 +365,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
         "skipped": [date.fromisoformat(day) for day in ctx.data.get("_skipped") or []],
         "names": [t.full_name for _, t in people],
         "notes": notes,
+        "medical": medical_said(ctx),
     }
 
 
@@ -391,40 +392,6 @@ async def recap_options(ctx: Context) -> list[Option]:
     ]
 
 
-_NOT_JUSTIFIED = re.compile(r"\b(?:non|pas)\s+justif|\binjustif")
-
-
-def _wants_justified(ctx: Context) -> bool:
-    """The button toggles; typed, the words say which (« justifiée » is inside the label
-    « Non justifiée »: typed while it is justified, it must not undo it)."""
-    typed = fold(ctx.incoming.text) if ctx.incoming.choice is None else ""
-    if "justif" in typed:
-        return _NOT_JUSTIFIED.search(typed) is None
-    return not ctx.data.get("justified")
-
-
-_YES_AND = re.compile(r"(?i)^\s*(?:oui|ok|d'accord)\b[\s,.;:!-]*(?P<rest>\S.*)$")
-_JUSTIFIED_WORD = re.compile(r"(?i)\b(?:non\s+|pas\s+|in)?justifi[ée]e?s?\b[\s,.;:!-]*")
-
-
-async def yes_and_words(ctx: Context) -> Outcome | None:
-    """« oui, justifiée », « oui, malades » at the recap: justified (its motive asked, as the
-    button does) or that motive, the recap shown again with it (explorer UA9: « Je n'ai pas
-    reconnu ce choix », where one person's question takes them)."""
-    found = _YES_AND.match(ctx.incoming.text[:300])
-    if found is None or ctx.incoming.choice is not None:
-        return None
-    words = _JUSTIFIED_WORD.sub("", found["rest"]).strip(" ,.;:!-")
-    if words:
-        keep_reason(ctx, words)
-    if _JUSTIFIED_WORD.search(found["rest"]) and not (words and _wants_justified(ctx)):
-        return await recap_taken(ctx, "justify")
-    if words and _JUSTIFIED_WORD.search(found["rest"]):
-        ctx.data["justified"] = True
-    ctx.data.pop("recap", None)
-    return Next("recap")
-
-
 async def justified_for(ctx: Context, reason: object) -> Outcome:
     """The motive given: justified from now on (« Retour » before it leaves it unjustified)."""
     ctx.data["justified"] = True
@@ -435,15 +402,7 @@ async def justified_for(ctx: Context, reason: object) -> Outcome:
 async def recap_taken(ctx: Context, picked: str) -> Outcome:
     ctx.data.pop("_justifying", None)
     if picked == "justify":  # the recap again, saying the other; a justified one has a motive
-        ctx.data.pop("recap", None)
-        if not _wants_justified(ctx):
-            ctx.data["justified"] = False
-            ctx.data.pop("reason", None)
-            return Next("recap")
-        if ctx.data.get("justified"):  # « justifiée » typed while it is: nothing changes
-            return Next("recap")
-        ctx.data["_justifying"] = True
-        return Next("reason")
+        return other_justified(ctx)
     if picked == "date":
         _forget_days(ctx)
         _no_way_back(ctx)

@@ -2707,3 +2707,39 @@ async def test_an_unnamed_absence_names_who_was_picked_never_who_told(
         ), typed
         assert await step_of(db, trainer) == (None, None), typed
     assert await absences(db) == []
+
+
+async def test_a_pronoun_that_cannot_be_who_told_asks_who_was_absent(
+    db: Database, trainer: Person
+) -> None:
+    """Closing 38's Left (explorer UA6's gender half): « Julie m'a dit qu'il était absent
+    vendredi » proposed Julie's absence, « Karim m'a dit qu'elle était absente » Karim's.  No
+    gender is stored; a first name usually given to women said with « il » (to men, with
+    « elle ») is taken as someone else's absence: who is asked, the day and motive kept.
+    A first name given to both, or unknown, stays read as before (confirmed by name)."""
+    restauration = "Agent de restauration (démo) (lundi 19 octobre 2026)"
+    for typed in (
+        "Julie m'a dit qu'il était absent vendredi",
+        "Karim m'a dit qu'elle était absente vendredi",
+        "Léa m'a prévenu qu'il était malade vendredi",
+    ):
+        await trainer.says(typed)
+        assert not trainer.last.startswith("Noter l'absence"), typed
+        assert trainer.last == "Dans quelle formation ?", typed
+        await trainer.presses(restauration)
+        assert trainer.last.startswith("De qui s'agit-il ?"), typed
+        await trainer.says("/annuler")
+    await trainer.says("Léa m'a prévenu qu'il était malade vendredi")
+    await trainer.presses(restauration)
+    await trainer.presses("Hugo Moreau")
+    assert trainer.last == "J'ai compris : Hugo Moreau, vendredi 20 novembre 2026. C'est bien ça ?"
+    for button in ("Oui", "Toute la journée", "Non", "Enregistrer"):
+        await trainer.presses(button)
+    assert [(a.trainee_id, a.day, a.reason) for a in await absences(db)] == [
+        (await trainee_id(db, "Hugo Moreau"), date(2026, 11, 20), "malade")
+    ]
+    await trainer.says("Julie m'a dit qu'elle était absente vendredi")  # herself
+    assert trainer.last.startswith("Noter l'absence de Julie Petit, vendredi 20 novembre")
+    await trainer.says("/annuler")
+    await trainer.says("Hugo m'a dit qu'il était absent vendredi")  # himself
+    assert trainer.last.startswith("Noter l'absence d'Hugo Moreau, vendredi 20 novembre")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from bot.absences.line import as_typed, names_a_day_only
+from bot.people.first_names import usually
 
 _FORGOTTEN = re.compile(
     r"^(?:j'(?:ai|avais)\s+)?oublie\s+de\s+(?:(?:vous|te)\s+)?"
@@ -123,7 +124,7 @@ def told_of_someone(line: str) -> str | None:
     if reported["they"] == "il" and reported["said"].startswith("y a "):
         return f"il {reported['said']}"  # « Léa m'a dit qu'il y a un absent »: not Léa's
     several = reported["they"].endswith("s")
-    if several == bool(_MANY.search(reported["who"])):
+    if several == bool(_MANY.search(reported["who"])) and not _other_sex(reported):
         return None
     said = _KIND_SAID.match(reported["said"])
     if said is None:
@@ -132,6 +133,14 @@ def told_of_someone(line: str) -> str | None:
     kind = "en retard" if said["late"] else ("absents" if several else "absent")
     motive = f" car {said['sick']}" if said["sick"] and not several else ""
     return f"il y a {count} {kind}{said['rest']}{motive}"
+
+
+def _other_sex(reported: re.Match[str]) -> bool:
+    """« julie m'a dit qu'il … », « karim m'a dit qu'elle … »: one who told, a first name
+    usually given to the other sex than the pronoun's (:mod:`bot.people.first_names`; no
+    gender is stored): someone else's absence (closing 38's Left, explorer UA6)."""
+    they = reported["they"]
+    return they in ("il", "elle") and usually(reported["who"]) == ("f" if they == "il" else "m")
 
 
 def someone_after_day(rest: str, typed: str) -> bool:

@@ -253,6 +253,40 @@ async def test_a_thumb_is_no_oath(
     assert answer.answer == "attested"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["test", "Test", "tes", "hon", "sur", "sur honneur", "l'honneur", "je teste", "participé"],
+)
+async def test_a_word_inside_the_oath_s_label_is_no_oath(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer XA4: « test », inside « Je l'atteste sur l'honneur », signed it (XA13:
+    « participé » declined): a sworn answer is its button, its whole words or « oui », never
+    a part of them."""
+    lea = await lea_at_the_text(trainer, person, clock)
+    await lea.says(typed)
+    assert "Merci ! Votre attestation est enregistrée" not in lea.all_text
+    assert await answers(db) == []
+    await lea.says("Je l'atteste sur l'honneur")
+    (answer,) = await answers(db)
+    assert answer.answer == "attested"
+
+
+@pytest.mark.parametrize("typed", ["j'ai participé", "j ai participe", "j'ai participé !"])
+async def test_saying_one_took_part_at_the_text_is_neither_oath_nor_decline(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer XA13: every word of « j'ai participé » is inside « Je n'ai pas participé »,
+    and it was recorded as a decline, the trainer told « déclare ne pas avoir participé »."""
+    lea = await lea_at_the_text(trainer, person, clock)
+    await lea.says(typed)
+    assert lea.last.startswith("Vous écrivez avoir participé à ce bilan : si le texte")
+    assert await answers(db) == []
+    await lea.says("oui")
+    (answer,) = await answers(db)
+    assert answer.answer == "attested"
+
+
 async def test_correcting_the_name_asks_the_name_only(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

@@ -925,6 +925,15 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     await trainer.presses("03/12/2026")
     await trainer.presses("Annuler le bilan")
     await survives(db, trainer, FOR_CHOICES)
+    for typed in ("le bilan ?", "bilan", "ann"):  # words of the yes cancel nothing (XA14)
+        await trainer.says(typed)
+        assert trainer.last.startswith("Répondez par « Oui, annuler le bilan » ou « Non")
+    assert [b.cancelled_at for b in await bilans(db)] == [None]
+    await trainer.says("garder")  # the no may still be said in part
+    assert "rien n'a changé" in trainer.all_text
+    await trainer.says("/bilans")
+    await trainer.presses("03/12/2026")
+    await trainer.presses("Annuler le bilan")
     await trainer.presses("Non, le garder")
     assert "rien n'a changé" in trainer.all_text
     assert "Annuler le bilan" in trainer.buttons  # back at the bilan's menu

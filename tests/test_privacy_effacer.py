@@ -87,6 +87,19 @@ async def test_a_name_after_the_command_and_a_change_of_mind(db: Database, train
     assert "Hugo Moreau" in await names(db)
 
 
+@pytest.mark.parametrize("typed", ["fini", "de", "ment", "effacer ?"])
+async def test_a_part_of_the_button_erases_nothing(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer XA14: « fini », inside « Effacer définitivement », erased Julie for good."""
+    await trainer.says("/effacer Julie")
+    await trainer.says(typed)
+    assert trainer.last.startswith("Répondez par « Effacer définitivement » ou « Annuler »")
+    assert "Julie Petit" in await names(db)
+    await trainer.says("effacer définitivement")
+    assert "Julie Petit" not in await names(db)
+
+
 async def test_only_an_admin_may_erase(
     db: Database, demo: None, person: Callable[..., Person]
 ) -> None:

@@ -123,6 +123,7 @@ def correct_absences() -> Flow:
                 yes=delete,
                 no=keep_absence,
                 yes_label="Oui, supprimer",
+                exact=True,
                 no_label="Non, garder",
             ),
         ],

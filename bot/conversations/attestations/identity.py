@@ -307,8 +307,18 @@ async def role_or_words(ctx: Context) -> Retry | Next | None:
     taken = await role_not_offered(ctx) or explained(ctx)  # « je comprends pas » (QB7)
     if taken is not None:
         return taken
+    if _JUST_TOOK_PART.fullmatch(fold(ctx.incoming.text)):  # swears nothing yet (XA13)
+        return Retry(ctx.render("attestation_participant.text_took_part"))
     said = await words_passed_on(ctx, "text")
     return as_retry(said) if said is not None else None
+
+
+_JUST_TOOK_PART = re.compile(
+    r"(?:oui )?(?:j ai )?(?:bien )?particip\w*(?: (?:a|au) (?:ce )?bilan)?"
+)
+"""« j'ai participé », « oui j'ai bien participé au bilan » (folded) and nothing more: a
+claim, not the oath, and no message for the trainer (« j'ai participé mais je suis parti à
+11h » is one, passed on)."""
 
 
 ROLE_WORDS = frozenset(

@@ -438,6 +438,7 @@ FLOW = Flow(
             ask="attestation_participant.show_text",
             options=ANSWERS,
             synonyms=ANSWER_SYNONYMS,
+            exact=True,
             heard=heard_at_the_text,
             other=role_or_words,
             again="attestation_participant.pick_answer",

@@ -95,10 +95,15 @@ class PickOrSay(Step):
         again: str,
         heard: Callable[[str], str | None] | None = None,
         other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
+        exact: bool = False,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
         self.prompt = ask
+        self.exact = exact
+        """A sworn answer: typed, only a whole label, a synonym or ``heard`` takes it, never
+        a word inside a label (explorer XA4: « test », inside « atteste », swore the oath;
+        XA13: « j'ai participé », every word inside « Je n'ai pas participé », declined)."""
         self.options = tuple(options)
         self.synonyms = synonyms
         self.again = again
@@ -118,6 +123,7 @@ class PickOrSay(Step):
             [o.value for o in self.options],
             labels={o.value: o.label for o in self.options},
             synonyms=self.synonyms,
+            exact=self.exact,
         )
         if picked is None and self.heard is not None and ctx.incoming.choice is None:
             picked = self.heard(fold(ctx.incoming.text))

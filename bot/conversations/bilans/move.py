@@ -214,6 +214,7 @@ CANCEL = Flow(
             yes=do_cancel,
             no=keep_bilan,
             yes_label="Oui, annuler le bilan",
+            exact=True,
             no_label="Non, le garder",
         ),
     ],

@@ -88,6 +88,7 @@ REMOVE = Flow(
             yes=do_remove,
             no=leave_saying("bilan.nothing_changed"),
             yes_label="Oui, retirer",
+            exact=True,
             no_label="Non",
         ),
     ],

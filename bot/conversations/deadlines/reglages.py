@@ -220,6 +220,7 @@ FLOW = Flow(
             yes=save_confirmed,
             no=leave_saying("reglages.purge_declined"),
             yes_label="Oui, réduire et effacer",
+            exact=True,
             no_label="Non, ne rien changer",
         )
     ],

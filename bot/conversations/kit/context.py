@@ -289,10 +289,12 @@ class Context:
         synonyms: dict[str, str] | None = None,
         first: bool = False,
         dates: bool = False,
+        exact: bool = False,
     ) -> str | Invalid | None:
         """Which of ``values`` the user picked: by button, number, label or synonym; with
         ``first``, a sentence whose first word is no (« non, il n'a pas prévenu »); with
-        ``dates``, a day of the month is left to the caller's reading of a date.
+        ``dates``, a day of the month is left to the caller's reading of a date; with
+        ``exact``, no part of a label is read as the label (:func:`matching`).
 
         A number is read as shown with the question (:meth:`shown`), never
         as a rank in ``values``.  ``None`` means the answer names no option
@@ -320,7 +322,7 @@ class Context:
             # « un », « deux », « le premier » for the numbers shown (explorer EF1: « un » was
             # « Ni l'un ni l'autre », the gender stored neutral without a word).
             return self._by_number(str(said), values)
-        matches = matching(answer, values, labels=labels, synonyms=synonyms)
+        matches = matching(answer, values, labels=labels, synonyms=synonyms, exact=exact)
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
@@ -373,12 +375,17 @@ def matching(
     *,
     labels: dict[str, str],
     synonyms: dict[str, str] | None = None,
+    exact: bool = False,
 ) -> list[str]:
     """The values whose label (or synonym) fits what was typed, in their order.
 
     The whole label or a synonym names one; otherwise every word typed is
     inside the label (« rouen » in « Cariste – Rouen », accents and case
-    aside), or else is one of its words give or take one typo.
+    aside), or else is one of its words give or take one typo.  ``exact``, for
+    an answer sworn or that cannot be undone, stops at the whole label, a
+    synonym or a number: « test » is inside « Je l'atteste sur l'honneur »,
+    « fini » inside « Effacer définitivement » (explorer XA4, XA14: a test
+    message swore the attestation, « fini » erased a trainee for good).
     """
     answer = _NUMBER_SIGN.sub(r"n \1", _compared(typed))
     if not answer:
@@ -392,7 +399,7 @@ def matching(
         # « n° 4 » names the label numbered 4, never one whose hour has a 4 in it.
         sign = re.compile(rf"\b{answer}\b")
         return [v for v in values if sign.search(_compared(labels.get(v, v)))]
-    if len(answer) == 1:  # a stray key (« s », explorer AD8) names no label it sits inside
+    if exact or len(answer) == 1:  # a stray key (« s », AD8) names no label it sits inside
         return []
     words = answer.split()
     dated = any(_MONTH.fullmatch(w) for w in words)

@@ -237,10 +237,16 @@ class Confirm(Step):
         no_label: str = "Non",
         other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
         dates: bool = False,
+        exact: bool = False,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
         self.prompt = ask
+        self.exact = exact
+        """A yes that cannot be undone (an erasure, a cancellation): typed, only its whole
+        label or a plain yes (« oui », « ok ») takes it, never a part of its label (explorer
+        XA14: « fini », inside « définitivement », erased a trainee; « le bilan ? » cancelled
+        the bilan)."""
         self.yes = yes
         self.no = no
         self.yes_label = yes_label
@@ -262,11 +268,16 @@ class Confirm(Step):
     async def answer(self, ctx: Context) -> Outcome:
         labels = {"yes": self.yes_label, "no": self.no_label}
         picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO, dates=self.dates)
+        if picked == "yes" and self.exact and ctx.incoming.choice is None:
+            # « garder » is still « Non, garder »; a yes typed must be one (XA14).
+            picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO, exact=True)
         taken = await self.other(ctx) if picked is None and self.other is not None else None
         if taken is not None:
             return taken
         if picked is None:  # « non, il n'a pas prévenu »: its first word (explorer AW8)
-            picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO, first=True)
+            picked = ctx.chosen(
+                ["yes", "no"], labels=labels, synonyms=YES_NO, first=True, exact=self.exact
+            )
         if picked is None:
             return Retry(ctx.render("common.yes_no_again", yes=self.yes_label, no=self.no_label))
         if isinstance(picked, Invalid):

@@ -139,6 +139,7 @@ FLOW = Flow(
             yes=erase,
             no=keep,
             yes_label="Effacer définitivement",
+            exact=True,
             no_label="Annuler",
         ),
     ],

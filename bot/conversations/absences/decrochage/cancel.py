@@ -212,6 +212,7 @@ CANCEL = Flow(
             yes=save_cancel,
             no=abandon_step,
             yes_label="Oui, l'annuler",
+            exact=True,
             no_label="Non, le garder",
         ),
     ],

@@ -115,6 +115,7 @@ CLOSE = Flow(
             yes=close,
             no=abandon_step,
             yes_label="Oui, clore",
+            exact=True,
             no_label="Non",
         )
     ],

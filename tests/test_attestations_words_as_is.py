@@ -358,6 +358,10 @@ def test_with_no_trainer_reading_a_keep_names_no_one(typed: str) -> None:
         "rendez-vous, je ne veux pas donner de détail",
         "empêchement, je préfère garder le détail pour moi",
         "raison personnelle, désolé de ne pas l'avoir noté plus tôt",
+        # filler only: « personnel » and no detail given is the rewording all the same
+        "c'est personnel, je ne veux pas donner de détail",
+        "je préfère ne pas donner de détails",
+        "perso, je garde les détails pour moi",
     ],
 )
 async def test_a_reason_rewritten_in_words_that_speak_of_giving_or_keeping_is_the_reason(
@@ -396,6 +400,25 @@ async def test_words_rewritten_in_words_that_speak_of_giving_are_the_new_message
     assert (answer.answer, answer.words_before) == ("attested", rewritten)
 
 
+async def test_words_rewritten_as_filler_alone_are_the_new_message(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Closing 38 (WD's rest of explorer UA7): « c'est personnel, je ne veux pas donner de
+    détail » after the warning drops the health detail, as the warning asks; it was asked
+    « tel quel ? » about the chemotherapy sentence. It is the new message, passed on."""
+    rewritten = "c'est personnel, je ne veux pas donner de détail"
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.says(rewritten)
+    assert ASKED not in hugo.all_text, hugo.all_text
+    assert hugo.last.startswith("J'ai transmis votre message à Camille Durand."), hugo.last
+    await hugo.says("oui")
+    (told,) = await told_the_trainer(db)
+    assert told.endswith(f"« {rewritten} »") and "chimio" not in told, told
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", rewritten)
+
+
 @pytest.mark.parametrize(
     ("typed", "alone"),
     [
@@ -404,6 +427,10 @@ async def test_words_rewritten_in_words_that_speak_of_giving_are_the_new_message
         ("non c'est bon, oubliez ce que j'ai dit", True),
         ("rendez-vous, je ne veux pas donner de détail", False),
         ("empêchement (je ne veux pas donner de détail)", False),
+        ("c'est personnel, je ne veux pas donner de détail", False),
+        ("je ne souhaite pas entrer dans les détails", False),
+        ("non je préfère ne pas la donner", True),
+        ("ne transmettez pas ce message, je ne veux pas donner de détail", True),
     ],
 )
 def test_only_about_the_message_leaves_out_a_reply_with_a_message_of_its_own(

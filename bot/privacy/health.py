@@ -230,16 +230,33 @@ def only_about_the_message(text: str) -> bool:
     A reply that says more (« rendez-vous, je ne veux pas donner de détail », « empêchement
     (je ne veux pas donner de détail) ») is a message of its own, the rewording the warning
     asks for (explorer UA7: it was asked « tel quel ? » about the health words, and « oui »
-    kept them)."""
+    kept them). Nor is a reply that only withholds the detail, however little else it says
+    (:data:`_WITHHOLDING`: « c'est personnel, je ne veux pas donner de détail »)."""
     if not about_the_message(text):
         return False
+    withheld = talked = False
     for clause in _CLAUSES.split(text):
         folded = fold(clause)
-        if not folded or about_the_message(folded) or refusing(folded) or keeping(folded):
+        if not folded:
             continue
-        if folded not in CORRECTING and set(folded.split()) - _NO_NEWS:
+        if _WITHHOLDING.search(folded) and not refusing(folded) and not keeping(folded):
+            withheld = True  # « je ne veux pas donner de détail »: the detail, not the message
+        elif about_the_message(folded) or refusing(folded) or keeping(folded):
+            talked = True
+        elif folded not in CORRECTING and set(folded.split()) - _NO_NEWS:
             return False
-    return True
+    return talked or not withheld
+
+
+_WITHHOLDING = re.compile(
+    r"\b(?:sans|pas de|aucun|aucune|donner|dire|garder|garde|preciser|entrer dans|rentrer dans)"
+    r"\s+(?:(?:de|d|les|le|la|des|ce|ces|mes|plus|trop|aucun|aucune)\s+)*(?:details?|precisions?)\b"
+)
+"""« je ne veux pas donner de détail », « je garde les détails pour moi », « sans détail »
+(folded): the detail withheld, as the warning asks, not the message. A reply made of that
+and filler (« c'est personnel, je ne veux pas donner de détail ») is the rewording, never
+asked « tel quel ? » about the health words (closing 38, WD's rest of explorer UA7); beside
+talk of the message itself (« ne transmettez pas ce message, … ») it is still asked."""
 
 
 CORRECTING = frozenset(

@@ -98,28 +98,28 @@ async def _other(ctx: Context) -> Outcome | None:
     return None
 
 
+def _as_is(name: str, ask: str, yes_label: str, no_label: str) -> Confirm:
+    """The question about the words pointed out, its answers read the same at either step."""
+    return Confirm(
+        name,
+        store=f"_{name}",
+        ask=f"attestation_participant.{ask}",
+        yes=keep_as_is,
+        no=drop_as_is,
+        yes_label=yes_label,
+        no_label=no_label,
+        other=_other,
+        values=_values,
+    )
+
+
 STEPS = [
-    Confirm(
-        WORDS_AS_IS,
-        store="_words_as_is",
-        ask="attestation_participant.ask_words_as_is",
-        yes=keep_as_is,
-        no=drop_as_is,
-        yes_label="Oui, le transmettre tel quel",
-        no_label="Non, ne rien transmettre",
-        other=_other,
-        values=_values,
+    _as_is(
+        WORDS_AS_IS, "ask_words_as_is", "Oui, le transmettre tel quel", "Non, ne rien transmettre"
     ),
-    Confirm(
-        REASON_AS_IS,
-        store="_reason_as_is",
-        ask="attestation_participant.ask_reason_as_is",
-        yes=keep_as_is,
-        no=drop_as_is,
-        yes_label="Oui, la garder telle quelle",
-        no_label="Non, ne pas la garder",
-        other=_other,
-        values=_values,
+    _as_is(
+        REASON_AS_IS, "ask_reason_as_is", "Oui, la garder telle quelle", "Non, ne pas la garder"
     ),
 ]
-"""The two questions, branches of the participant's flow."""
+"""The two questions, branches of the participant's flow: the message passed on at a
+question of the attestation, and the reason for not taking part."""

@@ -237,6 +237,44 @@ async def test_a_mistyped_code_mid_answer_is_refused_and_her_answer_goes_on(
     assert answer.typed_name == "Léa Martin" and answer.answer == "attested"
 
 
+async def test_her_own_link_opened_again_mid_answer_goes_on_where_she_was(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer UC6 (rest): her invitation's link opened a second time from the mail, at the
+    text, set her attestation aside (« Je mets de côté … ») and asked her name again. She is
+    told where she was and her question is asked again, her name and role kept."""
+    lea = await lea_opening_her_link(trainer, person, clock)
+    code = codes(trainer.replies)["Léa Martin"]
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    text = lea.last
+    await lea.says(f"/start {code}")
+    assert lea.all_text.startswith(
+        "Vous aviez déjà ouvert ce lien. Nous en étions à cette question :"
+    ), lea.all_text
+    assert "Je mets de côté" not in lea.all_text and "nom complet" not in lea.all_text
+    assert lea.last == text
+    assert await step_of(db, lea) == ("attestation", "text")
+    await lea.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert answer.typed_name == "Léa Martin" and answer.answer == "attested"
+
+
+async def test_her_own_link_opened_again_at_the_name_asks_the_name_once(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer UC6 (rest): at her name, the link opened again greets her only once."""
+    lea = await lea_opening_her_link(trainer, person, clock)
+    asked = lea.last
+    await lea.says(f"/start {codes(trainer.replies)['Léa Martin']}")
+    assert lea.all_text.startswith(
+        "Vous aviez déjà ouvert ce lien. Nous en étions à cette question :"
+    ), lea.all_text
+    assert lea.last == asked and "Confirmons" not in lea.all_text
+    await lea.says("Léa Martin")
+    assert "Délégué ou déléguée des stagiaires" in lea.buttons
+
+
 async def test_a_thumb_is_no_oath(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

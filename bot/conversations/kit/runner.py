@@ -15,7 +15,7 @@ from bot import dates
 from bot.answers import MAX_TEXT, fold
 from bot.conversations.kit import aside, suggestion
 from bot.conversations.kit.carry import Carrier, Position
-from bot.conversations.kit.flow import ASKED_AGAIN, Flow, Leave, Step
+from bot.conversations.kit.flow import ASKED_AGAIN, Flow, Leave, Outcome, Step, Switch
 from bot.typos import GREETINGS
 
 if TYPE_CHECKING:
@@ -156,6 +156,11 @@ class Runner(Carrier):
         ctx.in_dialogue = False
         if outcome is None or isinstance(outcome, Leave):
             ctx.data = under_way
+            return await self._ask_again(ctx, current, step)
+        if _reopens(under_way, current, outcome):  # her own link again (explorer UC6)
+            ctx.data = under_way
+            del ctx.replies[said:]
+            ctx.say("common.where_we_were")
             return await self._ask_again(ctx, current, step)
         started, words = ctx.data, ctx.replies[said:]
         ctx.data = under_way
@@ -307,3 +312,14 @@ def _before(flow: Flow, step: str) -> list[Step] | None:
     """The questions of ``flow``'s sequence before ``step``; ``None`` for a branch's."""
     names = [s.name for s in flow.steps]
     return flow.steps[: names.index(step)] if step in names else None
+
+
+def _reopens(under_way: dict[str, Any], current: Flow, outcome: Outcome) -> bool:
+    """Whether a ``/start``'s ``outcome`` opens the conversation under way again, about the
+    same thing: a participant's own link opened a second time mid-answer (the same
+    invitation). She goes on where she was, told so; it set her attestation aside and asked
+    her name again (explorer UC6)."""
+    if not isinstance(outcome, Switch) or outcome.flow != current.name:
+        return False
+    shared = [key for key in outcome.data if key in under_way]
+    return bool(shared) and all(under_way[key] == outcome.data[key] for key in shared)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_engine
@@ -1038,6 +1039,20 @@ async def test_a_list_part_at_a_formation_s_menu_is_said_not_dropped(trainer: Pe
     await trainer.says("Nora Ali ; Garage\nPaul Lenoir")
     assert "Ce message ressemble à une liste de stagiaires" in trainer.last
     assert "choisissez « Ajouter des stagiaires » et collez-la" in trainer.last
+
+
+@pytest.mark.parametrize("typed", ["'; DROP TABLE formations; --", "1 ; 2 ; 3", ";;\n--"])
+async def test_two_semicolons_without_a_name_at_a_formation_s_menu_are_no_list(
+    trainer: Person, typed: str
+) -> None:
+    """Explorer UC5: `'; DROP TABLE formations; --` at a formation's menu was answered « Ce
+    message ressemble à une liste de stagiaires »: a line with « ; » but nothing written as a
+    name before it is no list, the choice is not recognised."""
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.says(typed)
+    assert "ressemble à une liste" not in trainer.all_text, trainer.all_text
+    assert trainer.all_text.startswith("Je n'ai pas reconnu ce choix"), trainer.all_text
 
 
 async def test_a_last_part_of_one_line_at_the_delegates_question_is_added(

@@ -38,13 +38,25 @@ from bot.conversations.formations.trainee_lines import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Outcome, Retry, Stay
 from bot.conversations.kit.many import PickMany
-from bot.formations.labels import name_key
+from bot.formations.labels import name_key, name_letters, written_like_a_name
 
 
 def looks_like_a_list(text: str) -> bool:
     """Several lines, or a « ; » between a name and its company: what no tick is."""
     lines = [line for line in text.splitlines() if line.strip()]
     return len(lines) > 1 or ";" in text
+
+
+def a_name_first(text: str) -> bool:
+    """Whether a line of ``text`` begins with what a list line would take as a name: letters
+    (and « ' - . , ») before its « ; » (a tab: a spreadsheet's cells). `'; DROP TABLE
+    formations; --`, « 1 ; 2 ; 3 » are no part of a list (explorer UC5: answered « Ce
+    message ressemble à une liste de stagiaires »)."""
+    for line in text.splitlines():
+        first = name_letters(re.split(r"[;\t]", line, maxsplit=1)[0]).strip(" -•*·")
+        if any(ch.isalpha() for ch in first) and written_like_a_name(first):
+            return True
+    return False
 
 
 def one_name(text: str) -> bool:

@@ -27,7 +27,11 @@ from __future__ import annotations
 
 from bot.conversations.formations.answers import trainee_bounds
 from bot.conversations.formations.choose import member
-from bot.conversations.formations.list_parts import looks_like_a_list, no_choice_but_a_name
+from bot.conversations.formations.list_parts import (
+    a_name_first,
+    looks_like_a_list,
+    no_choice_but_a_name,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Confirm, Menu, Text
@@ -79,8 +83,9 @@ class MenuTakingAList(Menu):
                     # The rest of the list the chat cut, right after « Ajouter des
                     # stagiaires » saved its first part: added the same way (explorer I).
                     return self._next_part(ctx, typed)
-                # Not right after a list: said, never read as a choice and dropped.
-                return Retry(ctx.render("formation.list_part_at_menu"))
+                if a_name_first(typed):  # `'; DROP TABLE …; --`: no list, no choice (UC5)
+                    # Not right after a list: said, never read as a choice and dropped.
+                    return Retry(ctx.render("formation.list_part_at_menu"))
             outcome = await super().answer(ctx)
             if just_added and isinstance(outcome, Retry):
                 ctx.data[ADDED] = just_added  # « Hélène Ibert ; » next is the list's end

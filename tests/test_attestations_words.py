@@ -21,6 +21,7 @@ from bot.storage.attestations import Attestation
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
+from bot.storage.state import ConversationState
 from bot.texts import plain
 from tests.auxil.attestations import (
     BILAN_START,
@@ -266,6 +267,23 @@ async def test_another_person_s_name_as_the_reason_is_questioned_then_kept_if_se
     await hugo.says("Jean Dupont")
     (answer,) = await answers(db)
     assert (answer.answer, answer.reason) == ("declined", "Jean Dupont")
+
+
+async def test_a_refused_reason_rests_nowhere_in_the_conversation_s_row(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Closing 38 (QB17's privacy note, refused words resting in the row): « Jean Dupont »
+    questioned as the reason waited, as typed, in the participant's conversation row until
+    the attestation ended. Only a digest of it is kept, enough to know it sent again."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says("Jean Dupont")
+    async with db.sessions() as session:
+        states = (await session.scalars(select(ConversationState))).all()
+        held = [repr(state.data) for state in states if state.user_id == hugo.name]
+    assert held and not any("dupont" in data.lower() for data in held), held
+    await hugo.says("Jean Dupont")
+    (answer,) = await answers(db)
+    assert answer.reason == "Jean Dupont"
 
 
 async def start_before_the_bilan(trainer: Talker, person: Callable[..., Talker]) -> Talker:

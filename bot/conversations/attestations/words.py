@@ -30,6 +30,7 @@ from bot.conversations.attestations.telling import (
     link_broken,
     tells_something,
 )
+from bot.conversations.kit.aside import typed as digest
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Retry
 from bot.messages import Reply
@@ -194,8 +195,8 @@ async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next | None:
         return Invalid(ctx.render("attestation_participant.reason_not_words"))
     if not answering and not worded(line):  # « 12345 », « 😀🎉🔥 », « 31/02 » (explorer UC1)
         return Invalid(ctx.render("attestation_participant.reason_no_letters"))
-    if not answering and reads_like_someone(line) and ctx.data.get(SOMEONE) != line:
-        ctx.data[SOMEONE] = line  # « Jean Dupont »: asked once, kept if sent again (UC1)
+    if not answering and reads_like_someone(line) and ctx.data.get(SOMEONE) != digest(line):
+        ctx.data[SOMEONE] = digest(line)  # « Jean Dupont »: asked once, kept if sent again (UC1)
         return Invalid(ctx.render("attestation_participant.reason_someone", typed=visible(line)))
     return health_checked(ctx, line, "reason")
 
@@ -228,7 +229,9 @@ _WITH_A_YES = frozenset({"je", "peux", "merci", "bien", "sur", "ok", "volontiers
 
 
 SOMEONE = "_reason_someone"
-"""A reason written like a person's name, once questioned: kept when sent again (UC1)."""
+"""A reason written like a person's name, once questioned: kept when sent again (UC1). Its
+digest (:func:`~bot.conversations.kit.aside.typed`), never the words: refused, they would
+rest in the conversation's row as long as it waits (closing 38, QB17's privacy note)."""
 
 REASON_REFUSED = "_reason_refused"
 """Set once a reason pointed out for health was dropped: the reason asked again as such."""

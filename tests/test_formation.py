@@ -1516,3 +1516,78 @@ async def test_an_entry_added_on_a_holiday_is_questioned(db: Database, trainer: 
     await trainer.presses("Non, corriger")
     await trainer.says("Hugo Moreau ; entrée le 7 mai 2027")
     assert "1 stagiaire ajouté à « Premiers gestes été »" in trainer.all_text
+
+
+async def test_an_entry_on_a_day_off_in_a_later_part_of_a_cut_list_is_questioned(
+    db: Database, trainer: Person
+) -> None:
+    """WB (after explorer UB1): a list the chat cut in several messages questioned the days
+    off of its first part only; a later part's « entrée le 2 janvier 2027 » (a Saturday) was
+    added at the delegates question without a word."""
+    await at_the_trainees(trainer)
+    await trainer.says("Karim Benali\nLéa Martin ; entrée le 4 janvier 2027")
+    assert "Qui sont les délégués" in trainer.last  # a working day: no question
+    await trainer.says("Zoé Petit ; entrée le 2 janvier 2027\nHugo Moreau")
+    assert "J'ajoute la suite de votre liste : 2 stagiaires de plus, 4 en tout." in (
+        trainer.all_text
+    )
+    assert trainer.last.startswith("Attention, Zoé Petit entrerait le 2 janvier 2027, un samedi.")
+    assert trainer.buttons == ["Oui, c'est ça", "Non, corriger"]
+    await trainer.presses("Non, corriger")  # this part only is taken back
+    assert (
+        "Je n'ai rien gardé de cette partie de la liste (2 stagiaires) : renvoyez-la corrigée "
+        "(la première partie est gardée)."
+    ) in trainer.all_text
+    assert "Qui sont les délégués" in trainer.last and "Zoé Petit" not in trainer.last
+    await trainer.says("Zoé Petit ; entrée le 4 janvier 2027\nHugo Moreau")
+    assert "2 stagiaires de plus, 4 en tout." in trainer.all_text
+    assert "Qui sont les délégués" in trainer.last  # a working day: no question
+    await trainer.says("Inès Roux ; entrée le 29 mars 2027\nPaul Henry")
+    assert trainer.last.startswith(
+        "Attention, Inès Roux entrerait le 29 mars 2027, un jour férié (lundi de Pâques)."
+    )
+    await trainer.presses("Oui, c'est ça")  # she does: kept as typed
+    assert "Qui sont les délégués" in trainer.last and "☐ Inès Roux" in trainer.buttons
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    people = {t.full_name: t.entered_on for t in (await formations(db))[-1].trainees}
+    assert people == {
+        "Karim Benali": date(2026, 12, 1),
+        "Léa Martin": date(2027, 1, 4),
+        "Zoé Petit": date(2027, 1, 4),
+        "Hugo Moreau": date(2026, 12, 1),
+        "Inès Roux": date(2027, 3, 29),
+        "Paul Henry": date(2026, 12, 1),
+    }
+
+
+async def test_an_entry_on_a_day_off_in_a_later_part_added_at_the_menu_is_questioned(
+    db: Database, trainer: Person
+) -> None:
+    """WB (after explorer UB1), « Ajouter des stagiaires »: the list's next part, arriving at
+    the menu, was saved with its entry on a holiday, unquestioned."""
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Anne Roc\nBen Sol")
+    await trainer.says("Cléa Mir ; entrée le 25 décembre 2026\nDan Pic")
+    assert trainer.last.startswith(
+        "Attention, Cléa Mir entrerait le 25 décembre 2026, un jour férié (Noël)."
+    )
+    [restauration] = [f for f in await formations(db) if f.title.startswith("Agent")]
+    assert "Cléa Mir" not in {t.full_name for t in restauration.trainees}  # not yet
+    await trainer.presses("Non, corriger")
+    await trainer.says("Cléa Mir ; entrée le 28 décembre 2026\nDan Pic")
+    assert "2 stagiaires ajoutés" in trainer.all_text
+    [restauration] = [f for f in await formations(db) if f.title.startswith("Agent")]
+    entries = {t.full_name: t.entered_on for t in restauration.trainees}
+    assert entries["Cléa Mir"] == date(2026, 12, 28) and "Dan Pic" in entries
+    await trainer.says("Eva Lune ; entrée le 1er janvier 2027\nFanny Dur")  # a next part
+    assert trainer.last.startswith(
+        "Attention, Eva Lune entrerait le 1er janvier 2027, un jour férié (jour de l'An)."
+    )
+    await trainer.presses("Oui, c'est ça")
+    assert "Que voulez-vous faire" in trainer.last
+    [restauration] = [f for f in await formations(db) if f.title.startswith("Agent")]
+    entries = {t.full_name: t.entered_on for t in restauration.trainees}
+    assert entries["Eva Lune"] == date(2027, 1, 1) and "Fanny Dur" in entries

@@ -22,7 +22,7 @@ from typing import Any
 from bot.answers import Invalid
 from bot.conversations.formations.answers import parse_trainees, stored_trainees
 from bot.conversations.formations.choose import load_formation, member
-from bot.conversations.formations.entries_off import confirm_entries_off
+from bot.conversations.formations.entries_off import confirm_entries_off, entries_off
 from bot.conversations.formations.list_parts import read_part
 from bot.conversations.formations.manage import editing
 from bot.conversations.formations.trainee_file import (
@@ -112,6 +112,8 @@ async def adding(ctx: Context) -> Outcome | None:
             return Return(True)  # the part sent again, corrected, is taken too (explorer L)
         if found:
             ctx.data["trainees"] = found
+            if entries_off(ctx):  # a day off questioned as the first part's (WB)
+                return Next("entries_off")
             if asked(session_rows)(ctx):
                 return Next("session")
             await save_added(ctx)

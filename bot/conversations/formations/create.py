@@ -36,7 +36,7 @@ from bot.conversations.formations.answers import (
     stored_trainees,
 )
 from bot.conversations.formations.choose import member
-from bot.conversations.formations.entries_off import confirm_entries_off
+from bot.conversations.formations.entries_off import confirm_entries_off, question_part
 from bot.conversations.formations.list_parts import ListGoesOn
 from bot.conversations.formations.period import PeriodStep
 from bot.conversations.formations.recap import passed_when_known, recap_steps
@@ -138,6 +138,7 @@ def new_formation() -> Flow:
                 options=trainee_options,
                 when=lambda c: q.is_group_training(c) and bool(c.data.get("trainees")),
                 help="formation.help_delegates",
+                on_part=question_part,
             ),
         ]
     )

@@ -23,7 +23,9 @@ the list's end, « Hélène Ibert ; », which the « ; » marks as a list line.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from bot import texts
 from bot.answers import PARTICLES, Invalid, fold, match_names
@@ -39,6 +41,8 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Outcome, Retry, Stay
 from bot.conversations.kit.many import PickMany
 from bot.formations.labels import name_key, name_letters, written_like_a_name
+
+OnPart = Callable[[Context, list[dict[str, str | None]]], Outcome | None]
 
 
 def looks_like_a_list(text: str) -> bool:
@@ -80,7 +84,12 @@ def no_choice_but_a_name(ctx: Context, outcome: Outcome, typed: str) -> Outcome:
 
 
 class ListGoesOn(PickMany):
-    """The question after the list: a part of the list arriving here is added to it."""
+    """The question after the list: a part of the list arriving here is added to it;
+    ``on_part`` may then ask about that part (its days off, WB) before coming back."""
+
+    def __init__(self, name: str, *, on_part: OnPart | None = None, **kwargs: Any) -> None:
+        super().__init__(name, **kwargs)
+        self.on_part = on_part
 
     async def answer(self, ctx: Context) -> Outcome:
         text = ctx.incoming.text
@@ -103,7 +112,7 @@ class ListGoesOn(PickMany):
                 return Retry(found.message)
             keep_tail(ctx.data, ctx.incoming.text)
             ctx.data["trainees"] = [*current, *found]  # lines completed in place, if any
-            return Stay()
+            return (self.on_part(ctx, found) if self.on_part else None) or Stay()
         outcome = await super().answer(ctx)
         head, comma, rest = text.partition(",")
         if (

@@ -1894,3 +1894,27 @@ async def test_a_move_keeps_a_postponement_still_before_the_bilan_and_says_when_
     ) in moved
     prep = (await deadlines_of(db, bilan))["NOR-PREP"]
     assert (prep.status, prep.postponed_to, prep.due_on) == ("open", None, date(2026, 11, 30))
+
+
+async def test_an_hour_moved_by_the_spring_change_is_explained_once(
+    db: Database, trainer: Person
+) -> None:
+    """WB (after explorer UB4): « C'est programmé » listed « samedi 27 mars 2027 à 13 h 00 »
+    for a Monday 14 h bilan, 48 elapsed hours across the spring change, with no word of it
+    (the reminder and /echeances explain it): now marked, explained once."""
+    async with db.sessions() as session:
+        await session.execute(
+            update(Formation)
+            .where(Formation.funder == "normandie")
+            .values(end_date=date(2027, 6, 30))
+        )
+        await session.commit()
+    await schedule(trainer, bilan_on("lundi 29 mars 2027 à 14 h"))
+    said = trainer.all_text
+    assert "C'est programmé" in said
+    assert (
+        "Envoyer le bilan pédagogique : samedi 27 mars 2027 à 13 h 00* (un samedi : à faire "
+        "plutôt le vendredi 26 mars 2027)"
+    ) in said
+    assert "\n* 13 h 00 et non 14 h 00 : le changement d'heure retire une heure.\n" in said
+    assert said.count("changement d'heure") == 1

@@ -1315,3 +1315,53 @@ async def test_an_entretien_past_its_hour_is_asked_about_not_said_to_come(
         "Prévu le mercredi 25 novembre 2026 à 14 h 00 : a-t-il eu lieu ? Rédigez son compte "
         "rendu, ou reprogrammez-le, avec /decrochage"
     ) in trainer.last
+
+
+def test_an_hour_moved_by_the_spring_change_is_explained_once_in_a_list() -> None:
+    """WB (after explorer UB4): the private digest and the reminders' list gave « samedi 25
+    mars 2028 à 13 h 00 » for a Monday 14 h bilan with no word of the clock change, which
+    the reminder alone and /echeances explain; now marked, and explained once a message."""
+    paris = ZoneInfo("Europe/Paris")
+    moved = (
+        "À faire avant le samedi 25 mars 2028 à 13 h 00. 13 h 00 et non 14 h 00 : le "
+        "changement d'heure retire une heure (Fiche)."
+    )
+    at_13 = datetime(2028, 3, 25, 12, 0, tzinfo=UTC)  # 13 h in Paris, before the change
+    rows = [
+        an_item(n, date(2028, 3, 25), due_at=at_13, explanation=moved, subject_id=n) for n in (1, 2)
+    ]
+    rows += [an_item(3, date(2028, 3, 24)), an_item(4, date(2028, 3, 24))]
+    local = datetime(2028, 3, 23, 8, 0, tzinfo=paris)  # a Thursday
+    formations = {1: Titled("Cuisine", "formation", 7), 2: Titled("Vente", "formation", 7)}
+    organisation = Organisation(id=1, name="Organisme", timezone="Europe/Paris")
+    digest = texts.plain(
+        digest_text(
+            organisation,
+            {"overdue": [], "week": rows},
+            local,
+            private=True,
+            formations=formations,
+            who={},
+        )
+        or ""
+    )
+    assert "· samedi 25 mars 2028 à 13 h 00* (un samedi : à faire plutôt le vendredi" in digest
+    assert digest.count("samedi 25 mars 2028 à 13 h 00*") == 2
+    assert "vendredi 24 mars 2028 –" in digest and "vendredi 24 mars 2028* –" not in digest
+    assert "\n* 13 h 00 et non 14 h 00 : le changement d'heure retire une heure.\n" in digest
+    assert digest.count("changement d'heure") == 1
+    chats = {7: ChatIdentity(person_id=7, platform="console", chat_id="c7", user_id="u")}
+    [(listed, _)] = reminder_messages(organisation, local, rows, formations, chats, {})
+    text = texts.plain(listed.reply.text or "")
+    assert "samedi 25 mars 2028 à 13 h 00* (un samedi" in text
+    assert "\n* 13 h 00 et non 14 h 00 : le changement d'heure retire une heure." in text
+    assert text.count("changement d'heure") == 1
+    group = digest_text(
+        organisation,
+        {"overdue": [], "week": rows},
+        local,
+        private=False,
+        formations=formations,
+        who={},
+    )
+    assert "changement d'heure" not in (group or "")  # counts only: no hour to explain

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
 from bot.answers import by_surname
-from bot.deadlines.documents import due_text
+from bot.deadlines.documents import clock_moved, due_text
 from bot.deadlines.lines import Line, bundle, interview_kind
 from bot.deadlines.reminded import reminder_key
 from bot.deadlines.service import STILL_TO_DO, Group, Listed, order
@@ -198,6 +198,9 @@ class Shown(NamedTuple):
     reminder says (explorer QC5)."""
     today: bool = False
     """Due today: « aujourd'hui, lundi 1er mars 2027 » (explorer QC5)."""
+    clock: str = ""
+    """« 13 h 00 et non 14 h 00 »: its hour moved by a clock change, marked and explained
+    once under the list (:func:`bot.deadlines.documents.clock_moved`; WB)."""
 
 
 def digest_text(
@@ -307,6 +310,7 @@ def digest_text(
             friday_today=bool(friday)
             and dates.working_day_before(row.effective_due, today) == today,
             today=days == [today],
+            clock=clock_moved(row) if len(days) == 1 else "",
         )
 
     late = bundle(overdue, who, local)
@@ -429,6 +433,8 @@ class Reminded(NamedTuple):
     rather than « à faire d'ici » (explorer HB15)."""
     regard: bool = False
     """That interview is a regard croisé."""
+    clock: str = ""
+    """Its hour moved by a clock change (:func:`bot.deadlines.documents.clock_moved`; WB)."""
 
 
 def day_off_words(row: Listed, today: date) -> tuple[str, str]:
@@ -461,4 +467,5 @@ def _reminded(
         in_followup=row.subject == "followup",
         held_yet=planned.astimezone(tz) if planned is not None and planned <= local else None,
         regard=interview_kind(row) == "regard_croise",
+        clock=clock_moved(row),
     )

@@ -19,6 +19,7 @@ and the deadlines as a calendar.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import uuid
 from collections.abc import Collection, Mapping, Sequence
@@ -47,6 +48,7 @@ from bot.mailer import EMAIL
 from bot.messages import Document
 from bot.outbox_payload import Mail
 from bot.rules.catalogue import rule_label
+from bot.rules.engine import CLOCK_CHANGE
 from bot.rules.model import without_source
 from bot.storage.bilans import StoredDeadline
 
@@ -186,6 +188,20 @@ def due_text(row: Listed, tz: ZoneInfo) -> str:
     if row.due_at is not None and row.status != "postponed":
         return spell_datetime(row.due_at.astimezone(tz))
     return spell_date(row.effective_due)
+
+
+_CLOCK_MOVED = re.compile(rf"(\d{{1,2}} h \d\d et non \d{{1,2}} h \d\d) : {CLOCK_CHANGE}")
+
+
+def clock_moved(row: Listed) -> str:
+    """« 13 h 00 et non 14 h 00 » when the hour :func:`due_text` shows is one a clock change
+    moved (the explanation says so: :func:`bot.rules.engine.deadlines`), else "".  The
+    one-line lists (the digest, « C'est programmé ») mark that hour « * » and explain it once
+    under the list (``chat/_clock_change.j2``; WB: the hour alone, unexplained, UB4)."""
+    if row.due_at is None or row.status == "postponed":
+        return ""
+    found = _CLOCK_MOVED.search(row.explanation)
+    return found.group(1) if found else ""
 
 
 def promised(rows: Sequence[StoredDeadline], tz: ZoneInfo, now: datetime) -> dict[str, str]:

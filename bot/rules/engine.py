@@ -286,6 +286,11 @@ def deadlines(
     return sorted(found, key=_order)
 
 
+CLOCK_CHANGE = "le changement d'heure retire une heure"
+"""Why an hour counted in hours is not the wall-clock one; the one-line lists find it in the
+stored explanation (:func:`bot.deadlines.documents.clock_moved`; WB)."""
+
+
 def _clock_changed(due_at: datetime | None, anchor: Moment, tz: ZoneInfo) -> str:
     """Why a moment counted in hours from another is an hour off its wall-clock count: a
     clock change in between, elapsed hours the earlier (:func:`bot.rules.arithmetic.shift_hours`;
@@ -298,7 +303,7 @@ def _clock_changed(due_at: datetime | None, anchor: Moment, tz: ZoneInfo) -> str
     if was is None or now is None or now >= was:
         return ""
     counted = (due_at.astimezone(tz) + (was - now)).time()
-    return f". {spell_time(due_at)} et non {spell_time(counted)} : le changement d'heure retire une heure"
+    return f". {spell_time(due_at)} et non {spell_time(counted)} : {CLOCK_CHANGE}"
 
 
 def _off_on(event: date, due_on: date) -> str:

@@ -117,6 +117,7 @@ def deadline_lines(ctx: Context, rows: Sequence[StoredDeadline]) -> list[dict[st
             {
                 "title": r.title,
                 "due": documents.due_text(r, ctx.tz),
+                "clock": documents.clock_moved(r),  # marked, explained once (WB)
                 "done": r.status == "done",
                 "missed": r.status == "missed",
                 "late": late,

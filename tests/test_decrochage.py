@@ -1656,3 +1656,44 @@ async def test_a_followup_opened_as_the_trainee_is_erased_is_not_on_postgresql(
         "d'être effacées (droit à l'effacement), rien n'a été enregistré."
     )
     assert await rows(pg_db, FollowUp) == []
+
+
+@pytest.mark.postgres
+async def test_a_contact_noted_as_the_trainee_is_erased_is_not_stored_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """YC (after explorer UD4, the follow-up's rows and documents): Bruno's « Enregistrer »
+    of a contact with Karim, its screenshot as proof, pressed as Camille erased him, wrote
+    without a look at Karim's row: against a follow-up the erasure was deleting (the turn
+    failed), or after its look.  Now every save of a follow-up holds the trainee's row first,
+    as the erasure does: it waits for the erasure, and nothing is stored, said so."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        await open_followup(bruno, "Karim")
+        await bruno.presses("Ouvrir le suivi")
+        await bruno.says("/decrochage karim")
+        await bruno.presses("Noter un contact")
+        await bruno.presses("Karim Benali")
+        await bruno.presses("Sms")
+        await bruno.says("aujourd'hui")
+        await bruno.presses("Oui")
+        await bruno.says("Pas de réponse, message laissé")
+        await bruno.sends_file("capture.png", "image/png", SCREENSHOT)
+        assert "Preuve : capture.png" in bruno.last
+        await camille.says("/effacer karim")
+        karim = await trainee_id(pg_db, "Karim Benali")
+        await one_after_the_other(
+            pg_db,
+            Trainee,
+            karim,
+            camille.presses("Effacer définitivement"),
+            bruno.presses("Enregistrer"),
+        )
+    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+    assert bruno.last == (
+        "J'ai refermé « suivre un décrochage » : les données dont il s'agissait viennent "
+        "d'être effacées (droit à l'effacement), rien n'a été enregistré."
+    )
+    assert await rows(pg_db, FollowUpContact) == []
+    assert [d for d in await rows(pg_db, StoredDocument) if d.content == SCREENSHOT] == []

@@ -15,14 +15,16 @@ from bot.deadlines.service import mark_done
 from bot.formations import exports
 from bot.outbox_payload import payload_to_reply
 from bot.privacy.erasure import erase_trainee, erased_name
-from bot.storage.absences import Absence
+from bot.storage.absences import Absence, StoredDocument
+from bot.storage.attestations import AttendanceSheetEntry
 from bot.storage.audit import AuditEntry
-from bot.storage.bilans import StoredDeadline
+from bot.storage.bilans import BilanParticipant, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
 from bot.storage.privacy import ErasedInvitation
 from bot.storage.state import ProcessedEvent
+from tests.auxil.absences import trainee_id
 from tests.auxil.attestations import add_colleague, codes, demo_author, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
@@ -388,3 +390,193 @@ async def test_an_erasure_confirmed_as_an_absence_is_saved_erases_it_on_postgres
     assert bruno.all_text.startswith("C'est noté : Karim Benali")
     assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
     assert await absences_left(pg_db) == []
+
+
+PROOF = b"%PDF-1.4 certificat"
+
+
+async def erasing_and_proving(
+    pg_db: Database, settings: Settings, clock: Clock, *, proof_first: bool
+) -> tuple[Person, Person]:
+    """Camille at « Effacer définitivement » for Karim and Bruno at « Enregistrer la
+    correction » of his absence, now justified with a certificate, in two processes, one after
+    the other at the absence's row (the erasure deletes it, the correction changes it)."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        for step in ("/absence karim ce matin", "oui", "non", "injoignable"):
+            await bruno.says(step)
+        await bruno.presses("Enregistrer")
+        [absence] = [a for a in await absences_left(pg_db) if a.reason == "injoignable"]
+        await camille.says("/effacer karim")
+        await bruno.says("/absences")
+        await bruno.presses("23/11 matin")
+        await bruno.presses("Justifiée ou non")
+        await bruno.presses("Oui")
+        await bruno.says("certificat médical")
+        await bruno.sends_file("certificat.pdf", "application/pdf", PROOF)
+        assert "Nouveau justificatif : certificat.pdf" in bruno.last
+        erasing = camille.presses("Effacer définitivement")
+        proving = bruno.presses("Enregistrer la correction")
+        turns = (proving, erasing) if proof_first else (erasing, proving)
+        await one_after_the_other(pg_db, Absence, absence.id, *turns)
+    return camille, bruno
+
+
+async def proofs_left(db: Database) -> list[str]:
+    async with db.sessions() as session:
+        documents = await session.scalars(
+            select(StoredDocument.filename).where(StoredDocument.content == PROOF)
+        )
+        return list(documents.all())
+
+
+@pytest.mark.postgres
+async def test_a_proof_added_as_the_trainee_is_erased_is_erased_too_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """YC (after explorer UD4, documents): Bruno justified Karim's absence with a certificate
+    as Camille erased him; the erasure listed his proofs before the correction stored it, then
+    deleted the absence: the certificate stayed, nobody's any more.  Now the correction holds
+    Karim's row as the erasure does; the erasure waits for it and erases the certificate."""
+    camille, bruno = await erasing_and_proving(pg_db, settings, clock, proof_first=True)
+    assert bruno.all_text.startswith("Correction enregistrée")
+    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+    assert await proofs_left(pg_db) == []
+    assert [a for a in await absences_left(pg_db) if a.reason == "certificat médical"] == []
+
+
+@pytest.mark.postgres
+async def test_a_proof_added_just_after_the_erasure_is_not_stored_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """YC (after explorer UD4, documents), the other order: the correction waits for the
+    erasure and reads Karim again: nothing stored, said so (no failure of the turn)."""
+    camille, bruno = await erasing_and_proving(pg_db, settings, clock, proof_first=False)
+    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+    assert bruno.last == (
+        "J'ai refermé « corriger ou supprimer une absence déjà notée » : les données dont il "
+        "s'agissait viennent d'être effacées (droit à l'effacement), rien n'a été enregistré."
+    )
+    assert await proofs_left(pg_db) == []
+
+
+@pytest.mark.postgres
+async def test_a_sheet_ticking_a_trainee_being_erased_waits_for_the_erasure_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """YC (after explorer UD4, attendance-sheet entries): Camille's signed sheet, Hugo
+    ticked on it, sent as Bruno erased Hugo: the sheet's entry was written without a look at
+    Hugo's row, against a participant the erasure was deleting (the turn failed, or the
+    entry outlived the look the erasure took).  Now the sheet holds the row of each ticked
+    trainee, as the erasure does, waits for it, and keeps the sheet with Léa alone."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        await schedule_bilan(camille)
+        clock.advance(days=3, hours=6)
+        await bruno.says("/effacer hugo")
+        await camille.says("/attestations")
+        await camille.presses("Déposer la feuille")
+        await camille.presses("Hugo Moreau")
+        await camille.presses("Léa Martin")
+        await camille.presses("Terminé")
+        assert "photo ou le PDF" in camille.last
+        hugo = await trainee_id(pg_db, "Hugo Moreau")
+        await one_after_the_other(
+            pg_db,
+            Trainee,
+            hugo,
+            bruno.presses("Effacer définitivement"),
+            camille.sends_file("emargement.pdf", "application/pdf", b"%PDF-1.4 feuille"),
+        )
+    assert bruno.last.startswith("C'est fait : les données de cette personne sont effacées.")
+    # Hugo's participation erased first, the sheet is kept with Léa alone.
+    assert "Feuille d'émargement enregistrée, avec 1 participant coché" in camille.all_text
+    assert "Hugo Moreau" not in camille.all_text
+    async with pg_db.sessions() as session:
+        ticked = await session.scalars(
+            select(BilanParticipant.name).join(
+                AttendanceSheetEntry, AttendanceSheetEntry.participant_id == BilanParticipant.id
+            )
+        )
+        assert "Hugo Moreau" not in list(ticked.all())
+
+
+@pytest.mark.postgres
+async def test_a_company_corrected_as_the_trainee_is_erased_is_not_stored_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """YC (after explorer UD4, the trainee's own row), checked: Bruno's « Oui » to Karim's
+    company « Brasserie du Port », pressed as Camille erases him, waits at Karim's row and
+    ends as the erasure ended his dialogue: nothing written on « Personne effacée n° … »."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        await camille.says("/effacer karim")
+        await bruno.says("/formations")
+        await bruno.presses("Agent de restauration")
+        await bruno.presses("Entrées et sorties")
+        await bruno.presses("Karim Benali")
+        await bruno.presses("Corriger son entreprise")
+        await bruno.says("Brasserie du Port")
+        karim = await trainee_id(pg_db, "Karim Benali")
+        await one_after_the_other(
+            pg_db,
+            Trainee,
+            karim,
+            camille.presses("Effacer définitivement"),
+            bruno.presses("Oui"),
+        )
+    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+    assert bruno.last == (
+        "J'ai refermé « voir et modifier vos formations » : les données dont il s'agissait "
+        "viennent d'être effacées (droit à l'effacement), rien n'a été enregistré."
+    )
+    async with pg_db.sessions() as session:
+        erased = await session.get(Trainee, karim)
+    assert erased is not None and (erased.full_name, erased.company) == (erased_name(karim), None)
+
+
+@pytest.mark.postgres
+async def test_a_participant_added_as_the_trainee_is_erased_is_not_stored_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """YC (after explorer UD4, bilan participations): Camille's « Oui, l'ajouter » for Karim,
+    pressed as Bruno erased him, wrote his participation (and his name on it) without a look
+    at his row: written after the erasure's deletion, it outlived it.  Now the addition
+    holds Karim's row as the erasure does and waits for it: nothing added."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        await schedule_bilan(camille)
+        await bruno.says("/effacer karim")
+        await camille.says("/bilans")
+        await camille.presses("26/11/2026")
+        await camille.presses("Ajouter un participant")
+        await camille.presses("Stagiaire de la formation")
+        await camille.presses("Karim Benali")
+        await camille.presses("Oui, j'ai cet accord")
+        await camille.presses("Mme Sophie Leroy")
+        await camille.says("aujourd'hui")
+        await camille.presses("Oui, c'est ça")
+        await camille.presses("Par téléphone")
+        assert "Ajouter Karim Benali (" in camille.last
+        karim = await trainee_id(pg_db, "Karim Benali")
+        await one_after_the_other(
+            pg_db,
+            Trainee,
+            karim,
+            bruno.presses("Effacer définitivement"),
+            camille.presses("Oui, l'ajouter"),
+        )
+    assert bruno.last.startswith("C'est fait : les données de cette personne sont effacées.")
+    assert camille.last == (
+        "J'ai refermé « voir, déplacer ou annuler un bilan programmé » : les données dont il "
+        "s'agissait viennent d'être effacées (droit à l'effacement), rien n'a été enregistré."
+    )
+    async with pg_db.sessions() as session:
+        participants = await session.scalars(
+            select(BilanParticipant.name).where(BilanParticipant.trainee_id == karim)
+        )
+        assert list(participants.all()) == []

@@ -10,13 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answers import visible
 from bot.attestations.service import Author, audit
 from bot.bilans.view import BilanView
 from bot.documents.bundle import sha256_hex
+from bot.formations.queries import hold_trainee
 from bot.storage.attestations import AttendanceSheet, AttendanceSheetEntry
+from bot.storage.bilans import BilanParticipant
 
 MAX_SHEET_MB = 15
 SHEET_TYPES = {
@@ -40,6 +43,20 @@ def sheet_problem(mime_type: str, content: bytes) -> Problem | None:
     if signatures is None or not content.startswith(signatures):
         return "sheet_bad_type"
     return None
+
+
+async def hold_trainees_of(session: AsyncSession, participant_ids: list[int]) -> None:
+    """The rows of the trainees behind these participants held until the turn commits, in
+    id order, as an erasure holds its trainee's (:func:`bot.formations.queries.hold_trainee`;
+    YC after explorer UD4): the two go one after the other."""
+    trainees = await session.scalars(
+        select(BilanParticipant.trainee_id)
+        .where(BilanParticipant.id.in_(participant_ids), BilanParticipant.trainee_id.is_not(None))
+        .order_by(BilanParticipant.trainee_id)
+    )
+    for trainee_id in trainees.all():
+        if trainee_id is not None:
+            await hold_trainee(session, trainee_id)
 
 
 async def upload_sheet(

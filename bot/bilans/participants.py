@@ -29,7 +29,7 @@ from bot.answers import fold
 from bot.bilans.notify import ChatOf, notify_participants
 from bot.bilans.queries import unreachable, visible_bilan
 from bot.bilans.view import BilanView, kind_label, view_with
-from bot.formations.queries import Member
+from bot.formations.queries import Member, hold_trainee
 from bot.storage import audit
 from bot.storage.attestations import (
     AttendanceSheet,
@@ -287,7 +287,11 @@ async def add_trainee(
 ) -> Change | None:
     """Invite one more trainee; ``None`` if the bilan or the trainee is not there, already
     invited, or a trainee who is not a delegate lacks the agreement a remote Normandie
-    bilan requires."""
+    bilan requires.  The trainee's row is held and read again first, as an erasure holds it:
+    one at the same moment is waited for, and an erased trainee is no candidate (YC after
+    explorer UD4: the participation, with the name, written after the erasure's deletion)."""
+    if await hold_trainee(session, trainee_id) is None:
+        return None
     found = await visible_bilan(session, viewer, bilan_id, lock=True)
     if found is None:
         return None

@@ -345,6 +345,10 @@ async def save_correction(ctx: Context) -> Outcome:
     problem = await checked(ctx)
     if problem is not None:
         return problem
+    # The trainee held and read again first, as an erasure holds them: one at the same moment
+    # waits for this proof and erases it, or is waited for (YC after explorer UD4: the
+    # certificate stayed, nobody's, and the other order failed the turn).
+    await current_trainee(ctx, lock=True)
     absence = await load_absence(ctx, ctx.data.get("absence_id"))
     if absence is None:
         ctx.say("absence.not_found")
@@ -371,6 +375,7 @@ async def save_correction(ctx: Context) -> Outcome:
 
 
 async def delete(ctx: Context) -> Outcome:
+    await current_trainee(ctx, lock=True)  # an erasure at the same moment: as above
     absence = await load_absence(ctx, ctx.data.get("absence_id"))
     if absence is None:
         ctx.say("absence.not_found")

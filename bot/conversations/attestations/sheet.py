@@ -18,7 +18,7 @@ again.  The file is stored by :func:`bot.attestations.sheets.upload_sheet`.
 
 from __future__ import annotations
 
-from bot.attestations.sheets import MAX_SHEET_MB, sheet_problem, upload_sheet
+from bot.attestations.sheets import MAX_SHEET_MB, hold_trainees_of, sheet_problem, upload_sheet
 from bot.conversations.attestations.steps import FileUpload
 from bot.conversations.attestations.who import author_of, participant_options, this_bilan
 from bot.conversations.kit.context import Context
@@ -40,13 +40,16 @@ async def sheet_start(ctx: Context) -> Outcome | None:
 
 
 async def save_sheet(ctx: Context, filename: str) -> Outcome:
-    """The checked file, stored with who was ticked, in one go."""
+    """The checked file, stored with who was ticked, in one go: the ticked trainees' rows held
+    first, as an erasure holds them, then the bilan read (YC after explorer UD4: an entry
+    written for a participant an erasure was deleting at the same moment)."""
+    ticked = [int(v) for v in ctx.data.get("sheet_who") or [] if str(v).isdigit()]
+    await hold_trainees_of(ctx.session, ticked)
     info = await this_bilan(ctx)
     attachment = ctx.incoming.attachment
     if info is None or attachment is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
-    ticked = [int(v) for v in ctx.data.get("sheet_who") or [] if str(v).isdigit()]
     _, count = await upload_sheet(
         ctx.session,
         info,

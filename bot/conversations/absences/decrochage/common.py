@@ -25,6 +25,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Outcome, Step, leave_saying
 from bot.conversations.kit.steps import Option, PickMany, Text
 from bot.dates import weekend_words
+from bot.formations.queries import hold_trainee
 from bot.storage.absences import FollowUp
 from bot.storage.formations import Formation, Trainee
 
@@ -123,7 +124,13 @@ async def step_start(ctx: Context) -> Outcome | None:
 
 
 async def open_followup_or_leave(ctx: Context) -> Found | None:
-    """The follow-up again as a dialogue saves (it may have been closed meanwhile)."""
+    """The follow-up again as a dialogue saves (it may have been closed meanwhile), its
+    trainee's row held and read again first, as an erasure holds it: one at the same moment
+    is waited for, never written around (YC after explorer UD4: a contact, an entretien, a
+    compte rendu or a document written against a follow-up being erased)."""
+    wanted = str(ctx.data.get("trainee_id"))
+    if wanted.isdigit() and len(wanted) < 19:
+        await hold_trainee(ctx.session, int(wanted))
     found = await load_followup(ctx)
     if found is None:
         ctx.say("decrochage.not_found")

@@ -416,10 +416,51 @@ async def test_a_session_added_before_the_first_leaves_its_done_bilan_to_session
         )
         added = next(s for s in formation.sessions if s.label == "Session A")
         ends = {key.rsplit(":", 1)[1]: (due, status) for key, due, status in rows.all()}
-        assert ends[str(march.id)] == (date(2027, 4, 30), "done")
-        assert ends[str(added.id)][0] == date(2027, 4, 10) and ends[str(added.id)][1] != "done"
+        assert ends[str(march.id)][1] == "done"  # Session 1's, now the formation's last
+        assert ends[str(added.id)] == (date(2027, 4, 10), "open")
         assert ends[str(may.id)][0] == date(2027, 7, 30) and ends[str(may.id)][1] != "done"
         assert await eos_exits(session, nadia, karim) == [date(2027, 3, 10), date(2027, 6, 30)]
+
+
+async def test_a_session_added_before_the_first_as_another_goes_leaves_the_first_its_row(
+    store: Database,
+) -> None:
+    """VC (after explorers MB11 and SA): the MB11 correction and Session 2 removed in the
+    same edit, Session A (1–10 March) added above Session 1, now 11–31 March: as many
+    sessions as before, so Session A, first by dates, took Session 1's row by position, and
+    with it its done bilan de fin.  The rows follow the sessions by their dates: Session 1
+    keeps its row (21 days in common against Session A's 10), its bilan still done."""
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await premiers_gestes_in_two_sessions(session, people)
+        march, _may = sorted(formation.sessions, key=lambda s: s.start_date)
+        key = f"CVL-BQ-END:formation:{formation.id}:session:{march.id}"
+        done = await session.scalar(select(StoredDeadline).where(StoredDeadline.key == key))
+        assert done is not None
+        done.status, done.done_at = "done", NOW
+        await session.flush()
+        saved = await edit.replace_sessions(
+            session,
+            people.formateur,
+            formation.id,
+            [
+                NewSession("Session A", date(2027, 3, 1), date(2027, 3, 10)),
+                NewSession("Session 1", date(2027, 3, 11), date(2027, 3, 31)),
+            ],
+        )
+        assert saved is not None
+        labels = {s.id: s.label for s in formation.sessions}
+        assert labels[march.id] == "Session 1"
+        added = next(s for s in formation.sessions if s.label == "Session A")
+        rows = await session.execute(
+            select(StoredDeadline.key, StoredDeadline.due_on, StoredDeadline.status).where(
+                StoredDeadline.formation_id == formation.id,
+                StoredDeadline.key.like("CVL-BQ-END%"),
+            )
+        )
+        ends = {key.rsplit(":", 1)[1]: (due, status) for key, due, status in rows.all()}
+        assert ends[str(march.id)][1] == "done"  # Session 1's, now the formation's last
+        assert ends[str(added.id)] == (date(2027, 4, 10), "open")
 
 
 async def test_a_session_postponed_into_the_next_keeps_its_own_row(store: Database) -> None:

@@ -169,10 +169,15 @@ def continued_rows(
     (the same group, its dates corrected), each row continued once (explorer MB11: a session
     added on 1–10 March before Session 1 took Session 1's row by position, and with it the
     « done » of its bilan de fin; Session 1 now 11–31 March keeps its row, the new one
-    gets its own, its bilan to do)."""
+    gets its own, its bilan to do).  The n-th continues the n-th only when each of them shares
+    days with its own: the same sessions, their dates corrected; one removed and one added
+    in the same edit leave a pair sharing none (VC: Session A added on 1–10 March above
+    Session 1, now 11–31 March, as Session 2 went, took Session 1's row by position)."""
     in_order = sorted(range(len(dates)), key=lambda index: dates[index])
     place = {index: n for n, index in enumerate(in_order)}
-    as_many = len(rows) == len(dates)
+    as_many = len(rows) == len(dates) and all(
+        _share(dates[index], rows[n]) for n, index in enumerate(in_order)
+    )
     pairs = []
     for index, (start, end) in enumerate(dates):
         for number, row in enumerate(rows):
@@ -188,6 +193,11 @@ def continued_rows(
             found[index] = rows[number]
             taken.add(number)
     return found
+
+
+def _share(dates: tuple[date, date], row: FormationSession) -> bool:
+    """Whether a session of these (start, end) and ``row`` have a day in common."""
+    return max(dates[0], row.start_date) <= min(dates[1], row.end_date)
 
 
 def replace_trainees(formation: Formation, held: Held) -> list[Trainee]:

@@ -16,7 +16,7 @@ from bot.formations import exports
 from bot.outbox_payload import payload_to_reply
 from bot.privacy.erasure import erase_trainee, erased_name
 from bot.storage.absences import Absence, StoredDocument
-from bot.storage.attestations import AttendanceSheetEntry
+from bot.storage.attestations import AttendanceSheetEntry, Attestation
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import BilanParticipant, StoredDeadline
 from bot.storage.db import Database
@@ -580,3 +580,37 @@ async def test_a_participant_added_as_the_trainee_is_erased_is_not_stored_on_pos
             select(BilanParticipant.name).where(BilanParticipant.trainee_id == karim)
         )
         assert list(participants.all()) == []
+
+
+@pytest.mark.postgres
+async def test_an_attestation_given_as_the_participant_is_erased_is_not_stored_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """YC (after explorer UD4, attestations): Hugo's « Je l'atteste », pressed as Camille
+    erased him, held the bilan's row but never Hugo's: written against his participation
+    while the erasure deleted it.  Now the answer holds the participant's trainee row before
+    the bilan's, as the erasure holds it: it waits for the erasure, nothing is stored."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        camille = first("formateur")
+        await schedule_bilan(camille)
+        invited = codes(camille.replies)
+        clock.advance(days=3, hours=6)
+        hugo = second("hugo")
+        await hugo.says(f"/start {invited['Hugo Moreau']}")
+        await hugo.says("Hugo Moreau")
+        await hugo.presses("Délégué")
+        assert "Je l'atteste sur l'honneur" in hugo.buttons
+        await camille.says("/effacer hugo")
+        hugo_id = await trainee_id(pg_db, "Hugo Moreau")
+        await one_after_the_other(
+            pg_db,
+            Trainee,
+            hugo_id,
+            camille.presses("Effacer définitivement"),
+            hugo.presses("Je l'atteste"),
+        )
+    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+    # His account, made to answer, went with the rest: his press finds no dialogue.
+    assert hugo.last.startswith("Ce bouton vient d'un ancien message")
+    async with pg_db.sessions() as session:
+        assert list((await session.scalars(select(Attestation.id))).all()) == []

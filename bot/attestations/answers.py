@@ -39,10 +39,11 @@ from bot.attestations.service import (
 )
 from bot.bilans.queries import lock_bilan
 from bot.documents.bundle import sha256_hex
+from bot.formations.queries import hold_trainee
 from bot.messages import Reply
 from bot.people.chats import tell_person
 from bot.storage.attestations import Attestation, AttestationInvitation
-from bot.storage.bilans import Bilan
+from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.people import Person
 
 
@@ -66,7 +67,9 @@ class Said:
 
 
 async def hold_for_answer(session: AsyncSession, invitation_id: object) -> None:
-    """Before an answer is checked and stored: the bilan's row held until the turn commits
+    """Before an answer is checked and stored: the participant's trainee row held until the
+    turn commits, as an erasure holds it (YC after explorer UD4: an answer written against a
+    participation the erasure was deleting), then the bilan's
     (as the trainer's cancelling, move and « n'a pas participé » hold it), then the bilan,
     its participants and its invitations read again, so the checks see what such a
     change committed meanwhile (explorer UD1: an attestation stored on a bilan cancelled
@@ -77,6 +80,13 @@ async def hold_for_answer(session: AsyncSession, invitation_id: object) -> None:
         return
     if not 0 < wanted < 2**63:
         return
+    trainee_id = await session.scalar(
+        select(BilanParticipant.trainee_id)
+        .join(AttestationInvitation, AttestationInvitation.participant_id == BilanParticipant.id)
+        .where(AttestationInvitation.id == wanted)
+    )
+    if trainee_id is not None:
+        await hold_trainee(session, trainee_id)
     bilan_id = await session.scalar(
         select(AttestationInvitation.bilan_id).where(AttestationInvitation.id == wanted)
     )

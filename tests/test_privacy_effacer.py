@@ -614,3 +614,37 @@ async def test_an_attestation_given_as_the_participant_is_erased_is_not_stored_o
     assert hugo.last.startswith("Ce bouton vient d'un ancien message")
     async with pg_db.sessions() as session:
         assert list((await session.scalars(select(Attestation.id))).all()) == []
+
+
+@pytest.mark.postgres
+async def test_an_absence_deleted_just_after_the_erasure_fails_nothing_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """YC (after explorer UD4): Bruno's « Oui, supprimer » of Karim's absence, pressed as
+    Camille erased him, waited at the absence the erasure was deleting, then marked deleted a
+    row no longer there: the turn failed (« quelque chose s'est mal passé »).  Now it holds
+    Karim's row first, waits for the erasure and is told the absence went with it."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        for step in ("/absence karim ce matin", "oui", "non", "injoignable"):
+            await bruno.says(step)
+        await bruno.presses("Enregistrer")
+        [absence] = [a for a in await absences_left(pg_db) if a.reason == "injoignable"]
+        await camille.says("/effacer karim")
+        await bruno.says("/absences")
+        await bruno.presses("23/11 matin")
+        await bruno.presses("Supprimer")
+        await one_after_the_other(
+            pg_db,
+            Absence,
+            absence.id,
+            camille.presses("Effacer définitivement"),
+            bruno.presses("Oui, supprimer"),
+        )
+    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+    assert bruno.last == (
+        "J'ai refermé « corriger ou supprimer une absence déjà notée » : les données dont il "
+        "s'agissait viennent d'être effacées (droit à l'effacement), rien n'a été enregistré."
+    )
+    assert [a for a in await absences_left(pg_db) if a.reason == "injoignable"] == []

@@ -1548,6 +1548,19 @@ async def test_an_entry_on_a_day_off_in_a_later_part_of_a_cut_list_is_questioned
     )
     await trainer.presses("Oui, c'est ça")  # she does: kept as typed
     assert "Qui sont les délégués" in trainer.last and "☐ Inès Roux" in trainer.buttons
+    await trainer.says("Nina Vert ; entrée le 1er janvier 2027")
+    assert trainer.last.startswith("Attention, Nina Vert entrerait le 1er janvier 2027")
+    await trainer.says("Retour")  # back at the delegates, the part kept as typed
+    assert "Qui sont les délégués" in trainer.last and "☐ Nina Vert" in trainer.buttons
+    await trainer.presses("Terminé")
+    await trainer.presses("Corriger")
+    await trainer.presses("Stagiaires")  # the whole list again: its days off asked anew
+    await trainer.says(
+        "Karim Benali\nLéa Martin ; entrée le 4 janvier 2027\nZoé Petit ; entrée le 4 janvier"
+        " 2027\nHugo Moreau\nInès Roux ; entrée le 29 mars 2027\nPaul Henry"
+    )
+    assert trainer.last.startswith("Attention, Inès Roux entrerait le 29 mars 2027")
+    await trainer.presses("Oui, c'est ça")
     await trainer.presses("Terminé")
     await trainer.presses("Enregistrer")
     people = {t.full_name: t.entered_on for t in (await formations(db))[-1].trainees}

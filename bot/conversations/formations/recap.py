@@ -30,6 +30,7 @@ from bot.answers import fold
 from bot.conversations.formations import questions as q
 from bot.conversations.formations.choose import member
 from bot.conversations.formations.edit import TOPICS
+from bot.conversations.formations.entries_off import PART
 from bot.conversations.formations.period import PeriodStep
 from bot.conversations.formations.trainee_file import IMPORT
 from bot.conversations.formations.trainee_sessions import groups
@@ -94,7 +95,8 @@ FIXES = (
     Fix(
         "Stagiaires",
         "trainees",
-        ("trainees", IMPORT, "import_confirm", "entries_off", "trainee_session", "delegates"),
+        # PART: a later part's question left by « Retour » (WB).
+        ("trainees", IMPORT, "import_confirm", "entries_off", PART, "trainee_session", "delegates"),
     ),
     Fix("Délégués", "delegates", ("delegates",), _has_trainees),
     _topic("cm", "cm_name", "cm_name", "cm_email", "cm_matrix"),

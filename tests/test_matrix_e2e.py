@@ -982,3 +982,19 @@ async def test_the_invitation_she_sees_before_accepting_names_the_organisation_a
         assert "Léa" not in json.dumps(events)
         [invite] = [e for e in events if e.get("state_key") == sophie.user_id]
         assert invite["content"]["is_direct"] is True  # still a direct chat for Tchap
+
+
+async def test_a_direct_chat_opened_without_encryption_is_encrypted_before_the_bot_answers(
+    synapse: Synapse, bot: MatrixTransport, tmp_path: Path
+) -> None:
+    """Explorer YD1: Léa opened her direct chat with the bot unencrypted (a client set so,
+    or a server that does not encrypt by default); her name, her attestation and its PDF
+    then crossed the homeserver in clear, as would a trainer's Qualiopi ZIP.  The bot turns
+    encryption on in such a chat before writing there (a direct chat's two members may)."""
+    async with MatrixPerson.joining(synapse, tmp_path, "lea") as lea:
+        room = await lea.open_dm(bot.user_id, encrypted=False)
+        answer = await lea.ask(room, "/aide", "/start")
+        assert answer.decrypted  # the answer itself came encrypted
+        assert lea.client.rooms[room].encrypted
+        await lea.ask(room, "/start", "nom de votre organisme")  # her own words, encrypted, read
+        assert all(s.decrypted for s in lea.in_room(room))

@@ -11,6 +11,9 @@
 - Someone leaving a direct chat (or banning the bot) is recorded like a person
   who blocked the bot on Telegram; the bot leaves the room left empty and
   sends nothing more there.
+- A direct chat opened without encryption is encrypted before the bot writes there
+  (:meth:`Rooms.secure`, explorer YD1): names, attestations and ZIPs never cross the
+  homeserver in clear because a client created the room so.
 - :meth:`Rooms.open_direct_chat` creates an encrypted ``is_direct`` room with
   exactly one invitee and stores the welcome, sent once the invitee has joined
   (checked after every sync, so a join days later or after restarts works); the
@@ -19,6 +22,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 from typing import TYPE_CHECKING, Any
@@ -41,6 +46,8 @@ log = logging.getLogger(__name__)
 
 MXID = MATRIX_ID
 CODE_WORD = re.compile(r"[A-Za-z0-9_-]{16,64}")
+SECURE_WAIT = 10.0
+"""Seconds to wait for the sync showing a direct chat encrypted by the bot."""
 ENCRYPTION = {
     "type": "m.room.encryption",
     "state_key": "",
@@ -54,6 +61,8 @@ class Rooms:
         self._answering: set[str] = set()
         self._welcoming: set[str] = set()
         """Rooms whose waiting messages are being sent."""
+        self._secured: set[str] = set()
+        """Direct chats whose encryption the bot turned on, or tried to (once each)."""
 
     def invited(self, room_id: str, state: list[Any]) -> None:
         if room_id in self._answering:
@@ -108,6 +117,38 @@ class Rooms:
             log_failure("answering a matrix invitation", exc)
         finally:
             self._answering.discard(room_id)
+
+    async def secure(self, room: Any) -> None:
+        """Turn encryption on in a direct chat opened without it, before writing there.
+
+        Explorer YD1: a person who opened her chat unencrypted (a client set so, a server
+        that does not encrypt by default) gave her name and swore her attestation in clear,
+        its PDF uploaded unencrypted; a trainer's Qualiopi ZIP would have gone so too.  In a
+        direct chat (Element's and Tchap's) both members may change its settings: the bot
+        sends the state event, then waits for the sync that shows the room encrypted (nio
+        then fetches the members' keys) so that this very message goes encrypted.  A room
+        that refuses (its creator kept the right) is written to as before; groups are left
+        as their members set them (no personal data is shown there).
+        """
+        room_id = room.room_id
+        if room.encrypted or room.member_count > 2 or room_id in self._secured:
+            return
+        self._secured.add(room_id)
+        client = self.t.client
+        content = ENCRYPTION["content"]
+        try:
+            await self.t.outgoing.submit(
+                lambda: client.room_put_state(room_id, "m.room.encryption", content)
+            )
+        except Exception as exc:
+            log.info("matrix: could not encrypt a direct chat (%s)", type(exc).__name__)
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SECURE_WAIT
+        while not room.encrypted and loop.time() < deadline:
+            async with self.t.synced:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.t.synced.wait(), deadline - loop.time())
 
     def membership(self, room_id: str, event: Any) -> None:
         """Someone left or was banned: a DM left alone is left, its person is gone."""

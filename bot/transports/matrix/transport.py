@@ -409,6 +409,7 @@ class MatrixTransport:
     ) -> None:
         """``thread``: the ``m.relates_to`` of every event sent (:func:`.render.in_thread`)."""
         room = await self._room(room_id)
+        await self.rooms.secure(room)  # a direct chat opened in clear (explorer YD1)
         upload: list[dict[str, Any]] = []
         if reply.document is not None:
             upload.append(await self._upload(room, reply))

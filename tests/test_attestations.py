@@ -309,7 +309,7 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     # The bundle in chat.
     await trainer.presses("Recevoir le dossier")
     (zipped,) = [r.document for r in trainer.replies if r.document is not None]
-    assert zipped.filename == f"justificatifs-bilan-{bilan_id}-2026-11-26.zip"
+    assert zipped.filename == "justificatifs-bilan-2026-11-26-agent-de-restauration-demo.zip"
     assert "Il est complet" in trainer.all_text
     files, manifest = open_zip(zipped.content)
     assert sorted(files) == [

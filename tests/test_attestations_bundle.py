@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from bot import cli
+from bot.attestations.bundle import build
+from bot.attestations.keys import signing_key
 from bot.config import Settings
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
@@ -119,3 +121,25 @@ async def test_the_signed_manifest_names_the_procedure_of_its_own_funder_or_none
     normandie = await schedule_bilan(trainer)
     _, manifest = await exported(settings, normandie, tmp_path)
     assert manifest["objet"] == NORMANDIE_PROOFS
+
+
+async def test_two_bundles_of_one_day_are_named_by_their_formation(
+    trainer: Talker, db: Database, settings: Settings
+) -> None:
+    """Explorer YD3: a trainer with two bilans the same day, in two formations, received
+    « justificatifs-bilan-1-2026-12-07.zip » and « justificatifs-bilan-2-2026-12-07.zip »:
+    numbers of the database, nothing saying which was which (nor to the chargée de mission
+    who gets the file by e-mail).  They are named as the bilan's agenda is."""
+    first = await schedule_bilan(trainer)
+    async with db.sessions() as session:
+        bilan = await session.get(Bilan, first)
+        assert bilan is not None
+        start = bilan.starts_at
+    other = await add_bilan(db, start=start, formation_title="Projet professionnel (démo)")
+    key = signing_key(settings.data_dir)
+    async with db.sessions() as session:
+        names = [(await build(session, b, now=start, key=key)).filename for b in (first, other)]
+    assert names == [
+        "justificatifs-bilan-2026-11-26-agent-de-restauration-demo.zip",
+        "justificatifs-bilan-2026-11-26-projet-professionnel-demo.zip",
+    ]

@@ -103,7 +103,7 @@ async def test_the_complete_bundle_is_mailed_and_the_deadline_marked_done(
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/zip"
     filename = attachment.get_filename()
-    assert filename == f"justificatifs-bilan-{bilan_id}-2026-11-26.zip"
+    assert filename == "justificatifs-bilan-2026-11-26-agent-de-restauration-demo.zip"
     zipped = attachment.get_content()
     files, manifest = open_zip(zipped)
     assert manifest["complet"] is True

@@ -745,3 +745,15 @@ async def test_je_l_atteste_pressed_as_the_bilan_is_moved_stores_nothing_on_post
         "confirmer votre participation à partir du lundi 30 novembre 2026 à 16 h 00"
     )
     assert await answers(pg_db) == []
+
+
+async def test_her_pdf_is_named_by_the_bilan_s_day_and_formation(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Explorer YD2: Léa, delegate in two formations, got « attestation-sur-l-honneur-v1.pdf »
+    after each bilan, twice the same name in her chat and her downloads, nothing saying
+    which bilan; « v1 » is no word of hers.  Her copy is named as the bilan's other files."""
+    lea = await lea_at_the_text(trainer, person, clock)
+    await lea.presses("Je l'atteste")
+    (copy,) = [r.document for r in lea.replies if r.document is not None]
+    assert copy.filename == "attestation-bilan-2026-11-26-agent-de-restauration-demo.pdf"

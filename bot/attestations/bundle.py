@@ -432,10 +432,11 @@ def assemble(
         created=now,
         seal=lambda data: [(SIGNATURE, key.sign(data).encode("ascii") + b"\n")],
     )
-    day = info.start.date().isoformat()
     suffix = "-annule" if cancelled_at is not None else ""
     return ProofBundle(
-        filename=f"justificatifs-bilan-{info.bilan.id}-{day}{suffix}.zip",
+        # Named as the bilan's agenda, by its day and formation (explorer YD3: « bilan-1 »,
+        # « bilan-2 », the database's numbers, for two bilans of one day).
+        filename=f"justificatifs-{info.file_stem}{suffix}.zip",
         content=content,
         complete=prog.complete,
         missing=missing,

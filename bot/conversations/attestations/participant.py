@@ -20,7 +20,7 @@ they get a person and a chat identity, no membership.
     Bot   Voici le texte de votre attestation … « j'atteste sur l'honneur avoir participé … »
           [Je l'atteste sur l'honneur] [Je n'ai pas participé] [Corriger mon nom]
     Vous  Je l'atteste sur l'honneur
-    Bot   Merci ! Votre attestation est enregistrée (…).  📄 attestation-sur-l-honneur-v1.pdf
+    Bot   Merci ! Votre attestation est enregistrée (…).  📄 attestation-bilan-2026-11-26-agent-de-restauration.pdf
 
 The questions about who they are (a name that reads like one, confirmed
 when it is not the invited one; the role; a partner's structure) are
@@ -355,7 +355,7 @@ async def after_answer(ctx: Context, picked: str) -> Outcome:
             ctx.send(
                 Reply(
                     text=ctx.render("attestation_participant.here_again"),
-                    document=_document(answer),
+                    document=_document(answer, found.info),
                 )
             )
         return Leave()
@@ -411,7 +411,7 @@ async def save_answer(ctx: Context) -> None:
                     held=held,
                     trainer=visible(await trainer_name(ctx, found)),
                 ),
-                document=_document(answer),
+                document=_document(answer, found.info),
             )
         )
     else:
@@ -482,11 +482,16 @@ FLOWS = [FLOW]
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _document(answer: Attestation) -> Document:
-    """The participant's PDF; no caption of its own, so the reply's text becomes it."""
+def _document(answer: Attestation, info: BilanView) -> Document:
+    """The participant's PDF; no caption of its own, so the reply's text becomes it.
+
+    Named as the bilan's other files, by its day and formation (explorer YD2: every copy
+    was « attestation-bilan-2026-11-26-agent-de-restauration.pdf », twice the same name for a delegate of two
+    formations); a correction's copy says which version it is."""
     assert answer.pdf is not None
+    version = f"-version-{answer.version}" if answer.version > 1 else ""
     return Document(
-        filename=f"attestation-sur-l-honneur-v{answer.version}.pdf",
+        filename=f"attestation-{info.file_stem}{version}.pdf",
         mime_type="application/pdf",
         content=answer.pdf,
     )

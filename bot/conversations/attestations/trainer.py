@@ -22,7 +22,7 @@
     Vous  Recevoir le dossier de preuves (ZIP)
     Bot   Je prépare le dossier de preuves (ZIP), cela peut prendre une minute : …
     Bot   (the status again)
-    Bot   Voici le dossier de preuves (…). [justificatifs-bilan-12-2026-11-26.zip]
+    Bot   Voici le dossier de preuves (…). [justificatifs-bilan-2026-11-26-agent-de-restauration.zip]
 
 With several bilans, the first question is which one.  The feuille
 d'émargement is :mod:`~bot.conversations.attestations.sheet`, the e-mail to

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from nio import AsyncClient, RoomCreateResponse
+from nio import AsyncClient, RoomCreateResponse, RoomPreset
 from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -998,3 +998,23 @@ async def test_a_direct_chat_opened_without_encryption_is_encrypted_before_the_b
         assert lea.client.rooms[room].encrypted
         await lea.ask(room, "/start", "nom de votre organisme")  # her own words, encrypted, read
         assert all(s.decrypted for s in lea.in_room(room))
+
+
+async def test_a_public_room_of_two_is_left_unencrypted(
+    synapse: Synapse, bot: MatrixTransport, tmp_path: Path
+) -> None:
+    """Explorer YD1, its limit: a public room (anyone may join and read its history) is not
+    encrypted by the bot, even with two members and the right to; encryption there protects
+    nothing and would hide the room's history from those who join it."""
+    async with MatrixPerson.joining(synapse, tmp_path, "lea") as lea:
+        created = await lea.client.room_create(
+            is_direct=True,
+            invite=[bot.user_id],
+            preset=RoomPreset.public_chat,
+            power_level_override={"users": {bot.user_id: 100}},
+        )
+        assert isinstance(created, RoomCreateResponse)
+        room = str(created.room_id)
+        await lea.wait(lambda: lea.has_joined(room, bot.user_id), what="the bot joining")
+        await lea.ask(room, "/aide", "/start")
+        assert not lea.client.rooms[room].encrypted

@@ -127,11 +127,12 @@ class Rooms:
         direct chat (Element's and Tchap's) both members may change its settings: the bot
         sends the state event, then waits for the sync that shows the room encrypted (nio
         then fetches the members' keys) so that this very message goes encrypted.  A room
-        that refuses (its creator kept the right) is written to as before; groups are left
-        as their members set them (no personal data is shown there).
+        that refuses (its creator kept the right) is written to as before; groups and
+        public rooms are left as their members set them (no personal data is shown there).
         """
         room_id = room.room_id
-        if room.encrypted or room.member_count > 2 or room_id in self._secured:
+        public = room.join_rule == "public"  # anyone may read it: nothing to protect
+        if room.encrypted or room.member_count > 2 or public or room_id in self._secured:
             return
         self._secured.add(room_id)
         client = self.t.client

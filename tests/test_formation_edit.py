@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from bot.config import Settings
 from bot.dates import spell_date
-from bot.deadlines.service import refresh_deadlines
+from bot.deadlines.service import compute, refresh_deadlines
 from bot.storage import people
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, StoredDeadline
@@ -871,3 +871,43 @@ async def test_a_bilan_confirmed_as_the_formation_is_deleted_is_not_scheduled_on
     assert bruno.last == "Je ne trouve pas cette formation parmi celles qui doivent un bilan."
     async with pg_db.sessions() as session:
         assert (await session.scalars(select(Bilan))).all() == []
+
+
+@pytest.mark.postgres
+async def test_new_dates_and_a_trainee_added_at_once_keep_the_new_dates_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer XB6: Camille confirmed new dates while Bruno added a trainee (two processes):
+    Camille was told the deadlines moved, but Bruno's turn, which had read the formation
+    before waiting at its lock behind hers, recomputed them from the former end and wrote
+    the old dates back (the order forced: Camille's turn waits at a deadline's row while
+    holding the formation's).  Now the deadlines stored are those of the formation stored: the
+    new end, the new trainee's exit too."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        before = await stored(pg_db, PROJET)
+        end = before.end_date + timedelta(days=35)
+        await camille.says("/formations")
+        await camille.presses(PROJET)
+        await camille.presses("Modifier les dates")
+        await camille.says(f"jusqu'au {end:%d/%m/%Y}")
+        await bruno.says("/formations")
+        await bruno.presses(PROJET)
+        await bruno.presses("Ajouter des stagiaires")
+        # Camille's turn holds the formation's row (its new dates) and waits at one of its
+        # deadlines; Bruno's adds the trainee and waits at the formation, behind hers.
+        [end_row] = [d for d in await deadlines_of(pg_db, before.id) if d.rule_id == "CVL-BQ-END"]
+        turns = camille.presses("Oui, c'est ça"), bruno.says("Jeanne Nouvelle")
+        await one_after_the_other(pg_db, StoredDeadline, end_row.id, *turns)
+    assert "Nouvelles dates enregistrées" in camille.all_text
+    assert "1 stagiaire ajouté" in bruno.all_text
+    formation = await stored(pg_db, PROJET)
+    assert formation.end_date == end
+    assert "Jeanne Nouvelle" in {t.full_name for t in formation.trainees}
+    async with pg_db.sessions() as session:
+        now = await session.get(Formation, formation.id)
+        assert now is not None
+        computed = {d.key: d.due_on for d in await compute(session, now)}
+    kept = {d.key: d.due_on for d in await deadlines_of(pg_db, formation.id)}
+    assert kept == computed

@@ -59,7 +59,13 @@ async def formation_facts(
     await session.refresh(formation, ["trainees", "sessions"])
     if bilans is None:
         bilans = list(
-            (await session.scalars(select(Bilan).where(Bilan.formation_id == formation.id))).all()
+            (
+                await session.scalars(
+                    select(Bilan)
+                    .where(Bilan.formation_id == formation.id)
+                    .execution_options(populate_existing=True)  # as stored now (explorer XB6)
+                )
+            ).all()
         )
     followups = await followup_facts(session, formation.id)
     return facts_of(formation, (*(bilan_facts(b) for b in bilans), *extra), followups)

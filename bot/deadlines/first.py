@@ -17,8 +17,9 @@ import logging
 from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.deadlines.columns import values_of
 from bot.deadlines.facts import facts_of
-from bot.deadlines.service import apply_rules, in_window, look_again, values_of
+from bot.deadlines.service import apply_rules, in_window, look_again
 from bot.rules import SettingError
 from bot.storage.base import utcnow
 from bot.storage.bilans import StoredDeadline

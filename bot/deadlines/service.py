@@ -44,6 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.dates import working_day_before
+from bot.deadlines.columns import copy_into, wording, wording_of
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.org_settings import usable_rules_settings
 from bot.deadlines.postponed import Lost, kept_day, lost
@@ -142,10 +143,17 @@ async def refresh_deadlines(
     which rows merely referencing the formation do not wait for; SQLite has
     one writer anyway): two processes refreshing the same formation at once
     (the daily digest in both) take turns, and the second finds the first
-    one's rows instead of inserting them again.
+    one's rows instead of inserting them again.  What is read after the lock is read
+    again from the base (the formation, its trainees, sessions, bilans and deadlines),
+    not taken from what the turn loaded before waiting: a trainee added while new dates
+    were saved recomputed the deadlines from the former end and wrote them back
+    (explorer XB6).  The turn's own changes are written first, so they are what is read.
     """
     result = Refresh()
-    formation = await session.get(Formation, formation_id, with_for_update={"key_share": True})
+    await session.flush()
+    formation = await session.get(
+        Formation, formation_id, with_for_update={"key_share": True}, populate_existing=True
+    )
     if formation is None:
         return result
     try:
@@ -163,7 +171,9 @@ async def refresh_deadlines(
         row.key: row
         for row in (
             await session.scalars(
-                select(StoredDeadline).where(StoredDeadline.formation_id == formation_id)
+                select(StoredDeadline)
+                .where(StoredDeadline.formation_id == formation_id)
+                .execution_options(populate_existing=True)
             )
         ).all()
     }
@@ -177,14 +187,14 @@ async def refresh_deadlines(
                 status="open",
                 created_at=stamp,
             )
-            _copy(row, deadline)
+            copy_into(row, deadline)
             session.add(row)
             result.added.append(row)
             continue
         deadline, old_on, old_at = kept_day(row, deadline), row.due_on, row.due_at
         moved = old_on != deadline.due_on or old_at != deadline.due_at
-        changed = moved or _wording(row) != _wording_of(deadline)
-        _copy(row, deadline)
+        changed = moved or wording(row) != wording_of(deadline)
+        copy_into(row, deadline)
         if moved:
             was = row.postponed_to if row.status == "postponed" else None
             why = await lost(session, row, deadline.due_on) if was else None
@@ -295,37 +305,6 @@ async def close_after_bilan(
         row.updated_at = now
     await session.flush()
     return list(rows)
-
-
-def _copy(row: StoredDeadline, deadline: Deadline) -> None:
-    for name, value in values_of(deadline).items():
-        setattr(row, name, value)
-
-
-def values_of(deadline: Deadline) -> dict[str, object]:
-    """The columns of a stored deadline that the rules decide (cut to the columns' sizes)."""
-    return {
-        "rule_id": deadline.rule_id,
-        "subject": deadline.subject,
-        "subject_id": deadline.subject_id,
-        "due_on": deadline.due_on,
-        "due_at": deadline.due_at,
-        "title": deadline.title[:300],
-        "explanation": deadline.explanation,
-        "source": deadline.source[:300],
-        "audience": deadline.audience,
-        "postponable": deadline.postponable,
-        "detail": deadline.detail[:200] if deadline.detail else None,
-    }
-
-
-def _wording(row: StoredDeadline) -> tuple[str, str, str, str | None]:
-    return (row.title, row.explanation, row.source, row.detail)
-
-
-def _wording_of(deadline: Deadline) -> tuple[str, str, str, str | None]:
-    detail = deadline.detail[:200] if deadline.detail else None
-    return (deadline.title[:300], deadline.explanation, deadline.source[:300], detail)
 
 
 async def refresh_organisation(

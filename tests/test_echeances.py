@@ -24,6 +24,7 @@ from bot.transports.telegram import keyboard
 from tests.auxil.absences import add_formation, move_due, record_exit
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
+from tests.auxil.race import one_after_the_other, second_admin, two_processes
 from tests.auxil.statements import counting
 from tests.test_bilan import schedule
 from tests.test_deadlines_exports import args as export_args
@@ -62,6 +63,39 @@ async def restauration(trainer: Person) -> None:
     await trainer.says("/echeances")
     await trainer.presses("Filtrer par formation")
     await trainer.presses("Agent de restauration")
+
+
+@pytest.mark.postgres
+async def test_done_at_the_same_moment_by_two_people_is_said_to_the_second_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer XB1 (R13 back through the dialogue): Camille and Bruno, in two processes,
+    pressed « Fait » on one deadline at once; both turns had read it open before waiting
+    at its lock, and both were told « C'est noté », the journal saying both did it.  Now
+    the row is read again once locked: the second is told who did it, one entry."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        await restauration(camille)
+        await camille.presses("Envoyer le bilan pédagogique")
+        await bruno.says("/echeances")
+        await bruno.presses("Filtrer par formation")
+        await bruno.presses("Agent de restauration")
+        await bruno.presses("Envoyer le bilan pédagogique")
+        docs = await by_rule(pg_db, "NOR-DOCS")
+        turns = camille.presses("Fait"), bruno.presses("Fait")
+        await one_after_the_other(pg_db, StoredDeadline, docs.id, *turns)
+    assert "C'est noté : l'échéance « Envoyer le bilan pédagogique » est faite" in camille.all_text
+    assert (
+        "L'échéance « Envoyer le bilan pédagogique » était déjà marquée faite par Camille "
+        "Durand le lundi 23 novembre 2026 à 10 h 00 : rien de plus à noter."
+    ) in bruno.all_text
+    assert "C'est noté" not in bruno.all_text
+    async with pg_db.sessions() as session:
+        done = await session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "done", AuditEntry.entity_id == docs.id)
+        )
+        assert [entry.actor_id for entry in done] == [(await by_rule(pg_db, "NOR-DOCS")).done_by]
 
 
 async def test_the_list_is_grouped_and_computed_for_every_formation(

@@ -204,8 +204,11 @@ async def complete(
     The row is locked first, and one done meanwhile is left as it was (who did it, when):
     two admins pressing « Fait » at once on PostgreSQL were both told « C'est noté », and
     the journal said both did it (explorer R R13).  :func:`done_just_now` tells them apart.
+    Read again once locked: the turn had read it open before waiting (explorer XB1).
     """
-    row = await session.get(StoredDeadline, deadline_id, with_for_update=True)
+    row = await session.get(
+        StoredDeadline, deadline_id, with_for_update=True, populate_existing=True
+    )
     if row is None:
         return None
     if row.status == "done":

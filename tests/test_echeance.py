@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -9,12 +10,14 @@ from sqlalchemy import select
 from bot import dates
 from bot.deadlines.service import refresh_deadlines
 from bot.deadlines.status import status_label
+from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from tests.auxil.absences import add_formation, seen_on, set_org_settings
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, survives
+from tests.auxil.race import second_admin
 from tests.test_echeances import by_rule, restauration
 
 
@@ -35,6 +38,61 @@ async def test_a_pre_bilan_item_cannot_be_postponed_past_its_bilan(
     await trainer.presses("Oui, c'est ça")
     await trainer.says("salle prise lundi")
     assert (await by_rule(db, "NOR-PREP")).postponed_to == date(2026, 11, 25)
+
+
+async def test_a_postponement_finished_after_a_colleague_marked_it_done_is_not_saved(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer XB8: Camille pressed « Reporter », Bruno then marked the deadline done, and
+    Camille's date and reason brought it back « reportée » with nothing said to anyone.
+    Now she is told it was done meanwhile, by whom and when, and it stays done."""
+    await second_admin(db)
+    bruno = person("bruno")
+    await restauration(trainer)
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await trainer.presses("Reporter")
+    await bruno.says("/echeances")
+    await bruno.presses("Filtrer par formation")
+    await bruno.presses("Agent de restauration")
+    await bruno.presses("Préparer le bilan avec le groupe")
+    await bruno.presses("Fait")
+    assert "C'est noté" in bruno.all_text
+    await trainer.says("mercredi 25 novembre")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.says("salle prise lundi")
+    assert trainer.all_text.startswith(
+        "L'échéance « Préparer le bilan avec le groupe » a été marquée faite entre-temps par "
+        "Bruno Petit le lundi 23 novembre 2026 à 10 h 00 : elle n'est pas reportée."
+    ), trainer.all_text
+    row = await by_rule(db, "NOR-PREP")
+    assert (row.status, row.postponed_to, row.postpone_reason) == ("done", None, None)
+    async with db.sessions() as session:
+        actions = await session.scalars(
+            select(AuditEntry.action).where(AuditEntry.entity_id == row.id)
+        )
+        assert "postpone" not in actions.all()
+
+
+async def test_reporter_pressed_on_a_deadline_done_meanwhile_says_so(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer XB8, earlier: the detail was opened before Bruno's « Fait »; « Reporter »
+    says it was done meanwhile rather than ask a date for nothing."""
+    await second_admin(db)
+    bruno = person("bruno")
+    await restauration(trainer)
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await bruno.says("/echeances")
+    await bruno.presses("Filtrer par formation")
+    await bruno.presses("Agent de restauration")
+    await bruno.presses("Préparer le bilan avec le groupe")
+    await bruno.presses("Fait")
+    await trainer.presses("Reporter")
+    assert trainer.all_text.startswith(
+        "L'échéance « Préparer le bilan avec le groupe » a été marquée faite entre-temps par "
+        "Bruno Petit le lundi 23 novembre 2026 à 10 h 00 : elle n'est pas reportée."
+    ), trainer.all_text
+    assert (await by_rule(db, "NOR-PREP")).status == "done"
 
 
 async def test_the_date_question_answers_nothing_a_huge_paste_or_control_characters_as_others_do(

@@ -245,10 +245,16 @@ async def postpone_deadline(
     ``today`` is the organisation's day at ``now``.  Raises
     :class:`PostponeRefused` when the date is fixed by its source, or ``to``
     is not after the day that counts, or is too far.
+
+    Locked and read again first, as :func:`complete` does: one marked done meanwhile is
+    returned as it is, done (the caller says by whom), not brought back « reportée »
+    (explorer XB8: a colleague's « Fait » undone by the postponement finished after it).
     """
-    row = await session.get(StoredDeadline, deadline_id)
-    if row is None:
-        return None
+    row = await session.get(
+        StoredDeadline, deadline_id, with_for_update=True, populate_existing=True
+    )
+    if row is None or row.status == "done":
+        return row
     problem = postpone_problem(row, to, today, await postpone_limit(session, row))
     if problem is not None:
         raise PostponeRefused(problem)

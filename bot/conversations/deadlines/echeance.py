@@ -163,12 +163,15 @@ async def deadline_choices(ctx: Context) -> list[Option]:
     return options
 
 
-async def say_already_done(ctx: Context, rows: list[StoredDeadline]) -> None:
+async def say_already_done(
+    ctx: Context, rows: list[StoredDeadline], said: str = "echeances.already_done"
+) -> None:
     """Pressed « Fait » on what a colleague marked done a moment before: said, with who and
-    when, rather than « C'est noté » to both (explorer R R13)."""
+    when, rather than « C'est noté » to both (explorer R R13); ``said``
+    « echeances.done_meanwhile » for a postponement (explorer XB8)."""
     first = rows[0]
     ctx.say(
-        "echeances.already_done",
+        said,
         title=first.title,
         count=len(rows),
         by=await done_by_name(ctx.session, first),
@@ -207,6 +210,9 @@ async def on_deadline(ctx: Context, picked: str) -> Outcome:
         ctx.say("echeances.marked_done", title=row.title, who=who)
         return Return(row.id)
     if picked == "postpone":
+        if row.status == "done":  # by a colleague since the detail was shown (explorer XB8)
+            await say_already_done(ctx, [row], "echeances.done_meanwhile")
+            return Return(row.id)
         if not row.postponable:
             return Retry(ctx.render("echeances.not_postponable", source=row.source))
         return Next()
@@ -269,12 +275,18 @@ async def save_postponement(ctx: Context, reason: str) -> Outcome:
         return Leave()
     to, before = stored_date(ctx, "postpone_to"), row.effective_due
     try:
-        await postpone_deadline(
+        saved = await postpone_deadline(
             ctx.session, ctx.person_id, row.id, ctx.now, to=to, reason=reason, today=ctx.now.date()
         )
     except PostponeRefused as refused:
         limit = await postpone_limit(ctx.session, row)
         ctx.send(Reply(text=postpone_refusal(ctx, row, refused.problem, limit) or ""))
+        return Leave()
+    if saved is None:
+        ctx.say("echeances.not_found")
+        return Leave()
+    if saved.status == "done":  # a colleague's « Fait » meanwhile stays (explorer XB8)
+        await say_already_done(ctx, [saved], "echeances.done_meanwhile")
         return Leave()
     ctx.say("echeances.postponed", title=row.title, to=to, earlier=to < before)
     return Leave()

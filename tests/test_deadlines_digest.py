@@ -1365,3 +1365,34 @@ def test_an_hour_moved_by_the_spring_change_is_explained_once_in_a_list() -> Non
         who={},
     )
     assert "changement d'heure" not in (group or "")  # counts only: no hour to explain
+
+
+def test_the_group_digest_lists_formations_in_a_french_reader_s_order() -> None:
+    """Explorer XB2: « Secrétaire assistant – Évreux » came after « – Rouen » (sorted by code
+    point, « É » after every plain letter); sorted as the /echeances filter sorts them,
+    accents and case aside, Évreux comes between Caen and Rouen."""
+    friday = datetime(2027, 3, 26, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    said = texts.plain(
+        digest_text(
+            Organisation(id=1, name="Organisme", timezone="Europe/Paris"),
+            {
+                "overdue": [],
+                "week": [an_item(n, date(2027, 3, 30), formation_id=n) for n in (1, 2, 3)],
+            },
+            friday,
+            private=False,
+            formations={
+                1: Titled("Secrétaire assistant – Rouen", "formation", 1),
+                2: Titled("Secrétaire assistant – Évreux", "formation", 1),
+                3: Titled("secrétaire assistant – Caen", "formation", 1),
+            },
+            who={},
+        )
+        or ""
+    )
+    lines = [line for line in said.splitlines() if line.startswith("· ")]
+    assert [line.split(" : ")[0] for line in lines] == [
+        "· secrétaire assistant – Caen",
+        "· Secrétaire assistant – Évreux",
+        "· Secrétaire assistant – Rouen",
+    ]

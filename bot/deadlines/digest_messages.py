@@ -30,7 +30,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
-from bot.answers import by_surname
+from bot.answers import by_surname, fold
 from bot.deadlines.documents import clock_moved, due_text
 from bot.deadlines.lines import Line, bundle, interview_kind
 from bot.deadlines.reminded import reminder_key
@@ -273,7 +273,9 @@ def digest_text(
                 **c,
                 "off": [(off[fid][said], said) for said in by_first if said in off.get(fid, {})],
             }
-            for fid, c in sorted(counts.items(), key=lambda p: titles.get(p[0], ""))
+            # Accents and case aside, as the /echeances filter: « Évreux » among the E,
+            # not after « Rouen » (explorer XB2).
+            for fid, c in sorted(counts.items(), key=lambda p: (fold(titles.get(p[0], "")), p[0]))
         ]
         # Seven days hold one weekend whose Friday is still to come, and maybe a holiday:
         # each working day to act on, with the days off it is for.

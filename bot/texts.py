@@ -293,30 +293,63 @@ def plain(markup: str) -> str:
     return html.unescape(_TAGS.sub("", markup))
 
 
-def split_text(text: str, limit: int) -> list[str]:
-    """Cut a long message on line breaks so each part stays within a platform's limit.
+def split_text(text: str, limit: int, *, even: bool = True) -> list[str]:
+    """Cut a long message so each part stays within a platform's limit and reads on its own.
 
-    A line longer than the limit is cut where it must; every transport uses
-    this, so a long list reads the same on Telegram and on Matrix.
+    Cut between sections (a blank line) where one fits, else between lines; a line longer
+    than the limit is cut where it must.  The parts are then made about as long as each
+    other, as few as before: a digest just over the limit came as everything but its last
+    line, then that line alone, a notification by itself (explorer XB7).  ``even`` False
+    fills the first part as much as it can (a message edited keeps only that one).  Every
+    transport uses this, so a long list reads the same on Telegram and on Matrix.
     """
     if len(text) <= limit:
         return [text]
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            head, line = _cut_line(line, limit)
-            parts.append(head)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
+    pieces = _pieces(text, limit)
+    parts = _packed(pieces, limit)
+    if not even or len(parts) < 2:
+        return parts
+    narrow, wide = max(len(piece) for _, piece in pieces), limit
+    while narrow < wide:  # the narrowest width that needs no more parts
+        middle = (narrow + wide) // 2
+        if len(_packed(pieces, middle)) <= len(parts):
+            wide = middle
         else:
-            current = candidate
-    if current:
+            narrow = middle + 1
+    return _packed(pieces, wide)
+
+
+def _pieces(text: str, limit: int) -> list[tuple[str, str]]:
+    """``text`` as (what joins it to the piece before, piece), none over ``limit``: its
+    sections, a section too long as its lines, a line too long cut (:func:`_cut_line`)."""
+    pieces: list[tuple[str, str]] = []
+    for section in text.split("\n\n"):
+        if len(section) <= limit:
+            pieces.append(("\n\n", section))
+            continue
+        for number, line in enumerate(section.split("\n")):
+            joint = "\n\n" if number == 0 else "\n"
+            while len(line) > limit:
+                head, line = _cut_line(line, limit)
+                pieces.append((joint, head))
+                joint = ""
+            pieces.append((joint, line))
+    return pieces
+
+
+def _packed(pieces: list[tuple[str, str]], width: int) -> list[str]:
+    """The pieces in order, as many in each part as ``width`` holds (a cut drops its joint)."""
+    parts: list[str] = []
+    current: str | None = None
+    for joint, piece in pieces:
+        if current is None:
+            current = piece
+        elif len(current) + len(joint) + len(piece) <= width:
+            current += joint + piece
+        else:
+            parts.append(current)
+            current = piece
+    if current is not None:
         parts.append(current)
     return parts
 

@@ -508,6 +508,37 @@ def test_long_messages_are_split_on_line_breaks() -> None:
     assert "".join(plain) == "y" * 9000 and all(len(p) <= 4096 for p in plain)
 
 
+def test_a_message_just_over_the_limit_is_cut_between_its_sections_not_before_its_footer() -> None:
+    """Explorer XB7: a digest of 4,146 characters came as 4,075 then « Pour le détail, marquer
+    une échéance faite ou la reporter : /echeances » alone, a notification by itself every
+    day.  The cut falls between sections, the parts about as long, each read on its own."""
+    overdue = "\n".join(
+        f"· jeudi {n} septembre 2026 – 13 entrées à saisir dans EOS (Zoé Benali, Inès Blanc, "
+        f"Julie Blanc et 10 autres) – Agent de propreté – Évreux"
+        for n in range(1, 26)
+    )
+    week = "\n".join(
+        f"· lundi {n} décembre 2026 – Produire le bilan d'étape – Cariste" for n in range(8)
+    )
+    footer = "Pour le détail, marquer une échéance faite ou la reporter : /echeances"
+    sections = [
+        "📋 <b>Échéances du samedi 12 décembre 2026</b> – Forma Ouest",
+        "🔴 En retard (25) :\n" + overdue,
+        "🟠 Dans les 7 prochains jours (8) :\n" + week,
+        footer,
+    ]
+    text = "\n\n".join(sections)
+    assert MAX_TEXT < len(text) <= MAX_TEXT + len(footer), len(text)  # all but the footer fit
+    parts = split_text(text, MAX_TEXT)
+    assert parts == ["\n\n".join(sections[:2]), "\n\n".join(sections[2:])]
+    # A list longer than a message is cut between its lines, never leaving one line alone.
+    lines = "\n".join(f"ligne {i} " + "x" * 100 for i in range(40)) + "\n\n" + footer
+    parts = split_text(lines, MAX_TEXT)
+    assert len(parts) == 2 and all(len(p) <= MAX_TEXT for p in parts)
+    assert len(parts[1]) > 1000 and parts[1].endswith(footer)
+    assert "\n".join(parts) == lines
+
+
 def test_a_long_line_is_cut_between_words_tags_and_entities() -> None:
     """Explorer AK5: a line over 4,096 characters cut inside « &amp; » showed « &amp » and
     « ; » on Telegram; cut inside a tag, the part would be refused."""

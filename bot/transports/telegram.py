@@ -401,7 +401,7 @@ class TelegramTransport:
         try:
             await self.app.bot.edit_message_text(
                 # The whole lines with the page turned too (explorer EE5: page 2 had none).
-                texts.split_text(self._text(reply), MAX_TEXT)[0],
+                texts.split_text(self._text(reply), MAX_TEXT, even=False)[0],
                 chat_id=chat_id,
                 message_id=message_id,
                 parse_mode=ParseMode.HTML,

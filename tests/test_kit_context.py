@@ -14,8 +14,9 @@ import pytest
 from bot.answers import Invalid
 from bot.app import build_engine
 from bot.config import Settings
-from bot.conversations.kit.context import Context, matching
+from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
+from bot.conversations.kit.matching import matching
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.engine import Engine
 from bot.manifest import Feature, Features

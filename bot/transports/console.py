@@ -64,8 +64,9 @@ def render(reply: Reply, documents: Path) -> str:
 def _free_path(folder: Path, filename: str, content: bytes) -> Path:
     """Where to write a document: never over another one of the same name.
 
-    Documents of one kind share a name (every participant's attestation is
-    ``attestation-bilan-2026-11-26-agent-de-restauration.pdf``): the second gets ``-2``, and so on.
+    Documents may share a name (the attestations of the participants of one bilan, all
+    ``attestation-bilan-2026-11-26-agent-de-restauration.pdf``, in one console's folder):
+    the second gets ``-2``, and so on.
     The same document again (a reply shown again after a restart) is
     written over itself rather than kept twice.
     """

@@ -63,8 +63,9 @@ from bot.conversations.absences.steps import (
 from bot.conversations.formations.after_command import read_after_command, typed_after
 from bot.conversations.formations.choose import formation_options, formations_of_trainee
 from bot.conversations.kit.carry import NARROWED
-from bot.conversations.kit.context import Context, matching
+from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.matching import matching
 from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.storage.absences import Absence
 

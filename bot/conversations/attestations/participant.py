@@ -486,7 +486,7 @@ def _document(answer: Attestation, info: BilanView) -> Document:
     """The participant's PDF; no caption of its own, so the reply's text becomes it.
 
     Named as the bilan's other files, by its day and formation (explorer YD2: every copy
-    was « attestation-bilan-2026-11-26-agent-de-restauration.pdf », twice the same name for a delegate of two
+    was « attestation-sur-l-honneur-v1.pdf », twice the same name for a delegate of two
     formations); a correction's copy says which version it is."""
     assert answer.pdf is not None
     version = f"-version-{answer.version}" if answer.version > 1 else ""

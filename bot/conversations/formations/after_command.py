@@ -17,7 +17,8 @@ from bot.answers import fold, has_control_characters
 from bot.conversations.formations.choose import day_of, formations_of_trainee, listed_formations
 from bot.conversations.formations.start_words import read_start
 from bot.conversations.kit.carry import NARROWED
-from bot.conversations.kit.context import Context, matching
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.matching import matching
 from bot.conversations.kit.steps import Option
 from bot.formations.queries import Listed
 from bot.formations.twins import twin_marks

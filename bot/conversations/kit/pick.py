@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Unpack
 
 from bot.answers import MAX_TEXT, Invalid, fold, has_control_characters
 from bot.answers import visible as visible_text
-from bot.conversations.kit.context import SIGNED, choice_word, matching, typed_number
+from bot.conversations.kit.context import SIGNED, choice_word, typed_number
 from bot.conversations.kit.flow import (
     PAGE_SIZE,
     Hooks,
@@ -26,6 +26,7 @@ from bot.conversations.kit.flow import (
     Step,
     options_of,
 )
+from bot.conversations.kit.matching import matching
 from bot.conversations.kit.pages import LIST_KEYS, TURNS, clamp, turn_choices, turned, typed_page
 from bot.dates.words import a_day_of_the_month
 from bot.messages import Choice, Reply, shorten

@@ -2417,6 +2417,12 @@ async def test_a_yes_with_the_motive_or_the_justification_is_a_yes_and_kept(
         ("oui, avec justificatif", True),
         ("oui, il a un justificatif", True),
         ("oui, certificat médical", True),
+        # explorer XA1: « pour » + who it is said for, or for information, is no motive
+        ("oui pour moi c'est bon", None),
+        ("oui, pour lui", None),
+        ("oui, pour info", None),
+        ("oui pour ça", None),
+        ("oui, pour la formation", None),
     ],
 )
 async def test_a_yes_with_words_that_are_no_motive_is_a_yes_the_motive_asked(

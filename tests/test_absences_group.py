@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from bot.formations.labels import name_key
@@ -777,3 +778,100 @@ async def test_a_medical_detail_in_several_people_s_motive_is_pointed_out_once(
     assert "détail médical" not in trainer.all_text
     rows = {(a.day, a.reason) for a in await absences(db)}
     assert (date(2026, 11, 19), "pour leur chimiothérapie") in rows
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "oui, exactement",
+        "oui, ils ont prévenu",
+        "oui pour moi c'est bon",  # explorer XA1
+        "oui, pour info",
+        "ok merci",
+    ],
+)
+async def test_a_yes_with_words_that_are_no_motive_saves_without_one(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer XA8 (and XA1): « oui, exactement », « oui pour moi c'est bon » at several
+    people's confirmation were kept as the motive (« Motif : exactement ») and saved so. As
+    for one person (UA1), only words that read as a motive are one: these are a yes, saved
+    with no motive."""
+    await trainer.says("Karim et Julie absents vendredi après-midi")
+    await trainer.says(typed)
+    assert "C'est noté : vendredi 20 novembre 2026, après-midi" in trainer.all_text, typed
+    assert "Motif" not in trainer.all_text
+    rows = await absences(db)
+    assert len(rows) == 2 and {(a.period, a.reason) for a in rows} == {("apres_midi", None)}
+
+
+@pytest.mark.parametrize(
+    "typed", ["oui mais non", "oui, en fait non", "oui, 20 minutes", "oui, le matin"]
+)
+async def test_a_yes_taken_back_at_the_recap_keeps_nothing(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer XA8: « oui mais non » (SA1's own take-back), « oui, 20 minutes » at several
+    people's confirmation became the motive (« Motif : mais non »). Read as one person's
+    (SA1): the choice is asked again, nothing kept, nothing saved."""
+    await trainer.says("Karim et Julie absents vendredi après-midi")
+    await trainer.says(typed)
+    assert "Motif" not in trainer.last, typed
+    assert "C'est noté" not in trainer.all_text
+    assert await step_of(db, trainer) == ("absence_group", "recap")
+    await trainer.presses("Enregistrer")
+    assert {a.reason for a in await absences(db)} == {None}
+
+
+async def test_a_yes_with_a_justification_and_a_motive_keeps_both(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer XA8: « oui, injustifiée, malades », « oui non justifiée pour grève » dropped
+    the motive silently; both are read, the recap shown again with them."""
+    await trainer.says("Karim et Julie absents vendredi après-midi")
+    await trainer.says("oui, injustifiée, malades")
+    assert trainer.last.startswith("Noter une absence non justifiée, après-midi du vendredi")
+    assert "Motif : malades" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert {(a.justified, a.reason) for a in await absences(db)} == {(False, "malades")}
+
+
+async def test_someone_else_too_after_the_yes_is_added_to_the_list(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer XA8: « oui, Léa aussi » saved Karim and Julie with the motive « Léa aussi »,
+    Léa not noted. Decision: a name said with « aussi » after the yes is one more person,
+    added when one trainee of the same formation bears it (the list shown again, nothing
+    saved yet), asked otherwise as a name of the sentence is, with its candidates."""
+    await trainer.says("Karim et Julie absents vendredi après-midi")
+    await trainer.says("oui, Léa aussi")
+    recap = trainer.last
+    assert recap.startswith("Noter une absence non justifiée, après-midi du vendredi 20")
+    assert "· Léa Martin" in recap and "Motif" not in recap
+    await trainer.presses("Enregistrer")
+    lea = await trainee_id(db, "Léa Martin")
+    rows = await absences(db)
+    assert len(rows) == 3 and lea in {a.trainee_id for a in rows}
+    assert {a.reason for a in rows} == {None}
+    await trainer.says("Karim et Julie absents jeudi après-midi")
+    await trainer.says("oui, et Nadia aussi")  # another formation's: asked
+    assert trainer.last.startswith(
+        "Personne ne s'appelle « Nadia » dans la formation des autres : de qui s'agit-il ?"
+    ), trainer.last
+    assert trainer.buttons == ["Nadia Roux – Projet professionnel (démo)", "Ne pas le noter"]
+    await trainer.presses("Nadia Roux – Projet professionnel (démo)")
+    assert "· Nadia Roux" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert len(await absences(db)) == 6
+
+
+async def test_several_late_yes_with_minutes_are_the_minutes(db: Database, trainer: Person) -> None:
+    """Explorer XA16: « oui, 20 minutes » to several people's retard was saved as the motive
+    « 20 minutes », no minutes: they are the retard's length (as one person's, UA1)."""
+    await trainer.says("Karim et Julie en retard ce matin")
+    await trainer.says("oui, 20 minutes")
+    assert "retard non justifié de 20 min" in trainer.last and "Motif" not in trainer.last, (
+        trainer.last
+    )
+    await trainer.presses("Enregistrer")
+    assert {(a.late_minutes, a.reason) for a in await absences(db)} == {(20, None)}

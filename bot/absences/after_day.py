@@ -18,7 +18,7 @@ _HIMSELF_TOO = re.compile(
 _A_LENGTH = re.compile(r"(?:jours?|semaines?|mois|ans?|minutes?|min|mn|h|heures?)\b")
 _A_DAY_WORD = re.compile(r"\d|\b(?:hier|aujourd|demain)|\b(?:matin|apres-midi|aprem|soir)\b")
 _A_MOTIVE = re.compile(
-    r"(?:pour|rdv|rendez-vous|malade|maladie|medecin|arret|greve)\b|a\s+cause\s+d|en\s+raison\s+d"
+    r"(?:pour|rdv|rendez-vous|malades?|maladie|medecin|arret|greve)\b|a\s+cause\s+d|en\s+raison\s+d"
 )
 """How a motive after the day opens (« pour maladie », « rdv FT »): other words stay the day's,
 read as before explorer KA11, and « Un motif connu ? » is asked (explorer SA5: « selon Julie », « comme
@@ -30,6 +30,8 @@ _NOT_A_MOTIVE = re.compile(
     r"|\bpour\s+(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|dix|quinze|quelques"
     r"|plusieurs|la|le|toute|tout)\s+(?:jours?|semaines?|mois|heures?|h|demi|journee|matinee)"
     r"|\bpour\s+(?:l'instant|le\s+moment|l'heure|l'instant\s+present)"
+    r"|\bpour\s+(?:moi|toi|lui|elle|nous|vous|eux|elles|info\w*|ca|cela|la\s+formation$)"
+    r"|\bc'est\s+bon\b"
     r"|\bjusqu|\bpendant\b|\bau\s+(?:\d|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
 )
 """Words after the day that never are its motive: a lateness (« vendredi en retard »: explorer
@@ -37,7 +39,9 @@ SA3, a half-day absence whose motive was « en retard »), a time of day (« apr
 « en fin de journée »: SA4, SA5), how often or who said so (« pour la 3e fois », « selon … »),
 how long or for now (« pour 2 jours », « pour l'instant »: explorer SB8, Friday alone noted with
 the motive « pour 2 jours »), until when (« pour maladie jusqu'à lundi »: explorer UA5, Friday
-alone noted, the span in the motive: refused as before, or « de vendredi à lundi » read)."""
+alone noted, the span in the motive: refused as before, or « de vendredi à lundi » read), whom
+or what it is said for (« oui pour moi c'est bon », « oui, pour info »: explorer XA1, saved as
+the motive)."""
 
 
 def day_then_words(rest: str) -> tuple[str, str]:

@@ -61,6 +61,7 @@ from bot.conversations.absences.group_words import medical_said, other_justified
 from bot.conversations.absences.sentence import another_trainee
 from bot.conversations.absences.steps import GroupReasonText
 from bot.conversations.absences.typed_period import half_day_besides, take_typed_period
+from bot.conversations.absences.yes_ahead import also_named
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, Stay
@@ -117,7 +118,7 @@ def new_group() -> Flow:
                 options=recap_options,
                 values=recap_values,
                 then=recap_taken,
-                other=words_at_recap,
+                other=at_recap,
             ),
         ],
         branches=[offer_step()],
@@ -155,8 +156,7 @@ async def group_start(ctx: Context) -> Outcome | None:
         ctx.say("absence.no_formation")
         return Leave()
     # Two groups of one training told apart by their start day (explorer BD1).
-    listed = list({f.id: (f.id, f.title, f.start_date) for _, (f, _) in people}.values())
-    titles = told_apart(listed, await twin_marks(ctx.session, listed))  # and MA3's twins
+    titles = await _titles(ctx, people)
     resolved: list[list[str]] = list(ctx.data.get("_resolved") or [])  # /absence's trainee
     unresolved: list[dict[str, object]] = []
     running = _running(people, ctx.now.date())
@@ -196,6 +196,15 @@ async def group_start(ctx: Context) -> Outcome | None:
     if not unresolved:
         await _refused_day(ctx)
     return None
+
+
+async def _titles(
+    ctx: Context, people: list[tuple[str, tuple[Formation, Trainee]]]
+) -> dict[int, str]:
+    """The formations' titles, two groups of one training told apart by their start day
+    (explorer BD1), and MA3's twins."""
+    listed = list({f.id: (f.id, f.title, f.start_date) for _, (f, _) in people}.values())
+    return told_apart(listed, await twin_marks(ctx.session, listed))
 
 
 async def several_typed(ctx: Context) -> Outcome | None:
@@ -319,6 +328,50 @@ async def chosen(ctx: Context) -> list[tuple[Formation, Trainee]]:
 
 
 # --- the one confirmation ----------------------------------------------------------------
+
+
+async def at_recap(ctx: Context) -> Outcome | None:
+    """What is typed at the confirmation: someone else « aussi » (:func:`_also_named`), or a
+    yes with words, or the motive replacing a medical detail (:func:`.words_at_recap`)."""
+    return await _also_named(ctx) or await words_at_recap(ctx)
+
+
+async def _also_named(ctx: Context) -> Outcome | None:
+    """« oui, Léa aussi »: Léa is one more person to note (explorer XA8: Karim and Julie
+    were saved with the motive « Léa aussi », Léa left out). One trainee of the formation of
+    those named who bears the name is added, the list shown again; otherwise the name is
+    asked as the sentence's are (« Qui est … ? »). Words that name nobody are refused."""
+    typed = also_named(ctx.incoming.text[:300]) if ctx.incoming.choice is None else None
+    if not typed:
+        return None
+    people = await _people(ctx)
+    theirs = {f.id for f, _ in await chosen(ctx)}
+    same = [p for p in people if p[1][0].id in theirs]
+    titles = await _titles(ctx, people)
+    resolved: list[list[str]] = list(ctx.data.get("_resolved") or [])
+    unresolved: list[dict[str, object]] = []
+    for name in typed:
+        here = match_names(name, same)
+        if len(here) == 1:
+            resolved.append([str(here[0][0].id), str(here[0][1].id)])
+            continue
+        found = here or match_names(name, people)
+        if not found:
+            return None  # « oui, malade aussi »: no trainee's name, refused as before
+        unresolved.append(
+            {
+                "typed": name[:40],
+                "none": False,
+                "elsewhere": not here,
+                "options": [
+                    [_label(t, titles[f.id] if len(titles) > 1 else None), f"{f.id}|{t.id}"]
+                    for f, t in sorted(found, key=lambda k: by_surname(k[1].full_name))
+                ],
+            }
+        )
+    ctx.data["_resolved"], ctx.data["_unresolved"] = resolved, unresolved
+    ctx.data.pop("recap", None)
+    return Next("who" if unresolved else "recap")
 
 
 async def recap_values(ctx: Context) -> dict[str, object]:

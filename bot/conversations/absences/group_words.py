@@ -1,6 +1,6 @@
 """What a trainer types at the one confirmation of several absences (« Noter une absence …
 pour : · Karim Benali · Julie Petit »): « justifiée » or not, « oui, … » with the motive
-(explorer UA9), and the motive that replaces one whose medical detail was pointed out
+(explorer UA9, read as one person's: XA8), and the motive that replaces one whose medical detail was pointed out
 (closing 38's Left, explorer UA10).  Kept apart from :mod:`.group` (over 500 lines)."""
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ import re
 
 from bot.answers import fold
 from bot.conversations.absences.details import keep_reason
+from bot.conversations.absences.yes_ahead import is_a_yes, said_ahead
+from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome
 from bot.privacy.health import MEDICAL_DETAIL, SAID_TEXT, point_out_once
@@ -52,25 +54,46 @@ def _wants_justified(ctx: Context) -> bool:
     return not ctx.data.get("justified")
 
 
-_YES_AND = re.compile(r"(?i)^\s*(?:oui|ok|d'accord)\b[\s,.;:!-]*(?P<rest>\S.*)$")
-_JUSTIFIED_WORD = re.compile(r"(?i)\b(?:non\s+|pas\s+|in)?justifi[ée]e?s?\b[\s,.;:!-]*")
+_UNSAID = re.compile(r"\d|justifi|excus|certificat")
+"""Folded: what a yes says that the recap cannot take as it is (« oui, 20 minutes » to an
+absence, « oui, justificatif à venir »): refused, a button to press (explorer XA8)."""
 
 
 async def yes_and_words(ctx: Context) -> Outcome | None:
     """« oui, justifiée », « oui, malades » at the recap: justified (its motive asked, as the
     button does) or that motive, the recap shown again with it (explorer UA9: « Je n'ai pas
-    reconnu ce choix », where one person's question takes them)."""
-    found = _YES_AND.match(ctx.incoming.text[:300])
-    if found is None or ctx.incoming.choice is not None:
+    reconnu ce choix », where one person's question takes them).  Read as one person's yes
+    (:func:`.yes_ahead.said_ahead`, explorer XA8: « oui, exactement », « oui mais non », « oui,
+    20 minutes » were all kept as the motive): words that are no motive make a plain yes,
+    saved as « Enregistrer »; a take-back, a day, a doubt is refused, nothing kept; a
+    retard's length is its minutes."""
+    if ctx.incoming.choice is not None:
         return None
-    words = _JUSTIFIED_WORD.sub("", found["rest"]).strip(" ,.;:!-")
-    if words:
-        keep_reason(ctx, words)
-    if _JUSTIFIED_WORD.search(found["rest"]) and not (words and _wants_justified(ctx)):
-        return other_justified(ctx)
-    if words and _JUSTIFIED_WORD.search(found["rest"]):
-        ctx.data["justified"] = True
+    names = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
+    late = ctx.data.get("period") == "retard" and not ctx.data.get("_minutes")
+    ahead = said_ahead(ctx.incoming.text[:300], ctx.now, names, late=late)
+    if ahead is None:
+        return None
+    if not ahead:  # « oui, exactement », « oui pour moi c'est bon »: « Enregistrer »
+        if _UNSAID.search(fold(ctx.incoming.text)) or not any(
+            value == "yes" for _, value in ctx.data.get("_options") or []
+        ):
+            return None  # « oui, 20 minutes » to an absence, nothing to save: refused
+        ctx.data["recap"] = "yes"
+        return Next()
+    if ahead.get("_minutes"):
+        ctx.data["_minutes"] = ahead["_minutes"]
+    reason = ahead.get("reason")
+    if isinstance(reason, str):
+        keep_reason(ctx, reason)
     ctx.data.pop("recap", None)
+    if ahead.get("justified") is False:
+        ctx.data["justified"] = False
+    elif ahead.get("justified") and not ctx.data.get("reason"):
+        ctx.data["_justifying"] = True  # « oui, justifiée »: its motive asked, as the button
+        return Next("reason")
+    elif ahead.get("justified"):
+        ctx.data["justified"] = True
     return Next("recap")
 
 
@@ -80,6 +103,8 @@ async def words_at_recap(ctx: Context) -> Outcome | None:
     said = await yes_and_words(ctx)
     if said is not None or not ctx.data.get("_rewording") or ctx.incoming.choice is not None:
         return said
+    if is_a_yes(ctx.incoming.text):  # « oui mais non »: refused, no motive (explorer XA8)
+        return None
     keep_reason(ctx, ctx.incoming.text)
     ctx.data.pop("recap", None)
     return Next("recap")

@@ -17,7 +17,8 @@ waiting or of doubt, a trainee's name, « aussi » or a day in the words makes t
 the question is asked again, nothing kept. And the motive is only words that read as one
 (explorer UA1: « oui, exactement », « oui, il a prévenu », « oui, injustifiée », « oui, 20
 minutes » were saved as the motive): other words are a yes, « Un motif connu ? » asked; a
-justification word answers « justifiée ? », a length a retard's minutes.
+justification word answers « justifiée ? », a length a retard's minutes.  Several people's
+confirmation reads its « oui, … » here too (explorer XA8).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from bot.absences.line import late_minutes_of, read_period, soft_fold, split_rea
 from bot.absences.sentence import length_of
 from bot.answers import Invalid, clean_line, fold, has_words
 from bot.conversations.absences.motive import no_motive
+
+_NOON = datetime(2026, 1, 7, 12)
+"""Any weekday noon: only whether words name a day is asked of it."""
 
 _YES = re.compile(
     r"\s*(?:oui(?:\s+oui)?|ouais|ok(?:ay)?|d['’ ]?accord|c['’ ]?est (?:ça|ca|bon))"
@@ -85,6 +89,32 @@ _SUBJECT = re.compile(r"(?:(?:il|elle) (?:a|avait) (?:eu )?)?(?:(?:un|une|des) )
 """« elle a un rdv »: what a motive is said with, left out to read it (« rdv »)."""
 
 
+def is_a_yes(text: str) -> bool:
+    """Whether ``text`` opens with a yes (« oui », « ok », « d'accord », « c'est bon »)."""
+    return _YES.fullmatch(text) is not None
+
+
+_TOO = re.compile(r"(?:et\s+)?(?P<who>\w.*?)\s+(?:aussi|[eé]galement)", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"(?:lui|elle|eux|elles|moi|toi|nous|vous|[lc] ?\w*\s.*|.*\d.*)")
+
+
+def also_named(text: str) -> list[str] | None:
+    """The names said with « aussi » after a yes (« oui, Léa aussi », « oui, et Léa et Hugo
+    également » → ``["Léa", "Hugo"]``), as typed; ``None`` for any other answer, a pronoun
+    (« oui, lui aussi ») or a day (« oui, hier aussi ») among them (explorer XA8)."""
+    found = _YES.fullmatch(text)
+    too = _TOO.fullmatch((found["rest"] or "").strip(" \t\n,.;:!–—-")) if found else None
+    if too is None:
+        return None
+    names = re.split(r"\s*,\s*|\s+et\s+", too["who"], flags=re.IGNORECASE)
+    if any(
+        _NOT_A_NAME.fullmatch(fold(n)) or len(n.split()) > 3 or dates.understand(n, _NOON, "past")
+        for n in names
+    ):
+        return None
+    return names
+
+
 def said_ahead(
     text: str, now: datetime, names: Iterable[str] = (), *, late: bool = False
 ) -> dict[str, object] | None:
@@ -112,6 +142,9 @@ def said_ahead(
         return {"_minutes": late_minutes_of(length)}
     ahead: dict[str, object] = {}
     head, reason = split_reason(rest, now)
+    if not reason and "," in rest:  # « oui, injustifiée, malades »: the motive kept (XA8)
+        head, _, after = rest.partition(",")
+        head, reason = (head, after.strip()) if JUSTIFIED.fullmatch(fold(head)) else (rest, None)
     justified = JUSTIFIED.fullmatch(fold(head))
     if justified is not None:
         ahead["justified"] = justified["no"] is None

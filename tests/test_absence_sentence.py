@@ -1867,6 +1867,37 @@ async def test_an_arrival_or_a_departure_hour_after_the_day_is_no_full_day_s_mot
 
 
 @pytest.mark.parametrize(
+    ("typed", "told"),
+    [
+        ("Karim absent vendredi, arrivé à 13h30", "arrivé à 13h30"),
+        ("Karim absent vendredi, il est arrivé à 14h", "il est arrivé à 14h"),
+        ("Karim absent vendredi, arrivé vers 12h", "arrivé vers 12h"),
+    ],
+)
+async def test_an_arrival_after_midday_after_the_day_is_the_morning_s_absence(
+    db: Database, trainer: Person, typed: str, told: str
+) -> None:
+    """Explorer XA2 (regression of UA4): « Karim absent vendredi, arrivé à 13h30 » was a lone
+    afternoon retard, its minutes asked, the morning's absence lost. Arrived at or after
+    midday, he missed the morning: its absence, the arrival said with it, as « absent hier
+    matin, il est arrivé à 14h » (JA13); before midday it stays a retard (UA4)."""
+    await trainer.says(typed)
+    assert trainer.last == (
+        f"Noter l'absence de Karim Benali, vendredi 20 novembre 2026, le matin, {told} ?"
+    ), typed
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Non")
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (saved.day, saved.period, saved.late_minutes, saved.reason) == (
+        date(2026, 11, 20),
+        "matin",
+        None,
+        told,
+    )
+
+
+@pytest.mark.parametrize(
     ("typed", "reason"),
     [
         ("Karim absent vendredi matin et après-midi", None),

@@ -136,12 +136,17 @@ def hour_after_the_day(line: str) -> str:
     """« karim absent vendredi, arrive a 11h » → « karim en retard vendredi, arrive a 11h »,
     « karim absent vendredi, parti a 15h » → « karim est parti a 15h vendredi »: an arrival or
     a departure hour after a day whose half is not said is a late arrival or a leaving, read
-    as when said so (explorer UA4: a full-day absence was saved, its motive « arrivé à 11h »).
-    After a half-day (« absent le matin, arrivé à 13h30 ») the hour stays the motive (JA13)."""
+    as when said so (explorer UA4: a full-day absence was saved, its motive « arrivé à 11h »);
+    an arrival at or after midday is the morning's absence (« karim absent vendredi matin,
+    arrive a 13h30 »: explorer XA2, it was an afternoon retard). After a half-day (« absent le matin, arrivé à 13h30 ») the hour stays the motive (JA13)."""
     found = _HOUR_AFTER_THE_DAY.match(line)
     if found is None or not names_a_day_only(found["day"]) or read_period(found["day"])[0]:
         return line
     who, day, at = found["who"], found["day"], found["at"]
+    if found["came"] and int(re.findall(r"\d+", at)[0]) >= 12:
+        # Arrived after lunch: the morning missed, its absence, the arrival said with it as
+        # after « absent hier matin » (explorer XA2: a lone afternoon retard, JA13).
+        return f"{line[: found.end('day')]} matin{line[found.end('day') :]}"
     if found["came"]:
         return f"{who} en retard {day}, {found['came']} {at}"
     return f"{who} est {found['went']} {at} {day}"

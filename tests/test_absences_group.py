@@ -69,6 +69,29 @@ async def test_two_names_one_confirmation_two_rows(db: Database, trainer: Person
     assert await step_of(db, trainer) == (None, None)
 
 
+@pytest.mark.parametrize(
+    ("typed", "days", "reason"),
+    [
+        ("Karim malade depuis jeudi jusqu'à aujourd'hui", 3, "malade"),
+        ("Karim absent depuis jeudi jusqu'à hier pour maladie", 2, "pour maladie"),
+        ("Karim absent depuis jeudi jusqu'à aujourd'hui", 3, None),
+    ],
+)
+async def test_the_end_of_a_span_since_a_day_is_never_its_motive(
+    db: Database, trainer: Person, typed: str, days: int, reason: str | None
+) -> None:
+    """Explorer XA12: « Karim malade depuis jeudi jusqu'à aujourd'hui » saved the three days
+    with the motive « jusqu'à aujourd'hui », « malade » lost; « jusqu'à hier » was read up to
+    today. The span's end is its end, the motive what was said of it."""
+    await trainer.says(typed)
+    assert "Motif : jusqu" not in trainer.last, trainer.last
+    await trainer.presses("Enregistrer")
+    rows = await absences(db)
+    assert len(rows) == days, typed
+    assert {a.reason for a in rows} == {reason}
+    assert min(a.day for a in rows) == date(2026, 11, 19)
+
+
 async def test_not_come_since_thursday_notes_every_day_since(db: Database, trainer: Person) -> None:
     """Explorer AW9: « Karim pas venu depuis jeudi » was one absence, on Thursday; the half-day
     of « depuis mercredi après-midi » is its first day's, not every day's."""

@@ -338,6 +338,16 @@ def courtesy_only(words: str) -> bool:
     return bool(words.strip()) and bool(_COURTESY_ONLY.fullmatch(soft_fold(words).strip()))
 
 
+_UP_TO = re.compile(r"(?P<a>.+?)\s+jusqu'?\s*(?:au|a)\s+(?P<b>.+)")
+
+
+def _up_to(days: str) -> bool:
+    """« jeudi jusqu'a hier »: a day, then the span's end (explorer XA12: « jusqu'à
+    aujourd'hui » was the motive of « malade depuis jeudi jusqu'à aujourd'hui »)."""
+    found = _UP_TO.fullmatch(days)
+    return found is not None and names_a_day_only(found["a"]) and names_a_day_only(found["b"])
+
+
 def trailing_words(text: str) -> tuple[str, str]:
     """A list of days or a span (folded) and the words after its last day: « lundi et mardi
     malade » → (« lundi et mardi », « malade ») (explorer DA2: the whole list was refused,
@@ -358,10 +368,12 @@ def trailing_words(text: str) -> tuple[str, str]:
             or _A_DAY.search(day)
             or any(w in WEEKDAY_WORDS or w in MONTH_WORDS or w in SHORT_WEEKDAYS for w in words[:n])
         )
-        if named and names_a_day_only(day):
+        if named and (names_a_day_only(day) or _up_to(day)):
             tail = " ".join(words[n:])
-            if re.search(r"\d", tail) or _A_UNIT.match(tail):
-                return text, ""  # « 14h », « depuis 3 jours », « mardi 10 minutes »
+            if re.search(r"\d", tail) or _A_UNIT.match(tail) or tail.startswith("jusqu"):
+                # « 14h », « depuis 3 jours », « mardi 10 minutes »; « depuis jeudi jusqu'à
+                # aujourd'hui »: the span's end, never its motive (explorer XA12)
+                return text, ""
             return (match["head"] + day).strip(), "" if courtesy_only(tail) else tail
     return text, ""
 

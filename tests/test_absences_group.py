@@ -292,16 +292,16 @@ async def test_names_of_a_formation_not_yet_begun_are_found_not_replaced(
 async def test_late_arrivals_keep_their_minutes(db: Database, trainer: Person) -> None:
     await trainer.says("Karim et Julie en retard de 20 min ce matin")
     assert trainer.last.startswith(
-        "Noter un retard non justifié de 20 min du lundi 23 novembre 2026, pour :"
+        "Noter un retard non justifié de 20 min, le matin du lundi 23 novembre 2026, pour :"
     )
     await trainer.presses("Changer le jour")
     await trainer.says("vendredi matin")  # still a late arrival, on Friday
     await trainer.presses("Oui")
     assert trainer.last.startswith(
-        "Noter un retard non justifié de 20 min du vendredi 20 novembre 2026, pour :"
+        "Noter un retard non justifié de 20 min, le matin du vendredi 20 novembre 2026, pour :"
     )
     await trainer.presses("Enregistrer")
-    assert "Retards (2) : Karim Benali, Julie Petit." in trainer.all_text
+    assert "Retards de 20 min (2) : Karim Benali, Julie Petit." in trainer.all_text
     assert {(p, m) for _, _, p, m, _ in await saved(db)} == {("retard", 20)}
 
 
@@ -898,3 +898,33 @@ async def test_several_late_yes_with_minutes_are_the_minutes(db: Database, train
     )
     await trainer.presses("Enregistrer")
     assert {(a.late_minutes, a.reason) for a in await absences(db)} == {(20, None)}
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Karim et Julie en retard vendredi après-midi de 20 min",
+        "Karim et Julie en retard vendredi après-midi, 20 minutes",
+    ],
+)
+async def test_several_late_keep_the_minutes_said_and_show_the_half_day(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer XA16: « Karim et Julie en retard vendredi après-midi de 20 min » saved both
+    retards with no minutes (one person's keeps them), and the afternoon, saved, was said
+    neither in the question nor in « C'est noté »."""
+    await trainer.says(typed)
+    assert trainer.last.startswith(
+        "Noter un retard non justifié de 20 min, l'après-midi du vendredi 20 novembre 2026, pour :"
+    ), trainer.last
+    assert "Motif" not in trainer.last
+    await trainer.presses("Enregistrer")
+    assert trainer.last.startswith(
+        "C'est noté : vendredi 20 novembre 2026, après-midi – Agent de restauration (démo).\n"
+        "Retards de 20 min (2) : Karim Benali, Julie Petit."
+    ), trainer.last
+    rows = await absences(db)
+    assert len(rows) == 2
+    assert {(a.period, a.late_minutes, a.late_half, a.reason) for a in rows} == {
+        ("retard", 20, "apres_midi", None)
+    }

@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from bot import dates
-from bot.absences.clashes import Conflict, period_label
+from bot.absences.clashes import PERIOD_LABELS, Conflict, period_label
 from bot.absences.days import day_periods, spell_days
 from bot.absences.log import decline_followup
 from bot.absences.rollcall import Flag, Mark, Roll, record_roll
@@ -106,6 +106,13 @@ async def save_marks(
     titles = {m.formation.title for m in marks} | ({formation.title} if formation else set())
     when = spell_days(days, span=span, own=own) if len(days) > 1 else ""
     half = "" if period == "retard" or own else period_label(period, None)
+    late = [m for m in marks if m.status == "retard"]
+    halves, lengths = {m.late_half for m in late}, {m.late_minutes for m in late}
+    if period == "retard" and not own and len(halves) == 1:
+        # Several people's retard « vendredi après-midi »: its half-day said, as saved
+        # (explorer XA16: it was saved but never shown).
+        half = PERIOD_LABELS.get(str(halves.pop()), "")
+    minutes = lengths.pop() if period == "retard" and len(lengths) == 1 else None
     ctx.say(
         "absence_appel.saved",
         roll=roll,
@@ -115,6 +122,7 @@ async def save_marks(
         when=when,
         already=already,
         half=half,
+        length=dates.spell_minutes(minutes) if minutes else "",  # each one's (XA16)
         title=titles.pop() if len(titles) == 1 else "",
         justified=justified,
         source=source,

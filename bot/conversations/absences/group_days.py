@@ -16,6 +16,7 @@ from bot.absences.days import (
 from bot.absences.line import (
     as_typed,
     date_words,
+    late_minutes_of,
     names_a_day_only,
     read_period,
     soft_fold,
@@ -27,11 +28,23 @@ from bot.conversations.absences.details import keep_reason
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import stored_date
 
+_LENGTH_LAST = re.compile(
+    r"(?:^|,|\s)\s*(?:de\s+|d['’]\s*)?(?P<minutes>\d{1,3}\s*(?:minutes?|min|mn))\s*[.,;!]?\s*$",
+    re.IGNORECASE,
+)
+"""A retard's length ending its days (« vendredi après-midi de 20 min », « …, 20 minutes »)."""
+
 
 def read_when(ctx: Context, days: bool = True) -> None:
     """The day (or days), the half-day and "justifiée" the sentence gives; the rest is asked.
     Without ``days`` (a day that does not exist, said by the caller), the day is asked."""
     rest, told = _kind_told_apart(str(ctx.data.get("_rest") or "")[:300])
+    length = _LENGTH_LAST.search(rest) if ctx.data.get("_late") else None
+    if length is not None and not ctx.data.get("_minutes"):
+        # « … en retard vendredi après-midi de 20 min »: each one's length (explorer XA16:
+        # dropped, the retards saved without their minutes).
+        ctx.data["_minutes"] = late_minutes_of(length["minutes"])
+        rest = rest[: length.start()]
     rest, reason = split_reason(rest, ctx.now)
     keep_reason(ctx, reason or told)
     # The line reader knows "justifiée"; several people are "justifiés" / "justifiées".

@@ -31,7 +31,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import invitations, progress, texts
@@ -54,7 +53,8 @@ from bot.storage import turn_rows as rows
 from bot.storage.base import stamps_from, utcnow
 from bot.storage.db import Database
 from bot.storage.people import Role
-from bot.storage.ping import connection_lost, database_away
+from bot.storage.ping import database_away
+from bot.turn_failures import CONFLICT_RETRIES, StaleState, conflicted, worth_again
 from bot.typos import BACK_WORDS, HELP_WORDS, closest_commands, spoken_commands
 
 log = logging.getLogger(__name__)
@@ -72,10 +72,6 @@ class Stand:
     data: dict[str, Any]
     version: int
     expires_at: datetime | None
-
-
-class StaleState(Exception):
-    """Another process moved this conversation on first; handle the message again."""
 
 
 class Engine:
@@ -130,21 +126,25 @@ class Engine:
                 self._locks.pop(key, None)
 
     async def _handle_with_retries(self, incoming: Incoming) -> list[Reply]:
+        conflicts = 0
         for attempt in range(5):
             try:
                 with stamps_from(self.clock):  # outbox rows, deadlines (explorer QC6)
                     replies = await self._handle_once(incoming)
             except Exception as exc:
                 # A concurrent writer got there first, the same event came twice at once, the
-                # server ended the connection (bot.storage.ping): start over from the database,
-                # which kept nothing. Not a disk full: nothing goes through until space is freed.
+                # server ended the connection, a deadlock (bot.turn_failures): start over from
+                # the database, which kept nothing. Not a disk full: nothing goes through until
+                # space is freed.
                 if SPACE.lacking(exc):
                     METRICS.error("DiskFull")
                     return [Reply(text=texts.say("common.disk_full"), extras={BUSY: SAY_ONCE})]
                 if database_away(exc):  # tried again later from the inbox (explorer BA9)
                     break
-                again = isinstance(exc, StaleState | IntegrityError | OperationalError)
-                if not (again or connection_lost(exc)):
+                conflicts += conflicted(exc)  # a deadlock, a serialization failure (XA9)
+                if conflicts > CONFLICT_RETRIES:
+                    break
+                if not worth_again(exc):
                     METRICS.error(type(exc).__name__)
                     log_failure("handling a message", exc)
                     return [Reply(text=texts.say("common.internal_error"))]

@@ -10,14 +10,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
 from bot import dates, texts
+from bot.absences.rollcall import record_roll
 from bot.app import FEATURES, build_engine
 from bot.config import Settings
+from bot.conversations.absences import batch
 from bot.conversations.formations import create as formation_module
 from bot.conversations.kit.context import Context
 from bot.engine import Engine, Stand
@@ -33,6 +37,7 @@ from tests.auxil.attestations import codes, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.disk import fill_the_disk, free_space, space_reset
 from tests.auxil.hostile import step_of
+from tests.auxil.race import two_processes
 from tests.auxil.statements import counting
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -959,3 +964,66 @@ async def test_a_bare_cancel_with_nothing_under_way_is_answered_at_once(
     await trainer.says("annuler")  # inside a dialogue the slash is still asked for
     assert "/annuler" in trainer.last
     assert await step_of(db, trainer) != (None, None)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("code", ["40P01", "40001"])
+async def test_a_deadlock_or_a_serialization_failure_is_retried_unseen(
+    pg_db: Database,
+    settings: Settings,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    code: str,
+) -> None:
+    """Explorer XA9: PostgreSQL undoing a turn for a deadlock (40P01, two people holding a
+    trainee and a formation in the opposite order) or a serialization failure (40001) gave
+    « Désolé, quelque chose s'est mal passé ». The whole turn is tried again, as for a stale
+    state; the person reads only the answer of the turn kept, nothing of the one undone."""
+    tried: list[int] = []
+
+    async def conflicting_once(session: Any, *args: Any, **kwargs: Any) -> Any:
+        tried.append(1)
+        if len(tried) == 1:  # PostgreSQL's own error, as a deadlock raises it
+            await session.execute(
+                sql(f"DO $$ BEGIN RAISE EXCEPTION 'conflit' USING ERRCODE = '{code}'; END $$")
+            )
+        return await record_roll(session, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "record_roll", conflicting_once)
+    caplog.set_level(logging.INFO, logger="bot.engine")
+    async with two_processes(pg_db, settings, clock) as (make, _):
+        trainer = make("formateur")
+        await trainer.says("Karim et Julie absents vendredi matin")
+        await trainer.presses("Enregistrer")
+        said = trainer.all_text
+    assert said.startswith("C'est noté : vendredi 20 novembre 2026, matin"), said
+    assert said.count("C'est noté") == 1 and "Désolé" not in said
+    assert len(tried) == 2 and "retrying event after DBAPIError" in caplog.text
+    async with pg_db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Absence)) == 2
+
+
+@pytest.mark.postgres
+async def test_a_conflict_that_keeps_coming_back_is_given_up_after_two_tries(
+    pg_db: Database, settings: Settings, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer XA9: a deadlock is tried again twice, not forever; then « renvoyez votre
+    message dans un instant », nothing saved."""
+    tried: list[int] = []
+
+    async def always_conflicting(session: Any, *args: Any, **kwargs: Any) -> Any:
+        tried.append(1)
+        await session.execute(
+            sql("DO $$ BEGIN RAISE EXCEPTION 'conflit' USING ERRCODE = '40P01'; END $$")
+        )
+
+    monkeypatch.setattr(batch, "record_roll", always_conflicting)
+    async with two_processes(pg_db, settings, clock) as (make, _):
+        trainer = make("formateur")
+        await trainer.says("Karim et Julie absents vendredi matin")
+        await trainer.presses("Enregistrer")
+        assert trainer.last == texts.say("common.busy")
+    assert len(tried) == 3
+    async with pg_db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Absence)) == 0

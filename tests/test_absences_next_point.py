@@ -10,14 +10,19 @@ import pytest
 from sqlalchemy import select, update
 
 from bot import texts
-from bot.app import build_scheduler, build_sender
+from bot.app import build_scheduler
 from bot.config import Settings
 from bot.messages import Reply
 from bot.outbox_payload import payload_to_reply
 from bot.storage.absences import Entretien, FollowUp
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
-from tests.auxil.absences import rows, seen_on, writing_this_morning_s_compte_rendu
+from tests.auxil.absences import (
+    reminders_sent_at,
+    rows,
+    seen_on,
+    writing_this_morning_s_compte_rendu,
+)
 from tests.auxil.dialogue import Person
 
 
@@ -60,16 +65,7 @@ async def tick(db: Database, settings: Settings, at: datetime) -> None:
 
 
 async def send_at(db: Database, settings: Settings, at: datetime) -> list[Reply]:
-    """The point reminders the outbox sends at ``at``."""
-    async with db.sessions() as session, session.begin():
-        await session.execute(update(OutboxMessage).values(next_attempt_at=at))
-    sent: list[Reply] = []
-
-    async def console(_chat: str, reply: Reply) -> None:
-        sent.append(reply)
-
-    await build_sender(db, settings, {"console": console}, clock=lambda: at).run_once()
-    return [reply for reply in sent if "prochain point prévu" in texts.plain(reply.text)]
+    return await reminders_sent_at(db, settings, at, "prochain point prévu")
 
 
 async def test_the_trainer_is_reminded_of_the_point_that_morning_once(

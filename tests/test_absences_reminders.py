@@ -7,17 +7,16 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from bot import texts
-from bot.app import build_scheduler, build_sender
+from bot.app import build_scheduler
 from bot.config import Settings
 from bot.messages import Reply
 from bot.outbox_payload import payload_to_reply
 from bot.storage.absences import Entretien
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
-from tests.auxil.absences import rows, seen_on
+from tests.auxil.absences import reminders_sent_at, rows, seen_on
 from tests.auxil.dialogue import Clock, Person
 
 
@@ -114,16 +113,7 @@ async def test_a_rescheduled_entretien_gets_its_own_reminder(
 
 
 async def send_at(db: Database, settings: Settings, at: datetime) -> list[Reply]:
-    """The entretien reminders the outbox sends at ``at`` (queued by the ticks' clock)."""
-    async with db.sessions() as session, session.begin():
-        await session.execute(update(OutboxMessage).values(next_attempt_at=at))
-    sent: list[Reply] = []
-
-    async def console(_chat: str, reply: Reply) -> None:
-        sent.append(reply)
-
-    await build_sender(db, settings, {"console": console}, clock=lambda: at).run_once()
-    return [reply for reply in sent if "Rappel : entretien" in texts.plain(reply.text)]
+    return await reminders_sent_at(db, settings, at, "Rappel : entretien")
 
 
 async def test_a_reminder_still_waiting_is_not_sent_once_the_entretien_is_moved_or_begun(

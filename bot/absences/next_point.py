@@ -21,15 +21,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.absences.reminders import owner_chat, with_their_people
 from bot.config import Settings
 from bot.dates.night import morning_after
 from bot.deadlines.org_settings import digest_hour
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.storage.absences import Entretien, FollowUp
-from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
-from bot.storage.people import ChatIdentity, Organisation
+from bot.storage.people import Organisation
 
 KEY = "prochain-point:"
 """The outbox keys of these reminders: ``prochain-point:<entretien id>:<date>``."""
@@ -39,11 +39,7 @@ async def next_point_reminders(session: AsyncSession, now: datetime, settings: S
     """Queue this morning's reminders of the points the comptes rendus promised for today."""
     # Every zone's today lies between yesterday and tomorrow in UTC.
     rows = await session.execute(
-        select(Entretien, Formation, Trainee, Organisation)
-        .join(FollowUp, FollowUp.id == Entretien.followup_id)
-        .join(Formation, Formation.id == FollowUp.formation_id)
-        .join(Trainee, Trainee.id == FollowUp.trainee_id)
-        .join(Organisation, Organisation.id == FollowUp.organisation_id)
+        with_their_people()
         .where(
             FollowUp.closed_at.is_(None),
             Entretien.compte_rendu_id.is_not(None),
@@ -64,12 +60,7 @@ async def next_point_reminders(session: AsyncSession, now: datetime, settings: S
             continue
         if trainee.erased or trainee.left_before(local.date()):
             continue
-        identity = await session.scalar(
-            select(ChatIdentity)
-            .where(ChatIdentity.person_id == formation.owner_id, ChatIdentity.blocked_at.is_(None))
-            .order_by(ChatIdentity.id)
-            .limit(1)
-        )
+        identity = await owner_chat(session, formation)
         if identity is None:
             continue
         text = texts.say(

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
@@ -55,13 +55,31 @@ def reminder_due(scheduled_at: datetime, zone: str, hour: int) -> datetime:
     return datetime.combine(day_before, time(hour=max(0, min(23, hour))), tz)
 
 
-async def entretien_reminders(session: AsyncSession, now: datetime, settings: Settings) -> None:
-    rows = await session.execute(
+def with_their_people() -> Select[Entretien, Formation, Trainee, Organisation]:
+    """The entretiens with their formation, trainee and organisation, through their
+    follow-up: what a reminder about one names and where it goes."""
+    return (
         select(Entretien, Formation, Trainee, Organisation)
         .join(FollowUp, FollowUp.id == Entretien.followup_id)
         .join(Formation, Formation.id == FollowUp.formation_id)
         .join(Trainee, Trainee.id == FollowUp.trainee_id)
         .join(Organisation, Organisation.id == FollowUp.organisation_id)
+    )
+
+
+async def owner_chat(session: AsyncSession, formation: Formation) -> ChatIdentity | None:
+    """Where the bot writes by itself to the formation's owner: her first chat not blocked."""
+    return await session.scalar(
+        select(ChatIdentity)
+        .where(ChatIdentity.person_id == formation.owner_id, ChatIdentity.blocked_at.is_(None))
+        .order_by(ChatIdentity.id)
+        .limit(1)
+    )
+
+
+async def entretien_reminders(session: AsyncSession, now: datetime, settings: Settings) -> None:
+    rows = await session.execute(
+        with_their_people()
         .where(
             *_still_ahead(),
             Entretien.scheduled_at > now,
@@ -75,12 +93,7 @@ async def entretien_reminders(session: AsyncSession, now: datetime, settings: Se
             continue
         if trainee.left_before(entretien.scheduled_at.astimezone(zone_of(organisation)).date()):
             continue  # gone before it (explorer K: reminded of a trainee who had left)
-        identity = await session.scalar(
-            select(ChatIdentity)
-            .where(ChatIdentity.person_id == formation.owner_id, ChatIdentity.blocked_at.is_(None))
-            .order_by(ChatIdentity.id)
-            .limit(1)
-        )
+        identity = await owner_chat(session, formation)
         if identity is None:
             continue
         local = entretien.scheduled_at.astimezone(zone_of(organisation))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot import texts
+from bot.app import build_sender
+from bot.config import Settings
 from bot.formations.labels import name_key
+from bot.messages import Reply
 from bot.storage.absences import (
     Absence,
     Entretien,
@@ -22,6 +26,7 @@ from bot.storage.base import Base
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
+from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation, Person
 from tests.auxil import dialogue
 
@@ -172,3 +177,19 @@ async def note_unjustified(who: dialogue.Person, line: str) -> None:
     await who.presses("Non")
     await who.presses("Passer")
     await who.presses("Enregistrer")
+
+
+async def reminders_sent_at(
+    db: Database, settings: Settings, at: datetime, words: str
+) -> list[Reply]:
+    """The messages holding ``words`` that the outbox sends at ``at`` (queued by the ticks'
+    clock, every one made due then)."""
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(OutboxMessage).values(next_attempt_at=at))
+    sent: list[Reply] = []
+
+    async def console(_chat: str, reply: Reply) -> None:
+        sent.append(reply)
+
+    await build_sender(db, settings, {"console": console}, clock=lambda: at).run_once()
+    return [reply for reply in sent if words in texts.plain(reply.text)]

@@ -44,6 +44,7 @@ from tests.auxil.absences import (
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import A_FILE, FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.pdf import pdf_words
+from tests.auxil.privacy import closed_by_the_erasure
 from tests.auxil.race import one_after_the_other, second_admin, two_processes
 from tests.test_deadlines_digest import deliver
 from tests.test_onboarding import CODE
@@ -1651,10 +1652,7 @@ async def test_a_followup_opened_as_the_trainee_is_erased_is_not_on_postgresql(
             bruno.presses("Ouvrir le suivi"),
         )
     assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
-    assert bruno.last == (
-        "J'ai refermé « suivre un décrochage » : les données dont il s'agissait viennent "
-        "d'être effacées (droit à l'effacement), rien n'a été enregistré."
-    )
+    assert bruno.last == closed_by_the_erasure("suivre un décrochage")
     assert await rows(pg_db, FollowUp) == []
 
 
@@ -1691,9 +1689,6 @@ async def test_a_contact_noted_as_the_trainee_is_erased_is_not_stored_on_postgre
             bruno.presses("Enregistrer"),
         )
     assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
-    assert bruno.last == (
-        "J'ai refermé « suivre un décrochage » : les données dont il s'agissait viennent "
-        "d'être effacées (droit à l'effacement), rien n'a été enregistré."
-    )
+    assert bruno.last == closed_by_the_erasure("suivre un décrochage")
     assert await rows(pg_db, FollowUpContact) == []
     assert [d for d in await rows(pg_db, StoredDocument) if d.content == SCREENSHOT] == []

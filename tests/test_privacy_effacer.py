@@ -28,7 +28,7 @@ from tests.auxil.absences import trainee_id
 from tests.auxil.attestations import add_colleague, codes, demo_author, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
-from tests.auxil.privacy import everywhere, traces
+from tests.auxil.privacy import closed_by_the_erasure, everywhere, traces
 from tests.auxil.race import one_after_the_other, second_admin, two_processes
 from tests.test_deadlines_digest import deliver
 
@@ -373,10 +373,7 @@ async def test_an_absence_saved_as_the_trainee_is_erased_is_not_stored_on_postgr
     waits for the erasure, reads Karim again and stores nothing."""
     camille, bruno = await erasing_and_noting(pg_db, settings, clock, absence_first=False)
     assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
-    assert bruno.last == (
-        "J'ai refermé « noter une absence ou un retard » : les données dont il s'agissait "
-        "viennent d'être effacées (droit à l'effacement), rien n'a été enregistré."
-    )
+    assert bruno.last == closed_by_the_erasure("noter une absence ou un retard")
     assert await absences_left(pg_db) == []
 
 
@@ -454,10 +451,7 @@ async def test_a_proof_added_just_after_the_erasure_is_not_stored_on_postgresql(
     erasure and reads Karim again: nothing stored, said so (no failure of the turn)."""
     camille, bruno = await erasing_and_proving(pg_db, settings, clock, proof_first=False)
     assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
-    assert bruno.last == (
-        "J'ai refermé « corriger ou supprimer une absence déjà notée » : les données dont il "
-        "s'agissait viennent d'être effacées (droit à l'effacement), rien n'a été enregistré."
-    )
+    assert bruno.last == closed_by_the_erasure("corriger ou supprimer une absence déjà notée")
     assert await proofs_left(pg_db) == []
 
 
@@ -529,10 +523,7 @@ async def test_a_company_corrected_as_the_trainee_is_erased_is_not_stored_on_pos
             bruno.presses("Oui"),
         )
     assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
-    assert bruno.last == (
-        "J'ai refermé « voir et modifier vos formations » : les données dont il s'agissait "
-        "viennent d'être effacées (droit à l'effacement), rien n'a été enregistré."
-    )
+    assert bruno.last == closed_by_the_erasure("voir et modifier vos formations")
     async with pg_db.sessions() as session:
         erased = await session.get(Trainee, karim)
     assert erased is not None and (erased.full_name, erased.company) == (erased_name(karim), None)
@@ -571,10 +562,7 @@ async def test_a_participant_added_as_the_trainee_is_erased_is_not_stored_on_pos
             camille.presses("Oui, l'ajouter"),
         )
     assert bruno.last.startswith("C'est fait : les données de cette personne sont effacées.")
-    assert camille.last == (
-        "J'ai refermé « voir, déplacer ou annuler un bilan programmé » : les données dont il "
-        "s'agissait viennent d'être effacées (droit à l'effacement), rien n'a été enregistré."
-    )
+    assert camille.last == closed_by_the_erasure("voir, déplacer ou annuler un bilan programmé")
     async with pg_db.sessions() as session:
         participants = await session.scalars(
             select(BilanParticipant.name).where(BilanParticipant.trainee_id == karim)
@@ -643,8 +631,5 @@ async def test_an_absence_deleted_just_after_the_erasure_fails_nothing_on_postgr
             bruno.presses("Oui, supprimer"),
         )
     assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
-    assert bruno.last == (
-        "J'ai refermé « corriger ou supprimer une absence déjà notée » : les données dont il "
-        "s'agissait viennent d'être effacées (droit à l'effacement), rien n'a été enregistré."
-    )
+    assert bruno.last == closed_by_the_erasure("corriger ou supprimer une absence déjà notée")
     assert [a for a in await absences_left(pg_db) if a.reason == "injoignable"] == []

@@ -310,3 +310,11 @@ def matrix_welcome(n: int, sent_at: datetime | None) -> MatrixWelcome:
         status="pending" if sent_at is None else "sent",
         sent_at=sent_at,
     )
+
+
+def closed_by_the_erasure(flow: str) -> str:
+    """What someone whose dialogue an erasure overtook is told (« suivre un décrochage »)."""
+    return (
+        f"J'ai refermé « {flow} » : les données dont il s'agissait viennent d'être effacées "
+        "(droit à l'effacement), rien n'a été enregistré."
+    )

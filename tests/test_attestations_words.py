@@ -110,6 +110,9 @@ WRONG_BUTTON = (
         "je me suis trompé",
         "erreur",
         "Oups, erreur",
+        # Explorer XA6: a slip or a take-back alone, recorded as the decline's reason.
+        *("oups", "Oups !", "mais si", "Mais si !", "je veux revenir en arrière"),
+        *("je veux revenir au texte", "attendez", "non attendez", "je veux annuler"),
     ],
 )
 async def test_a_wrong_button_said_at_the_reason_leads_back_to_the_text(

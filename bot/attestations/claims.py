@@ -94,6 +94,15 @@ _WRONG_BUTTON = re.compile(
     r"|(?:c\s+est\s+)?(?:une\s+)?erreur(?:\s+de\s+(?:bouton|ma part|manip\w*|clic|frappe))?"
     r"|(?:j\s+ai\s+)?(?:appuye|clique|tape|repondu)\s+(?:sur\s+le\s+mauvais\s+bouton|par\s+erreur"
     r"|trop\s+vite)|pas\s+(?:le\s+)?bon\s+bouton"
+    # A slip or a take-back alone (explorer XA6): « oups », « mais si », « attendez »,
+    # « je veux revenir en arrière », « annuler ».
+    r"|oups|oops|zut|mince|(?:mais\s+)?si(?:\s+si)*"
+    r"|(?:attendez|attends|attendre|stop)(?:\s+(?:une\s+)?(?:minute|seconde|svp))?"
+    r"|(?:je\s+(?:veux|voudrais|peux|vais)\s+|on\s+peut\s+|comment\s+)?"
+    r"(?:revenir|retourner|retour)(?:\s+(?:en\s+arriere|au\s+texte|a\s+l\s+attestation))?"
+    r"|retour\s+en\s+arriere|marche\s+arriere"
+    r"|(?:je\s+(?:veux|voudrais|peux|vais)\s+)?(?:annuler|annulez|annule)"
+    r"(?:\s+(?:ma\s+reponse|mon\s+choix|ca))?"
     r")(?:\s+(?:desolee?|pardon|merci|svp))*"
 )
 
@@ -102,7 +111,9 @@ def wrong_button(text: str) -> bool:
     """« je me suis trompé de bouton », « mauvais bouton », « erreur », the whole reply: the
     person pressed « Je n'ai pas participé » by mistake, which is no reason for not taking
     part (explorer UA3: the decline was recorded, « je me suis trompé de bouton » its reason
-    for the Région)."""
+    for the Région). So is a slip or a take-back alone: « oups », « mais si », « attendez »,
+    « je veux revenir en arrière », « annuler » (explorer XA6: each was recorded as the
+    decline's reason)."""
     return _WRONG_BUTTON.fullmatch(" ".join(_CLAUSES.sub(" ", fold(text)).split())) is not None
 
 

@@ -159,6 +159,8 @@ NO_REASON = "Je ne peux pas enregistrer « {} » comme raison de votre absence a
         *("Hugo", "M. Moreau", "moi", "oui je peux"),
         # Refused under « C'est noté », nothing noted (explorer SB3).
         *("oui merci", "ok merci"),
+        # An acknowledgement, with no warning to acknowledge (explorer XA10).
+        *("ok compris", "entendu"),
     ],
 )
 async def test_yes_no_or_one_s_own_name_is_no_reason(

@@ -180,3 +180,80 @@ async def test_the_oath_typed_at_the_reason_for_not_taking_part_is_no_reason(
     await hugo.says("je l'atteste sur l'honneur")
     assert hugo.last.startswith(REFUSED), hugo.last
     assert await answers(db) == []
+
+
+ILL = "j'étais en arrêt maladie"
+ACKNOWLEDGED = (
+    "Votre réponse n'est pas encore enregistrée. Écrivez la raison sans détail de santé "
+    "(« empêchement » ou « raison personnelle » suffisent), ou choisissez « Passer »."
+)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        *("ok compris", "je comprends", "entendu", "ok je vois", "oui je comprends"),
+        *("oui c'est compris merci", "Compris !", "ok je note", "bien reçu, merci"),
+    ],
+)
+async def test_an_acknowledgement_of_the_reason_s_health_warning_is_no_reason(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer XA10: « ok compris », « je comprends », « entendu » answering the health
+    warning were saved as the reason for not taking part, in the Région's dossier. Read as
+    the acknowledgement they are: the rewording asked, nothing saved; the reason then
+    written is saved, and the first one sent again unchanged is still kept."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says(ILL)
+    assert hugo.last.startswith("Si votre réponse parle de santé"), hugo.last
+    await hugo.says(typed)
+    assert hugo.replies[0].text.startswith(ACKNOWLEDGED), hugo.all_text
+    assert "C'est noté" not in hugo.all_text, hugo.all_text
+    assert await answers(db) == []
+    await hugo.says("empêchement")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", "empêchement")
+
+
+async def test_the_reason_sent_again_after_an_acknowledgement_is_kept(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer XA10: after « ok compris », the reason pointed out sent again unchanged is
+    kept, as the warning says (« renvoyez-la telle quelle »)."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    for line in (ILL, "ok compris", ILL):
+        await hugo.says(line)
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", ILL)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("mettez empêchement", "empêchement"),
+        ("remplacez par raison personnelle", "raison personnelle"),
+        ("écrivez plutôt empêchement", "empêchement"),
+        ("ok mettez empêchement alors", "empêchement"),
+        ("notez juste empêchement", "empêchement"),
+        ("gardez seulement rendez-vous", "rendez-vous"),
+        ("Remplacez-la par « raison personnelle » svp", "raison personnelle"),
+    ],
+)
+async def test_an_instruction_to_replace_the_reason_saves_the_words_it_gives(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    typed: str,
+    reason: str,
+) -> None:
+    """Explorer XA15: « mettez empêchement » after the health warning was saved verbatim as
+    the reason for the Région, and « notez juste empêchement » asked « Garder votre réponse
+    telle quelle ? » about the health words. The words the instruction gives are the reason."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says(ILL)
+    await hugo.says(typed)
+    assert "Garder votre réponse telle quelle" not in hugo.all_text, hugo.all_text
+    assert "C'est noté" in hugo.all_text, hugo.all_text
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", reason)

@@ -310,3 +310,58 @@ def kept(data: dict[str, Any], text: str, words: re.Pattern[str]) -> str | None:
     if point_out_once(data, text, words):
         return None
     return text
+
+
+_ACKNOWLEDGING = re.compile(
+    r"(?:(?:oui|ok|okay|ah|bon|d accord|tres bien|entendu)\s+)*(?:"
+    r"(?:c\s+est\s+|j\s+ai\s+|bien\s+)?(?:compris|note|recu)|entendu|message\s+recu"
+    r"|(?:je\s+)?(?:comprends|comprend|vois|note|prends\s+note)"
+    r")(?:\s+(?:bien|merci|beaucoup|pour\s+l\s+info|pour\s+l\s+information))*"
+)
+"""« ok compris », « je comprends », « entendu », « oui c'est compris merci » (folded): the
+warning acknowledged, no answer to it (explorer XA10: saved as the reason); not « je ne
+comprends pas », asked about as such."""
+
+
+def acknowledging(text: str) -> bool:
+    """Whether ``text`` only acknowledges the warning (:data:`_ACKNOWLEDGING`)."""
+    return _ACKNOWLEDGING.fullmatch(fold(text)) is not None
+
+
+_REPLACING = re.compile(
+    r"(?:(?:ok|oui|d accord|bon|alors|finalement|euh|ah|non|dans ce cas)\s+)*"
+    r"(?:(?:vous\s+pouvez|pouvez\s+vous|pourriez\s+vous|merci\s+de)\s+)?"
+    r"(?:mett(?:ez|re|s)|met|not(?:ez|er|e)|ecri(?:vez|re|s)|inscri(?:vez|re|s)"
+    r"|rempla(?:cez|cer|ce)|chang(?:ez|er|e)|gard(?:ez|er|e)|indiqu(?:ez|er|e))"
+    r"(?:\s+(?:moi|la|le|l|ca|cela))?(?:\s+(?:par|en|a\s+la\s+place))?"
+    r"(?:\s+(?:plutot|juste|seulement|simplement|uniquement|a\s+la\s+place))*(?:\s+par)?"
+)
+_NOT_A_REPLACEMENT = frozenset(
+    {"rien", "pas", "que", "qu", "ce", "ca", "cela", "personne", "aucune", "aucun", "ne", "n"}
+    | {"quoi", "tout", "tel", "telle", "comme", "ma", "mon", "votre", "sa", "son"}
+)
+_TRAILING = frozenset({"svp", "stp", "merci", "alors", "plutot", "s il vous plait", "a la place"})
+
+
+def replacement(text: str) -> str | None:
+    """The words an instruction to replace what was pointed out gives: « empêchement » for
+    « mettez empêchement », « écrivez plutôt empêchement », « notez juste empêchement »,
+    « raison personnelle » for « remplacez-la par « raison personnelle » svp » (explorer
+    XA15: the instruction was saved whole as the reason for the Région, or asked « tel
+    quel ? » about the health words). ``None`` when ``text`` is no such instruction, or gives
+    nothing to write (« mettez ce que vous voulez », « notez rien », « gardez-la telle
+    quelle »)."""
+    words = text.split()
+    for at in range(len(words) - 1, 0, -1):
+        if _REPLACING.fullmatch(fold(" ".join(words[:at]))) is None:
+            continue
+        rest = words[at:]
+        while rest:
+            tail = next((n for n in (3, 2, 1) if fold(" ".join(rest[-n:])) in _TRAILING), 0)
+            if not tail and fold(rest[-1]):
+                break
+            rest = rest[: -tail or -1]
+        given = " ".join(rest).strip(" «»\"'“”.!,;:")
+        first = fold(given).split()[:1]
+        return given if first and first[0] not in _NOT_A_REPLACEMENT else None
+    return None

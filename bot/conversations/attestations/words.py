@@ -42,11 +42,13 @@ from bot.privacy.health import (
     SAID_TEXT,
     TO_WHOM,
     about_the_message,
+    acknowledging,
     keeping,
     keeping_explicitly,
     kept,
     only_about_the_message,
     refusing,
+    replacement,
 )
 from bot.storage.people import Person
 
@@ -170,6 +172,9 @@ async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next | None:
     line = clean_line(text, limit=500)
     if isinstance(line, Invalid):
         return line
+    warned = ctx.data.get(WARNED_AT) == "reason" and ctx.data.get(SAID_TEXT) is not None
+    if warned and not keeping(line) and not refusing(line):
+        line = replacement(line) or line  # « mettez empêchement »: « empêchement » (XA15)
     if passing(line):  # « je préfère passer », « pas de raison »: « Passer » (UA3)
         return None
     if wrong_button(line):  # « je me suis trompé de bouton »: nothing recorded (UA3)
@@ -182,6 +187,8 @@ async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next | None:
     if ctx.data.get(SAID_TEXT) is not None and refusing(line):  # « ne la transmettez pas »
         forget_warning(ctx)  # the reason pointed out dropped, this reply no reason (MB3)
         return Invalid(ctx.render("attestation_participant.reason_refused"))
+    if ctx.data.get(SAID_TEXT) is not None and acknowledging(line):  # « ok compris » (XA10)
+        return Invalid(ctx.render("attestation_participant.reason_acknowledged"))
     if ctx.data.get(SAID_TEXT) is not None and not keeping(line) and only_about_the_message(line):
         return Next(REASON_AS_IS)  # « je retire ma réponse »: asked; « rendez-vous, je ne
         # veux pas donner de détail » is the reason rewritten, no question (UA7)
@@ -207,7 +214,7 @@ async def no_reason(ctx: Context, line: str) -> bool:
     typed = fold(line)
     words = typed.split()
     # « oui je peux », « oui merci », « moi »: a yes said longer, or oneself (explorer SB3).
-    if typed in YES_NO or typed in _ONESELF:
+    if typed in YES_NO or typed in _ONESELF or acknowledging(line):  # « ok compris » (XA10)
         return True
     if words and words[0] in YES_NO and set(words[1:]) <= _WITH_A_YES:
         return True

@@ -37,6 +37,20 @@ def fold(text: str) -> str:
     return _fold_kept(text) if len(text) <= KEPT_FOLDS else _fold(text)
 
 
+QUESTION_MARKS = frozenset("?？¿⸮﹖؟‽⁇⁈⁉❓❔")
+"""Question marks besides « ? »: full-width (iOS CJK or emoji keyboards), Spanish, reversed,
+small, Arabic, interrobangs, emoji (explorer XA5: « oui ？ » signed the attestation)."""
+
+
+def asks(text: str) -> bool:
+    """Whether ``text`` holds a question mark, any of them (:data:`QUESTION_MARKS`, or any
+    character whose Unicode name says so): fold drops them all, so this reads the typed text."""
+    return any(
+        c in QUESTION_MARKS or (ord(c) > 127 and "QUESTION" in unicodedata.name(c, ""))
+        for c in text
+    )
+
+
 KEPT_FOLDS = 200
 """Texts up to this length keep their folded form (8,192 of them at most)."""
 

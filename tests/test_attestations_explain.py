@@ -129,14 +129,20 @@ async def test_not_understanding_the_health_warning_gets_it_explained(
 
 
 @pytest.mark.parametrize(
-    "typed", ["je l'atteste ?", "oui ?", "oui??", "1 ?", "Je l'atteste sur l'honneur ?"]
+    "typed",
+    [
+        *("je l'atteste ?", "oui ?", "oui??", "1 ?", "Je l'atteste sur l'honneur ?"),
+        # Explorer XA5: full-width (iOS CJK or emoji keyboards), Spanish, reversed, emoji.
+        *("oui ？", "oui ¿", "¿oui", "je l'atteste ⸮", "oui ❓", "oui ‽"),
+    ],
 )
 async def test_an_oath_asked_as_a_question_signs_nothing_and_is_explained(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
 ) -> None:
     """Explorer UA8: « je l'atteste ? », « oui ? », « 1 ? » at the sworn text recorded the
     attestation. A reply that asks is never the oath: the text explained in plain words, as
-    for « je comprends pas », and the question asked again; nothing signed nor passed on."""
+    for « je comprends pas », and the question asked again; nothing signed nor passed on.
+    Any question mark asks (explorer XA5: « oui ？ », « oui ¿ » signed)."""
     hugo = await hugo_at_the_text(trainer, person, clock)
     await hugo.says(typed)
     assert hugo.replies[0].text.startswith(EXPLAINED), hugo.all_text

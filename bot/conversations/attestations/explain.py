@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answers import fold
+from bot.answers import asks, fold
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Retry
 from bot.privacy.health import SAID_TEXT, TO_WHOM
@@ -77,7 +77,8 @@ def oath_asked(ctx: Context) -> Retry | None:
     """A typed oath that asks (« je l'atteste ? », « oui ? », « 1 ? »): never the oath, the
     text explained in plain words and asked again (explorer UA8: a question signed the
     attestation, the trainer told « a attesté sur l'honneur »); else ``None``. « 1 ? » is
-    read as the button numbered 1 before the step, its text kept: no button says « ? »."""
-    if "?" in ctx.incoming.text:
+    read as the button numbered 1 before the step, its text kept: no button says « ? ». Any
+    question mark asks: « oui ？ » (full-width), « oui ¿ » (explorer XA5)."""
+    if asks(ctx.incoming.text):  # « oui ？ », « oui ¿ » too (explorer XA5)
         return Retry(ctx.render("attestation_participant.explain_text"))
     return None

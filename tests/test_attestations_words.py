@@ -134,7 +134,11 @@ async def test_a_wrong_button_said_at_the_reason_leads_back_to_the_text(
 
 
 @pytest.mark.parametrize(
-    "typed", ["je préfère passer", "Passer svp", "pas de raison", "je sais pas", "je peux pas dire"]
+    "typed",
+    [
+        *("je préfère passer", "Passer svp", "pas de raison", "je sais pas", "je peux pas dire"),
+        *("je ne sais plus", "je passe mon tour"),  # explorer XA6 (low)
+    ],
 )
 async def test_passing_said_in_other_words_saves_no_reason(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str

@@ -120,16 +120,18 @@ def wrong_button(text: str) -> bool:
 _PASSING = re.compile(
     r"(?:(?:euh|bah|ben|non|desolee?|alors)\s+)*(?:"
     r"(?:je\s+|on\s+)?(?:prefere\s+|prefererais\s+|voudrais\s+|vais\s+)?passe[rz]?"
+    r"(?:\s+mon\s+tour)?"
     r"|(?:il\s+n\s+y\s+a\s+|je\s+n\s+ai\s+|j\s+ai\s+)?(?:pas|aucune)\s+(?:de\s+)?raisons?"
     r"(?:\s+particulieres?)?"
-    r"|(?:je\s+)?(?:ne\s+|n\s+)?(?:sais|peux|prefere|veux)\s+pas(?:\s+(?:trop|vraiment))?"
+    r"|(?:je\s+)?(?:ne\s+|n\s+)?(?:sais|peux|prefere|veux)\s+(?:pas|plus)(?:\s+(?:trop|vraiment))?"
     r"(?:\s+(?:le\s+)?(?:dire|repondre|en\s+parler))?"
     r"|(?:je\s+)?prefere\s+ne\s+(?:pas|rien)\s+(?:le\s+)?(?:dire|repondre|en\s+parler)"
     r"|rien\s+a\s+dire"
     r")(?:\s+(?:svp|s il vous plait|merci|desolee?))*"
 )
 """« je préfère passer », « Passer svp », « pas de raison », « je sais pas », « je peux pas
-dire »: no reason, as « Passer », « rien » are (explorer UA3: saved as the reason)."""
+dire »: no reason, as « Passer », « rien » are (explorer UA3: saved as the reason); « je ne
+sais plus », « je passe mon tour » too (explorer XA6)."""
 
 
 def passing(line: str) -> bool:

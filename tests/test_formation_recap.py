@@ -11,6 +11,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+from tests.auxil.statements import counting
 from tests.test_formation import HAPPY, answer, cvl_formation, formations
 
 
@@ -298,6 +299,25 @@ async def test_a_formation_named_as_another_on_its_dates_is_said_at_the_recap(
     ) in trainer.last
     await trainer.presses("Enregistrer")  # another group: the trainer's to decide
     assert len(await formations(db)) == before + 1
+
+
+async def test_the_recap_reads_the_formations_on_its_dates_without_an_orm_session(
+    db: Database, trainer: Person
+) -> None:
+    """The look for a namesake, on a SQLite file, goes straight to the driver (ZP: through an
+    ORM session and SQLAlchemy's rows it was most of the recap turn's time in bench.turns):
+    the turn's statements are the engine's three and that one read, and no SQLAlchemy
+    connection is made (none begins or commits)."""
+    await at_the_recap(trainer)
+    await trainer.presses("Enregistrer")
+    await trainer.says("/formation")
+    for step, kind, value in HAPPY[:-2]:
+        await answer(trainer, kind, "Agent de cuisine" if step == "title" else value)
+    with counting(db) as sent:
+        await trainer.presses("Terminé")
+    assert "Tout est juste ?" in trainer.last and "Attention" not in trainer.last
+    assert [s.split()[0] for s in sent] == ["SELECT", "SELECT", "UPDATE", "INSERT"], sent
+    assert "FROM formations" in sent[1]
 
 
 async def test_many_formations_of_the_same_name_are_said_in_one_paragraph(

@@ -143,6 +143,19 @@ async def test_statement_counters_see_the_direct_statements(store: Database) -> 
     assert "FROM processed_events" in statements[0]
 
 
+async def test_every_row_of_a_read_comes_as_core_reads_it(store: Database) -> None:
+    """:meth:`TurnRows.every` (a step's read of many rows, ZP): the same tuples on the direct
+    path as through Core, their types converted (an aware moment, to the microsecond)."""
+    await nadia(store)
+    moments = select(Person.id, Person.display_name, Person.created_at).order_by(Person.id)
+    async with store.turn() as held:
+        direct = rows.on(held)
+        read = await direct.every(moments, {})
+        assert read == await rows.Rows(held.connection).every(moments, {})
+    assert [name for _, name, _ in read] == ["Nadia Kaci"]
+    assert read[0][2].tzinfo is not None
+
+
 def test_a_column_left_to_its_default_is_refused_when_prepared() -> None:
     """A default is filled in by SQLAlchemy's execution, which the direct path skips."""
     from sqlalchemy import insert

@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.answers import fold
 from bot.formations.labels import told_apart
+from bot.storage import turn_rows
 from bot.storage.formations import Formation, Trainee, effective_end
+from bot.storage.held import Held
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ SHOWN_TWINS = 3
 
 
 async def namesakes(
-    session: AsyncSession,
+    db: AsyncSession | Held,
     member: Member,
     title: str,
     start: date,
@@ -144,18 +146,24 @@ async def namesakes(
     alike (explorer AD21: « agent de restauration (demo) » created next to « Agent de
     restauration (démo) », same dates, without a word).  The first :data:`SHOWN_TWINS`
     read whole, the others counted: a recap naming a hundred of them, one paragraph each,
-    was a message no one reads and the turn's largest cost."""
+    was a message no one reads and the turn's largest cost.
+
+    A turn passes its hold on the database (``ctx.held``): the ids and titles of the
+    formations meeting the dates, often a hundred, are read straight from the driver
+    (:meth:`bot.storage.turn_rows.TurnRows.every`), and no ORM session is opened for them.
+    Through a session and SQLAlchemy's rows they were most of the recap turn's time (0.8 ms
+    a recap with a hundred formations on the same dates, a sixth of a question turn on
+    average in ``bench.turns``)."""
     key = title_key(title)
-    connection = await session.connection()  # Core: only titles and ids, no ORM on each row
-    found = await connection.execute(
+    rows = turn_rows.on(db if isinstance(db, Held) else await db.connection())
+    found = await rows.every(
         _MEETING[member.admin], {**_member(member), "start": start, "end": end}
     )
-    # All rows at once: a formation meets most others' dates, and row by row went through
-    # the driver's adapter once each (forty formations, forty calls).
-    rows = found.all()
-    same = sorted(id_ for id_, other in rows if id_ != besides and title_key(other) == key)
+    same = sorted(id_ for id_, other in found if id_ != besides and title_key(other) == key)
     if not same:
         return Twins([], 0)
+    # Seldom (a twin found): SQLAlchemy's connection in the same transaction, for the list.
+    connection = db.connection if isinstance(db, Held) else await db.connection()
     listed = await connection.execute(
         _LISTED_AMONG[member.admin], {**_member(member), "ids": same[:SHOWN_TWINS]}
     )

@@ -229,6 +229,19 @@ class Prepared:
             for (key, convert), value in zip(self.columns, raw, strict=True)
         }
 
+    def tuples(self, raw: list[Any]) -> list[tuple[Any, ...]]:
+        """Rows as tuples, converted; SQLite's rows as they came when no column converts."""
+        if all(convert is None for _, convert in self.columns):
+            return [tuple(values) for values in raw]
+        converts = [convert for _, convert in self.columns]
+        return [
+            tuple(
+                value if convert is None or value is None else convert(value)
+                for convert, value in zip(converts, values, strict=True)
+            )
+            for values in raw
+        ]
+
 
 _prepared: dict[tuple[Statement, str], Prepared] = {}
 """The statements above, prepared on first use for each dialect."""
@@ -241,6 +254,14 @@ class TurnRows:
         raise NotImplementedError
 
     async def write(self, statement: Statement, params: Mapping[str, Any]) -> int:
+        raise NotImplementedError
+
+    async def every(
+        self, statement: Select[Any], params: Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        """Every row ``statement`` reads, as tuples: for a step's read of many short rows
+        (:func:`bot.formations.queries.namesakes`), where SQLAlchemy's result and row objects
+        cost more than the rows themselves."""
         raise NotImplementedError
 
     async def finish(
@@ -270,6 +291,11 @@ class Rows(TurnRows):
     async def write(self, statement: Statement, params: Mapping[str, Any]) -> int:
         """Run ``statement``; how many rows it changed."""
         return (await self.connection.execute(statement, params)).rowcount
+
+    async def every(
+        self, statement: Select[Any], params: Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in (await self.connection.execute(statement, params)).all()]
 
 
 class DirectRows(TurnRows):
@@ -333,6 +359,12 @@ class DirectRows(TurnRows):
         """Run ``statement``; how many rows it changed."""
         count: int = (await self._run(statement, params))[1].rowcount
         return count
+
+    async def every(
+        self, statement: Select[Any], params: Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        prepared, cursor = await self._run(statement, params)
+        return prepared.tuples(cursor.fetchall())
 
 
 class InlineRows(DirectRows):

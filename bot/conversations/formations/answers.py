@@ -55,7 +55,7 @@ async def parse_title(ctx: Context, text: str) -> str | Invalid:
         start, end = (date.fromisoformat(ctx.data[k]) for k in ("start", "end"))
         # The organisation's, a colleague's too, as the recap's warning (explorer CA14).
         who, this = replace(member(ctx), admin=True), int(ctx.data["formation_id"])
-        twins = await namesakes(ctx.session, who, title, start, end, besides=this)
+        twins = await namesakes(ctx.held, who, title, start, end, besides=this)
         if twins.shown:
             return Invalid(ctx.render("formation.title_taken", formation=twins.shown[0]))
     return title

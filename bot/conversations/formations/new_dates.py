@@ -59,7 +59,7 @@ async def before_yes(ctx: Context, start: date, end: date) -> list[str]:
     # Moved onto the dates of another formation of its title, a colleague's too (CB11).
     everyone, this = replace(member(ctx), admin=True), int(ctx.data["formation_id"])
     title = str(ctx.data.get("title") or "")
-    twins = await namesakes(ctx.session, everyone, title, start, end, besides=this)
+    twins = await namesakes(ctx.held, everyone, title, start, end, besides=this)
     if not twins.shown:
         return said
     return [*said, ctx.render("formation.dates_namesake", formation=twins.shown[0])]

@@ -256,8 +256,7 @@ def recap_steps(steps: Sequence[Step]) -> tuple[Pick, Pick]:
         # The organisation's, a colleague's too: the administration's lists would show them
         # alike (explorer BD7: two trainers' « Agent de restauration » from one day).
         everyone = replace(member(ctx), admin=True)
-        with ctx.session.no_autoflush:  # nothing of this turn is a formation: flushed at commit
-            twins = await namesakes(ctx.session, everyone, ctx.data["title"], start, end)
+        twins = await namesakes(ctx.held, everyone, ctx.data["title"], start, end)
         return {
             "labels": LABELS,
             # Deadlines kept by prudence for a programme the texts do not name (UB3).

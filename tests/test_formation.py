@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.app import build_engine
 from bot.config import Settings
@@ -318,6 +318,34 @@ async def test_the_saving_turn_issues_no_more_statements_than_the_readme_says(
         "INSERT INTO audit_log",
         "INSERT INTO processed_events",
     ]
+
+
+async def test_the_saving_turn_s_reads_go_straight_to_the_driver(
+    db: Database, trainer: Person
+) -> None:
+    """ZP: on a SQLite file the look for a twin and the organisation's rules are read by the
+    driver (:meth:`bot.storage.turn_rows.TurnRows.every`, no SQLAlchemy execution context:
+    a tenth of the saving turn); what is saved is unchanged (the tests above)."""
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[:-1]:
+        await answer(trainer, kind, value)
+    reads: list[tuple[str, bool]] = []
+
+    def seen(
+        _conn: object, _cursor: object, sql: str, _params: object, context: object, *_: object
+    ) -> None:
+        if sql.lstrip().startswith("SELECT"):
+            reads.append((" ".join(sql.split())[:60], context is None))
+
+    engine = db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        await trainer.presses("Enregistrer")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert "C'est enregistré" in trainer.last
+    assert len(reads) == 3, reads  # the engine's LOAD, the twin, the rules
+    assert all(direct for _, direct in reads), reads
 
 
 async def test_every_step_survives_bad_input_and_nothing_is_lost(

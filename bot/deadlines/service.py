@@ -49,6 +49,7 @@ from bot.deadlines.facts import formation_facts
 from bot.deadlines.org_settings import usable_rules_settings
 from bot.deadlines.postponed import Lost, kept_day, lost
 from bot.rules import BEFORE_BILAN, Deadline, FormationFacts, SettingError, deadlines
+from bot.storage import turn_rows
 from bot.storage.base import stamp_now
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
@@ -124,10 +125,11 @@ async def apply_rules(
     (its locked read of the formation), and a formation just created is
     written without the unit of work.
     """
-    connection = await session.connection()
-    found = (await connection.execute(_RULES_OF, {"organisation": organisation_id})).first()
-    settings = usable_rules_settings(found.settings) if found else {}
-    return deadlines(facts, settings, zone_named(found.timezone if found else None))
+    rows = turn_rows.on(await session.connection())  # on a SQLite file, the driver (ZP)
+    found = await rows.every(_RULES_OF, {"organisation": organisation_id})
+    stored, timezone = found[0] if found else (None, None)
+    settings = usable_rules_settings(stored) if found else {}
+    return deadlines(facts, settings, zone_named(timezone))
 
 
 async def refresh_deadlines(

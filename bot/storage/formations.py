@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, make_transient_to_detached, mapped_column, re
 from sqlalchemy.orm.collections import collection
 
 from bot.answers import by_surname, same_matrix_id
+from bot.storage import turn_rows
 from bot.storage.base import Base, row_to_insert, utcnow
 
 ERASED_NAME = "Personne effacée n° {id}"
@@ -270,9 +271,11 @@ async def same_title_and_dates(
     end: date,
 ) -> list[int]:
     """The ids of ``owner``'s formations (not deleted) with this title (``title`` given
-    lower-cased), funder and dates: the candidates for a twin, read without loading them."""
-    connection = await session.connection()
-    found = await connection.execute(
+    lower-cased), funder and dates: the candidates for a twin, read without loading them.
+
+    Straight to the driver on a SQLite file (:meth:`bot.storage.turn_rows.TurnRows.every`):
+    SQLAlchemy's execution of this one read was a tenth of the saving turn (ZP)."""
+    found = await turn_rows.on(await session.connection()).every(
         _SAME_TITLE_AND_DATES,
         {
             "owner": owner,
@@ -283,13 +286,13 @@ async def same_title_and_dates(
             "end": end,
         },
     )
-    return list(found.scalars())
+    return [formation_id for (formation_id,) in found]
 
 
 async def name_keys(session: AsyncSession, formation_id: int) -> list[str]:
     """The ``name_key`` of every trainee of the formation, erased ones included."""
-    connection = await session.connection()
-    return list((await connection.execute(_NAME_KEYS, {"formation": formation_id})).scalars())
+    rows = turn_rows.on(await session.connection())
+    return [key for (key,) in await rows.every(_NAME_KEYS, {"formation": formation_id})]
 
 
 async def followed_by(session: AsyncSession, user: str) -> list[Formation]:

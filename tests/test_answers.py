@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
+import sys
+import unicodedata
+
 import pytest
 
 from bot.answers import (
     Invalid,
     clean_line,
+    close_words,
     correction,
     fold,
+    has_control_characters,
     has_words,
     matrix_id,
     picture_word,
@@ -127,3 +133,27 @@ def test_a_thumb_or_a_tick_alone_is_its_word() -> None:
         "",
         "",
     ]
+
+
+def test_control_characters_are_unicode_s_but_line_breaks_and_tabs_and_the_bidi_overrides() -> None:
+    """ZP: one search instead of a category per character; every code point judged as before
+    (category Cc but « \\n », « \\r », « \\t », and U+202A-U+202E, U+2066-U+2069)."""
+    bidi = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+    for point in range(sys.maxunicode + 1):
+        ch = chr(point)
+        before = (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t") or point in bidi
+        assert has_control_characters(f"ab{ch}cd") is before, hex(point)
+    assert not has_control_characters("Marie Dupont ; Boulangerie\nKarim\tBenali")
+
+
+def test_a_word_within_one_typo_whatever_the_lengths_compared() -> None:
+    """ZP: words whose lengths alone rule out a ratio of 0.8 are no longer compared letter by
+    letter; every answer is the one the whole comparison gives."""
+    words = ["presentiel", "distance", "dupond", "leroy", "sophie", "example", "restauration"]
+    parts = ["presentiel", "a", "distance", "dupont", "leroy", "sophie", "exemple", "org", "restau"]
+    for word in words:
+        for part in parts:
+            whole = difflib.SequenceMatcher(None, word, part).ratio() >= 0.8
+            assert close_words([word], [part]) is whole, (word, part)
+    assert close_words(["presentiel"], ["en", "présentiel".replace("é", "e")])
+    assert not close_words(["sophie"], ["sophie.leroy@example.org"])

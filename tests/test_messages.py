@@ -73,3 +73,14 @@ def test_a_message_sent_before_midnight_and_handled_after_is_of_its_day() -> Non
     assert replace(incoming("x"), sent_at=early).read_at(early + timedelta(seconds=9), paris) == (
         early + timedelta(seconds=9)
     )
+
+
+def test_a_lone_surrogate_in_the_text_or_the_choice_is_not_read() -> None:
+    """ZP: one search per text; every surrogate refused, every other character read."""
+    for point in (0xD7FF, 0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xE000, 0x1F600):
+        lone = 0xD800 <= point <= 0xDFFF
+        said = incoming(f"Marie {chr(point)} Dupont")
+        assert said.is_valid_unicode is not lone
+        pressed = replace(incoming(""), choice=f"3|{chr(point)}")
+        assert pressed.is_valid_unicode is not lone
+    assert incoming("Marie\udcff").unread == "common.invalid_unicode"

@@ -3,15 +3,19 @@ exactly what Core does, and fails as SQLAlchemy does."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage import turn_rows as rows
+from bot.storage.audit import _INSERT as INSERT_AUDIT
+from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
+from bot.storage.formations import _INSERT_FORMATION as INSERT_FORMATION
+from bot.storage.formations import Formation
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
 from bot.storage.state import ConversationState, ProcessedEvent
 from tests.auxil.statements import counting, generic_plan, unanalyzed_events
@@ -154,6 +158,62 @@ async def test_every_row_of_a_read_comes_as_core_reads_it(store: Database) -> No
         assert read == await rows.Rows(held.connection).every(moments, {})
     assert [name for _, name, _ in read] == ["Nadia Kaci"]
     assert read[0][2].tzinfo is not None
+
+
+async def test_the_rows_of_a_saving_turn_written_straight_are_those_core_writes(
+    store: Database,
+) -> None:
+    """ZP: the formation (its id returned) and the audit entry go to the driver on a SQLite
+    file; column for column, what is stored is what SQLAlchemy's ``insert(table)`` stored."""
+    await nadia(store)
+    formations: Table = Formation.__table__  # type: ignore[assignment]
+    audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
+    async with store.sessions() as session:
+        organisation = await session.scalar(select(Organisation.id))
+        person = await session.scalar(select(Person.id))
+    formation = {
+        "organisation_id": organisation,
+        "owner_id": person,
+        "title": "Cuisine « du monde »",
+        "funder": "normandie",
+        "funder_name": None,
+        "programme": "qualif",
+        "action_type": None,
+        "mode": "dates",
+        "kind": "formation",
+        "start_date": date(2026, 12, 1),
+        "end_date": date(2027, 6, 15),
+        "extended_end": None,
+        "certifying": True,
+        "long": False,
+        "remote_coaching": False,
+        "cm_name": "Mme Sophie Leroy",
+        "cm_email": "sophie.leroy@example.org",
+        "cm_matrix": None,
+        "subcontracted": None,
+        "created_at": NOW,
+        "deleted_at": None,
+    }
+    entry = {
+        "organisation_id": organisation,
+        "actor_id": person,
+        "action": "create",
+        "entity": "formation",
+        "entity_id": 1,
+        "details": {"trainees": 3, "nom": "Zoé « Z »"},
+        "at": NOW,
+    }
+    async with store.turn() as held:
+        direct, core = rows.on(held), held.connection
+        straight = (await direct.one(INSERT_FORMATION, formation))["id"]
+        through = await core.execute(insert(formations).returning(formations.c.id), formation)
+        await direct.write(INSERT_AUDIT, entry)
+        await core.execute(insert(audit_log), entry)
+        written = (await core.execute(select(formations).order_by(formations.c.id))).all()
+        logged = (await core.execute(select(audit_log).order_by(audit_log.c.id))).all()
+    assert [row.id for row in written] == [straight, through.scalar_one()]
+    assert written[0][1:] == written[1][1:] and logged[0][1:] == logged[1][1:]
+    assert written[0].created_at == NOW and logged[0].details == entry["details"]
 
 
 def test_a_column_left_to_its_default_is_refused_when_prepared() -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Table, insert
+from sqlalchemy import ForeignKey, String, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.base import Base, JSONDict, row_to_insert, utcnow
+from bot.storage import turn_rows
+from bot.storage.base import Base, JSONDict, insert_every_column, row_to_insert, utcnow
 
 
 class AuditEntry(Base):
@@ -61,11 +62,13 @@ async def write(session: AsyncSession, entry: AuditEntry) -> None:
     """Send ``entry`` at once, one ``INSERT`` on the session's connection, instead of adding it.
 
     For a change written without the unit of work (a formation created):
-    an entry added to the session would cost a flush of its own for one row.
+    an entry added to the session would cost a flush of its own for one row.  Straight to
+    the driver on a SQLite file (:mod:`bot.storage.turn_rows`; ZP).
     """
-    await (await session.connection()).execute(_INSERT, row_to_insert(entry, _audit_log))
+    rows = turn_rows.on(await session.connection())
+    await rows.write(_INSERT, row_to_insert(entry, _audit_log))
 
 
 _audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
-_INSERT = insert(_audit_log)
+_INSERT = insert_every_column(_audit_log)
 """Built once: SQLAlchemy then finds its compiled form in its cache."""

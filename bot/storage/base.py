@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, Table
+from sqlalchemy import JSON, DateTime, Insert, MetaData, Table, bindparam, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import DeclarativeBase
@@ -78,6 +78,16 @@ JSONDict = MutableDict.as_mutable(JSON)
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+def insert_every_column(table: Table) -> Insert:
+    """An ``INSERT`` of every column of ``table`` but its primary key, each bound by its name:
+    what SQLAlchemy makes of ``insert(table)`` given a whole :func:`row_to_insert`, written
+    out so that the driver can be given it (:mod:`bot.storage.turn_rows`, which refuses a
+    column left to a default SQLAlchemy's execution would fill)."""
+    return insert(table).values(
+        {c.key: bindparam(c.key, type_=c.type) for c in table.columns if not c.primary_key}
+    )
 
 
 def row_to_insert(instance: Base, table: Table) -> dict[str, Any]:

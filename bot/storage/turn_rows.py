@@ -207,12 +207,16 @@ class Prepared:
                 raise ValueError(f"{name}: every column a turn writes is set in its statement")
             convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
             binds.append((name, bind.required, bind.effective_value, convert))
-        columns: tuple[tuple[str, Convert], ...] = ()
-        if isinstance(statement, Select):
-            columns = tuple(
-                (key, column.type.dialect_impl(dialect).result_processor(dialect, None))
-                for key, column in statement.selected_columns.items()
-            )
+        # What it reads: a query's columns, or what a write returns (``RETURNING``).
+        read = (
+            statement.selected_columns
+            if isinstance(statement, Select)
+            else statement.exported_columns
+        )
+        columns = tuple(
+            (str(key), column.type.dialect_impl(dialect).result_processor(dialect, None))
+            for key, column in read.items()
+        )
         return cls(str(compiled), tuple(binds), columns)
 
     def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -127,9 +127,8 @@ async def apply_rules(
     """
     rows = turn_rows.on(await session.connection())  # on a SQLite file, the driver (ZP)
     found = await rows.every(_RULES_OF, {"organisation": organisation_id})
-    stored, timezone = found[0] if found else (None, None)
-    settings = usable_rules_settings(stored) if found else {}
-    return deadlines(facts, settings, zone_named(timezone))
+    stored, timezone = found[0] if found else (None, None)  # none stored: every default
+    return deadlines(facts, usable_rules_settings(stored), zone_named(timezone))
 
 
 async def refresh_deadlines(

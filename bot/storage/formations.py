@@ -223,10 +223,8 @@ async def insert_new(
     connection = await session.connection()
     # The formation's row straight to the driver on a SQLite file (ZP: SQLAlchemy's
     # execution of it was a twentieth of the saving turn); the trainees' through Core.
-    written = turn_rows.on(connection)
-    formation.id = (await written.one(_INSERT_FORMATION, row_to_insert(formation, _formations)))[
-        "id"
-    ]
+    row = row_to_insert(formation, _formations)
+    formation.id = (await turn_rows.on(connection).one(_INSERT_FORMATION, row))["id"]
     if formation.sessions:
         for part in formation.sessions:
             part.formation_id = formation.id

@@ -29,7 +29,9 @@ SQLite file the driver's cursor, run in the loop's thread
 (:class:`InlineRows`); on PostgreSQL the coroutine SQLAlchemy's asyncpg
 adapter awaits for its own cursor (:class:`AdaptedRows`).  Elsewhere (SQLite
 in memory, a session's connection) through SQLAlchemy Core (:class:`Rows`).
-The one definition above serves every path.
+The one definition above serves every path.  A few statements of the
+steps, built once like these, go the same way where they cost most
+(:meth:`TurnRows.every` for a read of many rows, ZP).
 """
 
 from __future__ import annotations
@@ -248,7 +250,9 @@ class Prepared:
 
 
 _prepared: dict[tuple[Statement, str], Prepared] = {}
-"""The statements above, prepared on first use for each dialect."""
+"""The statements above, and the few of the steps' that go the same way (module constants
+built once: the recap's look for a namesake, the saving turn's reads and rows), prepared on
+first use for each dialect."""
 
 
 class TurnRows:

@@ -1533,6 +1533,68 @@ async def test_an_entry_typed_on_a_sunday_or_a_holiday_is_questioned(
     assert people == {"Karim Benali": date(2026, 12, 1), "Léa Martin": date(2027, 1, 3)}
 
 
+async def test_a_corrected_list_or_day_typed_at_the_day_off_question_is_taken(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer XA3: at « Attention, Léa Martin entrerait le 2 janvier 2027, un samedi. C'est
+    bien ça ? », the corrected list pasted was thrown away (« Répondez par … »), and « non, le
+    4 janvier » asked the whole list again, the day said dropped."""
+    listed = "Karim Benali\nLéa Martin ; entrée le 2 janvier 2027\nJulie Petit"
+    await at_the_trainees(trainer)
+    await trainer.says(listed)
+    assert trainer.last.startswith("Attention, Léa Martin entrerait le 2 janvier 2027")
+    await trainer.says(  # the list corrected, still a Sunday for Julie: asked again
+        "Karim Benali\nLéa Martin ; entrée le 4 janvier 2027\nJulie Petit ; entrée le 3 janvier"
+        " 2027"
+    )
+    assert trainer.last.startswith(
+        "Attention, Julie Petit entrerait le 3 janvier 2027, un dimanche."
+    )
+    await trainer.says("non, le 5 janvier")  # one person asked: her new day
+    assert "Qui sont les délégués" in trainer.last
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    people = {t.full_name: t.entered_on for t in (await formations(db))[-1].trainees}
+    assert people == {
+        "Karim Benali": date(2026, 12, 1),
+        "Léa Martin": date(2027, 1, 4),
+        "Julie Petit": date(2027, 1, 5),
+    }
+
+
+async def test_a_day_typed_at_the_day_off_question_about_two_asks_the_list_again(
+    trainer: Person,
+) -> None:
+    """Explorer XA3: « non, le 4 janvier » when two entries are asked: whose, unknown; the list
+    is asked again and the answer says why."""
+    await at_the_trainees(trainer)
+    await trainer.says(
+        "Léa Martin ; entrée le 2 janvier 2027\nHugo Moreau ; entrée le 3 janvier 2027"
+    )
+    await trainer.says("non, le 4 janvier")
+    assert (
+        "Je ne sais pas de qui est l'entrée du lundi 4 janvier 2027 : renvoyez la liste corrigée."
+        in trainer.all_text
+    )
+    assert "Collez la liste des stagiaires" in trainer.last
+
+
+async def test_a_later_part_pasted_again_at_its_day_off_question_replaces_it(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer XA3 (WB's later part): the part sent again, corrected, is that part."""
+    await at_the_trainees(trainer)
+    await trainer.says("Karim Benali\nLéa Martin")
+    await trainer.says("Zoé Petit ; entrée le 2 janvier 2027\nHugo Moreau")
+    assert trainer.last.startswith("Attention, Zoé Petit entrerait le 2 janvier 2027")
+    await trainer.says("Zoé Petit ; entrée le 4 janvier 2027\nHugo Moreau")
+    assert "Qui sont les délégués" in trainer.last
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    people = {t.full_name: t.entered_on for t in (await formations(db))[-1].trainees}
+    assert people["Zoé Petit"] == date(2027, 1, 4) and len(people) == 4
+
+
 async def test_an_entry_added_on_a_holiday_is_questioned(db: Database, trainer: Person) -> None:
     """Explorer UB1, « Ajouter des stagiaires »: the same question before anyone is added."""
     await two_sessions_with(

@@ -9,18 +9,26 @@ As the formation's own start on such a day is (« Attention, elle commencerait u
 « Oui » keeps the list as typed, « Non » asks it again (explorer UB1: taken without a word).
 A later part of a list the chat cut (:mod:`.list_parts`) is questioned the same way, about
 its own trainees (:data:`PART`): « Non » takes that part back, the first is kept (WB).
+The list pasted again there is the new list (or part), « non, le 4 janvier » the new day of
+the one entry asked (explorer XA3: both were thrown away).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from bot import dates
+from bot.answers import Invalid
+from bot.conversations.formations.answers import parse_trainees, trainee_bounds
+from bot.conversations.formations.list_parts import a_name_first, looks_like_a_list, read_part
 from bot.conversations.formations.trainee_file import IMPORT, NEXT_PART
+from bot.conversations.formations.years import day_in_context
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Next, Outcome
+from bot.conversations.kit.flow import Next, Outcome, Retry, Stay
 from bot.conversations.kit.steps import Confirm
+from bot.formations.labels import name_key
 
 STEP = "entries_off"
 PART = "_off_part"
@@ -70,6 +78,58 @@ async def _again(ctx: Context) -> Outcome:
     return Next("trainees")
 
 
+_NEW_DAY = re.compile(
+    r"^\s*(?:non\b[\s,.:!]*)?(?:(?:elle|il)\s+entre\s+|(?:son\s+)?entr[ée]e\s+)?(?P<when>.+)$",
+    re.I,
+)
+"""« non, le 4 janvier », « non elle entre le 4 janvier », « le 4 janvier »: a new day."""
+
+
+async def _typed(ctx: Context) -> Outcome | None:
+    """What is neither button: the list pasted again, corrected, is the new list (its days
+    off asked again, if any); a day alone is the new entry of the one person asked (explorer
+    XA3: the list was thrown away, « non, le 4 janvier » asked the whole list again)."""
+    text = ctx.incoming.text
+    if looks_like_a_list(text) and a_name_first(text):
+        return await _new_list(ctx, text)
+    match = _NEW_DAY.match(text)
+    day = day_in_context(match["when"], ctx.now, trainee_bounds(ctx)) if match else None
+    if day is None:
+        return None  # « non, … »: its first word, the list asked again
+    asked = entries_off(ctx)
+    if len(asked) != 1:  # whose day, unknown: the list again, saying why
+        ctx.say("formation.entry_off_whose", day=day)
+        return await _again(ctx)
+    bounds = trainee_bounds(ctx)
+    if bounds is not None and not bounds[0] <= day <= bounds[1]:
+        return Retry(
+            ctx.render("formation.entry_off_outside", day=day, start=bounds[0], end=bounds[1])
+        )
+    for trainee in ctx.data.get("trainees") or []:
+        if trainee["name"] == asked[0]["name"]:
+            trainee["entered_on"] = day.isoformat()
+    return Stay() if entries_off(ctx) else await _yes(ctx)
+
+
+async def _new_list(ctx: Context, text: str) -> Outcome:
+    """The list (or the later part) typed anew in place of the one asked about."""
+    part = ctx.data.get(PART)
+    if part is not None:
+        kept = [t for t in ctx.data.get("trainees") or [] if t["name"] not in part]
+        found = read_part(ctx, text, [name_key(str(t["name"])) for t in kept])
+        if isinstance(found, Invalid):
+            return Retry(found.message)
+        ctx.data["trainees"] = [*kept, *found]
+        return question_part(ctx, found) or Next("delegates")
+    found_list = await parse_trainees(ctx, text)
+    if isinstance(found_list, Invalid):
+        return Retry(found_list.message)
+    for key in (IMPORT, NEXT_PART, "delegates"):
+        ctx.data.pop(key, None)
+    ctx.data["trainees"] = found_list
+    return Stay() if entries_off(ctx) else Next()
+
+
 def confirm_entries_off() -> Confirm:
     """Asked right after the list (and a file's import), only when an entry is on a day off."""
     return Confirm(
@@ -80,5 +140,6 @@ def confirm_entries_off() -> Confirm:
         no=_again,
         yes_label="Oui, c'est ça",
         no_label="Non, corriger",
+        other=_typed,
         when=lambda c: bool(entries_off(c)),
     )

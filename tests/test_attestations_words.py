@@ -278,6 +278,22 @@ async def test_another_person_s_name_as_the_reason_is_questioned_then_kept_if_se
     assert (answer.answer, answer.reason) == ("declined", "Jean Dupont")
 
 
+@pytest.mark.parametrize(
+    "typed", ["Entretien Embauche", "Rendez-vous Banque", "Grève Transports", "Travail Urgent"]
+)
+async def test_a_reason_of_common_nouns_capitalised_is_no_one_s_name(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer XA17: « Entretien Embauche » was questioned « ressemble au nom d'une
+    personne »: capitals on common nouns (entretien, embauche, rendez-vous, médecin, grève,
+    travail…) make no name; the reason is kept at once."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says(typed)
+    assert "ressemble au nom" not in hugo.all_text
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", typed)
+
+
 async def test_a_refused_reason_rests_nowhere_in_the_conversation_s_row(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

@@ -165,14 +165,32 @@ def reads_like_a_name(line: str) -> bool:
 def reads_like_someone(line: str) -> bool:
     """Written as a person's name is, where a name is not asked: two to four words, each with a
     capital first (« Jean Dupont », « Mme Sophie Leroy »); not « Raison personnelle », not
-    « Pôle emploi » (explorer UC1: another's name saved as the reason for not taking part)."""
+    « Pôle emploi » (explorer UC1: another's name saved as the reason for not taking part),
+    nor common nouns capitalised (« Entretien Embauche »: :data:`COMMON_NOUNS`, XA17)."""
     words = line.split()
     return (
         2 <= len(words) <= 4
         and all(word[:1].isupper() for word in words)
         and reads_like_a_name(line)
         and not names_a_structure(line)
+        and not set(re.split(r"[\s'-]+", fold(line))) & COMMON_NOUNS
     )
+
+
+COMMON_NOUNS = frozenset(
+    {
+        *("entretien", "embauche", "rendez", "rdv", "medecin", "greve", "travail", "emploi"),
+        *("stage", "examen", "concours", "formation", "cours", "permis", "code", "conduite"),
+        *("maladie", "malade", "enfant", "famille", "familial", "familiale", "deces"),
+        *("obseques", "mariage", "demenagement", "transport", "transports", "train", "bus"),
+        *("voiture", "panne", "retard", "urgence", "hopital", "dentiste", "convocation"),
+        *("tribunal", "administratif", "administrative", "raison", "personnelle", "motif"),
+        *("empechement", "imprevu", "mission", "interim", "contrat", "job"),
+    }
+)
+"""Folded common nouns (and a few adjectives) of a reason: written with capitals, still no
+person's name (explorer XA17: « Entretien Embauche » questioned as someone's name). Only
+where a name is not asked: at a name question, a surname may be any of them."""
 
 
 def person_name(text: str, *, example: str, unclear: str | None = None) -> str | Invalid:

@@ -94,8 +94,8 @@ def but_someone(line: str, typed: str) -> str | None:
     but = _BUT.match(line)
     if but is None or not names_a_day_only(but["day"]):
         return None
-    left = _LEFT_AFTER.search(but["who"])
-    if left is not None:
+    left = _LEFT_AFTER.search(but["who"]) or _ARRIVED_AFTER.search(but["who"])
+    if left is not None:  # « … sauf Julie arrivée à 9h30 »: « julie est arrivee a 9h30 » (XA17)
         return f"{but['who'][: left.start()]} est {left['left']}{but['day']}{left['rest']}"
     late = but["there"] == "a l'heure"  # « tous à l'heure sauf Karim »: Karim's retard
     who, motive = _name_then_motive(but["who"], typed)
@@ -211,10 +211,11 @@ _BUT = re.compile(
 
 _MOTIVE_AFTER = re.compile(
     r"\s*,\s*(?=\S)|\s+(?=(?:pour|car|parce|a\s+cause|en\s+raison|suite)\b)"
-    r"|\s+(?=malades?$)"
+    r"|\s+(?=malades?$)|\s+qui\s+(?:avait|a\s+eu|a)\s+(?=(?:rdv|rendez|un|une)\b)"
 )
 """Where the name after « sauf » ends and its motive begins: a comma (« sauf Karim,
-bouchons »), a word that gives a reason (« sauf Karim pour maladie »), « malade » last."""
+bouchons »), a word that gives a reason (« sauf Karim pour maladie »), « malade » last, what
+he had (« sauf Karim qui avait rdv France Travail »: explorer XA11, « Je ne suis pas sûr »)."""
 
 
 def _name_then_motive(who: str, typed: str) -> tuple[str, str]:
@@ -249,6 +250,9 @@ _LEFT_AFTER = re.compile(
 )
 """« sauf Karim parti à 11h », « sauf Julie, partie vers 15h »: a departure, read as « Karim est
 parti à 11h ce matin » is (closing 38's Left: « Je ne suis pas sûr … »)."""
+_ARRIVED_AFTER = re.compile(_LEFT_AFTER.pattern.replace(r"partie?\s", r"arrivee?\s"))
+"""« sauf Julie arrivée à 9h30 », « sauf Karim qui est arrivé à 10h »: an arrival, read as
+« Julie est arrivée à 9h30 ce matin » is (explorer XA17, XA11: « Je ne suis pas sûr … »)."""
 
 
 def _what_after_name(who: str) -> tuple[str, bool, str]:

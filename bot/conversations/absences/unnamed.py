@@ -4,11 +4,13 @@ nobody (explorer SA6); a day to come or a motive said as for a named one (explor
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot import dates
 from bot.absences.days import read_days_and_words
 from bot.absences.line import day_words
+from bot.absences.roundabout import name_after_day, someone_after_day
 from bot.absences.sentence import AbsenceSentence
 from bot.answers import clean_line, has_words
 from bot.conversations.kit.context import Context
@@ -20,7 +22,7 @@ def unnamed_absence(ctx: Context, unnamed: AbsenceSentence) -> Outcome:
     trainee was picked from « et un retard »: SA6); a day to come said so, as for « Karim
     absent demain »; else ``/absence`` asking who, with the day and the motive said (SA7)."""
     if unnamed.several:
-        ctx.say("absence.unnamed_several")
+        ctx.say("absence.unnamed_several", named=named_after(unnamed, ctx.incoming.text))
         return Leave()
     coming = day_to_come(ctx, unnamed)
     if coming is not None:
@@ -33,6 +35,16 @@ def unnamed_absence(ctx: Context, unnamed: AbsenceSentence) -> Outcome:
     if isinstance(reason, str) and has_words(reason):
         data["reason"] = reason  # the answer to « Un motif connu ? », as a sentence's
     return Switch("absence", data)
+
+
+def named_after(unnamed: AbsenceSentence, typed: str) -> bool:
+    """« j'ai 2 retards ce matin, Karim 20 min et Julie 10 min »: the several announced are
+    named after the day, so never said « sans toutes les nommer » (explorer XA17); « j'ai un
+    absent ce matin, Julie est en retard » names one of two, said so."""
+    named = name_after_day(unnamed.rest, typed)
+    if named is None or someone_after_day(unnamed.rest, typed):
+        return False
+    return re.search(r"\set\s|,", named.partition(" : ")[2]) is not None
 
 
 def day_to_come(ctx: Context, sentence: AbsenceSentence) -> date | None:

@@ -1898,6 +1898,58 @@ async def test_an_arrival_after_midday_after_the_day_is_the_morning_s_absence(
 
 
 @pytest.mark.parametrize(
+    "typed",
+    [
+        "Karim absent vendredi matin pour rdv France Travail et l'après-midi aussi",
+        "Karim absent vendredi après-midi pour rdv France Travail et le matin aussi",
+    ],
+)
+async def test_the_other_half_day_said_after_the_motive_is_the_whole_day(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer XA7: « … vendredi matin pour rdv France Travail et l'après-midi aussi » saved
+    the morning alone, « pour rdv France Travail et l'après-midi aussi » its motive: the
+    afternoon's absence was in the motive, not counted."""
+    await trainer.says(typed)
+    assert trainer.last == (
+        "Noter l'absence de Karim Benali, vendredi 20 novembre 2026, toute la journée, pour rdv "
+        "France Travail ?"
+    ), typed
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Non")
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (saved.day, saved.period, saved.reason) == (
+        date(2026, 11, 20),
+        "journee",
+        "pour rdv France Travail",
+    )
+
+
+async def test_a_half_day_inside_the_words_after_the_comma_is_no_half_day(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer XA7: « Karim absent ce matin, il arrive cet après-midi » got « Je n'ai pas
+    compris la date « aujourd'hui , il arrive aujourd'hui » », the bot's own rewriting quoted:
+    « cet après-midi » inside his words made them a half-day. The morning's absence, the words
+    its motive as after « il arrive l'après-midi »."""
+    await trainer.says("Karim absent ce matin, il arrive cet après-midi")
+    assert trainer.last == (
+        "Noter l'absence de Karim Benali, ce matin (lundi 23 novembre 2026), il arrive cet "
+        "après-midi ?"
+    )
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Non")
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (saved.day, saved.period, saved.reason) == (
+        date(2026, 11, 23),
+        "matin",
+        "il arrive cet après-midi",
+    )
+
+
+@pytest.mark.parametrize(
     ("typed", "reason"),
     [
         ("Karim absent vendredi matin et après-midi", None),

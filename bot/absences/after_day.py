@@ -44,6 +44,23 @@ or what it is said for (« oui pour moi c'est bon », « oui, pour info »: expl
 the motive)."""
 
 
+_OTHER_HALF_TOO = re.compile(
+    r"^(?P<day>.*?)\s*\b(?:(?:le|la)\s+)?(?P<half>matin|apres-midi|aprem)"
+    r"(?P<why>\s+(?:pour|car)\s.*?)\s+et\s+(?:(?:le|la)\s+|l'\s*)?"
+    r"(?P<other>matin|apres-midi|aprem)\s+(?:aussi|egalement)$"
+)
+
+
+def other_half_too(rest: str) -> str:
+    """« vendredi matin pour rdv ft et l'apres-midi aussi » → « vendredi matin et apres-midi
+    pour rdv ft »: the other half-day said after the motive is the day's, the whole day
+    (explorer XA7: the morning alone was saved, « et l'après-midi aussi » in its motive)."""
+    found = _OTHER_HALF_TOO.match(rest)
+    if found is None or (found["half"] == "matin") == (found["other"] == "matin"):
+        return rest
+    return f"{found['day']} matin et apres-midi{found['why']}"
+
+
 def day_then_words(rest: str) -> tuple[str, str]:
     """« hier pour maladie » → (« hier », « pour maladie »), « jeudi aprem rdv ft » →
     (« jeudi aprem », « rdv ft »), « hier non plus » → (« hier », ""): one day (folded),

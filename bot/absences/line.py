@@ -227,6 +227,15 @@ def read_period(text: str) -> tuple[str | None, int | None, str]:
     return period, minutes, rest
 
 
+def day_words_only(part: str) -> bool:
+    """A part between commas that names a day or a half-day alone (« mardi », « le matin »),
+    never a clause holding one (explorer XA7: « ce matin, il arrive cet après-midi » read its
+    second part as a half-day, then « Je n'ai pas compris la date « aujourd'hui , il arrive
+    aujourd'hui » », the bot's own rewriting quoted)."""
+    period, _, left = read_period(part)
+    return names_a_day_only(part) or (period is not None and names_a_day_only(left))
+
+
 def read_period_and_half(text: str) -> tuple[str | None, int | None, str | None, str]:
     """:func:`read_period`, and the half-day a late arrival is said of: « 20 min de retard
     jeudi matin » → ("retard", 20, "matin", "jeudi"), the morning kept with the late arrival

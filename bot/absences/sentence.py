@@ -15,15 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.absences.after_day import day_then_words, without_himself_too
+from bot.absences.after_day import day_then_words, other_half_too, without_himself_too
 from bot.absences.arrival import arrival_apart, hour_after_the_day, with_half_of
 from bot.absences.lengths import spoken_lengths
 from bot.absences.line import (
     as_typed,
+    day_words_only,
     late_minutes_of,
     leading_late_minutes,
     names_a_day_only,
-    read_period,
     soft_fold,
     trailing_words,
     weekday_lists,
@@ -284,7 +284,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         who, rest = _split_name(match["who"])
     if NO_LONGER.search(line) or _CORRECTION.search(rest):
         return None
-    rest = without_himself_too(rest)  # « vendredi lui aussi »: no motive (explorer UA4)
+    rest = other_half_too(without_himself_too(rest))  # « lui aussi »: UA4; XA7
     said = [n for n in _SEVERAL.split(who) if n]
     names = tuple(n for n in said if not _ON_TIME.search(n))
     if not names or any(not looks_like_a_name(n) for n in names):
@@ -404,7 +404,7 @@ def _said_of_the_day(rest: str, *, late: bool) -> tuple[str, str]:
         length = length_of(parts[days]) if late else None  # « , 20 minutes »: CB13
         if length is not None:
             parts[days] = f" {length}"
-        elif not (names_a_day_only(parts[days]) or read_period(parts[days])[0] is not None):
+        elif not day_words_only(parts[days]):  # « il arrive cet après-midi »: words (XA7)
             break
         days += 1
     tail = ",".join(parts[days:]).strip(" ,.;")

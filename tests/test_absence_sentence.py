@@ -2608,6 +2608,24 @@ async def test_a_yes_with_second_thoughts_or_a_name_is_asked_again_and_nothing_k
     assert await absences(db) == []
 
 
+async def test_an_absence_reported_in_the_present_is_the_one_reported(trainer: Person) -> None:
+    """Explorer XA11: « Léa dit que Karim est malade aujourd'hui » got « Je ne trouve pas « Léa
+    dit que Karim » parmi vos stagiaires. »; read as « Léa a dit que … » is (QB13)."""
+    for typed, question in (
+        (
+            "Léa dit que Karim est malade aujourd'hui",
+            "Noter l'absence de Karim Benali, aujourd'hui (lundi 23 novembre 2026), malade ?",
+        ),
+        (
+            "Julie me dit qu'elle est malade aujourd'hui",
+            "Noter l'absence de Julie Petit, aujourd'hui (lundi 23 novembre 2026), malade ?",
+        ),
+    ):
+        await trainer.says(typed)
+        assert trainer.last == question, typed
+        await trainer.says("/annuler")
+
+
 async def test_who_told_is_not_noted_for_someone_else(db: Database, trainer: Person) -> None:
     """Explorer UA6: « Julie a prévenu qu'ils étaient absents vendredi » and « j'ai un absent
     ce matin selon Julie » noted JULIE's absence, the one who told.  A pronoun that cannot be

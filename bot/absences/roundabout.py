@@ -24,16 +24,19 @@ _FORGOTTEN = re.compile(
 """« J'ai oublié de noter l'absence de … », « … de vous dire que … »: a belated absence, the
 words before it no name (explorer QB13)."""
 _REPORTED = re.compile(
-    r"^(?P<who>.+?)\s+(?:m'|nous\s+|t'|vous\s+|l'|les\s+)?(?:a|avait|ont|avaient)\s+"
+    r"^(?P<who>.+?)\s+(?:(?:m'|nous\s+|t'|vous\s+|l'|les\s+)?(?:a|avait|ont|avaient)\s+"
     r"(?:prevenue?s?|dit|annonce|signale|ecrit|informee?s?|avertie?s?|appele|envoye\s+un\s+"
     r"(?:message|sms|mail|texto))"
+    r"|(?:m'|me\s+|nous\s+)?(?:dit|disent|previent|previennent|ecrit|ecrivent|signalent))"
     r"(?:\s+(?:ce\s+matin|hier(?:\s+soir)?|tout\s+a\s+l'heure|par\s+(?:sms|mail|message|texto"
     r"|telephone)))*"
     r"(?:\s+qu'|\s+que\s+|\s*[:,]\s*)(?:(?P<they>elles?|ils?)\s+)?(?P<said>.+)$"
 )
 """« Julie a prévenu qu'elle serait absente demain », « Karim m'a dit qu'il était malade
 hier », « Julie a prévenu, elle sera en retard »: what she said of herself; « Julie a dit
-que Karim était absent hier »: what she said of someone else (explorer QB13)."""
+que Karim était absent hier »: what she said of someone else (explorer QB13); said in the
+present too (« Léa dit que Karim est malade aujourd'hui »: explorer XA11, « Je ne trouve pas
+« Léa dit que Karim » »)."""
 _SAID = (
     (
         r"ne\s+(?:viendr(?:ait|a|aient|ont)\s+pas|(?:pourr|all)(?:ait|a|aient|ont)\s+pas\s+venir"

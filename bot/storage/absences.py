@@ -291,7 +291,7 @@ class Entretien(Base):
     causes: Mapped[str | None] = mapped_column(Text)
     mesures: Mapped[str | None] = mapped_column(Text)
     prochain_point: Mapped[str | None] = mapped_column(String(300))
-    prochain_point_on: Mapped[date | None] = mapped_column()
+    prochain_point_on: Mapped[date | None] = mapped_column(index=True)
     """The day the « prochain point » names, if it names one: that morning the trainer is
     reminded of it (:mod:`bot.absences.next_point`, explorer GF9)."""
     compte_rendu_id: Mapped[int | None] = mapped_column(

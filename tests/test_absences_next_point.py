@@ -88,7 +88,7 @@ async def test_the_trainer_is_reminded_of_the_point_that_morning_once(
         "Rappel : aujourd'hui, prochain point prévu avec Karim Benali (Agent de restauration "
         "(démo)) : « demain, en fin de séance (mardi 24 novembre 2026) », d'après le compte "
         "rendu de l'entretien du lundi 23 novembre 2026.\n"
-        "Pour suivre la situation, ou programmer un nouvel entretien : /decrochage."
+        "Pour noter ce qui s'y dira (« Noter un contact », « Joindre un document ») : /decrochage."
     )
     assert "Karim" not in caplog.text
 

@@ -89,16 +89,23 @@ async def test_a_name_after_the_command_and_a_change_of_mind(db: Database, train
     assert "Hugo Moreau" in await names(db)
 
 
-@pytest.mark.parametrize("typed", ["fini", "de", "ment", "effacer ?"])
+@pytest.mark.parametrize(
+    "typed", ["fini", "de", "ment", "effacer ?", "oui ?", "ok ?", "Effacer définitivement ？"]
+)
 async def test_a_part_of_the_button_erases_nothing(
     db: Database, trainer: Person, typed: str
 ) -> None:
-    """Explorer XA14: « fini », inside « Effacer définitivement », erased Julie for good."""
+    """Explorer XA14: « fini », inside « Effacer définitivement », erased Julie for good; ZA14:
+    « oui ? », the order asked about, did too.  The whole label with a typo is taken (ZA1)."""
     await trainer.says("/effacer Julie")
     await trainer.says(typed)
-    assert trainer.last.startswith("Répondez par « Effacer définitivement » ou « Annuler »")
+    assert trainer.last.startswith(
+        "Vous posez une question : « Effacer définitivement » ne peut pas être annulé"
+        if "?" in typed or "？" in typed
+        else "Répondez par « Effacer définitivement » ou « Annuler »"
+    )
     assert "Julie Petit" in await names(db)
-    await trainer.says("effacer définitivement")
+    await trainer.says("effacer definitivment")
     assert "Julie Petit" not in await names(db)
 
 

@@ -47,7 +47,9 @@ def matching(
         # « n° 4 » names the label numbered 4, never one whose hour has a 4 in it.
         sign = re.compile(rf"\b{answer}\b")
         return [v for v in values if sign.search(_compared(labels.get(v, v)))]
-    if exact or len(answer) == 1:  # a stray key (« s », AD8) names no label it sits inside
+    if exact:  # the whole label give or take one typo a word (explorer ZA1, ZA2), no part
+        return [v for v in values if _whole_label(answer.split(), _compared(labels.get(v, v)))]
+    if len(answer) == 1:  # a stray key (« s », AD8) names no label it sits inside
         return []
     words = answer.split()
     dated = any(_MONTH.fullmatch(w) for w in words)
@@ -121,3 +123,13 @@ def _inside(word: str, label: str, dated: bool = False) -> bool:
 def _starts_a_word(word: str, label: str) -> bool:
     """(explorer AD16: « activé », the very word the setting shows, was « plusieurs choix »)."""
     return re.search(rf"(?<!\w){re.escape(word)}", label) is not None
+
+
+def _whole_label(words: list[str], label: str) -> bool:
+    """Every word of ``label`` typed in its place, a long one give or take a typo: « Oui
+    supprimr », « Je l'atteste sur l'honeur » (explorer ZA1, ZA2: refused, or the oath passed
+    on as a message), never « supprimer » alone nor « sur l'honneur »."""
+    parts = label.split()
+    return len(words) == len(parts) and all(
+        w == p or (len(w) >= 4 and close_words([w], [p])) for w, p in zip(words, parts, strict=True)
+    )

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Unpack
 
-from bot.answers import MAX_TEXT, SKIP, YES_NO, Invalid, clean_line, fold, has_words
+from bot.answers import MAX_TEXT, SKIP, YES_NO, Invalid, asks, clean_line, fold, has_words
 from bot.conversations.kit.context import SIGNED
 from bot.conversations.kit.date_step import EXPLICIT_HOUR as EXPLICIT_HOUR
 from bot.conversations.kit.date_step import DateStep as DateStep
@@ -269,6 +269,8 @@ class Confirm(Step):
         labels = {"yes": self.yes_label, "no": self.no_label}
         picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO, dates=self.dates)
         if picked == "yes" and self.exact and ctx.incoming.choice is None:
+            if asks(ctx.incoming.text):  # « oui ? », « Effacer définitivement ? » (ZA14)
+                return Retry(ctx.render("common.exact_question", yes=self.yes_label))
             # « garder » is still « Non, garder »; a yes typed must be one (XA14).
             picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO, exact=True)
         taken = await self.other(ctx) if picked is None and self.other is not None else None

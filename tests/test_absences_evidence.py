@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
-from bot.absences.evidence import formation_export, qualiopi_work, timeline_document
+from bot.absences.evidence import formation_export, qualiopi_reply, qualiopi_work, timeline_document
 from bot.absences.followups import store_document
 from bot.absences.records import file_ticket, record_contact
 from bot.absences.timeline import timeline
@@ -253,3 +253,14 @@ async def test_a_twin_s_bundle_is_named_with_its_start_day(
     assert reply.document is not None
     day = slug(dates.spell_date(formation.start_date))
     assert reply.document.filename == f"qualiopi-{slug(formation.title)}-{day}.zip"
+
+
+def test_a_long_twin_s_bundle_keeps_its_start_day_in_its_name() -> None:
+    """Explorer ZA11: past forty characters of title, the start day telling twins apart was
+    cut from the name, and both bundles were named alike again."""
+    name = "Titre professionnel secrétaire assistant médico-social (mardi 6 octobre 2026)"
+    reply = qualiopi_reply(name, b"")
+    assert reply.document is not None
+    assert reply.document.filename == (
+        "qualiopi-titre-professionnel-secretaire-assistant-mardi-6-octobre-2026.zip"
+    )

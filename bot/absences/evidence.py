@@ -107,12 +107,21 @@ def qualiopi_reply(name: str, content: bytes) -> Reply:
     return Reply(
         text=texts.say("suivi.export_ready", what="le dossier Qualiopi"),
         document=Document(
-            filename=f"qualiopi-{slug(name, empty='formation', limit=60)}.zip",
+            filename=f"qualiopi-{_named(name)}.zip",
             mime_type="application/zip",
             content=content,
             caption="Dossier Qualiopi",
         ),
     )
+
+
+def _named(name: str) -> str:
+    """A file name's part for the formation ``name``: its title cut, never the start day that
+    tells a twin apart (explorer ZA11: a long title lost it again)."""
+    title, _, day = name.rpartition(" (") if name.endswith(")") else (name, "", "")
+    if not title:
+        return slug(name, empty="formation")
+    return "-".join(part for part in (slug(title, empty="formation"), slug(day, empty="")) if part)
 
 
 async def qualiopi_work(

@@ -92,6 +92,37 @@ async def test_the_end_of_a_span_since_a_day_is_never_its_motive(
     assert min(a.day for a in rows) == date(2026, 11, 19)
 
 
+@pytest.mark.parametrize(
+    ("typed", "first", "last", "reason"),
+    [
+        ("Karim absent depuis jeudi jusqu'à vendredi matin", "journee", "matin", None),
+        ("Karim absent depuis jeudi jusqu'à vendredi midi", "journee", "matin", None),
+        ("Karim absent depuis jeudi jusqu'à vendredi 12h", "journee", "matin", None),
+        (
+            "Karim absent depuis jeudi après-midi jusqu'à vendredi matin",
+            "apres_midi",
+            "matin",
+            None,
+        ),
+        ("Karim malade depuis jeudi jusqu'à vendredi inclus", "journee", "journee", "malade"),
+        ("Karim absent de jeudi à vendredi matin", "journee", "matin", None),
+    ],
+)
+async def test_the_half_day_at_a_span_s_end_is_its_last_day_s(
+    db: Database, trainer: Person, typed: str, first: str, last: str, reason: str | None
+) -> None:
+    """Explorer ZA4: « depuis jeudi jusqu'à vendredi matin » saved Friday as a whole day with
+    the motive « matin » (« midi », « 12h », « inclus » alike): the end's half-day is the last
+    day's, as « de jeudi à vendredi matin » says it, and « inclus » no motive."""
+    await trainer.says(typed)
+    assert "Motif : matin" not in trainer.last and "Motif : inclus" not in trainer.last, typed
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.period, a.reason) for a in await absences(db)] == [
+        (date(2026, 11, 19), first, reason),
+        (date(2026, 11, 20), last, reason),
+    ], typed
+
+
 async def test_not_come_since_thursday_notes_every_day_since(db: Database, trainer: Person) -> None:
     """Explorer AW9: « Karim pas venu depuis jeudi » was one absence, on Thursday; the half-day
     of « depuis mercredi après-midi » is its first day's, not every day's."""

@@ -217,7 +217,10 @@ def list_periods(text: str, now: datetime) -> dict[date, str] | None:
     return {day: period or "journee" for day, period in zip(days, periods, strict=True)}
 
 
-_HALF = re.compile(r"\b(?:(?P<pm>apres\s*-?\s*midi|aprem)|(?P<am>matin(?:ee)?))\b")
+_HALF = re.compile(
+    r"\b(?:(?P<pm>apres\s*-?\s*midi|aprem)|(?P<am>matin(?:ee)?)"
+    r"|(?P<noon>midi|1[23]\s*h(?:eures?)?(?:\s*\d{2})?))(?![\w-])"
+)
 _ENDS = re.compile(
     r"\b(?:du|de|depuis|entre)\s+(?P<a>.+?)\s+(?:au|a|jusqu'?\s*au|jusqu'?\s*a|et)\s+(?P<b>.+)$"
 )
@@ -225,12 +228,13 @@ _EVERY_DAY = re.compile(r"(?:\bles?|\bl'|\bchaque|\btous\s+les|\bdans\s+la|,)\s*
 
 
 def _half(text: str) -> tuple[str | None, bool]:
-    """The half-day ``text`` names (``matin`` | ``apres_midi``), and whether it is said of
+    """The half-day ``text`` names (``matin`` | ``apres_midi``, or ``midi`` for noon: « midi »,
+    « 12h », a morning's end and an afternoon's start), and whether it is said of
     every day (« le matin », « chaque après-midi ») rather than of the day before it."""
     match = _HALF.search(text)
     if match is None:
         return None, False
-    return ("apres_midi" if match["pm"] else "matin"), bool(
+    return ("apres_midi" if match["pm"] else "midi" if match["noon"] else "matin"), bool(
         _EVERY_DAY.search(text[: match.start()])
     )
 
@@ -251,7 +255,7 @@ def span_halves(text: str) -> tuple[str, str] | None:
         return (
             None
             if first is None
-            else ("apres_midi" if first == "apres_midi" else "journee", "journee")
+            else ("apres_midi" if first in ("apres_midi", "midi") else "journee", "journee")
         )
     if match is None:
         return None
@@ -260,10 +264,12 @@ def span_halves(text: str) -> tuple[str, str] | None:
     if every:
         return None
     # Away from Thursday afternoon is Thursday's afternoon, from Monday morning all Monday;
-    # back after Monday morning is Monday's morning, after its afternoon all Monday.
+    # back after Monday morning is Monday's morning, after its afternoon all Monday.  Noon
+    # (« midi », « 12h ») ends a morning and starts an afternoon (explorer ZA4: « jusqu'à
+    # vendredi midi » was all Friday).
     ends = (
-        ("apres_midi" if first == "apres_midi" else "journee"),
-        (last if last == "matin" else "journee"),
+        ("apres_midi" if first in ("apres_midi", "midi") else "journee"),
+        ("matin" if last in ("matin", "midi") else "journee"),
     )
     return None if ends == ("journee", "journee") else ends
 

@@ -366,7 +366,9 @@ def trailing_words(text: str) -> tuple[str, str]:
     so too when they hold a figure (« de 14h à 17h », « 9h15 »: hours, never a motive, and
     the days not read: explorer EA12).  Courtesy words are left out (« svp »: EA13)."""
     match = _LAST_DAY.match(text.strip())
-    if match is None or names_a_day_only(match["last"]):
+    if match is None or names_a_day_only(match["last"]) or _up_to(match["last"]):
+        # « depuis jeudi jusqu'a vendredi matin », « … vendredi inclus »: the end's half-day
+        # or « inclus », the span's words, never its motive (explorer ZA4)
         return text, ""
     words = match["last"].split()
     week = match["head"].rstrip().endswith("semaine")

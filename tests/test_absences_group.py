@@ -123,6 +123,34 @@ async def test_the_half_day_at_a_span_s_end_is_its_last_day_s(
     ], typed
 
 
+@pytest.mark.parametrize(
+    ("typed", "today"),
+    [
+        ("Karim absent depuis mercredi jusqu'à ce matin", "matin"),
+        ("Karim absent depuis mercredi jusqu'à ce midi", "matin"),
+        ("Karim absent depuis mercredi jusqu'à ce jour", "journee"),
+    ],
+)
+async def test_a_span_up_to_this_morning_ends_today(
+    db: Database, trainer: Person, typed: str, today: str
+) -> None:
+    """Explorer ZA3: « depuis mercredi jusqu'à ce matin » read « ce » as the span's end, then
+    asked « Noter l'absence …, depuis mercredi jusqu'à ce (…), matin ? » and saved Wednesday
+    alone; « jusqu'à ce jour » was « pas compris ». The span runs to today, its morning for
+    « ce matin » or « ce midi »."""
+    await trainer.says(typed)
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée du mercredi 18 novembre au lundi 23 novembre 2026"
+    ), trainer.last
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.period, a.reason) for a in await absences(db)] == [
+        (date(2026, 11, 18), "journee", None),
+        (date(2026, 11, 19), "journee", None),
+        (date(2026, 11, 20), "journee", None),
+        (date(2026, 11, 23), today, None),
+    ], typed
+
+
 async def test_not_come_since_thursday_notes_every_day_since(db: Database, trainer: Person) -> None:
     """Explorer AW9: « Karim pas venu depuis jeudi » was one absence, on Thursday; the half-day
     of « depuis mercredi après-midi » is its first day's, not every day's."""

@@ -134,6 +134,8 @@ _REWRITES = [
     # « 1/2 journée » on an attendance sheet is a half-day, not the 1st of February (CA13).
     (re.compile(r"(?<![\d/])1\s*/\s*2\s*(?:journee|j)\b"), "demi-journee"),
     (re.compile(r"\bce\s+matin\b"), "aujourdhui matin"),
+    # « depuis jeudi jusqu'à ce jour »: today (explorer ZA3: « pas compris »); « ce jour-là » not
+    (re.compile(r"\bce\s+jour\b(?![\w-])"), "aujourdhui"),
     (re.compile(r"\bcet(?:te)?\s+(?:apres\s*-?\s*midi|aprem)\b"), "aujourdhui apres-midi"),
     # « vendredi matin et après-midi » is the whole day (explorer UA5: the afternoon alone).
     (

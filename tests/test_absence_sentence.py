@@ -617,6 +617,24 @@ async def test_an_absence_said_the_long_way_round_is_read(db: Database, trainer:
     ]
 
 
+async def test_a_motive_told_by_someone_is_kept_as_typed(db: Database, trainer: Person) -> None:
+    """Explorer ZA16: « Hugo absent vendredi, sa mère a dit qu'elle le garde » saved the motive
+    « sa mere le garde » (folded, « a dit qu'elle » cut), and « …, sa mère a dit qu'il est
+    malade » asked « Dans quelle formation ? » then who, Hugo named. The motive as typed."""
+    await trainer.says("Hugo absent vendredi, sa mère a dit qu'il est malade")
+    assert trainer.last.startswith("Noter l'absence d'Hugo Moreau, vendredi"), trainer.last
+    assert "sa mère a dit qu'il est malade" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("Hugo absent vendredi, sa mère a dit qu'elle le garde")
+    assert trainer.last.startswith("Noter l'absence d'Hugo Moreau, vendredi"), trainer.last
+    assert "sa mère a dit qu'elle le garde" in trainer.last
+    for said in ("oui", "3", "non", "Enregistrer"):
+        await trainer.says(said)
+    assert [(a.day, a.period, a.reason) for a in await absences(db)] == [
+        (date(2026, 11, 20), "journee", "sa mère a dit qu'elle le garde")
+    ]
+
+
 async def test_an_absence_reported_of_someone_else_is_that_one_s(
     db: Database, trainer: Person
 ) -> None:

@@ -987,3 +987,26 @@ async def test_several_late_keep_the_minutes_said_and_show_the_half_day(
     assert {(a.period, a.late_minutes, a.late_half, a.reason) for a in rows} == {
         ("retard", 20, "apres_midi", None)
     }
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Karim et Julie en retard vendredi matin de 1h15",
+        "Karim et Julie en retard vendredi matin de 1 h 15",
+    ],
+)
+async def test_several_late_keep_a_length_in_hours_said_after_the_day(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer ZA6: « Karim et Julie en retard vendredi matin de 1h15 » saved both retards
+    with no minutes, « 1h15 » gone unsaid (« de 20 min » was kept); 75 minutes each, as
+    before the day."""
+    await trainer.says(typed)
+    assert trainer.last.startswith(
+        "Noter un retard non justifié de 75 min, le matin du vendredi 20 novembre 2026, pour :"
+    ), trainer.last
+    await trainer.presses("Enregistrer")
+    assert {(a.period, a.late_minutes, a.late_half, a.reason) for a in await absences(db)} == {
+        ("retard", 75, "matin", None)
+    }

@@ -29,10 +29,13 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import stored_date
 
 _LENGTH_LAST = re.compile(
-    r"(?:^|,|\s)\s*(?:de\s+|d['’]\s*)?(?P<minutes>\d{1,3}\s*(?:minutes?|min|mn))\s*[.,;!]?\s*$",
+    r"(?:^|,|\s)\s*(?:(?:de\s+|d['’]\s*)?(?P<minutes>\d{1,3}\s*(?:minutes?|min|mn))"
+    r"|(?:de\s+|d['’]\s*)(?P<hours>\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2}(?:\s*(?:minutes?|min|mn))?)?))"
+    r"\s*[.,;!]?\s*$",
     re.IGNORECASE,
 )
-"""A retard's length ending its days (« vendredi après-midi de 20 min », « …, 20 minutes »)."""
+"""A retard's length ending its days (« vendredi après-midi de 20 min », « …, 20 minutes »,
+« vendredi matin de 1h15 »: explorer ZA6, hours after « de » only, « à 9h30 » an hour)."""
 
 
 def read_when(ctx: Context, days: bool = True) -> None:
@@ -43,7 +46,7 @@ def read_when(ctx: Context, days: bool = True) -> None:
     if length is not None and not ctx.data.get("_minutes"):
         # « … en retard vendredi après-midi de 20 min »: each one's length (explorer XA16:
         # dropped, the retards saved without their minutes).
-        ctx.data["_minutes"] = late_minutes_of(length["minutes"])
+        ctx.data["_minutes"] = late_minutes_of(length["minutes"] or length["hours"])
         rest = rest[: length.start()]
     rest, reason = split_reason(rest, ctx.now)
     keep_reason(ctx, reason or told)

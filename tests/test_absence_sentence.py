@@ -2915,3 +2915,23 @@ async def test_a_pronoun_that_cannot_be_who_told_asks_who_was_absent(
     await trainer.says("/annuler")
     await trainer.says("Hugo m'a dit qu'il était absent vendredi")  # himself
     assert trainer.last.startswith("Noter l'absence d'Hugo Moreau, vendredi 20 novembre")
+
+
+async def test_one_retard_s_length_in_hours_after_the_day_is_its_length(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer ZA6: « Karim en retard vendredi matin de 1h15 » asked « Noter le retard de
+    Karim Benali, vendredi matin de 1h15 (vendredi 20 novembre 2026) ? », the length echoed
+    as the day; it is the retard's, as « en retard de 1h15 vendredi matin » says."""
+    await trainer.says("Karim en retard vendredi matin de 1h15")
+    assert trainer.last.startswith(
+        "Noter le retard de 1 h 15 de Karim Benali, vendredi 20 novembre 2026, le matin ?"
+    ), trainer.last
+    await trainer.presses("Oui, noter")
+    assert trainer.last.startswith("Ce retard est-il justifié ?"), trainer.last
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.period, a.late_minutes, a.late_half) for a in await absences(db)] == [
+        (date(2026, 11, 20), "retard", 75, "matin")
+    ], trainer.transcript

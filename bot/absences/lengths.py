@@ -1,6 +1,8 @@
 """A late arrival's length said in words: « en retard d'un quart d'heure », « dix-huit
 minutes de retard », read as « 15 min », « 18 min » for :mod:`bot.absences.line` (moved out of
-it whole when the half-days said together were read: explorer UA5)."""
+it whole when the half-days said together were read: explorer UA5); a length in figures
+(:func:`late_minutes_of`), and the one said after a retard's days (:func:`length_ending_days`,
+moved out of :mod:`bot.absences.sentence` when it read hours: explorer ZA6)."""
 
 from __future__ import annotations
 
@@ -61,3 +63,34 @@ def spoken_lengths(folded: str) -> str:
         return f"{head} {_minutes(length)} min".lstrip()
 
     return _SPOKEN.sub(said, folded)
+
+
+def late_minutes_of(amount: str) -> int:
+    """« 20 min » → 20, « 2h » → 120, « 1 h 30 » → 90."""
+    hours, _, rest = amount.partition("h")
+    if not rest and "h" not in amount:
+        return int(re.sub(r"\D", "", amount))
+    rest = re.sub(r"^eures?", "", rest)
+    extra = re.sub(r"\D", "", rest)
+    return int(hours.strip()) * 60 + (int(extra) if extra else 0)
+
+
+_LENGTH_LAST = re.compile(
+    r"(?:^|,|\s)\s*(?:(?:de\s+|d'\s*)?(?P<minutes>\d{1,5})\s*(?:minutes?|min|mn)"
+    r"|(?:de\s+|d'\s*)(?P<hours>\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2}(?:\s*(?:minutes?|min|mn))?)?))"
+    r"\s*[.,;!]?\s*$"
+)
+"""A retard's length at the end of its days (« lundi et mardi 10 minutes », « vendredi matin
+de 1h15 »: hours after « de » only, explorer ZA6)."""
+_SEVERAL_DAYS = re.compile(r"\bet\b|^\s*(?:du|de|depuis|entre)\b")
+
+
+def length_ending_days(rest: str) -> tuple[int | None, str]:
+    """A retard's length said after its days, and the days without it: « lundi et mardi, 10
+    minutes » → (10, « lundi et mardi ») (explorer EA12: not a motive, nor « mardi 10 »),
+    « vendredi matin de 1h15 » → (75, « vendredi matin ») (explorer ZA6: echoed as the day);
+    one day's minutes stay with the day, read with it as before (DA13): ``(None, rest)``."""
+    length = _LENGTH_LAST.search(rest)
+    if length is None or not (length["hours"] or _SEVERAL_DAYS.search(rest[: length.start()])):
+        return None, rest
+    return late_minutes_of(length["minutes"] or length["hours"]), rest[: length.start()]

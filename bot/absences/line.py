@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot import dates
+from bot.absences.lengths import late_minutes_of as late_minutes_of
 from bot.absences.lengths import spoken_lengths
 from bot.answers import closest_names as closest_names
 from bot.answers import match_names as match_names  # its home since the flow kit shares it
@@ -175,16 +176,6 @@ def leading_late_minutes(text: str) -> tuple[int | None, str]:
     if found is None:
         return None, text
     return late_minutes_of(found[1]), text[found.end() :]
-
-
-def late_minutes_of(amount: str) -> int:
-    """« 20 min » → 20, « 2h » → 120, « 1 h 30 » → 90."""
-    hours, _, rest = amount.partition("h")
-    if not rest and "h" not in amount:
-        return int(re.sub(r"\D", "", amount))
-    rest = re.sub(r"^eures?", "", rest)
-    extra = re.sub(r"\D", "", rest)
-    return int(hours.strip()) * 60 + (int(extra) if extra else 0)
 
 
 _ARTICLE = r"(?:\b(?:le|la|les|l'|dans\s+la|en|chaque|tous\s+les)\s*)?"

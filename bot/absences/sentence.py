@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bot.absences.after_day import day_then_words, other_half_too, without_himself_too
 from bot.absences.arrival import arrival_apart, hour_after_the_day, with_half_of
-from bot.absences.lengths import spoken_lengths
+from bot.absences.lengths import length_ending_days, spoken_lengths
 from bot.absences.line import (
     as_typed,
     day_words_only,
@@ -318,11 +318,8 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
             return None  # « 0 min de retard » says no late arrival (explorer L)
     elif late:
         minutes, rest = leading_late_minutes(rest.strip())
-        length = _LENGTH_LAST.search(rest) if minutes is None else None
-        if length is not None and _SEVERAL_DAYS.search(rest[: length.start()]):
-            # « lundi et mardi, 10 minutes »: the length of each late arrival, not a motive
-            # nor « mardi 10 » (explorer EA12); one day's is read with it, as before (DA13).
-            minutes, rest = int(length["minutes"]), rest[: length.start()]
+        if minutes is None:  # « lundi et mardi, 10 minutes », « … de 1h15 »: EA12, ZA6
+            minutes, rest = length_ending_days(rest)
     return AbsenceSentence(
         names=tuple(as_typed(text, name) for name in names),
         rest=with_half_of(_rest_typed(text, rest), arrived)
@@ -374,11 +371,6 @@ def _nobody(line: str) -> AbsenceSentence | None:
 
 _LENGTH_ALONE = re.compile(rf"(?:de\s+)?{_AMOUNT}")
 """A retard's length said after its comma: the retard's, not a motive."""
-_LENGTH_LAST = re.compile(
-    r"(?:^|,|\s)\s*(?:de\s+|d'\s*)?(?P<minutes>\d{1,5})\s*(?:minutes?|min|mn)\s*[.,;!]?\s*$"
-)
-"""A retard's length in minutes at the end of its days (« lundi et mardi 10 minutes »)."""
-_SEVERAL_DAYS = re.compile(r"\bet\b|^\s*(?:du|de|depuis|entre)\b")
 _ROUGHLY = re.compile(r"\b(?:environ|a\s+peu\s+pres|pres\s+de|presque|bien)\b|~")
 
 

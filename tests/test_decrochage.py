@@ -44,7 +44,7 @@ from tests.auxil.absences import (
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import A_FILE, FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.pdf import pdf_words
-from tests.auxil.privacy import closed_by_the_erasure
+from tests.auxil.privacy import closed_by_the_erasure, erasing_first
 from tests.auxil.race import one_after_the_other, second_admin, two_processes
 from tests.test_deadlines_digest import deliver
 from tests.test_onboarding import CODE
@@ -1647,14 +1647,7 @@ async def test_a_followup_opened_as_the_trainee_is_erased_is_not_on_postgresql(
         await camille.says("/effacer karim")
         await open_followup(bruno, "Karim")
         karim = await trainee_id(pg_db, "Karim Benali")
-        await one_after_the_other(
-            pg_db,
-            Trainee,
-            karim,
-            camille.presses("Effacer définitivement"),
-            bruno.presses("Ouvrir le suivi"),
-        )
-    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+        await erasing_first(pg_db, karim, camille, bruno.presses("Ouvrir le suivi"))
     assert bruno.last == closed_by_the_erasure("suivre un décrochage")
     assert await rows(pg_db, FollowUp) == []
 
@@ -1684,14 +1677,7 @@ async def test_a_contact_noted_as_the_trainee_is_erased_is_not_stored_on_postgre
         assert "Preuve : capture.png" in bruno.last
         await camille.says("/effacer karim")
         karim = await trainee_id(pg_db, "Karim Benali")
-        await one_after_the_other(
-            pg_db,
-            Trainee,
-            karim,
-            camille.presses("Effacer définitivement"),
-            bruno.presses("Enregistrer"),
-        )
-    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+        await erasing_first(pg_db, karim, camille, bruno.presses("Enregistrer"))
     assert bruno.last == closed_by_the_erasure("suivre un décrochage")
     assert await rows(pg_db, FollowUpContact) == []
     assert [d for d in await rows(pg_db, StoredDocument) if d.content == SCREENSHOT] == []

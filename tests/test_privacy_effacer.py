@@ -28,7 +28,7 @@ from tests.auxil.absences import trainee_id
 from tests.auxil.attestations import add_colleague, codes, demo_author, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
-from tests.auxil.privacy import closed_by_the_erasure, everywhere, traces
+from tests.auxil.privacy import closed_by_the_erasure, erasing_first, everywhere, traces
 from tests.auxil.race import one_after_the_other, second_admin, two_processes
 from tests.test_deadlines_digest import deliver
 
@@ -484,14 +484,12 @@ async def test_a_sheet_ticking_a_trainee_being_erased_waits_for_the_erasure_on_p
         await camille.presses("Terminé")
         assert "photo ou le PDF" in camille.last
         hugo = await trainee_id(pg_db, "Hugo Moreau")
-        await one_after_the_other(
+        await erasing_first(
             pg_db,
-            Trainee,
             hugo,
-            bruno.presses("Effacer définitivement"),
+            bruno,
             camille.sends_file("emargement.pdf", "application/pdf", b"%PDF-1.4 feuille"),
         )
-    assert bruno.last.startswith("C'est fait : les données de cette personne sont effacées.")
     # Hugo's participation erased first, the sheet is kept with Léa alone.
     assert "Feuille d'émargement enregistrée, avec 1 participant coché" in camille.all_text
     assert "Hugo Moreau" not in camille.all_text
@@ -522,14 +520,7 @@ async def test_a_company_corrected_as_the_trainee_is_erased_is_not_stored_on_pos
         await bruno.presses("Corriger son entreprise")
         await bruno.says("Brasserie du Port")
         karim = await trainee_id(pg_db, "Karim Benali")
-        await one_after_the_other(
-            pg_db,
-            Trainee,
-            karim,
-            camille.presses("Effacer définitivement"),
-            bruno.presses("Oui"),
-        )
-    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+        await erasing_first(pg_db, karim, camille, bruno.presses("Oui"))
     assert bruno.last == closed_by_the_erasure("voir et modifier vos formations")
     async with pg_db.sessions() as session:
         erased = await session.get(Trainee, karim)
@@ -561,14 +552,7 @@ async def test_a_participant_added_as_the_trainee_is_erased_is_not_stored_on_pos
         await camille.presses("Par téléphone")
         assert "Ajouter Karim Benali (" in camille.last
         karim = await trainee_id(pg_db, "Karim Benali")
-        await one_after_the_other(
-            pg_db,
-            Trainee,
-            karim,
-            bruno.presses("Effacer définitivement"),
-            camille.presses("Oui, l'ajouter"),
-        )
-    assert bruno.last.startswith("C'est fait : les données de cette personne sont effacées.")
+        await erasing_first(pg_db, karim, bruno, camille.presses("Oui, l'ajouter"))
     assert camille.last == closed_by_the_erasure("voir, déplacer ou annuler un bilan programmé")
     async with pg_db.sessions() as session:
         participants = await session.scalars(
@@ -597,14 +581,7 @@ async def test_an_attestation_given_as_the_participant_is_erased_is_not_stored_o
         assert "Je l'atteste sur l'honneur" in hugo.buttons
         await camille.says("/effacer hugo")
         hugo_id = await trainee_id(pg_db, "Hugo Moreau")
-        await one_after_the_other(
-            pg_db,
-            Trainee,
-            hugo_id,
-            camille.presses("Effacer définitivement"),
-            hugo.presses("Je l'atteste"),
-        )
-    assert camille.last.startswith("C'est fait : les données de cette personne sont effacées.")
+        await erasing_first(pg_db, hugo_id, camille, hugo.presses("Je l'atteste"))
     # His account, made to answer, went with the rest: his press finds no dialogue.
     assert hugo.last.startswith("Ce bouton vient d'un ancien message")
     async with pg_db.sessions() as session:

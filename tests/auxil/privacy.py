@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -28,6 +29,8 @@ from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Person
 from bot.storage.state import ConversationState
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.race import one_after_the_other
 
 NOTE = "Confidentiel-Zorglub"
 """A word of the trainee's notes, found nowhere else."""
@@ -318,3 +321,15 @@ def closed_by_the_erasure(flow: str) -> str:
         f"J'ai refermé « {flow} » : les données dont il s'agissait viennent d'être effacées "
         "(droit à l'effacement), rien n'a été enregistré."
     )
+
+
+async def erasing_first(
+    db: Database, trainee_id: int, eraser: Talker, turn: Awaitable[object]
+) -> None:
+    """``eraser`` confirms the erasure of ``trainee_id`` as ``turn`` runs in another process,
+    the erasure holding the trainee's row first (:func:`tests.auxil.race.one_after_the_other`),
+    and is told it is done."""
+    await one_after_the_other(
+        db, Trainee, trainee_id, eraser.presses("Effacer définitivement"), turn
+    )
+    assert eraser.last.startswith("C'est fait : les données de cette personne sont effacées.")

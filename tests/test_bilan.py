@@ -927,7 +927,11 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     await survives(db, trainer, FOR_CHOICES)
     for typed in ("le bilan ?", "bilan", "ann"):  # words of the yes cancel nothing (XA14)
         await trainer.says(typed)
-        assert trainer.last.startswith("Répondez par « Oui, annuler le bilan » ou « Non")
+        assert trainer.last.startswith(
+            "Vous posez une question : ce choix est définitif."  # a question (ZA14)
+            if "?" in typed
+            else "Répondez par « Oui, annuler le bilan » ou « Non"
+        )
     assert [b.cancelled_at for b in await bilans(db)] == [None]
     await trainer.says("garder")  # the no may still be said in part
     assert "rien n'a changé" in trainer.all_text

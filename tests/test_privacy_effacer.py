@@ -100,7 +100,8 @@ async def test_a_part_of_the_button_erases_nothing(
     await trainer.says("/effacer Julie")
     await trainer.says(typed)
     assert trainer.last.startswith(
-        "Vous posez une question : « Effacer définitivement » ne peut pas être annulé"
+        "Vous posez une question : ce choix est définitif. Pour le confirmer, choisissez "
+        "« Effacer définitivement »"
         if "?" in typed or "？" in typed
         else "Répondez par « Effacer définitivement » ou « Annuler »"
     )

@@ -424,11 +424,13 @@ async def test_family_emergencies_are_kept_as_the_reason_without_the_health_warn
     assert (answer.answer, answer.reason) == ("declined", "des urgences familiales")
 
 
-@pytest.mark.parametrize("agreeing", ["oui", "ok", "Je la garde"])
+@pytest.mark.parametrize("agreeing", ["Je la garde", "je la garde telle quelle"])
 async def test_oui_to_the_health_warning_keeps_the_reason_not_the_word(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, agreeing: str
 ) -> None:
-    """Explorer AK7: « oui » after the warning reached the Région's dossier as the reason."""
+    """Explorer AK7: « oui » after the warning reached the Région's dossier as the reason.
+    A keep said in words keeps the reason pointed out; a bare « oui », « ok » keeps nothing
+    (explorer ZA7, tests/test_attestations_words_health.py)."""
     invited = await after_the_bilan(trainer, clock)
     hugo = person("hugo")
     for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):

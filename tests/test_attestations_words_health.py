@@ -257,3 +257,21 @@ async def test_an_instruction_to_replace_the_reason_saves_the_words_it_gives(
     assert "C'est noté" in hugo.all_text, hugo.all_text
     (answer,) = await answers(db)
     assert (answer.answer, answer.reason) == ("declined", reason)
+
+
+@pytest.mark.parametrize("typed", ["ok", "d'accord", "oui", "okay", "ça marche", "Ok !"])
+async def test_a_bare_agreement_to_the_reason_s_health_warning_keeps_nothing(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer ZA7: « ok », « d'accord », « oui » answering the reason's health warning
+    saved the health words as the reason for the Région, though the warning says the way to
+    keep them is to send them again unchanged. Answered as « ok compris » is: nothing saved,
+    and the words sent again unchanged are still kept."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says(ILL)
+    await hugo.says(typed)
+    assert hugo.replies[0].text.startswith(ACKNOWLEDGED), hugo.all_text
+    assert await answers(db) == []
+    await hugo.says(ILL)
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", ILL)

@@ -328,6 +328,14 @@ def acknowledging(text: str) -> bool:
     return _ACKNOWLEDGING.fullmatch(fold(text)) is not None
 
 
+def agreeing(text: str) -> bool:
+    """Whether ``text`` is a bare « ok », « d'accord », « oui », « okay », « ça marche »: an
+    acknowledgement of the reason's warning, never its words kept (explorer ZA7: they saved
+    the health words for the Région, while the warning says to send them again to keep them)."""
+    folded = fold(text)
+    return folded in AGREEING or folded in {"okay", "ok ok", "oui ok", "ok merci", "oui merci"}
+
+
 _REPLACING = re.compile(
     r"(?:(?:ok|oui|d accord|bon|alors|finalement|euh|ah|non|dans ce cas)\s+)*"
     r"(?:(?:vous\s+pouvez|pouvez\s+vous|pourriez\s+vous|merci\s+de)\s+)?"

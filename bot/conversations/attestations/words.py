@@ -43,6 +43,7 @@ from bot.privacy.health import (
     TO_WHOM,
     about_the_message,
     acknowledging,
+    agreeing,
     keeping,
     keeping_explicitly,
     kept,
@@ -187,7 +188,9 @@ async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next | None:
     if ctx.data.get(SAID_TEXT) is not None and refusing(line):  # « ne la transmettez pas »
         forget_warning(ctx)  # the reason pointed out dropped, this reply no reason (MB3)
         return Invalid(ctx.render("attestation_participant.reason_refused"))
-    if ctx.data.get(SAID_TEXT) is not None and acknowledging(line):  # « ok compris » (XA10)
+    if ctx.data.get(SAID_TEXT) is not None and (acknowledging(line) or agreeing(line)):
+        # « ok compris » (XA10), « ok », « d'accord », « oui » (ZA7): the words are kept only
+        # when sent again unchanged, as the warning says
         return Invalid(ctx.render("attestation_participant.reason_acknowledged"))
     if ctx.data.get(SAID_TEXT) is not None and not keeping(line) and only_about_the_message(line):
         return Next(REASON_AS_IS)  # « je retire ma réponse »: asked; « rendez-vous, je ne

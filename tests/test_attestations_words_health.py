@@ -275,3 +275,54 @@ async def test_a_bare_agreement_to_the_reason_s_health_warning_keeps_nothing(
     await hugo.says(ILL)
     (answer,) = await answers(db)
     assert (answer.answer, answer.reason) == ("declined", ILL)
+
+
+@pytest.mark.parametrize(
+    ("lines", "reason"),
+    [
+        (["mettez empêchement"], "empêchement"),
+        (["notez juste empêchement"], "empêchement"),
+        (["vous pouvez mettre raison personnelle"], "raison personnelle"),
+        (["garde d'enfant"], "garde d'enfant"),
+        (["remplacer un collègue absent"], "remplacer un collègue absent"),
+        ([ILL, "compris, mettez empêchement"], "empêchement"),
+        ([ILL, "ok je comprends, raison personnelle alors"], "raison personnelle"),
+    ],
+)
+async def test_an_instruction_at_the_reason_saves_the_words_it_gives_at_any_turn(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    lines: list[str],
+    reason: str,
+) -> None:
+    """Explorer ZA8: « mettez empêchement » as the first answer, « compris, mettez
+    empêchement » after the warning, were saved whole as the reason for the Région. The words
+    the instruction gives are the reason; a true reason that starts like a verb is kept."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    for line in lines:
+        await hugo.says(line)
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", reason)
+
+
+@pytest.mark.parametrize(
+    "typed", ["pourquoi ?", "pourquoi ？", "c'est obligatoire ？", "je dois répondre？"]
+)
+async def test_a_question_at_the_reason_is_answered_never_saved(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer ZA8: « pourquoi ? », « c'est obligatoire ？ » typed at « pourquoi vous n'avez
+    pas participé ? » were saved as the reason, in the Région's dossier. A question is
+    answered (why it is asked, that « Passer » is possible) and the question asked again."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says(typed)
+    assert await answers(db) == []
+    said = hugo.all_text
+    assert "C'est noté" not in said, said
+    assert "facultati" in said and "Passer" in said, said
+    assert "pourquoi vous n'avez pas participé" in said.splitlines()[-1], said
+    await hugo.says("empêchement")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", "empêchement")

@@ -328,6 +328,27 @@ def acknowledging(text: str) -> bool:
     return _ACKNOWLEDGING.fullmatch(fold(text)) is not None
 
 
+_LEAD = re.compile(r"^(?P<head>[^,;:.!?]+)[,;:.!]+\s*(?P<rest>\S.*)$", re.DOTALL)
+_FILLER = re.compile(r"(?:[\s,]+(?:alors|svp|stp|merci|plut[oô]t|donc))+[\s.!]*$", re.IGNORECASE)
+
+
+def after_acknowledging(text: str) -> str:
+    """``text`` without an acknowledgement before it: « compris, mettez empêchement » is
+    « mettez empêchement », « ok je comprends, raison personnelle alors » « raison
+    personnelle » (explorer ZA8: saved whole as the reason for the Région)."""
+    lead = _LEAD.match(text.strip())
+    if lead is None or not (acknowledging(lead["head"]) or agreeing(lead["head"])):
+        return text
+    rest = _FILLER.sub("", " " + lead["rest"]).strip()  # « bien reçu, merci »: all of it
+    return rest if fold(rest) else text
+
+
+def asking(text: str) -> bool:
+    """Whether ``text`` is a question (« pourquoi ? », « c'est obligatoire ？ »): answered,
+    never the reason for the Région (explorer ZA8)."""
+    return text.rstrip().endswith(("?", "？", "¿"))
+
+
 def agreeing(text: str) -> bool:
     """Whether ``text`` is a bare « ok », « d'accord », « oui », « okay », « ça marche »: an
     acknowledgement of the reason's warning, never its words kept (explorer ZA7: they saved
@@ -351,17 +372,27 @@ _NOT_A_REPLACEMENT = frozenset(
 _TRAILING = frozenset({"svp", "stp", "merci", "alors", "plutot", "s il vous plait", "a la place"})
 
 
-def replacement(text: str) -> str | None:
+_ASKING_TO = re.compile(
+    r"\b(?:mettez|mets|notez|ecrivez|inscrivez|indiquez|remplacez|changez|gardez"
+    r"|pouvez|pourriez|merci de)\b"
+)
+"""The instruction's own forms, without a warning before it: « garde d'enfant », « remplacer
+un collègue » are reasons, not instructions (explorer ZA8)."""
+
+
+def replacement(text: str, *, warned: bool = True) -> str | None:
     """The words an instruction to replace what was pointed out gives: « empêchement » for
     « mettez empêchement », « écrivez plutôt empêchement », « notez juste empêchement »,
     « raison personnelle » for « remplacez-la par « raison personnelle » svp » (explorer
     XA15: the instruction was saved whole as the reason for the Région, or asked « tel
     quel ? » about the health words). ``None`` when ``text`` is no such instruction, or gives
     nothing to write (« mettez ce que vous voulez », « notez rien », « gardez-la telle
-    quelle »)."""
+    quelle »). Not ``warned`` (the first answer): only an instruction plainly addressed to
+    the bot, « mettez … », « vous pouvez mettre … » (explorer ZA8)."""
     words = text.split()
     for at in range(len(words) - 1, 0, -1):
-        if _REPLACING.fullmatch(fold(" ".join(words[:at]))) is None:
+        asked = fold(" ".join(words[:at]))
+        if _REPLACING.fullmatch(asked) is None or not (warned or _ASKING_TO.search(asked)):
             continue
         rest = words[at:]
         while rest:

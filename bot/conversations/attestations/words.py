@@ -43,7 +43,9 @@ from bot.privacy.health import (
     TO_WHOM,
     about_the_message,
     acknowledging,
+    after_acknowledging,
     agreeing,
+    asking,
     keeping,
     keeping_explicitly,
     kept,
@@ -174,8 +176,9 @@ async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next | None:
     if isinstance(line, Invalid):
         return line
     warned = ctx.data.get(WARNED_AT) == "reason" and ctx.data.get(SAID_TEXT) is not None
-    if warned and not keeping(line) and not refusing(line):
-        line = replacement(line) or line  # « mettez empêchement »: « empêchement » (XA15)
+    line = after_acknowledging(line)  # « compris, mettez empêchement » (explorer ZA8)
+    if not keeping(line) and not refusing(line):  # at any turn (ZA8), after the warning (XA15)
+        line = replacement(line, warned=warned) or line  # « mettez empêchement »: « empêchement »
     if passing(line):  # « je préfère passer », « pas de raison »: « Passer » (UA3)
         return None
     if wrong_button(line):  # « je me suis trompé de bouton »: nothing recorded (UA3)
@@ -184,6 +187,8 @@ async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next | None:
         found = await load(ctx)
         trainer = None if isinstance(found, str) else visible(await trainer_name(ctx, found))
         return Invalid(ctx.render("attestation_participant.reason_took_part", trainer=trainer))
+    if asking(line):  # « pourquoi ? », « c'est obligatoire ？ »: answered, not saved (ZA8)
+        return Invalid(ctx.render("attestation_participant.reason_question"))
     forget_elsewhere(ctx, "reason")  # words left at the text are never the reason (MB10)
     if ctx.data.get(SAID_TEXT) is not None and refusing(line):  # « ne la transmettez pas »
         forget_warning(ctx)  # the reason pointed out dropped, this reply no reason (MB3)

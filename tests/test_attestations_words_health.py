@@ -326,3 +326,41 @@ async def test_a_question_at_the_reason_is_answered_never_saved(
     await hugo.says("empêchement")
     (answer,) = await answers(db)
     assert (answer.answer, answer.reason) == ("declined", "empêchement")
+
+
+async def test_the_reason_typed_again_after_reopening_the_link_is_warned_again(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer ZA9: after the reason's health warning, her link opened again asked the
+    question as new, and the same words typed to it counted as « sent again unchanged »:
+    saved for the Région. The question asked anew is a new asking: the warning comes again."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.presses("Je n'ai pas participé")
+    await hugo.says(ILL)
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    assert "Vous aviez déjà ouvert ce lien" in hugo.all_text, hugo.all_text
+    await hugo.says(ILL)
+    assert hugo.last.startswith("Si votre réponse parle de santé"), hugo.all_text
+    assert await answers(db) == []
+    await hugo.says(ILL)
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", ILL)
+
+
+async def test_words_typed_again_at_the_text_after_reopening_the_link_are_warned_again(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer ZA9: the same at the text: the words pointed out, the link opened again, the
+    same words typed were passed on to the trainer and kept with the signed answer."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui", CHEMO):
+        await hugo.says(line)
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says(CHEMO)
+    assert "J'ai transmis" not in hugo.all_text, hugo.all_text
+    assert "Je n'ai pas encore transmis votre message" in hugo.all_text, hugo.all_text
+    assert await told_the_trainer(db) == []

@@ -79,6 +79,7 @@ from bot.conversations.attestations.words import (
     REASON_REFUSED,
     SAID_BEFORE,
     as_retry,
+    asked_anew,
     declining_held,
     forget_warning,
     parse_reason,
@@ -259,7 +260,7 @@ async def freeze_if_needed(ctx: Context) -> Outcome | None:
 
 
 async def text_values(ctx: Context) -> dict[str, Any]:
-    return {"text": str(ctx.data.get("text", ""))}
+    return await asked_anew(ctx) | {"text": str(ctx.data.get("text", ""))}  # explorer ZA9
 
 
 async def take_sworn(ctx: Context, picked: str) -> Outcome:
@@ -451,6 +452,7 @@ FLOW = Flow(
             "reason",
             ask="attestation_participant.ask_reason",
             parse=parse_reason,
+            values=asked_anew,  # explorer ZA9
             skip_label="Passer",
             when=lambda c: c.data.get("answer") == "declined",
         ),

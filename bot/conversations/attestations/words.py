@@ -300,6 +300,16 @@ def forget_warning(ctx: Context) -> None:
         ctx.data.pop(key, None)
 
 
+async def asked_anew(ctx: Context) -> dict[str, object]:
+    """A question's ``values`` hook: asked anew by her link opened again (``/start``), the
+    warning's « sent again unchanged » is left behind, the same words typed to the question
+    shown afresh warned again (explorer ZA9: they counted as sent again, and went to the
+    Région and the trainer). Asked again after a reply (the same asking), it stays."""
+    if ctx.incoming.command == "start":
+        forget_warning(ctx)
+    return {}
+
+
 def forget_elsewhere(ctx: Context, step: str) -> None:
     """At ``step``, words pointed out at another question are forgotten: the person left
     them behind by answering that question (explorer MB10: « Hugo Moreau, j'étais à

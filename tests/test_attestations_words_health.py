@@ -364,3 +364,37 @@ async def test_words_typed_again_at_the_text_after_reopening_the_link_are_warned
     assert "J'ai transmis" not in hugo.all_text, hugo.all_text
     assert "Je n'ai pas encore transmis votre message" in hugo.all_text, hugo.all_text
     assert await told_the_trainer(db) == []
+
+
+async def test_the_reason_s_health_words_do_not_rest_in_the_row_after_an_acknowledgement(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer ZA18: after « ok compris », the health words pointed out rested as typed (and
+    folded) in the conversation's row. Only a digest rests, to know them sent again: then
+    the words sent again are what is saved."""
+    from sqlalchemy import select
+
+    from bot.storage.state import ConversationState
+
+    hugo = await hugo_asked_why(trainer, person, clock)
+    for line in (ILL, "ok compris"):
+        await hugo.says(line)
+    async with db.sessions() as session:
+        rows = (await session.scalars(select(ConversationState))).all()
+    assert rows and not any("maladie" in str(row.data) for row in rows), [r.data for r in rows]
+    await hugo.says(ILL)
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", ILL)
+
+
+@pytest.mark.parametrize("typed", ["je la garde", "je retire ma réponse"])
+async def test_after_an_acknowledgement_only_the_words_sent_again_keep_them(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer ZA18: once only their digest rests, « je la garde » or « je retire ma
+    réponse » is never saved as the reason: the words are kept by sending them again."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    for line in (ILL, "ok compris", typed):
+        await hugo.says(line)
+    assert hugo.replies[0].text.startswith(ACKNOWLEDGED), hugo.all_text
+    assert await answers(db) == []

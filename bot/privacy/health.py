@@ -13,6 +13,7 @@ sent again unchanged: the person may have a reason we cannot see.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -58,7 +59,14 @@ HEALTH = re.compile(rf"\b(?:{_DETAILS}|{_CATEGORIES})\b")
 """Any word of health (folded), the categories (« arrêt maladie ») too."""
 
 SAID = "_health_said"
-"""The answer (folded) last pointed out, in the dialogue's data: sent again, it is kept."""
+"""The answer last pointed out, in the dialogue's data: sent again, it is kept. Its digest
+(:func:`said_digest`), never the words (explorer ZA18: they rested there as typed)."""
+
+
+def said_digest(text: str) -> str:
+    """What :data:`SAID` holds for ``text``: a digest of it as compared (folded)."""
+    return "said:" + hashlib.sha256(fold(text).encode()).hexdigest()[:16]
+
 
 SAID_TEXT = "_health_said_text"
 """The same answer as it was typed: what « oui » to the warning keeps."""
@@ -286,9 +294,9 @@ CORRECTING = frozenset(
 def point_out_once(data: dict[str, Any], text: str, words: re.Pattern[str]) -> bool:
     """Whether ``text`` holds ``words`` and was not pointed out already (then it is now)."""
     folded = fold(text)
-    if words.search(folded) is None or data.get(SAID) == folded:
+    if words.search(folded) is None or data.get(SAID) == said_digest(text):
         return False
-    data[SAID] = folded
+    data[SAID] = said_digest(text)
     data[SAID_TEXT] = text
     return True
 

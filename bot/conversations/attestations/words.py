@@ -190,12 +190,18 @@ async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next | None:
     if asking(line):  # « pourquoi ? », « c'est obligatoire ？ »: answered, not saved (ZA8)
         return Invalid(ctx.render("attestation_participant.reason_question"))
     forget_elsewhere(ctx, "reason")  # words left at the text are never the reason (MB10)
-    if ctx.data.get(SAID_TEXT) is not None and refusing(line):  # « ne la transmettez pas »
+    pointed = ctx.data.get(SAID_TEXT) is not None or bool(ctx.data.get(SAID))
+    if pointed and refusing(line):  # « ne la transmettez pas »
         forget_warning(ctx)  # the reason pointed out dropped, this reply no reason (MB3)
         return Invalid(ctx.render("attestation_participant.reason_refused"))
-    if ctx.data.get(SAID_TEXT) is not None and (acknowledging(line) or agreeing(line)):
-        # « ok compris » (XA10), « ok », « d'accord », « oui » (ZA7): the words are kept only
-        # when sent again unchanged, as the warning says
+    held = ctx.data.get(SAID_TEXT) is not None  # else only their digest: they were answered
+    if pointed and (
+        acknowledging(line)
+        or agreeing(line)
+        or (not held and (keeping(line) or only_about_the_message(line)))
+    ):  # « ok compris » (XA10), « ok », « d'accord », « oui » (ZA7): the words are kept only
+        # when sent again unchanged, as the warning says; only their digest rests (ZA18)
+        ctx.data.pop(SAID_TEXT, None)
         return Invalid(ctx.render("attestation_participant.reason_acknowledged"))
     if ctx.data.get(SAID_TEXT) is not None and not keeping(line) and only_about_the_message(line):
         return Next(REASON_AS_IS)  # « je retire ma réponse »: asked; « rendez-vous, je ne

@@ -21,12 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.absences.reminders import owner_chat, with_their_people
+from bot.absences.reminders import remind_owner, waiting_for, with_their_people
 from bot.config import Settings
 from bot.dates.night import morning_after
 from bot.deadlines.org_settings import digest_hour
-from bot.messages import Reply
-from bot.outbox import enqueue
 from bot.storage.absences import Entretien, FollowUp
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation
@@ -60,9 +58,6 @@ async def next_point_reminders(session: AsyncSession, now: datetime, settings: S
             continue
         if trainee.erased or trainee.left_before(local.date()):
             continue
-        identity = await owner_chat(session, formation)
-        if identity is None:
-            continue
         text = texts.say(
             "decrochage.reminder_next_point",
             point=entretien.prochain_point,
@@ -70,13 +65,12 @@ async def next_point_reminders(session: AsyncSession, now: datetime, settings: S
             name=trainee.full_name,
             title=formation.title,
         )
-        await enqueue(
+        await remind_owner(
             session,
+            formation,
+            organisation,
             key=f"{KEY}{entretien.id}:{local.date().isoformat()}",
-            platform=identity.platform,
-            chat_id=identity.chat_id,
-            reply=Reply(text=text),
-            organisation_id=organisation.id,
+            text=text,
             not_before=morning_after(now, zone, hour),
         )
 
@@ -86,11 +80,7 @@ async def outdated_next_point_reminders(
 ) -> set[int]:
     """The reminders among ``messages`` whose follow-up was closed since they were queued, or
     whose day went by while they waited (a platform down all day)."""
-    asked: dict[int, int] = {}
-    for message in messages:
-        number = message.key.removeprefix(KEY).split(":")[0]
-        if message.key.startswith(KEY) and number.isdigit():
-            asked[message.id] = int(number)
+    asked = waiting_for(messages, KEY)
     if not asked:
         return set()
     found = await session.execute(

@@ -67,14 +67,45 @@ def with_their_people() -> Select[Entretien, Formation, Trainee, Organisation]:
     )
 
 
-async def owner_chat(session: AsyncSession, formation: Formation) -> ChatIdentity | None:
-    """Where the bot writes by itself to the formation's owner: her first chat not blocked."""
-    return await session.scalar(
+async def remind_owner(
+    session: AsyncSession,
+    formation: Formation,
+    organisation: Organisation,
+    *,
+    key: str,
+    text: str,
+    not_before: datetime | None,
+) -> None:
+    """Queue ``text`` for the formation's owner, in her first chat not blocked (none: nothing);
+    ``key`` makes it once."""
+    identity = await session.scalar(
         select(ChatIdentity)
         .where(ChatIdentity.person_id == formation.owner_id, ChatIdentity.blocked_at.is_(None))
         .order_by(ChatIdentity.id)
         .limit(1)
     )
+    if identity is None:
+        return
+    await enqueue(
+        session,
+        key=key,
+        platform=identity.platform,
+        chat_id=identity.chat_id,
+        reply=Reply(text=text),
+        organisation_id=organisation.id,
+        not_before=not_before,
+    )
+
+
+def waiting_for(messages: Sequence[OutboxMessage], prefix: str) -> dict[int, int]:
+    """The entretien each of ``messages`` keyed ``<prefix><entretien id>:…`` is about, by the
+    message's id."""
+    asked: dict[int, int] = {}
+    for message in messages:
+        number = message.key.removeprefix(prefix).split(":")[0]
+        if message.key.startswith(prefix) and number.isdigit():
+            asked[message.id] = int(number)
+    return asked
 
 
 async def entretien_reminders(session: AsyncSession, now: datetime, settings: Settings) -> None:
@@ -93,9 +124,6 @@ async def entretien_reminders(session: AsyncSession, now: datetime, settings: Se
             continue
         if trainee.left_before(entretien.scheduled_at.astimezone(zone_of(organisation)).date()):
             continue  # gone before it (explorer K: reminded of a trainee who had left)
-        identity = await owner_chat(session, formation)
-        if identity is None:
-            continue
         local = entretien.scheduled_at.astimezone(zone_of(organisation))
         text = texts.say(
             "decrochage.reminder_entretien",
@@ -104,13 +132,12 @@ async def entretien_reminders(session: AsyncSession, now: datetime, settings: Se
             name=trainee.full_name,
             title=formation.title,
         )
-        await enqueue(
+        await remind_owner(
             session,
+            formation,
+            organisation,
             key=f"{KEY}{entretien.id}:{local.date().isoformat()}",
-            platform=identity.platform,
-            chat_id=identity.chat_id,
-            reply=Reply(text=text),
-            organisation_id=organisation.id,
+            text=text,
             # Due while the bot was down, found at 3 h: sent in the morning (explorer AV8).
             not_before=morning_after(now, zone_of(organisation), hour),
         )
@@ -122,11 +149,7 @@ async def outdated_entretien_reminders(
     """The reminders among ``messages`` whose entretien was held, cancelled or has begun,
     whose follow-up was closed, or whose trainee's exit came before it, since they were
     queued."""
-    asked: dict[int, int] = {}
-    for message in messages:
-        number = message.key.removeprefix(KEY).split(":")[0]
-        if message.key.startswith(KEY) and number.isdigit():
-            asked[message.id] = int(number)
+    asked = waiting_for(messages, KEY)
     if not asked:
         return set()
     found = await session.execute(

@@ -10,8 +10,9 @@ question to confirm.  A wrong guess costs one question (who was absent?), never 
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
+
+from bot.answers import fold
 
 _WOMEN = """
 Adèle Agathe Aïcha Alice Aline Amandine Amélie Amina Aminata Anaïs Angélique Anne Annie
@@ -35,16 +36,11 @@ Stéphane Sylvain Théo Thierry Thomas Tom Valentin Vincent Yacine Yanis Youssef
 """
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-WOMEN, MEN = frozenset(_fold(_WOMEN).split()), frozenset(_fold(_MEN).split())
+WOMEN, MEN = frozenset(fold(_WOMEN).split()), frozenset(fold(_MEN).split())
 
 
 def usually(name: str) -> Literal["f", "m"] | None:
     """« f » when the first word of ``name`` (folded or not) is a first name usually a
     woman's, « m » a man's, else ``None``."""
-    first = (_fold(name).split() or [""])[0]
+    first = (fold(name).split() or [""])[0]
     return "f" if first in WOMEN else "m" if first in MEN else None

@@ -40,6 +40,16 @@ async def test_a_pre_bilan_item_cannot_be_postponed_past_its_bilan(
     assert (await by_rule(db, "NOR-PREP")).postponed_to == date(2026, 11, 25)
 
 
+async def marks_the_preparation_done(who: Person) -> None:
+    """« Préparer le bilan avec le groupe » of the demo's restauration, marked done by ``who``
+    from her own /echeances."""
+    await who.says("/echeances")
+    await who.presses("Filtrer par formation")
+    await who.presses("Agent de restauration")
+    await who.presses("Préparer le bilan avec le groupe")
+    await who.presses("Fait")
+
+
 async def test_a_postponement_finished_after_a_colleague_marked_it_done_is_not_saved(
     db: Database, trainer: Person, person: Callable[..., Person]
 ) -> None:
@@ -51,11 +61,7 @@ async def test_a_postponement_finished_after_a_colleague_marked_it_done_is_not_s
     await restauration(trainer)
     await trainer.presses("Préparer le bilan avec le groupe")
     await trainer.presses("Reporter")
-    await bruno.says("/echeances")
-    await bruno.presses("Filtrer par formation")
-    await bruno.presses("Agent de restauration")
-    await bruno.presses("Préparer le bilan avec le groupe")
-    await bruno.presses("Fait")
+    await marks_the_preparation_done(bruno)
     assert "C'est noté" in bruno.all_text
     await trainer.says("mercredi 25 novembre")
     await trainer.presses("Oui, c'est ça")
@@ -82,11 +88,7 @@ async def test_reporter_pressed_on_a_deadline_done_meanwhile_says_so(
     bruno = person("bruno")
     await restauration(trainer)
     await trainer.presses("Préparer le bilan avec le groupe")
-    await bruno.says("/echeances")
-    await bruno.presses("Filtrer par formation")
-    await bruno.presses("Agent de restauration")
-    await bruno.presses("Préparer le bilan avec le groupe")
-    await bruno.presses("Fait")
+    await marks_the_preparation_done(bruno)
     await trainer.presses("Reporter")
     assert trainer.all_text.startswith(
         "L'échéance « Préparer le bilan avec le groupe » a été marquée faite entre-temps par "

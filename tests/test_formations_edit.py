@@ -422,6 +422,18 @@ async def test_a_session_added_before_the_first_leaves_its_done_bilan_to_session
         assert await eos_exits(session, nadia, karim) == [date(2027, 3, 10), date(2027, 6, 30)]
 
 
+async def march_s_bilan_done(session: AsyncSession, people: Cast) -> Formation:
+    """« premiers gestes » in two sessions (March, May–June), Session 1's bilan de fin done."""
+    formation = await premiers_gestes_in_two_sessions(session, people)
+    march = min(formation.sessions, key=lambda s: s.start_date)
+    key = f"CVL-BQ-END:formation:{formation.id}:session:{march.id}"
+    done = await session.scalar(select(StoredDeadline).where(StoredDeadline.key == key))
+    assert done is not None
+    done.status, done.done_at = "done", NOW
+    await session.flush()
+    return formation
+
+
 async def test_a_session_added_before_the_first_as_another_goes_leaves_the_first_its_row(
     store: Database,
 ) -> None:
@@ -432,13 +444,8 @@ async def test_a_session_added_before_the_first_as_another_goes_leaves_the_first
     keeps its row (21 days in common against Session A's 10), its bilan still done."""
     async with store.sessions() as session, session.begin():
         people = await cast(session)
-        formation = await premiers_gestes_in_two_sessions(session, people)
+        formation = await march_s_bilan_done(session, people)
         march, _may = sorted(formation.sessions, key=lambda s: s.start_date)
-        key = f"CVL-BQ-END:formation:{formation.id}:session:{march.id}"
-        done = await session.scalar(select(StoredDeadline).where(StoredDeadline.key == key))
-        assert done is not None
-        done.status, done.done_at = "done", NOW
-        await session.flush()
         saved = await edit.replace_sessions(
             session,
             people.formateur,
@@ -472,13 +479,8 @@ async def test_a_session_postponed_into_the_next_keeps_its_own_row(store: Databa
     n-th, each keeps its row, the done bilan stays done."""
     async with store.sessions() as session, session.begin():
         people = await cast(session)
-        formation = await premiers_gestes_in_two_sessions(session, people)
+        formation = await march_s_bilan_done(session, people)
         march, may = sorted(formation.sessions, key=lambda s: s.start_date)
-        key = f"CVL-BQ-END:formation:{formation.id}:session:{march.id}"
-        done = await session.scalar(select(StoredDeadline).where(StoredDeadline.key == key))
-        assert done is not None
-        done.status, done.done_at = "done", NOW
-        await session.flush()
         saved = await edit.replace_sessions(
             session,
             people.formateur,
@@ -495,7 +497,9 @@ async def test_a_session_postponed_into_the_next_keeps_its_own_row(store: Databa
             may.id: ("Session 2", date(2027, 6, 21), date(2027, 8, 31)),
         }
         status = await session.scalar(
-            select(StoredDeadline.status).where(StoredDeadline.key == key)
+            select(StoredDeadline.status).where(
+                StoredDeadline.key == f"CVL-BQ-END:formation:{formation.id}:session:{march.id}"
+            )
         )
         assert status == "done"
 

@@ -308,6 +308,44 @@ async def test_an_instruction_at_the_reason_saves_the_words_it_gives_at_any_turn
 
 
 @pytest.mark.parametrize(
+    ("lines", "reason"),
+    [
+        ([ILL, "garde d'enfant"], "garde d'enfant"),
+        ([ILL, "garde alternée de mes enfants"], "garde alternée de mes enfants"),
+        ([ILL, "note de frais à rendre"], "note de frais à rendre"),
+        ([ILL, "écrire un mémoire"], "écrire un mémoire"),
+        ([ILL, "remplacer un collègue"], "remplacer un collègue"),
+        ([ILL, "changement d'horaire au travail"], "changement d'horaire au travail"),
+        (["chimio", "garde d'enfants"], "garde d'enfants"),
+        ([ILL, "mets empêchement"], "empêchement"),
+        ([ILL, "écris plutôt empêchement"], "empêchement"),
+        ([ILL, "note juste empêchement"], "empêchement"),
+        ([ILL, "remplace par raison personnelle"], "raison personnelle"),
+        ([ILL, "vous pouvez mettre empêchement"], "empêchement"),
+        (["mets empêchement"], "empêchement"),
+    ],
+)
+async def test_after_the_warning_a_new_reason_is_saved_whole_an_instruction_read(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    lines: list[str],
+    reason: str,
+) -> None:
+    """Explorer AA1: after the health warning, « garde d'enfant », « note de frais à
+    rendre », « écrire un mémoire » were read as instructions and saved cut (« d'enfant »)
+    for the Région. A noun phrase or an infinitive is the reason as typed; only an
+    instruction plainly addressed to the bot gives the words to write. Explorer AA2:
+    « mets empêchement » (tutoiement) is such an instruction, like « mettez empêchement »."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    for line in lines:
+        await hugo.says(line)
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", reason)
+
+
+@pytest.mark.parametrize(
     "typed", ["pourquoi ?", "pourquoi ？", "c'est obligatoire ？", "je dois répondre？"]
 )
 async def test_a_question_at_the_reason_is_answered_never_saved(

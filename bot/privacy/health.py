@@ -217,7 +217,15 @@ def about_the_message(text: str) -> bool:
     transmettez-le tel quel », « je préfère ne pas la donner »). Such a reply is never itself the message nor the reason:
     the person is asked (explorer QA1: these were passed on and signed, or saved as the
     reason, each time a closed list of phrasings missed one)."""
-    return _ABOUT_THE_MESSAGE.search(fold(text)) is not None
+    return _ABOUT_THE_MESSAGE.search(_NOUN_USE.sub(" ", fold(text))) is not None
+
+
+_NOUN_USE = re.compile(
+    r"\b(?:gardes?|notes?)\s+(?:d(?!\s+accord\b)|de|des|du|alternee|partagee)\b|\bde\s+garde\b"
+)
+"""« garde », « note » as nouns (« garde d'enfant », « garde alternée », « note de frais »,
+« j'étais de garde »): a reason, never talk of keeping or noting the message (explorer AA1:
+« garde d'enfant » after the health warning asked « Garder votre réponse telle quelle ? »)."""
 
 
 _CLAUSES = re.compile(r"[,;:.!?…()\[\]\n]+|\s(?:et|mais)\s", re.IGNORECASE)
@@ -368,7 +376,7 @@ def agreeing(text: str) -> bool:
 _REPLACING = re.compile(
     r"(?:(?:ok|oui|d accord|bon|alors|finalement|euh|ah|non|dans ce cas)\s+)*"
     r"(?:(?:vous\s+pouvez|pouvez\s+vous|pourriez\s+vous|merci\s+de)\s+)?"
-    r"(?:mett(?:ez|re|s)|met|not(?:ez|er|e)|ecri(?:vez|re|s)|inscri(?:vez|re|s)"
+    r"(?:mett(?:ez|re)|mets?|not(?:ez|er|e)|ecri(?:vez|re|s)|inscri(?:vez|re|s)"
     r"|rempla(?:cez|cer|ce)|chang(?:ez|er|e)|gard(?:ez|er|e)|indiqu(?:ez|er|e))"
     r"(?:\s+(?:moi|la|le|l|ca|cela))?(?:\s+(?:par|en|a\s+la\s+place))?"
     r"(?:\s+(?:plutot|juste|seulement|simplement|uniquement|a\s+la\s+place))*(?:\s+par)?"
@@ -381,26 +389,32 @@ _TRAILING = frozenset({"svp", "stp", "merci", "alors", "plutot", "s il vous plai
 
 
 _ASKING_TO = re.compile(
-    r"\b(?:mettez|mets|notez|ecrivez|inscrivez|indiquez|remplacez|changez|gardez"
-    r"|pouvez|pourriez|merci de)\b"
+    r"\b(?:mettez|mets|notez|ecrivez|ecris|inscrivez|inscris|indiquez|indique|remplacez"
+    r"|changez|gardez|pouvez|pourriez|merci de)\b"
+    r"|\b(?:note|garde|change|remplace)(?:\s+(?:moi|la|le|l|ca|cela))?"
+    r"\s+(?:par|plutot|juste|seulement|simplement|uniquement|a la place)\b"
 )
-"""The instruction's own forms, without a warning before it: « garde d'enfant », « remplacer
-un collègue » are reasons, not instructions (explorer ZA8)."""
+"""The instruction's own forms, at any turn, the health warning given or not: « mettez »,
+« mets », « vous pouvez mettre », and « note », « garde », « remplace » only with what makes
+them one (« note juste … », « remplace par … »). « garde d'enfant », « note de frais à
+rendre », « écrire un mémoire », « remplacer un collègue » are reasons, never instructions
+(explorer ZA8; explorer AA1: after the warning they were saved cut, « d'enfant »)."""
 
 
-def replacement(text: str, *, warned: bool = True) -> str | None:
+def replacement(text: str) -> str | None:
     """The words an instruction to replace what was pointed out gives: « empêchement » for
     « mettez empêchement », « écrivez plutôt empêchement », « notez juste empêchement »,
     « raison personnelle » for « remplacez-la par « raison personnelle » svp » (explorer
     XA15: the instruction was saved whole as the reason for the Région, or asked « tel
     quel ? » about the health words). ``None`` when ``text`` is no such instruction, or gives
     nothing to write (« mettez ce que vous voulez », « notez rien », « gardez-la telle
-    quelle »). Not ``warned`` (the first answer): only an instruction plainly addressed to
-    the bot, « mettez … », « vous pouvez mettre … » (explorer ZA8)."""
+    quelle »). Only an instruction plainly addressed to the bot, « mettez … », « mets … »,
+    « vous pouvez mettre … » (:data:`_ASKING_TO`; explorer ZA8), after the warning too
+    (explorer AA1: « garde d'enfant » was saved as « d'enfant »; AA2: « mets … »)."""
     words = text.split()
     for at in range(len(words) - 1, 0, -1):
         asked = fold(" ".join(words[:at]))
-        if _REPLACING.fullmatch(asked) is None or not (warned or _ASKING_TO.search(asked)):
+        if _REPLACING.fullmatch(asked) is None or not _ASKING_TO.search(asked):
             continue
         rest = words[at:]
         while rest:

@@ -193,8 +193,10 @@ def test_the_days_spelled_as_a_sentence_says_them() -> None:
         ("Karim absent de jeudi aprem à lundi", ("apres_midi", "journee")),
         ("entre lundi après-midi et mercredi", ("apres_midi", "journee")),
         # From a morning or to an afternoon is the whole of that day.
-        ("du lundi matin au mercredi", None),
-        ("du lundi matin au mercredi après-midi", None),
+        ("du lundi matin au mercredi", ("journee", "journee")),
+        ("du lundi matin au mercredi après-midi", ("journee", "journee")),
+        ("depuis jeudi matin jusqu'à lundi", ("journee", "journee")),  # explorer AA3
+        ("depuis jeudi jusqu'à vendredi après-midi", ("journee", "journee")),
         # Said of every day, or not at all: no ends of their own.
         ("du 16 au 18 novembre le matin", None),
         ("du 16 au 18 novembre, le matin", None),

@@ -151,6 +151,48 @@ async def test_a_span_up_to_this_morning_ends_today(
     ], typed
 
 
+THU, FRI, MON = date(2026, 11, 19), date(2026, 11, 20), date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("typed", "periods"),
+    [
+        ("Karim absent depuis jeudi matin jusqu'à lundi", ["journee"] * 3),
+        ("Karim absent depuis jeudi matin jusqu'à aujourd'hui", ["journee"] * 3),
+        ("Karim absent depuis jeudi matin jusqu'à ce jour", ["journee"] * 3),
+        ("Karim absent du jeudi matin au lundi", ["journee"] * 3),
+        ("Karim absent depuis jeudi jusqu'à cet après-midi", ["journee"] * 3),
+        (
+            "Karim absent depuis jeudi après-midi jusqu'à aujourd'hui",
+            ["apres_midi", "journee", "journee"],
+        ),
+        ("Karim absent depuis jeudi matin jusqu'à ce matin", ["journee", "journee", "matin"]),
+    ],
+)
+async def test_a_half_day_that_makes_a_span_s_end_whole_is_not_every_day_s(
+    db: Database, trainer: Person, typed: str, periods: list[str]
+) -> None:
+    """Explorer AA3: « depuis jeudi matin jusqu'à lundi » saved the mornings only, Thursday to
+    Monday, two half-days a day lost. From Thursday morning is all Thursday, to this afternoon
+    all today, the days between whole."""
+    await trainer.says(typed)
+    assert ", le matin," not in trainer.last and ", l'après-midi," not in trainer.last, trainer.last
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.period) for a in await absences(db)] == list(
+        zip([THU, FRI, MON], periods, strict=True)
+    ), typed
+
+
+async def test_up_to_friday_afternoon_is_all_friday_for_each(db: Database, trainer: Person) -> None:
+    """Explorer AA3: « Karim et Julie absents depuis jeudi jusqu'à vendredi après-midi » saved
+    four afternoons. Up to Friday afternoon includes it: Thursday and Friday whole, for each."""
+    await trainer.says("Karim et Julie absents depuis jeudi jusqu'à vendredi après-midi")
+    await trainer.presses("Enregistrer")
+    rows = await absences(db)
+    assert len(rows) == 4, trainer.all_text
+    assert {(a.day, a.period) for a in rows} == {(THU, "journee"), (FRI, "journee")}
+
+
 async def test_not_come_since_thursday_notes_every_day_since(db: Database, trainer: Person) -> None:
     """Explorer AW9: « Karim pas venu depuis jeudi » was one absence, on Thursday; the half-day
     of « depuis mercredi après-midi » is its first day's, not every day's."""

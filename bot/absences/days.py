@@ -242,9 +242,12 @@ def _half(text: str) -> tuple[str | None, bool]:
 def span_halves(text: str) -> tuple[str, str] | None:
     """The periods of a span's two ends, when they are half-days: « de jeudi après-midi à
     lundi matin » → (``apres_midi``, ``matin``), « de jeudi à lundi matin » → (``journee``,
-    ``matin``); ``None`` when both ends are whole days (« du lundi matin au mercredi
-    après-midi »), or when the half-day is said of every day (« du 16 au 18 novembre le
-    matin »)."""
+    ``matin``). A half-day said at an end that leaves it whole (« du lundi matin au mercredi
+    après-midi », « depuis jeudi matin jusqu'à lundi »): ``(journee, journee)``, every day
+    whole, never that half-day of every day (explorer AA3: the mornings only were saved).
+    « jusqu'à vendredi après-midi » is up to Friday's afternoon included: all Friday. ``None``
+    when no end has a half-day (« du 16 au 18 novembre »), or when the half-day is said of
+    every day (« du 16 au 18 novembre le matin »)."""
     folded = " ".join(soft_fold(text).split())
     match = _ENDS.search(folded)
     since = _SINCE.search(folded) if match is None else None
@@ -261,7 +264,7 @@ def span_halves(text: str) -> tuple[str, str] | None:
         return None
     first, _ = _half(match["a"])
     last, every = _half(match["b"])
-    if every:
+    if every or (first is None and last is None):
         return None
     # Away from Thursday afternoon is Thursday's afternoon, from Monday morning all Monday;
     # back after Monday morning is Monday's morning, after its afternoon all Monday.  Noon
@@ -271,7 +274,7 @@ def span_halves(text: str) -> tuple[str, str] | None:
         ("apres_midi" if first in ("apres_midi", "midi") else "journee"),
         ("matin" if last in ("matin", "midi") else "journee"),
     )
-    return None if ends == ("journee", "journee") else ends
+    return ends
 
 
 def day_periods(

@@ -2935,3 +2935,32 @@ async def test_one_retard_s_length_in_hours_after_the_day_is_its_length(
     assert [(a.day, a.period, a.late_minutes, a.late_half) for a in await absences(db)] == [
         (date(2026, 11, 20), "retard", 75, "matin")
     ], trainer.transcript
+
+
+@pytest.mark.parametrize(
+    ("typed", "corrected", "asked", "minutes"),
+    [
+        ("Karim en retard vendredi matin de 1h15", "non, 1h30", "1 h 30", 90),
+        ("Karim en retard vendredi matin de 1h15", "non 45 min", "45 min", 45),
+        ("Karim en retard de 20 min vendredi matin", "non, de 1h30", "1 h 30", 90),
+        ("Karim en retard de 20 min vendredi matin", "non, c'était 30 minutes", "30 min", 30),
+    ],
+)
+async def test_a_no_with_another_length_corrects_the_retard_s_length_not_its_day(
+    db: Database, trainer: Person, typed: str, corrected: str, asked: str, minutes: int
+) -> None:
+    """Explorer AA5: « non, 1h30 » answering « Noter le retard de 1 h 15 de Karim Benali,
+    vendredi 20 novembre 2026, le matin ? » asked about « 1h30 matin (lundi 23 novembre) »,
+    then saved 1 h 15 on Monday. The length is corrected, Friday kept."""
+    await trainer.says(typed)
+    await trainer.says(corrected)
+    assert trainer.last.startswith(
+        f"Noter le retard de {asked} de Karim Benali, vendredi 20 novembre 2026, le matin ?"
+    ), trainer.last
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.period, a.late_minutes, a.late_half) for a in await absences(db)] == [
+        (date(2026, 11, 20), "retard", minutes, "matin")
+    ], trainer.transcript

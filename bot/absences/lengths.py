@@ -66,7 +66,9 @@ def spoken_lengths(folded: str) -> str:
 
 
 def late_minutes_of(amount: str) -> int:
-    """« 20 min » → 20, « 2h » → 120, « 1 h 30 » → 90."""
+    """« 20 min » → 20, « 2h » → 120, « 1 h 30 » → 90, « de 1h30 » → 90 (explorer AA5: its
+    « de » failed the reading)."""
+    amount = re.sub(r"^\s*(?:de\s+|d'\s*)", "", amount)
     hours, _, rest = amount.partition("h")
     if not rest and "h" not in amount:
         return int(re.sub(r"\D", "", amount))

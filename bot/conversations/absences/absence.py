@@ -60,7 +60,8 @@ from bot.conversations.absences.details import (
     recap_values,
 )
 from bot.conversations.absences.in_charge import tell_of_one
-from bot.conversations.absences.sentence import other_name, said_data
+from bot.conversations.absences.sentence import said_data
+from bot.conversations.absences.sentence_names import other_name
 from bot.conversations.absences.steps import (
     current_formation,
     current_trainee,

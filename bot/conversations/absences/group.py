@@ -58,7 +58,7 @@ from bot.conversations.absences.group_days import (
     take_days,
 )
 from bot.conversations.absences.group_words import medical_said, other_justified, words_at_recap
-from bot.conversations.absences.sentence import another_trainee
+from bot.conversations.absences.sentence_names import another_trainee
 from bot.conversations.absences.steps import GroupReasonText
 from bot.conversations.absences.typed_period import half_day_besides, take_typed_period
 from bot.conversations.absences.yes_ahead import also_named

@@ -23,8 +23,6 @@ its own way.  Nothing is started without the confirmation.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -33,7 +31,7 @@ from bot.absences.besides import past_said_besides
 from bot.absences.clashes import HALF_SAID
 from bot.absences.days import read_days_and_words
 from bot.absences.leaving import read_early_leaving
-from bot.absences.line import another_name, day_words, half_kept, read_period, soft_fold
+from bot.absences.line import day_words, half_kept, read_period
 from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence, read_unnamed_absence
 from bot.answers import (
@@ -46,9 +44,15 @@ from bot.answers import (
     match_names,
     visible,
 )
+from bot.conversations.absences.sentence_names import (
+    names_a_trainee,
+    names_and_motives,
+    other_name,
+    trainee_in,
+)
 from bot.conversations.absences.steps import single_formation
 from bot.conversations.absences.unnamed import day_to_come, unnamed_absence
-from bot.conversations.absences.yes_ahead import said_ahead
+from bot.conversations.absences.yes_ahead import corrected_length, said_ahead
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
@@ -183,98 +187,6 @@ def said_data(sentence: AbsenceSentence) -> dict[str, object]:
     if isinstance(reason, str) and has_words(reason):
         data["reason"] = reason
     return data
-
-
-async def names_and_motives(ctx: Context, sentence: AbsenceSentence) -> list[tuple[str, str]]:
-    """Each name of « Absents aujourd'hui : Karim malade, Léa rdv » and the words typed after
-    it that say something of the person (« malade »), when the words before them name a
-    trainee and they are no name (« Karim Dupont » stays a name nobody has: explorer BD5)."""
-    people = [(t.full_name, t.id) for f in await visible_formations(ctx) for t in f.named_trainees]
-    said: list[tuple[str, str]] = []
-    for typed in sentence.names:
-        words, motive = typed.split(), ""
-        for cut in range(len(words) - 1, 0, -1) if not match_names(typed, people) else ():
-            after = words[cut:]
-            if match_names(" ".join(words[:cut]), people) and not another_name(
-                soft_fold(after[0]), typed, people
-            ):
-                typed, motive = " ".join(words[:cut]), " ".join(after)
-                break
-        said.append((typed, motive))
-    return said
-
-
-async def names_a_trainee(ctx: Context, sentence: AbsenceSentence) -> bool:
-    """Whether the sentence's first name is one of the trainees this person sees, or close
-    to one (« Emma Benali »: a slip, answered with the closest names)."""
-    people = [(t.full_name, t.id) for f in await visible_formations(ctx) for t in f.named_trainees]
-    typed = sentence.names[0]
-    return bool(match_names(typed, people) or closest_names(typed, [n for n, _ in people]))
-
-
-async def other_name(ctx: Context, sentence: AbsenceSentence) -> str | None:
-    """A trainee's first name or surname in the words after the names (« … et Julie en
-    retard »), as typed: another person's event, which the sentence's reading would give to
-    the people named first."""
-    # The motive read after the day's comma too (explorer CB1: « Julie absente vendredi,
-    # Karim aussi » kept « Karim aussi » as Julie's motive).
-    said = sentence.rest + (f", {sentence.reason}" if sentence.reason else "")
-    return await another_trainee(ctx, sentence.names, said)
-
-
-_JOINED = re.compile(
-    r"(?:[,;]|\bet|\bpuis|\bmais"
-    # « pareil pour Léa », « idem pour Léa », « de même que Julie », « ainsi que Léa »
-    # (explorer EA11: Léa was stored as Karim's motive).
-    r"|\b(?:pareil(?:le)?|idem|meme\s+chose|de\s+meme)[\s,]*(?:pour|que)?|\bainsi\s+que)\s*$"
-)
-
-
-async def another_trainee(ctx: Context, names: Sequence[str], said: str) -> str | None:
-    """A trainee's name, as typed, in ``said`` (what was typed besides ``names``), joined as
-    another subject: the words of another person's event, never a motive."""
-    typed = {w for name in names for w in _words(name)}
-    people = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
-    known = {w for name in people for w in _words(name) if len(w) >= 3}
-    first_names = {fold(name.split()[0]) for name in people if name.split()}
-    for found in re.finditer(r"[^\W\d_][\w'-]*", said):
-        word = str(found.group(0))
-        # Joined like another subject (« et Julie », « , Hugo »), not « avec Mme Martin ».
-        joined = _JOINED.search(soft_fold(said[: found.start()]))
-        # A first name, however typed (« …, léa idem »: explorer DF4); a surname as names are
-        # written, or followed by its event: « petit souci de voiture » is a motive, though
-        # Julie Petit is a trainee (explorer DA10).
-        named = (
-            fold(word) in first_names
-            or word[:1].isupper()
-            or _AN_EVENT.match(fold(said[found.end() :]))
-        )
-        if joined and named and fold(word) in known and fold(word) not in typed:
-            return word
-    return None
-
-
-async def trainee_in(ctx: Context, names: Sequence[str], said: str) -> bool:
-    """Whether ``said`` holds the first name of a trainee other than ``names``, or a surname
-    written as one (« Petit », not « petit souci »)."""
-    typed = {w for name in names for w in _words(name)}
-    people = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
-    first = {fold(n.split()[0]) for n in people if n.split()}
-    known = {w for n in people for w in _words(n) if len(w) >= 3}
-    return any(
-        fold(w) not in typed and (fold(w) in first or (w[:1].isupper() and fold(w) in known))
-        for w in re.findall(r"[^\W\d_][\w'-]*", said)
-    )
-
-
-_AN_EVENT = re.compile(
-    r"\s*(?:est\s+|etait\s+)?(?:absente?s?|abs|en\s+retard|retard|aussi|egalement|malade"
-    r"|pas\s+la|pas\s+venue?)\b"
-)
-
-
-def _words(name: str) -> set[str]:
-    return {fold(w) for w in re.findall(r"[^\W\d_]+", name)}
 
 
 def _sentence(ctx: Context) -> AbsenceSentence:
@@ -425,7 +337,12 @@ async def go_as_said(ctx: Context) -> Outcome:
 
 async def corrected(ctx: Context) -> Outcome | None:
     """What else than « oui » or « non » may answer « Noter l'absence … ? »."""
-    return await corrected_day(ctx) or narrowed(ctx) or await yes_and_more(ctx)
+    return (
+        corrected_length(ctx)
+        or await corrected_day(ctx)
+        or narrowed(ctx)
+        or await yes_and_more(ctx)
+    )
 
 
 async def yes_and_more(ctx: Context) -> Outcome | None:

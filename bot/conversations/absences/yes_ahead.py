@@ -19,6 +19,9 @@ the question is asked again, nothing kept. And the motive is only words that rea
 minutes » were saved as the motive): other words are a yes, « Un motif connu ? » asked; a
 justification word answers « justifiée ? », a length a retard's minutes.  Several people's
 confirmation reads its « oui, … » here too (explorer XA8).
+
+A « non » with another length (« non, 1h30 ») corrects a retard's length, its day kept
+(:func:`corrected_length`; explorer AA5: the length was read as a day, today).
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ from bot import dates
 from bot.absences.after_day import reads_as_a_motive
 from bot.absences.line import late_minutes_of, read_period, soft_fold, split_reason
 from bot.absences.sentence import length_of
-from bot.answers import Invalid, clean_line, fold, has_words
+from bot.answers import Invalid, clean_line, correction, fold, has_words
 from bot.conversations.absences.motive import no_motive
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Next, Outcome
 
 _NOON = datetime(2026, 1, 7, 12)
 """Any weekday noon: only whether words name a day is asked of it."""
@@ -190,3 +195,15 @@ def _motive(typed: str, names: Iterable[str] = ()) -> str | None:
     if isinstance(cleaned, Invalid) or not has_words(cleaned):
         return None
     return cleaned
+
+
+def corrected_length(ctx: Context) -> Outcome | None:
+    """« non, 1h30 », « non, de 45 min » to « Noter le retard de 1 h 15 de Karim Benali,
+    vendredi 20 novembre 2026, le matin ? »: the same question with that length, the day
+    and its half kept (explorer AA5: « 1h30 » was read as the day, today, 1 h 15 kept)."""
+    rest = correction(ctx.incoming.text) if ctx.data.get("_late") else None
+    length = length_of(rest) if rest else None
+    if length is None:
+        return None
+    ctx.data["_minutes"] = late_minutes_of(length)
+    return Next("go")

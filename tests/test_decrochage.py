@@ -709,6 +709,26 @@ async def test_any_follow_up_takes_a_document_kept_for_the_qualiopi_bundle(
     assert "Document joint au suivi le lundi 23 novembre 2026 (cr-signe.pdf)" in trainer.last
 
 
+async def test_a_document_s_long_name_is_cut_keeping_its_extension(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AA4: a 300-character file name was cut to 120 characters, its « .pdf »
+    dropped: the Qualiopi bundle held a document with no extension."""
+    await open_followup(trainer, "julie")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("/decrochage julie")
+    await trainer.presses("Joindre un document")
+    await trainer.sends_file("a" * 300 + ".pdf", "application/pdf", b"%PDF-1.4 x")
+    [document] = await rows(db, StoredDocument, kind="piece_suivi")
+    assert document.filename.endswith("aaa.pdf") and len(document.filename) <= 120
+    async with db.sessions() as session:
+        bundle = await qualiopi_bundle(session, await formation_id(db, "Agent"))
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        [name] = [n for n in archive.namelist() if n.startswith("document-suivi-")]
+    assert name.endswith(".pdf"), name
+
+
 async def test_more_signs_and_the_timeline_from_the_menu(db: Database, trainer: Person) -> None:
     await open_followup(trainer, "julie")
     await trainer.presses("Ouvrir le suivi")

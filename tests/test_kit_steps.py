@@ -266,6 +266,19 @@ async def test_a_file_at_a_written_question_is_told_where_files_go(
     assert await step_of(db, trainer) == ("formation", "title")
 
 
+async def test_a_file_outside_any_question_is_told_the_follow_up_takes_documents(
+    trainer: Person,
+) -> None:
+    """Explorer AA4: a compte rendu sent outside any question was told where a proof, a
+    signed sheet and a list go, never the follow-up's « Joindre un document »."""
+    await trainer.sends_file("cr.pdf", "application/pdf", b"%PDF-1.4 x")
+    assert "il n'est pas enregistré" in trainer.last, trainer.last
+    assert (
+        "un compte rendu signé ou des notes d'un suivi de décrochage avec /decrochage, "
+        "« Joindre un document »" in trainer.last
+    ), trainer.last
+
+
 async def test_a_file_with_words_at_a_written_question_is_refused_whole(
     db: Database, trainer: Person
 ) -> None:

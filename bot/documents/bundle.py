@@ -54,8 +54,10 @@ def slug(text: str, *, empty: str = "document", limit: int = 40) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-") or empty
 
 
-def safe_name(name: str) -> str:
-    """A bare file name: no folder, no control character, nothing Windows refuses."""
+def safe_name(name: str, limit: int = MAX_NAME_BYTES) -> str:
+    """A bare file name: no folder, no control character, nothing Windows refuses; cut to
+    ``limit`` UTF-8 bytes, its extension kept (explorer AA4: a name cut after this lost its
+    « .pdf », and the Qualiopi bundle held a document with no extension)."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/")
     name = PurePosixPath(name).name if "/" in name else name
     # Control and format characters vanish; any kind of space or line break
@@ -69,13 +71,13 @@ def safe_name(name: str) -> str:
     name = " ".join(name.split()).strip(" .")
     if _RESERVED.fullmatch(name):
         name = f"_{name}"
-    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+    if len(name.encode("utf-8")) > limit:
         stem, dot, suffix = name.rpartition(".")
         if dot and stem and 0 < len(suffix.encode("utf-8")) <= 10:
-            room = MAX_NAME_BYTES - len(suffix.encode("utf-8")) - 1
+            room = limit - len(suffix.encode("utf-8")) - 1
             name = _cut(stem, room).rstrip(" .") + "." + suffix
         else:
-            name = _cut(name, MAX_NAME_BYTES).rstrip(" .")
+            name = _cut(name, limit).rstrip(" .")
     return name or FALLBACK_NAME
 
 

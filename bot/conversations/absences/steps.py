@@ -195,7 +195,7 @@ def file_kept(ctx: Context, attachment: Attachment) -> dict[str, str] | Retry:
     if len(attachment.content) > MAX_UPLOAD_BYTES:
         return Retry(ctx.render("suivi.file_too_big", limit=MAX_UPLOAD_BYTES // (1024 * 1024)))
     return {
-        "filename": safe_name(attachment.filename or "fichier")[:120],
+        "filename": safe_name(attachment.filename or "fichier", limit=120),  # its « .pdf » (AA4)
         "mime": attachment.mime_type.lower().strip()[:100],
         "b64": base64.b64encode(attachment.content).decode("ascii"),
     }

@@ -139,10 +139,8 @@ def take_days(ctx: Context, text: str, several: Days) -> bool:
     if ctx.data.get("_late"):
         return True
     ends = span_halves(text) if several.span else None
-    if ends == (
-        "journee",
-        "journee",
-    ):  # « depuis mercredi matin (jusqu'à lundi) »: every day whole (AA3)
+    # « depuis mercredi matin (jusqu'à lundi) »: every day whole (explorer AA3)
+    if ends == ("journee", "journee"):
         ctx.data["period"] = "journee"
     own = span_ends(several, ends) if several.span else list_periods(text, ctx.now)
     if own:  # « lundi matin et mardi après-midi », « de jeudi après-midi à lundi matin »

@@ -97,6 +97,120 @@ async def test_reporter_pressed_on_a_deadline_done_meanwhile_says_so(
     assert (await by_rule(db, "NOR-PREP")).status == "done"
 
 
+async def postpones_the_preparation(who: Person, day: str, reason: str) -> None:
+    """« Préparer le bilan avec le groupe » postponed to ``day`` by ``who``, from her own
+    /echeances."""
+    await who.says("/echeances")
+    await who.presses("Filtrer par formation")
+    await who.presses("Agent de restauration")
+    await who.presses("Préparer le bilan avec le groupe")
+    await who.presses("Reporter")
+    await who.says(day)
+    await who.presses("Oui, c'est ça")
+    await who.says(reason)
+
+
+BRUNO_MEANWHILE = (
+    "L'échéance « Préparer le bilan avec le groupe » a été reportée entre-temps par Bruno Petit "
+    "au mercredi 25 novembre 2026 (motif : salle prise lundi)"
+)
+
+
+async def test_a_date_typed_after_a_colleague_postponed_the_deadline_says_so(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer ZA13: Camille pressed « Reporter », Bruno then postponed the same deadline
+    to Wednesday 25; her « mardi 24 novembre » was refused with « Choisissez une date après
+    le mercredi 25 novembre » and no word of him (she had seen an earlier day). Now she is
+    told who postponed it, to when and why, and his date stays."""
+    await second_admin(db)
+    bruno = person("bruno")
+    await restauration(trainer)
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await trainer.presses("Reporter")
+    await postpones_the_preparation(bruno, "mercredi 25 novembre", "salle prise lundi")
+    await trainer.says("mardi 24 novembre")
+    assert trainer.all_text.startswith(BRUNO_MEANWHILE), trainer.all_text
+    row = await by_rule(db, "NOR-PREP")
+    assert (row.postponed_to, row.postpone_reason) == (date(2026, 11, 25), "salle prise lundi")
+    await trainer.says("mardi 24 novembre")  # told once: now the date's own rule
+    assert "entre-temps" not in trainer.all_text
+    assert trainer.all_text.startswith("Choisissez une date après le mercredi 25 novembre 2026")
+
+
+async def test_a_date_possible_after_a_colleague_s_postponement_is_taken_when_typed_again(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer ZA13: her later date silently replaced Bruno's. Now it is not taken at once:
+    his postponement is said, and the date typed again is hers, knowingly."""
+    await second_admin(db)
+    bruno = person("bruno")
+    await restauration(trainer)
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await trainer.presses("Reporter")
+    await postpones_the_preparation(bruno, "mardi 24 novembre", "salle prise lundi")
+    await trainer.says("mercredi 25 novembre")
+    assert trainer.all_text.startswith(
+        "L'échéance « Préparer le bilan avec le groupe » a été reportée entre-temps par Bruno "
+        "Petit au mardi 24 novembre 2026 (motif : salle prise lundi) : votre date n'est pas "
+        "prise. Pour la reporter encore, tapez-la de nouveau ; /annuler la laisse au mardi 24 "
+        "novembre 2026."
+    ), trainer.all_text
+    assert (await by_rule(db, "NOR-PREP")).postponed_to == date(2026, 11, 24)
+    await trainer.says("mercredi 25 novembre")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.says("groupe en stage mardi")
+    assert (await by_rule(db, "NOR-PREP")).postponed_to == date(2026, 11, 25)
+
+
+async def test_a_postponement_finished_after_a_colleague_s_own_is_not_saved(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer ZA13: Camille's date confirmed, Bruno postponed the deadline before her
+    reason; hers would have replaced his without a word (or been refused as too early).
+    Now she is told his, and hers is not saved: one « postpone » in the journal."""
+    await second_admin(db)
+    bruno = person("bruno")
+    await restauration(trainer)
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await trainer.presses("Reporter")
+    await trainer.says("mardi 24 novembre")
+    await trainer.presses("Oui, c'est ça")
+    await postpones_the_preparation(bruno, "mercredi 25 novembre", "salle prise lundi")
+    await trainer.says("groupe en stage")
+    assert trainer.all_text.startswith(
+        BRUNO_MEANWHILE + " : votre report au mardi 24 novembre 2026 n'est pas enregistré."
+    ), trainer.all_text
+    row = await by_rule(db, "NOR-PREP")
+    assert (row.postponed_to, row.postpone_reason) == (date(2026, 11, 25), "salle prise lundi")
+    async with db.sessions() as session:
+        actions = await session.scalars(
+            select(AuditEntry.action).where(AuditEntry.entity_id == row.id)
+        )
+        assert actions.all().count("postpone") == 1
+
+
+async def test_a_postponement_set_aside_is_dropped_once_she_marked_the_deadline_done(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer ZA13: « Reporter » pressed, /echeances typed (the postponement set aside),
+    the same deadline marked « Fait » there; /reprendre asked « À quelle date la
+    reporter ? » for a deadline done. Now it says she marked it done, and nothing waits."""
+    await restauration(trainer)
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await trainer.presses("Reporter")
+    await marks_the_preparation_done(trainer)
+    await trainer.says("/reprendre")
+    assert trainer.all_text.startswith(
+        "Vous avez marqué l'échéance « Préparer le bilan avec le groupe » faite entre-temps, "
+        "le lundi 23 novembre 2026 à 10 h 00 : elle n'est pas reportée."
+    ), trainer.all_text
+    assert "À quelle date" not in trainer.all_text
+    await trainer.says("/reprendre")
+    assert "Il n'y a rien" in trainer.all_text, trainer.all_text
+    assert (await by_rule(db, "NOR-PREP")).status == "done"
+
+
 async def test_the_date_question_answers_nothing_a_huge_paste_or_control_characters_as_others_do(
     db: Database, trainer: Person
 ) -> None:

@@ -230,6 +230,20 @@ async def done_by_name(session: AsyncSession, row: StoredDeadline) -> str | None
     return person.display_name if person is not None else None
 
 
+def postponement_seen(row: StoredDeadline) -> str:
+    """The deadline's postponement as one saw it (none, or to when, by whom, at what time),
+    kept when « Reporter » is pressed: :func:`postponed_meanwhile` tells from it whether a
+    colleague postponed the deadline since (explorer ZA13)."""
+    if row.status != "postponed":
+        return ""
+    return f"{row.postponed_to}|{row.postponed_by}|{row.postponed_at}"
+
+
+def postponed_meanwhile(row: StoredDeadline, seen: object) -> bool:
+    """Whether ``row`` was postponed since ``seen`` (:func:`postponement_seen`) was kept."""
+    return isinstance(seen, str) and row.status == "postponed" and postponement_seen(row) != seen
+
+
 async def postpone_deadline(
     session: AsyncSession,
     actor_id: int,
@@ -239,6 +253,7 @@ async def postpone_deadline(
     to: date,
     reason: str,
     today: date,
+    seen: str | None = None,
 ) -> StoredDeadline | None:
     """Postpone the deadline to ``to`` for ``reason``; ``None`` if it no longer exists.
 
@@ -249,11 +264,13 @@ async def postpone_deadline(
     Locked and read again first, as :func:`complete` does: one marked done meanwhile is
     returned as it is, done (the caller says by whom), not brought back « reportée »
     (explorer XB8: a colleague's « Fait » undone by the postponement finished after it).
+    Likewise one postponed by a colleague since ``seen`` (:func:`postponement_seen`) is
+    returned as it is (explorer ZA13: Bruno's date silently replaced by Camille's).
     """
     row = await session.get(
         StoredDeadline, deadline_id, with_for_update=True, populate_existing=True
     )
-    if row is None or row.status == "done":
+    if row is None or row.status == "done" or postponed_meanwhile(row, seen):
         return row
     problem = postpone_problem(row, to, today, await postpone_limit(session, row))
     if problem is not None:

@@ -59,6 +59,8 @@ from bot.deadlines.actions import (
     postpone_deadline,
     postpone_limit,
     postpone_problem,
+    postponed_meanwhile,
+    postponement_seen,
     reopen,
     too_soon,
     visible_deadline,
@@ -79,7 +81,7 @@ from bot.rules.settings import SETTINGS_BY_KEY
 from bot.storage.absences import FollowUp
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
-from bot.storage.people import Organisation, Role
+from bot.storage.people import Organisation, Person, Role
 
 
 async def deadline_values(ctx: Context) -> dict[str, Any]:
@@ -175,8 +177,43 @@ async def say_already_done(
         title=first.title,
         count=len(rows),
         by=await done_by_name(ctx.session, first),
+        yours=first.done_by == ctx.person_id,  # from /echeances while it waited (ZA13)
         at=first.done_at.astimezone(ctx.tz) if first.done_at else None,
     )
+
+
+SEEN = "postponement_seen"
+"""The deadline's postponement when « Reporter » was pressed (:func:`postponement_seen`)."""
+
+
+async def meanwhile_said(ctx: Context, row: StoredDeadline, **ending: Any) -> str:
+    """« … a été reportée entre-temps par Bruno Petit au mercredi 25 novembre 2026 (motif :
+    …) »: a colleague's postponement made since « Reporter » was pressed, as « Fait » made
+    meanwhile is said (explorer ZA13); ``ending`` says what becomes of her date."""
+    by = await ctx.session.get(Person, row.postponed_by) if row.postponed_by else None
+    return ctx.render(
+        "echeances.postponed_meanwhile",
+        title=row.title,
+        by=by.display_name if by is not None else None,
+        yours=row.postponed_by == ctx.person_id,
+        to=row.postponed_to,
+        reason=row.postpone_reason,
+        **({"refused": None, "again": False} | ending),
+    )
+
+
+async def still_waits(ctx: Context) -> bool:
+    """At /reprendre, a postponement set aside goes on only for a deadline still to do: one
+    marked done meanwhile (by herself from /echeances too) is said, and nothing waits
+    (explorer ZA13: « À quelle date la reporter ? » asked again for a deadline done)."""
+    row = await load_deadline(ctx, ctx.data.get("deadline_id"))
+    if row is None:
+        ctx.say("echeances.not_found")
+        return False
+    if row.status == "done":
+        await say_already_done(ctx, [row], "echeances.done_meanwhile")
+        return False
+    return True
 
 
 async def on_deadline(ctx: Context, picked: str) -> Outcome:
@@ -215,6 +252,7 @@ async def on_deadline(ctx: Context, picked: str) -> Outcome:
             return Return(row.id)
         if not row.postponable:
             return Retry(ctx.render("echeances.not_postponable", source=row.source))
+        ctx.data[SEEN] = postponement_seen(row)
         return Next()
     if picked == "reopen" and row.status == "postponed" and not at_the_meeting(row):
         await reopen(ctx.session, ctx.person_id, row.id, ctx.now)
@@ -229,7 +267,14 @@ async def check_postpone(ctx: Context, when: datetime) -> str | None:
         return ctx.render("echeances.not_found")
     limit = await postpone_limit(ctx.session, row)
     problem = postpone_problem(row, when.date(), ctx.now.date(), limit)
-    return postpone_refusal(ctx, row, problem, limit)
+    refusal = postpone_refusal(ctx, row, problem, limit)
+    if postponed_meanwhile(row, ctx.data.get(SEEN)):
+        # Said once, her date not taken even if it could be: she chose it against the date
+        # she had seen (explorer ZA13); typed again, it is hers knowingly.
+        ctx.data[SEEN] = postponement_seen(row)
+        said = await meanwhile_said(ctx, row, again=refusal is None)
+        return said if refusal is None else f"{said}\n\n{refusal}"
+    return refusal
 
 
 async def postpone_example(ctx: Context) -> str:
@@ -274,9 +319,17 @@ async def save_postponement(ctx: Context, reason: str) -> Outcome:
         ctx.say("echeances.not_found")
         return Leave()
     to, before = stored_date(ctx, "postpone_to"), row.effective_due
+    seen = ctx.data.get(SEEN)
     try:
         saved = await postpone_deadline(
-            ctx.session, ctx.person_id, row.id, ctx.now, to=to, reason=reason, today=ctx.now.date()
+            ctx.session,
+            ctx.person_id,
+            row.id,
+            ctx.now,
+            to=to,
+            reason=reason,
+            today=ctx.now.date(),
+            seen=seen if isinstance(seen, str) else None,
         )
     except PostponeRefused as refused:
         limit = await postpone_limit(ctx.session, row)
@@ -288,6 +341,10 @@ async def save_postponement(ctx: Context, reason: str) -> Outcome:
     if saved.status == "done":  # a colleague's « Fait » meanwhile stays (explorer XB8)
         await say_already_done(ctx, [saved], "echeances.done_meanwhile")
         return Leave()
+    mine = saved.postponed_by == ctx.person_id and saved.postponed_at == ctx.now
+    if not mine and postponed_meanwhile(saved, seen):  # a colleague's since (explorer ZA13)
+        ctx.send(Reply(text=await meanwhile_said(ctx, saved, refused=to)))
+        return Leave()
     ctx.say("echeances.postponed", title=row.title, to=to, earlier=to < before)
     return Leave()
 
@@ -296,6 +353,7 @@ DEADLINE = Flow(
     "echeance",
     role=Role.FORMATEUR,
     summary="voir une échéance, la marquer faite ou la reporter",
+    still=still_waits,
     browsing=True,  # its first question only: a date to report to is typed (runner.leave)
     steps=[
         Pick(

@@ -301,6 +301,10 @@ class Flow:
     left_saying: str = ""
     """Said when another command closes it at its own questions (``browsing``): what a
     sentence's confirmation held is not noted (explorer AZ8: dropped without a word)."""
+    still: Callable[[Context], Awaitable[bool]] | None = None
+    """At /reprendre, before its question comes again: whether what it was about still
+    waits; ``False`` once it said why, and the conversation set aside is dropped (explorer
+    ZA13: a postponement asked again for a deadline marked done meanwhile)."""
 
     def __post_init__(self) -> None:
         names = [s.name for s in (*self.steps, *self.branches)]

@@ -293,6 +293,9 @@ class Runner(Carrier):
         if refusal is not None:
             ctx.say(refusal)
             return await self._ask_again(ctx, current, step)
+        if not await _still(ctx, flow, found["data"]):
+            ctx.data.pop(aside.KEY, None)
+            return await self._ask_again(ctx, current, step)
         left = None
         if current is not None and step is not None and not self._browsing(ctx, current, step):
             left = aside.waiting_words(ctx.data, self.outermost(ctx, current).summary)
@@ -306,6 +309,17 @@ class Runner(Carrier):
         ctx.say("common.taken_up", summary=summary, left=left)
         ctx.send(await flow.step(found["step"]).ask(ctx))
         return flow.name, found["step"]
+
+
+async def _still(ctx: Context, flow: Flow, data: dict[str, Any]) -> bool:
+    """:attr:`Flow.still` read on the answers set aside (the ones under way kept)."""
+    if flow.still is None:
+        return True
+    under_way, ctx.data = ctx.data, dict(data)
+    try:
+        return await flow.still(ctx)
+    finally:
+        ctx.data = under_way
 
 
 def _before(flow: Flow, step: str) -> list[Step] | None:

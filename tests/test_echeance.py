@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot import dates
+from bot.config import Settings
 from bot.deadlines.service import refresh_deadlines
 from bot.deadlines.status import status_label
 from bot.storage.audit import AuditEntry
@@ -15,9 +17,9 @@ from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from tests.auxil.absences import add_formation, seen_on, set_org_settings
-from tests.auxil.dialogue import Person
+from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, survives
-from tests.auxil.race import second_admin
+from tests.auxil.race import one_after_the_other, second_admin, two_processes
 from tests.test_echeances import by_rule, restauration
 
 
@@ -209,6 +211,48 @@ async def test_a_postponement_set_aside_is_dropped_once_she_marked_the_deadline_
     await trainer.says("/reprendre")
     assert "Il n'y a rien" in trainer.all_text, trainer.all_text
     assert (await by_rule(db, "NOR-PREP")).status == "done"
+
+
+@pytest.mark.postgres
+async def test_a_postponement_undone_as_a_colleague_marks_it_done_keeps_it_done_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Closing 39's Left (explorer XB): Camille pressed « ↩ Annuler le report » as Bruno, in
+    another process, pressed « Fait »; her turn read the row postponed without a lock, and
+    its write, once his was committed, made it open again: his « Fait » undone, her « Report
+    annulé ». Now the row is locked and read again as « Fait » does: it stays done, and she
+    is told by whom."""
+    async with two_processes(pg_db, settings, clock) as (first, second):
+        await second_admin(pg_db)
+        camille, bruno = first("formateur"), second("bruno")
+        await restauration(camille)
+        await camille.presses("Préparer le bilan avec le groupe")
+        await camille.presses("Reporter")
+        await camille.says("mardi 24 novembre")
+        await camille.presses("Oui, c'est ça")
+        await camille.says("salle prise lundi")
+        await camille.presses("Préparer le bilan avec le groupe")
+        await bruno.says("/echeances")
+        await bruno.presses("Filtrer par formation")
+        await bruno.presses("Agent de restauration")
+        await bruno.presses("Préparer le bilan avec le groupe")
+        prep = await by_rule(pg_db, "NOR-PREP")
+        turns = bruno.presses("Fait"), camille.presses("↩ Annuler le report")
+        await one_after_the_other(pg_db, StoredDeadline, prep.id, *turns)
+    assert "C'est noté : l'échéance « Préparer le bilan avec le groupe » est faite" in (
+        bruno.all_text
+    )
+    assert camille.all_text.startswith(
+        "L'échéance « Préparer le bilan avec le groupe » a été marquée faite entre-temps par "
+        "Bruno Petit le lundi 23 novembre 2026 à 10 h 00 : elle reste faite."
+    ), camille.all_text
+    row = await by_rule(pg_db, "NOR-PREP")
+    assert (row.status, row.done_by is not None) == ("done", True)
+    async with pg_db.sessions() as session:
+        actions = await session.scalars(
+            select(AuditEntry.action).where(AuditEntry.entity_id == prep.id)
+        )
+        assert "reopen" not in actions.all()
 
 
 async def test_the_date_question_answers_nothing_a_huge_paste_or_control_characters_as_others_do(

@@ -141,7 +141,7 @@ async def reopen_proofs(session: AsyncSession, bilan: Bilan, at: datetime) -> bo
     )
     if deadline is None or deadline.status != "done":
         return False
-    await reopen(session, None, deadline.id, at, by="reponse_apres_envoi")
+    await reopen(session, None, deadline.id, at, undoing="done", by="reponse_apres_envoi")
     return True
 
 

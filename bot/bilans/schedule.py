@@ -194,7 +194,7 @@ async def agree_on_the_meeting_day(
     ours = at_the_meeting(row)
     if day <= row.due_on:
         if ours:
-            await reopen(session, actor_id, row.id, now)
+            await reopen(session, actor_id, row.id, now, undoing="postponed")
         return None
     if day == row.effective_due or (row.status == "postponed" and not ours):
         return None  # already there, or a date the trainer set: theirs

@@ -282,18 +282,32 @@ async def postpone_deadline(
 
 
 async def reopen(
-    session: AsyncSession, actor_id: int | None, deadline_id: int, now: datetime, **why: str
+    session: AsyncSession,
+    actor_id: int | None,
+    deadline_id: int,
+    now: datetime,
+    *,
+    undoing: str | None = None,
+    **why: str,
 ) -> StoredDeadline | None:
     """Undo "done" or a postponement: the deadline is open again at its computed date.
 
     ``None`` if it no longer exists; an open deadline is left as it is (and
-    nothing is audited).  ``actor_id`` None: no one's hand, ``why`` says what
-    (a dossier sent gone stale, :func:`bot.attestations.mail.reopen_proofs`).
+    nothing is audited), and so is one no longer ``undoing`` (« postponed »: a
+    postponement's undo finds the deadline marked done).  ``actor_id`` None: no
+    one's hand, ``why`` says what (a dossier sent gone stale,
+    :func:`bot.attestations.mail.reopen_proofs`).
+
+    Locked and read again first, as :func:`complete` does (closing 39's Left: « ↩ Annuler
+    le report » pressed as a colleague pressed « Fait » on PostgreSQL read the row
+    postponed, and its write after his made the deadline open again, his « Fait » lost).
     """
-    row = await session.get(StoredDeadline, deadline_id)
+    row = await session.get(
+        StoredDeadline, deadline_id, with_for_update=True, populate_existing=True
+    )
     if row is None:
         return None
-    if row.status == "open":
+    if row.status == "open" or undoing not in (None, row.status):
         return row
     undone = row.status
     row.status = "open"

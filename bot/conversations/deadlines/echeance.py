@@ -166,11 +166,16 @@ async def deadline_choices(ctx: Context) -> list[Option]:
 
 
 async def say_already_done(
-    ctx: Context, rows: list[StoredDeadline], said: str = "echeances.already_done"
+    ctx: Context,
+    rows: list[StoredDeadline],
+    said: str = "echeances.already_done",
+    *,
+    cancelling: bool = False,
 ) -> None:
     """Pressed « Fait » on what a colleague marked done a moment before: said, with who and
     when, rather than « C'est noté » to both (explorer R R13); ``said``
-    « echeances.done_meanwhile » for a postponement (explorer XB8)."""
+    « echeances.done_meanwhile » for a postponement (explorer XB8), ``cancelling`` for the
+    undo of one (« elle reste faite », closing 39's Left)."""
     first = rows[0]
     ctx.say(
         said,
@@ -178,6 +183,7 @@ async def say_already_done(
         count=len(rows),
         by=await done_by_name(ctx.session, first),
         yours=first.done_by == ctx.person_id,  # from /echeances while it waited (ZA13)
+        cancelling=cancelling,
         at=first.done_at.astimezone(ctx.tz) if first.done_at else None,
     )
 
@@ -255,7 +261,10 @@ async def on_deadline(ctx: Context, picked: str) -> Outcome:
         ctx.data[SEEN] = postponement_seen(row)
         return Next()
     if picked == "reopen" and row.status == "postponed" and not at_the_meeting(row):
-        await reopen(ctx.session, ctx.person_id, row.id, ctx.now)
+        undone = await reopen(ctx.session, ctx.person_id, row.id, ctx.now, undoing="postponed")
+        if undone is not None and undone.status == "done":  # a colleague's « Fait » meanwhile
+            await say_already_done(ctx, [undone], "echeances.done_meanwhile", cancelling=True)
+            return Leave()
         ctx.say("echeances.postponement_cancelled", title=row.title, due=due_text(row, ctx.tz))
         return Leave()
     return Retry(ctx.render("common.forged_choice"))

@@ -182,7 +182,7 @@ async def undo_done(ctx: Context) -> Outcome:
     if not found:
         return Retry(ctx.render("echeances.not_found"))
     for row in found:
-        await reopen(ctx.session, ctx.person_id, row.id, ctx.now)
+        await reopen(ctx.session, ctx.person_id, row.id, ctx.now, undoing="done")
     ctx.say("echeances.reopened", title=found[0].title, count=len(found))
     return Next("list")
 

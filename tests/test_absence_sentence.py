@@ -2917,6 +2917,50 @@ async def test_a_pronoun_that_cannot_be_who_told_asks_who_was_absent(
     assert trainer.last.startswith("Noter l'absence d'Hugo Moreau, vendredi 20 novembre")
 
 
+async def test_someone_unnamed_said_to_be_absent_in_the_future_is_said_to_come_at_once(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer ZA15: « Léa m'a dit qu'il sera absent » (« il » not Léa) asked the formation,
+    who, then the day, three questions for an absence announced ahead, which the bot then
+    refuses; « Karim sera absent » is told at once. Now it is too, with its day if said."""
+    for typed, said in (
+        ("Léa m'a dit qu'il sera absent", "C'est à venir : une absence se note le jour même"),
+        (
+            "Julie m'a prévenu qu'il serait absent vendredi",
+            "Le vendredi 27 novembre 2026 est à venir : une absence se note le jour même",
+        ),
+        ("Karim m'a dit qu'elle sera en retard demain", "Le mardi 24 novembre 2026 est à venir"),
+        ("Léa m'a dit qu'ils seront absents demain", "Le mardi 24 novembre 2026 est à venir"),
+    ):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(said), (typed, trainer.all_text)
+        assert "Dans quelle formation" not in trainer.all_text, typed
+    assert await absences(db) == []
+    await trainer.says("Léa m'a dit qu'il était absent ce matin")  # the past: who is asked
+    assert trainer.last == "Dans quelle formation ?", trainer.all_text
+
+
+async def test_the_absent_one_named_first_and_a_pronoun_that_fits_him_is_proposed(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer ZA15: « Karim absent vendredi, Julie m'a dit qu'il était malade » was refused
+    as two people's events (« vous parlez aussi de « Julie » »; asked who, before), though
+    Karim is named as the absent one and « il » fits him. Now Karim's absence is proposed
+    with what Julie said of him as its motive (« malade »; her name, another trainee's, is
+    never kept in his record: explorer SA5); « qu'elle était malade » is Julie's own."""
+    await trainer.says("Karim absent vendredi, Julie m'a dit qu'il était malade")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, vendredi 20 novembre 2026, malade ?"
+    ), trainer.all_text
+    for button in ("Oui", "Toute la journée", "Non", "Enregistrer"):
+        await trainer.presses(button)
+    assert [(a.trainee_id, a.day, a.reason) for a in await absences(db)] == [
+        (await trainee_id(db, "Karim Benali"), date(2026, 11, 20), "malade")
+    ], trainer.transcript
+    await trainer.says("Karim absent vendredi, Julie m'a dit qu'elle était malade")
+    assert "vous parlez aussi de « Julie »" in trainer.last, trainer.all_text
+
+
 async def test_one_retard_s_length_in_hours_after_the_day_is_its_length(
     db: Database, trainer: Person
 ) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from bot.absences.line import as_typed, names_a_day_only
+from bot.absences.line import as_typed, names_a_day_only, soft_fold
 from bot.people.first_names import usually
 
 _FORGOTTEN = re.compile(
@@ -110,7 +110,7 @@ def but_someone(line: str, typed: str) -> str | None:
 
 _MANY = re.compile(r"\bet\b|,")
 _KIND_SAID = re.compile(
-    r"^(?:(?:etai(?:t|ent)|est|sont|ser(?:ai)?(?:t|ent|a|ont)|avai(?:t|ent)\s+ete)\s+)?"
+    r"^(?:(?:etai(?:t|ent)|est|sont|(?P<ahead>ser(?:ai)?(?:t|ent|a|ont))|avai(?:t|ent)\s+ete)\s+)?"
     r"(?:(?P<late>en\s+retard)|absente?s?|(?P<sick>malades?))\b(?P<rest>.*)$"
 )
 
@@ -137,7 +137,25 @@ def told_of_someone(line: str) -> str | None:
     count = "deux" if several else "un"
     kind = "en retard" if said["late"] else ("absents" if several else "absent")
     motive = f" car {said['sick']}" if said["sick"] and not several else ""
-    return f"il y a {count} {kind}{said['rest']}{motive}"
+    # « … qu'il sera absent »: to come, said so at once (explorer ZA15: three questions first)
+    there = "il y aura" if said["ahead"] else "il y a"
+    return f"{there} {count} {kind}{said['rest']}{motive}"
+
+
+def said_of_the_one_named(motive: str, name: str) -> str | None:
+    """« Julie m'a dit qu'il était malade » after « Karim absent vendredi, »: one person's
+    report whose pronoun may be the one named absent (his first name not usually the other
+    sex's): what she said of him, as typed (« malade »; « » for « qu'il était absent »), his
+    absence's motive without her name (explorer ZA15: « vous parlez aussi de « Julie » »;
+    SA5: another trainee's name is never kept in his record).  ``None`` for any other motive:
+    « … qu'elle était malade » after Karim is Julie's own."""
+    reported = _REPORTED.match(" ".join(soft_fold(motive).strip(" .!?;").split()))
+    if reported is None or reported["they"] not in ("il", "elle") or _MANY.search(reported["who"]):
+        return None
+    if usually(name) == ("f" if reported["they"] == "il" else "m"):
+        return None
+    said = re.sub(r"^(?:etai(?:t|ent)|est|a\s+ete|avait\s+ete)\s+", "", reported["said"])
+    return "" if re.fullmatch(r"absente?", said) else as_typed(motive, said)
 
 
 def _other_sex(reported: re.Match[str]) -> bool:

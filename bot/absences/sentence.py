@@ -425,12 +425,13 @@ def _split_name(words: str) -> tuple[str, str]:
 
 
 _SOMEONE = re.compile(
-    r"^(?:j'ai|on\s+a|nous\s+avons|il\s+y\s+a|y\s+a)\s+(?P<count>un|une|{_COUNT})\s+"
+    r"^(?:j'ai|on\s+a|nous\s+avons|il\s+y\s+a|y\s+a|(?P<future>(?:il\s+)?y\s+aura))\s+(?P<count>un|une|{_COUNT})\s+"
     r"(?:(?:stagiaires?|apprenante?s?|eleves?)\s+)?(?P<what>absente?s?|en\s+retard|retards?)\b"
     r"(?P<rest>.*)$".replace("{_COUNT}", r"deux|trois|quatre|cinq|plusieurs|quelques|\d+")
 )
 """« J'ai un absent ce matin », « on a une stagiaire en retard »: an absence announced before
-its name (explorer QB1: read as a trainee named « j'ai un »); « deux absents » several."""
+its name (explorer QB1: read as a trainee named « j'ai un »); « deux absents » several;
+« il y aura un absent », to come (« Léa m'a dit qu'il sera absent »: explorer ZA15)."""
 _ANOTHER = re.compile(
     r"\bet\s+(?:un|une|deux|trois|quatre|cinq|plusieurs|quelques|des|\d+)\b"
     r"|\bet\s+(?!(?:ce|cet|cette|le|la|les|l|du|demain|hier|aujourd|apres|avant|toute?|lundi"
@@ -465,7 +466,7 @@ def read_unnamed_absence(text: str) -> AbsenceSentence | None:
     several = several or someone_after_day(rest, text)  # « …, Julie est en retard »
     named = None if several else name_after_day(rest, text)
     if named is not None:  # « j'ai un retard ce matin, Karim »: his (explorer UA2)
-        return AbsenceSentence(names=(), rest=named, late=late)
+        return AbsenceSentence(names=(), rest=named, late=late, future=bool(match["future"]))
     reason = None
     cause = None if several else _CAUSE.search(rest)
     if cause is not None:
@@ -476,7 +477,14 @@ def read_unnamed_absence(text: str) -> AbsenceSentence | None:
             rest, motive = day_then_words(rest)
         rest = re.sub(r",\s*(?=\d)", " ", rest) if late else rest  # « , 20 min »: its length
         reason = as_typed(text, motive) if motive else None
-    return AbsenceSentence(names=(), rest=rest.strip(), late=late, reason=reason, several=several)
+    return AbsenceSentence(
+        names=(),
+        rest=rest.strip(),
+        late=late,
+        reason=reason,
+        several=several,
+        future=bool(match["future"]),
+    )
 
 
 def looks_like_a_name(words: str) -> bool:

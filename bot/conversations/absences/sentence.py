@@ -33,6 +33,7 @@ from bot.absences.days import read_days_and_words
 from bot.absences.leaving import read_early_leaving
 from bot.absences.line import day_words, half_kept, read_period
 from bot.absences.log import MAX_LATE_MINUTES
+from bot.absences.roundabout import said_of_the_one_named
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence, read_unnamed_absence
 from bot.answers import (
     by_surname,
@@ -51,7 +52,7 @@ from bot.conversations.absences.sentence_names import (
     trainee_in,
 )
 from bot.conversations.absences.steps import single_formation
-from bot.conversations.absences.unnamed import day_to_come, unnamed_absence
+from bot.conversations.absences.unnamed import day_ahead, day_to_come, unnamed_absence
 from bot.conversations.absences.yes_ahead import corrected_length, said_ahead
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
@@ -110,8 +111,7 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     if sentence.future:
         # « Julie sera absente lundi »: next Monday, noted that day (explorer M: the past one
         # was offered).
-        ahead = dates.understand(day_words(sentence.rest, ctx.now), ctx.now, "future")
-        day = ahead.when.date() if ahead is not None and ahead.has_date else None
+        day = day_ahead(ctx, sentence)
         if day != ctx.now.date():  # « sera absente cet après-midi »: today's, noted (O1)
             ctx.say("absence.said_to_come", day=day, **_past_besides(sentence, text))
             return Leave()
@@ -139,6 +139,14 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         if motives:  # « Absents aujourd'hui : Karim malade »: Karim's motive
             sentence = replace(sentence, names=(said[0][0],), reason=sentence.reason or motives[0])
     other = await other_name(ctx, sentence)
+    if other is not None and sentence.reason and len(sentence.names) == 1:
+        # « Karim absent vendredi, Julie m'a dit qu'il était malade »: a trainee telling, what
+        # she said of him his motive (« malade », explorer ZA15); « sa mère a dit qu'il est
+        # malade » names no trainee, kept as typed (ZA16).
+        told = said_of_the_one_named(sentence.reason, sentence.names[0])
+        if told is not None:
+            sentence = replace(sentence, reason=told or None)
+            other = await other_name(ctx, sentence)
     if other is not None:
         # « Karim absent hier matin et Julie en retard ce matin »: two events in one sentence
         # gave Julie's day to Karim (explorer E); one sentence per person, said so.

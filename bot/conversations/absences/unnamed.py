@@ -20,7 +20,12 @@ from bot.conversations.kit.flow import Leave, Outcome, Switch
 def unnamed_absence(ctx: Context, unnamed: AbsenceSentence) -> Outcome:
     """Several people unnamed: nothing opened, a sentence per person or ``/appel`` offered (a
     trainee was picked from « et un retard »: SA6); a day to come said so, as for « Karim
-    absent demain »; else ``/absence`` asking who, with the day and the motive said (SA7)."""
+    absent demain »; else ``/absence`` asking who, with the day and the motive said (SA7).
+    Said to come (« Léa m'a dit qu'il sera absent », one or several): said at once, before
+    any question (explorer ZA15: the formation, who and the day were asked first)."""
+    if unnamed.future and (ahead := day_ahead(ctx, unnamed)) != ctx.now.date():
+        ctx.say("absence.said_to_come", day=ahead, late=unnamed.late)
+        return Leave()
     if unnamed.several:
         ctx.say("absence.unnamed_several", named=named_after(unnamed, ctx.incoming.text))
         return Leave()
@@ -63,3 +68,10 @@ def day_to_come(ctx: Context, sentence: AbsenceSentence) -> date | None:
     if understood is None or not understood.has_date or understood.when.date() <= today:
         return None
     return understood.when.date()
+
+
+def day_ahead(ctx: Context, sentence: AbsenceSentence) -> date | None:
+    """The day a sentence said in the future names, read ahead (« sera absente lundi »: next
+    Monday, explorer M), ``None`` when it names none (« il sera absent »)."""
+    ahead = dates.understand(day_words(sentence.rest, ctx.now), ctx.now, "future")
+    return ahead.when.date() if ahead is not None and ahead.has_date else None

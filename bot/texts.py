@@ -309,7 +309,7 @@ def split_text(text: str, limit: int, *, even: bool = True) -> list[str]:
     parts = _packed(pieces, limit)
     if not even or len(parts) < 2:
         return parts
-    narrow, wide = max(len(piece) for _, piece in pieces), limit
+    narrow, wide = max(len(before + piece + after) for _, piece, before, after in pieces), limit
     while narrow < wide:  # the narrowest width that needs no more parts
         middle = (narrow + wide) // 2
         if len(_packed(pieces, middle)) <= len(parts):
@@ -319,38 +319,76 @@ def split_text(text: str, limit: int, *, even: bool = True) -> list[str]:
     return _packed(pieces, wide)
 
 
-def _pieces(text: str, limit: int) -> list[tuple[str, str]]:
-    """``text`` as (what joins it to the piece before, piece), none over ``limit``: its
-    sections, a section too long as its lines, a line too long cut (:func:`_cut_line`)."""
-    pieces: list[tuple[str, str]] = []
+Piece = tuple[str, str, str, str]
+"""What joins a piece to the one before, the piece, the tags opened before it that a part
+beginning with it opens again, and their closing that a part ending with it adds."""
+
+
+def _pieces(text: str, limit: int) -> list[Piece]:
+    """``text`` as :data:`Piece`, none over ``limit`` with its tags: its sections, a section
+    too long as its lines, a line too long cut (:func:`_cut_line`).  A tag open across them
+    (« <i> » over blank lines) is closed at a cut and opened again after it, as a line's cut
+    does (explorer ZA12: the first part opened it, the next closed it, refused by Telegram)."""
+    pieces: list[Piece] = []
+    outer: list[tuple[str, str]] = []  # the tags open before the next piece
+
+    def add(joint: str, piece: str) -> None:
+        nonlocal outer
+        after = _still_open(outer, piece)
+        pieces.append((joint, piece, _opening(outer), _closing(after)))
+        outer = after
+
     for section in text.split("\n\n"):
-        if len(section) <= limit:
-            pieces.append(("\n\n", section))
+        wrapped = len(_opening(outer)) + len(section) + len(_closing(_still_open(outer, section)))
+        if wrapped <= limit:
+            add("\n\n", section)
             continue
         for number, line in enumerate(section.split("\n")):
             joint = "\n\n" if number == 0 else "\n"
-            while len(line) > limit:
-                head, line = _cut_line(line, limit)
-                pieces.append((joint, head))
+            room = max(limit - len(_opening(outer)) - len(_closing(outer)), TAG_ROOM * 2)
+            while len(line) > room:
+                head, line = _cut_line(line, room)
+                add(joint, head)
                 joint = ""
-            pieces.append((joint, line))
+            add(joint, line)
     return pieces
 
 
-def _packed(pieces: list[tuple[str, str]], width: int) -> list[str]:
-    """The pieces in order, as many in each part as ``width`` holds (a cut drops its joint)."""
+def _still_open(outer: list[tuple[str, str]], piece: str) -> list[tuple[str, str]]:
+    """The tags (name, opening tag) open after ``piece``, ``outer`` open before it."""
+    opened = list(outer)
+    for found in _TAG.finditer(piece):
+        if not found[1]:
+            opened.append((found[2], found[0]))
+        elif opened and opened[-1][0] == found[2]:
+            opened.pop()
+    return opened
+
+
+def _opening(opened: list[tuple[str, str]]) -> str:
+    return "".join(tag for _, tag in opened)
+
+
+def _closing(opened: list[tuple[str, str]]) -> str:
+    return "".join(f"</{name}>" for name, _ in reversed(opened))
+
+
+def _packed(pieces: list[Piece], width: int) -> list[str]:
+    """The pieces in order, as many in each part as ``width`` holds with the tags a part
+    closes at its end (a cut drops its joint; the next part opens them again)."""
     parts: list[str] = []
     current: str | None = None
-    for joint, piece in pieces:
-        if current is None:
-            current = piece
-        elif len(current) + len(joint) + len(piece) <= width:
+    closing = ""
+    for joint, piece, before, after in pieces:
+        if current is not None and len(current) + len(joint) + len(piece) + len(after) <= width:
             current += joint + piece
         else:
-            parts.append(current)
-            current = piece
+            if current is not None:
+                parts.append(current + closing)
+            current = before + piece
+        closing = after
     if current is not None:
-        parts.append(current)
+        parts.append(current + closing)
     return parts
 
 
@@ -373,14 +411,8 @@ def _cut_line(line: str, limit: int) -> tuple[str, str]:
         cut = opening
     cut = cut if cut > 0 else room  # a tag or an entity longer than a message: cut anyway
     head, tail = line[:cut], line[cut:]
-    open_tags: list[tuple[str, str]] = []
-    for found in _TAG.finditer(head):
-        if found[1]:
-            if open_tags and open_tags[-1][0] == found[2]:
-                open_tags.pop()
-        else:
-            open_tags.append((found[2], found[0]))
-    closed = "".join(f"</{name}>" for name, _ in reversed(open_tags))
+    open_tags = _still_open([], head)
+    closed = _closing(open_tags)
     # A tag is opened again only when short: a link's long address would be carried from
     # part to part and never leave room for the text (explorer AN8).
     return head + closed, "".join(tag for _, tag in open_tags if len(tag) <= TAG_ROOM) + tail

@@ -555,6 +555,35 @@ def test_a_long_line_is_cut_between_words_tags_and_entities() -> None:
     assert all(len(p) <= 4096 for p in split_text(long_link, MAX_TEXT))  # AN8: ends
 
 
+def balanced(part: str) -> bool:
+    """Every tag of ``part`` closed in it, in order, none closed that it did not open."""
+    opened: list[str] = []
+    for closing, name in re.findall(r"<(/?)([a-z]+)[^>]*>", part):
+        if not closing:
+            opened.append(name)
+        elif not opened or opened.pop() != name:
+            return False
+    return not opened
+
+
+def test_a_tag_open_across_sections_is_closed_and_opened_again_at_the_cut() -> None:
+    """Explorer ZA12: cut between sections, « <i> » opened before the cut was closed only in
+    the next part (Telegram refuses such HTML: « can't parse entities »); a line's own cut
+    already closed and reopened its tags. Now a cut between sections or lines does too."""
+    words = "\n\n".join(["mot " * 400] * 3)
+    text = f"Voici :\n\n<i>{words}</i>\n\nFin"
+    parts = split_text(text, MAX_TEXT)
+    assert len(parts) == 2 and all(len(p) <= MAX_TEXT for p in parts)
+    assert all(balanced(part) for part in parts), [(p[:20], p[-20:]) for p in parts]
+    assert parts[1].startswith("<i>") and parts[0].endswith("</i>")
+    assert texts.plain("\n\n".join(parts)) == texts.plain(text)
+    lines = "<b>Liste</b>\n<i>" + "\n".join(f"ligne {i} " + "x" * 100 for i in range(60)) + "</i>"
+    parts = split_text(lines, MAX_TEXT)  # one section: cut between its lines
+    assert len(parts) == 2 and all(len(p) <= MAX_TEXT for p in parts)
+    assert all(balanced(part) for part in parts)
+    assert split_text("<b>court</b>\n\n<i>aussi</i>", MAX_TEXT) == ["<b>court</b>\n\n<i>aussi</i>"]
+
+
 async def test_debug_logging_shows_no_personal_data(
     telegram: tuple[TelegramTransport, RecordingRequest], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -2961,6 +2961,17 @@ async def test_the_absent_one_named_first_and_a_pronoun_that_fits_him_is_propose
     assert "vous parlez aussi de « Julie »" in trainer.last, trainer.all_text
 
 
+async def test_one_retard_s_length_in_words_after_the_day_is_its_length(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer ZA6's rest: « Karim en retard vendredi matin d'une heure » was « Je n'ai pas
+    compris la date « vendredi d'une heure » »; it is the retard's length, as « de 1h »."""
+    await trainer.says("Karim en retard vendredi matin d'une heure")
+    assert trainer.last.startswith(
+        "Noter le retard de 1 h de Karim Benali, vendredi 20 novembre 2026, le matin ?"
+    ), trainer.all_text
+
+
 async def test_one_retard_s_length_in_hours_after_the_day_is_its_length(
     db: Database, trainer: Person
 ) -> None:

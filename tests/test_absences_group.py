@@ -1052,3 +1052,39 @@ async def test_several_late_keep_a_length_in_hours_said_after_the_day(
     assert {(a.period, a.late_minutes, a.late_half, a.reason) for a in await absences(db)} == {
         ("retard", 75, "matin", None)
     }
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [
+        ("Karim et Julie en retard vendredi matin d'une heure", 60),
+        ("Karim et Julie en retard vendredi matin d'une demi-heure", 30),
+        ("Karim et Julie en retard vendredi matin de deux heures", 120),
+        ("Karim et Julie en retard vendredi matin d'un quart d'heure", 15),
+        ("Karim et Julie en retard vendredi matin d’une heure et demie", 90),
+    ],
+)
+async def test_several_late_keep_a_length_in_words_said_after_the_day(
+    db: Database, trainer: Person, typed: str, minutes: int
+) -> None:
+    """Explorer ZA6's rest: « Karim et Julie en retard vendredi matin d'une heure » saved both
+    retards with no minutes, « d'une heure » gone unsaid (« de 1h15 » was kept, and « d'une
+    heure » before the day). Now 60 minutes each, as before the day."""
+    await trainer.says(typed)
+    assert trainer.last.startswith(
+        f"Noter un retard non justifié de {minutes} min, le matin du vendredi 20 novembre 2026, "
+        "pour :"
+    ), trainer.last
+    await trainer.presses("Enregistrer")
+    assert {(a.period, a.late_minutes, a.late_half, a.reason) for a in await absences(db)} == {
+        ("retard", minutes, "matin", None)
+    }
+
+
+async def test_a_train_s_hour_after_the_day_is_no_retard_s_length(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer ZA6's rest, the other way: a length in words is read after the day's words
+    only; « le train de sept heures » stays a motive, as typed."""
+    await trainer.says("Karim et Julie en retard vendredi matin, le train de sept heures")
+    assert "de 420 min" not in trainer.last and "sept heures" in trainer.last, trainer.last

@@ -53,16 +53,39 @@ def _minutes(length: str) -> int:
     return amount * 60 + {"quart": 15, "demie": 30}.get(found["part"] or "", 0) + more
 
 
+_DAY_WORD = (
+    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|midi|apres-midi|aprem|soir"
+    r"|hier|aujourd'hui|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre"
+    r"|novembre|decembre|\d{1,4})"
+)
+_SPOKEN_LAST = re.compile(
+    rf"\bretard\b.*\b{_DAY_WORD}\s*,?\s+(?P<length>(?:de\s+|d'\s*)(?P<said>{_LENGTH}))"
+    r"\s*[.!]?\s*$"
+)
+"""A retard's length said in words after its day (« Karim et Julie en retard vendredi matin
+d'une heure »: explorer ZA6's rest, dropped), right after a day's word: « …, le train de sept
+heures » stays a motive."""
+
+
 def spoken_lengths(folded: str) -> str:
     """« en retard d'un quart d'heure » → « en retard de 15 min », « dix-huit minutes de
-    retard » → « 18 min de retard », in :func:`soft_fold`'s text; the rest as it was."""
+    retard » → « 18 min de retard », « en retard vendredi matin d'une heure » → « … vendredi
+    matin de 1h » (:data:`_SPOKEN_LAST`, read as « de 1h15 » is), in :func:`soft_fold`'s text;
+    the rest as it was."""
 
     def said(found: re.Match[str]) -> str:
         length = found["after"] or found["ahead"]
         head = (found["before"] or "").replace("d'", "de ").rstrip()
         return f"{head} {_minutes(length)} min".lstrip()
 
-    return _SPOKEN.sub(said, folded)
+    folded = _SPOKEN.sub(said, folded)
+    last = _SPOKEN_LAST.search(folded)
+    minutes = _minutes(last["said"]) if last is not None else 0
+    if last is None or not minutes:
+        return folded
+    hours, rest = divmod(minutes, 60)
+    length = f"{hours}h{rest:02d}" if hours and rest else f"{hours}h" if hours else f"{rest} min"
+    return f"{folded[: last.start('length')]}de {length}"
 
 
 def late_minutes_of(amount: str) -> int:

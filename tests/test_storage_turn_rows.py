@@ -15,7 +15,8 @@ from bot.storage.audit import _INSERT as INSERT_AUDIT
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import _INSERT_FORMATION as INSERT_FORMATION
-from bot.storage.formations import Formation
+from bot.storage.formations import _INSERT_TRAINEES as INSERT_TRAINEES
+from bot.storage.formations import Formation, Trainee
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
 from bot.storage.state import ConversationState, ProcessedEvent
 from tests.auxil.statements import counting, generic_plan, unanalyzed_events
@@ -160,18 +161,9 @@ async def test_every_row_of_a_read_comes_as_core_reads_it(store: Database) -> No
     assert read[0][2].tzinfo is not None
 
 
-async def test_the_rows_of_a_saving_turn_written_straight_are_those_core_writes(
-    store: Database,
-) -> None:
-    """ZP: the formation (its id returned) and the audit entry go to the driver on a SQLite
-    file; column for column, what is stored is what SQLAlchemy's ``insert(table)`` stored."""
-    await nadia(store)
-    formations: Table = Formation.__table__  # type: ignore[assignment]
-    audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
-    async with store.sessions() as session:
-        organisation = await session.scalar(select(Organisation.id))
-        person = await session.scalar(select(Person.id))
-    formation = {
+def formation_row(organisation: int | None, person: int | None) -> dict[str, Any]:
+    """Every column of a formation, as the saving turn writes it."""
+    return {
         "organisation_id": organisation,
         "owner_id": person,
         "title": "Cuisine « du monde »",
@@ -194,6 +186,20 @@ async def test_the_rows_of_a_saving_turn_written_straight_are_those_core_writes(
         "created_at": NOW,
         "deleted_at": None,
     }
+
+
+async def test_the_rows_of_a_saving_turn_written_straight_are_those_core_writes(
+    store: Database,
+) -> None:
+    """ZP: the formation (its id returned) and the audit entry go to the driver on a SQLite
+    file; column for column, what is stored is what SQLAlchemy's ``insert(table)`` stored."""
+    await nadia(store)
+    formations: Table = Formation.__table__  # type: ignore[assignment]
+    audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
+    async with store.sessions() as session:
+        organisation = await session.scalar(select(Organisation.id))
+        person = await session.scalar(select(Person.id))
+    formation = formation_row(organisation, person)
     entry = {
         "organisation_id": organisation,
         "actor_id": person,
@@ -214,6 +220,64 @@ async def test_the_rows_of_a_saving_turn_written_straight_are_those_core_writes(
     assert [row.id for row in written] == [straight, through.scalar_one()]
     assert written[0][1:] == written[1][1:] and logged[0][1:] == logged[1][1:]
     assert written[0].created_at == NOW and logged[0].details == entry["details"]
+
+
+@pytest.mark.parametrize("count", [1, 3, rows.ROWS_AT_ONCE + 2])
+async def test_trainees_written_straight_in_one_statement_are_those_core_writes(
+    store: Database, count: int
+) -> None:
+    """AP: a saving turn's trainees go to the driver as one multi-row ``INSERT`` (a hundred
+    rows a statement at most); column for column, what is stored and the ids returned are
+    what SQLAlchemy's batching of ``insert(table)`` stored and returned."""
+    await nadia(store)
+    trainees: Table = Trainee.__table__  # type: ignore[assignment]
+    async with store.sessions() as session:
+        organisation = await session.scalar(select(Organisation.id))
+        person = await session.scalar(select(Person.id))
+
+    def listed(formation: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "formation_id": formation,
+                "full_name": f"Élise Nguyễn {n}",
+                "name_key": f"elise nguyen {n}",
+                "company": "Boulangerie « Martin »" if n % 2 else None,
+                "email": None,
+                "phone": "06 12 34 56 78",
+                "is_delegate": n == 1,
+                "entered_on": date(2026, 12, 1) + timedelta(days=n),
+                "left_on": None,
+                "exit_reason": None,
+                "path_end": None,
+                "session_id": None,
+                "created_at": NOW,
+            }
+            for n in range(count)
+        ]
+
+    with counting(store) as sent:
+        async with store.turn() as held:
+            direct, core = rows.on(held), held.connection
+            row = formation_row(organisation, person)
+            first = (await direct.one(INSERT_FORMATION, row))["id"]
+            second = (await direct.one(INSERT_FORMATION, row))["id"]
+            before = len(sent)
+            straight = await direct.inserted(INSERT_TRAINEES, listed(first))
+            assert len(sent) - before == -(-count // rows.ROWS_AT_ONCE)
+            through = (await core.execute(INSERT_TRAINEES, listed(second))).all()
+            written = (await core.execute(select(trainees).order_by(trainees.c.id))).all()
+    assert sorted(straight) == sorted(
+        (row.name_key, row.id) for row in written if row.formation_id == first
+    )
+    assert sorted(tuple(row) for row in through) == sorted(
+        (row.name_key, row.id) for row in written if row.formation_id == second
+    )
+    mine = [row._asdict() for row in written]
+    for row in mine:
+        del row["id"], row["formation_id"]
+    assert mine[:count] == mine[count:]
+    assert mine[0]["entered_on"] == date(2026, 12, 1) and mine[0]["created_at"] == NOW
+    assert [row["is_delegate"] for row in mine[:count]] == [n == 1 for n in range(count)]
 
 
 def test_a_column_left_to_its_default_is_refused_when_prepared() -> None:

@@ -240,7 +240,9 @@ async def insert_new(
             if position is not None:
                 trainee.session_id = formation.sessions[position].id
         rows = [row_to_insert(trainee, _trainees) for trainee in formation.trainees]
-        ids: dict[str, int] = dict((await connection.execute(_INSERT_TRAINEES, rows)).all())
+        # Straight to the driver on a SQLite file, one multi-row statement (AP).
+        inserted = await turn_rows.on(connection).inserted(_INSERT_TRAINEES, rows)
+        ids: dict[str, int] = dict(inserted)
         for trainee in formation.trainees:
             trainee.id = ids[trainee.name_key]
             make_transient_to_detached(trainee)

@@ -22,7 +22,7 @@ compiled form in its cache and binds the values.
 :func:`on` runs them.  Even Core's execution path (execution context,
 result object, a greenlet switch per call) cost more than the database's
 own work, so on a turn's direct path (:meth:`bot.storage.db.Database.turn`)
-each statement is compiled once per dialect (:class:`Prepared`), with its
+each statement is compiled once per dialect (:class:`~bot.storage.prepared.Prepared`), with its
 types' converters, and handed straight to the driver on the turn's
 connection, so in the same transaction as the session's statements: on a
 SQLite file the driver's cursor, run in the loop's thread
@@ -37,21 +37,21 @@ steps, built once like these, go the same way where they cost most
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, Table, and_, bindparam, insert, literal, null, select, update
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import Delete, Insert, Select, Update
+from sqlalchemy.sql import Insert, Select, Update
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.messages import Incoming
 from bot.storage import people, state
 from bot.storage.held import Held
 from bot.storage.inline import InlineConnection
+from bot.storage.prepared import ROWS_AT_ONCE, Prepared, Statement, listed, prepared_for
 
 if TYPE_CHECKING:
     from bot.messages import Incoming
@@ -177,83 +177,6 @@ RECORDED_AFTER = {
 STATEMENTS = (LOAD, SAVE_STATE, RECORD)
 """What a turn in the middle of a dialogue sends (``bench.turns`` replays them bare)."""
 
-Statement = Select[Any] | Insert | Update | Delete
-"""What :class:`Rows` runs: the statements above."""
-
-Convert = Callable[[Any], Any] | None
-"""A type's converter between Python and the driver (None: the value goes as it is)."""
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A statement compiled once for one dialect, with its types' converters, in order.
-
-    The SQL, the positional parameters and their bind converters, and the
-    result columns with theirs: what SQLAlchemy's compiled cache holds, taken
-    once so that a turn only converts values and calls the cursor.
-    """
-
-    sql: str
-    binds: tuple[tuple[str, bool, Any, Convert], ...]
-    """(name, required, fixed value for a literal, converter) per placeholder."""
-    columns: tuple[tuple[str, Convert], ...]
-
-    @classmethod
-    def of(cls, statement: Statement, dialect: Dialect) -> Prepared:
-        compiled = statement.compile(dialect=dialect)
-        binds = []
-        for name in compiled.positiontup or ():
-            bind = compiled.binds[name]
-            if not bind.required and bind.value is None:
-                # A column left out, whose default SQLAlchemy's execution would fill in.
-                raise ValueError(f"{name}: every column a turn writes is set in its statement")
-            convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            binds.append((name, bind.required, bind.effective_value, convert))
-        # What it reads: a query's columns, or what a write returns (``RETURNING``).
-        read = (
-            statement.selected_columns
-            if isinstance(statement, Select)
-            else statement.exported_columns
-        )
-        columns = tuple(
-            (str(key), column.type.dialect_impl(dialect).result_processor(dialect, None))
-            for key, column in read.items()
-        )
-        return cls(str(compiled), tuple(binds), columns)
-
-    def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
-        """The positional parameters, converted; a missing required one is a KeyError."""
-        out = []
-        for name, required, fixed, convert in self.binds:
-            value = params[name] if required else fixed
-            out.append(value if convert is None or value is None else convert(value))
-        return tuple(out)
-
-    def row(self, raw: tuple[Any, ...]) -> dict[str, Any]:
-        return {
-            key: value if convert is None or value is None else convert(value)
-            for (key, convert), value in zip(self.columns, raw, strict=True)
-        }
-
-    def tuples(self, raw: list[Any]) -> list[tuple[Any, ...]]:
-        """Rows as tuples, converted; SQLite's rows as they came when no column converts."""
-        if all(convert is None for _, convert in self.columns):
-            return [tuple(values) for values in raw]
-        converts = [convert for _, convert in self.columns]
-        return [
-            tuple(
-                value if convert is None or value is None else convert(value)
-                for convert, value in zip(converts, values, strict=True)
-            )
-            for values in raw
-        ]
-
-
-_prepared: dict[tuple[Statement, str], Prepared] = {}
-"""The statements above, and the few of the steps' that go the same way (module constants
-built once: the recap's look for a namesake, the saving turn's reads and rows), prepared on
-first use for each dialect."""
-
 
 class TurnRows:
     """What :func:`on` gives, on every path: a read, a write, and the turn's last writes."""
@@ -270,6 +193,16 @@ class TurnRows:
         """Every row ``statement`` reads, as tuples: for a step's read of many short rows
         (:func:`bot.formations.queries.namesakes`), where SQLAlchemy's result and row objects
         cost more than the rows themselves."""
+        raise NotImplementedError
+
+    async def inserted(
+        self, statement: Insert, rows: Sequence[Mapping[str, Any]]
+    ) -> list[tuple[Any, ...]]:
+        """What ``statement`` (``insert(table).returning(…)``, no values) returns for ``rows``
+        (each naming the same columns), sent as one multi-row ``INSERT``: a saving turn's
+        trainees (:func:`bot.storage.formations.insert_new`), whose execution through
+        SQLAlchemy (its batching of the rows, its result) was a quarter of that turn (AP).
+        In no set order."""
         raise NotImplementedError
 
     async def finish(
@@ -305,6 +238,11 @@ class Rows(TurnRows):
     ) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in (await self.connection.execute(statement, params)).all()]
 
+    async def inserted(
+        self, statement: Insert, rows: Sequence[Mapping[str, Any]]
+    ) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in (await self.connection.execute(statement, rows)).all()]
+
 
 class DirectRows(TurnRows):
     """The same statements straight to the driver, on the turn's very connection.
@@ -338,10 +276,7 @@ class DirectRows(TurnRows):
         raise NotImplementedError
 
     async def _run(self, statement: Statement, params: Mapping[str, Any]) -> tuple[Prepared, Any]:
-        key = (statement, self.dialect.name)
-        prepared = _prepared.get(key)
-        if prepared is None:
-            prepared = _prepared[key] = Prepared.of(statement, self.dialect)
+        prepared = prepared_for(statement, self.dialect)
         values = prepared.values(params)
         cursor = self.dbapi.cursor()
         listeners = self.events.dispatch.before_cursor_execute
@@ -373,6 +308,20 @@ class DirectRows(TurnRows):
     ) -> list[tuple[Any, ...]]:
         prepared, cursor = await self._run(statement, params)
         return prepared.tuples(cursor.fetchall())
+
+    async def inserted(
+        self, statement: Insert, rows: Sequence[Mapping[str, Any]]
+    ) -> list[tuple[Any, ...]]:
+        """As many rows a statement as :data:`ROWS_AT_ONCE` (more: several statements)."""
+        found: list[tuple[Any, ...]] = []
+        for first in range(0, len(rows), ROWS_AT_ONCE):
+            page = rows[first : first + ROWS_AT_ONCE]
+            params = {
+                f"{key}__{n}": value for n, row in enumerate(page) for key, value in row.items()
+            }
+            prepared, cursor = await self._run(listed(statement, tuple(page[0]), len(page)), params)
+            found += prepared.tuples(cursor.fetchall())
+        return found
 
 
 class InlineRows(DirectRows):

@@ -162,3 +162,23 @@ def test_a_forwarded_invitation_greets_by_civility_and_surname(typed: str, greet
     invitations « Bonjour Madame, » differing only by their code: whose was whose, nothing
     said. A message forwarded by the trainer names its addressee."""
     assert texts.salutation(typed, named=True) == greeted
+
+
+def test_a_message_is_tidied_as_both_substitutions_always_did() -> None:
+    """AP: the substitutions are skipped where they cannot match; on any text, what comes
+    out is what running them always gave."""
+    import random
+    import re
+
+    blanks = re.compile(r"\n{3,}")
+    double_stop = re.compile(r"(?<![.…])\.((?:</?(?:b|i|u|code)>)*)\.(?!\.)")
+
+    def always(text: str) -> str:
+        lines = [line.rstrip() for line in text.strip().splitlines()]
+        return double_stop.sub(r".\1", blanks.sub("\n\n", "\n".join(lines)))
+
+    draw = random.Random(14)
+    pieces = [".", ".", "…", "<b>", "</b>", "<code>", "<i>", "\n", "\n", " ", "a", "é", "?", "<"]
+    texts_drawn = ["".join(draw.choices(pieces, k=draw.randrange(1, 30))) for _ in range(20000)]
+    texts_drawn += ["motif donné.\n\n\n\n.", "Fin <b>x.</b>.", "Trois... points.", "a.<i>.</i>"]
+    assert [texts._tidy(t) for t in texts_drawn] == [always(t) for t in texts_drawn]

@@ -164,6 +164,27 @@ def test_a_forwarded_invitation_greets_by_civility_and_surname(typed: str, greet
     assert texts.salutation(typed, named=True) == greeted
 
 
+def test_a_message_of_text_alone_is_said_as_rendered_whatever_is_passed() -> None:
+    """AP: a block with no name, tag or call in it is rendered once and kept; what it says is
+    what rendering it says, with any values passed, and a block with a value still renders."""
+    env = texts.environment()
+    alone = 0
+    for path in sorted((texts.TEMPLATES_DIR / "chat").glob("*.j2")):
+        template = env.get_template(f"chat/{path.name}")
+        for block, render in template.blocks.items():
+            key = f"{path.stem}.{block}"
+            if texts._message(env, key).constant is None:
+                continue
+            alone += 1
+            rendered = "".join(render(template.new_context({"formation": "<b>"})))
+            assert texts.say(key, formation="<b>") == texts._tidy(rendered)
+    assert alone > 100
+    assert texts._message(env, "formation.ask_kind").constant == "De quoi s'agit-il ?"
+    assert texts._message(env, "formation.ask_title").constant is None
+    assert texts.say("formation.ask_title", d={}).startswith("Créons la formation.")
+    assert texts.say("formation.ask_title", d={"_fixing": 1}).startswith("Quel est le bon")
+
+
 def test_a_message_is_tidied_as_both_substitutions_always_did() -> None:
     """AP: the substitutions are skipped where they cannot match; on any text, what comes
     out is what running them always gave."""

@@ -9,8 +9,7 @@ replies it gets back.  For one message the engine, in a single transaction:
    sending loses none of them (:meth:`Engine.delivered` then keeps only
    their text); an invitation code is never stored in clear, only sealed
    with a key kept outside the database (:mod:`bot.privacy.replies`);
-2. loads the conversation state of (platform, chat, user) and the person
-   behind the chat;
+2. loads the conversation state of (platform, chat, user) and who writes;
 3. routes the message: a command starts a flow, anything else answers the
    current step;
 4. stores the new state, checking its version so that two processes handling
@@ -481,7 +480,8 @@ class Engine:
             hint = ctx.render(step.help) if step.help else ""
             summary = flow.summary.split(" (")[0]  # its example is no part of what is done
             alone = not self.runner.goes_back(ctx, step_name)  # no « Retour » then (AW12)
-            ctx.say("common.help_in_flow", summary=summary, hint=hint, first=alone)
+            saved = ctx.data.get("_saved")  # /annuler no longer undoes it (explorer AD1)
+            ctx.say("common.help_in_flow", summary=summary, hint=hint, first=alone, saved=saved)
             ctx.send(await step.ask(ctx))  # the question itself, off screen after a restart
             return
         if self.runner.in_a_group(ctx) or (ctx.actor is not None and not ctx.actor.is_member):

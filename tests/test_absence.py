@@ -1008,6 +1008,34 @@ async def test_the_offer_left_after_saving_is_named_by_what_waits_not_by_the_abs
     assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
 
 
+async def test_back_at_the_offer_after_saving_never_reopens_the_saved_recap(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AD1: « Retour » at « Ouvrir un suivi de décrochage maintenant ? » reopened the
+    recap of the absence already saved: « Abandonner » there said « je n'enregistre rien »
+    with the absence kept, « Corriger » then « Enregistrer » saved a second one; /aide
+    offered « Retour » and « /annuler … sans rien enregistrer »."""
+    for line in ("/absence karim vendredi dernier matin", "/absence karim jeudi après-midi"):
+        await trainer.says(line)
+        for label in ("Oui", "Non", "Passer", "Enregistrer"):
+            await trainer.presses(label)
+    assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
+    await trainer.says("/aide")
+    assert "Retour" not in trainer.all_text
+    assert "sans rien enregistrer" not in trainer.all_text
+    assert "tapez /annuler pour en rester là : ce qui est déjà enregistré le reste" in (
+        trainer.all_text
+    )
+    for back in ("Retour", "retour"):
+        await trainer.says(back)
+        assert trainer.all_text.startswith("C'est déjà enregistré : je ne reviens pas")
+        assert "Récapitulatif" not in trainer.all_text
+        assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
+    assert len(await absences(db)) == 2
+    await trainer.says("/annuler")
+    assert len(await absences(db)) == 2
+
+
 async def test_the_offer_left_after_saving_lapsed_says_what_was_saved_stays(
     trainer: Person, clock: Clock, db: Database
 ) -> None:

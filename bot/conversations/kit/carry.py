@@ -193,7 +193,12 @@ class Carrier:
         return position
 
     def _earlier(self, ctx: Context, step: str) -> list[str]:
-        """The questions asked before ``step`` in this flow, oldest first."""
+        """The questions asked before ``step`` in this flow, oldest first; none once the
+        flow saved what it was started for and only offers what follows (``_saved``):
+        « Retour » reopened the recap of an absence already saved, where « Abandonner »
+        said nothing was saved and « Corriger » saved a second one (explorer AD1)."""
+        if ctx.data.get("_saved"):
+            return []
         trail = list(ctx.data.get("_trail") or [])
         return trail[:-1] if trail and trail[-1] == step else trail
 
@@ -218,7 +223,8 @@ class Carrier:
             return await self.apply(ctx, flow, step, Next(trail[-1]))
         if ctx.data.get("_stack"):
             return await self.apply(ctx, flow, step, Leave())
-        return await self.apply(ctx, flow, step, Stay(message=ctx.render("common.back_at_start")))
+        said = "common.back_after_saving" if ctx.data.get("_saved") else "common.back_at_start"
+        return await self.apply(ctx, flow, step, Stay(message=ctx.render(said)))
 
     def _pop(self, ctx: Context, value: Any, *, stored: bool) -> tuple[Flow, Step | None, Outcome]:
         """Back to the caller on top of the stack, with the called flow's value."""

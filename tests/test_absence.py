@@ -2047,3 +2047,17 @@ async def test_a_lapsed_absence_s_example_sentence_holds_its_own_day(
         "« Absence de Karim Benali » suivi de son jour."
     )
     assert await absences(db) == []
+
+
+async def test_a_day_with_its_weekday_weeks_ahead_is_said_to_come_not_misread(
+    trainer: Person, clock: Clock
+) -> None:
+    """Explorer AB1: in December, « lundi 11 janvier » was « pas compris » where « 11
+    janvier » is said to be still to come."""
+    clock.now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    await trainer.says("/absence karim")
+    await trainer.says("lundi 11 janvier")
+    assert trainer.last.startswith("Le lundi 11 janvier 2027 est à venir : une absence se note")
+    await trainer.says("/annuler")
+    await trainer.says("/absence Karim Benali absent lundi 11 janvier")
+    assert "Le lundi 11 janvier 2027 est à venir" in trainer.all_text

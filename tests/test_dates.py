@@ -7,7 +7,7 @@ Tue 24, Wed 25, Thu 26, Fri 27, Sat 28, Sun 29, Mon 30 Nov, Tue 1 Dec.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -838,3 +838,14 @@ def test_a_weekday_and_a_day_number_name_the_next_date_where_they_agree(
     same(understand(text, SUNDAY, prefer), expected)
     if expected is not None:
         assert wrong_weekday(text, SUNDAY, prefer) is None
+
+
+def test_a_weekday_day_and_month_ahead_is_read_as_the_day_alone_is_in_december() -> None:
+    """Explorer AB1: « le 11 janvier » leaning to the past was 11 January 2027 in December
+    (:data:`bot.dates.NEAR_AHEAD`), « lundi 11 janvier » None; « mardi 11 janvier » (a
+    Monday in 2027) stays unread."""
+    dec_7 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    for text in ("lundi 11 janvier", "11 janvier"):
+        found = understand(text, dec_7, "past")
+        assert found is not None and found.when.date() == date(2027, 1, 11)
+    assert understand("mardi 11 janvier", dec_7, "past") is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from tests.auxil.attestations import schedule_bilan
-from tests.auxil.dialogue import Person
+from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.test_decrochage import open_followup
 from tests.test_formation import TWO_SESSIONS, two_sessions_with
@@ -621,3 +621,48 @@ async def test_the_sessions_of_other_action_types_are_one_path_for_every_trainee
     await trainer.presses("Voir le détail")
     assert "· Karim Benali\n" in trainer.all_text + "\n"
     assert "– Session" not in trainer.all_text
+
+
+async def test_a_day_with_its_weekday_typed_in_december_is_of_the_year_it_falls_on(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer AB1: in December, « entrée le lundi 11 janvier » and a planned exit on
+    « vendredi 12 mars » were « pas compris »; the weekday tells the year, and a weekday
+    that fits no near year is said with the one the day falls on."""
+    clock.now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Amina Diallo ; entrée le mardi 11 janvier")
+    assert trainer.last.startswith(
+        "Le 11 janvier 2027 tombe un lundi, pas un mardi ; vérifiez le jour ou ajoutez l'année."
+    )
+    await trainer.says("Amina Diallo ; entrée le lundi 11 janvier")
+    assert "1 stagiaire ajouté" in trainer.all_text
+    assert (await trainee(db, "Amina Diallo")).entered_on == date(2027, 1, 11)
+
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Nadia Roux")
+    await trainer.presses("Sa date d'entrée")
+    await trainer.says("mardi 11 janvier")
+    assert trainer.last.startswith(
+        "Le 11 janvier 2027 tombe un lundi, pas un mardi. Vérifiez le jour, ou écrivez la "
+        "date avec son année, par exemple « le lundi 11 janvier 2027 »."
+    )
+    await trainer.says("lundi 11 janvier")
+    assert trainer.last.startswith("J'ai compris : le lundi 11 janvier 2027.")
+    await trainer.presses("Oui")
+    assert trainer.last == "Entrée de Nadia Roux le lundi 11 janvier 2027. J'enregistre ?"
+    await trainer.presses("Oui")
+    assert (await trainee(db, "Nadia Roux")).entered_on == date(2027, 1, 11)
+
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Thomas Fabre")
+    await trainer.presses("Sa sortie")
+    await trainer.says("vendredi 12 mars")
+    assert trainer.last.startswith("J'ai compris : le vendredi 12 mars 2027.")
+    await trainer.presses("Oui")
+    await trainer.presses("Emploi")
+    await trainer.presses("Oui")
+    assert "C'est enregistré." in trainer.all_text
+    assert (await trainee(db, "Thomas Fabre")).left_on == date(2027, 3, 12)

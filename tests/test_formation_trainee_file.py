@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -311,3 +311,32 @@ async def test_a_workbook_sent_as_a_telegram_document_is_imported(
         assert "2 stagiaires importés" in done
     saved = await stored(db, "Agent de restauration (démo)")
     assert saved["Nadia Roy"].is_delegate and "Hugo Lemoine" in saved
+
+
+async def test_an_entry_day_with_its_weekday_in_a_file_is_of_the_year_it_falls_on(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer AB1: in December, a file's « lundi 11 janvier » was « illisible » while the
+    next line, 11/01/2027, was read; a weekday that fits no near year is said with the one
+    the day falls on."""
+    clock.now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    await trainer.says("/formations")
+    await trainer.presses("Projet professionnel")
+    await trainer.presses("Ajouter des stagiaires")
+    rows = [
+        ("Nom", "Date d'entrée"),
+        ("Lina Costa", "lundi 11 janvier"),
+        ("Pierre Noir", "11/01/2027"),
+        ("Hugo Lemoine", "mardi 11 janvier"),
+    ]
+    await trainer.sends_file("liste.csv", "text/csv", csv_file(rows))
+    assert (
+        "ligne 4 : date d'entrée « mardi 11 janvier » : le 11 janvier 2027 tombe un lundi, "
+        "vérifiez le jour ou ajoutez l'année" in trainer.all_text
+    )
+    assert "ligne 2" not in trainer.all_text
+    await trainer.presses("Importer")
+    saved = await stored(db, "Projet professionnel (démo)")
+    assert saved["Lina Costa"].entered_on == date(2027, 1, 11)
+    assert saved["Pierre Noir"].entered_on == date(2027, 1, 11)
+    assert "Hugo Lemoine" not in saved

@@ -75,3 +75,20 @@ def test_one_day_with_a_month_is_read_in_context_a_relative_day_is_not() -> None
 def test_what_names_a_day() -> None:
     assert names_a_day("le 30 novembre") and names_a_day("30/11") and names_a_day("2 MARS")
     assert not names_a_day("Composante Innovation") and not names_a_day("Maintenance")
+
+
+def test_a_weekday_tells_the_year_inside_the_formation_else_near_today() -> None:
+    """Explorer AB1: « lundi 11 janvier » typed in December was None (read in a past year
+    where the 11th is another weekday); the weekday settles the year, the formation first."""
+    dec_7 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    assert day_in_context("lundi 11 janvier", dec_7) == date(2027, 1, 11)
+    assert day_in_context("le vendredi 16 avril", dec_7) == date(2027, 4, 16)
+    assert day_in_context("lundi 11/01", dec_7) == date(2027, 1, 11)
+    # Sunday 11 January is this past one, not moved into a 2027 formation as a Monday.
+    formation = (date(2027, 1, 4), date(2027, 4, 30))
+    assert day_in_context("dimanche 11 janvier", dec_7, formation) == date(2026, 1, 11)
+    # A Tuesday 11 January: in 2028, only if the formation is then.
+    assert day_in_context("mardi 11 janvier", dec_7) is None
+    assert day_in_context("mardi 11 janvier", dec_7, (date(2027, 9, 1), date(2028, 6, 30))) == (
+        date(2028, 1, 11)
+    )

@@ -23,6 +23,7 @@ from bot.dates.spelling import (
     weekend_day,
 )
 from bot.dates.wall_clock import at_wall, clock_change
+from bot.dates.weekday_year import WeekdayMiss, weekday_year
 from bot.dates.working_days import (
     day_off,
     day_to_act,
@@ -39,6 +40,7 @@ __all__ = [
     "NEAR_AHEAD",
     "Prefer",
     "Understood",
+    "WeekdayMiss",
     "at_wall",
     "clock_change",
     "day_off",
@@ -62,6 +64,7 @@ __all__ = [
     "understand_duration",
     "understand_one_end",
     "understand_period",
+    "weekday_year",
     "weekend_day",
     "weekend_words",
     "working_day_before",

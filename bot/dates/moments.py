@@ -424,9 +424,12 @@ def _understand(text: str, now: datetime, prefer: Prefer) -> Understood | None:
                 # The weekday tells which month was meant, even when it lies on
                 # the unexpected side of today ("mercredi 2 décembre" for an
                 # absence): the caller then re-asks precisely. A year away is
-                # a typo in the day, not a meaning.
+                # a typo in the day, not a meaning. The coming one is also read
+                # as the day alone is (« lundi 11 janvier » as « le 11 janvier »
+                # in December: explorer AB1).
                 flipped = resolver.flipped().partial(spec)
-                if abs((flipped - resolver.today).days) <= 31:
+                near = abs((flipped - resolver.today).days) <= 31
+                if near or resolver.nearer(resolved, spec) == flipped:
                     resolved = flipped
                 if resolved.weekday() != named.index and spec.month is None:
                     resolved = resolver.on_weekday(spec, named.index) or resolved

@@ -106,11 +106,12 @@ EXCEL_EPOCH = date(1899, 12, 30)
 """Day 0 of Excel's (1900) serial numbers, past its leap-year bug."""
 
 
-def day_of(cell: Cell, now: datetime) -> date | str | None:
+def day_of(cell: Cell, now: datetime, within: Bounds | None = None) -> date | str | None:
     """A date cell: the day, ``None`` when blank, or the problem code.
 
     Words are read only with a day and a month ("7 mars 2027"): "demain"
-    means nothing in a list written another day.
+    means nothing in a list written another day.  A weekday with them (« lundi 11
+    janvier ») tells the year, inside ``within`` (the formation) when it can (explorer AB1).
     """
     if isinstance(cell, datetime):
         return cell.date()
@@ -137,6 +138,9 @@ def day_of(cell: Cell, now: datetime) -> date | str | None:
         except ValueError:
             return "date_impossible"
     if len(text) <= 40 and re.search(r"\d", text) and _MONTHS.intersection(fold(text).split()):
+        by_weekday = dates.weekday_year(text, now, within)
+        if by_weekday is not None:
+            return by_weekday if isinstance(by_weekday, date) else "date_wrong_weekday"
         understood = dates.understand(text, now, "past")
         if understood is not None and understood.has_date:
             return understood.when.date()
@@ -282,10 +286,11 @@ def read_row(
     if delegate is None:
         wrong("delegate_unclear", "delegate")
 
-    entered, left = day_of(cell("entered_on"), now), day_of(cell("left_on"), now)
+    entered, left = day_of(cell("entered_on"), now, bounds), day_of(cell("left_on"), now, bounds)
     for field, found in (("entered_on", entered), ("left_on", left)):
-        if isinstance(found, str):
-            wrong(found, field)
+        if isinstance(found, str):  # a weekday at odds: the day it falls on (explorer AB1)
+            miss = dates.weekday_year(text_of(cell(field)), now, bounds)
+            wrong(found, field, day=miss.day if isinstance(miss, dates.WeekdayMiss) else None)
     entry = entered if isinstance(entered, date) else None
     exit_ = left if isinstance(left, date) else None
     if bounds is not None and entry is not None and not bounds[0] <= entry <= bounds[1]:

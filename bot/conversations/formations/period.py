@@ -90,6 +90,9 @@ class PeriodStep(Step):
             return line
         day = day_in_context(line, ctx.now, trainee_bounds(ctx))
         if day is None:
+            miss = dates.weekday_year(line, ctx.now, trainee_bounds(ctx))
+            if isinstance(miss, dates.WeekdayMiss):  # explorer AB1
+                return Invalid(ctx.render("formation.day_wrong_weekday", **miss.said()))
             impossible = dates.impossible_day(line)
             if impossible is not None:
                 return Invalid(ctx.render("formation.day_impossible", day=impossible))

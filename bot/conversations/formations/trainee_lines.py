@@ -67,7 +67,10 @@ def _entry(
     if day is None:
         # « 31/02 »: which day does not exist, as every date question says (explorer AD12).
         wrong = dates.impossible_day(when) if when else None
-        said = {"impossible": wrong} if wrong else {}
+        said: dict[str, object] = {"impossible": wrong} if wrong else {}
+        miss = dates.weekday_year(when, now, within) if when else None
+        if isinstance(miss, dates.WeekdayMiss):  # explorer AB1: which weekday it falls on
+            said = {"weekday": miss.said()}
         return Invalid(
             texts.say("formation.entry_unclear", number=number, text=shorten(when, 40), **said)
         )

@@ -92,8 +92,14 @@ def period_in_context(text: str, now: datetime, within: Period | None = None) ->
 def day_in_context(text: str, now: datetime, within: Period | None = None) -> date | None:
     """One day ("le 30 novembre"), its year read in context when a month but no year was typed.
 
-    A relative day ("hier", "lundi dernier") is left as :mod:`bot.dates` reads it.
+    A relative day ("hier", "lundi dernier") is left as :mod:`bot.dates` reads it.  A day
+    with its weekday (« lundi 11 janvier ») is of the year where it is that weekday, inside
+    the formation when it can be (explorer AB1: refused in December for January); ``None``
+    when none near is (:func:`bot.dates.weekday_year` says which weekday it falls on).
     """
+    by_weekday = dates.weekday_year(text, now, within)
+    if by_weekday is not None:
+        return by_weekday if isinstance(by_weekday, date) else None
     understood = dates.understand(text, now, "past")
     if understood is None:
         return None

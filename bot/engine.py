@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import invitations, progress, texts
-from bot.answers import fold
+from bot.answers import fold, visible
 from bot.budget import Budget
 from bot.config import Settings
 from bot.conversations.kit import aside, suggestion
@@ -373,14 +373,14 @@ class Engine:
             if target is None:
                 ctx.say(
                     "common.unknown_command",
-                    command=command[:40],
+                    command=visible(command)[:40],  # no bidi override echoed (AB3)
                     close=spoken_commands(self._closest(ctx, command)),
                 )
                 if current is None:  # « oui » then is that command (explorer QB17)
                     suggestion.offer(ctx, self._closest(ctx, command), ctx.incoming.argument)
             elif refusal == STRANGER and current is not None:
                 # Someone creating their organisation or joining one: not a stranger for long.
-                ctx.say("common.not_yet", command=command)
+                ctx.say("common.not_yet", command=visible(command)[:40])
             else:
                 ctx.say(refusal or "common.admins_only")
             if current is not None and step_name is not None:

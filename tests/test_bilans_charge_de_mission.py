@@ -131,6 +131,8 @@ async def test_commands_explain_what_the_bot_does_for_her_and_pass_nothing_on(
         assert "réservée" in said and STRANGER not in said, typed
     assert her.all_text.endswith("La commande /absence est réservée aux formateurs de l'organisme.")
     assert await notices(db) == []
+    await her.says("/absence\u202eXYZ")  # explorer AB3: not echoed with its bidi override
+    assert her.last.startswith("Je ne connais pas la commande /absencexyz.")
 
 
 async def test_formations_of_two_organisations_her_message_goes_to_the_one_named(

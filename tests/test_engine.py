@@ -1027,3 +1027,13 @@ async def test_a_conflict_that_keeps_coming_back_is_given_up_after_two_tries(
     assert len(tried) == 3
     async with pg_db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Absence)) == 0
+
+
+async def test_an_unknown_command_is_echoed_without_its_invisible_characters(
+    trainer: Person,
+) -> None:
+    """Explorer AB3: « /aide\u202eXYZ » was echoed with its right-to-left override, the rest of
+    the line drawn reversed; the command is quoted as other echoed text is (``visible``)."""
+    await trainer.says("/aide\u202eXYZ\u200b")
+    assert trainer.last.startswith("Je ne connais pas la commande /aidexyz.")
+    assert not any(ch in trainer.all_text for ch in "\u202e\u200b")

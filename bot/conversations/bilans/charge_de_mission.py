@@ -19,7 +19,7 @@ are passed on to nobody.
 
 from __future__ import annotations
 
-from bot.answers import fold
+from bot.answers import fold, visible
 from bot.bilans.partner import forward, her_name, links_asked, meant_for, trainers_of
 from bot.conversations.kit.context import Context
 from bot.messages import Platform
@@ -64,7 +64,7 @@ async def answer(ctx: Context) -> bool:
             "charge_de_mission.help",
             name=name,
             trainers=trainers,
-            command=incoming.command,
+            command=visible(incoming.command),  # no bidi override echoed (explorer AB3)
             empty=not text and incoming.command is None,
             file=incoming.attachment is not None,
         )

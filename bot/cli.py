@@ -135,6 +135,29 @@ def _ask(question: str) -> str | None:
         return None
 
 
+_YES = ("", "o", "oui", "y", "yes")
+_NO = ("n", "non", "no")
+EMPTY_BASE = (
+    "La base reste vide : envoyez /start pour créer votre organisme, que vous administrerez"
+    " ensuite."
+)
+
+
+async def _demo_wanted() -> bool | None:
+    """The demo, at the keyboard: yes or no; ``None`` at Ctrl-D.  Anything else is asked
+    again (explorer AB4: « bof » or a command typed too fast, « /formation », was a silent
+    « non », the command dropped and nothing said of what to send next)."""
+    from bot.transports.console import waiting_for
+
+    question = "La base est vide. Charger l'organisme de démonstration ? [O/n] "
+    while True:
+        # Not asyncio.to_thread: a Ctrl-C here would wait for that thread's input().
+        typed = await waiting_for(partial(_ask, question))
+        if typed is None or typed.strip().lower() in _YES + _NO:
+            return None if typed is None else typed.strip().lower() in _YES
+        question = "Répondez « o » (oui) pour charger la démonstration ou « n » (non). [O/n] "
+
+
 async def cmd_console(
     settings: config.Settings,
     name: str,
@@ -143,7 +166,7 @@ async def cmd_console(
     source: Lines = sys.stdin,
     introduced: bool = False,
 ) -> int:
-    from bot.transports.console import Console, ConsoleTransport, waiting_for
+    from bot.transports.console import Console, ConsoleTransport
 
     if settings.log_level == "INFO":
         # The terminal is the chat: routine log lines would interleave with it.
@@ -166,17 +189,16 @@ async def cmd_console(
 
             # The demo unless a person at the keyboard declines it: someone trying the bot
             # (or piping a dialogue into it) finds formations to work on at once.
-            answer = "o"
+            wanted: bool | None = True
             if sys.stdin.isatty():
-                # Not asyncio.to_thread: a Ctrl-C here would wait for that thread's input().
-                question = "La base est vide. Charger l'organisme de démonstration ? [O/n] "
-                typed = await waiting_for(partial(_ask, question))
-                if typed is None:  # Ctrl-D: leaving before anything started
+                wanted = await _demo_wanted()
+                if wanted is None:  # Ctrl-D: leaving before anything started
                     print("\nAu revoir !")
                     await db.dispose()
                     return 0
-                answer = typed
-            if answer.strip().lower() in ("", "o", "oui", "y", "yes"):
+            if not wanted:
+                print(EMPTY_BASE, flush=True)
+            else:
                 await fill_demo(db, settings)  # or another process did, in the same instant
                 name = demo.DEMO_USER
                 print(

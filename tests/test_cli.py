@@ -178,6 +178,18 @@ async def test_at_the_keyboard_the_demo_is_offered_and_enter_takes_it(tmp_path: 
         ["run"], tmp_path / "non", [(offer, b"n\n"), ("vous> ", b"/aide\n"), ("vous> ", CTRL_D)]
     )
     assert "Camille Durand" not in declined.shown and "envoyez /start" in declined.shown
+    # Explorer AB4: neither yes nor no is asked again, not a silent « non »; « non » says
+    # what to send next.
+    again = "Répondez « o » (oui) pour charger la démonstration ou « n » (non). [O/n]"
+    unsure = await in_a_terminal(
+        ["run"],
+        tmp_path / "bof",
+        [(offer, b"bof\n"), (again, b"/formation\n"), (again, b"non\n"), ("vous> ", CTRL_D)],
+    )
+    assert unsure.shown.count(again) == 2 and "Camille Durand" not in unsure.shown
+    assert "La base reste vide : envoyez /start pour créer votre organisme, que vous" in (
+        unsure.shown
+    )
     # Leaving at the question: Ctrl-D says goodbye, Ctrl-C stops at once; no traceback.
     left = await in_a_terminal(["run"], tmp_path / "partie", [(offer, CTRL_D)])
     assert left.shown.endswith("Au revoir !\n") and (left.code, left.errors) == (0, "")

@@ -17,12 +17,19 @@ from bot.attestations.keys import SigningKey
 from bot.attestations.service import Author, Chat
 from bot.bilans.view import view_of
 from bot.documents.bundle import sha256_hex
+from bot.privacy.journal_rows import names_on_bilans
 from bot.storage.attestations import Attestation
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Person
-from tests.auxil.attestations import BILAN_END, BILAN_START, add_bilan, insert_other_organisation
+from tests.auxil.attestations import (
+    BILAN_END,
+    BILAN_START,
+    add_bilan,
+    demo_author,
+    insert_other_organisation,
+)
 from tests.auxil.dialogue import Clock
 from tests.auxil.pdf import pdf_words
 
@@ -115,9 +122,12 @@ async def test_a_decline_keeps_its_reason_and_has_no_pdf(
         assert notice is not None and "« Malade ce jour-là »" in notice.payload["text"]
 
 
-async def test_a_correction_adds_a_version_and_renames_the_participant(
+async def test_a_correction_adds_a_version_and_the_journal_names_the_last_name_typed(
     db: Database, demo: None, clock: Clock
 ) -> None:
+    """The organisation's journal names the participant as they last signed its bilan; the
+    person is not renamed (explorer AF5: a name typed for another organisation's bilan
+    renamed her here)."""
     bilan_id = await add_bilan(db, start=BILAN_START)
     async with db.sessions() as session, session.begin():
         found = await held(session, bilan_id, clock.now)
@@ -133,7 +143,8 @@ async def test_a_correction_adds_a_version_and_renames_the_participant(
         assert not first.name_matches and not first.role_matches
         assert first.structure == "Mission locale"
         person = await session.get(Person, found.invitation.redeemed_person_id)
-        assert person is not None and person.display_name == "Lea Martinez"
+        assert person is not None and person.display_name == "Léa Martin"  # the invitation's
+        assert await journal_name(session, person.id) == "Lea Martinez"
         second = await record_answer(
             session,
             found,
@@ -144,10 +155,16 @@ async def test_a_correction_adds_a_version_and_renames_the_participant(
             key=KEY,
         )
         assert (second.version, second.structure, second.name_matches) == (2, None, True)
-        assert person.display_name == "Léa Martin"
+        assert await journal_name(session, person.id) == "Léa Martin"
         current = await service.current_answer(session, found.participant.id)
         assert current is not None and current.id == second.id
         assert len((await session.scalars(select(Attestation))).all()) == 2
+
+
+async def journal_name(session: AsyncSession, person_id: int) -> str:
+    """How the demo's journal and ``formabot export membres`` name the person."""
+    _, organisation_id = await demo_author(session)
+    return (await names_on_bilans(session, {person_id}))[(organisation_id, person_id)]
 
 
 async def test_a_member_answering_keeps_their_own_name(

@@ -26,6 +26,7 @@ from tests.auxil.attestations import (
     after_the_bilan,
     demo_author,
     issue_code,
+    one_account_for_two_organisations,
     open_zip,
 )
 from tests.auxil.dialogue import Clock
@@ -267,6 +268,43 @@ async def test_one_account_attesting_two_simultaneous_bilans_is_flagged_on_the_s
         first: ("to_review", ("elsewhere",)),
         second: ("to_review", ("elsewhere",)),
     }
+
+
+async def test_one_account_attesting_bilans_of_two_organisations_at_once_is_flagged(
+    db: Database, trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Explorer AF5: one account swore for the demo's bilan as Léa Martin and, at the same
+    hour, for another organisation's as Zoé Autre: both counted, unflagged (the check kept
+    to one organisation). Each trainer is now told, with nothing of the other organisation:
+    neither its name, nor the bilan's, nor the name typed there."""
+    other, lea = await one_account_for_two_organisations(trainer, person, clock)
+    async with db.sessions() as session:
+        states = {}
+        for info in (await view_of(session, 1), await view_of(session, other.bilan_id)):
+            assert info is not None
+            rows = (await progress(session, info, now=clock.now)).rows
+            states[info.bilan.id] = [
+                (r.participant.name, r.state, r.concerns) for r in rows if r.answer
+            ]
+        notice = (
+            await session.scalars(
+                select(OutboxMessage.payload)
+                .where(OutboxMessage.key.like("attestation:answer:%"))
+                .order_by(OutboxMessage.id)
+            )
+        ).all()[-1]
+    assert states == {
+        1: [("Léa Martin", "to_review", ("abroad",))],
+        other.bilan_id: [("Zoé Autre", "to_review", ("abroad",))],
+    }
+    text = plain(notice["text"])
+    assert text.startswith("❔ Zoé Autre a attesté sur l'honneur"), text
+    assert "un bilan d'un autre organisme qui avait lieu en même temps" in text, text
+    for foreign in ("Léa", "Martin", "démonstration", "Agent de restauration", "Camille"):
+        assert foreign not in text, text
+    assert "ne compte pas encore" in plain(lea.last), lea.last
+    await trainer.says("/attestations")
+    assert "un bilan d'un autre organisme qui avait lieu en même temps" in plain(trainer.all_text)
 
 
 async def test_a_menu_open_when_an_answer_is_flagged_offers_to_examine_it(

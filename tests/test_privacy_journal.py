@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 from sqlalchemy import select
 
+from bot.privacy.journal_rows import members_of
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from tests.auxil.absences import trainee_id
@@ -17,6 +18,7 @@ from tests.auxil.attestations import (
     add_colleague,
     insert_other_organisation,
     lea_at_the_text,
+    one_account_for_two_organisations,
 )
 from tests.auxil.dialogue import Clock, Person
 from tests.test_privacy_access import AUDIT_HEADERS
@@ -121,3 +123,30 @@ async def test_people_invited_to_a_bilan_are_not_called_members(
     members, _, others = trainer.last.partition("Les autres personnes du journal")
     assert "Camille Durand" in members and "Léa Martin" not in members
     assert "Léa Martin" in others
+
+
+async def test_a_name_typed_for_another_organisation_is_never_shown_here(
+    db: Database, trainer: Person, person: Callable[..., Person], clock: Clock
+) -> None:
+    """Explorer AF5: the account that attested the demo's bilan as Léa Martin then answered
+    « Oui, je suis Zoé Autre » for another organisation's bilan; the demo's /journal and
+    members' export named the person who used its link « Zoé Autre » (each attestation
+    renamed the person), and the other organisation's would have named her « Léa Martin »."""
+    other, _ = await one_account_for_two_organisations(trainer, person, clock)
+    await trainer.says("/journal")
+    _, _, here = trainer.last.partition("Les autres personnes du journal")
+    assert "Léa Martin" in here and "Zoé Autre" not in here, trainer.last
+    elsewhere = person("autre")
+    await elsewhere.says("/journal")
+    _, _, there = elsewhere.last.partition("Les autres personnes du journal")
+    assert "Zoé Autre" in there and "Léa Martin" not in there, elsewhere.last
+    async with db.sessions() as session:
+        demo_id = await session.scalar(
+            select(AuditEntry.organisation_id).where(
+                AuditEntry.organisation_id != other.organisation_id
+            )
+        )
+        named = [m["nom"] for m in await members_of(session, demo_id)]
+        theirs = [m["nom"] for m in await members_of(session, other.organisation_id)]
+    assert "Léa Martin" in named and "Zoé Autre" not in named
+    assert "Zoé Autre" in theirs and "Léa Martin" not in theirs

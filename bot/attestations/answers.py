@@ -44,7 +44,6 @@ from bot.messages import Reply
 from bot.people.chats import tell_person
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant
-from bot.storage.people import Person
 
 
 class TooEarly(ValueError):
@@ -110,7 +109,7 @@ async def record_answer(
     key: SigningKey,
 ) -> Attestation:
     """Store the answer as the participant's next version (with the PDF when attested),
-    chained and signed with ``key``, name their person as they signed, audit it and tell
+    chained and signed with ``key``, audit it and tell
     the trainer.  Nothing is stored before the bilan's end (:class:`TooEarly`)."""
     invitation, info, participant = held
     if not answers_open(info, now):
@@ -149,11 +148,9 @@ async def record_answer(
     seal(answer, await chain_end(session, info.bilan.id), key)
     session.add(answer)
     await session.flush()
-    if invitation.redeemed_person_id is not None and author.organisation_id is None:
-        # A participant's person is named as they signed (a formateur's name is theirs).
-        person = await session.get(Person, invitation.redeemed_person_id)
-        if person is not None:
-            person.display_name = said.typed_name[:200]
+    # The person is not renamed as they signed: the name typed is this attestation's, and
+    # each organisation's journal names them from its own bilans (explorer AF5,
+    # :func:`bot.privacy.journal_rows.names_on_bilans`).
     audit(
         session,
         author,

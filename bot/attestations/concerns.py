@@ -61,6 +61,7 @@ def concerns_of(
     invitations: list[AttestationInvitation],
     reviews: list[AttestationReview],
     elsewhere: frozenset[tuple[str, str]] = frozenset(),
+    abroad: frozenset[tuple[str, str]] = frozenset(),
 ) -> tuple[str, ...]:
     """What the trainer must look at before ``answer`` counts (not yet validated).
 
@@ -85,9 +86,12 @@ def concerns_of(
       her name, counted unflagged);
     - ``elsewhere``: the same chat account attested, for someone else, a bilan of the
       organisation held at the same time (``elsewhere``: those accounts, from
-      :func:`~bot.attestations.service.accounts_elsewhere`; explorer W, W6: one account
+      :func:`~bot.attestations.overlaps.accounts_elsewhere`; explorer W, W6: one account
       swore to two simultaneous bilans as two namesakes, a link sent to the wrong Léa
       Martin, unflagged);
+    - ``abroad``: the same, for a bilan of another organisation (``abroad``; explorer AF5:
+      one account swore as Léa Martin for one organisation and as Zoé Autre for another at
+      the same hour, both counted); the trainer is told only that fact;
     - ``reserve``: the participant wrote words under the text, passed on to the trainer,
       before attesting in the same round (explorer GB5: « oui mais je suis partie à midi »,
       then « OUI !!! », counted unflagged).
@@ -132,6 +136,8 @@ def concerns_of(
         found.append("reversal")
     if answer.answer == "attested" and account in elsewhere:
         found.append("elsewhere")
+    if answer.answer == "attested" and account in abroad:
+        found.append("abroad")
     if answer.answer == "attested" and reserves(
         answer.words_before, answer.typed_name, answer.role
     ):

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import dates
 from bot.answers import fold, visible
 from bot.attestations.concerns import concerns_of
+from bot.attestations.overlaps import accounts_elsewhere
 from bot.bilans.view import ROLE_WORDS, BilanView, view_of
 from bot.formations.labels import TITLES
 from bot.formations.queries import Member, visible_to
@@ -30,7 +31,7 @@ from bot.storage.attestations import (
     ProofSending,
 )
 from bot.storage.audit import record
-from bot.storage.bilans import Bilan, BilanParticipant
+from bot.storage.bilans import BilanParticipant
 from bot.storage.formations import Formation
 
 ROLE_LABELS = ROLE_WORDS
@@ -420,37 +421,9 @@ class Progress:
         )
 
 
-async def accounts_elsewhere(session: AsyncSession, info: BilanView) -> frozenset[tuple[str, str]]:
-    """The chat accounts whose current answer attests another bilan of the organisation that
-    overlaps this one (not cancelled): one person cannot have been at both."""
-    bilan = info.bilan
-    found = await session.execute(
-        select(
-            Attestation.participant_id,
-            Attestation.version,
-            Attestation.answer,
-            Attestation.platform,
-            Attestation.chat_user_id,
-        )
-        .join(Bilan, Bilan.id == Attestation.bilan_id)
-        .where(
-            Bilan.organisation_id == bilan.organisation_id,
-            Bilan.id != bilan.id,
-            Bilan.cancelled_at.is_(None),
-            Bilan.starts_at < bilan.ends_at,
-            Bilan.ends_at > bilan.starts_at,
-        )
-        .order_by(Attestation.participant_id, Attestation.version)
-    )
-    current = {row.participant_id: row for row in found.all()}  # the last version wins
-    return frozenset(
-        (row.platform, row.chat_user_id) for row in current.values() if row.answer == "attested"
-    )
-
-
 async def progress(session: AsyncSession, info: BilanView, *, now: datetime) -> Progress:
     history = await answers_of(session, info.bilan.id)
-    elsewhere = await accounts_elsewhere(session, info)
+    elsewhere, abroad = await accounts_elsewhere(session, info)
     current = latest(history)
     on_sheet = await sheet_of_participants(session, info.bilan.id)
     every_invitation = await invitations_of(session, info.bilan.id)
@@ -478,7 +451,7 @@ async def progress(session: AsyncSession, info: BilanView, *, now: datetime) -> 
                 invitation=latest_invitation.get(p.id),
                 sheet=on_sheet.get(p.id),
                 concerns=(
-                    concerns_of(answer, history, every_invitation, reviews, elsewhere)
+                    concerns_of(answer, history, every_invitation, reviews, elsewhere, abroad)
                     if answer
                     else ()
                 ),

@@ -225,6 +225,7 @@ CONCERNS = {
     "reversal": "attestation après une déclaration de non-participation",
     "contradicted": "non-participation déclarée, mais sur la feuille d'émargement",
     "elsewhere": "même compte qu'une attestation d'un bilan au même moment",
+    "abroad": "même compte qu'une attestation d'un bilan d'un autre organisme au même moment",
     "reserve": "mots écrits sous le texte avant d'attester",
     "moved": "réponse pour une ancienne date du bilan",
 }

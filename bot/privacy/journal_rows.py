@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.answers import visible
 from bot.documents.sheets import Moment
 from bot.people.address import role_word
 from bot.privacy.audit_words import (
@@ -17,7 +18,9 @@ from bot.privacy.audit_words import (
     details_words,
     entity_words,
 )
+from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.audit import AuditEntry
+from bot.storage.bilans import BilanParticipant
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import (
     Membership,
@@ -193,13 +196,53 @@ async def _invited_actors(
     if organisation_id is not None:
         gone = gone.where(AuditEntry.organisation_id == organisation_id)
     removed = {(e.organisation_id, e.details.get("person_id")) for e in await session.scalars(gone)}
+    found = (await session.execute(query)).all()
+    named = await names_on_bilans(session, {person.id for person, _ in found})
     return [
         {
             "identifiant": person.id,
-            "nom": person.display_name,
+            "nom": (
+                person.display_name
+                if (organisation.id, person.id) in removed
+                else named.get((organisation.id, person.id), person.display_name)
+            ),
             "rôle": FORMER if (organisation.id, person.id) in removed else INVITED,
             "organisme": organisation.name,
             "membre depuis": None,
         }
-        for person, organisation in (await session.execute(query)).all()
+        for person, organisation in found
     ]
+
+
+async def names_on_bilans(session: AsyncSession, people: set[int]) -> dict[tuple[int, int], str]:
+    """How each organisation knows these people from its own bilans, by (organisation,
+    person): the name typed in their last attestation of its bilans, else the participant's
+    name of its invitation they used.
+
+    One chat account is one person for every organisation, and the name typed is a fact of
+    one attestation, not the person's: an organisation's journal never shows what was typed
+    for another's bilan (explorer AF5: « Oui, je suis Zoé Autre », answered on another
+    organisation's link, named the person who used Léa Martin's link in the demo's
+    /journal; the person is therefore no longer renamed at each attestation)."""
+    if not people:
+        return {}
+    names: dict[tuple[int, int], str] = {}
+    used = await session.execute(
+        select(
+            AttestationInvitation.organisation_id,
+            AttestationInvitation.redeemed_person_id,
+            BilanParticipant.name,
+        )
+        .join(BilanParticipant, BilanParticipant.id == AttestationInvitation.participant_id)
+        .where(AttestationInvitation.redeemed_person_id.in_(people))
+        .order_by(AttestationInvitation.id)
+    )
+    typed = await session.execute(
+        select(Attestation.organisation_id, Attestation.person_id, Attestation.typed_name)
+        .where(Attestation.person_id.in_(people))
+        .order_by(Attestation.id)
+    )
+    for organisation_id, person_id, name in [*used.all(), *typed.all()]:  # the last wins
+        if person_id is not None and name:
+            names[(organisation_id, person_id)] = visible(name)[:200]
+    return names

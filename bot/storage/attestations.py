@@ -209,7 +209,16 @@ def _refuse_update(mapper: Any, connection: Any, target: Attestation) -> None:
     raise FrozenEvidence("an attestation is frozen once given; add a new version instead")
 
 
-REVIEW_CONCERNS = ("identity", "contested", "name", "role", "reversal", "elsewhere", "reserve")
+REVIEW_CONCERNS = (
+    "identity",
+    "contested",
+    "name",
+    "role",
+    "reversal",
+    "elsewhere",
+    "abroad",
+    "reserve",
+)
 
 
 REVIEW_DECISIONS = ("validated", "rejected")

@@ -282,3 +282,27 @@ async def lea_at_the_text(trainer: Talker, person: Callable[..., Talker], clock:
     await lea.says("Léa Martin")
     await lea.presses("Délégué")
     return lea
+
+
+async def one_account_for_two_organisations(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> tuple[Other, Talker]:
+    """Explorer AF5 (the other organisation, and ``lea``): the console account ``lea`` attests the demo's bilan as Léa Martin,
+    then, at the same hour, « Autre Organisme »'s bilan as its delegate Zoé Autre
+    (« Oui, je suis Zoé Autre » after typing « Léa Martin »)."""
+    await schedule_bilan(trainer)
+    lea_code = codes(trainer.replies)["Léa Martin"]
+    other = await insert_other_organisation(trainer.engine.db)
+    zoe_code = await issue_code(trainer.engine.db, other.bilan_id, "Zoé Autre", at=clock.now)
+    clock.now = BILAN_END + timedelta(hours=1)
+    lea = person("lea")
+    for line in (f"/start {lea_code}", "Léa Martin", "oui"):
+        await lea.says(line)
+    await lea.presses("Je l'atteste")
+    for line in (f"/start {zoe_code}", "Léa Martin"):
+        await lea.says(line)
+    await lea.presses("Oui, je suis Zoé Autre")
+    await lea.says("oui")
+    await lea.presses("Je l'atteste")
+    assert "Votre attestation est enregistrée" in lea.all_text, lea.all_text
+    return other, lea

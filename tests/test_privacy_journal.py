@@ -13,12 +13,16 @@ from sqlalchemy import select
 from bot.privacy.journal_rows import members_of
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
+from bot.storage.formations import Formation
 from tests.auxil.absences import trainee_id
 from tests.auxil.attestations import (
+    BILAN_END,
     add_colleague,
+    codes,
     insert_other_organisation,
     lea_at_the_text,
     one_account_for_two_organisations,
+    schedule_bilan,
 )
 from tests.auxil.dialogue import Clock, Person
 from tests.test_privacy_access import AUDIT_HEADERS
@@ -150,3 +154,32 @@ async def test_a_name_typed_for_another_organisation_is_never_shown_here(
         theirs = [m["nom"] for m in await members_of(session, other.organisation_id)]
     assert "Léa Martin" in named and "Zoé Autre" not in named
     assert "Zoé Autre" in theirs and "Léa Martin" not in theirs
+
+
+async def test_a_member_of_another_organisation_answering_a_bilan_is_in_its_journal(
+    db: Database, trainer: Person, person: Callable[..., Person], clock: Clock
+) -> None:
+    """Explorer AF4: the administrator of another organisation (a partner, a sous-traitant)
+    used the demo's link and attested: « utilisation du lien » and « attestation de
+    participation » went to her own organisation's journal, with the demo's ids, and the
+    demo's journal lost them. What is done on a bilan is the bilan's organisation's record."""
+    await schedule_bilan(trainer)
+    code = codes(trainer.replies)["Léa Martin"]
+    other = await insert_other_organisation(db)
+    clock.now = BILAN_END + timedelta(hours=1)
+    partner = person("autre")
+    for line in (f"/start {code}", "Léa Martin", "oui"):
+        await partner.says(line)
+    await partner.presses("Je l'atteste")
+    assert "Votre attestation est enregistrée" in partner.all_text, partner.all_text
+    async with db.sessions() as session:
+        actions = {
+            (entry.organisation_id, entry.action)
+            for entry in await session.scalars(select(AuditEntry))
+            if entry.action in ("redeem", "attest")
+        }
+        demo_id = await session.scalar(
+            select(Formation.organisation_id).where(Formation.title.like("Agent de restauration%"))
+        )
+    assert actions == {(demo_id, "redeem"), (demo_id, "attest")}
+    assert demo_id != other.organisation_id

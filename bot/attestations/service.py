@@ -138,12 +138,14 @@ def audit(
 ) -> None:
     """An entry in the audit trail, in the caller's transaction (ids only, never names).
 
-    A participant belongs to no organisation: what they do on a bilan is the bilan's
-    organisation's record (``of``), so its journal shows it (explorer J: the links used
-    and the attestations given were missing from /journal, its numbers with holes)."""
+    What a participant does on a bilan is the bilan's organisation's record (``of``), so
+    its journal shows it (explorer J: the links used and the attestations given were
+    missing from /journal, its numbers with holes), whoever the participant is a member of
+    (explorer AF4: a partner administering another organisation was written in hers, with
+    the bilan's ids, and the bilan's organisation lost them)."""
     record(
         session,
-        organisation_id=author.organisation_id or of,
+        organisation_id=of if of is not None else author.organisation_id,
         actor_id=author.person_id,
         action=action,
         entity=entity,

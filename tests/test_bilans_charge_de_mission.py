@@ -145,17 +145,19 @@ async def test_formations_of_two_organisations_her_message_goes_to_the_one_named
     # Explorer AX1: her message about one organisation's trainee reached the other's trainer.
     await her.says("Bien reçu, je reviens vers vous.")
     assert her.all_text.startswith(
-        "Vous suivez des formations de plusieurs organismes (Organisme de démonstration et "
-        "Organisme 1) : je ne sais pas auquel transmettre votre message."
+        "Vous suivez des formations de plusieurs organismes : de quelle formation parle votre "
+        "message ? Je ne le transmettrai qu'à son organisme."
     )
     assert await notices(db) == []
+    await her.presses("Ne pas le transmettre")
+    assert her.last == "D'accord : je ne transmets votre message à personne."
     # A trainee named says which (explorer AY10: it went to the last to have written her).
     await her.says("Karim Benali est hospitalisé, il ne viendra pas.")
     assert her.last.startswith(
         "Merci, j'ai transmis votre message à Camille Durand (Organisme de démonstration), "
         "qui vous répondra.\nJe ne l'ai pas transmis à Organisme 1 : s'il le concerne aussi"
     )
-    await her.says("Parcours 1 : bien reçu.")  # a formation named says which, too
+    await her.says("Formation « Parcours 1 » : bien reçu.")  # a formation named says which, too
     rows = await notices(db)
     assert [r.chat_id for r in rows] == ["formateur", "admin-1"]
     # A file naming nobody: she is told nobody heard of it, and how (explorer AZ9).
@@ -165,6 +167,43 @@ async def test_formations_of_two_organisations_her_message_goes_to_the_one_named
     camille = rows[0].payload["text"]
     assert "vos formations « Agent de restauration (démo) » et « Projet professionnel" in camille
     assert "Karim" not in rows[1].payload["text"]
+
+
+async def test_a_formation_title_met_as_words_of_her_sentence_is_asked_not_guessed(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AF7: Organisme 1's formation is « Remise à niveau »; her « la stagiaire qui
+    devait faire une remise à niveau est hospitalisée », about a trainee of the demo, went to
+    Organisme 1. She is asked which formation, that one first, and it goes to the one chosen."""
+    await add_organisations(db, 1, clock.now.date())
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(Formation).where(Formation.title == "Parcours 1").values(title="Remise à niveau")
+        )
+    for title in ("Agent de restauration (démo)", "Remise à niveau"):
+        await follows(db, title)
+    her = sophie(person)
+    await her.says(
+        "Bonjour, la stagiaire qui devait faire une remise à niveau est hospitalisée, "
+        "pouvez-vous me rappeler ?"
+    )
+    assert await notices(db) == []
+    assert her.last.startswith("Vous suivez des formations de plusieurs organismes"), her.last
+    assert [c.label for c in her.replies[-1].choices] == [
+        "Remise à niveau (Organisme 1)",
+        "Agent de restauration (démo) (Organisme de démonstration)",
+        "Ne pas le transmettre",
+    ]
+    await her.says("Elle sera absente toute la semaine prochaine.")  # kept, never swallowed
+    assert "avec le précédent" in her.all_text
+    await her.presses("Agent de restauration")
+    assert her.last.startswith(THANKS), her.last
+    [row] = await notices(db)
+    assert row.chat_id == "formateur" and "hospitalisée" in row.payload["text"]
+    assert "toute la semaine prochaine" in row.payload["text"]
+    # Quoted, or after « formation », the title names it: passed on at once.
+    await her.says("Pour la formation Remise à niveau : bien reçu, merci.")
+    assert [r.chat_id for r in await notices(db)] == ["formateur", "admin-1"]
 
 
 async def test_a_participant_typed_as_chargee_de_mission_is_not_taken_for_her(

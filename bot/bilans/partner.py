@@ -104,16 +104,18 @@ async def meant_for(
     and her « Karim Benali … est hospitalisé » about one of them reached every one.  Which
     one: an organisation, a formation or a trainee her message names.  Never guessed from
     the last message the bot wrote her (explorer AY10: a trainee's health went to the other
-    organisation, the last to have written)."""
+    organisation, the last to have written), nor from a formation's title met as words of
+    her sentence (:func:`names_formation`, explorer AF7)."""
     organisations = {t.organisation_id for t in trainers}
     if len(organisations) == 1:
         return trainers
     said = f" {fold(text)} "
+    quoted = {fold(q) for q in QUOTED.findall(text)}
     named = {
         t.organisation_id
         for t in trainers
         if f" {fold(t.organisation)} " in said
-        or any(f" {fold(f.title)} " in said for f in t.followed if fold(f.title))
+        or any(names_formation(f.title, said, quoted) for f in t.followed)
     }
     formations = {f.formation.id: t.organisation_id for t in trainers for f in t.followed}
     people = await session.execute(
@@ -127,6 +129,21 @@ async def meant_for(
     if len(named) != 1:
         return None
     return [t for t in trainers if t.organisation_id in named]
+
+
+QUOTED = re.compile(r"[«“\"]\s*([^«»“”\"]{1,200}?)\s*[»”\"]")
+"""A phrase she wrote between quotes (« … », “…” or "…")."""
+
+
+def names_formation(title: str, said: str, quoted: set[str]) -> bool:
+    """Whether her sentence (``said``: folded, a space at each end; ``quoted``: the phrases
+    she wrote between quotes, folded) names the formation ``title``: quoted, or after the
+    word « formation ».  A title met as ordinary words is no naming (explorer AF7: « la
+    stagiaire qui devait faire une remise à niveau est hospitalisée », about one
+    organisation's trainee, went to the other, whose formation is « Remise à niveau »): she
+    is asked which formation instead (:mod:`bot.conversations.bilans.cm_which`)."""
+    folded = fold(title)
+    return bool(folded) and (folded in quoted or f" formation {folded} " in said)
 
 
 def her_name(trainers: list[Trainer]) -> str:

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 def flows() -> Sequence[Flow]:
     """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
-    from bot.conversations.bilans import cm_answer, listing, schedule
+    from bot.conversations.bilans import cm_answer, cm_which, listing, schedule
 
-    return (*schedule.FLOWS, *listing.FLOWS, *cm_answer.FLOWS)
+    return (*schedule.FLOWS, *listing.FLOWS, *cm_answer.FLOWS, *cm_which.FLOWS)
 
 
 async def charge_de_mission(ctx: Context) -> bool:
@@ -43,6 +43,17 @@ async def charge_de_mission_answer(ctx: Context) -> Outcome | None:
     from bot.conversations.bilans.cm_answer import quick_answer
 
     return await quick_answer(ctx)
+
+
+async def charge_de_mission_which(ctx: Context) -> Outcome | None:
+    """Her message naming none of the organisations she follows for sure: which formation it
+    is about, asked (:mod:`bot.conversations.bilans.cm_which`; explorer AF7)."""
+    incoming = ctx.incoming
+    if incoming.platform is not Platform.MATRIX or incoming.is_group or ctx.actor is not None:
+        return None
+    from bot.conversations.bilans.cm_which import which_asked
+
+    return await which_asked(ctx)
 
 
 def services() -> Services:
@@ -73,7 +84,7 @@ FEATURE = Feature(
             ),
         ),
     ),
-    free_text=(charge_de_mission_answer,),
+    free_text=(charge_de_mission_answer, charge_de_mission_which),
     guides=(charge_de_mission,),
     services=services,
 )

@@ -20,7 +20,14 @@ are passed on to nobody.
 from __future__ import annotations
 
 from bot.answers import fold, visible
-from bot.bilans.partner import forward, her_name, links_asked, meant_for, trainers_of
+from bot.bilans.partner import (
+    Trainer,
+    forward,
+    her_name,
+    links_asked,
+    meant_for,
+    trainers_of,
+)
 from bot.conversations.kit.context import Context
 from bot.messages import Platform
 from bot.people.chats import FORWARD_LIMIT, capped
@@ -75,17 +82,25 @@ async def answer(ctx: Context) -> bool:
     if meant is None:  # she follows several organisations, and nothing says which
         ctx.say("charge_de_mission.which_organisation", trainers=trainers)
         return True
+    await deliver(ctx, trainers, meant, text, incoming.event_id)
+    return True
+
+
+async def deliver(
+    ctx: Context, trainers: list[Trainer], meant: list[Trainer], text: str, event: str
+) -> None:
+    """Her message ``text`` (of the event ``event``) passed on to the trainers ``meant`` among
+    all of hers, and she is told to whom, and to whom not."""
     others = [t for t in trainers if t not in meant]
-    trainers = meant
     reached = await forward(
         ctx.session,
-        trainers,
-        user=incoming.user,
-        platform=incoming.platform.value,
-        event=incoming.event_id,
+        meant,
+        user=ctx.incoming.user,
+        platform=ctx.incoming.platform.value,
+        event=event,
         text=text,
     )
-    missed = [t for t in trainers if t not in reached]
+    missed = [t for t in meant if t not in reached]
     full_length = capped(text)[1] if reached else None  # said to her too (explorer UC9)
     ctx.say(
         "charge_de_mission.thanks",
@@ -95,7 +110,6 @@ async def answer(ctx: Context) -> bool:
         cut=FORWARD_LIMIT if full_length else None,
         full_length=full_length,
     )
-    links = links_asked(trainers, text)
+    links = links_asked(meant, text)
     if links:  # the link the bot has, at once (explorer UE4)
         ctx.say("charge_de_mission.visio", links=links)
-    return True

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.messages import Reply
@@ -18,8 +19,10 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Membership, Person
+from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+from tests.auxil.organisations import add_organisations
 from tests.test_onboarding import CODE, first_admin
 
 
@@ -253,3 +256,61 @@ async def test_a_member_s_formations_in_french_order_and_told_apart(
         "en charge de 4 formations : « Cariste (mardi 1er décembre 2026) », « Cariste (lundi 4 "
         "janvier 2027) », « Électricien du bâtiment », « Prépa compétences »"
     ) in claire.last
+
+
+@pytest.mark.parametrize(
+    ("started", "summary"),
+    [
+        (
+            ("/effacer Karim Benali",),
+            "effacer les données personnelles d'une personne en formation",
+        ),
+        (("/absence", "Karim", "hier"), "noter une absence ou un retard"),
+    ],
+)
+async def test_a_conversation_set_aside_in_an_organisation_left_is_not_taken_up_in_another(
+    trainer: Talker,
+    db: Database,
+    clock: Clock,
+    started: tuple[str, ...],
+    summary: str,
+) -> None:
+    """Explorer AF1: Camille set a dialogue about the demo's trainee aside, was removed from
+    the demo and joined Organisme 1; /reprendre took it up there, the demo's trainee named, and
+    its last answer refused with an untrue reason (« … supprimée, retirée ou effacée
+    entre-temps », « Je ne trouve plus cette personne »). It is dropped, the true reason said."""
+    for line in started:
+        await trainer.says(line)
+    await trainer.says("/echeances")
+    assert "Je mets de côté" in trainer.all_text, trainer.all_text
+    [other] = await add_organisations(db, 1, clock.now.date())
+    async with db.sessions() as session, session.begin():
+        membership = await session.scalar(select(Membership))
+        assert membership is not None
+        membership.organisation_id = other  # removed from the demo, joined Organisme 1
+    await trainer.says("/reprendre")
+    assert trainer.last.startswith(
+        f"J'ai refermé « {summary} » : vous ne faites plus partie de l'organisme concerné"
+    ), trainer.last
+    assert "Karim" not in trainer.all_text
+    await trainer.says("/reprendre")
+    assert "Karim" not in trainer.all_text and "Je reprends" not in trainer.all_text
+
+
+async def test_a_conversation_under_way_in_an_organisation_left_is_closed_in_another(
+    trainer: Talker, db: Database, clock: Clock
+) -> None:
+    """Explorer AF1: the same for the conversation waiting for her answer: « Effacer
+    définitivement », pressed after she moved to Organisme 1, answered « Je ne trouve plus
+    cette personne », untrue."""
+    await trainer.says("/effacer Karim Benali")
+    [other] = await add_organisations(db, 1, clock.now.date())
+    async with db.sessions() as session, session.begin():
+        membership = await session.scalar(select(Membership))
+        assert membership is not None
+        membership.organisation_id = other
+    await trainer.presses("Effacer définitivement")
+    assert trainer.last.startswith(
+        "J'ai refermé « effacer les données personnelles d'une personne en formation » : "
+        "vous ne faites plus partie de l'organisme concerné"
+    ), trainer.last

@@ -44,19 +44,49 @@ def set_aside(ctx: Context, flow: str, step: str, keep_for: timedelta) -> None:
     }
 
 
+ORG = "_org"
+"""The organisation a member's conversation was started in (:func:`stamp`)."""
+
+
+def stamp(ctx: Context) -> None:
+    """A conversation a member starts belongs to her organisation: kept with its answers."""
+    actor = getattr(ctx, "actor", None)
+    if ORG not in ctx.data and actor is not None and actor.organisation_id is not None:
+        ctx.data[ORG] = actor.organisation_id
+
+
+def foreign(ctx: Context, data: dict[str, Any]) -> bool:
+    """Whether ``data``'s conversation was started in an organisation its person is no
+    longer a member of (removed, or since joined another)."""
+    started_in = data.get(ORG)
+    actor = getattr(ctx, "actor", None)
+    return started_in is not None and (actor is None or actor.organisation_id != started_in)
+
+
+def left_behind(ctx: Context) -> dict[str, Any] | None:
+    """The conversation set aside in an organisation its person is no longer a member of:
+    never taken up, nor offered (explorer AF1: set aside in one organisation, taken up after
+    joining another, six questions about the first one's trainee, then refused with an
+    untrue reason)."""
+    found = ctx.data.get(KEY)
+    if not isinstance(found, dict) or not isinstance(found.get("data"), dict):
+        return None
+    return found if foreign(ctx, found["data"]) else None
+
+
 def kept(ctx: Context) -> dict[str, Any] | None:
-    """The conversation set aside, unless its time ran out."""
+    """The conversation set aside, unless its time ran out or its organisation was left."""
     found = ctx.data.get(KEY)
     if not isinstance(found, dict) or datetime.fromisoformat(found["until"]) < ctx.now:
         return None
-    return found
+    return None if left_behind(ctx) is not None else found
 
 
 def lapsed(ctx: Context) -> dict[str, Any] | None:
     """The conversation set aside whose time ran out: said once at /reprendre (explorer
     AG3: « Il n'y a rien à reprendre » read as if nothing had ever been set aside)."""
     found = ctx.data.get(KEY)
-    if isinstance(found, dict) and kept(ctx) is None:
+    if isinstance(found, dict) and kept(ctx) is None and left_behind(ctx) is None:
         return found
     return None
 

@@ -40,7 +40,7 @@ Position = tuple[str | None, str | None]
 MAX_DEPTH = 8
 """Calls nested deeper than this are a programming error, not a dialogue."""
 
-_KEPT = ("_q", "_stack", aside.KEY, aside.PRESSED)
+_KEPT = ("_q", "_stack", aside.KEY, aside.PRESSED, aside.ORG)
 
 NARROWED = "_narrowed"
 """How the next list question starts narrowed (its ``_only``, ``_sought``…), set before it is
@@ -89,6 +89,7 @@ class Carrier:
         """Open ``flow`` above the current stack; ``None`` when this person may not."""
         kept = {k: ctx.data[k] for k in _KEPT if k in ctx.data}
         ctx.data = {**kept, **data}
+        aside.stamp(ctx)  # a called flow keeps its caller's organisation (explorer AF1)
         refusal = self.refusal(ctx, flow)
         if refusal is not None:
             ctx.say(refusal)

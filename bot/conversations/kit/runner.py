@@ -259,6 +259,10 @@ class Runner(Carrier):
                 flow=outermost,  # a participant is told the command to start again (AG10)
                 lost=ctx.render(outermost.lapsed_saying).strip() if outermost.lapsed_saying else "",
             )
+        elif aside.foreign(ctx, ctx.data):
+            # Started in an organisation she has left, for another maybe: never carried
+            # there (explorer AF1).
+            ctx.say("common.no_longer_yours", summary=outermost.summary, why=None)
         elif why := (self.refusal(ctx, current) or self.refusal(ctx, outermost)):
             # Which it is, said (explorer AZ11, BD10: a demoted administrator, still a member,
             # read « vous ne faites plus partie de l'organisme », « il a peut-être été retiré »).
@@ -273,6 +277,15 @@ class Runner(Carrier):
     async def take_up(self, ctx: Context, current: Flow | None, step: str | None) -> Position:
         """/reprendre: the conversation set aside (:mod:`.aside`) where it stood, its
         question asked again; the one under way, if any, is set aside in its place."""
+        if (behind := aside.left_behind(ctx)) is not None:
+            # Set aside in an organisation left since: dropped, the true reason said (AF1).
+            ctx.data.pop(aside.KEY, None)
+            ctx.say(
+                "common.no_longer_yours",
+                summary=self.aside_words(behind) or "",
+                why=None,
+            )
+            return await self._ask_again(ctx, current, step)
         found = aside.kept(ctx)
         flow = self.flows().get(found["flow"]) if found else None
         if found is None or flow is None or not flow.has_step(found["step"]):

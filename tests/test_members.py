@@ -8,11 +8,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.outbox_payload import payload_to_reply
+from bot.people.membership import issue_invitation
 from bot.privacy.journal_rows import members_of
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
@@ -314,3 +315,34 @@ async def test_a_conversation_under_way_in_an_organisation_left_is_closed_in_ano
         "J'ai refermé « effacer les données personnelles d'une personne en formation » : "
         "vous ne faites plus partie de l'organisme concerné"
     ), trainer.last
+
+
+async def test_reprendre_while_joining_another_organisation_asks_the_question_again(
+    trainer: Talker, db: Database, clock: Clock
+) -> None:
+    """Explorer AF2: removed from the demo, Camille joins Organisme 1 with its invitation and,
+    at « Quel est votre nom … ? », types /reprendre: she read that the command was for the
+    organisations' teams and to send /attestation, though she never had a bilan to attest."""
+    await trainer.says("/absence")
+    await trainer.says("Karim")
+    await trainer.says("/echeances")
+    [other] = await add_organisations(db, 1, clock.now.date())
+    async with db.sessions() as session, session.begin():
+        await session.execute(delete(Membership))
+        admin = await session.scalar(select(Person.id).where(Person.display_name == "Admin 1"))
+        assert admin is not None
+        session.add(Membership(organisation_id=other, person_id=admin, role="admin"))
+        _, code = await issue_invitation(
+            session,
+            organisation_id=other,
+            by=admin,
+            role="formateur",
+            now=clock.now,
+            valid_for=timedelta(days=7),
+        )
+    await trainer.says(f"/start {code}")
+    asked = trainer.last
+    assert "nom" in asked, asked
+    await trainer.says("/reprendre")
+    assert "/attestation" not in trainer.all_text, trainer.all_text
+    assert trainer.last == asked

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot import texts
 from bot.storage.db import Database
@@ -3019,3 +3020,42 @@ async def test_a_no_with_another_length_corrects_the_retard_s_length_not_its_day
     assert [(a.day, a.period, a.late_minutes, a.late_half) for a in await absences(db)] == [
         (date(2026, 11, 20), "retard", minutes, "matin")
     ], trainer.transcript
+
+
+async def test_yes_to_a_sentence_about_a_formation_handed_away_says_nothing_was_noted(
+    trainer: Person, person: Callable[..., Person], db: Database
+) -> None:
+    """Explorer AF3: Bruno's « Karim absent hier » asked « Noter l'absence de Karim Benali,
+    hier … ? »; the administrator took the formation back; his « oui » read « Vous n'avez
+    aucune formation pour l'instant : créez-en une … », read as a bug. He is told the absence
+    is not noted, and why."""
+    from sqlalchemy import update
+
+    from bot.storage.formations import Formation
+    from bot.storage.people import ChatIdentity, Membership
+    from bot.storage.people import Person as Row
+
+    async with db.sessions() as session, session.begin():
+        bruno = Row(display_name="Bruno Lefèvre")
+        session.add(bruno)
+        await session.flush()
+        organisation = await session.scalar(select(Membership.organisation_id))
+        session.add_all(
+            [
+                ChatIdentity(
+                    person_id=bruno.id, platform="console", user_id="bruno", chat_id="bruno"
+                ),
+                Membership(organisation_id=organisation, person_id=bruno.id, role="formateur"),
+            ]
+        )
+        camille = await session.scalar(select(Formation.owner_id).limit(1))
+        await session.execute(update(Formation).values(owner_id=bruno.id))
+    him = person("bruno")
+    await him.says("Karim absent hier")
+    assert him.last.startswith("Noter l'absence de Karim Benali"), him.last
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(Formation).values(owner_id=camille))
+    await him.says("oui")
+    assert him.last.startswith("Je n'ai pas noté l'absence de Karim Benali"), him.last
+    assert "ne vous est plus confiée" in him.last and "créez-en une" not in him.last
+    assert await absences(db) == []

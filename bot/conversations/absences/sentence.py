@@ -325,6 +325,9 @@ async def go(ctx: Context) -> Switch:
     """Hand over to ``/absence`` with the line, as if typed after the command at the moment
     the sentence was (explorer IB2)."""
     data: dict[str, object] = {"_line": _sentence(ctx).line, "_at": typed_at(ctx).isoformat()}
+    # Who was asked about, named if nothing can be noted any more (explorer AF3).
+    data["_named"] = list(dict.fromkeys(ctx.data.get("_who") or []))
+    data["_was_late"] = bool(ctx.data.get("_late"))
     if ctx.data.get("reason"):
         data["reason"] = ctx.data["reason"]
     if ctx.data.get("justified") is not None:  # « oui justifiée » (explorer QB19)

@@ -346,3 +346,34 @@ async def test_reprendre_while_joining_another_organisation_asks_the_question_ag
     await trainer.says("/reprendre")
     assert "/attestation" not in trainer.all_text, trainer.all_text
     assert trainer.last == asked
+
+
+async def test_a_member_removed_meanwhile_by_another_admin_is_said_not_just_listed(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    """Explorer AF6: Claire opened Bruno's entry; Chloé, administrator too, removed him; Claire
+    pressed « Nommer à l'administration » and got the list back without a word."""
+    claire, _, chloe = await organisation(person)
+    async with db.sessions() as session, session.begin():
+        chloe_id = await owned(db, "Chloé Durand")
+        row = await session.scalar(select(Membership).where(Membership.person_id == chloe_id))
+        assert row is not None
+        row.role = "admin"
+    await claire.says("/membres")
+    await claire.presses("Bruno Lefèvre")
+    await chloe.says("/membres")
+    await chloe.presses("Bruno Lefèvre")
+    await chloe.presses("Retirer de l'organisme")
+    await chloe.presses("Oui, confirmer")
+    assert chloe.last.startswith("C'est fait : Bruno Lefèvre ne fait plus partie"), chloe.last
+    await claire.presses("Nommer à l'administration")
+    said = claire.replies[0].text
+    assert said.startswith(
+        "Bruno Lefèvre ne fait plus partie de l'organisme : Chloé Durand a mis fin à sa "
+        "participation le "
+    ), said
+    assert said.endswith(". Rien n'a changé."), said
+    assert "Bruno Lefèvre" not in claire.buttons
+    async with db.sessions() as session:
+        roles = {m.person_id: m.role for m in await session.scalars(select(Membership))}
+    assert await owned(db, "Bruno Lefèvre") not in roles

@@ -226,3 +226,34 @@ async def remove(
     )
     await session.delete(member)
     return "done"
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A member removed: her name, who removed her, when (from the journal)."""
+
+    name: str
+    by: str | None
+    at: datetime | None
+
+
+async def removal(session: AsyncSession, organisation_id: int, person_id: int) -> Removal | None:
+    """How the person ``person_id``, no longer a member, left the organisation (explorer AF6:
+    an administrator's choice for a member another had just removed came back as the list,
+    without a word); ``None`` for an unknown person."""
+    person = await session.get(Person, person_id)
+    if person is None:
+        return None
+    entries = await session.scalars(
+        select(audit.AuditEntry)
+        .where(
+            audit.AuditEntry.organisation_id == organisation_id,
+            audit.AuditEntry.action == "remove_member",
+        )
+        .order_by(audit.AuditEntry.id.desc())
+    )
+    entry = next((e for e in entries if (e.details or {}).get("person_id") == person_id), None)
+    if entry is None:
+        return Removal(person.display_name, None, None)
+    by = await session.get(Person, entry.actor_id) if entry.actor_id is not None else None
+    return Removal(person.display_name, by.display_name if by else None, entry.at)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import dates
 from bot.answers import visible
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome
@@ -87,6 +88,8 @@ async def action_values(ctx: Context) -> dict[str, Any]:
 
 async def after_action(ctx: Context, picked: str) -> Outcome:
     member = await _chosen(ctx)
+    if picked != BACK and member is None:
+        await _say_gone(ctx)
     if picked == BACK or member is None:
         for key in ("member", "action"):
             ctx.data.pop(key, None)
@@ -94,6 +97,22 @@ async def after_action(ctx: Context, picked: str) -> Outcome:
     if picked == REMOVE and member.formations:
         return Next("successor")
     return Next("confirm")
+
+
+async def _say_gone(ctx: Context) -> None:
+    """The member chosen was removed meanwhile by another administrator: said, with who and
+    when, before the list again (explorer AF6: the list came back without a word)."""
+    try:
+        wanted = int(str(ctx.data.get("member", "")))
+    except ValueError:
+        wanted = 0
+    left = await service.removal(ctx.session, ctx.organisation_id or 0, wanted)
+    ctx.say(
+        "membres.gone_meanwhile",
+        name=visible(left.name) if left else "",
+        by=visible(left.by) if left and left.by else "",
+        at=dates.spell_datetime(left.at.astimezone(ctx.tz)) if left and left.at else "",
+    )
 
 
 async def successor_options(ctx: Context) -> list[Option]:

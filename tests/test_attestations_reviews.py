@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attestations.bundle import build
 from bot.attestations.keys import signing_key
@@ -35,6 +37,16 @@ from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.pdf import pdf_text
 
 START = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
+
+
+async def last_answer_notice(session: AsyncSession) -> dict[str, Any]:
+    """The payload of the last notice of an answer queued for the trainer."""
+    payloads = await session.scalars(
+        select(OutboxMessage.payload)
+        .where(OutboxMessage.key.like("attestation:answer:%"))
+        .order_by(OutboxMessage.id)
+    )
+    return dict(payloads.all()[-1])
 
 
 async def delegate_as_trainee(db: Database, person: Callable[..., Talker], clock: Clock) -> int:
@@ -211,13 +223,7 @@ async def test_an_attestation_after_a_declined_answer_is_flagged_until_validated
         await hugo.says(line)
     await hugo.presses("Je l'atteste")
     async with db.sessions() as session, session.begin():
-        notice = (
-            await session.scalars(
-                select(OutboxMessage.payload)
-                .where(OutboxMessage.key.like("attestation:answer:%"))
-                .order_by(OutboxMessage.id)
-            )
-        ).all()[-1]
+        notice = await last_answer_notice(session)
         assert notice["text"].startswith("❔ Hugo Moreau a attesté sur l'honneur")
         assert "avait d'abord déclaré ne pas avoir participé" in notice["text"]
         author = Author(*await demo_author(session))
@@ -286,13 +292,7 @@ async def test_one_account_attesting_bilans_of_two_organisations_at_once_is_flag
             states[info.bilan.id] = [
                 (r.participant.name, r.state, r.concerns) for r in rows if r.answer
             ]
-        notice = (
-            await session.scalars(
-                select(OutboxMessage.payload)
-                .where(OutboxMessage.key.like("attestation:answer:%"))
-                .order_by(OutboxMessage.id)
-            )
-        ).all()[-1]
+        notice = await last_answer_notice(session)
     assert states == {
         1: [("Léa Martin", "to_review", ("abroad",))],
         other.bilan_id: [("Zoé Autre", "to_review", ("abroad",))],

@@ -287,29 +287,6 @@ async def test_a_bare_agreement_to_the_reason_s_health_warning_keeps_nothing(
         (["remplacer un collègue absent"], "remplacer un collègue absent"),
         ([ILL, "compris, mettez empêchement"], "empêchement"),
         ([ILL, "ok je comprends, raison personnelle alors"], "raison personnelle"),
-    ],
-)
-async def test_an_instruction_at_the_reason_saves_the_words_it_gives_at_any_turn(
-    trainer: Talker,
-    person: Callable[..., Talker],
-    db: Database,
-    clock: Clock,
-    lines: list[str],
-    reason: str,
-) -> None:
-    """Explorer ZA8: « mettez empêchement » as the first answer, « compris, mettez
-    empêchement » after the warning, were saved whole as the reason for the Région. The words
-    the instruction gives are the reason; a true reason that starts like a verb is kept."""
-    hugo = await hugo_asked_why(trainer, person, clock)
-    for line in lines:
-        await hugo.says(line)
-    (answer,) = await answers(db)
-    assert (answer.answer, answer.reason) == ("declined", reason)
-
-
-@pytest.mark.parametrize(
-    ("lines", "reason"),
-    [
         ([ILL, "garde d'enfant"], "garde d'enfant"),
         ([ILL, "garde alternée de mes enfants"], "garde alternée de mes enfants"),
         ([ILL, "note de frais à rendre"], "note de frais à rendre"),
@@ -325,7 +302,7 @@ async def test_an_instruction_at_the_reason_saves_the_words_it_gives_at_any_turn
         (["mets empêchement"], "empêchement"),
     ],
 )
-async def test_after_the_warning_a_new_reason_is_saved_whole_an_instruction_read(
+async def test_an_instruction_at_the_reason_saves_the_words_it_gives_at_any_turn(
     trainer: Talker,
     person: Callable[..., Talker],
     db: Database,
@@ -333,11 +310,13 @@ async def test_after_the_warning_a_new_reason_is_saved_whole_an_instruction_read
     lines: list[str],
     reason: str,
 ) -> None:
-    """Explorer AA1: after the health warning, « garde d'enfant », « note de frais à
-    rendre », « écrire un mémoire » were read as instructions and saved cut (« d'enfant »)
-    for the Région. A noun phrase or an infinitive is the reason as typed; only an
-    instruction plainly addressed to the bot gives the words to write. Explorer AA2:
-    « mets empêchement » (tutoiement) is such an instruction, like « mettez empêchement »."""
+    """Explorer ZA8: « mettez empêchement » as the first answer, « compris, mettez
+    empêchement » after the warning, were saved whole as the reason for the Région. The words
+    the instruction gives are the reason; a true reason that starts like a verb is kept.
+    Explorer AA1: after the warning, « garde d'enfant », « note de frais à rendre », « écrire
+    un mémoire » were read as instructions and saved cut (« d'enfant »): a noun phrase or an
+    infinitive is the reason as typed, only an instruction plainly addressed to the bot gives
+    the words to write; AA2: « mets empêchement » (tutoiement) is such an instruction."""
     hugo = await hugo_asked_why(trainer, person, clock)
     for line in lines:
         await hugo.says(line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
 from bot.formations.queries import (
     Member,
@@ -115,6 +116,33 @@ async def test_namesakes_are_the_formations_a_list_would_show_alike(db: Database
         assert await found("Agent de restauration (démo)", *after) == []
         assert await found("Agent de restauration (démo)", date(2027, 6, 15), date(2027, 9, 30))
         assert title_key("  Agent  de Restauration (Démo) ") == "agent de restauration demo"
+
+
+async def test_namesakes_are_read_in_no_order_and_shown_in_the_lists(db: Database) -> None:
+    """AQ: the formations meeting the dates are read unsorted (their titles are compared in
+    Python, the few ids alike sorted after): asking SQLite for the lists' order sorted every
+    row read, a hundred and fifty in ``bench.turns``; the namesakes shown keep that order."""
+    sent: list[str] = []
+
+    def statement(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        sent.append(" ".join(sql.split()))
+
+    async with db.sessions() as session, session.begin():
+        people = await cast(session)
+        first = await a_formation(session, people.formateur, title="Cariste")
+        later = await a_formation(
+            session, people.formateur, title="Cariste", start=date(2027, 1, 4)
+        )
+        event.listen(db.engine.sync_engine, "before_cursor_execute", statement)
+        try:
+            twins = await namesakes(
+                session, people.formateur, "cariste", date(2027, 1, 4), date(2027, 3, 31)
+            )
+        finally:
+            event.remove(db.engine.sync_engine, "before_cursor_execute", statement)
+    assert [f.id for f in twins.shown] == [later.id, first.id]  # the lists' order
+    meeting = next(s for s in sent if s.startswith("SELECT formations.id, formations.title "))
+    assert "ORDER BY" not in meeting
 
 
 async def test_a_formation_of_another_organisation_is_said_as_such(

@@ -171,16 +171,22 @@ async def namesakes(
 
 
 _MEETING = {
-    admin: _visible(admin, Formation.__table__.c.id, Formation.__table__.c.title).where(
+    admin: _visible(admin, Formation.__table__.c.id, Formation.__table__.c.title)
+    .where(
         Formation.start_date <= bindparam("end"),
         or_(
             Formation.end_date >= bindparam("start"),
             Formation.extended_end >= bindparam("start"),
         ),
     )
+    .order_by(None)
     for admin in (True, False)
 }
-""":func:`namesakes`' statements: the formations whose dates meet, titles compared after."""
+""":func:`namesakes`' statements: the formations whose dates meet, titles compared after.
+
+In no order: :func:`namesakes` sorts the few ids whose titles match, and the list's order
+made SQLite sort every row read first (a temporary B-tree; a fifth of the look with a
+hundred and fifty formations on the same dates, 104 -> 80 µs, AQ)."""
 
 _LISTED_AMONG = {
     admin: _visible(admin, *_LISTED_COLUMNS).where(

@@ -17,6 +17,8 @@ novembre 2026 à 14 h 00", no article); ``span`` ("la session 2 (du … au …)"
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.rules.catalogue.centre_val_de_loire import CENTRE_VAL_DE_LOIRE
 from bot.rules.catalogue.elycoop import ELYCOOP
 from bot.rules.catalogue.normandie import NORMANDIE
@@ -45,10 +47,14 @@ def rule_label(rule_id: str) -> str:
     return f"{who} – {rule.trigger}"
 
 
+@lru_cache(maxsize=256)
 def kept_by_prudence(funder: str | None, programme: str | None) -> str:
     """What the funder's texts say of being kept by prudence for ``programme``, one sentence
     each (:attr:`bot.rules.model.Source.beyond`): the formation's recap says it once
-    (explorer UB3: « Autre programme » of the Centre-Val de Loire); "" for most."""
+    (explorer UB3: « Autre programme » of the Centre-Val de Loire); "" for most.
+
+    Kept per funder and programme: the catalogue is the code's, fixed for the process, and
+    walking its rules was 15 µs of every recap (AQ)."""
     said = dict.fromkeys(
         beyond
         for rule in RULES

@@ -165,14 +165,14 @@ class Engine:
             if row["seen"] is not None:  # handled before: its stored replies, nothing else
                 return [replayed(p, self.sealer) for p in row["seen"]]
             stand, actor = await self._load(turn, incoming, row)
-            tz = turn_zone(stand.data or {}, actor, self.settings.default_timezone)
-            now = incoming.read_at(self.clock(), ZoneInfo(tz))  # sent while down: then (AJ1)
+            zone = ZoneInfo(turn_zone(stand.data or {}, actor, self.settings.default_timezone))
+            now = incoming.read_at(self.clock(), zone)  # sent while down: then (AJ1)
             ctx = Context(
                 held=held,
                 incoming=incoming,
                 actor=actor,
                 data=dict(stand.data or {}),
-                now=now.astimezone(ZoneInfo(tz)),
+                now=now.astimezone(zone),
                 settings=self.settings,
                 features=self.features,
                 handled=self.clock(),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -265,8 +265,7 @@ class Database:
             raise
         await greenlet_spawn(end_connection, sync, True)
 
-    @asynccontextmanager
-    async def turn(self) -> AsyncIterator[Held]:
+    def turn(self) -> AbstractAsyncContextManager[Held]:
         """A conversation turn's hold on the database: committed if the block ends well.
 
         On SQLite in memory this is :meth:`transaction`.  Elsewhere the turn
@@ -294,34 +293,15 @@ class Database:
         The guarantees are those of :meth:`transaction`.  SQLAlchemy's
         listeners see every statement (``before_cursor_execute``); its
         ``begin`` and ``commit`` events fire only for a turn that made its
-        connection.
+        connection.  On the direct path it is a class (:class:`_DirectTurn`), not an
+        async generator: the generator's context manager was ten calls a turn (AQ).
         """
-        if not self.direct:
-            async with self.transaction() as connection:
-                yield Held(self.engine, None, connection)
-            return
-        fairy = await self._check_out()
-        held = Held(self.engine, fairy, None)
-        if held.adapted is not None:
-            held.adapted.autocommit = True  # reads alone until something writes
-        failed: BaseException | None = None
-        try:
-            yield held
-        except BaseException as exc:
-            failed = exc
-            if isinstance(exc, DBAPIError) and held.lost():
-                exc.connection_invalidated = True  # what SQLAlchemy says of a disconnect
-            await held.end(commit=False)
-            raise
-        else:
-            try:
-                await held.end(commit=True)
-            except BaseException as exc:
-                failed = exc
-                raise
-        finally:
-            if self.pings is not None and failed is not None and may_be_lost(failed):
-                self.pings.doubt()  # after the check-in: this connection is checked too
+        return _DirectTurn(self) if self.direct else self._held_transaction()
+
+    @asynccontextmanager
+    async def _held_transaction(self) -> AsyncIterator[Held]:
+        async with self.transaction() as connection:
+            yield Held(self.engine, None, connection)
 
     async def _check_out(self) -> PoolProxiedConnection:
         """The pool's connection for a turn: taken at once when it is idle, else waited for.
@@ -404,6 +384,40 @@ class Database:
         await self.engine.dispose()
         if self.checkpoints is not None:
             self.checkpoints.stop()
+
+
+class _DirectTurn:
+    """:meth:`Database.turn` on the direct path: the pool's connection, given back committed
+    if the block ends well, rolled back if not."""
+
+    __slots__ = ("db", "held")
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def __aenter__(self) -> Held:
+        held = self.held = Held(self.db.engine, await self.db._check_out(), None)
+        if held.adapted is not None:
+            held.adapted.autocommit = True  # reads alone until something writes
+        return held
+
+    async def __aexit__(self, _kind: object, failed: BaseException | None, _trace: object) -> None:
+        held = self.held
+        try:
+            if failed is None:
+                try:
+                    await held.end(commit=True)
+                except BaseException as exc:
+                    failed = exc
+                    raise
+            else:
+                if isinstance(failed, DBAPIError) and held.lost():
+                    failed.connection_invalidated = True  # what SQLAlchemy says of a disconnect
+                await held.end(commit=False)
+        finally:
+            pings = self.db.pings
+            if pings is not None and failed is not None and may_be_lost(failed):
+                pings.doubt()  # after the check-in: this connection is checked too
 
 
 def _open(engine: Engine) -> Connection:

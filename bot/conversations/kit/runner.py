@@ -263,7 +263,10 @@ class Runner(Carrier):
             # Started in an organisation she has left, for another maybe: never carried
             # there (explorer AF1).
             ctx.say("common.no_longer_yours", summary=outermost.summary, why=None)
-        elif why := (self.refusal(ctx, current) or self.refusal(ctx, outermost)):
+        elif why := (
+            self.refusal(ctx, current)
+            or (self.refusal(ctx, outermost) if outermost is not current else None)
+        ):
             # Which it is, said (explorer AZ11, BD10: a demoted administrator, still a member,
             # read « vous ne faites plus partie de l'organisme », « il a peut-être été retiré »).
             ctx.say("common.no_longer_yours", summary=outermost.summary, why=why)

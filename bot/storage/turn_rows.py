@@ -272,6 +272,10 @@ class DirectRows(TurnRows):
     error: type[Exception] = Exception
     """What the driver raises for a failed statement."""
 
+    inline = False
+    """The driver's cursor runs a statement by a plain call (SQLite's): :meth:`_run` calls it
+    without the coroutine of :meth:`_execute` (three a turn, AQ)."""
+
     async def _execute(self, cursor: Any, sql: str, values: tuple[Any, ...]) -> None:
         raise NotImplementedError
 
@@ -283,7 +287,10 @@ class DirectRows(TurnRows):
         if listeners:
             listeners(self.sync(), cursor, prepared.sql, values, None, False)
         try:
-            await self._execute(cursor, prepared.sql, values)
+            if self.inline:
+                cursor.execute(prepared.sql, values)
+            else:
+                await self._execute(cursor, prepared.sql, values)
         except self.error as exc:
             raise DBAPIError.instance(
                 prepared.sql, values, exc, self.error, hide_parameters=True, dialect=self.dialect
@@ -328,9 +335,7 @@ class InlineRows(DirectRows):
     """On a SQLite file: its cursor, called in the loop's thread (:class:`InlineConnection`)."""
 
     error = sqlite3.Error
-
-    async def _execute(self, cursor: Any, sql: str, values: tuple[Any, ...]) -> None:
-        cursor.execute(sql, values)
+    inline = True
 
 
 class AdaptedRows(DirectRows):

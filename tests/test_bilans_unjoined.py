@@ -17,6 +17,7 @@ from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.texts import plain
 from tests.auxil.attestations import BILAN_START, add_bilan
+from tests.auxil.matrix_welcome import send_into_unjoined_chat
 
 SOPHIE = "@sophie.leroy:agent.tchap.gouv.fr"
 OPENED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10 h in Paris, three days before the bilan
@@ -34,20 +35,8 @@ async def invitation_waiting(db: Database, *, joined: bool = False) -> int:
             reply=Reply(text="Vous êtes invitée au bilan."),
             about=About(bilan_id=bilan_id, participant_id=None, what="charge_de_mission"),
         )
-        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.key == "cm"))
-        assert row is not None
-        row.status, row.sent_at = "sent", OPENED
-        session.add(
-            MatrixWelcome(
-                account="@formabot:example.org",
-                key="dm:cm",
-                room_id="!dm:example.org",
-                invitee=SOPHIE,
-                payload=row.payload,
-                created_at=OPENED,
-                status="sent" if joined else "pending",
-            )
-        )
+    # Sent as the outbox sends it: the welcome stored carries its outbox key (explorer AJ4).
+    await send_into_unjoined_chat(db, "cm", OPENED, joined=joined)
     return bilan_id
 
 

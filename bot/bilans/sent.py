@@ -11,7 +11,9 @@ by hand, and only them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -20,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import dates, texts
 from bot.answers import visible
 from bot.bilans.view import kind_label
-from bot.messages import Reply
+from bot.messages import SENT_AS, Reply
 from bot.outbox import EMAIL
 from bot.people.chats import tell_person
 from bot.storage.bilans import Bilan, BilanParticipant
@@ -115,9 +117,22 @@ async def _unjoined(session: AsyncSession, rows: list[OutboxMessage]) -> set[int
             )
         )
     ).all()
-    return {
-        r.id for r in rows for who, payload in pending if (r.chat_id, r.payload) == (who, payload)
-    }
+    return {r.id for r in rows for who, payload in pending if welcome_of(r, who, payload)}
+
+
+def welcome_of(row: OutboxMessage, invitee: str, payload: Mapping[str, Any]) -> bool:
+    """Whether a Matrix chat's welcome (its invitee, its stored payload) is this outbox row.
+
+    The outbox hands the transport the reply with its key among the extras
+    (:data:`~bot.messages.SENT_AS`), which the row's own payload has not: compared
+    whole, no welcome was ever this row's and the « not joined » detection never
+    fired (explorer AJ4).  The key says which message it is; a welcome stored
+    without one is compared by its words.
+    """
+    if invitee != row.chat_id:
+        return False
+    key = (payload.get("extras") or {}).get(SENT_AS)
+    return key == row.key if key is not None else dict(payload) == row.payload
 
 
 def sent_line(

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
-from bot.bilans.sent import sent_line
+from bot.bilans.sent import sent_line, welcome_of
 from bot.bilans.view import kind_label
 from bot.config import Settings
 from bot.dates.night import morning_after
@@ -72,7 +72,7 @@ async def tell_trainers_of_unjoined(
         )
     ).all()
     for row, bilan, formation in rows:
-        if any((w.invitee, w.payload) == (row.chat_id, row.payload) for w in welcomes):
+        if any(welcome_of(row, w.invitee, w.payload) for w in welcomes):
             await _tell(session, row, bilan, formation, now, settings)
 
 

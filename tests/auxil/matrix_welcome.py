@@ -1,0 +1,43 @@
+"""A message the outbox sends to a Matrix ID: stored as the welcome of a chat opened for it.
+
+What :meth:`bot.transports.matrix.rooms.Rooms.open_direct_chat` stores, from what the
+outbox hands the transport (the reply with its outbox key among the extras), without a
+homeserver: the welcome as the bot really keeps it (explorer AJ4: a hand-made copy of the
+outbox row's payload hid that the two never compared equal).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+
+from bot.messages import Reply
+from bot.outbox import Sender
+from bot.outbox_payload import reply_to_payload
+from bot.storage.db import Database
+from bot.storage.matrix import MatrixWelcome
+from bot.storage.outbox import OutboxMessage
+from bot.transports.matrix.inbox import Inbox
+
+ACCOUNT = "@formabot:example.org"
+
+
+async def send_into_unjoined_chat(
+    db: Database, key: str, opened: datetime, *, joined: bool = False
+) -> None:
+    """The outbox row ``key`` sent by the real outbox; its welcome waits in ``!dm``."""
+    inbox = Inbox(db.sessions, ACCOUNT)
+
+    async def open_chat(invitee: str, reply: Reply) -> None:
+        welcome = await inbox.add_welcome(f"dm:{key}", invitee, reply_to_payload(reply))
+        await inbox.welcome_room(welcome.id, "!dm:example.org")
+
+    assert await Sender(db.sessions, {"matrix": open_chat}).run_once() == 1
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.key == key).values(sent_at=opened)
+        )
+        await session.execute(
+            update(MatrixWelcome).values(created_at=opened, status="sent" if joined else "pending")
+        )

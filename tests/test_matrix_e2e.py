@@ -39,6 +39,7 @@ from bot.storage.formations import Formation, Trainee
 from bot.storage.matrix import MatrixEvent, MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Organisation
+from bot.storage.people import Person as Someone
 from bot.storage.state import ConversationState
 from bot.transports.matrix import MatrixTransport
 from bot.transports.matrix.gaps import TIMELINE_LIMIT
@@ -700,6 +701,61 @@ async def test_a_digest_posted_to_a_group_room_names_no_trainee(
         assert "Projet professionnel (démo) : 1 en retard" in digest.body
         for name in ("Nadia Roux", "Thomas Fabre", "Inès Garnier", "Karim Benali"):
             assert name not in digest.body
+
+
+async def test_a_personal_message_never_goes_to_her_chat_once_a_colleague_is_in_it(
+    synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
+) -> None:
+    """Explorer AJ2: Léa invited a colleague into her chat with the bot; the bilan moved,
+    its notice and .ics (the visio link) were read by the colleague.  The room gets nothing
+    now: the bot opens a private chat with her, and the next message goes there too."""
+    async with (
+        MatrixPerson.joining(synapse, tmp_path, "lea") as lea,
+        MatrixPerson.joining(synapse, tmp_path, "collegue") as colleague,
+    ):
+        shared = await lea.open_dm(bot.user_id)
+        async with db.sessions() as session, session.begin():
+            person = Someone(display_name="Léa Martin")
+            session.add(person)
+            await session.flush()
+            session.add(
+                ChatIdentity(
+                    person_id=person.id, platform="matrix", user_id=lea.user_id, chat_id=shared
+                )
+            )
+        await lea.client.room_invite(shared, colleague.user_id)
+        await colleague.wait(lambda: shared in colleague.client.rooms, what="the join")
+        for _ in range(200):
+            if colleague.user_id in bot.client.rooms[shared].users:
+                break
+            await asyncio.sleep(0.05)
+        ics = Document("bilan.ics", "text/calendar", b"BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+        async with db.sessions() as session, session.begin():
+            await enqueue(
+                session,
+                key="moved",
+                platform="matrix",
+                chat_id=shared,
+                reply=Reply(text="Le bilan est déplacé : https://visio.exemple.fr/b", document=ics),
+            )
+        assert await Sender(db.sessions, {"matrix": bot.send}).run_once() == 1
+        await lea.wait(lambda: any(s.body == "bilan.ics" for s in lea.seen), what="the .ics")
+        (private,) = {s.room_id for s in lea.seen if "déplacé" in s.body}
+        assert private != shared
+        assert set(lea.client.rooms[private].users) == {lea.user_id, bot.user_id}
+        assert lea.client.rooms[private].encrypted
+        await bot.send(shared, Reply(text="Votre attestation vous attend"))
+        await lea.reply_after(private, 2, "Votre attestation vous attend")
+        await bot.send(shared, Reply(text="Rien de personnel"))  # none of it in the room
+        await asyncio.sleep(1)
+    assert [s.body for s in lea.in_room(private)] == [
+        "Le bilan est déplacé : https://visio.exemple.fr/b",
+        "bilan.ics",
+        "Votre attestation vous attend",
+        "Rien de personnel",
+    ]
+    assert colleague.in_room(shared) == [] and lea.in_room(shared) == []
+    assert set(colleague.client.rooms) == {shared}
 
 
 async def test_kicked_from_the_digest_s_room_the_bot_sends_it_to_the_admins_again(

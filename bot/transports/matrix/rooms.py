@@ -38,6 +38,7 @@ from bot.messages import ROOM_NAME, ROOM_TOPIC, Reply
 from bot.outbox_payload import payload_to_reply, reply_to_payload
 from bot.storage.people import Organisation
 from bot.transports.matrix.inbox import Recorded
+from bot.transports.matrix.private import others_in
 
 if TYPE_CHECKING:
     from bot.transports.matrix.transport import MatrixTransport
@@ -221,7 +222,7 @@ class Rooms:
                 return room_id
         return None
 
-    def _joined_direct_chat(self, invitee: str) -> str | None:
+    def private_chat(self, invitee: str) -> str | None:
         """A room of the bot and ``invitee`` alone, that ``invitee`` has joined."""
         for room_id, room in self.t.client.rooms.items():
             member = room.users.get(invitee)
@@ -238,10 +239,12 @@ class Rooms:
             room_id = str(row.room_id)
             room = self.t.client.rooms.get(room_id)
             member = room.users.get(row.invitee) if room is not None else None
-            if member is None or member.invited:
+            shared = room is not None and others_in(room, self.t.user_id, row.invitee)
+            if member is None or member.invited or shared:
                 # Not joined there, but in a direct chat she opened herself (explorer AT3: the
                 # moved bilan's invitation waited in the room she never accepted): sent there.
-                room_id = self._joined_direct_chat(row.invitee) or ""
+                # Nor in a room someone else was invited into (explorer AJ2): it waits.
+                room_id = self.private_chat(row.invitee) or ""
                 if not room_id:
                     continue
                 await self.t.inbox.welcome_room(row.id, room_id)

@@ -49,6 +49,7 @@ from bot.transports.matrix import render
 from bot.transports.matrix.gaps import SYNC_FILTER, fill_gaps
 from bot.transports.matrix.inbox import Inbox, Recorded
 from bot.transports.matrix.pacing import Outgoing, Pacer
+from bot.transports.matrix.private import person_if_shared
 from bot.transports.matrix.replies import Own
 from bot.transports.matrix.rooms import Rooms
 from bot.transports.matrix.session import open_client, show_name
@@ -377,6 +378,13 @@ class MatrixTransport:
                 :32
             ]
             await self.open_direct_chat(chat_id, reply, key=f"dm:{fingerprint}")
+            return
+        room = self.client.rooms.get(chat_id)
+        person = (
+            await person_if_shared(self.engine.db.sessions, room, self.user_id) if room else None
+        )
+        if person is not None:  # her chat became a group: a private one instead (AJ2)
+            await self.send(self.rooms.private_chat(person) or person, reply)
             return
         try:
             await self._deliver(chat_id, reply)

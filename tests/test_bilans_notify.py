@@ -261,7 +261,7 @@ async def test_a_refused_address_is_said_in_the_bilan_view(
     assert all(n.chat_id == "formateur" for n in notices) and len(texts) == 3
     assert (
         "Le bilan de fin de formation d'« Agent de restauration (démo) », le jeudi 26 novembre"
-        " 2026 à 14 h 00 : Invitation pour M. Karim Haddad (k.haddad@example.org) n'a pas pu"
+        " 2026 à 14 h 00 : L'invitation pour M. Karim Haddad (k.haddad@example.org) n'a pas pu"
         " être envoyée : adresse refusée. Transmettez-la-lui vous-même"
     ) in "\n".join(texts)
     await trainer.says("/bilans")
@@ -407,7 +407,7 @@ async def test_on_telegram_the_trainer_forwards_only_what_the_bot_could_not_send
         )
         refused = [m.body for m in notices if "n'a pas pu être envoy" in m.body]
         assert any(
-            "Invitation pour M. Karim Haddad (k.haddad@example.org) n'a pas pu être envoyée"
+            "L'invitation pour M. Karim Haddad (k.haddad@example.org) n'a pas pu être envoyée"
             " : adresse refusée" in body
             for body in refused
         )

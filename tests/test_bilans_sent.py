@@ -150,7 +150,7 @@ async def test_a_message_given_up_is_told_to_the_trainer_once(db: Database, demo
     assert notice.chat_id == "formateur" and notice.platform == "console"
     text = plain(notice.payload["text"])
     assert (
-        "Lien de la visio pour M. Karim Haddad (k.haddad@example.org) n'a pas pu être envoyé :"
+        "Le lien de la visio pour M. Karim Haddad (k.haddad@example.org) n'a pas pu être envoyé :"
         in text
     )
     assert "adresse refusée. Transmettez-le-lui vous-même" in text
@@ -179,3 +179,45 @@ async def test_a_matrix_chat_not_joined_is_waiting_as_the_outbox_really_sent_it(
         assert formation is not None
         (line,) = await sent_lines(session, bilan, formation, PARIS)
     assert (line.what, line.status) == ("Invitation", "unjoined")
+
+
+async def test_a_matrix_message_refused_says_the_person_left_the_chat(
+    db: Database, demo: None
+) -> None:
+    """Explorer AJ5: « Invitation mise à jour … n'a pas pu être envoyée : la messagerie ne
+    l'a pas accepté » (no article, no agreement, the reason known but not said)."""
+    bilan_id = await add_bilan(
+        db, start=BILAN_START, participants=(("partner", "M. Karim Haddad", None),)
+    )
+    async with db.sessions() as session, session.begin():
+        bilan = await session.get(Bilan, bilan_id)
+        assert bilan is not None
+        for key, error in (("left", "not in the room"), ("other", "M_UNKNOWN")):
+            await enqueue(
+                session,
+                key=key,
+                platform="matrix",
+                chat_id="!dm:example.org",
+                reply=Reply(text="Le bilan est déplacé."),
+                about=About(
+                    bilan_id=bilan_id, participant_id=bilan.participants[0].id, what="moved"
+                ),
+            )
+            row = await session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+            assert row is not None
+            row.status, row.last_error = "failed", error
+            await tell_trainer_of_failure(session, row)
+        notices = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.key.like("bilan:%:not-sent:%"))
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    left, other = (plain(n.payload["text"]) for n in notices)
+    assert (
+        ": L'invitation mise à jour (nouvelle date) pour M. Karim Haddad (sur Matrix) n'a pas "
+        "pu être envoyée : cette personne a quitté sa conversation avec moi. Transmettez-la-lui "
+        "vous-même" in left
+    )
+    assert "n'a pas pu être envoyée : la messagerie ne l'a pas acceptée. Transmettez" in other

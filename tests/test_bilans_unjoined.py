@@ -59,7 +59,7 @@ async def test_the_trainer_hears_once_of_a_chat_not_joined_after_a_day(
     assert (notice.platform, notice.chat_id) == ("console", "formateur")
     assert plain(notice.payload["text"]) == (
         "Le bilan d'étape d'« Agent de restauration (démo) », le jeudi 26 novembre 2026 à "
-        "14 h 00 : Invitation (sur Matrix) n'est pas encore parvenue à Mme "
+        "14 h 00 : L'invitation (sur Matrix) n'est pas encore parvenue à Mme "
         "Sophie Leroy. Cette personne n'a pas rejoint la conversation que je lui ai ouverte le "
         "23 novembre à 10 h 00 : prévenez-la autrement (e-mail, téléphone) ; le message "
         "l'attend dans cette conversation. Le détail de ce que j'ai envoyé est dans /bilans."

@@ -51,8 +51,11 @@ REASONS = {
     "SMTPAuthenticationError": "identifiants du serveur de messagerie refusés",
     "SMTPNotSupported": "le serveur de messagerie ne l'accepte pas",
     "MailNotConfigured": "aucun serveur de messagerie n'est configuré",
+    # The person left her Matrix chat, or blocked the bot on Telegram (explorer AJ5).
+    "not in the room": "cette personne a quitté sa conversation avec moi",
+    "Forbidden": "cette personne m'a bloqué",
 }
-"""Why an e-mail was not sent, from the error the row recorded (its type, never a text)."""
+"""Why a message was not sent, from the error the row recorded (its type, never a text)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,15 @@ class SentLine:
     when: str
     reason: str
 
+    @property
+    def subject(self) -> str:
+        """What it is, to begin a sentence: « L'invitation mise à jour … », « Le lien de la
+        visio » (explorer AJ5: « Invitation mise à jour … n'a pas pu être envoyée »)."""
+        word = self.what[:1].lower() + self.what[1:]
+        if word[:1] in tuple("aeéèêiouy"):
+            return f"L'{word}"
+        return f"{'La' if self.feminine else 'Le'} {word}"
+
 
 def _where(row: OutboxMessage) -> str:
     if row.platform == EMAIL:
@@ -76,12 +88,12 @@ def _where(row: OutboxMessage) -> str:
     return "sur Matrix" if row.platform == "matrix" else "par message"
 
 
-def _reason(row: OutboxMessage) -> str:
+def _reason(row: OutboxMessage, feminine: bool) -> str:
     if row.last_error in REASONS:
         return REASONS[row.last_error]
     if row.platform == EMAIL:
         return "serveur de messagerie injoignable"
-    return "la messagerie ne l'a pas accepté"
+    return f"la messagerie ne l'a pas accepté{'e' if feminine else ''}"
 
 
 async def sent_lines(
@@ -154,7 +166,7 @@ def sent_line(
         if row.status == "sending"
         else ("unjoined" if row.id in waiting else row.status),
         when=f"{dates.spell_day_month(moment)} à {dates.spell_time(moment)}",
-        reason=_reason(row) if row.status == "failed" else "",
+        reason=_reason(row, feminine) if row.status == "failed" else "",
     )
 
 

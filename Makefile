@@ -9,7 +9,7 @@ SYNAPSE_VERSION := 1.163.2
 SYNAPSE_VENV := .venv-synapse
 SYNAPSE_STAMP := $(SYNAPSE_VENV)/.installed-$(SYNAPSE_VERSION)
 
-.PHONY: run install test lint typecheck check peers bench clean demo
+.PHONY: run install test lint typecheck check peers bench clean demo matrix-local
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ $(SYNAPSE_STAMP):
 	@touch $(SYNAPSE_STAMP)
 
 peers: $(NODE_STAMP) $(SYNAPSE_STAMP)
+
+## make matrix-local: a Synapse on 127.0.0.1 with the bot's, a trainer's and a chargée's
+## accounts; their passwords and the .env lines printed (and in matrix-local.env); Ctrl-C ends it
+matrix-local: $(STAMP) $(SYNAPSE_STAMP)
+	$(BIN)/python -m tests.auxil.synapse --env matrix-local.env
 
 ## make install: the virtualenv and what pyproject.toml declares, again when it changed
 ## (after a `git pull`: explorer GC13)

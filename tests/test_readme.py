@@ -65,3 +65,12 @@ async def test_the_piped_session_example_creates_the_organisation(
         said.append(who.all_text)
     assert "vous en êtes l'administratrice" in said[-2]
     assert "/formation" in who.last and "/inviter" in who.last  # the help, for an admin
+
+
+def test_the_local_matrix_recipe_is_a_make_target() -> None:
+    """Explorer AJ1: « Essayer Matrix en local » names `make matrix-local`, which starts the
+    helper that tests/test_synapse_local.py runs."""
+    text = README.read_text(encoding="utf-8")
+    makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
+    assert "**Essayer Matrix en local**" in text and "`make matrix-local`" in text
+    assert re.search(r"^matrix-local:.*\n\t.*-m tests\.auxil\.synapse --env", makefile, re.M)

@@ -12,6 +12,12 @@ interpreter) and waits for ``/_matrix/client/versions`` to answer::
     await server.tchap_pace(alice.user_id)          # 1 message/s, burst 1, like Tchap
     server.terminate()
 
+To try formabot on Matrix on a laptop (explorer AJ1), ``make matrix-local`` (or
+``.venv/bin/python -m tests.auxil.synapse --env matrix-local.env``) starts one,
+creates the bot's account and two people's (a trainer, a chargée de mission),
+prints their passwords and the lines for ``.env``, writes them to the file
+given, and keeps the homeserver up until Ctrl-C (then it is stopped and removed).
+
 Accounts are created through the admin API with the shared-secret HMAC (no CLI:
 0.05 s instead of 0.8 s); the device the registration opens is logged out, so
 the account's first real login is its only device.  Stopping is SIGTERM to the
@@ -20,6 +26,7 @@ process group, SIGKILL after 10 s.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import hashlib
 import hmac
@@ -30,6 +37,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -283,3 +291,41 @@ def _wait_ready(server: Synapse, timeout: float) -> None:
             pass
         time.sleep(0.1)
     raise TimeoutError
+
+
+LOCAL_PEOPLE = ("formatrice", "chargee")
+"""The people of a local trial, besides the bot: who plays the trainer, who the Région."""
+
+
+def local_trial(env: Path | None) -> int:
+    """Start a homeserver for a trial, its accounts, and wait for Ctrl-C (explorer AJ1)."""
+    server = launch_synapse()
+    try:
+        bot = server.register("formabot", secrets.token_urlsafe(12))
+        people = [server.register(name, secrets.token_urlsafe(9)) for name in LOCAL_PEOPLE]
+        lines = [
+            f"MATRIX_HOMESERVER={server.url}",
+            f"MATRIX_USER_ID={bot.user_id}",
+            f"MATRIX_PASSWORD={bot.password}",
+        ]
+        if env is not None:
+            env.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        print(f"Synapse sur {server.url} (dossier {server.folder}).")
+        print("Pour formabot (dans .env, puis `.venv/bin/formabot run`) :")
+        print("\n".join(f"  {line}" for line in lines))
+        print(f"Dans Element, serveur d'accueil {server.url} :")
+        for person in people:
+            print(f"  {person.user_id}  mot de passe : {person.password}")
+        print("Ctrl-C pour arrêter (le serveur et ses comptes sont alors effacés).", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            server.process.wait()
+    finally:
+        server.terminate()
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="A Matrix homeserver to try formabot locally.")
+    parser.add_argument("--env", type=Path, help="also write the bot's .env lines to this file")
+    sys.exit(local_trial(parser.parse_args().env))

@@ -1,0 +1,51 @@
+"""``make matrix-local``: a homeserver to try formabot on, its accounts usable (explorer AJ1)."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.auxil.synapse import ROOT
+
+pytestmark = pytest.mark.slow  # starts a real Synapse
+
+
+def login(url: str, user: str, password: str) -> int:
+    body = {"type": "m.login.password", "user": user, "password": password}
+    return httpx.post(f"{url}/_matrix/client/v3/login", json=body, timeout=10).status_code
+
+
+def test_the_local_homeserver_gives_the_bot_and_two_people_accounts(tmp_path: Path) -> None:
+    env = tmp_path / "matrix-local.env"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.auxil.synapse", "--env", str(env)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        said = []
+        for line in process.stdout:
+            said.append(line)
+            if line.startswith("Ctrl-C"):
+                break
+        settings = dict(line.split("=", 1) for line in env.read_text().splitlines())
+        url = settings["MATRIX_HOMESERVER"]
+        assert settings["MATRIX_USER_ID"] == "@formabot:localhost"
+        assert login(url, "formabot", settings["MATRIX_PASSWORD"]) == 200
+        people = re.findall(r"(@\w+:localhost)  mot de passe : (\S+)", "".join(said))
+        assert [who for who, _ in people] == ["@formatrice:localhost", "@chargee:localhost"]
+        assert all(login(url, who, password) == 200 for who, password in people)
+        folder = Path(re.findall(r"\(dossier (\S+)\)", "".join(said))[0])
+        assert folder.is_dir()
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(30) == 0
+    assert not folder.exists()  # stopped and removed

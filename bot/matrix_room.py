@@ -8,8 +8,10 @@ invitation au bilan de fin de formation du jeudi 14 janvier 2027 »): the
 organisation, who writes and why, never a trainee's name (the room's state is
 kept by the homeserver as long as the room).  They travel with the reply through
 the outbox (:mod:`bot.outbox_payload`); the transport sets them when it creates
-the room, only then (one direct chat per person: a later message, another
-organisation's too, goes to the same room, its own words naming who writes).
+the room (one direct chat per person: a later message, another organisation's
+too, goes to the same room, its own words naming who writes); a later message
+of the same organisation and trainer updates the topic (a moved bilan's new
+date: explorer AJ7).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from bot.bilans.view import view_of
 from bot.config import Settings
 from bot.conversations.attestations.identity import PACED
 from bot.dates import spell_date
-from bot.messages import SENT_AS, Document, Incoming, Reply
+from bot.messages import ROOM_NAME, ROOM_TOPIC, SENT_AS, Document, Incoming, Reply
 from bot.outbox import PermanentFailure, Sender, enqueue
 from bot.storage.absences import Absence
 from bot.storage.bilans import Bilan, BilanParticipant
@@ -501,6 +501,31 @@ async def test_messages_to_one_matrix_id_share_one_direct_chat(
             "Entre",
             "Fin",
         ]
+
+
+async def test_the_topic_of_her_chat_follows_the_bilan_s_new_date(
+    synapse: Synapse, bot: MatrixTransport, tmp_path: Path
+) -> None:
+    """Explorer AJ7: the chargée's room kept « … du vendredi 11 décembre 2026 » after the
+    bilan moved; another organisation's message leaves the topic (and the name) as they are."""
+
+    def about(topic: str) -> dict[str, str]:
+        return {ROOM_NAME: "formabot – Forma Plus", ROOM_TOPIC: topic}
+
+    first = "Forma Plus (Camille Durand) : invitation au bilan du vendredi 11 décembre 2026"
+    moved = "Forma Plus (Camille Durand) : invitation au bilan du lundi 14 décembre 2026"
+    async with MatrixPerson.joining(synapse, tmp_path, "sophie") as sophie:
+        await bot.send(sophie.user_id, Reply(text="Invitation au bilan", extras=about(first)))
+        await sophie.wait(lambda: bool(sophie.seen), what="the invitation")
+        [room] = {s.room_id for s in sophie.seen}
+        assert sophie.client.rooms[room].topic == first
+        await bot.send(sophie.user_id, Reply(text="Le bilan est déplacé", extras=about(moved)))
+        await sophie.reply_after(room, 1, "Le bilan est déplacé")
+        assert sophie.client.rooms[room].topic == moved
+        other = "Autre Organisme (Paul Roy) : invitation au bilan du mardi 15 décembre 2026"
+        await bot.send(sophie.user_id, Reply(text="Autre bilan", extras=about(other)))
+        await sophie.reply_after(room, 2, "Autre bilan")
+        assert sophie.client.rooms[room].topic == moved
 
 
 async def test_debug_logging_names_no_matrix_id(

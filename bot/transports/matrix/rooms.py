@@ -196,6 +196,7 @@ class Rooms:
             # One conversation per person (explorer G G1: every moved bilan opened another
             # chat with the chargée de mission): the next message goes where they already are.
             await self.t.inbox.welcome_room(row.id, shared)
+            await self._retopic(shared, welcome)
             await self.welcomes()
             return shared
         client = self.t.client
@@ -213,6 +214,25 @@ class Rooms:
         assert isinstance(created, RoomCreateResponse)
         await self.t.inbox.welcome_room(row.id, created.room_id)
         return str(created.room_id)
+
+    async def _retopic(self, room_id: str, welcome: Reply) -> None:
+        """The room's topic says the latest purpose of the same organisation and trainer: a
+        moved bilan's new date (explorer AJ7: Tchap's room list kept the first date).  Another
+        organisation's message leaves the topic as it is, like the room's name."""
+        topic = welcome.extras.get(ROOM_TOPIC)
+        room = self.t.client.rooms.get(room_id)
+        if not topic or room is None or not room.topic or room.topic == topic:
+            return
+        if room.topic.split(" : ", 1)[0] != topic.split(" : ", 1)[0]:
+            return
+        client = self.t.client
+        content = {"topic": topic}
+        try:
+            await self.t.outgoing.submit(
+                lambda: client.room_put_state(room_id, "m.room.topic", content)
+            )
+        except Exception as exc:  # a room whose creator kept the right: the words say it
+            log.info("matrix: could not update a room's topic (%s)", type(exc).__name__)
 
     async def _shared_direct_chat(self, invitee: str) -> str | None:
         """A direct chat the bot is in with ``invitee`` (joined, or invited still)."""

@@ -622,3 +622,24 @@ async def test_an_hour_alone_she_proposes_is_on_her_bilan_s_day(
     await her.says("oui")
     await her.presses("Passer")
     assert (await the_bilan(db)).cm_proposed_at == datetime(2026, 11, 26, 14, 30, tzinfo=UTC)
+
+
+async def test_the_weekday_of_her_bilan_is_her_bilan_s_day(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AJ6: « plutôt jeudi 14h », her bilan on a Thursday two weeks ahead, was read
+    as the next Thursday; another weekday is still the next one."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)  # Thursday 26 November, 14 h
+    clock.now = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)  # Monday 9 November
+    her = sophie(person)
+    for typed, shown in (
+        ("plutôt jeudi 10h", "jeudi 26 novembre 2026 à 10 h 00"),
+        ("jeudi à 16h", "jeudi 26 novembre 2026 à 16 h 00"),
+        ("jeudi 12 à 16h", "jeudi 12 novembre 2026 à 16 h 00"),  # a day of her own
+        ("vendredi 14h", "vendredi 13 novembre 2026 à 14 h 00"),
+    ):
+        await her.says("2")
+        await her.says(typed)
+        assert her.last.startswith(f"J'ai compris : {shown}."), (typed, her.last)
+        await her.says("/annuler")

@@ -155,14 +155,31 @@ _SAME_DAY = re.compile(r"(?i)\b(?:le\s+)?m[êe]me\s+jour\b|\bplut[ôo]t\b|\bdu\s
 _NEXT_DAY = re.compile(r"(?i)\b(?:le\s+)?lendemain\b")
 
 
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_WEEKDAY = re.compile(
+    rf"(?i)\b({'|'.join(_WEEKDAYS)})\b"
+    r"(?!\s*(?:\d{1,2}(?![\d\s]*(?:h|:|heure))|1er|premier|prochain))"
+)
+"""A weekday not followed by its day's number (« jeudi 10h » yes, « jeudi 12 à 16h » no)."""
+
+
 def _hour_words(ctx: Context, text: str) -> tuple[str, None]:
     """Her date's words without « le même jour », « plutôt »: the hour she says falls on her
     bilan's day (explorer DC3: « même jour, 14h30 » was not understood, « à 14h30 » today);
-    « le lendemain » is the day after it (DF7: it was the very slot she declined)."""
+    « le lendemain » is the day after it (DF7: it was the very slot she declined); her bilan's
+    weekday alone, « plutôt jeudi 14h », is her bilan's day (AJ6: it was the next Thursday)."""
     day = ctx.data.get(f"_day_{PROPOSED}")
-    if day and _NEXT_DAY.search(text):
-        after = date.fromisoformat(str(day)) + timedelta(days=1)
-        text = _NEXT_DAY.sub(f" le {dates.spell_date(after)} ", text)
+    if day:
+        bilan_day = date.fromisoformat(str(day))
+        if _NEXT_DAY.search(text):
+            after = bilan_day + timedelta(days=1)
+            text = _NEXT_DAY.sub(f" le {dates.spell_date(after)} ", text)
+
+        def on_her_day(match: re.Match[str]) -> str:
+            same = match.group(1).lower() == _WEEKDAYS[bilan_day.weekday()]
+            return f" {dates.spell_date(bilan_day)} " if same else match.group(0)
+
+        text = _WEEKDAY.sub(on_her_day, text)
     return " ".join(_SAME_DAY.sub(" ", text).split()), None
 
 

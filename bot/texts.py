@@ -198,10 +198,15 @@ def organisme(context: jinja2.nodes.EvalContext, name: object, start: bool = Tru
 
 
 @jinja2.pass_eval_context
-def et(context: jinja2.nodes.EvalContext, items: Any) -> str:
+def et(context: jinja2.nodes.EvalContext, items: Any, word: str = "") -> str:
     """``{{ names|et }}``: « Léa Martin, Hugo Moreau et Jean Dupuis », each escaped where the
-    template escapes; the list as a sentence says it, not as a comma-separated field."""
+    template escapes; the list as a sentence says it, not as a comma-separated field.
+
+    ``{{ names|et("de") }}``: « de Léa Martin et d'Inès Roy », the word repeated and elided
+    before each name, as French writes it (explorer AI1: « d'Hugo Petit, Anne Dubois »)."""
     shown = [str(markupsafe.escape(i)) if context.autoescape else str(i) for i in items]
+    if word:
+        shown = [of(i, word) for i in shown]
     text = ", ".join(shown[:-1]) + f" et {shown[-1]}" if len(shown) > 1 else "".join(shown)
     return markupsafe.Markup(text) if context.autoescape else text
 

@@ -156,7 +156,9 @@ async def test_an_incomplete_bundle_can_be_sent_but_the_deadline_stays_open(
     await send_emails(db, settings)
     (received,) = smtp.received
     body = received.message.get_body(preferencelist=("plain",))
-    assert body is not None and "il manque encore Hugo Moreau" in body.get_content()
+    assert (
+        body is not None and "il manque encore le justificatif d'Hugo Moreau" in body.get_content()
+    )
     assert (await proof_deadline(db, bilan_id)).status == "open"
     async with db.sessions() as session:
         notice = await session.scalar(
@@ -240,3 +242,47 @@ async def test_without_smtp_the_send_action_is_not_offered(
     assert not any("Envoyer" in b for b in trainer.buttons)
     await trainer.says("Envoyer à la personne chargée de mission")
     assert "Je n'ai pas reconnu ce choix" in trainer.last
+
+
+def proofs_mail(missing: list[str], flagged: list[str]) -> str:
+    from bot.texts import render_document
+
+    bilan = {
+        "kind": "bilan de fin de formation",
+        "day": "jeudi 26 novembre 2026",
+        "formation": "Agent de propreté",
+        "remote": True,
+        "start": "14 h 00",
+        "end": "16 h 00",
+        "cm": "Mme Sophie Leroy",
+        "trainer": "Camille Durand",
+        "organisation": "Organisme de démonstration",
+    }
+    return render_document(
+        "email/proofs_to_charge_de_mission.txt.j2",
+        b=bilan,
+        complete=False,
+        missing=missing,
+        flagged=flagged,
+        count=1,
+        sheets=0,
+        filename="x.zip",
+        fingerprint="AB CD",
+        cancelled=False,
+    )
+
+
+def test_the_mail_names_the_missing_proofs_as_a_sentence() -> None:
+    """Explorer AI1: « il manque encore Léa Martin, Inès Roy. Les réponses d'Hugo Petit, Anne
+    Dubois restent … » — the proofs are missing, not the people; « et », « de » before each
+    name, and one answer in the singular."""
+    two = proofs_mail(["Léa Martin", "Inès Roy"], ["Hugo Petit", "Anne Dubois"])
+    assert (
+        "Le dossier est incomplet : il manque encore les justificatifs de Léa Martin et d'Inès"
+        " Roy. Les réponses d'Hugo Petit et d'Anne Dubois restent à vérifier de mon côté."
+    ) in " ".join(two.split())
+    one = proofs_mail(["Léa Martin"], ["Hugo Petit"])
+    assert (
+        "il manque encore le justificatif de Léa Martin. La réponse d'Hugo Petit reste à"
+        " vérifier de mon côté."
+    ) in " ".join(one.split())

@@ -87,7 +87,7 @@ async def test_a_genuine_bundle_is_verified_here_and_elsewhere_with_the_fingerpr
     code, out = run(tmp_path, settings, data, capsys)
     assert code == 0, out
     assert "Dossier intact : signature valide, 6 fichiers conformes au manifeste" in out
-    assert "chaîne de 2 réponses signées et continue" in out
+    assert "chaîne continue de 2 réponses signées" in out  # explorer AI2
     assert "celle de cet organisme, sur ce serveur" in out and "✓ dossier.zip" in out
     # Elsewhere (no key in the data folder): with the published fingerprint, spaces allowed.
     elsewhere = Settings(database_url="sqlite://", data_dir=tmp_path / "ailleurs")
@@ -341,3 +341,66 @@ async def test_answers_erased_before_sending_are_declared_and_said_not_refused(
     files["manifest.json.signature"] = key.sign(files["manifest.json"]).encode()
     code, out = run(tmp_path, settings, rezip(files), capsys)
     assert code == 1 and "La chaîne des réponses est rompue à la réponse n° 1" in out
+
+
+def test_the_missing_proofs_are_named_as_a_sentence() -> None:
+    """Explorer AI2: « Manque : Léa Martin, Inès Roy. » in the verifier's summary and on the
+    recap PDF's first page: the proofs are missing, named with « et », singular for one."""
+    from bot.texts import render_document, say
+
+    summary = say(
+        "attestations_verifier.summary",
+        files=4,
+        links=2,
+        gaps=0,
+        links_total=2,
+        state="incomplet",
+        cancelled=None,
+        missing=["Léa Martin", "Inès Roy"],
+        flagged=[],
+    )
+    assert "chaîne continue de 2 réponses signées." in summary
+    assert "Justificatifs manquants : Léa Martin et Inès Roy." in summary
+    one = say(
+        "attestations_verifier.summary",
+        files=4,
+        links=1,
+        gaps=0,
+        state="incomplet",
+        cancelled=None,
+        missing=["Inès Roy"],
+        flagged=[],
+    )
+    assert "Justificatif manquant : Inès Roy." in one
+    bilan = {
+        "kind": "bilan de fin de formation",
+        "day": "jeudi 26 novembre 2026",
+        "formation": "Agent de propreté",
+        "action": "",
+        "funder": "Région Normandie",
+        "remote": True,
+        "start": "14 h 00",
+        "end": "16 h 00",
+        "cm": "Mme Sophie Leroy",
+        "trainer": "Camille Durand",
+        "organisation": "Organisme de démonstration",
+    }
+    recap = render_document(
+        "documents/attestations_recap.html.j2",
+        b=bilan,
+        rows=[],
+        files=[],
+        superseded=[],
+        examined=[],
+        complete=False,
+        missing=["Léa Martin", "Inès Roy"],
+        created="mardi",
+        cancelled=None,
+        moved=False,
+        held=True,
+        flagged=[],
+        fingerprint="AB",
+        erased=0,
+        answered=True,
+    )
+    assert "incomplet. Justificatifs manquants : Léa Martin et Inès Roy." in recap

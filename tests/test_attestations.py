@@ -334,7 +334,9 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     assert files["attestation-01-lea-martin.txt"].decode("utf-8") == lea_answer.text
     assert sha(files["attestation-01-lea-martin.txt"]) == lea_answer.text_sha256
     assert files["attestation-01-lea-martin.pdf"] == lea_answer.pdf
-    assert by_name["Hugo Moreau"]["état"] == "n'a pas participé"
+    # What the person declared, not a fact; and nothing agreeing with a name (explorer AI3).
+    assert by_name["Hugo Moreau"]["état"] == "déclare ne pas avoir participé"
+    assert by_name["Léa Martin"]["état"] == "participation attestée"
     assert by_name["Hugo Moreau"]["réponse"]["raison"] == "J'étais malade ce jour-là"
     pdf = pdf_words(files["attestation-01-lea-martin.pdf"])
     assert "Moi, Léa Martin," in pdf and lea_answer.text_sha256 in pdf

@@ -486,7 +486,8 @@ async def test_a_new_link_opened_from_another_account_asks_its_answer(
     recap = " ".join(pdf_text(files["recapitulatif.pdf"]).split())
     assert (
         "Léa Martin, version 1 du jeudi 26 novembre 2026 à 16 h 30, donnée depuis un autre "
-        "compte de messagerie que la version retenue : attestée, texte" in recap  # its answer: DB7
+        "compte de messagerie que la version retenue : a attesté sur l'honneur sa participation,"
+        " texte" in recap  # its answer: DB7; no « attestée » after a man's name (explorer AI3)
     )
 
 

@@ -219,8 +219,10 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
         # Not « … de fin de formation de cette formation » (explorer DE3).
         "atteste sur l'honneur avoir participé au bilan de fin de formation, qui s'est tenu",
         "à distance, en visioconférence, le jeudi 26 novembre 2026, de 14 h 00 à 16 h 00",
-        "organisé par Organisme de démonstration, représenté par Camille Durand",
-        "la formation est suivie pour la Région Normandie par Mme Sophie Leroy.",
+        # Nothing agrees with the organisation's name, never bare (explorer AI11).
+        "Ce bilan était organisé par l'organisme de formation « Organisme de démonstration »,"
+        " en la personne de Camille Durand ;",
+        "la formation est suivie, pour la Région Normandie, par Mme Sophie Leroy.",
     ):
         assert words in shown, words
     assert "en présence" not in shown  # her presence is not the participant's to swear
@@ -850,3 +852,35 @@ async def test_the_round_on_sqlite_and_postgresql(
     assert manifest["complet"] is True and "emargement-1.png" in files
     (answer,) = await answers(store)
     assert files["attestation-01-lea-martin.pdf"] == answer.pdf
+
+
+def test_the_sworn_text_agrees_with_no_organisation_name() -> None:
+    """Explorer AI11: « organisé par Association Élan Formation, représenté par Camille
+    Durand … suivie … par sa personne chargée de mission »: the name bare, the participle
+    agreeing with it, and a wording nobody writes when the chargée de mission is unnamed."""
+    from bot.texts import render_document
+
+    text = render_document(
+        "documents/attestation.txt.j2",
+        name="Léa Martin",
+        role="delegate",
+        structure="",
+        formation="Agent de restauration",
+        action="",
+        funder="Région Normandie",
+        kind="bilan d'étape",
+        remote=True,
+        day="jeudi 26 novembre 2026",
+        start="14 h 00",
+        end="16 h 00",
+        zone="heure de Paris",
+        organisation="Association Élan Formation",
+        trainer="Camille Durand",
+        cm_name=None,
+    )
+    assert (
+        "Ce bilan était organisé par l'organisme de formation « Association Élan Formation », en"
+        " la personne de Camille Durand ; la formation est suivie, pour la Région Normandie, par"
+        " la personne chargée de mission."
+    ) in " ".join(text.split())
+    assert "représenté" not in text and "sa personne" not in text

@@ -1093,7 +1093,7 @@ async def test_repeated_late_arrivals_are_a_sign_and_open_a_follow_up_on_retards
     await trainer.says("/decrochage karim")
     await trainer.presses("Retards")
     await trainer.presses("Terminé")
-    assert "« vendredi 20 novembre » (le retard avec lequel les retards se sont répétés" in (
+    assert "« vendredi 20 novembre », le jour où les retards ont atteint le seuil fixé dans" in (
         trainer.last
     )
 
@@ -1504,7 +1504,7 @@ async def test_repeated_absences_count_from_their_repetition_whichever_way_it_op
     await trainer.says("/decrochage karim")
     await trainer.presses("Absences répétées")
     await trainer.presses("Terminé")
-    assert "« vendredi 20 novembre » (l'absence avec laquelle les absences se sont répétées" in (
+    assert "« vendredi 20 novembre », le jour où les absences ont atteint le seuil fixé dans" in (
         trainer.last
     )
 

@@ -408,8 +408,9 @@ async def test_since_when_suggests_the_absences_already_noted(trainer: Person) -
     await trainer.presses("Absences répétées")
     await trainer.presses("Terminé")
     assert (
-        "Par exemple « aujourd'hui » ou « mercredi 18 novembre » (l'absence avec laquelle les "
-        "absences se sont répétées, selon les seuils de /reglages)."
+        # Explorer AI4: « (l'absence avec laquelle les absences se sont répétées …) ».
+        "Par exemple « aujourd'hui » ou « mercredi 18 novembre », le jour où les absences ont "
+        "atteint le seuil fixé dans /reglages."
     ) in trainer.last
     await trainer.says("Retour")
     await trainer.presses("Absences répétées")  # unticked

@@ -1,7 +1,7 @@
 """A trainee's recent absences, as a follow-up's first sign is dated from them.
 
-Bot  Depuis quand ? … Par exemple « aujourd'hui » ou « jeudi 3 décembre » (l'absence
-     avec laquelle les absences se sont répétées, selon les seuils de /reglages).
+Bot  Depuis quand ? … Par exemple « aujourd'hui » ou « jeudi 3 décembre », le jour où les
+     absences ont atteint le seuil fixé dans /reglages.
 """
 
 from __future__ import annotations

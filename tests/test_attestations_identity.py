@@ -483,7 +483,8 @@ async def test_a_classmate_s_name_is_no_name_to_swear_under(
     for typed in ("Léa Martin", "martin léa"):
         await hugo.says(typed)
         assert hugo.last.startswith(
-            "« Léa Martin » est le nom d'un autre stagiaire de cette formation : chacun atteste "
+            # No « d'un autre stagiaire » for a woman named (explorer AI5).
+            "« Léa Martin » est le nom d'une autre personne de cette formation : chacun atteste "
             "pour soi, avec sa propre invitation. Écrivez votre propre nom ;"
         ), typed
     await hugo.says("Hugues Morel")  # no one of the formation: checked as before
@@ -606,3 +607,14 @@ async def test_a_name_then_that_one_was_absent_is_passed_on(
     (told,) = await told_the_trainer(db)
     assert told.endswith("« je m'appelle Hugo Moreau et j'étais absent »"), told
     assert await answers(db) == []
+
+
+def test_a_partner_who_did_not_take_part_is_told_in_plain_french() -> None:
+    """Explorer AI6: « vous pourrez le répondre juste après » (one answers something, one
+    does not « le répondre »)."""
+    from bot.texts import say
+
+    assert say("attestation_participant.not_there_structure").startswith(
+        "C'est noté : vous n'avez pas participé à ce bilan ; vous pourrez le dire juste après,"
+        " avec « Je n'ai pas participé »."
+    )

@@ -859,7 +859,8 @@ async def test_the_words_after_echeances_naming_formations_with_nothing_to_do(
     await trainer.says("/annuler")
     await trainer.says("/echeances Paul Henry")
     assert trainer.replies[-2].text == (
-        "« Paul Henry » est le nom d'un stagiaire : /echeances ne lit que les noms de "
+        # No agreement with the name (explorer AI5).
+        "« Paul Henry » est le nom d'une personne en formation : /echeances ne lit que les noms de "
         "formations. Voici toutes les échéances."
     )
     assert trainer.last.startswith("Échéances de l'organisme")

@@ -304,7 +304,10 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     # The trainer follows.
     await trainer.says("/attestations")
     status = trainer.last
-    assert "Léa Martin" in status and "attesté le jeudi 26 novembre 2026 à 17 h 30" in status
+    assert (
+        "Léa Martin" in status
+        and "a attesté sa participation le jeudi 26 novembre 2026 à 17 h 30" in status
+    )
     assert "Hugo Moreau" in status and "malade" in status
     assert "complet" in status and "incomplet" not in status
 

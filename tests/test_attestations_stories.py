@@ -394,7 +394,11 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
     assert "le jeudi 3 décembre 2026, de 14 h 00 à 16 h 00" in lea.last
     await lea.presses("Je l'atteste")
     await trainer.says("/attestations")
-    assert "✅ Léa Martin (pour les stagiaires) : attesté le jeudi 3 décembre" in trainer.last
+    # The person as subject, as the sibling lines: no « attesté » after a woman's name (AI8).
+    assert (
+        "✅ Léa Martin (pour les stagiaires) : a attesté sa participation le jeudi 3 décembre"
+        in trainer.last
+    )
     assert "il manque Hugo Moreau" in trainer.last
     assert bilan_id
 

@@ -680,6 +680,17 @@ async def test_an_on_site_normandie_agenda_claims_no_remote_procedure(
     ]
     assert "Le bilan se déroule selon les attentes de la personne chargée de mission." in agenda
     assert "à distance" not in agenda and "§II" not in agenda
+    # Nor does the sheet, made for this on-site bilan alone (explorer AI12).
+    [sheet] = [
+        " ".join(pdf_words(r.document.content).split())
+        for r in trainer.replies
+        if r.document is not None and r.document.filename.startswith("emargement-")
+    ]
+    assert (
+        "la copie de cette feuille signée est le justificatif de participation à envoyer à la"
+        " personne chargée de mission." in sheet
+    )
+    assert "à distance" not in sheet and "§III" not in sheet
 
 
 async def test_on_site_bilans_get_no_documents_warning(trainer: Person) -> None:

@@ -94,7 +94,11 @@ async def test_one_greeted_before_the_end_is_not_greeted_again_after_it(
     _, code = await invited(trainer)
     hugo = person("hugo")
     await hugo.says(f"/start {code['Hugo Moreau']}")
-    assert "Bonjour ! Je suis formabot" in hugo.all_text
+    # The organisation's name never bare (explorer AI13: « qu'utilise Organisme de … »).
+    assert (
+        "Bonjour ! Je suis formabot, l'assistant qu'utilise l'organisme de formation "
+        "« Organisme de démonstration »." in hugo.all_text
+    )
     clock.now = BILAN_END + timedelta(hours=1)
     for _ in range(2):  # after the end, and again after /annuler
         await hugo.says("/attestation")

@@ -286,3 +286,31 @@ def test_the_mail_names_the_missing_proofs_as_a_sentence() -> None:
         "il manque encore le justificatif de Léa Martin. La réponse d'Hugo Petit reste à"
         " vérifier de mon côté."
     ) in " ".join(one.split())
+
+
+def test_the_invitation_mail_names_the_organisation_never_bare() -> None:
+    """Explorer AI13: « Ce message est envoyé par formabot, l'assistant d'Organisme de
+    démonstration. » — the organisation's name quoted, never bare."""
+    from bot.texts import render_document
+
+    text = render_document(
+        "email/attestation_invitation.txt.j2",
+        name="Léa Martin",
+        code="ABC123",
+        telegram="",
+        matrix="",
+        expires="lundi 7 décembre 2026",
+        again=False,
+        trainer="Camille Durand",
+        organisation="Association Élan",
+        formation="Agent de restauration",
+        kind="bilan d'étape",
+        day="jeudi 26 novembre 2026",
+        start="14 h 00",
+        end="16 h 00",
+        before=False,
+    )
+    assert (
+        "Ce message est envoyé par formabot, l'assistant de l'organisme de formation"
+        " « Association Élan »." in text
+    )

@@ -441,6 +441,8 @@ async def test_on_site_bilan_for_a_centre_val_de_loire_esp_action(
     assert "URL" not in event
     email = documents(trainer)["txt"].content.decode()
     assert "sur place, Salle 2, 12 rue des Lilas, Orléans" in email
+    # Not « Camille Durand, pour Organisme de démonstration » (explorer AI13).
+    assert "- Camille Durand, équipe pédagogique (Organisme de démonstration)" in email
     # The Centre-Val de Loire's own draft: its written bilan qualitatif, nothing of Normandie.
     assert "le bilan d'étape, d'ici le mercredi 23 décembre 2026" in email
     assert "feuille d'émargement" not in email and "attestations" not in email

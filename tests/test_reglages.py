@@ -56,7 +56,7 @@ async def test_cvl_table_is_off_with_its_reason_and_can_be_switched_on(
     await trainer.says("/echeances")  # computes the demo's deadlines
     assert await deadlines(db, "CVL-TABLE") == []
     await trainer.says("/reglages")
-    assert "Réglages d'Organisme de démonstration" in trainer.last
+    assert "Réglages de l'organisme : Organisme de démonstration." in trainer.last
     assert "à 8 h, en message privé à chaque membre de l'administration" in trainer.last
     await trainer.presses("Suivants")
     assert shown(trainer, TABLE) == f"{TABLE} : désactivé"
@@ -235,7 +235,7 @@ async def test_retour_at_a_setting_shows_the_settings_again_and_changes_nothing(
     await trainer.presses(TABLE)
     assert "Valeur actuelle" in trainer.last
     await trainer.says("Retour")
-    assert "Réglages d'Organisme de démonstration" in trainer.last
+    assert "Réglages de l'organisme : Organisme de démonstration." in trainer.last
     assert any(b.startswith(TABLE) or b.startswith("Suivants") for b in trainer.buttons)
     await trainer.says("retour")
     assert "C'est la première question" in trainer.all_text

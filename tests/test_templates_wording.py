@@ -361,7 +361,8 @@ async def test_names_and_people_are_written_as_a_careful_person_would(trainer: P
     await trainer.says("Inès")
     assert "Quel jour a eu lieu l'absence ou le retard d'Inès Garnier ?" in trainer.last
     await trainer.says("/reglages")
-    assert trainer.all_text.count("Réglages d'Organisme de démonstration.") == 1
+    # Explorer AI13: « Réglages d'Organisme de démonstration », the name needing an article.
+    assert trainer.all_text.count("Réglages de l'organisme : Organisme de démonstration.") == 1
     await trainer.says("/effacer")
     await trainer.presses("Projet professionnel")
     assert "Les données de quelle personne effacer ?" in trainer.last

@@ -246,7 +246,7 @@ async def three_attestations(w: World) -> None:
         who = w.people(name_key(name).replace(" ", "-"))
         await who.says(f"/start {code}")
         await who.says(name)
-        await who.presses("Délégué")
+        await who.presses("Je représente les stagiaires")
         await who.presses("Je l'atteste")
     expect(await count(w.db, Attestation) == 3, "trois attestations")
     await w.trainer.says("/attestations")

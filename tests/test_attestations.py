@@ -246,7 +246,7 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     # Hugo did not take part, and says why.
     await hugo.says(f"/start {invited['Hugo Moreau']}")
     await hugo.says("Hugo Moreau")
-    await hugo.presses("Délégué")
+    await hugo.presses("Je représente les stagiaires")
     await hugo.presses("Je n'ai pas participé")
     assert "pourquoi" in hugo.last
     # Explorer U U10: the reason goes to the Région, so no health detail is asked for.
@@ -369,7 +369,7 @@ async def test_a_correction_adds_a_version_and_keeps_the_first(
     await lea.says(f"/start {invited['Léa Martin']}")
     await lea.says("Lea Martinez")
     await lea.presses("Garder")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     # She notices the typo later and comes back with the same link.
     clock.advance(hours=1)
@@ -378,7 +378,7 @@ async def test_a_correction_adds_a_version_and_keeps_the_first(
     assert "Recevoir à nouveau" in " ".join(lea.buttons)
     await lea.presses("Corriger ma réponse")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     async with db.sessions() as session:
         versions = (await session.scalars(select(Attestation).order_by(Attestation.version))).all()
@@ -546,7 +546,7 @@ async def test_an_on_site_participant_is_accounted_for_by_the_signed_sheet(
     lea = person("lea")
     await lea.says(f"/start {invited['Léa Martin']}")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     await trainer.says("/attestations")
     assert "incomplet, il manque Hugo Moreau" in trainer.last
@@ -588,7 +588,7 @@ async def lea_attests_hugo_declines(
         talker = person(who)
         await talker.says(f"/start {invited[name]}")
         await talker.says(name)
-        await talker.presses("Délégué")
+        await talker.presses("Je représente les stagiaires")
         if who == "lea":
             await talker.presses("Je l'atteste")
             continue
@@ -682,7 +682,7 @@ async def test_a_bilan_moved_while_the_text_is_shown_is_shown_again(
     lea = person("lea")
     await lea.says(f"/start {invited['Léa Martin']}")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     assert "de 14 h 00 à 16 h 00" in lea.last
     async with db.sessions() as session, session.begin():
         bilan = await session.get(Bilan, bilan_id)
@@ -771,7 +771,7 @@ async def test_the_end_of_the_bilan_told_while_her_questions_wait_points_to_them
         invitation = await session.get(AttestationInvitation, invitation.id)
         assert invitation is not None
         invitation.revoked_at = None
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     assert "Votre attestation est enregistrée" in lea.all_text
     # Not sent after her « Merci ! » (explorer AJ3: it came two seconds later, pointing at a
@@ -840,7 +840,7 @@ async def test_the_round_on_sqlite_and_postgresql(
     lea = Talker(engine, "lea")
     await lea.says(f"/start {invited['Léa Martin']}")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     assert "enregistrée" in lea.all_text
     await trainer.says("/attestations")

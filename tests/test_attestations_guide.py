@@ -117,11 +117,11 @@ async def test_someone_who_answered_is_told_so_and_what_they_can_still_do(
     lea, hugo = person("lea"), person("hugo")
     await lea.says(f"/start {code['Léa Martin']}")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     await hugo.says(f"/start {code['Hugo Moreau']}")
     await hugo.says("Hugo Moreau")
-    await hugo.presses("Délégué")
+    await hugo.presses("Je représente les stagiaires")
     await hugo.presses("Je n'ai pas participé")
     await hugo.presses("Passer")
 
@@ -147,7 +147,7 @@ async def test_a_bilan_moved_after_the_answer_asks_to_confirm_again(
     lea = person("lea")
     await lea.says(f"/start {code['Léa Martin']}")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     async with db.sessions() as session, session.begin():
         bilan = await session.get(Bilan, bilan_id)
@@ -238,7 +238,7 @@ async def test_the_other_sworn_button_pressed_just_after_says_where_she_stands(
     lea = person("lea")
     await lea.says(f"/start {code['Léa Martin']}")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     sworn = lea.replies
     await lea.presses("Je l'atteste")
     lea.replies = sworn

@@ -302,7 +302,7 @@ async def hugo_at_the_role(trainer: Talker, person: Callable[..., Talker], clock
     return hugo
 
 
-NOT_THE_DELEGATE = "Votre invitation vous compte comme stagiaire de la formation"
+NOT_THE_DELEGATE = "Votre invitation vous désigne comme stagiaire de la formation"
 
 
 async def open_as(
@@ -335,7 +335,7 @@ async def test_a_trainee_outside_the_delegation_swears_as_a_trainee_without_bein
     représentant les stagiaires … » under art. 441-7 of the code pénal."""
     karim = await open_as(db, person, clock, "trainee", "Karim Benali")
     assert "À quel titre" not in karim.all_text
-    assert "Délégué" not in " ".join(karim.buttons)
+    assert "représente les stagiaires" not in " ".join(karim.buttons)
     assert "Moi, Karim Benali, stagiaire de la formation" in karim.last
     assert karim.buttons == [
         "Je l'atteste sur l'honneur",
@@ -366,14 +366,14 @@ async def test_a_partner_is_asked_the_structure_not_a_role(
     assert "Votre invitation indique que vous représentez la structure" in jean.last
     for said in ("délégué", "stagiaire"):
         await jean.says(said)  # no structure called « délégué »
-        assert jean.last.startswith("Votre invitation vous compte comme partenaire"), said
+        assert jean.last.startswith("Votre invitation vous désigne comme partenaire"), said
         assert "Votre invitation indique que vous représentez la structure" in jean.last
     await jean.says("oui")
     assert "Moi, Jean Dupuis, pour la structure « Mission locale de Caen », partenaire" in (
         jean.last
     )
     await jean.says("je suis délégué")
-    assert jean.last.startswith("Votre invitation vous compte comme partenaire")
+    assert jean.last.startswith("Votre invitation vous désigne comme partenaire")
     await jean.presses("Je l'atteste")
     (answer,) = await answers(db)
     assert (answer.role, answer.structure) == ("partner", "Mission locale de Caen")
@@ -386,7 +386,7 @@ async def test_a_partner_without_a_structure_is_asked_it_at_once(
     assert "À quel titre" not in julie.all_text
     assert "Quelle structure représentez-vous ?" in julie.last
     await julie.says("je suis déléguée des stagiaires")
-    assert julie.last.startswith("Votre invitation vous compte comme partenaire")
+    assert julie.last.startswith("Votre invitation vous désigne comme partenaire")
     await survives(db, julie, FOR_TEXT)
     await julie.says("France Travail Lisieux")
     assert "pour la structure « France Travail Lisieux », partenaire" in julie.last
@@ -454,11 +454,9 @@ async def test_a_delegate_may_say_a_trainee_only_and_the_trainer_is_told(
     """A delegate is a trainee of the formation too: both are true, and « stagiaire » alone
     (stepped down, or replaced) is the one mismatch left for the trainer to check."""
     hugo = await hugo_at_the_role(trainer, person, clock)
-    assert hugo.buttons == ["Délégué ou déléguée des stagiaires", "Stagiaire de la formation"]
+    assert hugo.buttons == ["Je représente les stagiaires", "Je suis stagiaire de la formation"]
     await hugo.says("partenaire")
-    assert hugo.last.startswith(
-        "Votre invitation vous compte comme délégué ou déléguée des stagiaires"
-    )
+    assert hugo.last.startswith("Votre invitation vous désigne pour représenter les stagiaires")
     assert "À quel titre" in hugo.last
     await hugo.presses_data(forged(hugo, "partner"))
     assert "Partenaire" not in " ".join(hugo.buttons)
@@ -618,3 +616,16 @@ def test_a_partner_who_did_not_take_part_is_told_in_plain_french() -> None:
         "C'est noté : vous n'avez pas participé à ce bilan ; vous pourrez le dire juste après,"
         " avec « Je n'ai pas participé »."
     )
+
+
+async def test_the_role_question_offers_what_the_person_says_of_herself(
+    demo: None, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AI14: « choisissez « Délégué ou déléguée des stagiaires » », both genders
+    written to the person herself; the buttons now speak as her, with no gender."""
+    lea = await open_as(db, person, clock, "delegate", "Léa Martin")
+    assert (
+        "D'après votre invitation, vous y représentez les stagiaires : si c'est bien cela, "
+        "choisissez « Je représente les stagiaires » ou répondez « oui »."
+    ) in lea.last
+    assert lea.buttons[-2:] == ["Je représente les stagiaires", "Je suis stagiaire de la formation"]

@@ -80,7 +80,7 @@ async def attested(trainer: Talker, person: Callable[..., Talker], clock: Clock)
     lea = person("lea")
     await lea.says(f"/start {codes(trainer.replies)['Léa Martin']}")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     return lea
 
@@ -180,7 +180,7 @@ async def test_a_worker_without_the_key_signs_nothing_and_bundles_nothing(
     elsewhere = Talker(build_engine(db, replace(settings, data_dir=fresh), clock=clock), "hugo")
     await elsewhere.says(f"/start {codes(trainer.replies)['Hugo Moreau']}")
     await elsewhere.says("Hugo Moreau")
-    await elsewhere.presses("Délégué")
+    await elsewhere.presses("Je représente les stagiaires")
     await elsewhere.presses("Je l'atteste")
     assert "Rien n'a été enregistré pour ce message" in elsewhere.replies[-1].text
     assert not (fresh / KEY_FILE).exists()

@@ -37,7 +37,7 @@ def settings(tmp_path: Path, smtp: SmtpServer) -> Settings:
 async def answer(talker: Talker, code: str, name: str, *, attest: bool) -> None:
     await talker.says(f"/start {code}")
     await talker.says(name)
-    await talker.presses("Délégué")
+    await talker.presses("Je représente les stagiaires")
     if attest:
         await talker.presses("Je l'atteste")
     else:

@@ -93,7 +93,7 @@ async def test_during_the_visio_nobody_can_confirm_and_the_proofs_are_not_comple
     await lea.says("/attestation")
     assert "nom complet" in lea.last
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     assert "Votre attestation est enregistrée" in lea.last
     (answer,) = await answers(db)
@@ -109,10 +109,10 @@ async def test_a_bilan_moved_later_while_the_text_is_shown_stores_nothing(
     lea, hugo = person("lea"), person("hugo")
     await lea.says(f"/start {invited['Léa Martin']}")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await hugo.says(f"/start {invited['Hugo Moreau']}")
     await hugo.says("Hugo Moreau")
-    await hugo.presses("Délégué")
+    await hugo.presses("Je représente les stagiaires")
     await hugo.presses("Je n'ai pas participé")
     await move(db, bilan_id, timedelta(days=1))  # to Friday, the invitations already out
 
@@ -128,7 +128,7 @@ async def test_a_bilan_moved_later_while_the_text_is_shown_stores_nothing(
     clock.now += timedelta(days=1)  # Friday, after the new end: the same links work
     await lea.says("/attestation")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     assert "vendredi 27 novembre 2026, de 14 h 00 à 16 h 00" in lea.last
     await lea.presses("Je l'atteste")
     assert "Votre attestation est enregistrée" in lea.last
@@ -246,7 +246,7 @@ async def test_her_own_link_opened_again_mid_answer_goes_on_where_she_was(
     lea = await lea_opening_her_link(trainer, person, clock)
     code = codes(trainer.replies)["Léa Martin"]
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     text = lea.last
     await lea.says(f"/start {code}")
     assert lea.all_text.startswith(
@@ -272,7 +272,7 @@ async def test_her_own_link_opened_again_at_the_name_asks_the_name_once(
     ), lea.all_text
     assert lea.last == asked and "Confirmons" not in lea.all_text
     await lea.says("Léa Martin")
-    assert "Délégué ou déléguée des stagiaires" in lea.buttons
+    assert "Je représente les stagiaires" in lea.buttons
 
 
 async def test_a_thumb_is_no_oath(
@@ -701,7 +701,7 @@ async def test_je_l_atteste_pressed_as_the_bilan_is_cancelled_stores_nothing_on_
         clock.now = BILAN_END + timedelta(minutes=30)
         await lea.says(f"/start {invited['Léa Martin']}")
         await lea.says("Léa Martin")
-        await lea.presses("Délégué")
+        await lea.presses("Je représente les stagiaires")
         for step in ("/bilans", "26/11/2026", "Annuler le bilan"):
             await (camille.says(step) if step.startswith("/") else camille.presses(step))
         [bilan_id] = [b.id for b in await bilans(pg_db)]
@@ -731,7 +731,7 @@ async def test_je_l_atteste_pressed_as_the_bilan_is_moved_stores_nothing_on_post
         clock.now = BILAN_END + timedelta(minutes=30)
         await lea.says(f"/start {invited['Léa Martin']}")
         await lea.says("Léa Martin")
-        await lea.presses("Délégué")
+        await lea.presses("Je représente les stagiaires")
         await camille.says("/bilans")
         await camille.presses("26/11/2026")
         await camille.presses("Déplacer")

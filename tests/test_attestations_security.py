@@ -257,7 +257,7 @@ async def test_evidence_rows_never_change(
     lea = person("lea")
     await lea.says(f"/start {codes(trainer.replies)['Léa Martin']}")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     with pytest.raises(FrozenEvidence):
         async with db.sessions() as session, session.begin():
@@ -297,7 +297,7 @@ async def test_hostile_names_are_harmless_in_chat_and_pdf(
     await lea.says("<b>Zoé</b>")
     assert "Je n'ai pas compris" in lea.last  # markup is no name of its own
     await lea.says(HOSTILE_NAME)  # but the invited name is, however it is written
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     markup = lea.replies[-1].text
     assert "<script>" not in markup and "<b>Léa" not in markup
     assert "&lt;b&gt;Léa&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in markup
@@ -348,7 +348,7 @@ async def test_nothing_about_a_participant_reaches_the_logs(
             await lea.presses("Je l'atteste")
             await hugo.says(f"/start {invited['Hugo Moreau']}")
             await hugo.says("Hugo Moreau")
-            await hugo.presses("Délégué")
+            await hugo.presses("Je représente les stagiaires")
             await hugo.presses("Je n'ai pas participé")
             await hugo.says("Raison confidentielle Ouessant")
             await person("mallory").says(f"/start {invited['Hugo Moreau']}")

@@ -39,7 +39,7 @@ async def answer(
     code: str,
     name: str,
     *,
-    role: str = "Délégué",
+    role: str = "Je représente les stagiaires",
     attest: bool = True,
     reason: str = "",
 ) -> None:
@@ -228,7 +228,7 @@ async def test_a_name_other_than_the_invited_one_keeps_the_bundle_incomplete_unt
     await lea.says("Léa Martine")
     assert "Vous êtes bien Léa Martin ?" in lea.last
     await lea.presses("Garder « Léa Martine »")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     assert "Moi, Léa Martine," in lea.last
     await lea.presses("Je l'atteste")
     told = await queued(trainer.engine.db, "attestation:answer:%")
@@ -305,7 +305,7 @@ async def test_an_answer_not_validated_gets_a_new_link_and_the_account_is_not_he
     assert "Vous avez déjà répondu" not in lea.all_text
     assert "depuis un autre compte" not in lea.all_text
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     await trainer.says("/attestations")
     # Her own account, but after her « Absente » (explorer W, W5): seen before it counts.
@@ -390,7 +390,7 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
     await lea.says("/attestation")
     await lea.presses("Corriger ma réponse")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     assert "le jeudi 3 décembre 2026, de 14 h 00 à 16 h 00" in lea.last
     await lea.presses("Je l'atteste")
     await trainer.says("/attestations")
@@ -473,7 +473,7 @@ async def test_a_delegate_signing_as_a_trainee_only_is_flagged_until_the_trainer
     await karim.says("Karim Haddad")
     # The question says which role the invitation gives, and offers it first.
     assert "D'après votre invitation, vous y représentez les stagiaires" in karim.last
-    assert karim.buttons == ["Délégué ou déléguée des stagiaires", "Stagiaire de la formation"]
+    assert karim.buttons == ["Je représente les stagiaires", "Je suis stagiaire de la formation"]
     await karim.presses("Stagiaire de la formation")
     await karim.presses("Je l'atteste")
     notice, *_ = await queued(db, "attestation:answer:%")
@@ -542,7 +542,7 @@ async def test_a_sent_bundle_going_stale_is_told_and_the_new_one_offered(
     await lea.says("/attestation")
     await lea.presses("Corriger ma réponse")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je n'ai pas participé")
     await lea.says("Je me suis trompée de bilan")
     async with db.sessions() as session:
@@ -613,7 +613,7 @@ async def test_an_answer_set_aside_is_asked_again_from_the_same_account(
     await hugo.says("Hugo Moreau-Durand")  # a name other than the invitation's: flagged
     if "Garder" in " ".join(hugo.buttons):
         await hugo.presses("Garder")
-    await hugo.presses("Délégué")
+    await hugo.presses("Je représente les stagiaires")
     await hugo.presses("Je l'atteste")
     await trainer.says("/attestations")
     await trainer.presses("Examiner une réponse signalée")
@@ -623,7 +623,7 @@ async def test_an_answer_set_aside_is_asked_again_from_the_same_account(
     assert "Recevoir à nouveau mon attestation" not in hugo.buttons
     assert "nom complet" in hugo.last
     await hugo.says("Hugo Moreau")
-    await hugo.presses("Délégué")
+    await hugo.presses("Je représente les stagiaires")
     await hugo.presses("Je l'atteste")
     # The version set aside says so in the bundle, not as a plain correction (explorer DB4).
     await trainer.says("/attestations")

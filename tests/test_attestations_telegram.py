@@ -111,7 +111,7 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
         greeting = [m.body for m in await lea.bot_messages()]
         assert any("Camille Durand vous invite" in body for body in greeting)
         await ask(lea, "Léa Martin", "À quel titre")
-        shown = await click(lea, "Délégué ou déléguée des stagiaires", "Moi, Léa Martin,")
+        shown = await click(lea, "Je représente les stagiaires", "Moi, Léa Martin,")
         assert "atteste sur l'honneur avoir participé" in shown.body
         assert shown.button_texts == [
             "Je l'atteste sur l'honneur",

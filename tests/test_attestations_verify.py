@@ -57,7 +57,7 @@ async def attested_bundle(
         who = person(user)
         await who.says(f"/start {invited[name]}")
         await who.says(name)
-        await who.presses("Délégué")
+        await who.presses("Je représente les stagiaires")
         await who.presses("Je l'atteste")
     async with db.sessions() as session:
         bundle = await build(session, bilan_id, now=clock.now, key=signing_key(settings.data_dir))

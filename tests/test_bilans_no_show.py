@@ -48,7 +48,7 @@ async def test_a_no_show_makes_the_bundle_complete_without_them(
     lea = person("lea")
     await lea.says(f"/start {invited['Léa Martin']}")
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     async with db.sessions() as session:
         before = await build(session, bilan_id, now=clock.now, key=signing_key(settings.data_dir))
@@ -173,7 +173,7 @@ async def test_noted_absent_as_she_attests_keeps_only_the_no_show_on_postgresql(
         clock.now = BILAN_END + timedelta(minutes=30)
         await lea.says(f"/start {invited['Léa Martin']}")
         await lea.says("Léa Martin")
-        await lea.presses("Délégué")
+        await lea.presses("Je représente les stagiaires")
         await camille.says("/bilans")
         for step in ("26/11/2026", "Signaler un participant absent", "Léa Martin"):
             await camille.presses(step)

@@ -356,7 +356,7 @@ async def test_the_command_of_what_is_under_way_starts_it_again_saying_so(
         assert "validé" not in lea.all_text
         assert lea.last.startswith("Pour commencer, quel est votre nom complet"), again
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     assert "Votre attestation est enregistrée" in lea.all_text
     await trainer.says("/formation")

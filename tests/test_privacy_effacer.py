@@ -578,7 +578,7 @@ async def test_an_attestation_given_as_the_participant_is_erased_is_not_stored_o
         hugo = second("hugo")
         await hugo.says(f"/start {invited['Hugo Moreau']}")
         await hugo.says("Hugo Moreau")
-        await hugo.presses("Délégué")
+        await hugo.presses("Je représente les stagiaires")
         assert "Je l'atteste sur l'honneur" in hugo.buttons
         await camille.says("/effacer hugo")
         hugo_id = await trainee_id(pg_db, "Hugo Moreau")

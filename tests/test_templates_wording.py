@@ -194,6 +194,8 @@ GENDERED = re.compile(
     r"|\b(?:la ou le|le ou la|il ou elle|elle ou il|quel ou quelle|un ou (?:d')?une"
     # « ce ou cette stagiaire » (explorer DE15), « celui ou celle », « son ou sa »
     r"|ce ou cette|cette ou ce|celui ou celle|celle ou celui|son ou sa|sa ou son)\b"
+    # « Délégué ou déléguée des stagiaires » on the button a delegate presses (explorer AI14)
+    r"|\b(\w+) ou \1e\b"
     r"|·e\b",
     re.IGNORECASE,
 )
@@ -323,6 +325,8 @@ def test_python_strings_hold_no_double_gender_and_elide_before_a_name() -> None:
         ("Le ou la chargée de mission, France Travail.", ["Le ou la"]),
         ("Les données de quel ou quelle stagiaire ?", ["quel ou quelle"]),
         ("Les données d'un ou d'une stagiaire", ["un ou d'une"]),
+        ("1. Délégué ou déléguée des stagiaires", ["Délégué ou déléguée"]),
+        ("Formateur ou formatrice", []),
         ("La personne chargée de mission, France Travail.", []),
         ("Se former au(x) métier(s), un(e) stagiaire", ["(e)", "(s)"]),
         ("Rendez-vous Pôle emploi", ["Pôle emploi"]),

@@ -280,7 +280,7 @@ async def lea_at_the_text(trainer: Talker, person: Callable[..., Talker], clock:
     """The bilan scheduled and over; Léa, its delegate, shown her attestation's text."""
     lea = await lea_opening_her_link(trainer, person, clock)
     await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    await lea.presses("Je représente les stagiaires")
     return lea
 
 

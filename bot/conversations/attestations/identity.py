@@ -9,7 +9,7 @@
           [Corriger mon nom]
     Vous  oui
     Bot   À quel titre participez-vous à ce bilan ? D'après votre invitation, vous y
-          représentez les stagiaires …  [Délégué ou déléguée des stagiaires]
+          représentez les stagiaires …  [Je représente les stagiaires]
           [Stagiaire de la formation]
     Vous  oui
 

@@ -15,7 +15,7 @@ they get a person and a chat identity, no membership.
           Vous êtes bien Léa Martin ?  [Oui, je suis Léa Martin] [Garder « Léa Martine »] [Corriger mon nom]
     Vous  oui
     Bot   À quel titre participez-vous à ce bilan ? D'après votre invitation, vous y représentez
-          les stagiaires …  [Délégué ou déléguée des stagiaires] [Stagiaire de la formation]
+          les stagiaires …  [Je représente les stagiaires] [Je suis stagiaire de la formation]
     Vous  oui
     Bot   Voici le texte de votre attestation … « j'atteste sur l'honneur avoir participé … »
           [Je l'atteste sur l'honneur] [Je n'ai pas participé] [Corriger mon nom]

@@ -1,8 +1,8 @@
 """The roles a participant may swear under, and a role said in words.
 
     Bot   À quel titre participez-vous à ce bilan ? D'après votre invitation, vous y
-          représentez les stagiaires …  [Délégué ou déléguée des stagiaires]
-          [Stagiaire de la formation]
+          représentez les stagiaires …  [Je représente les stagiaires]
+          [Je suis stagiaire de la formation]
     Vous  non je suis stagiaire          (the trainee's role: explorer SB12)
 
 The questions themselves are :mod:`~bot.conversations.attestations.identity`'s.
@@ -23,7 +23,7 @@ from bot.conversations.kit.flow import Retry
 from bot.conversations.kit.steps import Option
 
 DELEGATE_ROLE = Option(
-    "Délégué ou déléguée des stagiaires",
+    "Je représente les stagiaires",
     "delegate",
     words=(
         *("delegue", "deleguee", "je suis delegue", "je suis deleguee", "je suis le delegue"),
@@ -32,14 +32,16 @@ DELEGATE_ROLE = Option(
     ),
 )
 """With what someone who never used a bot writes for it (explorer U U9: « je suis
-déléguée » was « Je n'ai pas reconnu ce choix »)."""
+déléguée » was « Je n'ai pas reconnu ce choix »).  The labels speak as the person, with no
+gender to guess, as the sworn text's « représentant les stagiaires » (explorer AI14:
+« Délégué ou déléguée des stagiaires », both genders written to the person herself)."""
 PARTNER_ROLE = Option(
-    "Partenaire (structure qui oriente ou accompagne)",
+    "Je représente une structure partenaire (qui oriente ou accompagne)",
     "partner",
     words=("partenaire", "je suis partenaire", "comme partenaire"),
 )
 TRAINEE_ROLE = Option(
-    "Stagiaire de la formation", "trainee", words=("stagiaire", "je suis stagiaire")
+    "Je suis stagiaire de la formation", "trainee", words=("stagiaire", "je suis stagiaire")
 )
 ROLES_OF = {
     "delegate": (DELEGATE_ROLE, TRAINEE_ROLE),

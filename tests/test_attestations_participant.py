@@ -759,3 +759,16 @@ async def test_her_pdf_is_named_by_the_bilan_s_day_and_formation(
     await lea.presses("Je l'atteste")
     (copy,) = [r.document for r in lea.replies if r.document is not None]
     assert copy.filename == "attestation-bilan-2026-11-26-agent-de-restauration-demo.pdf"
+
+
+def test_what_the_participant_reads_agrees_with_no_name() -> None:
+    """Explorer AI7: « Elycoop en est informé » (the agreement followed the organisation's
+    name) and « Il irait à votre formateur ou formatrice » (both genders written)."""
+    from bot.texts import say
+
+    declined = say(
+        "attestation_participant.declined_thanks", when="jeudi 26 novembre", organisation="Elycoop"
+    )
+    assert "L'organisme Elycoop en est informé." in declined
+    as_is = say("attestation_participant.ask_words_as_is", words="malade", inviter="")
+    assert "Il irait à l'organisme de formation et serait joint à votre réponse" in as_is

@@ -193,7 +193,7 @@ async def test_with_two_flagged_answers_the_dialogue_asks_whose_first(
     await ines.says("oui")
     await ines.presses("Je l'atteste")
     await trainer.says("/attestations")
-    assert "À examiner : Karim Haddad, Inès Roux" in trainer.last
+    assert "À examiner : Karim Haddad et Inès Roux" in trainer.last  # explorer AI24
     await trainer.presses("Examiner une réponse signalée")
     assert await step_of(db, trainer) == ("attestations_review", "review_who")
     assert trainer.buttons == ["Karim Haddad", "Inès Roux", "Retour"]
@@ -347,3 +347,17 @@ async def test_the_label_of_a_flagged_answer_typed_in_a_menu_shown_before_it_is_
     await hugo.says("oui")
     await trainer.says("Examiner une réponse signalée")
     assert "Avant d'attester, Hugo Moreau a écrit" in plain(trainer.last), trainer.last
+
+
+def test_links_that_cannot_be_given_again_are_said_in_the_plural() -> None:
+    """Explorer AI9: « Je ne peux pas redonner le lien de Léa Martin et Hugo Moreau : il a
+    été créé … » — several links, « de » before each name."""
+    from bot.texts import say
+
+    two = say("attestation_trainer.lost_links", names=["Léa Martin", "Hugo Moreau"])
+    assert two.startswith(
+        "Je ne peux pas redonner les liens de Léa Martin et d'Hugo Moreau : ils ont été créés"
+    )
+    assert "Ils fonctionnent toujours ; si l'un d'eux a été perdu" in two
+    one = say("attestation_trainer.lost_links", names=["Hugo Moreau"])
+    assert one.startswith("Je ne peux pas redonner le lien d'Hugo Moreau : il a été créé")

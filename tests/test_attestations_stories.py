@@ -136,7 +136,7 @@ async def test_a_refusal_turned_into_an_attestation_by_another_account_is_not_co
     assert "Examiner une réponse signalée" in trainer.buttons
 
     await trainer.presses("Recevoir le dossier")
-    assert "Réponses à examiner : Léa Martin" in trainer.all_text
+    assert "Réponse à examiner : Léa Martin." in trainer.all_text  # one: singular (AI24)
     data = bundle_of(trainer)
     files, manifest = open_zip(data)
     assert manifest["complet"] is False and manifest["état"] == "incomplet"

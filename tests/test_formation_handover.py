@@ -200,6 +200,8 @@ async def test_an_administrator_taking_it_herself_is_spoken_to_as_such(
     assert "C'est fait : vous avez désormais la charge de « Cariste »." in claire.all_text
     (to_bruno,) = await told(db, "bruno")
     assert to_bruno.startswith("Claire Martin a repris la formation « Cariste » : ")
+    # « lui vont désormais » read as « lui conviennent » (explorer AI16).
+    assert to_bruno.endswith("les réponses des participants lui reviennent désormais.")
     assert await told(db, "claire") == []
 
 

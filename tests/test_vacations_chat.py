@@ -24,7 +24,9 @@ async def test_rectorat_first_hours_participants_and_cap(db: Database, trainer: 
     await survives(db, trainer, FOR_TEXT)
     await trainer.says("beaucoup")
     assert "Je n'ai pas compris cette durée" in trainer.last
-    await trainer.says("9h30")
+    # The bot's own example in French typography (explorer AI21: « 9h30 »).
+    assert "par exemple « 9 », « 9 h 30 » ou « 12 heures »." in trainer.last
+    await trainer.says("9 h 30")
     assert "Qui a effectivement participé à la formation ?" in trainer.last  # 004 §3 (BB4)
     assert trainer.buttons[:3] == ["☑ Bruno Colin", "☑ Chloé Faure", "☑ Anne Roy"]  # by surname
     await survives(db, trainer, FOR_CHOICES)

@@ -185,7 +185,7 @@ async def test_a_trainee_or_a_partner_already_invited_is_no_new_partner(
     await schedule(trainer, REMOTE[:first])
     await trainer.says("Karim Benali")
     assert trainer.all_text.startswith(
-        "Karim Benali suit cette formation comme stagiaire, ce n'est pas un partenaire"
+        "Karim Benali suit cette formation comme stagiaire, pas comme partenaire"  # AI17
     )
     assert "l'accord de la personne qui suit la formation à la Région" in trainer.all_text
     assert await step_of(db, trainer) == ("bilan_partner", "name")

@@ -1006,7 +1006,8 @@ async def test_a_list_the_chat_cut_in_several_messages_is_taken_whole(
     await trainer.says("\n".join([parts[0][0], *parts[2]]))  # a name already there: said
     said = trainer.all_text
     assert "23 stagiaires de plus, 300 en tout." in said
-    assert f"Déjà dans la liste, donc pas ajouté une seconde fois : {names[0]}." in said
+    # No agreement with the name (explorer AI17).
+    assert f"« {names[0]} » est déjà dans la liste : je ne l'ajoute pas une seconde fois." in said
     await trainer.says("Zoé Vert ; Garage\nBad<b>")  # a wrong line: this part is refused
     assert "la première partie est gardée" in trainer.all_text
     await trainer.says(f"{names[0]}\n{names[1]}")  # names of the list, one per line: ticks
@@ -1145,8 +1146,8 @@ async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
     )
     await trainer.says("Émile Zola\nAnne Roc")  # a third part, one name already there
     assert (
-        "1 stagiaire de plus, 9 en tout. Déjà dans la liste, donc pas ajouté une seconde "
-        "fois : Anne Roc."
+        "1 stagiaire de plus, 9 en tout. « Anne Roc » est déjà dans la liste : je ne l'ajoute "
+        "pas une seconde fois."
     ) in trainer.all_text
     await trainer.says("Zoé Vert\nBad<b>")  # a wrong line: nothing of this part
     assert "la première partie est gardée" in trainer.all_text

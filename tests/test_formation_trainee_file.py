@@ -191,7 +191,7 @@ async def test_a_list_added_to_an_existing_formation_skips_who_is_there(
         ("Lemoine", "Hugo", "", ""),
     ]
     await trainer.sends_file("liste.csv", "text/csv", csv_file(rows, encoding="cp1252"))
-    assert "Déjà dans la formation (pas ajouté de nouveau) : Léa Martin (ligne 2)" in (
+    assert "Déjà dans la formation (ligne non reprise) : Léa Martin (ligne 2)" in (  # AI17
         trainer.all_text
     )
     await trainer.presses("Importer")
@@ -238,7 +238,7 @@ async def test_a_list_sent_to_the_formations_menu_goes_to_adding_trainees(
         "l.xlsx", XLSX, xlsx([("Stagiaire", "Entreprise"), ("Nadia Roy", "Garage Roy")])
     )
     assert "1 stagiaire à ajouter" in trainer.all_text
-    assert trainer.last.startswith("Ajouter ce stagiaire à la formation ?")
+    assert trainer.last.startswith("Ajouter cette personne à la formation ?")  # AI17
     assert await step_of(db, trainer) == ("formation_add", "import_confirm")
     await trainer.presses("Importer")
     assert "1 stagiaire importé" in trainer.all_text

@@ -129,7 +129,7 @@ async def test_the_formations_trainees_are_caught_by_name_or_e_mail(store: Datab
         ]
         said = shown(found)
         assert (
-            "Déjà dans la formation (pas ajoutés de nouveau) : Marie Dupont (ligne 2), "
+            "Déjà dans la formation (lignes non reprises) : Marie Dupont (ligne 2), "
             "Jérôme Petit (ligne 3, même e-mail)." in said
         )
         # Not theirs: as if it did not exist.

@@ -385,3 +385,14 @@ async def test_names_and_people_are_written_as_a_careful_person_would(trainer: P
     } <= set(trainer.buttons)
     for line in trainer.transcript:
         assert not gendered(line), line
+
+
+def test_one_year_and_the_server_person_are_said_one_way() -> None:
+    """Explorer AI24: « depuis plus de 1 an »; AI25: « l'administrateur de formabot » beside
+    « la personne qui installe formabot » and « la personne qui fait tourner formabot »."""
+    from bot.texts import say
+
+    purged = say("privacy.digest_purged", formations=1, years=1, trainees=3)
+    assert "1 formation terminée depuis plus d'un an a été effacée" in purged
+    assert "depuis plus de 2 ans" in say("privacy.digest_purged", formations=2, years=2, trainees=3)
+    assert say("progress.failed").endswith("prévenez la personne qui installe formabot.")

@@ -1149,7 +1149,7 @@ async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: P
 
     await trainer.says("/absences")  # one formation holds absences: no question
     await trainer.presses("19/11 matin")
-    await trainer.presses("Justifiée ou non")
+    await trainer.presses("Justification et motif")  # explorer AI26
     await trainer.presses("Oui")
     await trainer.says("convocation")
     await trainer.sends_file("convocation.png", "image/png", b"\x89PNG fake")
@@ -1380,7 +1380,7 @@ async def test_an_absence_on_a_sunday_is_questioned_once(db: Database, trainer: 
 
     await trainer.says("/absences")  # correcting it does not ask again
     await trainer.presses("14/11 matin")
-    await trainer.presses("Justifiée ou non")
+    await trainer.presses("Justification et motif")
     await trainer.presses("Oui")
     await trainer.says("convocation")
     await trainer.presses("Pas de justificatif")
@@ -1668,7 +1668,7 @@ async def test_not_knowing_yet_whether_it_is_justified_is_an_answer(
     await trainer.presses("Enregistrer")
     assert (
         "absence non justifiée pour l'instant : quand vous en saurez plus, /absences, puis "
-        "« Justifiée ou non, motif »." in trainer.all_text
+        "« Justification et motif »." in trainer.all_text
     )
     assert [a.justified for a in await absences(db)] == [False]
 

@@ -802,7 +802,7 @@ async def test_a_file_at_the_group_s_motive_is_told_where_the_justificatif_goes(
             "J'attends d'abord le motif, en quelques mots."
             + (" Je ne garde ni le fichier ni le texte envoyé avec lui." if caption else "")
             + " Le justificatif se joint à chaque absence une fois notée : /absences,"
-            " l'absence, puis « Justifiée ou non, motif »."
+            " l'absence, puis « Justification et motif »."
         ), trainer.all_text
         assert await step_of(db, trainer) == ("absence_group", "reason")
     await trainer.says("arrêt maladie")

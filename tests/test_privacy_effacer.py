@@ -416,7 +416,7 @@ async def erasing_and_proving(
         await camille.says("/effacer karim")
         await bruno.says("/absences")
         await bruno.presses("23/11 matin")
-        await bruno.presses("Justifiée ou non")
+        await bruno.presses("Justification et motif")
         await bruno.presses("Oui")
         await bruno.says("certificat médical")
         await bruno.sends_file("certificat.pdf", "application/pdf", PROOF)

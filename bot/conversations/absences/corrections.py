@@ -6,7 +6,7 @@
     Bot  Quelle absence ? (les plus récentes d'abord)   [20/11 matin – Léa Martin] …
     You  20/11 matin – Léa Martin
     Bot  Léa Martin, vendredi 20 novembre 2026 : que voulez-vous corriger ?
-         [Corriger la date] [Corriger la période] [Justifiée ou non, motif] [Supprimer] [Rien]
+         [Corriger la date] [Corriger la période] [Justification et motif] [Supprimer] [Rien]
     You  Corriger la date
     Bot  Quel jour Léa Martin était-elle absente ou en retard ?
     …
@@ -134,7 +134,8 @@ def correct_absences() -> Flow:
 ACTIONS = [
     Option("Corriger la date", "date"),
     Option("Corriger la période", "period"),
-    Option("Justifiée ou non, motif", "justified"),
+    # Said for a retard as for an absence (explorer AI26: « Justifiée ou non » for a retard).
+    Option("Justification et motif", "justified"),
     Option("Supprimer", "delete"),
     Option("Rien, c'est juste", "nothing"),
 ]

@@ -22,7 +22,9 @@ async def test_a_cancellation_the_bot_cannot_send_is_given_to_forward(trainer: P
         and r.document.filename.startswith("message-charge-de-mission-annulation-")
     ]
     assert draft.mime_type == "text/plain"
-    assert draft.caption.startswith("Prévenez aussi Mme Sophie Leroy, personne chargée de mission")
+    assert draft.caption.startswith(  # explorer AI20
+        "Prévenez aussi Mme Sophie Leroy, qui suit la formation à la Région et attendait ce bilan"
+    )
     text = draft.content.decode()
     assert text.startswith("Objet : ")
     assert "annulé" in text and "jeudi 26 novembre 2026" in text
@@ -90,7 +92,8 @@ async def test_after_a_move_the_trainer_is_told_to_warn_the_charge_de_mission(
         if r.document is not None and r.document.filename.startswith("message-charge-de-mission-")
     ][-1:]
     assert draft.caption == (
-        "Prévenez aussi Mme Sophie Leroy, personne chargée de mission, qui attend ce bilan : je"
+        # Not « Mme Sophie Leroy, personne chargée de mission, » (explorer AI20).
+        "Prévenez aussi Mme Sophie Leroy, qui suit la formation à la Région et attend ce bilan : je"
         " ne peux lui écrire ni dans une conversation ni par e-mail. Voici le message annonçant"
         " la nouvelle date, à lui transmettre avec l'invitation mise à jour et l'ordre du jour"
         " ci-dessus."

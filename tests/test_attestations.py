@@ -90,7 +90,7 @@ async def test_on_matrix_an_invitation_to_forward_names_the_bot_s_address(
             "(une minute suffit), sur Tchap (ou un autre client Matrix), ouvrez une discussion "
             f"avec @formabot:ex.org et envoyez-y ce message : /start {code}"
         ) in text
-        assert text.count(f"/start {code}") == 1 and "envoyez au bot formabot" not in text
+        assert text.count(f"/start {code}") == 1 and "envoyez à l'assistant formabot" not in text
 
 
 async def test_on_matrix_a_relance_sent_by_the_bot_is_said_a_relance(

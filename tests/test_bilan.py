@@ -1133,7 +1133,7 @@ async def test_on_matrix_the_charge_de_mission_gets_the_invitation_from_the_bot(
     )
     # Matrix alone: one way to answer, Tchap's (explorer EF10: « envoyez au bot formabot »).
     invitations = [r.text for r in trainer.replies if "/start " in r.text]
-    assert invitations and all("envoyez au bot formabot" not in t for t in invitations)
+    assert invitations and all("envoyez à l'assistant formabot" not in t for t in invitations)
     assert all(
         "sur Tchap (ou un autre client Matrix), ouvrez une discussion avec @formabot:localhost" in t
         for t in invitations

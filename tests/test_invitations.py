@@ -43,7 +43,7 @@ def test_a_forwarded_invitation_pasted_whole_gives_its_code() -> None:
     code = "Ab3dEf6hIj9kLm2nOp5qRs"
     forwarded = (
         "Bonjour Léa Martin,\nL'organisme … vous invite au bilan.\nAprès le bilan, pour "
-        f"l'attestation sur l'honneur (une minute suffit), envoyez au bot formabot : /start {code}"
+        f"l'attestation sur l'honneur (une minute suffit), envoyez à l'assistant formabot : /start {code}"
         "\nCe code est personnel, ne le transmettez pas."
     )
     assert invitations.pasted(forwarded) == code

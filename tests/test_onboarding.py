@@ -148,7 +148,7 @@ async def test_the_first_comer_on_an_empty_bot_is_told_to_send_start(
     claire = person("claire")
     for typed in ("bonjour", "?", "/aide", "/absence", "Karim absent hier"):
         await claire.says(typed)
-        assert "Aucun organisme de formation n'utilise encore ce bot" in claire.last, typed
+        assert "Aucun organisme de formation n'utilise encore cet assistant" in claire.last, typed
         assert "envoyez /start pour créer le vôtre" in claire.last, typed
         assert "invitation" not in claire.all_text, typed
     await first_admin(claire)
@@ -199,7 +199,9 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
     # A message to forward as it is (explorer J: a colleague who never used a bot got a code).
     forward = claire.replies[-1].text
     assert forward.startswith("Bonjour,\nClaire Martin vous invite sur formabot, l'assistant")
-    assert f"Envoyez au bot formabot : <code>/start {code[1]}</code>" in forward
+    # One word for the program, the French one (explorer AI10: « bot » here, « assistant »
+    # in the same message).
+    assert f"Envoyez à l'assistant formabot : <code>/start {code[1]}</code>" in forward
     async with db.sessions() as session:
         stored = await session.scalar(select(Invitation))
         assert stored is not None and code[1] not in stored.code_hash
@@ -294,7 +296,7 @@ async def test_the_invitation_to_forward_names_both_questions_and_the_second_fit
     await claire.presses(role)
     code = CODE.search(claire.last)
     assert code, claire.last
-    assert f"Le bot vous demande ensuite {said}, rien de plus." in claire.last
+    assert f"L'assistant vous demande ensuite {said}, rien de plus." in claire.last
     assert "et c'est tout" not in claire.last
     sam = person("sam")
     await sam.says(f"/start {code[1]}")
@@ -466,7 +468,7 @@ async def test_the_second_person_finishing_start_is_told_someone_was_quicker(
     await claire.presses("Au féminin")
     await bruno.says("Bruno Lefèvre")
     await bruno.presses("Au masculin")
-    assert "Quelqu'un vient de créer l'organisme de ce bot juste avant vous" in bruno.last
+    assert "Quelqu'un vient de créer l'organisme de cet assistant juste avant vous" in bruno.last
     assert "code d'invitation" in bruno.last
     async with db.sessions() as session:
         assert [o.name for o in await session.scalars(select(Organisation))] == ["Forma Plus"]

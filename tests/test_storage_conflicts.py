@@ -629,7 +629,9 @@ async def test_two_people_finishing_start_at_once_one_is_told_in_french(
             await asyncio.gather(*(who.presses("Au féminin") for who in people))
             said = sorted(who.last for who in people)
             assert "C'est fait : l'organisme" in said[0], said
-            assert "Quelqu'un vient de créer l'organisme de ce bot juste avant vous" in said[1]
+            assert (
+                "Quelqu'un vient de créer l'organisme de cet assistant juste avant vous" in said[1]
+            )
             assert await count(pg_copy, Organisation) == 1
             async with pg_copy.sessions() as session, session.begin():
                 for table in ("audit_log", "organisations", "chat_identities", "people"):

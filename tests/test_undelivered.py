@@ -84,7 +84,7 @@ async def test_a_day_long_outage_is_told_in_the_next_digest_once(
         digest
     )
     assert "une invitation à attester à une personne qui n'a pas encore parlé au bot" in digest
-    assert "le bot ne réessaiera plus" in digest
+    assert "l'assistant ne réessaiera plus" in digest
 
     # The day after, the same failures are not told again.
     clock.now = start + timedelta(days=2)
@@ -162,7 +162,7 @@ async def test_a_blocked_person_is_named_as_such(db: Database, demo: None) -> No
             "echeances.ask_list", counts={}, filter_title=None, actor=None, undelivered=[failure]
         )
     )
-    assert "cette personne a bloqué le bot" in rendered
+    assert "cette personne a bloqué l'assistant" in rendered
 
 
 def test_every_kind_of_message_has_a_french_name() -> None:

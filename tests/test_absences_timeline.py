@@ -170,7 +170,7 @@ async def test_a_sign_declined_is_a_dated_line_of_the_timeline_and_of_the_bundle
     assert (await kinds(db, "Hugo Moreau"))[-1] == "signe_vu"
     await trainer.says("/suivi hugo")
     assert (
-        "lundi 23 novembre 2026 – Signe de décrochage relevé (Absences répétées) : suivi non "
+        "lundi 23 novembre 2026 – Signe de décrochage relevé (absences répétées) : suivi non "
         "ouvert pour l'instant (« Pas maintenant ») (Camille Durand)"
     ) in trainer.last
     async with db.sessions() as session:

@@ -300,6 +300,21 @@ async def test_a_bare_agreement_to_the_reason_s_health_warning_keeps_nothing(
         ([ILL, "remplace par raison personnelle"], "raison personnelle"),
         ([ILL, "vous pouvez mettre empêchement"], "empêchement"),
         (["mets empêchement"], "empêchement"),
+        # Explorer AM1: after the warning, an infinitive or « met » that names no noun
+        # phrase, or says « par », « plutôt », is the instruction it was before AA1.
+        ([ILL, "mettre empêchement"], "empêchement"),
+        ([ILL, "non mettre raison personnelle"], "raison personnelle"),
+        ([ILL, "mettre plutôt empêchement"], "empêchement"),
+        ([ILL, "met empêchement"], "empêchement"),
+        ([ILL, "note empêchement"], "empêchement"),
+        ([ILL, "noter rendez-vous personnel"], "rendez-vous personnel"),
+        ([ILL, "remplacer par empêchement"], "empêchement"),
+        ([ILL, "changer par raison personnelle"], "raison personnelle"),
+        ([ILL, "écrire empêchement"], "empêchement"),
+        ([ILL, "écrire mon mémoire"], "écrire mon mémoire"),
+        ([ILL, "mettre en place un atelier"], "mettre en place un atelier"),
+        ([ILL, "changer de poste"], "changer de poste"),
+        (["mettre empêchement"], "mettre empêchement"),  # no warning: ZA8
     ],
 )
 async def test_an_instruction_at_the_reason_saves_the_words_it_gives_at_any_turn(

@@ -401,7 +401,42 @@ rendre », « écrire un mémoire », « remplacer un collègue » are reasons, 
 (explorer ZA8; explorer AA1: after the warning they were saved cut, « d'enfant »)."""
 
 
-def replacement(text: str) -> str | None:
+_WARNED_ASKING = re.compile(r"\b(?:par|plutot|juste|seulement|simplement|uniquement|a la place)\b")
+_WARNED_VERB = re.compile(
+    r"(?:(?:ok|oui|d accord|bon|alors|finalement|euh|ah|non|dans ce cas)\s+)*"
+    r"(?:mettre|met|noter|note|ecrire|inscrire|indiquer)"
+)
+"""After the health warning, what else makes an instruction (explorer AM1: « mettre
+empêchement », « remplacer par empêchement » were saved whole once :data:`_ASKING_TO` alone
+counted): « par », « plutôt », « à la place » with any of the verbs, or « mettre », « noter »,
+« écrire » alone before words that open no noun phrase (:data:`_OPENING_A_NOUN`)."""
+
+_OPENING_A_NOUN = frozenset(
+    {"un", "une", "de", "d", "du", "des", "le", "la", "les", "l", "mon", "ma", "mes", "ton"}
+    | {"ta", "tes", "son", "sa", "ses", "notre", "nos", "vos", "leur", "leurs", "a", "au"}
+    | {"aux", "en", "ce", "cet", "cette", "ces"}
+)
+"""The first words of a reason that starts with a verb (« écrire un mémoire », « mettre en
+place un atelier », « noter mes heures »): never the words an instruction gives."""
+
+
+def _instructed(asked: str, rest: list[str], *, warned: bool) -> bool:
+    """Whether ``asked`` (folded) before ``rest`` is an instruction addressed to the bot."""
+    if _ASKING_TO.search(asked):
+        return True
+    if not warned:
+        return False
+    if _WARNED_ASKING.search(asked):
+        return True
+    opening = fold(rest[0]).split()[:1] if rest else []
+    return (
+        _WARNED_VERB.fullmatch(asked) is not None
+        and bool(opening)
+        and opening[0] not in _OPENING_A_NOUN
+    )
+
+
+def replacement(text: str, *, warned: bool = False) -> str | None:
     """The words an instruction to replace what was pointed out gives: « empêchement » for
     « mettez empêchement », « écrivez plutôt empêchement », « notez juste empêchement »,
     « raison personnelle » for « remplacez-la par « raison personnelle » svp » (explorer
@@ -410,11 +445,14 @@ def replacement(text: str) -> str | None:
     nothing to write (« mettez ce que vous voulez », « notez rien », « gardez-la telle
     quelle »). Only an instruction plainly addressed to the bot, « mettez … », « mets … »,
     « vous pouvez mettre … » (:data:`_ASKING_TO`; explorer ZA8), after the warning too
-    (explorer AA1: « garde d'enfant » was saved as « d'enfant »; AA2: « mets … »)."""
+    (explorer AA1: « garde d'enfant » was saved as « d'enfant »; AA2: « mets … »); once
+    ``warned``, also « mettre … », « remplacer par … » (:data:`_WARNED_ASKING`, AM1)."""
     words = text.split()
     for at in range(len(words) - 1, 0, -1):
         asked = fold(" ".join(words[:at]))
-        if _REPLACING.fullmatch(asked) is None or not _ASKING_TO.search(asked):
+        if _REPLACING.fullmatch(asked) is None:
+            continue
+        if not _instructed(asked, words[at:], warned=warned):
             continue
         rest = words[at:]
         while rest:

@@ -175,9 +175,10 @@ async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next | None:
     line = clean_line(text, limit=500)
     if isinstance(line, Invalid):
         return line
+    warned = ctx.data.get(WARNED_AT) == "reason" and ctx.data.get(SAID_TEXT) is not None
     line = after_acknowledging(line)  # « compris, mettez empêchement » (explorer ZA8)
     if not keeping(line) and not refusing(line):  # at any turn (ZA8), after the warning (XA15)
-        line = replacement(line) or line  # « mettez empêchement »: « empêchement »
+        line = replacement(line, warned=warned) or line  # « mettez empêchement » (AM1)
     if passing(line):  # « je préfère passer », « pas de raison »: « Passer » (UA3)
         return None
     if wrong_button(line):  # « je me suis trompé de bouton »: nothing recorded (UA3)

@@ -2941,6 +2941,25 @@ async def test_someone_unnamed_said_to_be_absent_in_the_future_is_said_to_come_a
     assert trainer.last == "Dans quelle formation ?", trainer.all_text
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Léa m'a dit qu'il serait absent hier",
+        "Julie m'avait dit qu'il serait absent vendredi dernier",
+        "Léa m'a dit qu'il serait en retard ce matin",
+    ],
+)
+async def test_someone_unnamed_said_absent_on_a_day_past_is_never_said_to_come(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer AM2: « Léa m'a dit qu'il serait absent hier » (reported speech, a day
+    already past) read « Le dimanche 22 novembre 2026 est à venir », nothing noted. A day
+    past is noted as any: who is asked."""
+    await trainer.says(typed)
+    assert "à venir" not in trainer.all_text, trainer.all_text
+    assert trainer.last == "Dans quelle formation ?", trainer.all_text
+
+
 async def test_the_absent_one_named_first_and_a_pronoun_that_fits_him_is_proposed(
     db: Database, trainer: Person
 ) -> None:

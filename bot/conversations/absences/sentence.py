@@ -112,7 +112,9 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         # « Julie sera absente lundi »: next Monday, noted that day (explorer M: the past one
         # was offered).
         day = day_ahead(ctx, sentence)
-        if day != ctx.now.date():  # « sera absente cet après-midi »: today's, noted (O1)
+        # « sera absente cet après-midi »: today's, noted (O1); « serait absente hier »: a
+        # day past, noted too, never « à venir » (explorer AM2).
+        if day is None or day > ctx.now.date():
             ctx.say("absence.said_to_come", day=day, **_past_besides(sentence, text))
             return Leave()
     elif (coming := day_to_come(ctx, sentence)) is not None:

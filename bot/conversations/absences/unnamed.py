@@ -22,8 +22,11 @@ def unnamed_absence(ctx: Context, unnamed: AbsenceSentence) -> Outcome:
     trainee was picked from « et un retard »: SA6); a day to come said so, as for « Karim
     absent demain »; else ``/absence`` asking who, with the day and the motive said (SA7).
     Said to come (« Léa m'a dit qu'il sera absent », one or several): said at once, before
-    any question (explorer ZA15: the formation, who and the day were asked first)."""
-    if unnamed.future and (ahead := day_ahead(ctx, unnamed)) != ctx.now.date():
+    any question (explorer ZA15: the formation, who and the day were asked first); a day
+    already past (« … qu'il serait absent hier ») is noted as any (explorer AM2: « est à
+    venir »)."""
+    ahead = day_ahead(ctx, unnamed) if unnamed.future else ctx.now.date()
+    if ahead is None or ahead > ctx.now.date():  # « … qu'il serait absent hier »: noted (AM2)
         ctx.say("absence.said_to_come", day=ahead, late=unnamed.late)
         return Leave()
     if unnamed.several:

@@ -206,6 +206,27 @@ async def test_a_formation_title_met_as_words_of_her_sentence_is_asked_not_guess
     assert [r.chat_id for r in await notices(db)] == ["formateur", "admin-1"]
 
 
+async def test_her_message_held_for_which_formation_lapsed_is_said_passed_on_to_nobody(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AM5: her message held at « de quelle formation parle votre message ? », left
+    unanswered, lapsed into « rien de ce qui n'avait pas été validé n'est enregistré.
+    Recommencez quand vous voulez. »: a trainee's hospitalisation reached no one, and nothing
+    said so. She is told it was passed on to nobody, and how to send it again."""
+    await add_organisations(db, 1, clock.now.date())
+    for title in ("Agent de restauration (démo)", "Parcours 1"):
+        await follows(db, title)
+    her = sophie(person)
+    await her.says("Bonjour, la stagiaire est hospitalisée, pouvez-vous me rappeler ?")
+    assert her.last.startswith("Vous suivez des formations de plusieurs organismes"), her.last
+    clock.now += timedelta(days=3)
+    await her.says("Bonjour, avez-vous eu mon message ?")
+    assert await notices(db) == []
+    said = her.all_text
+    assert "n'est enregistré" not in said, said
+    assert "votre message n'a été transmis à personne" in said, said
+
+
 async def test_a_participant_typed_as_chargee_de_mission_is_not_taken_for_her(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

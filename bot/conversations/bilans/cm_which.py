@@ -103,6 +103,9 @@ async def on_formation(ctx: Context, picked: str) -> Outcome:
 FLOW = Flow(
     "bilan_cm_which",
     summary="dire de quelle formation parle votre message",
+    # Lapsed unanswered: her message went nowhere, said so (explorer AM5: « rien … n'est
+    # enregistré », a trainee's hospitalisation passed on to no one without a word).
+    lapsed_saying="charge_de_mission.which_lapsed",
     steps=[
         Pick(
             "formation",

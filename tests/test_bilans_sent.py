@@ -19,7 +19,7 @@ from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.texts import plain
 from tests.auxil.attestations import BILAN_START, add_bilan
-from tests.auxil.matrix_welcome import send_into_unjoined_chat
+from tests.auxil.matrix_welcome import invitation_waiting
 
 PARIS = ZoneInfo("Europe/Paris")
 SENT_AT = datetime(2026, 3, 3, 9, 2, tzinfo=UTC)  # 10 h 02 in Paris
@@ -161,17 +161,7 @@ async def test_a_matrix_chat_not_joined_is_waiting_as_the_outbox_really_sent_it(
 ) -> None:
     """Explorer AJ4: the welcome kept by the transport carries the outbox key the outbox
     adds when sending; /bilans still finds it: « en attente », not « envoyée »."""
-    bilan_id = await add_bilan(db, start=BILAN_START)
-    async with db.sessions() as session, session.begin():
-        await enqueue(
-            session,
-            key="cm",
-            platform="matrix",
-            chat_id="@sophie:example.org",
-            reply=Reply(text="Vous êtes invitée au bilan."),
-            about=About(bilan_id=bilan_id, participant_id=None, what="charge_de_mission"),
-        )
-    await send_into_unjoined_chat(db, "cm", SENT_AT)
+    bilan_id = await invitation_waiting(db, SENT_AT, "@sophie:example.org")
     async with db.sessions() as session:
         bilan = await session.get(Bilan, bilan_id)
         assert bilan is not None

@@ -9,15 +9,13 @@ from sqlalchemy import select, update
 
 from bot.bilans.unjoined import tell_trainers_of_unjoined
 from bot.config import Settings
-from bot.messages import Reply
-from bot.outbox import About, enqueue
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.texts import plain
-from tests.auxil.attestations import BILAN_START, add_bilan
-from tests.auxil.matrix_welcome import send_into_unjoined_chat
+from tests.auxil.attestations import BILAN_START
+from tests.auxil.matrix_welcome import invitation_waiting as waiting
 
 SOPHIE = "@sophie.leroy:agent.tchap.gouv.fr"
 OPENED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10 h in Paris, three days before the bilan
@@ -25,19 +23,7 @@ OPENED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10 h in Paris, three days b
 
 async def invitation_waiting(db: Database, *, joined: bool = False) -> int:
     """The chargée de mission's invitation, « sent » into a chat she has not joined."""
-    bilan_id = await add_bilan(db, start=BILAN_START)
-    async with db.sessions() as session, session.begin():
-        await enqueue(
-            session,
-            key="cm",
-            platform="matrix",
-            chat_id=SOPHIE,
-            reply=Reply(text="Vous êtes invitée au bilan."),
-            about=About(bilan_id=bilan_id, participant_id=None, what="charge_de_mission"),
-        )
-    # Sent as the outbox sends it: the welcome stored carries its outbox key (explorer AJ4).
-    await send_into_unjoined_chat(db, "cm", OPENED, joined=joined)
-    return bilan_id
+    return await waiting(db, OPENED, SOPHIE, joined=joined)
 
 
 async def tick(db: Database, now: datetime, settings: Settings) -> list[OutboxMessage]:

@@ -13,12 +13,13 @@ from datetime import datetime
 from sqlalchemy import update
 
 from bot.messages import Reply
-from bot.outbox import Sender
+from bot.outbox import About, Sender, enqueue
 from bot.outbox_payload import reply_to_payload
 from bot.storage.db import Database
 from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.transports.matrix.inbox import Inbox
+from tests.auxil.attestations import BILAN_START, add_bilan
 
 ACCOUNT = "@formabot:example.org"
 
@@ -41,3 +42,22 @@ async def send_into_unjoined_chat(
         await session.execute(
             update(MatrixWelcome).values(created_at=opened, status="sent" if joined else "pending")
         )
+
+
+async def invitation_waiting(
+    db: Database, opened: datetime, chat_id: str, *, joined: bool = False
+) -> int:
+    """A bilan whose chargée de mission's invitation was « sent » into a chat opened for
+    her at ``opened``, not joined unless ``joined``: the bilan's id."""
+    bilan_id = await add_bilan(db, start=BILAN_START)
+    async with db.sessions() as session, session.begin():
+        await enqueue(
+            session,
+            key="cm",
+            platform="matrix",
+            chat_id=chat_id,
+            reply=Reply(text="Vous êtes invitée au bilan."),
+            about=About(bilan_id=bilan_id, participant_id=None, what="charge_de_mission"),
+        )
+    await send_into_unjoined_chat(db, "cm", opened, joined=joined)
+    return bilan_id

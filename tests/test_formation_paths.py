@@ -666,3 +666,30 @@ async def test_a_day_with_its_weekday_typed_in_december_is_of_the_year_it_falls_
     await trainer.presses("Oui")
     assert "C'est enregistré." in trainer.all_text
     assert (await trainee(db, "Thomas Fabre")).left_on == date(2027, 3, 12)
+
+
+async def test_back_at_the_follow_up_offer_after_an_exit_says_the_exit_is_saved(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AM3: « Retour » at « Ouvrir un suivi de décrochage maintenant ? » after an
+    abandon showed the formation's menu, the offer dropped without a word, while /aide
+    promised « la question précédente »: like the /absence offer (AD1), it now says the
+    exit is saved and asks the offer again; /aide offers /annuler, not « Retour »."""
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Inès Garnier")
+    await trainer.presses("Sa sortie")
+    await trainer.says("vendredi")
+    for label in ("Oui", "Abandon", "Oui"):
+        await trainer.presses(label)
+    assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
+    await trainer.says("/aide")
+    assert "Retour" not in trainer.all_text
+    assert "ce qui est déjà enregistré le reste" in trainer.all_text
+    await trainer.says("Retour")
+    assert trainer.all_text.startswith("C'est déjà enregistré : je ne reviens pas")
+    assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
+    assert (await trainee(db, "Inès Garnier")).exit_reason == "abandon"
+    await trainer.presses("Pas maintenant")
+    assert "plus tard avec /decrochage Inès Garnier" in trainer.all_text

@@ -205,7 +205,11 @@ class Carrier:
 
     def goes_back(self, ctx: Context, step: str) -> bool:
         """Whether « Retour » at ``step`` goes somewhere (:meth:`back`): a question asked
-        before it, or the flow that called this one; /aide offers it only then (AW12)."""
+        before it, or the flow that called this one; /aide offers it only then (AW12).  Once
+        the flow saved what it was started for (``_saved``), never: a called flow's offer left
+        to its caller's menu without a word, the exit's « Pas maintenant » unsaid (AM3)."""
+        if ctx.data.get("_saved"):
+            return False
         return bool(self._earlier(ctx, step) or ctx.data.get("_stack"))
 
     async def back(self, ctx: Context, flow: Flow, step: Step) -> Position:
@@ -214,7 +218,9 @@ class Carrier:
         At a flow's first question, a called flow ends (its caller, a menu,
         is shown again); the flow the person started says it is the first
         question and asks it again (/annuler stops everything).  A question
-        asked again keeps its earlier answer until it is answered anew.
+        asked again keeps its earlier answer until it is answered anew.  Once
+        the flow saved what it was started for (``_saved``), called or not, it
+        says so and asks its offer again (explorer AD1, AM3).
         """
         for key in [k for k in ctx.data if k in (f"_pending_{step.name}", f"_day_{step.name}")]:
             ctx.data.pop(key)
@@ -222,7 +228,7 @@ class Carrier:
         if trail:
             ctx.data["_trail"] = trail[:-1]
             return await self.apply(ctx, flow, step, Next(trail[-1]))
-        if ctx.data.get("_stack"):
+        if ctx.data.get("_stack") and not ctx.data.get("_saved"):
             return await self.apply(ctx, flow, step, Leave())
         said = "common.back_after_saving" if ctx.data.get("_saved") else "common.back_at_start"
         return await self.apply(ctx, flow, step, Stay(message=ctx.render(said)))

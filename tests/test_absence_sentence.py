@@ -3078,3 +3078,22 @@ async def test_yes_to_a_sentence_about_a_formation_handed_away_says_nothing_was_
     assert him.last.startswith("Je n'ai pas noté l'absence de Karim Benali"), him.last
     assert "ne vous est plus confiée" in him.last and "créez-en une" not in him.last
     assert await absences(db) == []
+
+
+@pytest.mark.parametrize("hour", ["non, 10h", "non, 9h30", "non, à 10h", "non, 14h"])
+async def test_a_no_with_a_clock_time_is_not_read_as_the_retard_s_length(
+    db: Database, trainer: Person, hour: str
+) -> None:
+    """Explorer AM4: « non, 10h » to « Noter le retard de 1 h 15 … ? » asked about a retard
+    of 600 minutes. A clock time is the arrival, not a length, and the hour a half-day
+    starts at is not known: the length is asked, the day and the 1 h 15 kept."""
+    await trainer.says("Karim en retard vendredi matin de 1h15")
+    await trainer.says(hour)
+    assert "600 min" not in trainer.all_text and "570 min" not in trainer.all_text
+    assert "une heure d'arrivée, pas la durée du retard" in trainer.all_text, trainer.all_text
+    assert trainer.last.endswith(
+        "Noter le retard de 1 h 15 de Karim Benali, vendredi 20 novembre 2026, le matin ?"
+    ), trainer.last
+    await trainer.says("non, 45 min")
+    assert trainer.last.startswith("Noter le retard de 45 min de Karim Benali, vendredi 20")
+    assert await absences(db) == []

@@ -33,11 +33,12 @@ from datetime import datetime
 from bot import dates
 from bot.absences.after_day import reads_as_a_motive
 from bot.absences.line import late_minutes_of, read_period, soft_fold, split_reason
+from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import length_of
 from bot.answers import Invalid, clean_line, correction, fold, has_words
 from bot.conversations.absences.motive import no_motive
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Next, Outcome
+from bot.conversations.kit.flow import Next, Outcome, Stay
 
 _NOON = datetime(2026, 1, 7, 12)
 """Any weekday noon: only whether words name a day is asked of it."""
@@ -200,10 +201,22 @@ def _motive(typed: str, names: Iterable[str] = ()) -> str | None:
 def corrected_length(ctx: Context) -> Outcome | None:
     """« non, 1h30 », « non, de 45 min » to « Noter le retard de 1 h 15 de Karim Benali,
     vendredi 20 novembre 2026, le matin ? »: the same question with that length, the day
-    and its half kept (explorer AA5: « 1h30 » was read as the day, today, 1 h 15 kept)."""
+    and its half kept (explorer AA5: « 1h30 » was read as the day, today, 1 h 15 kept).  A
+    clock time (« non, à 10h », « non, 9h30 »: hours past a retard's longest) is the arrival;
+    the hour a half-day starts at is not known, so the length is asked again (explorer AM4:
+    a retard of 600 minutes was offered)."""
     rest = correction(ctx.incoming.text) if ctx.data.get("_late") else None
+    if rest and _CLOCK.fullmatch(fold(rest)):
+        return Stay(message=ctx.render("absence.late_clock_time", said=rest))
     length = length_of(rest) if rest else None
     if length is None:
         return None
-    ctx.data["_minutes"] = late_minutes_of(length)
+    minutes = late_minutes_of(length)
+    if "h" in length and minutes > MAX_LATE_MINUTES:
+        return Stay(message=ctx.render("absence.late_clock_time", said=rest))
+    ctx.data["_minutes"] = minutes
     return Next("go")
+
+
+_CLOCK = re.compile(r"(?:a|vers)\s+\d{1,2}\s*(?:h|:)\s*(?:\d{2})?\s*[.!]?")
+"""Folded « à 10h », « vers 9h30 » after the « non »: an hour, not the retard's length."""

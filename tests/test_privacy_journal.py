@@ -183,3 +183,31 @@ async def test_a_member_of_another_organisation_answering_a_bilan_is_in_its_jour
         )
     assert actions == {(demo_id, "redeem"), (demo_id, "attest")}
     assert demo_id != other.organisation_id
+
+
+async def test_a_member_removed_from_her_organisation_while_attesting_another_s_bilan_goes_on(
+    db: Database, trainer: Person, person: Callable[..., Person], clock: Clock
+) -> None:
+    """Explorer AM6: the administrator of another organisation answering the demo's
+    attestation was removed from her own meanwhile; her next answer closed the dialogue
+    with « vous ne faites plus partie de l'organisme concerné », though the attestation is
+    the demo's and still hers to give. A participant's dialogue is no organisation's."""
+    from sqlalchemy import delete
+
+    from bot.storage.people import Membership
+
+    await schedule_bilan(trainer)
+    code = codes(trainer.replies)["Léa Martin"]
+    other = await insert_other_organisation(db)
+    clock.now = BILAN_END + timedelta(hours=1)
+    partner = person("autre")
+    for line in (f"/start {code}", "Léa Martin"):
+        await partner.says(line)
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            delete(Membership).where(Membership.organisation_id == other.organisation_id)
+        )
+    await partner.says("oui")
+    assert "ne faites plus partie" not in partner.all_text, partner.all_text
+    await partner.presses("Je l'atteste")
+    assert "Votre attestation est enregistrée" in partner.all_text, partner.all_text

@@ -89,7 +89,11 @@ class Carrier:
         """Open ``flow`` above the current stack; ``None`` when this person may not."""
         kept = {k: ctx.data[k] for k in _KEPT if k in ctx.data}
         ctx.data = {**kept, **data}
-        aside.stamp(ctx)  # a called flow keeps its caller's organisation (explorer AF1)
+        # A called flow keeps its caller's organisation (explorer AF1); a flow open to anyone
+        # (the participant's /attestation, /mesdonnees) is none's: removed from hers while
+        # attesting another's bilan, she was told it was no longer hers (explorer AM6).
+        if flow.role is not None:
+            aside.stamp(ctx)
         refusal = self.refusal(ctx, flow)
         if refusal is not None:
             ctx.say(refusal)

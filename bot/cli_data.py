@@ -100,7 +100,7 @@ def _refused(args: argparse.Namespace, features: Features) -> int | None:
     if args.what in (*features.tables, *features.files):
         return None
     known = ", ".join(sorted([*features.tables, *features.files]))
-    print(f"Export inconnu « {args.what} ». Disponibles : {known}.", file=sys.stderr)
+    print(f"Exportation inconnue « {args.what} ». Disponibles : {known}.", file=sys.stderr)
     return 2
 
 
@@ -129,7 +129,10 @@ async def _export(db: Database, args: argparse.Namespace, features: Features) ->
             return 0
         if args.what in files:
             if args.out is None:
-                print("Cet export produit un fichier : précisez --out FICHIER.", file=sys.stderr)
+                print(
+                    "Cette exportation produit un fichier : précisez --out FICHIER.",
+                    file=sys.stderr,
+                )
                 return 2
             _emit(await files[args.what](session, args), args.out)
     return 0

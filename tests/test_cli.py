@@ -133,7 +133,7 @@ def test_demo_then_exports_in_csv_and_json(formabot: Callable[[list[str]], Done]
     as_json = json.loads(formabot(["export", "stagiaires", "--format", "json"]).stdout)
     assert len(as_json) == 7 and {"nom", "représente les stagiaires"} <= set(as_json[0])
     unknown = formabot(["export", "nimportequoi"])
-    assert unknown.returncode == 2 and "Export inconnu" in unknown.stderr
+    assert unknown.returncode == 2 and "Exportation inconnue" in unknown.stderr
 
     # « --formation » names the formation exported (explorer BC19: every one was).
     second = max(int(f["identifiant"]) for f in formations)

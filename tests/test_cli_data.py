@@ -25,7 +25,7 @@ def test_an_export_or_an_import_without_a_base_says_so_and_creates_none(
     assert not (tmp_path / "formabot.db").exists()
     # What is refused before any base is opened says its own reason first.
     unknown = formabot(["export", "galaxies"])
-    assert unknown.returncode == 2 and "Export inconnu « galaxies »" in unknown.stderr
+    assert unknown.returncode == 2 and "Exportation inconnue « galaxies »" in unknown.stderr
     assert not (tmp_path / "formabot.db").exists()
 
 

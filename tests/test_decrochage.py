@@ -521,7 +521,7 @@ async def test_a_ticket_says_what_the_procedure_still_expects(
     assert "· Non fait à la clôture : un contact avec l'entreprise." in trainer.last
     await trainer.presses("Enregistrer le ticket")
     # /exporter, the trainer's own command, not the server's (explorer HB5).
-    assert "Il figure dans les exports de l'organisme (/exporter)." in trainer.all_text
+    assert "Il figure dans les fichiers exportés de l'organisme (/exporter)." in trainer.all_text
     assert "formabot export" not in trainer.all_text
     ticket = (await rows(db, QualityTicket))[0]
     assert ticket.actions[-2:] == [

@@ -79,7 +79,7 @@ async def test_the_export_question_names_the_twin_chosen(db: Database, trainer: 
     await twins(db)
     await trainer.says("/exporter Agent de restauration 3 novembre 2026")
     assert trainer.last.startswith(
-        "Quel export d'« Agent de restauration (mardi 3 novembre 2026) » ?"
+        "Que voulez-vous exporter d'« Agent de restauration (mardi 3 novembre 2026) » ?"
     ), trainer.last
 
 

@@ -238,3 +238,12 @@ def test_how_a_participant_was_reminded_is_in_words() -> None:
         "le même lien redonné à transférer",
         "message dans sa conversation avec le bot",
     ]
+
+
+def test_no_english_export_in_the_journal_s_actions() -> None:
+    """Explorer AI22: the journal's « action » column read « export » (the Qualiopi ZIP,
+    the proofs' ZIP, the absences) and « export de la chronologie »: French writes
+    « exportation »."""
+    assert action_words("export") == "exportation"
+    assert action_words("export_timeline") == "exportation de la chronologie"
+    assert not [w for w in ACTIONS.values() if "export " in f"{w} " or w.startswith("export ")]

@@ -245,7 +245,7 @@ async def test_every_formation_s_absences_on_the_console_in_one_workbook(
 async def test_the_words_after_exporter_choose_the_formation(db: Database, trainer: Person) -> None:
     """Explorer KB7: « /exporter Maçon – Caen » asked « Dans quelle formation ? » of all."""
     await trainer.says("/exporter restauration")
-    assert trainer.last == "Quel export d'« Agent de restauration (démo) » ?"
+    assert trainer.last == "Que voulez-vous exporter d'« Agent de restauration (démo) » ?"  # AI22
     await trainer.says("/annuler")
     await trainer.says("/exporter zorglub")
     assert "Aucune formation ne correspond à « zorglub », ni aucun stagiaire" in trainer.all_text
@@ -280,7 +280,7 @@ async def test_an_administrator_exports_the_absences_of_every_formation_in_one_f
     assert trainer.buttons[-1] == "Suivants ▶ (2/3)"  # on the first of three pages
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Toutes les formations")
-    assert trainer.last == "Quel export des absences de toutes les formations ?"
+    assert trainer.last == "Que voulez-vous exporter des absences de toutes les formations ?"
     assert trainer.buttons == ["Absences (Excel)", "Absences (CSV)"]
     await trainer.presses("Absences (Excel)")
     document = trainer.replies[-1].document

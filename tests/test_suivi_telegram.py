@@ -44,7 +44,7 @@ async def test_exporter_sends_a_workbook_that_opens(
     await log_absences(trainer, "karim", ["hier"])  # Camille, from the console
     async with emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as camille:
         await ask(camille, "/exporter", "Dans quelle formation")
-        offer = await click(camille, "Agent de restauration (démo)", "Quel export")
+        offer = await click(camille, "Agent de restauration (démo)", "Que voulez-vous exporter")
         assert offer.button_texts == [
             "Absences (Excel)",
             "Absences (CSV)",

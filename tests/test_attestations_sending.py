@@ -53,7 +53,11 @@ async def test_the_email_says_what_is_missing(
         "Justificatifs de participation – bilan de fin de formation du jeudi 26 novembre 2026 "
         "– Agent de restauration (démo)"
     )
-    assert body.startswith("Bonjour Madame,") and "il manque encore Léa Martin" in body
+    assert body.startswith("Bonjour Madame,")
+    assert (
+        "il manque encore le justificatif de Léa Martin. Je vous ferai suivre le justificatif "
+        "manquant dès réception."
+    ) in body  # one name, one proof: singular all through (explorer AI1)
     assert "ab12 cd34" in body and "formabot verifier" in body
 
 

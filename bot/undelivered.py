@@ -143,7 +143,8 @@ async def undelivered_of(
 
 
 def recipient_label(platform: str, chat: str) -> str:
-    """Who, when the bot knows no name: a Matrix ID says itself; a bare number says nothing."""
+    """Who, when the bot knows no name: a Matrix ID says itself; a bare number says nothing.
+    « l'assistant », as every other message names it (explorer AI10: « parlé au bot »)."""
     if platform == "matrix" and chat.startswith("@"):
         return chat
-    return "une personne qui n'a pas encore parlé au bot"
+    return "une personne qui n'a pas encore parlé à l'assistant"

@@ -83,7 +83,9 @@ async def test_a_day_long_outage_is_told_in_the_next_digest_once(
     assert f"le récapitulatif des échéances à Camille Durand, prévu le {spell_datetime(local)}" in (
         digest
     )
-    assert "une invitation à attester à une personne qui n'a pas encore parlé au bot" in digest
+    assert (
+        "une invitation à attester à une personne qui n'a pas encore parlé à l'assistant" in digest
+    )
     assert "l'assistant ne réessaiera plus" in digest
 
     # The day after, the same failures are not told again.
@@ -97,7 +99,7 @@ async def test_a_day_long_outage_is_told_in_the_next_digest_once(
     # The admin still finds them in /echeances for a week.
     admin = person("formateur")
     await admin.says("/echeances")
-    assert "une invitation à attester à une personne qui n'a pas encore parlé au bot" in (
+    assert "une invitation à attester à une personne qui n'a pas encore parlé à l'assistant" in (
         admin.last
     )
 

@@ -549,7 +549,7 @@ async def test_an_on_site_participant_is_accounted_for_by_the_signed_sheet(
     await lea.presses("Je représente les stagiaires")
     await lea.presses("Je l'atteste")
     await trainer.says("/attestations")
-    assert "incomplet, il manque Hugo Moreau" in trainer.last
+    assert "incomplet, il manque le justificatif d'Hugo Moreau" in trainer.last
     await trainer.presses("Déposer la feuille")
     # A remote bilan: the sheet proves only who came to the premises (explorer AU2, 000 §III).
     assert trainer.last.startswith(

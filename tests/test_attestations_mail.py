@@ -147,7 +147,7 @@ async def test_an_incomplete_bundle_can_be_sent_but_the_deadline_stays_open(
     await answer(person("lea"), invited["Léa Martin"], "Léa Martin", attest=True)
     await trainer.says("/attestations")
     await trainer.presses("Envoyer à la personne chargée de mission")
-    assert "incomplet : il manque Hugo Moreau" in trainer.last
+    assert "incomplet : il manque le justificatif d'Hugo Moreau" in trainer.last
     assert "Envoyer quand même" in trainer.buttons
     await trainer.presses("Pas maintenant")
     assert "rien n'est envoyé" in trainer.all_text

@@ -361,3 +361,31 @@ def test_links_that_cannot_be_given_again_are_said_in_the_plural() -> None:
     assert "Ils fonctionnent toujours ; si l'un d'eux a été perdu" in two
     one = say("attestation_trainer.lost_links", names=["Hugo Moreau"])
     assert one.startswith("Je ne peux pas redonner le lien d'Hugo Moreau : il a été créé")
+
+
+def test_what_the_dossier_lacks_is_the_justificatif_of_each_name() -> None:
+    """Explorer AI24: « il manque Léa Martin et Hugo Moreau » said the people were missing;
+    what the dossier lacks is their justificatif, as the e-mail to the Région says (AI1)."""
+    from bot.texts import say
+
+    two = say(
+        "attestation_trainer.bundle_ready",
+        count=1,
+        sheets=0,
+        complete=False,
+        missing=["Léa Martin", "Hugo Moreau"],
+        flagged=[],
+    )
+    assert (
+        "Il est <b>incomplet</b> : il manque les justificatifs de Léa Martin et d'Hugo Moreau."
+        in two
+    )
+    one = say(
+        "attestation_trainer.bundle_ready",
+        count=1,
+        sheets=0,
+        complete=False,
+        missing=["Hugo Moreau"],
+        flagged=[],
+    )
+    assert "Il est <b>incomplet</b> : il manque le justificatif d'Hugo Moreau." in one

@@ -132,7 +132,7 @@ async def test_a_refusal_turned_into_an_attestation_by_another_account_is_not_co
     status = trainer.last
     assert "Léa Martin" in status and "à examiner, elle ne compte pas encore" in status
     assert "⚠ réponse donnée depuis un autre compte" in status
-    assert "Dossier de preuves : incomplet, il manque Léa Martin" in status
+    assert "Dossier de preuves : incomplet, il manque le justificatif de Léa Martin" in status
     assert "Examiner une réponse signalée" in trainer.buttons
 
     await trainer.presses("Recevoir le dossier")
@@ -239,7 +239,7 @@ async def test_a_name_other_than_the_invited_one_keeps_the_bundle_incomplete_unt
     status = trainer.last
     assert "Léa Martin (pour les stagiaires) : réponse du" in status
     assert "⚠ nom tapé : « Léa Martine », différent de celui de l'invitation" in status
-    assert "Dossier de preuves : incomplet, il manque Léa Martin" in status
+    assert "Dossier de preuves : incomplet, il manque le justificatif de Léa Martin" in status
     await trainer.presses("Recevoir le dossier")
     data = bundle_of(trainer)
     files, manifest = open_zip(data)
@@ -399,7 +399,7 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
         "✅ Léa Martin (pour les stagiaires) : a attesté sa participation le jeudi 3 décembre"
         in trainer.last
     )
-    assert "il manque Hugo Moreau" in trainer.last
+    assert "il manque le justificatif d'Hugo Moreau" in trainer.last
     assert bilan_id
 
 

@@ -2,7 +2,7 @@
 
     Vous  Envoyer à la personne chargée de mission
     Bot   Envoyer le dossier de preuves à Mme Sophie Leroy <sophie.leroy@example.org> ?
-          ⚠ Il est incomplet : il manque Hugo Moreau. …
+          ⚠ Il est incomplet : il manque le justificatif d'Hugo Moreau. …
           [Envoyer quand même] [Pas maintenant]
     Vous  Envoyer quand même
     Bot   J'envoie le dossier de preuves à sophie.leroy@example.org. Je vous confirme ici

@@ -5,7 +5,7 @@
           jeudi 26 novembre 2026, de 14 h 00 à 16 h 00, à distance
           ✅ Léa Martin (pour les stagiaires) : attesté le …
           ⏳ Hugo Moreau (pour les stagiaires) : invité le …, pas encore répondu
-          Dossier de preuves : incomplet, il manque Hugo Moreau.
+          Dossier de preuves : incomplet, il manque le justificatif d'Hugo Moreau.
           [Inviter ou relancer] [Nouveau lien pour un participant]
           [Déposer la feuille d'émargement] [Examiner une réponse signalée]
           [Recevoir le dossier de preuves (ZIP)] [Envoyer à la personne chargée de mission] [Terminé]

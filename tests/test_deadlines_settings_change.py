@@ -65,7 +65,7 @@ async def test_a_setting_is_stored_and_the_deadlines_recomputed(session: AsyncSe
     assert changed == SettingChanged(value=96, added=0, moved=1, removed=0)
     assert await docs_due(session) == datetime(2026, 11, 22, 13, 0, tzinfo=UTC)
     # What it was and what it is, in words (explorer AP6: the key alone).
-    label = "Bilan pédagogique à la personne chargée de mission : heures avant le bilan"
+    label = "Bilan pédagogique à la personne chargée de mission (heures avant le bilan)"
     assert await trail(session) == [
         (
             "setting",

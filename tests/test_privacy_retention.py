@@ -140,7 +140,7 @@ async def test_retention_in_reglages_with_hostile_input(
         await trainer.says(wrong)
         assert await step_of(db, trainer) == ("reglages", "value")
     await trainer.says("4")
-    assert f"4 pour « {RETENTION} : années après sa fin »" in trainer.last
+    assert f"4 pour « {RETENTION} (années après sa fin) »" in trainer.last
     async with db.sessions() as session:
         organisation = await session.scalar(select(Organisation))
         assert organisation is not None and organisation.settings["retention_years"] == 4
@@ -301,12 +301,12 @@ async def test_a_shorter_retention_that_purges_is_confirmed_first(
     await trainer.says("/reglages")
     await pick(trainer, RETENTION)
     await trainer.says("2")  # purges nothing more: saved at once
-    assert f"2 pour « {RETENTION} : années après sa fin »" in trainer.last
+    assert f"2 pour « {RETENTION} (années après sa fin) »" in trainer.last
     await trainer.says("/reglages")
     await pick(trainer, RETENTION)
     await trainer.says("1")
     await trainer.presses("Oui, réduire et effacer")
-    assert f"1 pour « {RETENTION} : années après sa fin »" in trainer.last
+    assert f"1 pour « {RETENTION} (années après sa fin) »" in trainer.last
     await purge(db, settings, clock)
     async with db.sessions() as session:
         assert await session.get(Formation, formation_id) is None

@@ -16,7 +16,7 @@ from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.test_bilan import schedule
 
 TABLE = "Tableau de suivi des orientations pour les Parcours Métiers"
-DOCS = "Bilan pédagogique à la personne chargée de mission : heures avant le bilan"
+DOCS = "Bilan pédagogique à la personne chargée de mission (heures avant le bilan)"
 
 
 async def organisation(db: Database) -> Organisation:
@@ -130,7 +130,7 @@ async def test_the_digest_hour_and_a_choice_setting(db: Database, trainer: Perso
     assert "Aucune échéance" not in trainer.last  # no deadline hangs on it
     await trainer.says("/reglages")
     assert "à 7 h" in trainer.last
-    await pick(trainer, "Vacations : arrondi")
+    await pick(trainer, "Arrondi des heures de vacation")
     assert "arrondi au plus proche" in trainer.buttons
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("arrondi au plus proche")
@@ -171,7 +171,7 @@ async def test_a_number_setting_numbers_no_button_and_a_choice_setting_does(
     await trainer.says("1")
     assert "C'est enregistré : 1 h pour" in trainer.last
     await trainer.says("/reglages")
-    await pick(trainer, "Vacations : arrondi")
+    await pick(trainer, "Arrondi des heures de vacation")
     first = trainer.numbered[0]
     assert first.startswith("1. ")
     await trainer.says("1")
@@ -267,3 +267,16 @@ async def test_a_setting_on_by_default_says_no_reason_against_itself(trainer: Pe
     text = trainer.last
     assert "Appliquer la procédure Elycoop de prévention des ruptures" in text
     assert "Pourquoi" not in text and "n'applique pas" not in text
+
+
+def test_a_setting_line_has_one_colon() -> None:
+    """Explorer AI15: « Fenêtre des absences et retards répétés (jours) : 14 », two colons in
+    one /reglages line: the label names the setting and its unit without a colon."""
+    from bot.app import FEATURES
+
+    assert [s.label for s in FEATURES.settings if ":" in s.label] == []
+    labels = {s.key: s.label for s in FEATURES.settings}
+    assert labels["absences_window_days"] == "Fenêtre des absences et retards répétés (jours)"
+    assert labels["nor_prep_days_before"] == (
+        "Préparation du bilan avec le groupe (jours avant le bilan)"
+    )

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         key="absences_window_days",
-        label="Absences et retards répétés : fenêtre (jours)",
+        label="Fenêtre des absences et retards répétés (jours)",
         type=int,
         default=14,
         minimum=1,
@@ -44,7 +44,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="absences_unjustified_threshold",
-        label="Absences répétées : nombre d'absences non justifiées",
+        label="Absences répétées (nombre d'absences non justifiées)",
         type=int,
         default=2,
         minimum=1,
@@ -54,7 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="absences_half_days_threshold",
-        label="Absences répétées : nombre de demi-journées d'absence (toutes)",
+        label="Absences répétées (demi-journées d'absence, justifiées ou non)",
         type=int,
         default=3,
         minimum=1,
@@ -64,7 +64,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="lates_unjustified_threshold",
-        label="Retards répétés : nombre de retards non justifiés",
+        label="Retards répétés (nombre de retards non justifiés)",
         type=int,
         default=3,
         minimum=1,

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 INVITATION_DAYS = Setting(
     key="attestation_days_after",
-    label="Invitation à attester : jours de validité après le bilan",
+    label="Invitation à attester (jours de validité après le bilan)",
     type=int,
     default=30,
     minimum=1,

@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 RETENTION_YEARS = Setting(
     key="retention_years",
-    label="Conservation des données d'une formation : années après sa fin",
+    label="Conservation des données d'une formation (années après sa fin)",
     type=int,
     default=3,
     minimum=1,

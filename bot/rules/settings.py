@@ -71,7 +71,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         key="nor_prep_days_before",
-        label="Préparation du bilan avec le groupe : jours avant le bilan",
+        label="Préparation du bilan avec le groupe (jours avant le bilan)",
         type=int,
         default=7,
         minimum=1,
@@ -81,7 +81,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="nor_guides_days_before",
-        label="Modes d'emploi du bilan à distance : jours avant le bilan",
+        label="Modes d'emploi du bilan à distance (jours avant le bilan)",
         type=int,
         default=7,
         minimum=1,
@@ -91,7 +91,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="nor_docs_hours_before",
-        label="Bilan pédagogique à la personne chargée de mission : heures avant le bilan",
+        label="Bilan pédagogique à la personne chargée de mission (heures avant le bilan)",
         type=int,
         default=48,
         minimum=48,
@@ -102,7 +102,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="nor_delegates_days_before",
-        label="Lien de la visio à donner : jours avant le bilan",
+        label="Lien de la visio à donner (jours avant le bilan)",
         type=int,
         default=7,
         minimum=1,
@@ -112,7 +112,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="nor_proof_days_after",
-        label="Justificatifs de participation : jours après le bilan",
+        label="Justificatifs de participation (jours après le bilan)",
         type=int,
         default=7,
         minimum=0,
@@ -122,7 +122,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="cvl_bq_end_months",
-        label="Bilan qualitatif de fin : mois après la fin de la formation",
+        label="Bilan qualitatif de fin (mois après la fin de la formation)",
         type=int,
         default=1,
         minimum=0,
@@ -136,7 +136,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="cvl_bq_mid_percent",
-        label="Bilan d'étape : moment dans la session (en % de sa durée)",
+        label="Bilan d'étape (moment dans la session, en % de sa durée)",
         type=int,
         default=50,
         minimum=1,
@@ -146,7 +146,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="cvl_table_days_after_entry",
-        label="Tableau de suivi des orientations : jours après l'entrée",
+        label="Tableau de suivi des orientations (jours après l'entrée)",
         type=int,
         default=10,
         minimum=0,
@@ -168,7 +168,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="rec_contract_days_before",
-        label="Contrat d'accompagnement à distance : jours avant le début",
+        label="Contrat d'accompagnement à distance (jours avant le début)",
         type=int,
         default=1,
         minimum=1,
@@ -178,7 +178,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="rec_activity_days_after",
-        label="Bilan d'activités : jours après la fin de la formation",
+        label="Bilan d'activités (jours après la fin de la formation)",
         type=int,
         default=15,
         minimum=0,
@@ -188,7 +188,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="rec_vacation_rounding",
-        label="Vacations : arrondi des heures entamées",
+        label="Arrondi des heures de vacation entamées",
         type=str,
         default="down",
         choices=ROUNDINGS,
@@ -212,7 +212,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="ely_short_contact_days",
-        label="Formation courte : jours pour contacter la personne absente, après l'absence",
+        label="Formation courte (jours pour contacter la personne absente, après l'absence)",
         type=int,
         default=1,
         minimum=0,
@@ -222,7 +222,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="ely_long_entretien_days",
-        label="Formation longue : jours pour tenir l'entretien individuel, après le premier signe",
+        label="Formation longue (jours pour tenir l'entretien individuel, après le premier signe)",
         type=int,
         default=7,
         minimum=0,
@@ -232,7 +232,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="ely_compte_rendu_days",
-        label="Compte rendu d'entretien : jours après l'entretien",
+        label="Compte rendu d'entretien (jours après l'entretien)",
         type=int,
         default=3,
         minimum=0,
@@ -242,7 +242,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="ely_ticket_days",
-        label="Ticket qualité : jours après l'ouverture du suivi",
+        label="Ticket qualité (jours après l'ouverture du suivi)",
         type=int,
         default=14,
         minimum=0,
@@ -252,7 +252,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="ely_bilan_comp_solution_days",
-        label="Bilan de compétences, arrêt maladie : jours pour convenir d'une solution",
+        label="Bilan de compétences, arrêt maladie (jours pour convenir d'une solution)",
         type=int,
         default=7,
         minimum=0,
@@ -262,7 +262,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="ely_regard_croise_days",
-        label="Bilan de compétences, difficulté : jours pour le regard croisé",
+        label="Bilan de compétences, difficulté (jours pour le regard croisé)",
         type=int,
         default=14,
         minimum=0,
@@ -272,7 +272,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="ely_vae_livret_days",
-        label="VAE : jours pour déposer le livret de suivi",
+        label="VAE (jours pour déposer le livret de suivi)",
         type=int,
         default=7,
         minimum=0,

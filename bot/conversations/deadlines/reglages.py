@@ -11,7 +11,7 @@
     Admin  Activer
     Bot    C'est enregistré. 3 échéances recalculées.
 
-    Admin  (touche « Bilan pédagogique à la personne chargée de mission : heures avant le bilan »)
+    Admin  (touche « Bilan pédagogique à la personne chargée de mission (heures avant le bilan) »)
     Bot    … Tapez la nouvelle valeur, entre 48 et 336.   [Valeur par défaut]
     Admin  72 h
     Bot    C'est enregistré : … = 72. Échéances recalculées : 0 ajoutée, 1 déplacée…

@@ -348,6 +348,8 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     recap = pdf_words(files["recapitulatif.pdf"])
     assert "Justificatifs de participation" in recap and "complet" in recap
     assert "Léa Martin" in recap and "Hugo Moreau" in recap and "malade" in recap
+    # The Région's contact named as everywhere (explorer AI19: « Suivi à la Région : »).
+    assert "Personne chargée de mission de la Région : Mme Sophie Leroy" in " ".join(recap.split())
     assert sha(files["attestation-01-lea-martin.pdf"]) in recap
 
     # And on the command line.

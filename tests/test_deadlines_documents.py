@@ -70,6 +70,8 @@ async def test_on_site_documents_list_every_trainee_ticked(trainer: Person) -> N
         "Léa Martin, pour les stagiaires",
         "Karim Benali, stagiaire",
         "Julie Petit, stagiaire",
+        # One wording for the Région's contact (explorer AI19: « Pour la Région : »).
+        "Mme Sophie Leroy, personne chargée de mission de la Région",
     ):
         assert line in agenda, line
     email = docs["txt"].content.decode()
@@ -93,7 +95,7 @@ async def test_on_site_documents_list_every_trainee_ticked(trainer: Person) -> N
         "Karim Benali Stagiaire",
         "Julie Petit Stagiaire",
         "Camille Durand Équipe pédagogique",
-        "Mme Sophie Leroy Pour la Région",
+        "Mme Sophie Leroy Personne chargée de mission de la Région",
     ):
         assert line in sheet, line
 

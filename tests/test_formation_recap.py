@@ -46,7 +46,10 @@ async def test_dates_corrected_at_the_recap_are_saved_and_the_rest_kept(
     await trainer.presses("Oui")
     recap = trainer.last
     assert "Du lundi 4 janvier 2027 au mercredi 30 juin 2027" in recap
-    assert "Suivi Région : Mme Sophie Leroy (sophie.leroy@example.org)" in recap
+    assert (
+        "Personne chargée de mission de la Région : Mme Sophie Leroy (sophie.leroy@example.org)"
+        in recap
+    )
     assert "Certifiante, longue" in recap
     await trainer.presses("Enregistrer")
     saved = (await formations(db))[before:]
@@ -197,7 +200,7 @@ async def test_retour_in_a_correction_goes_back_to_the_menu_then_the_recap_nothi
         recap = trainer.last
         assert "Tout est juste ?" in recap and "mal passé" not in trainer.all_text, topic
         assert "Marie Dupont (Boulangerie Martin, représente les stagiaires)" in recap, topic
-        assert "Suivi Région : Mme Sophie Leroy" in recap, topic
+        assert "Personne chargée de mission de la Région : Mme Sophie Leroy" in recap, topic
     await trainer.presses("Enregistrer")
     [f] = (await formations(db))[before:]
     assert len(f.trainees) == 3 and f.cm_name == "Mme Sophie Leroy"
@@ -252,7 +255,10 @@ async def test_another_funder_asks_the_region_s_person_again(db: Database, train
     assert await step_of(db, trainer) == ("formation", "cm_name")
     await trainer.says("M. Hugo Blanc")
     await trainer.says("hugo.blanc@example.org")
-    assert "Suivi Région : M. Hugo Blanc (hugo.blanc@example.org)" in trainer.last
+    assert (
+        "Personne chargée de mission de la Région : M. Hugo Blanc (hugo.blanc@example.org)"
+        in trainer.last
+    )
     await trainer.presses("Enregistrer")
     f = (await formations(db))[-1]
     assert (f.funder, f.cm_name) == ("cvl", "M. Hugo Blanc")

@@ -160,6 +160,12 @@ async def test_another_date_is_asked_checked_and_passed_on_with_a_word(
         "Réponse de Mme Sophie Leroy, le 23 novembre : propose une autre date, "
         "le mardi 1er décembre 2026 à 10 h 00. « Le jeudi, je suis en commission. »"
     ) in trainer.last
+    # « Déplacer » offers her date, typed back as it is shown (explorer AJ6: asked from scratch).
+    await trainer.presses("Déplacer")
+    proposal = "Mme Sophie Leroy a proposé le mardi 1er décembre 2026 à 10 h 00"
+    assert proposal in trainer.last, trainer.last
+    await trainer.says("mardi 1er décembre 2026 à 10 h 00")
+    assert trainer.last.startswith("J'ai compris : mardi 1er décembre 2026 à 10 h 00"), trainer.last
 
 
 async def test_her_hour_is_read_in_the_organisations_time_as_the_invitation_says(

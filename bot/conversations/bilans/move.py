@@ -30,6 +30,7 @@ from typing import Any
 from bot import dates
 from bot.attestations.service import attested_count
 from bot.bilans.changes import cancel_bilan, move_bilan
+from bot.bilans.cm_answers import OTHER_DATE
 from bot.bilans.view import kind_label
 from bot.conversations.bilans.funder_contact import tell_charge_de_mission
 from bot.conversations.bilans.in_charge import someone_else_in_charge, tell_the_trainer_in_charge
@@ -48,6 +49,7 @@ from bot.conversations.kit.steps import Confirm
 from bot.deadlines import documents
 from bot.deadlines.service import Moved
 from bot.messages import Reply
+from bot.storage.bilans import Bilan
 from bot.storage.people import Role
 
 keep_bilan = leave_saying("bilan.nothing_changed")
@@ -71,8 +73,18 @@ async def move_start(ctx: Context) -> Outcome | None:
         current=dates.spell_datetime(start),
         # Already held: its participants' answers are to the meeting that took place.
         held=bilan.ends_at <= ctx.now,
+        proposed=_her_proposal(ctx, bilan),
     )
     return None
+
+
+def _her_proposal(ctx: Context, bilan: Bilan) -> str | None:
+    """The date the chargée de mission proposed for this version, still to come: said in the
+    question, as she wrote it, so it can be typed back (explorer AJ6: asked from scratch)."""
+    when = bilan.cm_proposed_at
+    if when is None or not bilan.cm_answered or bilan.cm_answer != OTHER_DATE or when <= ctx.now:
+        return None
+    return dates.spell_datetime(when.astimezone(ctx.tz))
 
 
 async def move_values(ctx: Context) -> dict[str, Any]:

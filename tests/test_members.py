@@ -377,3 +377,31 @@ async def test_a_member_removed_meanwhile_by_another_admin_is_said_not_just_list
     async with db.sessions() as session:
         roles = {m.person_id: m.role for m in await session.scalars(select(Membership))}
     assert await owned(db, "Bruno Lefèvre") not in roles
+
+
+async def test_every_step_of_membres_survives_bad_input(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    """Every step of /membres (the member, the successor, the confirmation) re-asks on wrong,
+    empty, huge or hostile input and changes no membership (coverage AR)."""
+    claire, bruno, _chloe = await organisation(person)
+    await gives_cariste(db, await owned(db, "Bruno Lefèvre"))
+
+    async def memberships() -> list[tuple[int, str]]:
+        async with db.sessions() as session:
+            rows = (await session.scalars(select(Membership).order_by(Membership.id))).all()
+            return [(m.person_id, m.role) for m in rows]
+
+    before = await memberships()
+    await claire.says("/membres")
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Bruno Lefèvre")
+    await claire.presses("Retirer de l'organisme")
+    assert await step_of(db, claire) == ("membres", "successor")
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Chloé Durand")
+    assert await step_of(db, claire) == ("membres", "confirm")
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Non")
+    assert bruno.last is not None
+    assert await memberships() == before

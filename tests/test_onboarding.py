@@ -751,3 +751,27 @@ async def test_a_start_mid_dialogue_that_starts_nothing_sets_nothing_aside(
     await trainer.says("/reprendre")  # and the formation is still there
     assert trainer.all_text.startswith("Je reprends « créer une formation » là où vous en étiez")
     assert await step_of(db, trainer) == ("formation", "funder")
+
+
+async def test_every_step_of_inviter_survives_bad_input(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    """With invitations pending, every step of /inviter (what to do, which to revoke, the
+    confirmation) re-asks on wrong, empty, huge or hostile input; none is made or revoked
+    (coverage AR)."""
+    claire = person("claire")
+    await first_admin(claire)
+    await invite(claire)
+    await invite(claire)
+    await claire.says("/inviter")
+    assert await step_of(db, claire) == ("inviter", "action")
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Révoquer une invitation")
+    assert await step_of(db, claire) == ("inviter", "revoke")
+    await survives(db, claire, FOR_CHOICES)
+    await claire.says("n° 2")
+    assert await step_of(db, claire) == ("inviter", "revoke_confirm")
+    await survives(db, claire, FOR_CHOICES)
+    async with db.sessions() as session:
+        made = (await session.scalars(select(Invitation))).all()
+    assert len(made) == 2 and all(i.revoked_at is None for i in made)

@@ -27,7 +27,7 @@ from bot.storage.state import ConversationState
 from tests.auxil.absences import set_org_settings
 from tests.auxil.attestations import insert_other_organisation
 from tests.auxil.dialogue import Clock, Person
-from tests.auxil.hostile import FOR_TEXT, step_of, survives
+from tests.auxil.hostile import FOR_CHOICES, FOR_TEXT, step_of, survives
 from tests.auxil.privacy import NOTE, everywhere, fill_demo, matrix_welcome, traces
 from tests.auxil.statements import counting
 from tests.test_reglages import pick
@@ -291,6 +291,8 @@ async def test_a_shorter_retention_that_purges_is_confirmed_first(
         "sera effacée définitivement d'ici quelques minutes"
     ) in said
     assert "· « Projet professionnel (démo) » (fin le vendredi 28 mars 2025)" in said
+    assert await step_of(db, trainer) == ("reglages", "confirm_purge")
+    await survives(db, trainer, FOR_CHOICES)  # re-asked, nothing saved (coverage AR)
     await trainer.presses("Non, ne rien changer")
     assert "Rien n'a changé" in trainer.last
     await purge(db, settings, clock)

@@ -340,3 +340,32 @@ async def test_an_administrator_exports_the_absences_of_every_formation_in_one_f
     sheet = openpyxl.load_workbook(io.BytesIO(document.content)).active
     assert sheet is not None
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Thomas Fabre"]
+
+
+async def test_every_step_of_suivi_survives_bad_input(db: Database, trainer: Person) -> None:
+    """/suivi's questions not walked elsewhere, which trainee of the formation and which of
+    the people a typed name fits, re-ask on wrong, empty, huge or hostile input, move
+    nowhere and note nothing (coverage AR)."""
+
+    async def audited() -> int:
+        async with db.sessions() as session:
+            return len((await session.scalars(select(AuditEntry))).all())
+
+    before = await audited()
+    await trainer.says("/suivi")
+    await trainer.presses("Agent de restauration")
+    assert await step_of(db, trainer) == ("suivi", "trainee")
+    await survives(db, trainer, FOR_CHOICES)
+    assert await audited() == before
+    await trainer.says("lea")
+    assert "Suivi de Léa Martin" in trainer.last
+    await trainer.presses("Terminé")
+
+    await a_crowd(db, trainer.engine.clock().date())
+    await trainer.says("/suivi Benali")
+    assert await step_of(db, trainer) == ("suivi", "person")
+    before = await audited()
+    await survives(db, trainer, FOR_CHOICES)
+    assert await audited() == before
+    await trainer.presses("Karim Benali · Agent de restauration (démo)")
+    assert "Suivi de Karim Benali" in trainer.last

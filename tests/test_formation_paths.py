@@ -104,6 +104,8 @@ async def test_an_exit_with_its_reason_and_an_extension_are_recorded_by_chat(
     await trainer.presses("Entrées et sorties")
     await trainer.presses("Thomas Fabre")
     await trainer.presses("Une prolongation de parcours")
+    assert await step_of(db, trainer) == ("formation_path", "extend_on")
+    await survives(db, trainer, FOR_CHOICES)  # coverage AR
     await trainer.says("le 15 mars")  # before the end of his path: not an extension
     assert "doit finir après la fin actuelle" in trainer.last
     await trainer.says("le 30 avril")
@@ -693,3 +695,19 @@ async def test_back_at_the_follow_up_offer_after_an_exit_says_the_exit_is_saved(
     assert (await trainee(db, "Inès Garnier")).exit_reason == "abandon"
     await trainer.presses("Pas maintenant")
     assert "plus tard avec /decrochage Inès Garnier" in trainer.all_text
+
+
+async def test_every_step_of_an_entry_date_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """« Sa date d'entrée » re-asks on wrong, empty, huge or hostile input and changes no
+    entry date (coverage AR)."""
+    before = (await trainee(db, "Nadia Roux")).entered_on
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Nadia Roux")
+    await trainer.presses("Sa date d'entrée")
+    assert await step_of(db, trainer) == ("formation_path", "entry_on")
+    await survives(db, trainer, FOR_CHOICES)
+    assert (await trainee(db, "Nadia Roux")).entered_on == before

@@ -24,7 +24,18 @@ from bot.texts import plain
 from tests.auxil.attestations import schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
-from tests.auxil.hostile import FOR_CHOICES, FOR_TEXT, step_of, survives
+from tests.auxil.hostile import (
+    A_FILE,
+    BLANK,
+    CONTROLS,
+    EMPTY,
+    FOR_CHOICES,
+    FOR_TEXT,
+    FORGED,
+    FORGED_RAW,
+    step_of,
+    survives,
+)
 from tests.auxil.organisations import add_organisations
 from tests.test_bilan import move_bilan
 from tests.test_bilans_charge_de_mission import follows, notices, sophie
@@ -649,3 +660,23 @@ async def test_the_weekday_of_her_bilan_is_her_bilan_s_day(
         await her.says(typed)
         assert her.last.startswith(f"J'ai compris : {shown}."), (typed, her.last)
         await her.says("/annuler")
+
+
+async def test_every_step_of_her_answer_survives_bad_input(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """The chargée de mission's reading of her own sentence: a message of hers is passed on
+    by design (explorer AQ8), but one with nothing to read (empty, blank, control
+    characters, a file, a forged button) was passed on as a blank message and the question
+    dropped; it is asked again now, and no answer is kept (coverage AR)."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says("Je confirme ma présence au bilan du 26 novembre.")
+    assert await step_of(db, her) == ("bilan_cm_answer", "reading")
+    passed = await told(db)
+    await survives(db, her, (EMPTY, BLANK, CONTROLS, FORGED, FORGED_RAW, A_FILE))
+    assert (await the_bilan(db)).cm_answer is None
+    assert await told(db) == passed
+    await her.presses("Oui")
+    assert (await the_bilan(db)).cm_answer == "confirmed"

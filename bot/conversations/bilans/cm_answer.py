@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot import dates
-from bot.answers import fold, visible
+from bot.answers import fold, has_control_characters, visible
 from bot.bilans.cm_answers import (
     ANSWERS,
     CANNOT,
@@ -219,8 +219,11 @@ async def reading_denied(ctx: Context) -> Outcome:
 async def reading_other(ctx: Context) -> Outcome | None:
     """« Oui, merci beaucoup », « Exactement »: yes (explorer AQ8); « non, … »: no, her words
     passed on; another message: passed on too, the question dropped (her words never
-    swallowed by a re-ask)."""
+    swallowed by a re-ask). Nothing to read (an empty message, a file, a forged button) or
+    terminal escapes are asked again, not passed on as a blank message (coverage AR)."""
     words = fold(ctx.incoming.text).split()
+    if has_control_characters(ctx.incoming.text) or not any(c.isalnum() for c in "".join(words)):
+        return None
     said = [w for w in words[1:] if w not in POLITE]
     if words and words[0] in SAYS_YES and not {"non", "enfin"} & set(said):
         if said:  # « Oui, mais je ne pourrai rester qu'une heure »: her words go too (AR2)

@@ -775,3 +775,24 @@ async def test_every_step_of_inviter_survives_bad_input(
     async with db.sessions() as session:
         made = (await session.scalars(select(Invitation))).all()
     assert len(made) == 2 and all(i.revoked_at is None for i in made)
+
+
+async def test_every_step_of_joining_survives_bad_input(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    """Joining with a code, the name and the form of address re-ask on wrong, empty, huge or
+    hostile input; the code is not used and no one joins (coverage AR)."""
+    claire = person("claire")
+    await first_admin(claire)
+    code = await invite(claire)
+    bruno = person("bruno")
+    await bruno.says(f"/start {code}")
+    assert await step_of(db, bruno) == ("join", "name")
+    await survives(db, bruno, FOR_NAMES)
+    await bruno.says("Bruno Lefèvre")
+    assert await step_of(db, bruno) == ("join", "address_form")
+    await survives(db, bruno, FOR_CHOICES)
+    async with db.sessions() as session:
+        assert len((await session.scalars(select(Membership))).all()) == 1
+    await bruno.presses("Au masculin")
+    assert "C'est fait" in bruno.last

@@ -1695,3 +1695,42 @@ async def test_an_entry_on_a_day_off_in_a_later_part_added_at_the_menu_is_questi
     [restauration] = [f for f in await formations(db) if f.title.startswith("Agent")]
     entries = {t.full_name: t.entered_on for t in restauration.trainees}
     assert entries["Eva Lune"] == date(2027, 1, 1) and "Fanny Dur" in entries
+
+
+async def test_every_step_of_the_other_formation_paths_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """The questions the main walk does not meet, the Centre-Val de Loire's programme and
+    action type, several sessions, the rectorat's remote coaching, re-ask on wrong, empty,
+    huge or hostile input and save nothing (coverage AR)."""
+    before = len(await formations(db))
+
+    async def bad_at(step: str) -> None:
+        assert await step_of(db, trainer) == ("formation", step), trainer.last
+        await survives(db, trainer, FOR_CHOICES)
+        assert len(await formations(db)) == before, f"something saved at {step}"
+
+    await trainer.says("/formation")
+    await trainer.says("Cuisinier")
+    await trainer.presses("Une formation")
+    await trainer.presses("Centre-Val de Loire")
+    await bad_at("programme")
+    await trainer.presses("Parcours Métiers")
+    await bad_at("action_type")
+    await trainer.presses("Se former au(x) métier(s)")
+    await trainer.presses("De date à date")
+    await trainer.says("du 1er septembre au 30 juin")
+    await trainer.presses("Oui")
+    await bad_at("several_sessions")
+    await trainer.says("/annuler")
+
+    await trainer.says("/formation")
+    await trainer.says("PAF Hiver")
+    await trainer.presses("Une formation")
+    await trainer.presses("Rectorat")
+    await trainer.presses("De date à date")
+    await trainer.says("du 4 janvier au 29 janvier 2027")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")  # not certifying
+    await trainer.presses("Longue")
+    await bad_at("remote_coaching")

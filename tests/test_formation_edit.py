@@ -911,3 +911,40 @@ async def test_new_dates_and_a_trainee_added_at_once_keep_the_new_dates_on_postg
         computed = {d.key: d.due_on for d in await compute(session, now)}
     kept = {d.key: d.due_on for d in await deadlines_of(pg_db, formation.id)}
     assert kept == computed
+
+
+async def test_every_other_correction_survives_bad_input(db: Database, trainer: Person) -> None:
+    """The corrections the walk above does not open (nature, organisation of the group,
+    certifying, length, another funder's name, the Parcours Métiers' action type) re-ask on
+    wrong, empty, huge or hostile input and change nothing (coverage AR)."""
+
+    async def snapshot() -> dict[str, object]:
+        f = await stored(db)
+        return {c.key: getattr(f, c.key) for c in Formation.__table__.columns}
+
+    before = await snapshot()
+    for label, flow, step, bads in (
+        ("Nature", "formation_edit_kind", "kind", FOR_CHOICES),
+        ("Organisation du groupe", "formation_edit_mode", "mode", FOR_CHOICES),
+        ("Certifiante ou non", "formation_edit_certifying", "certifying", FOR_CHOICES),
+        ("Courte ou longue", "formation_edit_length", "length", FOR_CHOICES),
+    ):
+        await open_edit(trainer)
+        await trainer.presses(label)
+        assert await step_of(db, trainer) == (flow, step)
+        await survives(db, trainer, bads)
+        await trainer.says("/annuler")
+    await open_edit(trainer)
+    await trainer.presses("Financeur et programme")
+    await trainer.presses("Autre financeur")
+    assert await step_of(db, trainer) == ("formation_edit_funder", "funder_name")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("/annuler")
+    await open_edit(trainer)
+    await trainer.presses("Financeur et programme")
+    await trainer.presses("Région Centre-Val de Loire")
+    await trainer.presses("Parcours Métiers")
+    assert await step_of(db, trainer) == ("formation_edit_funder", "action_type")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("/annuler")
+    assert await snapshot() == before

@@ -23,7 +23,7 @@ from bot.texts import plain
 from tests.auxil.attestations import BILAN_END, BILAN_START, codes, schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
-from tests.auxil.hostile import FOR_CHOICES, HTML, HUGE, survives_outside
+from tests.auxil.hostile import FOR_CHOICES, HTML, HUGE, step_of, survives, survives_outside
 from tests.auxil.organisations import add_organisations
 
 SOPHIE = "@sophie.leroy-normandie.fr:agent.tchap.gouv.fr"
@@ -312,3 +312,18 @@ async def test_her_help_with_two_organisations_says_to_name_which(
     her = sophie(person)
     await her.says("/aide")
     assert "en nommant l'organisme, la formation ou la personne dont il s'agit" in her.last
+
+
+async def test_every_step_of_which_formation_survives_bad_input(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Asked which formation her message is about, wrong, empty, huge or hostile input is
+    asked again and passes nothing on (coverage AR)."""
+    await add_organisations(db, 1, clock.now.date())
+    for title in ("Agent de restauration (démo)", "Projet professionnel (démo)", "Parcours 1"):
+        await follows(db, title)
+    her = sophie(person)
+    await her.says("Bien reçu, je reviens vers vous.")
+    assert await step_of(db, her) == ("bilan_cm_which", "formation")
+    await survives(db, her, FOR_CHOICES)
+    assert await notices(db) == []

@@ -34,6 +34,7 @@ from tests.auxil.hostile import (
     FOR_CHOICES,
     FOR_NAMES,
     FOR_TEXT,
+    Bad,
     step_of,
     survives,
 )
@@ -2061,3 +2062,46 @@ async def test_a_day_with_its_weekday_weeks_ahead_is_said_to_come_not_misread(
     await trainer.says("/annuler")
     await trainer.says("/absence Karim Benali absent lundi 11 janvier")
     assert "Le lundi 11 janvier 2027 est à venir" in trainer.all_text
+
+
+async def test_every_step_of_a_date_or_justification_correction_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """/absences' date and justification corrections (the day, a weekend, the justification,
+    the reason, the proof) re-ask on wrong, empty, huge or hostile input and change nothing
+    (coverage AR)."""
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
+
+    async def stored() -> tuple[object, ...]:
+        a = (await absences(db))[0]
+        return (a.day, a.period, a.justified, a.reason, a.proof_id, a.late_minutes)
+
+    original = await stored()
+
+    async def bad_at(step: str, bads: tuple[Bad, ...]) -> None:
+        assert await step_of(db, trainer) == ("absences", step), trainer.last
+        await survives(db, trainer, bads)
+        assert await stored() == original
+
+    await trainer.says("/absences")
+    await trainer.presses("20/11 matin – Léa Martin")
+    await trainer.presses("Corriger la date")
+    await bad_at("date", FOR_TEXT)
+    await trainer.says("samedi dernier")
+    await bad_at("date", FOR_CHOICES)  # its confirmation
+    await trainer.presses("Oui, c'est ça")
+    await bad_at("weekend", FOR_CHOICES)
+    await trainer.says("/annuler")
+
+    await trainer.says("/absences")
+    await trainer.presses("20/11 matin – Léa Martin")
+    await trainer.presses("Justification et motif")
+    await bad_at("justified", FOR_CHOICES)
+    await trainer.presses("Oui")
+    await bad_at("reason", FOR_TEXT)
+    await trainer.says("convocation")
+    await bad_at("proof", tuple(b for b in FOR_CHOICES if not b.file))  # a file is the answer
+    await trainer.presses("Pas de justificatif")
+    assert await step_of(db, trainer) == ("absences", "recap")
+    await trainer.presses("Abandonner")
+    assert await stored() == original

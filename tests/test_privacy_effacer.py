@@ -27,6 +27,7 @@ from bot.storage.state import ProcessedEvent
 from tests.auxil.absences import trainee_id
 from tests.auxil.attestations import add_colleague, codes, demo_author, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
+from tests.auxil.formations import a_crowd
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.privacy import closed_by_the_erasure, erasing_first, everywhere, traces
 from tests.auxil.race import one_after_the_other, second_admin, two_processes
@@ -133,6 +134,12 @@ async def test_every_step_survives_hostile_input(db: Database, trainer: Person) 
     await trainer.says("Karim")
     await survives(db, trainer, FOR_CHOICES)
     assert await step_of(db, trainer) == ("effacer", "confirm")
+    assert "Karim Benali" in await names(db)
+    await trainer.says("/annuler")
+    await a_crowd(db, trainer.engine.clock().date())
+    await trainer.says("/effacer Benali")  # a name many share: which of them (coverage AR)
+    assert await step_of(db, trainer) == ("effacer", "person")
+    await survives(db, trainer, FOR_CHOICES)
     assert "Karim Benali" in await names(db)
 
 

@@ -42,6 +42,7 @@ from tests.auxil.absences import (
     writing_this_morning_s_compte_rendu,
 )
 from tests.auxil.dialogue import Clock, Person
+from tests.auxil.formations import a_crowd
 from tests.auxil.hostile import A_FILE, FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.pdf import pdf_words
 from tests.auxil.privacy import closed_by_the_erasure, erasing_first
@@ -1703,3 +1704,13 @@ async def test_a_contact_noted_as_the_trainee_is_erased_is_not_stored_on_postgre
     assert bruno.last == closed_by_the_erasure("suivre un décrochage")
     assert await rows(pg_db, FollowUpContact) == []
     assert [d for d in await rows(pg_db, StoredDocument) if d.content == SCREENSHOT] == []
+
+
+async def test_which_of_the_homonyms_survives_bad_input(db: Database, trainer: Person) -> None:
+    """« /decrochage Benali », a name many share: the question which of them re-asks on
+    wrong, empty, huge or hostile input and opens nothing (coverage AR)."""
+    await a_crowd(db, trainer.engine.clock().date())
+    await trainer.says("/decrochage Benali")
+    assert await step_of(db, trainer) == ("decrochage", "person")
+    await survives(db, trainer, FOR_CHOICES)
+    assert await rows(db, FollowUp) == []

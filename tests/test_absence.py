@@ -2105,3 +2105,17 @@ async def test_every_step_of_a_date_or_justification_correction_survives_bad_inp
     assert await step_of(db, trainer) == ("absences", "recap")
     await trainer.presses("Abandonner")
     assert await stored() == original
+
+
+async def test_the_offer_of_a_follow_up_survives_bad_input(db: Database, trainer: Person) -> None:
+    """The offer to open a follow-up after an absence is saved re-asks on wrong, empty, huge
+    or hostile input and opens none (coverage AR)."""
+    await trainer.says("/absence nadia vendredi dernier journée justifiée")
+    await trainer.presses("Oui")
+    await trainer.says("enfant malade")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    assert await step_of(db, trainer) == ("absence", "offer")
+    await survives(db, trainer, FOR_CHOICES)
+    assert await rows(db, FollowUp) == []
+    assert len(await absences(db)) == 1

@@ -2119,3 +2119,19 @@ async def test_the_offer_of_a_follow_up_survives_bad_input(db: Database, trainer
     await survives(db, trainer, FOR_CHOICES)
     assert await rows(db, FollowUp) == []
     assert len(await absences(db)) == 1
+
+
+async def test_the_minutes_of_a_late_arrival_survive_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """How late, asked of a retard noted without its minutes, re-asks on wrong, empty, huge
+    or hostile input and saves nothing (coverage AR)."""
+    await trainer.says("/absence")
+    await trainer.presses("Agent de restauration")
+    await trainer.says("léa")
+    await trainer.says("vendredi dernier")
+    await trainer.presses("Oui")
+    await trainer.presses("Un retard")
+    assert await step_of(db, trainer) == ("absence", "late_minutes")
+    await survives(db, trainer, FOR_TEXT)
+    assert await absences(db) == []

@@ -948,3 +948,19 @@ async def test_every_other_correction_survives_bad_input(db: Database, trainer: 
     await survives(db, trainer, FOR_CHOICES)
     await trainer.says("/annuler")
     assert await snapshot() == before
+
+
+async def test_the_correction_of_remote_coaching_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """A rectorat formation's « Accompagnement à distance » re-asks on wrong, empty, huge or
+    hostile input and changes nothing (coverage AR)."""
+    await open_edit(trainer)
+    await trainer.presses("Financeur et programme")
+    await trainer.presses("Rectorat")
+    before = (await stored(db)).remote_coaching
+    await trainer.presses("Accompagnement à distance")
+    assert await step_of(db, trainer) == ("formation_edit_remote_coaching", "remote_coaching")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("/annuler")
+    assert (await stored(db)).remote_coaching == before

@@ -2135,3 +2135,30 @@ async def test_the_minutes_of_a_late_arrival_survive_bad_input(
     assert await step_of(db, trainer) == ("absence", "late_minutes")
     await survives(db, trainer, FOR_TEXT)
     assert await absences(db) == []
+
+
+async def test_a_corrected_date_s_clash_and_one_outside_the_path_survive_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """A corrected day already noted, or outside the person's path: the question what to do
+    re-asks on wrong, empty, huge or hostile input and changes nothing (coverage AR)."""
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
+    await note_unjustified(trainer, "/absence léa jeudi dernier matin")
+    days = sorted(a.day for a in await absences(db))
+    await trainer.says("/absences")
+    await trainer.presses("19/11 matin")
+    await trainer.presses("Corriger la date")
+    await trainer.says("vendredi dernier")
+    await trainer.presses("Oui, c'est ça")
+    assert await step_of(db, trainer) == ("absences", "conflict")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("/annuler")
+    await trainer.says("/absences")
+    await trainer.presses("19/11 matin")
+    await trainer.presses("Corriger la date")
+    await trainer.says("le 2 janvier 2026")
+    await trainer.presses("Oui, c'est ça")
+    assert await step_of(db, trainer) == ("absences", "outside")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("/annuler")
+    assert sorted(a.day for a in await absences(db)) == days

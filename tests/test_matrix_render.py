@@ -73,6 +73,18 @@ def test_in_a_group_only_what_is_addressed_to_the_bot_is_read() -> None:
     assert render.addressed("formabot: /echeances", {}, me, ("formabot",)) == "/echeances"
     assert render.addressed("bonjour à tous", {}, me, ("formabot",)) is None
     assert render.addressed("oui", {"m.mentions": {"user_ids": [me]}}, me, ()) == "oui"
+    assert render.addressed("Formabot : 1", {}, me, ("formabot",)) == "1"
+    assert render.addressed("formabots partout", {}, me, ("formabot",)) is None
+
+
+def test_a_group_s_hint_names_the_bot_as_people_can_type_it() -> None:
+    """Explorer BE11: the hint said « Formabot – suivi des formations : », the display name
+    with a dash nobody types; its first word is the account's own name, which is read."""
+    me = "@formabot:example.org"
+    assert render.hail(me, "Formabot – suivi des formations") == "Formabot"
+    assert render.hail(me, "Assistant Région") == "Assistant Région"
+    assert render.hail(me, None) == "formabot"
+    assert render.addressed("Assistant Région : 2", {}, me, ("Assistant Région",)) == "2"
 
 
 def test_a_reply_or_a_thread_names_the_events_it_answers_and_the_answer_stays_in_it() -> None:

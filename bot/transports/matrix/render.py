@@ -225,12 +225,26 @@ def addressed(text: str, content: dict[str, Any], me: str, names: tuple[str, ...
         return stripped
     for name in (me, *names):
         if name and stripped.lower().startswith(name.lower()):
-            rest = stripped[len(name) :].lstrip(" :,").strip()
-            return rest
+            rest = stripped[len(name) :]
+            if rest[:1].isalnum():  # « formabots » is not « formabot »
+                continue
+            return rest.lstrip(" :,").strip()
     mentions = content.get("m.mentions")
     if isinstance(mentions, dict) and me in (mentions.get("user_ids") or []):
         return stripped
     return None
+
+
+def hail(me: str, shown: str | None) -> str:
+    """The name a group's hint tells people to start with: the display name's first word
+    when it is the account's own name (« Formabot », not « Formabot – suivi des formations »,
+    with its dash nobody types: explorer BE11), else the whole display name, both of which
+    :func:`addressed` reads; the account's name when the room shows none."""
+    localpart = me[1:].split(":", 1)[0]
+    first = shown.split()[0] if shown and shown.split() else ""
+    if first and first.lower() == localpart.lower():
+        return first
+    return shown or localpart
 
 
 def related(content: dict[str, Any]) -> tuple[str, ...]:

@@ -426,7 +426,9 @@ class MatrixTransport:
         # The words first, then the file they speak of (explorer G: the chargée de mission's
         # chat opened on a bare « bilan-….ics », « Bonjour Madame » after it).
         # In a group what is read is what is addressed: the hint says how (explorer EF11).
-        group = self._names(room)[0] if room.member_count > 2 else ""
+        group = (
+            render.hail(self.user_id, room.user_name(self.user_id)) if room.member_count > 2 else ""
+        )
         sends = [*render.text_contents(reply, group=group), *upload]
         if thread is not None:
             sends = [{**content, "m.relates_to": thread} for content in sends]

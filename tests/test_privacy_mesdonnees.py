@@ -38,7 +38,11 @@ def document_of(who: Person) -> dict[str, object]:
 async def test_a_trainer_receives_their_data(trainer: Person) -> None:
     await trainer.says("/mesdonnees")
     assert "Voici tout ce que formabot garde à votre sujet" in said(trainer)
-    assert "l'organisme que vous administrez" in said(trainer)  # the demo's trainer runs it
+    # the demo's trainer runs it; the name quoted, never bare after « par » (explorer BE8)
+    assert (
+        "elles sont tenues par l'organisme de formation « Organisme de démonstration », que "
+        "vous administrez et qui en répond." in said(trainer)
+    )
     assert "Organisme de démonstration" in said(trainer)
     assert "adressez-vous" not in said(trainer)
     held = document_of(trainer)
@@ -99,8 +103,8 @@ async def test_a_colleague_reads_the_trainees_data_is_the_organismes(
     await add_colleague(db)
     colleague = person("colleague")
     await colleague.says("/mesdonnees")
-    assert "dont les administrateurs peuvent les effacer (/effacer)" in said(colleague)
-    assert "l'organisme que vous administrez" not in said(colleague)
+    assert "dont l'administration peut les effacer (/effacer)" in said(colleague)
+    assert "que vous administrez" not in said(colleague)
 
 
 async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_whom_to_ask(
@@ -120,7 +124,7 @@ async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_wh
     assert "adhésions" not in text and "dont vous avez la charge" not in text
     assert "des stagiaires sont tenus" not in text  # nothing about « the trainees » to one
     assert (
-        "Ces données sont tenues par Organisme de démonstration : pour les consulter ou les "
+        "Ces données sont tenues par l'organisme de formation « Organisme de démonstration » : pour les consulter ou les "
         "faire corriger, adressez-vous à Camille Durand (Organisme de démonstration), qui "
         "transmet aussi une demande d'effacement à l'administration de l'organisme, seule à "
         "pouvoir le faire." in text  # a formatrice cannot erase (explorer AI5)

@@ -494,6 +494,7 @@ async def test_words_passed_on_at_the_text_then_the_oath_flag_the_answer_with_th
     assert (
         "Elle ne compte pas encore : Camille Durand doit d'abord la vérifier, avec le message "
         "que vous avez écrit avant d'attester, et reviendra vers vous si besoin. Ensuite, "
+        "l'Organisme de démonstration la transmettra à la Région."  # never bare (BE8)
     ) in hugo.last, hugo.last
     (answer,) = await answers(db)
     assert (answer.answer, answer.words_before) == ("attested", "oui mais je suis partie à midi")

@@ -326,3 +326,29 @@ ROOM_TOPIC = "matrix_room_topic"
 Matrix transport opens for it, when the reply goes to a Matrix ID (explorer DC2: the invitation
 arrived bare, saying neither which organisation nor why).  Kept with the reply in the outbox;
 ignored when the room exists already and on other platforms."""
+
+
+RECIPIENT = "recipient"
+"""In a reply's ``extras``, set by :func:`bot.outbox.enqueue`: the chat account (its user id
+on the platform) of the one person a message the bot sends on its own is for.  Her chat may
+be a room others read, several people writing to the bot from it (explorer AJ2): the room
+does not say whose the message is, this does, so that the Matrix transport takes it to her
+own private chat.  Absent from what is meant for a group (the digest's room)."""
+
+
+class ChatFor(tuple[str, str]):
+    """(platform, chat) of one person, with whose account it is (:data:`RECIPIENT`).
+
+    A pair as before wherever it is unpacked; :func:`recipient_of` reads the account."""
+
+    user: str | None
+
+    def __new__(cls, platform: str, chat: str, user: str | None) -> ChatFor:
+        found = super().__new__(cls, (platform, chat))
+        found.user = user
+        return found
+
+
+def recipient_of(where: tuple[str, str]) -> str | None:
+    """The account a chat was found for (:class:`ChatFor`), None for a bare pair."""
+    return where.user if isinstance(where, ChatFor) else None

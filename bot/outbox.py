@@ -45,7 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.failures import Refusals, log_failure
 from bot.manifest import Delivered, Outdated
-from bot.messages import SENT_AS, Document, Reply
+from bot.messages import RECIPIENT, SENT_AS, Document, Reply
 from bot.metrics import METRICS
 from bot.outbox_payload import (
     Mail,
@@ -145,6 +145,8 @@ class Queued:
     organisation_id: int | None = None
     not_before: datetime | None = None
     about: About | None = None
+    recipient: str | None = None
+    """The account of the one person it is for, when it is hers alone (:data:`RECIPIENT`)."""
 
 
 async def enqueue(
@@ -157,10 +159,19 @@ async def enqueue(
     organisation_id: int | None = None,
     not_before: datetime | None = None,
     about: About | None = None,
+    recipient: str | None = None,
 ) -> bool:
-    """Queue a message unless one with this key exists; True when queued now."""
-    message = Queued(key, platform, chat_id, reply, organisation_id, not_before, about)
+    """Queue a message unless one with this key exists; True when queued now.  ``recipient``:
+    the account of the person it is for, kept with it (:data:`~bot.messages.RECIPIENT`)."""
+    message = Queued(key, platform, chat_id, reply, organisation_id, not_before, about, recipient)
     return key in await enqueue_many(session, [message])
+
+
+def _addressed(message: Queued) -> Reply:
+    """The reply as kept: with whom it is for, when that is one person."""
+    if message.recipient is None:
+        return message.reply
+    return replace(message.reply, extras={**message.reply.extras, RECIPIENT: message.recipient})
 
 
 async def enqueue_many(session: AsyncSession, messages: Sequence[Queued]) -> set[str]:
@@ -172,7 +183,14 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[Queued]) -> set
     and its reminders cost one statement.
     """
     rows = [
-        _row(m.key, m.platform, m.chat_id, reply_to_payload(m.reply), m.organisation_id, m.about)
+        _row(
+            m.key,
+            m.platform,
+            m.chat_id,
+            reply_to_payload(_addressed(m)),
+            m.organisation_id,
+            m.about,
+        )
         | {"next_attempt_at": m.not_before or stamp_now()}
         for m in messages
     ]

@@ -32,6 +32,7 @@ from bot.conversations.attestations.identity import PACED
 from bot.dates import spell_date
 from bot.messages import ROOM_NAME, ROOM_TOPIC, SENT_AS, Document, Incoming, Reply
 from bot.outbox import PermanentFailure, Sender, enqueue
+from bot.people.chats import tell_person
 from bot.storage.absences import Absence
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
@@ -728,6 +729,18 @@ async def test_a_digest_posted_to_a_group_room_names_no_trainee(
             assert name not in digest.body
 
 
+async def colleague_joins(
+    bot: MatrixTransport, lea: MatrixPerson, colleague: MatrixPerson, shared: str
+) -> None:
+    """Léa invites a colleague into her chat with the bot; he joins, and the bot sees him."""
+    await lea.client.room_invite(shared, colleague.user_id)
+    await colleague.wait(lambda: shared in colleague.client.rooms, what="the join")
+    for _ in range(200):
+        if colleague.user_id in bot.client.rooms[shared].users:
+            break
+        await asyncio.sleep(0.05)
+
+
 async def test_a_personal_message_never_goes_to_her_chat_once_a_colleague_is_in_it(
     synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
 ) -> None:
@@ -748,12 +761,7 @@ async def test_a_personal_message_never_goes_to_her_chat_once_a_colleague_is_in_
                     person_id=person.id, platform="matrix", user_id=lea.user_id, chat_id=shared
                 )
             )
-        await lea.client.room_invite(shared, colleague.user_id)
-        await colleague.wait(lambda: shared in colleague.client.rooms, what="the join")
-        for _ in range(200):
-            if colleague.user_id in bot.client.rooms[shared].users:
-                break
-            await asyncio.sleep(0.05)
+        await colleague_joins(bot, lea, colleague, shared)
         ics = Document("bilan.ics", "text/calendar", b"BEGIN:VCALENDAR\nEND:VCALENDAR\n")
         async with db.sessions() as session, session.begin():
             await enqueue(
@@ -778,6 +786,58 @@ async def test_a_personal_message_never_goes_to_her_chat_once_a_colleague_is_in_
         "bilan.ics",
         "Votre attestation vous attend",
         "Rien de personnel",
+    ]
+    assert colleague.in_room(shared) == [] and lea.in_room(shared) == []
+    assert set(colleague.client.rooms) == {shared}
+
+
+async def test_a_personal_message_to_one_of_two_people_of_a_room_reaches_her_alone(
+    synapse: Synapse, bot: MatrixTransport, db: Database, demo: None, tmp_path: Path
+) -> None:
+    """Explorer AJ2's exception: Léa and a colleague both wrote to the bot from the same room,
+    so both their chats are that room; the bilan moved, and the notice named the room only:
+    the transport could not tell whose private chat to use, and the room got it.  The message
+    says whom it is for: it reaches Léa's own private chat, and the colleague reads nothing."""
+    async with (
+        MatrixPerson.joining(synapse, tmp_path, "lea") as lea,
+        MatrixPerson.joining(synapse, tmp_path, "collegue") as colleague,
+    ):
+        shared = await lea.open_dm(bot.user_id)
+        await colleague_joins(bot, lea, colleague, shared)
+        async with db.sessions() as session, session.begin():
+            organisation = await session.scalar(select(Organisation.id))
+            assert organisation is not None
+            people = [Someone(display_name="Léa Martin"), Someone(display_name="Julie Petit")]
+            session.add_all(people)
+            await session.flush()
+            for someone, account in zip(people, (lea, colleague), strict=True):
+                session.add(
+                    ChatIdentity(
+                        person_id=someone.id,
+                        platform="matrix",
+                        user_id=account.user_id,
+                        chat_id=shared,
+                    )
+                )
+            await session.flush()
+            ics = Document("bilan.ics", "text/calendar", b"BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+            told = await tell_person(
+                session,
+                people[0].id,
+                Reply(text="Le bilan est déplacé : https://visio.exemple.fr/b", document=ics),
+                key="moved",
+                organisation_id=organisation,
+            )
+            assert told
+        assert await Sender(db.sessions, {"matrix": bot.send}).run_once() == 1
+        await lea.wait(lambda: any(s.body == "bilan.ics" for s in lea.seen), what="the .ics")
+        (private,) = {s.room_id for s in lea.seen if "déplacé" in s.body}
+        assert private != shared
+        assert set(lea.client.rooms[private].users) == {lea.user_id, bot.user_id}
+        await asyncio.sleep(1)
+    assert [s.body for s in lea.in_room(private)] == [
+        "Le bilan est déplacé : https://visio.exemple.fr/b",
+        "bilan.ics",
     ]
     assert colleague.in_room(shared) == [] and lea.in_room(shared) == []
     assert set(colleague.client.rooms) == {shared}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.messages import Reply
+from bot.messages import RECIPIENT, Reply
 from bot.people.chats import FORWARD_LIMIT, capped, chat_of_person, tell_person
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
@@ -55,6 +55,8 @@ async def test_a_notice_is_queued_once_in_that_chat_or_not_at_all(db: Database) 
         )
         queued = (await session.scalars(select(OutboxMessage))).all()
         assert [(m.key, m.platform, m.chat_id) for m in queued] == [("avis:1", "matrix", "!r")]
+        # Whom it is for, as the room may be others' chat too (explorer AJ2's exception).
+        assert queued[0].payload["extras"] == {RECIPIENT: "@c:x"}
 
 
 def test_a_long_message_is_cut_and_its_length_kept_to_say_so() -> None:

@@ -94,6 +94,7 @@ async def remind_owner(
         reply=Reply(text=text),
         organisation_id=organisation.id,
         not_before=not_before,
+        recipient=identity.user_id,
     )
 
 

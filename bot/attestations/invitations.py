@@ -21,7 +21,7 @@ from bot.answers import matrix_id, visible
 from bot.attestations.service import Author, Chat, audit, when_words
 from bot.attestations.settings import invitation_expiry
 from bot.bilans.view import BilanView, view_of
-from bot.messages import Reply
+from bot.messages import ChatFor, Reply
 from bot.people.chats import tell_person
 from bot.privacy.replies import Sealer
 from bot.storage.attestations import AttestationInvitation
@@ -419,7 +419,7 @@ async def participant_chat(
     )
     if row is None or not row.redeemed_platform or not row.redeemed_chat_id:
         return None
-    return row.redeemed_platform, row.redeemed_chat_id
+    return ChatFor(row.redeemed_platform, row.redeemed_chat_id, row.redeemed_user_id)
 
 
 async def inviter_name(session: AsyncSession, held: Held) -> str:

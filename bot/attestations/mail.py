@@ -37,7 +37,7 @@ from bot.config import Settings
 from bot.deadlines.actions import reopen
 from bot.deadlines.service import mark_done, refresh_deadlines
 from bot.mailer import message_id
-from bot.messages import Document, Reply
+from bot.messages import Document, Reply, recipient_of
 from bot.outbox import About, enqueue, queue_email
 from bot.people.chats import chat_of_person
 from bot.storage.attestations import ProofSending
@@ -165,4 +165,5 @@ async def _tell_requester(
         chat_id=where[1],
         reply=Reply(text=texts.say(message, s=row, when=when, **extra)),
         organisation_id=row.organisation_id,
+        recipient=recipient_of(where),
     )

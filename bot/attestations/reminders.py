@@ -45,7 +45,7 @@ from bot.config import Settings
 from bot.dates.night import morning_after
 from bot.mailer import render_email
 from bot.matrix_room import about_bilan
-from bot.messages import Reply
+from bot.messages import ChatFor, Reply, recipient_of
 from bot.outbox import About, enqueue, queue_email
 from bot.people.chats import chat_of_person
 from bot.privacy.replies import Sealer
@@ -64,7 +64,7 @@ async def _chat_now(session: AsyncSession, live: AttestationInvitation) -> tuple
     if live.redeemed_person_id is None:  # no person kept: the chat the link was used in
         if not live.redeemed_platform or not live.redeemed_chat_id:
             return None
-        return live.redeemed_platform, live.redeemed_chat_id
+        return ChatFor(live.redeemed_platform, live.redeemed_chat_id, live.redeemed_user_id)
     return await chat_of_person(session, live.redeemed_person_id, prefer=live.redeemed_platform)
 
 
@@ -174,6 +174,7 @@ async def invite_or_remind(
                     platform=chat[0],
                     chat_id=chat[1],
                     organisation_id=info.bilan.organisation_id,
+                    recipient=recipient_of(chat),
                     reply=Reply(
                         text=texts.say(
                             "attestation_participant.reminder",
@@ -356,6 +357,7 @@ async def tell_participants_the_bilan_is_over(
                 )
             ),
             organisation_id=bilan.organisation_id,
+            recipient=recipient_of(reached),
             # Found at 3 h after a night's restart: told in the morning (explorer AV8).
             not_before=morning_after(now, info.tz, settings.digest_hour),
         )

@@ -102,5 +102,6 @@ async def decide(
                 text=texts.say("attestation_participant.answer_set_aside", **when_words(info))
             ),
             organisation_id=info.bilan.organisation_id,
+            recipient=answer.chat_user_id,
         )
     return Decided(row, decision, fresh)

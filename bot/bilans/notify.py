@@ -34,7 +34,7 @@ from bot.bilans.cm_answers import answer_choices
 from bot.bilans.view import BilanView, view_of
 from bot.mailer import looks_like_email, render_email
 from bot.matrix_room import about_bilan
-from bot.messages import Document, Reply
+from bot.messages import Document, Reply, recipient_of
 from bot.outbox import EMAIL, About, cancel_pending, enqueue, queue_email
 from bot.storage.attestations import Attestation
 from bot.storage.bilans import Bilan, BilanParticipant
@@ -182,6 +182,7 @@ async def notify_participants(
                 reply=Reply(text=said, document=calendar, extras=extras),
                 organisation_id=bilan.organisation_id,
                 about=about,
+                recipient=recipient_of(where),  # her chat may be a room others read (AJ2)
             )
         reached += 1
     return reached

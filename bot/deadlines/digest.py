@@ -303,6 +303,7 @@ async def digests_of(
                             target.chat_id,
                             Reply(text=text),
                             organisation.id,
+                            recipient=target.user,
                         )
                     )
         if organisation.id in asleep:

@@ -394,7 +394,12 @@ def reminder_messages(
                 text = texts.say("digest.reminder", r=one, explanation=said, source=row.source)
                 key = reminder_key(row, today)
                 single = Queued(
-                    key, identity.platform, identity.chat_id, Reply(text), organisation.id
+                    key,
+                    identity.platform,
+                    identity.chat_id,
+                    Reply(text),
+                    organisation.id,
+                    recipient=identity.user_id,
                 )
                 messages.append((single, (row.id,)))
             continue
@@ -406,6 +411,7 @@ def reminder_messages(
             identity.chat_id,
             Reply(text=text),
             organisation.id,
+            recipient=identity.user_id,
         )
         messages.append((queued, tuple(r.id for r, _ in theirs)))
     return messages

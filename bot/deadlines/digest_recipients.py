@@ -22,6 +22,8 @@ class Recipient:
     platform: str
     chat_id: str
     private: bool
+    user: str | None = None
+    """The admin's account, when it is her own copy (the digest's room is everyone's)."""
 
 
 async def private_chats(
@@ -110,7 +112,13 @@ def recipients(
     if chat is not None:
         return [Recipient(base, chat[0], chat[1], chat in private)]
     return [
-        Recipient(f"{base}:person:{person_id}", identity.platform, identity.chat_id, True)
+        Recipient(
+            f"{base}:person:{person_id}",
+            identity.platform,
+            identity.chat_id,
+            True,
+            identity.user_id,
+        )
         for person_id in admins
         if (identity := chats.get(person_id)) is not None
     ]

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answers import visible
-from bot.messages import Reply
+from bot.messages import ChatFor, Reply
 from bot.outbox import enqueue
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity
@@ -23,12 +23,13 @@ from bot.storage.state import ConversationState
 
 async def chat_of_person(
     session: AsyncSession, person_id: int, *, prefer: str | None = None
-) -> tuple[str, str] | None:
+) -> ChatFor | None:
     """(platform, chat) where the bot can write to a person first.
 
     A trainer may talk to the bot from several platforms: the one named by
     ``prefer`` comes first, then real platforms before the console (a place
     to try the bot, where nobody reads notices), then the oldest identity.
+    The pair says whose account it is (:class:`~bot.messages.ChatFor`).
     """
     identities = (
         await session.scalars(
@@ -43,7 +44,7 @@ async def chat_of_person(
         identities,
         key=lambda i: (i.platform != prefer, i.platform == "console", i.id),
     )
-    return best.platform, best.chat_id
+    return ChatFor(best.platform, best.chat_id, best.user_id)
 
 
 async def chat_moved(session: AsyncSession, platform: str, old: str, new: str) -> None:
@@ -101,6 +102,7 @@ async def tell_person(
         reply=reply,
         organisation_id=organisation_id,
         not_before=not_before,
+        recipient=where.user,  # her chat may be a room others read (AJ2)
     )
     return True
 

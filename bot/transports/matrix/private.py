@@ -9,6 +9,11 @@ transport looks at its members (its sync state, joined and invited): if anyone
 other than the bot and that person is there, the message goes to a private chat
 of the two instead, the one she has joined, or one the bot opens for it (its
 welcome, sent once she joins); the room gets nothing.
+
+Several people may write to the bot from one room, so that it is the chat of each: the room
+does not say whose a message is.  A personal message says it itself (its
+:data:`~bot.messages.RECIPIENT`, her account): it goes to her own private chat whenever
+anyone else is in the room, whoever else's chat the room is.
 """
 
 from __future__ import annotations
@@ -20,13 +25,19 @@ from sqlalchemy import select
 from bot.storage.people import ChatIdentity, Organisation
 
 
-async def person_if_shared(sessions: Any, room: Any, me: str) -> str | None:
-    """The Matrix ID of the one person whose chat ``room`` is, when others are there too.
+async def person_if_shared(
+    sessions: Any, room: Any, me: str, recipient: str | None = None
+) -> str | None:
+    """The Matrix ID of the one person a message to ``room`` is for, when others are there too.
 
-    None for a room that is nobody's chat (a group chosen for the digest, a room the bot
-    was invited into), for the digest's room, for a room of the bot and her alone, and
-    when several people's chats are this room (whose the message is, is not known here).
+    ``recipient``: the account the message says it is for (AJ2's exception): hers, if anyone
+    else is in the room.  Without it, the one person whose chat ``room`` is; None for a room
+    that is nobody's chat (a group chosen for the digest, a room the bot was invited into),
+    for the digest's room, for a room of the bot and her alone, and when several people's
+    chats are this room (what is meant for them all: a reply to one of them there).
     """
+    if recipient is not None:
+        return recipient if others_in(room, me, recipient) else None
     room_id = str(room.room_id)
     async with sessions() as session:
         people = set(

@@ -40,7 +40,7 @@ from bot.answers import matrix_id
 from bot.config import Settings
 from bot.engine import Engine, account
 from bot.failures import GaveUp, log_failure
-from bot.messages import SENT_AS, Attachment, Incoming, Platform, Reply, gave_up
+from bot.messages import RECIPIENT, SENT_AS, Attachment, Incoming, Platform, Reply, gave_up
 from bot.outbox import PermanentFailure
 from bot.outbox_payload import reply_to_payload
 from bot.progress import TYPING_EVERY, while_slow
@@ -380,8 +380,11 @@ class MatrixTransport:
             await self.open_direct_chat(chat_id, reply, key=f"dm:{fingerprint}")
             return
         room = self.client.rooms.get(chat_id)
+        mine = reply.extras.get(RECIPIENT)  # whom it is for, when hers alone (AJ2)
         person = (
-            await person_if_shared(self.engine.db.sessions, room, self.user_id) if room else None
+            await person_if_shared(self.engine.db.sessions, room, self.user_id, mine)
+            if room
+            else None
         )
         if person is not None:  # her chat became a group: a private one instead (AJ2)
             await self.send(self.rooms.private_chat(person) or person, reply)

@@ -179,6 +179,67 @@ async def test_another_date_is_asked_checked_and_passed_on_with_a_word(
     assert trainer.last.startswith("J'ai compris : mardi 1er décembre 2026 à 10 h 00"), trainer.last
 
 
+async def her_other_date(trainer: Talker, person: Callable[..., Talker], db: Database) -> None:
+    """She proposes Tuesday 1st December at 10 h; the trainer opens « Déplacer »."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says("2")
+    await her.says("mardi 1er décembre à 10 h")
+    await her.presses("Oui, c'est ça")
+    await her.presses("Passer")
+    await trainer.says("/bilans")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Déplacer")
+
+
+async def test_her_date_is_a_button_that_moves_the_bilan_as_typing_it_would(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Explorer AJ6: « Déplacer » said her date, to be typed back by hand; it is offered as a
+    button now, pressed: the same confirmation, the same move, the same news to her."""
+    await her_other_date(trainer, person, db)
+    assert trainer.replies[-1].choices[0].label == "Déplacer au mardi 1er décembre à 10 h"
+    assert "choisissez « Déplacer au … » pour la retenir, ou écrivez une autre date" in (
+        trainer.last
+    )
+    await trainer.presses("Déplacer au mardi 1er décembre à 10 h")
+    assert trainer.last.startswith("J'ai compris : mardi 1er décembre 2026 à 10 h 00"), trainer.last
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    assert "C'est déplacé" in trainer.all_text
+    assert (await the_bilan(db)).starts_at == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    invitations = await notices(db, "bilan:")
+    hers = [m for m in invitations if ":charge-de-mission:" in m.key and m.key.endswith("matrix")]
+    assert len(hers) == 2 and "le mardi 1er décembre 2026 de 10 h 00" in hers[-1].payload["text"]
+
+
+@pytest.mark.parametrize("change", ["moved", "cancelled"])
+async def test_her_date_s_button_once_the_bilan_changed_moves_nothing_and_says_why(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, change: str
+) -> None:
+    await her_other_date(trainer, person, db)
+    async with db.sessions() as session, session.begin():
+        bilan = await session.scalar(select(Bilan))
+        assert bilan is not None
+        if change == "moved":  # elsewhere meanwhile: her answer was to the old date
+            bilan.next_version(clock.now, same_date=False)
+        else:
+            bilan.cancelled_at = clock.now
+    await trainer.presses("Déplacer au mardi 1er décembre à 10 h")
+    if change == "moved":
+        assert trainer.last.startswith(
+            "Le mardi 1er décembre 2026 à 10 h 00 ne vaut plus : le bilan a changé depuis que "
+            "cette date a été proposée. Rien n'est déplacé."
+        )
+        assert "bilan prévu le jeudi 26 novembre 2026 à 14 h 00. Quelle est" in trainer.last
+        assert not trainer.replies[-1].choices  # her date is no longer offered
+    else:
+        assert trainer.last == "Ce bilan a été annulé entre-temps : rien n'est déplacé."
+        assert await step_of(db, trainer) == (None, None)
+    assert (await the_bilan(db)).starts_at == datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
+
+
 async def test_her_hour_is_read_in_the_organisations_time_as_the_invitation_says(
     trainer: Talker, person: Callable[..., Talker], db: Database
 ) -> None:

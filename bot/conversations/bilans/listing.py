@@ -179,7 +179,8 @@ LIST = Flow(
             before=still_there,
             values=detail,
             entries=[
-                Entry("Déplacer", "move", call=MOVE.name, data=_this_bilan),
+                # Cancelled meanwhile (her date's button, explorer AJ6): no menu after.
+                Entry("Déplacer", "move", call=MOVE.name, data=_this_bilan, store="cancelled"),
                 Entry(
                     "Donner le lien de la visio",
                     "link",

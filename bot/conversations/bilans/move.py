@@ -3,7 +3,8 @@
     You  Déplacer
     Bot  « Agent de restauration (démo) » : bilan prévu le jeudi 26 novembre 2026 à
          14 h 00. Quelle est la nouvelle date, avec l'heure ?
-    You  jeudi 3 décembre à 14 h
+         [Déplacer au jeudi 3 décembre à 14 h]   (the date the chargée de mission proposed)
+    You  jeudi 3 décembre à 14 h                 (or that button: the same, as typed)
     Bot  J'ai compris : jeudi 3 décembre 2026 à 14 h 00. C'est bien ça ?
     You  Oui, c'est ça
     Bot  Déplacer le bilan du jeudi 26 novembre 2026 à 14 h 00 au jeudi 3 décembre 2026
@@ -24,10 +25,12 @@ can reach are told (:mod:`bot.bilans.changes`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot import dates
+from bot.answers import Invalid
 from bot.attestations.service import attested_count
 from bot.bilans.changes import cancel_bilan, move_bilan
 from bot.bilans.cm_answers import OTHER_DATE
@@ -41,11 +44,19 @@ from bot.conversations.bilans.shared import (
     the_bilan,
     unless_gone,
     viewer_of,
-    when_step,
 )
+from bot.conversations.bilans.when import when_step
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Outcome, Return, finish_now, leave_saying
-from bot.conversations.kit.steps import Confirm
+from bot.conversations.kit.flow import (
+    Flow,
+    Leave,
+    Outcome,
+    Retry,
+    Return,
+    finish_now,
+    leave_saying,
+)
+from bot.conversations.kit.steps import Confirm, DateStep
 from bot.deadlines import documents
 from bot.deadlines.service import Moved
 from bot.messages import Reply
@@ -73,18 +84,78 @@ async def move_start(ctx: Context) -> Outcome | None:
         current=dates.spell_datetime(start),
         # Already held: its participants' answers are to the meeting that took place.
         held=bilan.ends_at <= ctx.now,
-        proposed=_her_proposal(ctx, bilan),
     )
+    hers = _her_proposal(ctx, bilan)
+    ctx.data["proposed"] = dates.spell_datetime(hers) if hers else None
+    ctx.data["proposed_at"] = hers.isoformat() if hers else None
     return None
 
 
-def _her_proposal(ctx: Context, bilan: Bilan) -> str | None:
+def _her_proposal(ctx: Context, bilan: Bilan) -> datetime | None:
     """The date the chargée de mission proposed for this version, still to come: said in the
-    question, as she wrote it, so it can be typed back (explorer AJ6: asked from scratch)."""
+    question and offered as its button (explorer AJ6: asked from scratch)."""
     when = bilan.cm_proposed_at
     if when is None or not bilan.cm_answered or bilan.cm_answer != OTHER_DATE or when <= ctx.now:
         return None
-    return dates.spell_datetime(when.astimezone(ctx.tz))
+    return when.astimezone(ctx.tz)
+
+
+HERS = "hers"
+"""The button of the date she proposed."""
+
+
+def _her_button(ctx: Context) -> str | None:
+    """« Déplacer au jeudi 10 décembre à 14 h »: her date as a person says it."""
+    if not ctx.data.get("proposed_at"):
+        return None
+    when = datetime.fromisoformat(ctx.data["proposed_at"])
+    hour = f"{when.hour} h" + (f" {when.minute:02d}" if when.minute else "")
+    return f"Déplacer au {dates.spell_example(when)} à {hour}"
+
+
+class WhenOrHerDate(DateStep):
+    """The new date, the one the chargée de mission proposed offered as a button: pressed,
+    it is that date typed (the same reading, confirmation, checks and move), as long as it
+    is still her proposal for the bilan as it stands (explorer AJ6: typed back by hand)."""
+
+    async def question(self, ctx: Context) -> Reply:
+        asked = await super().question(ctx)
+        label = _her_button(ctx)
+        if asked.choices or label is None:
+            return asked  # the date typed is being confirmed: « Oui, c'est ça » …
+        return replace(asked, choices=(ctx.choice(label, HERS),))
+
+    async def answer(self, ctx: Context) -> Outcome:
+        label = _her_button(ctx)
+        if ctx.incoming.choice is not None and label is not None and not self.confirming(ctx):
+            picked = ctx.chosen([HERS], labels={HERS: label})
+            if isinstance(picked, Invalid):
+                return Retry(picked.message)
+            if picked == HERS:
+                changed = await _since_changed(ctx)
+                if changed is not None:
+                    return changed
+                ctx.incoming = replace(ctx.incoming, text=ctx.data["proposed"], choice=None)
+        return await super().answer(ctx)
+
+
+async def _since_changed(ctx: Context) -> Outcome | None:
+    """Her button pressed once the bilan changed: cancelled (said, and nothing moved), or
+    moved, or her proposal replaced (the question again, as the bilan stands now)."""
+    found = await the_bilan(ctx)
+    if found is None:
+        gone = await ctx.session.get(Bilan, int(ctx.data["bilan_id"]))
+        if gone is None or gone.cancelled_at is None:
+            return await unless_gone(ctx)
+        ctx.say("bilan.her_date_cancelled")
+        return Return(True)  # the bilan's menu is not shown again (``cancelled``)
+    bilan, _ = found
+    hers = _her_proposal(ctx, bilan)
+    if hers is not None and hers.isoformat() == ctx.data.get("proposed_at"):
+        return None
+    was = ctx.data["proposed"]
+    await move_start(ctx)  # the question says the bilan as it stands now
+    return Retry(ctx.render("bilan.her_date_stale", was=was))
 
 
 async def move_values(ctx: Context) -> dict[str, Any]:
@@ -152,7 +223,7 @@ MOVE = Flow(
     summary="déplacer un bilan",
     start=move_start,
     steps=[
-        when_step("when", ask="bilan.ask_new_when", slot=True),
+        when_step("when", ask="bilan.ask_new_when", slot=True, kind=WhenOrHerDate),
         Confirm(
             "confirm_move",
             ask="bilan.confirm_move",

@@ -47,9 +47,9 @@ from bot.conversations.bilans.shared import (
     send_documents,
     short_moment,
     viewer_of,
-    when_step,
     when_text,
 )
+from bot.conversations.bilans.when import when_step
 from bot.conversations.formations.choose import by_relevance, day_of, options_of
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (

@@ -43,7 +43,7 @@ from bot.conversations.bilans.funder_contact import (
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome
-from bot.conversations.kit.steps import DateStep, Option
+from bot.conversations.kit.steps import Option
 from bot.deadlines import documents
 from bot.deadlines.service import group_of
 from bot.formations.queries import Member, load_formation
@@ -481,20 +481,3 @@ def slot_besides(ctx: Context, text: str) -> tuple[str, str | None]:
         return rest, None  # « 20h à 24h », « 14h75 »: no hour of a day, said by the date reader
     ctx.data[TYPED_LENGTH] = end - start
     return rest, f"jusqu'à {dates.spell_time(time(end // 60, end % 60))}"
-
-
-def when_step(name: str, *, ask: str, slot: bool = False) -> DateStep:
-    """The bilan's date and time, towards the future, checked and warned about; with
-    ``slot``, a slot typed with it gives the length too (:func:`slot_besides`)."""
-    return DateStep(
-        name,
-        ask=ask,
-        prefer="future",
-        need_time=True,
-        check=check_when,
-        example=when_example,
-        besides=slot_besides if slot else None,
-        then=keep_late_warning,
-        warnings=bilan_warnings,
-        help="bilan.help_when",
-    )

@@ -126,6 +126,10 @@ class DateStep(Step):
     def _pending_key(self) -> str:
         return f"_pending_{self.name}"
 
+    def confirming(self, ctx: Context) -> bool:
+        """A date read waits for « C'est bien ça ? »: its buttons are the question's."""
+        return bool(ctx.data.get(self._pending_key()))
+
     def _day_key(self) -> str:
         return f"_day_{self.name}"
 

@@ -160,9 +160,10 @@ async def test_formations_of_two_organisations_her_message_goes_to_the_one_named
     await her.says("Formation « Parcours 1 » : bien reçu.")  # a formation named says which, too
     rows = await notices(db)
     assert [r.chat_id for r in rows] == ["formateur", "admin-1"]
-    # A file naming nobody: she is told nobody heard of it, and how (explorer AZ9).
+    # A file naming nobody: asked whose it is (explorer AZ9: nobody heard of it; AF7).
     await her.sends_file("arret-maladie.pdf", "application/pdf", b"%PDF-1.4")
-    assert "je ne sais pas auquel dire que vous avez envoyé ce fichier" in her.all_text
+    assert "de quelle formation est ce fichier ?" in her.all_text, her.all_text
+    await her.presses("Ne pas le transmettre")
     assert [r.chat_id for r in await notices(db)] == ["formateur", "admin-1"]
     camille = rows[0].payload["text"]
     assert "vos formations « Agent de restauration (démo) » et « Projet professionnel" in camille
@@ -204,6 +205,75 @@ async def test_a_formation_title_met_as_words_of_her_sentence_is_asked_not_guess
     # Quoted, or after « formation », the title names it: passed on at once.
     await her.says("Pour la formation Remise à niveau : bien reçu, merci.")
     assert [r.chat_id for r in await notices(db)] == ["formateur", "admin-1"]
+
+
+async def test_a_file_naming_no_organisation_is_said_to_the_one_she_chooses(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AF7's rest: her PDF compte rendu, following formations of two organisations,
+    reached no one (« je ne sais pas auquel dire que vous avez envoyé ce fichier »), and her
+    « Organisme de démonstration » typed next went without a word of the file.  She is asked
+    whose it is, as a message is; the trainer chosen hears of it, the other nothing."""
+    await add_organisations(db, 1, clock.now.date())
+    for title in ("Agent de restauration (démo)", "Parcours 1"):
+        await follows(db, title)
+    her = sophie(person)
+    await her.sends_file("compte-rendu.pdf", "application/pdf", b"%PDF-1.4")
+    assert her.last.startswith(
+        "Je ne transmets que du texte, pas les fichiers. Vous suivez des formations de "
+        "plusieurs organismes : de quelle formation est ce fichier ?"
+    ), her.last
+    assert await step_of(db, her) == ("bilan_cm_which", "formation")
+    assert await notices(db) == []
+    await her.presses("Parcours 1")
+    assert her.last.startswith(
+        "Merci, j'ai dit à Admin 1 (Organisme 1) que vous avez envoyé ce fichier"
+    ), her.last
+    [row] = await notices(db)
+    assert row.chat_id == "admin-1"
+    assert "[un fichier, « compte-rendu.pdf », que je ne transmets pas" in plain(
+        row.payload["text"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "step", "after"),
+    [
+        ("2", "proposed", "proposed"),  # « Quelle date proposez-vous ? »: her answer goes on
+        # « Est-ce aussi votre réponse … ? »: that question dropped, as before
+        ("Je confirme ma présence au bilan du 26 novembre.", "reading", None),
+    ],
+)
+async def test_her_message_typed_in_another_dialogue_is_held_and_asked_whose(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    first: str,
+    step: str,
+    after: str | None,
+) -> None:
+    """Explorer AF7's rest: mid-way in her answer to the invitation, her message about a
+    trainee was answered « Je n'ai pas compris cette date », or « je ne sais pas auquel
+    transmettre votre message », and dropped.  It is held and she is asked which formation
+    it is about; it goes to that organisation only."""
+    await add_organisations(db, 1, clock.now.date())
+    for title in ("Agent de restauration (démo)", "Parcours 1"):
+        await follows(db, title)
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says(first)
+    assert await step_of(db, her) == ("bilan_cm_answer", step)
+    before = len(await notices(db))
+    await her.says("Au fait, la stagiaire est hospitalisée, pouvez-vous me rappeler ?")
+    assert "de quelle formation parle votre message ?" in her.all_text, her.all_text
+    assert len(await notices(db)) == before
+    await her.presses("Parcours 1")
+    [row] = [r for r in await notices(db) if "hospitalisée" in r.payload["text"]]
+    assert row.chat_id == "admin-1"
+    assert await step_of(db, her) == (("bilan_cm_answer", after) if after else (None, None))
+    if after:
+        assert her.last.startswith("Quelle date proposez-vous, avec l'heure ?"), her.last
 
 
 async def test_her_message_held_for_which_formation_lapsed_is_said_passed_on_to_nobody(

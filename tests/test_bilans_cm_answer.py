@@ -33,6 +33,7 @@ from tests.auxil.hostile import (
     FOR_TEXT,
     FORGED,
     FORGED_RAW,
+    MARKUP,
     step_of,
     survives,
 )
@@ -397,7 +398,14 @@ async def test_with_two_bilans_she_is_asked_which_and_a_restart_keeps_the_questi
 ) -> None:
     her, other = await asked_which_bilan(trainer, person, db, clock)
     assert await step_of(db, her) == ("bilan_cm_answer", "bilan")
-    await survives(db, her, FOR_CHOICES)
+    await survives(db, her, tuple(b for b in FOR_CHOICES if b is not MARKUP))
+    # Markup is words of hers, a message: held, she is asked whose it is (naming none of her
+    # two organisations: AF7), and her dialogue goes on at its question after.
+    await her.says(MARKUP.text)
+    assert await step_of(db, her) == ("bilan_cm_which", "formation")
+    await her.presses("Ne pas le transmettre")
+    assert await step_of(db, her) == ("bilan_cm_answer", "bilan")
+    assert await notices(db, "charge-de-mission:") == []
     # The same chat later (a restart keeps the state in SQL): the question is still open.
     again = sophie(person)
     await again.says("2")  # the second bilan of the list, by its number
@@ -671,11 +679,16 @@ async def test_a_message_where_her_bilan_is_asked_is_passed_on(
     """Explorer AQ2: « rien dans la liste ne correspond », and the trainer never read it."""
     her, _ = await asked_which_bilan(trainer, person, db, clock)
     await her.says("Pouvez-vous m'envoyer la liste des délégués avant ?")
-    # Two organisations, nothing naming one: sent to neither, she is asked to say which (AX1).
-    assert "je ne sais pas auquel transmettre votre message" in her.all_text
-    await her.says("Organisme 1 : pouvez-vous m'envoyer la liste des délégués avant ?")
+    # Two organisations, nothing naming one: sent to neither, held, and she is asked which
+    # formation (AX1; AF7's rest: « je ne sais pas auquel transmettre », and it was dropped).
+    assert "de quelle formation parle votre message ?" in her.all_text
+    assert await notices(db, "charge-de-mission:") == []
+    await her.presses("Parcours 1")
     assert "j'ai transmis votre message à Admin 1 (Organisme 1)" in her.all_text
     assert await step_of(db, her) == ("bilan_cm_answer", "bilan")  # and asked again
+    await her.says("Organisme 1 : pouvez-vous m'envoyer la liste des délégués avant ?")
+    assert "j'ai transmis votre message à Admin 1 (Organisme 1)" in her.all_text
+    assert await step_of(db, her) == ("bilan_cm_answer", "bilan")
 
 
 async def test_an_hour_alone_she_proposes_is_on_her_bilan_s_day(

@@ -87,10 +87,17 @@ async def answer(ctx: Context) -> bool:
 
 
 async def deliver(
-    ctx: Context, trainers: list[Trainer], meant: list[Trainer], text: str, event: str
+    ctx: Context,
+    trainers: list[Trainer],
+    meant: list[Trainer],
+    text: str,
+    event: str,
+    *,
+    file: bool = False,
 ) -> None:
     """Her message ``text`` (of the event ``event``) passed on to the trainers ``meant`` among
-    all of hers, and she is told to whom, and to whom not."""
+    all of hers, and she is told to whom, and to whom not; ``file``: ``text`` is only the
+    notice of a file she sent (:mod:`.cm_which`), said as such to her."""
     others = [t for t in trainers if t not in meant]
     reached = await forward(
         ctx.session,
@@ -109,6 +116,7 @@ async def deliver(
         others=others,
         cut=FORWARD_LIMIT if full_length else None,
         full_length=full_length,
+        file=file,
     )
     links = links_asked(meant, text)
     if links:  # the link the bot has, at once (explorer UE4)

@@ -39,8 +39,9 @@ from bot.bilans.cm_answers import (
     keep_answer,
 )
 from bot.conversations.bilans.charge_de_mission import answer as pass_on
+from bot.conversations.bilans.cm_which import pass_on_or_ask
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Stay, Switch
 from bot.conversations.kit.pick import Pick
 from bot.conversations.kit.steps import Confirm, DateStep, Option, Text, words
 from bot.storage.people import Person
@@ -229,10 +230,11 @@ async def reading_other(ctx: Context) -> Outcome | None:
         if said:  # « Oui, mais je ne pourrai rester qu'une heure »: her words go too (AR2)
             await pass_on(ctx)
         return await reading_confirmed(ctx)
-    await pass_on(ctx)
     if words and words[0] == "non":
+        await pass_on(ctx)
         return await reading_denied(ctx)
-    return Leave()
+    # Naming none of her organisations: held, and asked which formation (AF7's rest).
+    return await pass_on_or_ask(ctx, back=False) or Leave()
 
 
 SAYS_YES = frozenset({"oui", "exactement", "absolument", "effectivement", "parfaitement"})
@@ -262,10 +264,21 @@ POLITE = frozenset(
 async def passed_on_instead(ctx: Context) -> Outcome | None:
     """A message where her bilan is asked: passed on (explorer AQ2:
     « rien dans la liste ne correspond », and the trainer never read it), the question asked
-    again; a word or two is a choice mistyped, only asked again."""
+    again; a word or two is a choice mistyped, only asked again.  Naming none of her
+    organisations for sure, it is held and she is asked which formation first (AF7)."""
     if len(fold(ctx.incoming.text).split()) >= 3:
-        await pass_on(ctx)
+        return await pass_on_or_ask(ctx)
     return None
+
+
+async def message_not_date(ctx: Context) -> Outcome | None:
+    """A sentence of hers where the date she proposes is asked, with no figure in it (no date
+    mistyped): a message, passed on (or held, and asked which formation: AF7) and the date
+    asked again; it was answered « Je n'ai pas compris cette date » and lost (AF7's rest)."""
+    text = ctx.incoming.text
+    if any(c.isdigit() for c in text) or len(fold(text).split()) < 3:
+        return None
+    return await pass_on_or_ask(ctx) or Stay()
 
 
 async def bilan_options(ctx: Context) -> list[Option]:
@@ -381,6 +394,7 @@ FLOW = Flow(
             check=check_date,
             example=date_example,
             besides=_hour_words,
+            other=message_not_date,
             when=lambda ctx: ctx.data.get("answer") == OTHER_DATE,
         ),
         Text(

@@ -12,38 +12,68 @@ names none of them for sure: asked which formation, with buttons, before it goes
 Explorer AF7: a formation's title met as ordinary words of her sentence (« une remise à
 niveau ») sent a trainee's health to the organisation of that title, not the trainee's.
 The formations whose title her words contain come first; nothing goes before she chooses.
+
+A file of hers is asked about the same way (it is not passed on: the organisation chosen
+hears that she sent it, to ask her for it by e-mail), and so is a message typed while her
+answer to an invitation is under way, as a sub-dialogue: her answer goes on where it was
+(explorer AF7's rest: « je ne sais pas auquel … », and neither reached anyone).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.answers import fold
 from bot.bilans.partner import QUOTED, meant_for, trainers_of
-from bot.conversations.bilans.charge_de_mission import deliver
+from bot.conversations.bilans.charge_de_mission import answer, deliver
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Option, Outcome, Switch
+from bot.conversations.kit.flow import Call, Flow, Leave, Option, Outcome, Switch
 from bot.conversations.kit.pick import Pick
 from bot.messages import Platform
 from bot.typos import HELP_WORDS
 
 TEXT = "_text"
 EVENT = "_event"
+FILE = "_file"
+"""Only a file was sent (what is held is the trainer's notice of it): said so to her."""
 NOWHERE = "none"
 
 
 async def which_asked(ctx: Context) -> Outcome | None:
-    """Her message, when she follows formations of several organisations and it names none
-    of them for sure (:func:`~bot.bilans.partner.meant_for`): the question, her message kept
-    until she answers; ``None`` for anything else (passed on, or another guide's)."""
+    """Her message or file, when she follows formations of several organisations and it
+    names none of them for sure (:func:`~bot.bilans.partner.meant_for`): the question, her
+    message kept until she answers; ``None`` for anything else (passed on, or another
+    guide's)."""
+    if ctx.in_dialogue:
+        return None
+    held = await _held(ctx)
+    return Switch(FLOW.name, held) if held is not None else None
+
+
+async def pass_on_or_ask(ctx: Context, *, back: bool = True) -> Outcome | None:
+    """Her message typed within another dialogue of hers (her answer to an invitation):
+    passed on as outside one, or, naming none of her organisations for sure, held and
+    asked about (a sub-dialogue, her own going on after it; with ``back`` false, instead
+    of her own); ``None`` once passed on."""
+    held = await _held(ctx)
+    if held is not None:
+        return Call(FLOW.name, held) if back else Switch(FLOW.name, held)
+    await answer(ctx)
+    return None
+
+
+async def _held(ctx: Context) -> dict[str, Any] | None:
+    """What to hold while she is asked which formation: her words, or the notice of her file
+    (a file is not passed on, its sending is); ``None`` when nothing is to be asked."""
     incoming = ctx.incoming
     text = incoming.text.strip()
+    file = incoming.attachment
     if (
         incoming.platform is not Platform.MATRIX
         or incoming.is_group
         or ctx.actor is not None
-        or ctx.in_dialogue
         or incoming.command is not None
-        or incoming.attachment is not None
-        or not text
+        or (not text and file is None)
         or fold(text) in HELP_WORDS
     ):
         return None
@@ -52,7 +82,11 @@ async def which_asked(ctx: Context) -> Outcome | None:
         return None
     if await meant_for(ctx.session, trainers, text, incoming.chat) is not None:
         return None
-    return Switch(FLOW.name, {TEXT: text, EVENT: incoming.event_id})
+    alone = file is not None and not text
+    if file is not None:
+        notice = ctx.render("charge_de_mission.file_not_passed", filename=file.filename)
+        text = f"{text}\n{notice}".strip()
+    return {TEXT: text, EVENT: incoming.event_id, FILE: alone}
 
 
 async def formation_options(ctx: Context) -> list[Option]:
@@ -78,6 +112,7 @@ async def another_message(ctx: Context) -> Outcome | None:
     text = ctx.incoming.text.strip()
     if len(fold(text).split()) >= 3:
         ctx.data[TEXT] = f"{ctx.data.get(TEXT, '')}\n{text}".strip()
+        ctx.data[FILE] = False  # more than a file to speak of now
         ctx.say("charge_de_mission.which_kept")
     return None
 
@@ -96,7 +131,9 @@ async def on_formation(ctx: Context, picked: str) -> Outcome:
         ctx.say("charge_de_mission.formation_gone")
         return Leave()
     meant = [t for t in trainers if t.organisation_id == chosen]
-    await deliver(ctx, trainers, meant, ctx.data[TEXT], ctx.data[EVENT])
+    await deliver(
+        ctx, trainers, meant, ctx.data[TEXT], ctx.data[EVENT], file=bool(ctx.data.get(FILE))
+    )
     return Leave()
 
 

@@ -13,7 +13,15 @@ from sqlalchemy import select
 from bot.formations.labels import name_key
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
-from tests.auxil.absences import absences, add_formation, audit_entries, record_exit, trainee_id
+from tests.auxil.absences import (
+    FollowUp,
+    absences,
+    add_formation,
+    audit_entries,
+    record_exit,
+    rows,
+    trainee_id,
+)
 from tests.auxil.colleague import nina_in_charge, told_in
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
@@ -460,6 +468,25 @@ async def test_repeated_absence_offers_the_follow_up_from_a_sentence(
     assert trainer.buttons == ["Karim Benali", "Julie Petit", "Pas maintenant"]
     await trainer.presses("Julie Petit")
     assert await step_of(db, trainer) == ("decrochage", "signs")
+
+
+async def test_the_offer_of_follow_ups_after_a_sentence_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """The one offer of follow-ups after several people's absences re-asks on wrong, empty,
+    huge or hostile input: it opens no follow-up and notes no « pas maintenant » (coverage
+    BC)."""
+    await trainer.says("Karim et Julie absents vendredi matin")
+    await trainer.presses("Enregistrer")
+    await trainer.says("Karim et Julie absents ce matin")
+    await trainer.presses("Enregistrer")
+    assert await step_of(db, trainer) == ("absence_group", "offer")
+    noted, audited = len(await absences(db)), len(await audit_entries(db))
+    await survives(db, trainer, FOR_CHOICES)
+    assert await rows(db, FollowUp) == []
+    assert len(await absences(db)) == noted
+    assert len(await audit_entries(db)) == audited
+    assert trainer.buttons == ["Karim Benali", "Julie Petit", "Pas maintenant"]
 
 
 async def test_abandon_and_nobody_left_save_nothing(db: Database, trainer: Person) -> None:

@@ -2155,3 +2155,51 @@ async def test_a_corrected_date_s_clash_and_one_outside_the_path_survive_bad_inp
         await survives(db, trainer, FOR_CHOICES)
         await trainer.says("/annuler")
     assert sorted(a.day for a in await absences(db)) == days
+
+
+async def test_the_optional_motive_of_a_correction_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """/absences' motive of an absence corrected to unjustified, which takes any words or
+    « Passer », still re-asks on empty, huge, emoji-only or hostile input, a file or a forged
+    button, and changes nothing (coverage BC)."""
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
+    original = [(a.day, a.period, a.justified, a.reason) for a in await absences(db)]
+    await trainer.says("/absences")
+    await trainer.presses("20/11 matin – Léa Martin")
+    await trainer.presses("Justification et motif")
+    await trainer.presses("Non")
+    assert await step_of(db, trainer) == ("absences", "reason_optional"), trainer.last
+    await survives(db, trainer, FOR_NAMES)
+    assert trainer.buttons == ["Passer"]
+    await trainer.presses("Passer")
+    await trainer.presses("Abandonner")
+    assert [(a.day, a.period, a.justified, a.reason) for a in await absences(db)] == original
+
+
+async def test_a_file_at_a_correction_s_optional_motive_is_told_a_way_that_exists(
+    db: Database, trainer: Person
+) -> None:
+    """Coverage BC1: a file sent at /absences' « Un motif connu ? » (the absence corrected to
+    unjustified) was told to choose « Corriger », then « Justifiée ou non », at the recap,
+    whose only buttons are « Enregistrer la correction » and « Abandonner »."""
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
+    await trainer.says("/absences")
+    await trainer.presses("20/11 matin – Léa Martin")
+    await trainer.presses("Justification et motif")
+    await trainer.presses("Non")
+    await trainer.sends_file("arret.pdf", "application/pdf", PDF)
+    assert trainer.all_text.startswith(
+        "J'attends une réponse écrite ici, pas un fichier ni une photo. Vous avez répondu que "
+        "cette absence n'est pas justifiée : si elle l'est, abandonnez cette correction "
+        "(/annuler), puis reprenez /absences, cette absence et « Justification et motif », en "
+        "répondant « Oui » : le justificatif vous sera demandé."
+    )
+    assert "« Corriger »" not in trainer.all_text
+    await trainer.says("/annuler")  # the way said is there
+    await trainer.says("/absences")
+    await trainer.presses("20/11 matin – Léa Martin")
+    await trainer.presses("Justification et motif")
+    await trainer.presses("Oui")
+    await trainer.says("arrêt maladie")
+    assert trainer.last.startswith("Avez-vous un justificatif (photo ou fichier PDF) ?")

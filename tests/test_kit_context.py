@@ -112,6 +112,22 @@ async def test_a_number_not_shown_says_which_are(lea: Person) -> None:
     assert lea.last == "Combien ?"
 
 
+async def test_a_file_at_a_choice_points_someone_outside_the_team_to_no_member_s_step(
+    lea: Person,
+) -> None:
+    """Coverage BC2: a bilan's participant (no member of the organisation) sending a photo at
+    « Transmettre votre message tel quel ? » was told « L'étape qui attend un document le
+    demande (« Déposer la feuille d'émargement », un justificatif d'absence…) », steps only
+    the trainers have."""
+    await lea.says("/compte")
+    await lea.sends_file("photo.jpg", "image/jpeg", b"\xff\xd8\xff fake")
+    assert lea.all_text.startswith(
+        "Je ne prends pas de fichier ni de photo à cette question : choisissez l'une des "
+        "réponses proposées.\n"
+    ), lea.all_text
+    assert "émargement" not in lea.all_text and "justificatif" not in lea.all_text
+
+
 def test_what_is_numbered_is_what_a_number_stands_for() -> None:
     plain = (Choice("Oui", "1|yes"), Choice("Non", "1|no"))
     assert numbering(plain) == ["1.", "2."]

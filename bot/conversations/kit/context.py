@@ -352,7 +352,7 @@ class Context:
         such, not « choix pas reconnu » (explorer AC9); ``None`` for no file."""
         if self.incoming.attachment is None or self.incoming.text.strip():
             return None
-        return Invalid(texts.say("common.file_instead_of_choice"))
+        return Invalid(self.render("common.file_instead_of_choice"))
 
     def refuse_non_text(self) -> Retry | None:
         """The re-ask for a file, a photo or an old button where words were expected."""

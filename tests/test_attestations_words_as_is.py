@@ -16,6 +16,7 @@ from bot.storage.db import Database
 from tests.auxil.attestations import after_the_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
+from tests.auxil.hostile import FOR_CHOICES, Bad, step_of, survives
 from tests.test_attestations_hostile import add_bilan, issue_code
 from tests.test_attestations_words import (
     CHEMO,
@@ -29,6 +30,7 @@ HOSPITAL = "j'étais à l'hôpital pour ma chimiothérapie ce jour-là"
 ASKED = "Transmettre votre message tel quel ?"
 KEEP, DROP = "Oui, le transmettre tel quel", "Non, ne rien transmettre"
 REASON_ASKED = "Garder votre réponse telle quelle ?"
+MAYBE = Bad("neither yes nor no", "peut-être, je ne sais pas")
 DROPPED = "Entendu : votre message n'a été ni transmis à Camille Durand ni joint à votre réponse."
 
 
@@ -438,3 +440,31 @@ def test_only_about_the_message_leaves_out_a_reply_with_a_message_of_its_own(
 ) -> None:
     """Explorer UA7: what is asked « tel quel ? » is a reply about the message alone."""
     assert only_about_the_message(typed) is alone
+
+
+async def test_the_question_about_the_message_survives_bad_input(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """« Transmettre votre message tel quel ? » re-asks on wrong, empty, huge or hostile input:
+    nothing passed on to the trainer, nothing signed (coverage BC)."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.says("Ne transmettez pas ce message")
+    assert await step_of(db, hugo) == ("attestation", "words_as_is")
+    await survives(db, hugo, (*FOR_CHOICES, MAYBE))
+    assert hugo.buttons == [KEEP, DROP]
+    assert await told_the_trainer(db) == [] and await answers(db) == []
+
+
+async def test_the_question_about_the_reason_survives_bad_input(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """« Garder votre réponse telle quelle ? » re-asks on wrong, empty, huge or hostile input:
+    no reason saved, nothing passed on (coverage BC)."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says(HOSPITAL)
+    await hugo.says("je retire ma réponse")
+    assert await step_of(db, hugo) == ("attestation", "reason_as_is")
+    await survives(db, hugo, (*FOR_CHOICES, MAYBE))
+    assert hugo.buttons == ["Oui, la garder telle quelle", "Non, ne pas la garder"]
+    assert await answers(db) == [] and await told_the_trainer(db) == []

@@ -6,22 +6,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.config import Settings
 from bot.storage.attestations import AttendanceSheet, Attestation
 from bot.storage.db import Database
+from bot.storage.state import ConversationState
 from tests.auxil.attestations import add_bilan, codes, issue_code, schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.hostile import (
     A_FILE,
+    BROKEN,
     EMOJI,
     FOR_CHOICES,
     FOR_NAMES,
     FOR_TEXT,
+    FORGED,
+    FORGED_RAW,
     MARKUP,
     ONLY_EMOJI,
+    TOO_LONG,
     Bad,
     step_of,
     survives,
@@ -176,4 +181,31 @@ async def test_every_step_of_the_trainer_conversation(
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Pas maintenant")
     assert await step_of(db, trainer) == ("attestations", "menu")
+    assert await saved(db) == (0, 0)
+
+
+async def test_a_conversation_stored_at_the_former_wait_question_survives_bad_input(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """The ``wait`` step is only reached by a conversation stored before it ended at once: any
+    words there are read as someone coming back (the greeting, the name asked). What no step
+    reads (a file, a forged button, 10 000 characters, broken characters) is refused there
+    and saves nothing; after the bilan's end, the refusal's question no longer says « Rien à
+    faire pour l'instant : revenez après le bilan » (coverage BC3: it did, answers open)."""
+    await schedule_bilan(trainer)
+    lea = person("lea")
+    await lea.says(f"/start {codes(trainer.replies)['Léa Martin']}")
+    clock.advance(days=3, hours=6)  # the bilan has ended
+    await lea.says("/attestation")
+    assert await step_of(db, lea) == ("attestation", "name")
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(ConversationState).values(step="wait"))
+    refused_there = (TOO_LONG, *BROKEN, FORGED, FORGED_RAW, A_FILE)
+    await survives(db, lea, refused_there)
+    assert "Rien à faire pour l'instant" not in lea.all_text, lea.all_text
+    assert "Pour confirmer votre participation" in lea.all_text
+    assert await saved(db) == (0, 0)
+    await lea.says("   ")  # words, even none: someone coming back, asked their name
+    assert await step_of(db, lea) == ("attestation", "name")
+    assert lea.last.startswith("Pour commencer, quel est votre nom complet")
     assert await saved(db) == (0, 0)

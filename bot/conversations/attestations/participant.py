@@ -237,7 +237,8 @@ async def wait_values(ctx: Context) -> dict[str, Any]:
     found = await load(ctx)
     if isinstance(found, str):
         return {"refused": Markup(found)}
-    return {"refused": None, "visio": True, **when_words(found.info, ctx.now)}
+    opened = answers_open(found.info, ctx.now)  # never « rien à faire » then (coverage BC3)
+    return {"refused": None, "visio": True, "opened": opened, **when_words(found.info, ctx.now)}
 
 
 async def after_wait(ctx: Context, _typed: str) -> Outcome:

@@ -20,6 +20,7 @@ from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation
+from bot.storage.state import ConversationState
 from bot.texts import plain
 from tests.auxil.attestations import schedule_bilan
 from tests.auxil.dialogue import Clock
@@ -754,3 +755,29 @@ async def test_every_step_of_her_answer_survives_bad_input(
     assert await told(db) == passed
     await her.presses("Oui")
     assert (await the_bilan(db)).cm_answer == "confirmed"
+
+
+async def test_her_answer_s_question_survives_bad_input(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """« Votre réponse ? » is never asked through a dialogue: the conversation only starts
+    from an answer of hers (« 1 », « je confirme », a date proposed). Stored there all the
+    same (a conversation row of an older version), it re-asks on wrong, empty, huge or
+    hostile input and keeps no answer, passes nothing on (coverage BC)."""
+    her, other = await asked_which_bilan(trainer, person, db, clock)
+    async with db.sessions() as session, session.begin():
+        state = await session.scalar(
+            select(ConversationState).where(ConversationState.flow == "bilan_cm_answer")
+        )
+        assert state is not None
+        data = {k: v for k, v in state.data.items() if k != "answer"}
+        state.data, state.step = {**data, "bilan_id": other}, "answer"
+    passed = len(await told(db))
+    await survives(db, her, FOR_CHOICES)
+    async with db.sessions() as session:
+        assert list((await session.scalars(select(Bilan.cm_answer))).all()) == [None, None]
+    assert len(await told(db)) == passed
+    await her.presses("Je confirme ma présence")
+    async with db.sessions() as session:
+        bilan = await session.get(Bilan, other)
+        assert bilan is not None and bilan.cm_answer == "confirmed"

@@ -757,6 +757,27 @@ async def test_more_signs_and_the_timeline_from_the_menu(db: Database, trainer: 
     assert "baisse de motivation" in trainer.last  # mid-line, no capital (explorer AI18)
 
 
+async def test_the_note_of_another_sign_added_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """« Autre » ticked among the signs added to a follow-up asks what was observed: wrong,
+    empty, huge or hostile input is asked again and adds no sign (coverage BC)."""
+    await open_followup(trainer, "julie")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    signs = len(await rows(db, FollowUpSign))
+    await trainer.says("/decrochage julie")
+    await trainer.presses("Ajouter des signes")
+    await trainer.presses("Autre")
+    await trainer.presses("Terminé")
+    assert await step_of(db, trainer) == ("decrochage_signs", "sign_note"), trainer.last
+    await survives(db, trainer, FOR_NAMES)
+    assert len(await rows(db, FollowUpSign)) == signs
+    await trainer.says("Ne répond plus aux messages")
+    assert "1 signe ajouté" in trainer.all_text
+    assert len(await rows(db, FollowUpSign)) == signs + 1
+
+
 async def test_the_recap_puts_the_note_on_autre_whatever_the_order_ticked(trainer: Person) -> None:
     """Outside test: ticked 3, 6, 2, the note followed « Retards », the last one ticked."""
     await trainer.says("/decrochage karim")

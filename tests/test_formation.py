@@ -19,7 +19,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.state import ConversationState
 from tests.auxil.dialogue import Clock, Person
-from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, HTML, step_of, survives
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, HTML, Bad, step_of, survives
 from tests.auxil.statements import counting
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -1734,3 +1734,44 @@ async def test_every_step_of_the_other_formation_paths_survives_bad_input(
     await trainer.presses("Non")  # not certifying
     await trainer.presses("Longue")
     await bad_at("remote_coaching")
+
+
+async def test_the_day_off_question_of_a_list_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """« Attention, Léa Martin entrerait le 2 janvier 2027, un samedi. C'est bien ça ? »
+    re-asks on wrong, empty, huge or hostile input: the list is kept as it was, nothing saved
+    (coverage BC)."""
+    before = len(await formations(db))
+    await at_the_trainees(trainer)
+    await trainer.says("Karim Benali\nLéa Martin ; entrée le 2 janvier 2027")
+    assert await step_of(db, trainer) == ("formation", "entries_off"), trainer.last
+    await survives(db, trainer, (*FOR_CHOICES, Bad("no day", "peut-être")))
+    assert trainer.buttons == ["Oui, c'est ça", "Non, corriger"]
+    assert len(await formations(db)) == before
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    people = {t.full_name: t.entered_on for t in (await formations(db))[-1].trainees}
+    assert people == {"Karim Benali": date(2026, 12, 1), "Léa Martin": date(2027, 1, 2)}
+
+
+async def test_the_session_of_trainees_typed_at_the_creation_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """« Dans quelle session … sont Nadia Roux et Inès Garnier ? » re-asks on wrong, empty,
+    huge or hostile input: no session given to anyone, nothing saved (coverage BC)."""
+    before = len(await formations(db))
+    await cvl_formation(trainer, "Premiers gestes cuisine", "premiers gestes")
+    await trainer.says("du 1er mars au 30 juin 2027")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+    await trainer.says("Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027")
+    for label in ("Non", "Courte", "Passer"):
+        await trainer.presses(label)
+    await trainer.says("Karim Benali ; entrée le 1er mars 2027\nNadia Roux\nInès Garnier")
+    assert await step_of(db, trainer) == ("formation", "trainee_session"), trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    assert len(await formations(db)) == before
+    await trainer.presses("Session 2 : du 3 mai au 30 juin 2027")
+    assert await step_of(db, trainer) == ("formation", "delegates")

@@ -1775,3 +1775,23 @@ async def test_the_session_of_trainees_typed_at_the_creation_survives_bad_input(
     assert len(await formations(db)) == before
     await trainer.presses("Session 2 : du 3 mai au 30 juin 2027")
     assert await step_of(db, trainer) == ("formation", "delegates")
+
+
+async def test_the_day_off_question_of_trainees_added_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """At « Ajouter des stagiaires », an entry on a Saturday is questioned: wrong, empty,
+    huge or hostile input is asked again and adds no one (coverage BC)."""
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Ajouter des stagiaires")
+    demo = next(f for f in await formations(db) if f.title == "Agent de restauration (démo)")
+    await trainer.says("Nadia Roy ; entrée le 28 novembre 2026")
+    assert await step_of(db, trainer) == ("formation_add", "entries_off"), trainer.last
+    await survives(db, trainer, (*FOR_CHOICES, Bad("no day", "peut-être")))
+    assert trainer.buttons == ["Oui, c'est ça", "Non, corriger"]
+    again = next(f for f in await formations(db) if f.id == demo.id)
+    assert [t.full_name for t in again.trainees] == [t.full_name for t in demo.trainees]
+    await trainer.presses("Oui, c'est ça")
+    again = next(f for f in await formations(db) if f.id == demo.id)
+    assert "Nadia Roy" in [t.full_name for t in again.trainees], trainer.all_text

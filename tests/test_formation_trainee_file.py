@@ -340,3 +340,23 @@ async def test_an_entry_day_with_its_weekday_in_a_file_is_of_the_year_it_falls_o
     assert saved["Lina Costa"].entered_on == date(2027, 1, 11)
     assert saved["Pierre Noir"].entered_on == date(2027, 1, 11)
     assert "Hugo Lemoine" not in saved
+
+
+async def test_the_import_question_of_trainees_added_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """« Ajouter cette personne à la formation ? » after a file sent to an existing formation
+    re-asks on wrong, empty, huge or hostile input and imports no one (coverage BC)."""
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Ajouter des stagiaires")
+    before = set(await stored(db, "Agent de restauration (démo)"))
+    await trainer.sends_file(
+        "l.xlsx", XLSX, xlsx([("Stagiaire", "Entreprise"), ("Nadia Roy", "Garage Roy")])
+    )
+    assert await step_of(db, trainer) == ("formation_add", "import_confirm"), trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    assert trainer.buttons == ["Importer", "Ne pas importer"]
+    assert set(await stored(db, "Agent de restauration (démo)")) == before
+    await trainer.presses("Importer")
+    assert set(await stored(db, "Agent de restauration (démo)")) == before | {"Nadia Roy"}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
+from bot.app import build_engine
 from bot.config import Settings
 from bot.dates import spell_date
 from bot.deadlines.service import compute, refresh_deadlines
@@ -17,7 +19,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from tests.auxil.absences import add_formation
 from tests.auxil.dialogue import Clock, Person
-from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, step_of, survives
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, Bad, step_of, survives
 from tests.auxil.race import one_after_the_other, second_admin, two_processes
 from tests.test_bilan import REMOTE, answer
 
@@ -964,3 +966,30 @@ async def test_the_correction_of_remote_coaching_survives_bad_input(
     await survives(db, trainer, FOR_CHOICES)
     await trainer.says("/annuler")
     assert (await stored(db)).remote_coaching == before
+
+
+async def test_the_correction_of_the_charge_de_mission_s_matrix_id_survives_bad_input(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """On Matrix, « Suivi à la Région » asks the chargée de mission's Matrix ID after her
+    e-mail: wrong, empty, huge or hostile input is asked again and changes nothing (coverage
+    BC)."""
+    on_matrix = replace(
+        settings, matrix_homeserver="http://127.0.0.1:1", matrix_user_id="@formabot:localhost"
+    )
+    trainer = Person(build_engine(db, on_matrix, clock=clock), "formateur")
+    before = await stored(db)
+    await open_edit(trainer)
+    await trainer.presses("Suivi à la Région")
+    await trainer.says("Mme Sophie Leroy")
+    await trainer.says("sophie.leroy@region.example")
+    assert await step_of(db, trainer) == ("formation_edit_cm", "cm_matrix"), trainer.last
+    await survives(db, trainer, (*FOR_NAMES, Bad("an e-mail", "sophie.leroy@example.org")))
+    after = await stored(db)
+    assert (after.cm_name, after.cm_email, after.cm_matrix) == (
+        before.cm_name,
+        before.cm_email,
+        before.cm_matrix,
+    )
+    await trainer.says("@sophie.leroy:agent.tchap.gouv.fr")
+    assert (await stored(db)).cm_matrix == "@sophie.leroy:agent.tchap.gouv.fr", trainer.all_text

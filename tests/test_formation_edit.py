@@ -19,7 +19,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from tests.auxil.absences import add_formation
 from tests.auxil.dialogue import Clock, Person
-from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, Bad, step_of, survives
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, MARKUP, Bad, step_of, survives
 from tests.auxil.race import one_after_the_other, second_admin, two_processes
 from tests.test_bilan import REMOTE, answer
 
@@ -993,3 +993,22 @@ async def test_the_correction_of_the_charge_de_mission_s_matrix_id_survives_bad_
     )
     await trainer.says("@sophie.leroy:agent.tchap.gouv.fr")
     assert (await stored(db)).cm_matrix == "@sophie.leroy:agent.tchap.gouv.fr", trainer.all_text
+
+
+async def test_the_correction_of_a_formation_s_sessions_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    """« Sessions » corrected: wrong, empty, huge or hostile input, or sessions outside the
+    formation's dates, are asked again and leave its sessions as they were (coverage BC)."""
+    await trainer.says("/formations")
+    await trainer.presses("Projet professionnel")
+    await trainer.presses("Modifier la formation")
+    before = [(s.label, s.start_date, s.end_date) for s in (await stored(db, PROJET)).sessions]
+    await trainer.presses("Sessions")
+    assert await step_of(db, trainer) == ("formation_edit_sessions", "sessions"), trainer.last
+    outside = Bad("outside the formation", "Session 1 : du 1er au 20 juin 2027")
+    await survives(db, trainer, (*FOR_NAMES, MARKUP, outside))
+    after = [(s.label, s.start_date, s.end_date) for s in (await stored(db, PROJET)).sessions]
+    assert after == before
+    await trainer.says("Session 1 : du 1er octobre au 30 novembre")
+    assert "Sessions enregistrées pour « Projet professionnel (démo) » : 1." in trainer.all_text

@@ -2157,6 +2157,15 @@ async def test_a_corrected_date_s_clash_and_one_outside_the_path_survive_bad_inp
     assert sorted(a.day for a in await absences(db)) == days
 
 
+async def correcting_the_justification(trainer: Person, justified: str) -> None:
+    """/absences, Léa Martin's morning of Friday 20 November, « Justification et motif »,
+    answered ``justified``."""
+    await trainer.says("/absences")
+    await trainer.presses("20/11 matin – Léa Martin")
+    await trainer.presses("Justification et motif")
+    await trainer.presses(justified)
+
+
 async def test_the_optional_motive_of_a_correction_survives_bad_input(
     db: Database, trainer: Person
 ) -> None:
@@ -2165,10 +2174,7 @@ async def test_the_optional_motive_of_a_correction_survives_bad_input(
     button, and changes nothing (coverage BC)."""
     await note_unjustified(trainer, "/absence léa vendredi dernier matin")
     original = [(a.day, a.period, a.justified, a.reason) for a in await absences(db)]
-    await trainer.says("/absences")
-    await trainer.presses("20/11 matin – Léa Martin")
-    await trainer.presses("Justification et motif")
-    await trainer.presses("Non")
+    await correcting_the_justification(trainer, "Non")
     assert await step_of(db, trainer) == ("absences", "reason_optional"), trainer.last
     await survives(db, trainer, FOR_NAMES)
     assert trainer.buttons == ["Passer"]
@@ -2184,10 +2190,7 @@ async def test_a_file_at_a_correction_s_optional_motive_is_told_a_way_that_exist
     unjustified) was told to choose « Corriger », then « Justifiée ou non », at the recap,
     whose only buttons are « Enregistrer la correction » and « Abandonner »."""
     await note_unjustified(trainer, "/absence léa vendredi dernier matin")
-    await trainer.says("/absences")
-    await trainer.presses("20/11 matin – Léa Martin")
-    await trainer.presses("Justification et motif")
-    await trainer.presses("Non")
+    await correcting_the_justification(trainer, "Non")
     await trainer.sends_file("arret.pdf", "application/pdf", PDF)
     assert trainer.all_text.startswith(
         "J'attends une réponse écrite ici, pas un fichier ni une photo. Vous avez répondu que "
@@ -2197,9 +2200,6 @@ async def test_a_file_at_a_correction_s_optional_motive_is_told_a_way_that_exist
     )
     assert "« Corriger »" not in trainer.all_text
     await trainer.says("/annuler")  # the way said is there
-    await trainer.says("/absences")
-    await trainer.presses("20/11 matin – Léa Martin")
-    await trainer.presses("Justification et motif")
-    await trainer.presses("Oui")
+    await correcting_the_justification(trainer, "Oui")
     await trainer.says("arrêt maladie")
     assert trainer.last.startswith("Avez-vous un justificatif (photo ou fichier PDF) ?")

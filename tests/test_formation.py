@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -1273,12 +1274,10 @@ async def test_a_session_s_label_without_its_colon_is_read_and_capitalised(
     assert "au mercredi 30 juin 2027, aucun stagiaire pour l'instant (ajoutez-les" in trainer.last
 
 
-async def test_trainees_typed_at_the_creation_follow_their_session(
-    db: Database, trainer: Person
-) -> None:
-    """Explorer IC5: at /formation too, a trainee of « premiers gestes » in two sessions
-    (1–31 March, 3 May–30 June 2027) follows the session their entry falls in, else the one
-    asked (the entry then its first day); each leaves with it in EOS."""
+async def at_the_trainees_session(trainer: Person) -> None:
+    """/formation « Premiers gestes cuisine » in two sessions (1–31 March, 3 May–30 June
+    2027), its trainees typed: Karim Benali entering on 1 March, Nadia Roux and Inès Garnier
+    with no entry, asked their session."""
     await cvl_formation(trainer, "Premiers gestes cuisine", "premiers gestes")
     await trainer.says("du 1er mars au 30 juin 2027")
     await trainer.presses("Oui")
@@ -1287,6 +1286,15 @@ async def test_trainees_typed_at_the_creation_follow_their_session(
     for label in ("Non", "Courte", "Passer"):
         await trainer.presses(label)
     await trainer.says("Karim Benali ; entrée le 1er mars 2027\nNadia Roux\nInès Garnier")
+
+
+async def test_trainees_typed_at_the_creation_follow_their_session(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer IC5: at /formation too, a trainee of « premiers gestes » in two sessions
+    (1–31 March, 3 May–30 June 2027) follows the session their entry falls in, else the one
+    asked (the entry then its first day); each leaves with it in EOS."""
+    await at_the_trainees_session(trainer)
     assert trainer.last == (
         "Dans quelle session de « Premiers gestes cuisine » sont Nadia Roux et Inès Garnier ? "
         "Leur sortie de formation (EOS) est prévue à la fin de cette session."
@@ -1736,45 +1744,46 @@ async def test_every_step_of_the_other_formation_paths_survives_bad_input(
     await bad_at("remote_coaching")
 
 
-async def test_the_day_off_question_of_a_list_survives_bad_input(
-    db: Database, trainer: Person
-) -> None:
-    """« Attention, Léa Martin entrerait le 2 janvier 2027, un samedi. C'est bien ça ? »
-    re-asks on wrong, empty, huge or hostile input: the list is kept as it was, nothing saved
-    (coverage BC)."""
-    before = len(await formations(db))
+OUI = "Oui, c'est ça"
+
+
+async def typed_with_a_day_off(trainer: Person) -> None:
+    """/formation up to its trainees, Léa Martin typed entering on Saturday 2 January 2027."""
     await at_the_trainees(trainer)
     await trainer.says("Karim Benali\nLéa Martin ; entrée le 2 janvier 2027")
-    assert await step_of(db, trainer) == ("formation", "entries_off"), trainer.last
-    await survives(db, trainer, (*FOR_CHOICES, Bad("no day", "peut-être")))
-    assert trainer.buttons == ["Oui, c'est ça", "Non, corriger"]
-    assert len(await formations(db)) == before
-    await trainer.presses("Oui, c'est ça")
-    await trainer.presses("Terminé")
-    await trainer.presses("Enregistrer")
-    people = {t.full_name: t.entered_on for t in (await formations(db))[-1].trainees}
-    assert people == {"Karim Benali": date(2026, 12, 1), "Léa Martin": date(2027, 1, 2)}
 
 
-async def test_the_session_of_trainees_typed_at_the_creation_survives_bad_input(
-    db: Database, trainer: Person
+@pytest.mark.parametrize(
+    ("reach", "step", "bads", "answer"),
+    [
+        (typed_with_a_day_off, "entries_off", (*FOR_CHOICES, Bad("no day", "peut-être")), OUI),
+        (
+            at_the_trainees_session,
+            "trainee_session",
+            FOR_CHOICES,
+            "Session 2 : du 3 mai au 30 juin 2027",
+        ),
+    ],
+)
+async def test_the_questions_after_the_list_of_trainees_survive_bad_input(
+    db: Database,
+    trainer: Person,
+    reach: Callable[[Person], Awaitable[None]],
+    step: str,
+    bads: tuple[Bad, ...],
+    answer: str,
 ) -> None:
-    """« Dans quelle session … sont Nadia Roux et Inès Garnier ? » re-asks on wrong, empty,
-    huge or hostile input: no session given to anyone, nothing saved (coverage BC)."""
+    """« Attention, Léa Martin entrerait le 2 janvier 2027, un samedi. C'est bien ça ? » and
+    « Dans quelle session … sont Nadia Roux et Inès Garnier ? » re-ask on wrong, empty, huge
+    or hostile input: the list kept as it was, no session given, nothing saved (coverage
+    BC)."""
     before = len(await formations(db))
-    await cvl_formation(trainer, "Premiers gestes cuisine", "premiers gestes")
-    await trainer.says("du 1er mars au 30 juin 2027")
-    await trainer.presses("Oui")
-    await trainer.presses("Oui")
-    await trainer.says("Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027")
-    for label in ("Non", "Courte", "Passer"):
-        await trainer.presses(label)
-    await trainer.says("Karim Benali ; entrée le 1er mars 2027\nNadia Roux\nInès Garnier")
-    assert await step_of(db, trainer) == ("formation", "trainee_session"), trainer.last
-    await survives(db, trainer, FOR_CHOICES)
+    await reach(trainer)
+    assert await step_of(db, trainer) == ("formation", step), trainer.last
+    await survives(db, trainer, bads)
     assert len(await formations(db)) == before
-    await trainer.presses("Session 2 : du 3 mai au 30 juin 2027")
-    assert await step_of(db, trainer) == ("formation", "delegates")
+    await trainer.presses(answer)
+    assert await step_of(db, trainer) == ("formation", "delegates"), trainer.last
 
 
 async def test_the_day_off_question_of_trainees_added_survives_bad_input(

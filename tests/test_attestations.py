@@ -29,10 +29,12 @@ from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Person
 from bot.texts import plain
-from tests.auxil.attestations import codes, open_zip, schedule_bilan
+from tests.auxil.absences import add_formation
+from tests.auxil.attestations import BILAN_START, add_bilan, codes, open_zip, schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.pdf import pdf_words
+from tests.auxil.telegram_bot import link_to_telegram
 
 
 def sha(data: bytes) -> str:
@@ -889,3 +891,40 @@ def test_the_sworn_text_agrees_with_no_organisation_name() -> None:
         " la personne chargée de mission."
     ) in " ".join(text.split())
     assert "représenté" not in text and "sa personne" not in text
+
+
+PROPRETE = "Titre professionnel Agent de propreté et d'hygiène"
+
+
+async def test_two_bilans_of_long_titles_read_apart_among_the_bilans(
+    trainer: Talker, db: Database, person: Callable[..., Talker]
+) -> None:
+    """Explorer BF1: forty formations, two bilans of « Titre professionnel Agent de propreté et
+    d'hygiène » and its « – session 2 » the same day both read « 12/12/2026 – bilan de fin de
+    formation – Titre professionnel Agent de propreté et d'hygièn », cut inside a word (« –
+    Orlé » for another); on Telegram the transport cut them in their middle again. Each is
+    fitted as /bilans fits them, the kind said short, every line listed whole where one is
+    cut, so the numbers run on (GE7)."""
+    await add_bilan(db, start=BILAN_START + timedelta(days=6))  # the demo's, short
+    for title in (PROPRETE, f"{PROPRETE} – session 2"):
+        await add_formation(db, title=title)
+        await add_bilan(db, formation_title=title, kind="fin")
+    await trainer.says("/attestations")
+    whole = f"03/12/2026 – bilan de fin de formation – {PROPRETE} – session 2"
+    fitted = f"03/12/2026 – fin – {PROPRETE} – session 2"
+    short = "02/12/2026 – bilan d'étape – Agent de restauration (démo)"
+    assert trainer.buttons == [short, f"03/12/2026 – fin – {PROPRETE}", fitted]
+    assert trainer.replies[-1].choices[2].detail == whole
+    async with db.sessions() as session, session.begin():
+        await link_to_telegram(session, 555)
+    phone = person("555", Platform.TELEGRAM)
+    await phone.says("/attestations")
+    shown = phone.buttons
+    assert len(set(shown)) == 3 and all(len(label) <= 64 for label in shown)
+    assert all(label.startswith("03/12/2026 – fin – Titre professionnel") for label in shown[1:])
+    assert shown[2].endswith("– session 2")
+    assert [c.detail for c in phone.replies[-1].choices] == [
+        short,
+        f"03/12/2026 – bilan de fin de formation – {PROPRETE}",
+        whole,
+    ]

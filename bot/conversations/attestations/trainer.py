@@ -65,10 +65,11 @@ from bot.conversations.attestations.who import (
     this_bilan,
     viewer_of,
 )
+from bot.conversations.bilans.bilan_line import fitted_bilans
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
-from bot.messages import Reply
+from bot.messages import Reply, label_limit
 from bot.storage.attestations import ProofSending
 from bot.storage.people import Role
 
@@ -91,14 +92,15 @@ async def attestations_start(ctx: Context) -> Outcome | None:
 
 
 async def bilan_options(ctx: Context) -> list[Option]:
-    options = []
+    """Each bilan by its day, kind and formation, fitted as /bilans fits them (explorer BF1:
+    « … d'hygièn » for two formations, cut inside a word)."""
+    lines = []
     for bilan, formation in await visible_bilans(ctx.session, viewer_of(ctx).member, ctx.now):
         info = await view_of(ctx.session, bilan.id)
-        if info is None:
-            continue
-        label = f"{info.start:%d/%m/%Y} – {info.kind_label} – {visible(formation.title)}"
-        options.append(Option(label[:90], str(bilan.id)))
-    return options
+        if info is not None:
+            day, title = f"{info.start:%d/%m/%Y}", visible(formation.title)
+            lines.append((day, bilan.kind, title, str(bilan.id)))
+    return fitted_bilans(lines, label_limit(ctx.incoming.platform))
 
 
 async def pick_bilan(ctx: Context, picked: str) -> Outcome:

@@ -34,6 +34,7 @@ from bot.bilans.queries import deadlines_of_bilan, visible_bilan, visible_bilans
 from bot.bilans.sent import sent_lines
 from bot.bilans.view import kind_label, view_with
 from bot.conversations.bilans.add_participant import ADD
+from bot.conversations.bilans.bilan_line import fitted_bilans
 from bot.conversations.bilans.move import CANCEL, MOVE
 from bot.conversations.bilans.no_show import NO_SHOW, UNDO_NO_SHOW
 from bot.conversations.bilans.remove_participant import REMOVE
@@ -48,7 +49,6 @@ from bot.conversations.bilans.shared import (
 from bot.conversations.bilans.visio_link import LINK
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
-from bot.conversations.kit.labels import Piece, fit
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
 from bot.messages import label_limit
 
@@ -62,33 +62,12 @@ async def start(ctx: Context) -> Outcome | None:
     return None
 
 
-SHORT_KINDS = {"etape": "étape", "fin": "fin"}
-"""A bilan's kind where the button is narrow (Telegram): « 12/01/2027 à 11 h 00 – fin – … »."""
-
-
 async def bilan_choices(ctx: Context) -> list[Option]:
-    """Each bilan by its moment, kind and formation; where the button is narrow, the kind
-    said short and the title cut in its middle, the whole line listed with the question
-    (explorer GE7: « bilan de…rmation – Agent de restauration », cut inside a word)."""
-    limit = label_limit(ctx.incoming.platform)
-    options = []
-    for b, f in await visible_bilans(ctx.session, viewer_of(ctx), ctx.now):
-        moment = short_moment(b.starts_at, ctx)
-        whole = f"{moment} – {kind_label(b.kind)} – {f.title}"
-        shown = (
-            whole
-            if len(whole) <= limit
-            else fit(
-                [
-                    Piece(moment),
-                    Piece(SHORT_KINDS.get(b.kind, "bilan"), joiner=" – "),
-                    Piece(f.title, joiner=" – ", shrink=1, keep=20, middle=True),
-                ],
-                limit,
-            )
-        )
-        options.append(Option(shown, str(b.id), detail=whole if shown != whole else ""))
-    return options
+    """Each bilan by its moment, kind and formation, fitted to the platform's buttons
+    (:mod:`bot.conversations.bilans.bilan_line`)."""
+    bilans = await visible_bilans(ctx.session, viewer_of(ctx), ctx.now)
+    lines = [(short_moment(b.starts_at, ctx), b.kind, f.title, str(b.id)) for b, f in bilans]
+    return fitted_bilans(lines, label_limit(ctx.incoming.platform))
 
 
 async def open_bilan(ctx: Context, picked: str) -> Outcome:

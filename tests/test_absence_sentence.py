@@ -83,6 +83,23 @@ async def test_a_sentence_typed_again_replaces_the_first_and_keeps_what_was_set_
     assert await step_of(db, trainer) == ("formation", "kind")
 
 
+async def test_a_sentence_replacing_the_question_says_once_what_is_not_noted(
+    trainer: Person,
+) -> None:
+    """Explorer BF3: « Karim absent hier » then « Julie absente hier » said twice that Karim's
+    was not noted (« Je remplace ma question … » and « Je n'ai pas noté l'absence de Karim
+    Benali (hier) : renvoyez la phrase … »)."""
+    await trainer.says("Karim absent hier")
+    await trainer.says("Julie absente hier")
+    assert trainer.all_text.startswith("Je remplace ma question sur Karim Benali par celle-ci")
+    assert "Je n'ai pas noté" not in trainer.all_text
+    assert trainer.last.startswith("Noter l'absence de Julie Petit, hier")
+    await trainer.says("/echeances")  # a command at the question: said, as before (AZ8)
+    assert trainer.all_text.startswith(
+        "Je n'ai pas noté l'absence de Julie Petit (hier) : renvoyez la phrase"
+    )
+
+
 async def test_non_en_fait_another_day_asks_again_with_that_day(
     db: Database, trainer: Person
 ) -> None:

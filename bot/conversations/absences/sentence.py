@@ -161,8 +161,10 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     replaced = [str(w) for w in ctx.data.get("_who") or []] if ctx.in_dialogue else []
     if replaced and not set(fold(sentence.names[0]).split()) <= set(fold(replaced[0]).split()):
         # The confirmation for Karim replaced by Julie's: said, whether the name was a
-        # correction or another absence to note (explorer AJ5: Karim's dropped unsaid).
+        # correction or another absence to note (explorer AJ5: Karim's dropped unsaid), and
+        # said once (explorer BF3: « Je n'ai pas noté l'absence de Karim Benali » under it).
         ctx.say("absence.sentence_replaced", who=" ou ".join(dict.fromkeys(replaced)))
+        ctx.data[ASKED_AGAIN] = True
     # Several people, or several days (« Julie absente du 1er au 3 décembre »): one recap.
     several = (
         len(sentence.names) > 1

@@ -119,9 +119,10 @@ class Switch:
 Outcome = Next | Retry | Stay | Finish | Leave | Return | Call | Switch
 
 ASKED_AGAIN = "_asked_again"
-"""Set by a reader whose sentence is the very one the question in hand came from: the flow's
-``left_saying`` is not said, the question just comes again (explorer QB2: « Je n'ai pas noté …
-renvoyez la phrase » right above the same question, the phrase just sent again)."""
+"""Set by a reader whose sentence takes the place of the question in hand and says so itself, or
+is the very one it came from: the flow's ``left_saying`` is not said (explorer QB2: « Je n'ai
+pas noté … renvoyez la phrase » right above the same question, the phrase just sent again;
+BF3: under « Je remplace ma question sur Karim Benali … », which said it already)."""
 
 
 def leave_saying(key: str) -> Callable[[Context], Awaitable[Outcome]]:

@@ -100,6 +100,33 @@ async def test_a_sentence_replacing_the_question_says_once_what_is_not_noted(
     )
 
 
+async def test_what_was_not_noted_names_namesakes_as_the_question_did(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BF2: forty formations, « Sarah absente ce matin » then /echeances: « Je n'ai
+    pas noté l'absence de Sarah Benali ou Sarah Benali ou Sarah Benali ou … » (twenty names,
+    each namesake again); named as the question named them."""
+    sarahs = ("Sarah André", "Sarah Benali", "Sarah Bouzid", "Sarah Dupont")
+    await add_formation(db, title="Cariste", trainees=sarahs)
+    await add_formation(db, title="Commis de cuisine", trainees=("Sarah Benali",))
+    for typed, asked, told in (
+        ("sarah", "Sarah", "(5 stagiaires s'appellent ainsi"),
+        ("Sarah Benali", "Sarah Benali", "Plusieurs de vos stagiaires portent ce nom"),
+    ):
+        await trainer.says(f"{typed} absente ce matin")
+        assert told in trainer.last
+        await trainer.says("/echeances")
+        assert trainer.all_text.startswith(
+            f"Je n'ai pas noté l'absence de {asked} (ce matin) : renvoyez la phrase quand vous "
+            "voudrez la noter."
+        )
+    await trainer.says("sarah absente ce matin")
+    await trainer.says("Karim absent hier")  # someone else: the question replaced, said so
+    assert trainer.all_text.startswith(
+        "Je remplace ma question sur Sarah par celle-ci : rien n'est noté pour Sarah."
+    )
+
+
 async def test_non_en_fait_another_day_asks_again_with_that_day(
     db: Database, trainer: Person
 ) -> None:

@@ -163,7 +163,8 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         # The confirmation for Karim replaced by Julie's: said, whether the name was a
         # correction or another absence to note (explorer AJ5: Karim's dropped unsaid), and
         # said once (explorer BF3: « Je n'ai pas noté l'absence de Karim Benali » under it).
-        ctx.say("absence.sentence_replaced", who=" ou ".join(dict.fromkeys(replaced)))
+        asked = ctx.data.get("_asked") or " ou ".join(dict.fromkeys(replaced))  # BF2
+        ctx.say("absence.sentence_replaced", who=asked)
         ctx.data[ASKED_AGAIN] = True
     # Several people, or several days (« Julie absente du 1er au 3 décembre »): one recap.
     several = (
@@ -303,8 +304,11 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     # « 9 stagiaires s'appellent ainsi » for 20 Léa, « Léa Martin » in three formations).
     trainees = len(ctx.data["_who"])
     many = trainees if trainees > MANY_NAMESAKES else 0
+    # Who, as the question says it: also what « Je n'ai pas noté … » says when a command
+    # closes it (explorer BF2: « Sarah Benali ou Sarah Benali ou … », twenty names).
+    ctx.data["_asked"] = as_written(ctx.data["_names"][0]) if many else " ou ".join(who)
     return {
-        "of_who": texts.of(as_written(ctx.data["_names"][0]) if many else " ou ".join(who)),
+        "of_who": texts.of(ctx.data["_asked"]),
         "many": many,
         "day": day,  # spelled out after the words that name it (explorer O O17)
         # « mercredi » is in « mercredi 2 décembre 2026 »: the day once, not twice

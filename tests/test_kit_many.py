@@ -93,6 +93,37 @@ def test_a_message_no_piece_of_which_is_in_the_list_is_quoted_whole(typed: str) 
     assert refused.message.startswith("Je ne trouve pas « Zorro » dans la liste"), refused
 
 
+def test_a_name_several_bear_among_others_says_the_list_is_unchanged() -> None:
+    """Explorer BF4: the roll call of a group with two Karim, « absents : Sarah Benali, Karim »
+    answered « Plusieurs choix correspondent à « Karim » : précisez », nothing else said; « Karim
+    Benali » then noted him alone, and Sarah Benali, named with him, was counted present."""
+    people = [
+        Option("Karim Benali", "1"),
+        Option("Sarah Benali", "2"),
+        Option("Sarah Bennani", "3"),
+        Option("Karim Thomas", "4"),
+    ]
+    refused = read_selection("Sarah Benali, Karim", people)
+    assert isinstance(refused, Invalid)
+    assert plain(refused.message) == (
+        "Plusieurs choix correspondent à « Karim » (Karim Benali ou Karim Thomas) : je n'ai "
+        "rien changé. Renvoyez tout votre message en précisant ce nom, ou avec les numéros."
+    )
+    refused = read_selection("sarah ; Karim", people)
+    assert isinstance(refused, Invalid)
+    assert plain(refused.message).startswith(
+        "Plusieurs choix correspondent à « sarah » (Sarah Benali ou Sarah Bennani) et à "
+        "« Karim » (Karim Benali ou Karim Thomas) : je n'ai rien changé. Renvoyez tout votre "
+        "message en précisant ces noms"
+    )
+    refused = read_selection("Karim", people)  # alone: nothing else to lose
+    assert isinstance(refused, Invalid)
+    assert refused.message.startswith("Plusieurs choix correspondent à « Karim » : précisez")
+    # A part of the roll call's « absents : Sarah Benali ; retard : Karim »: its other part too.
+    refused = read_selection("karim", people, said="absents : Sarah Benali ; retard : Karim")
+    assert isinstance(refused, Invalid) and "je n'ai rien changé" in refused.message
+
+
 def test_what_a_typed_selection_names() -> None:
     assert read_selection("3, 4, 5", FIVE) == Selection(toggle=("3", "4", "5"))
     assert read_selection("3 4 5", FIVE) == Selection(toggle=("3", "4", "5"))

@@ -158,6 +158,7 @@ def _items(
     found: list[str] = []
     labelled = [(o.label, o.value) for o in options]
     pieces = [piece.strip(" .!") for piece in filter(None, _SEPARATORS.split(soft))]
+    unsure: list[tuple[str, list[str]]] = []
 
     def number(raw: str) -> str | Invalid:
         index = int(raw)
@@ -182,14 +183,28 @@ def _items(
                 answer = (typed(piece) if alone else " ".join(whole.split()))[:60]
                 return Invalid(texts.say("common.pick_many_unknown", answer=answer))
             if len(matches) > 1:
-                return Invalid(texts.say("common.ambiguous", answer=typed(piece)[:60]))
+                named = [label for label, value in labelled if value in matches]
+                unsure.append((typed(piece)[:60], named))
+                continue
             picked = list(matches)
         for value in picked:
             if isinstance(value, Invalid):
                 return value
             if value not in found:
                 found.append(value)
+    if unsure:  # a roll call's part (no ``whole``) is never alone: the other parts go with it
+        return _unsure(unsure, alone=len(pieces) == 1 and bool(whole))
     return found
+
+
+def _unsure(unsure: list[tuple[str, list[str]]], *, alone: bool) -> Invalid:
+    """Names several options bear: in a message naming others too, each said with its
+    options, and that the message changed nothing (explorer BF4: « absents : Sarah Benali,
+    Karim », asked only « précisez » for Karim, then « Karim Benali » noted him alone, Sarah
+    Benali counted present)."""
+    if alone:
+        return Invalid(texts.say("common.ambiguous", answer=unsure[0][0]))
+    return Invalid(texts.say("common.ambiguous_among", pieces=unsure))
 
 
 def _names_one(piece: str, labelled: list[tuple[str, str]]) -> bool:

@@ -34,7 +34,8 @@ from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
 from bot.texts import plain
-from tests.auxil.attestations import UP_TO_PARTICIPANTS
+from tests.auxil.absences import add_formation
+from tests.auxil.attestations import UP_TO_PARTICIPANTS, add_bilan
 from tests.auxil.colleague import nina_in_charge
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, step_of, survives
@@ -1935,3 +1936,33 @@ async def test_an_hour_moved_by_the_spring_change_is_explained_once(
     ) in said
     assert "\n* 13 h 00 et non 14 h 00 : le changement d'heure retire une heure.\n" in said
     assert said.count("changement d'heure") == 1
+
+
+async def test_the_words_after_bilans_and_attestations_narrow_the_bilans(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BF5: forty formations, « /bilans restauration » and « /attestations
+    restauration » showed page 1 of thirty bilans, none of restauration on it: the words
+    were dropped without a word (KB7, fixed for /formations, /exporter, /absences and
+    /echeances only)."""
+    for title in ("Cariste", "Commis de cuisine", "Maçon"):
+        await add_formation(db, title=title)
+        await add_bilan(db, formation_title=title)
+    await add_bilan(db, start=datetime(2026, 12, 10, 13, 0, tzinfo=UTC))  # two in the demo's
+    await add_bilan(db, start=datetime(2026, 12, 17, 13, 0, tzinfo=UTC))
+    for command in ("/bilans", "/attestations"):
+        await trainer.says(f"{command} cariste")  # one bilan: opened
+        assert trainer.last.startswith("Bilan d'étape – Cariste"), trainer.last
+        await trainer.says("/annuler")
+        await trainer.says(f"{command} restauration")  # two: those alone
+        assert "2 choix sur 5 correspondent à « restauration »" in trainer.all_text
+        assert [b for b in trainer.buttons if "Agent de restauration" in b] == [
+            b for b in trainer.buttons if b != "Toute la liste"
+        ]
+        await trainer.says("/annuler")
+        await trainer.says(f"{command} zorglub")
+        assert trainer.all_text.startswith(
+            "Aucune formation ne correspond à « zorglub », ni aucun stagiaire : choisissez "
+            "dans la liste."
+        )
+        await trainer.says("/annuler")

@@ -65,6 +65,7 @@ from bot.conversations.attestations.who import (
     this_bilan,
     viewer_of,
 )
+from bot.conversations.bilans.after_bilans import read_bilans_after
 from bot.conversations.bilans.bilan_line import fitted_bilans
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, leave_saying
@@ -88,6 +89,8 @@ async def attestations_start(ctx: Context) -> Outcome | None:
         return Leave()
     if len(bilans) == 1:
         ctx.data["bilan_id"] = bilans[0][0].id
+    else:
+        await read_bilans_after(ctx, "attestations", bilans)  # « /attestations Caen » (BF5)
     return None
 
 

@@ -34,6 +34,7 @@ from bot.bilans.queries import deadlines_of_bilan, visible_bilan, visible_bilans
 from bot.bilans.sent import sent_lines
 from bot.bilans.view import kind_label, view_with
 from bot.conversations.bilans.add_participant import ADD
+from bot.conversations.bilans.after_bilans import read_bilans_after
 from bot.conversations.bilans.bilan_line import fitted_bilans
 from bot.conversations.bilans.move import CANCEL, MOVE
 from bot.conversations.bilans.no_show import NO_SHOW, UNDO_NO_SHOW
@@ -56,9 +57,13 @@ from bot.messages import label_limit
 async def start(ctx: Context) -> Outcome | None:
     if "bilan_id" in ctx.data:
         return await unless_gone(ctx) or Next("action")
-    if not await visible_bilans(ctx.session, viewer_of(ctx), ctx.now):
+    bilans = await visible_bilans(ctx.session, viewer_of(ctx), ctx.now)
+    if not bilans:
         ctx.say("bilan.no_bilan")
         return Leave()
+    await read_bilans_after(ctx, "bilans", bilans)  # « /bilans restauration » (BF5)
+    if "bilan_id" in ctx.data:
+        return await unless_gone(ctx) or Next("action")
     return None
 
 

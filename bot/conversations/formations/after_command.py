@@ -148,10 +148,15 @@ async def read_after_command(
     elif by_name:  # « /absences Nadia Roux »: she has none there (explorer MA10)
         ctx.say("formation.after_command_elsewhere", typed=typed[:60], command=command)
     else:
-        ctx.say(
-            "formation.after_command_unknown",
-            typed=typed[:60] if len(typed) <= LONGEST else "",
-            command=command,
-            trainees=trainees,
-        )
+        say_none_fits(ctx, typed, command, trainees=trainees)
     return found
+
+
+def say_none_fits(ctx: Context, typed: str, command: str, *, trainees: bool) -> None:
+    """« Aucune formation ne correspond à « zorglub » … », above the whole list (KB7)."""
+    ctx.say(
+        "formation.after_command_unknown",
+        typed=typed[:60] if len(typed) <= LONGEST else "",
+        command=command,
+        trainees=trainees,
+    )

@@ -315,6 +315,14 @@ async def test_a_bare_agreement_to_the_reason_s_health_warning_keeps_nothing(
         ([ILL, "mettre en place un atelier"], "mettre en place un atelier"),
         ([ILL, "changer de poste"], "changer de poste"),
         (["mettre empêchement"], "mettre empêchement"),  # no warning: ZA8
+        # Explorer BB3: an article before the words the warning itself offers is still the
+        # instruction (« noter un empêchement » asked « Garder … « j'étais en arrêt
+        # maladie » ? »); an article before anything else is a reason (« écrire un mémoire »).
+        ([ILL, "noter un empêchement"], "un empêchement"),
+        ([ILL, "note une raison personnelle"], "une raison personnelle"),
+        ([ILL, "mettre un empêchement"], "un empêchement"),
+        ([ILL, "écrire le motif personnel"], "le motif personnel"),
+        ([ILL, "écrire un rapport"], "écrire un rapport"),
     ],
 )
 async def test_an_instruction_at_the_reason_saves_the_words_it_gives_at_any_turn(

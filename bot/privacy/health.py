@@ -417,7 +417,14 @@ _OPENING_A_NOUN = frozenset(
     | {"aux", "en", "ce", "cet", "cette", "ces"}
 )
 """The first words of a reason that starts with a verb (« écrire un mémoire », « mettre en
-place un atelier », « noter mes heures »): never the words an instruction gives."""
+place un atelier », « noter mes heures »): never the words an instruction gives, unless
+what they open is a word the warning itself offers (:data:`_OFFERED`)."""
+
+_OFFERED = frozenset({"empechement", "empechements", "raison", "raisons", "motif", "motifs"})
+"""The nouns the warning offers in its place (« empêchement », « raison personnelle ») and
+their neighbour « motif »: after an article (« noter un empêchement », « mettre une raison
+personnelle »), still the instruction, never a reason (explorer BB3: « noter un
+empêchement » was asked « Garder votre réponse telle quelle ? » about the health words)."""
 
 
 def _instructed(asked: str, rest: list[str], *, warned: bool) -> bool:
@@ -428,12 +435,10 @@ def _instructed(asked: str, rest: list[str], *, warned: bool) -> bool:
         return False
     if _WARNED_ASKING.search(asked):
         return True
-    opening = fold(rest[0]).split()[:1] if rest else []
-    return (
-        _WARNED_VERB.fullmatch(asked) is not None
-        and bool(opening)
-        and opening[0] not in _OPENING_A_NOUN
-    )
+    opening = fold(" ".join(rest)).split()[:2]
+    if _WARNED_VERB.fullmatch(asked) is None or not opening:
+        return False
+    return opening[0] not in _OPENING_A_NOUN or opening[-1] in _OFFERED
 
 
 def replacement(text: str, *, warned: bool = False) -> str | None:

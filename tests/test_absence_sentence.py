@@ -3124,7 +3124,20 @@ async def test_yes_to_a_sentence_about_a_formation_handed_away_says_nothing_was_
     assert await absences(db) == []
 
 
-@pytest.mark.parametrize("hour", ["non, 10h", "non, 9h30", "non, à 10h", "non, 14h"])
+@pytest.mark.parametrize(
+    "hour",
+    [
+        "non, 10h",
+        "non, 9h30",
+        "non, à 10h",
+        "non, 14h",
+        # Explorer BB1: the arrival said in a sentence, or as 10:30, was read as the day:
+        # « … il est arrivé à 10h matin (lundi 23 novembre 2026) ? », Friday lost.
+        "non, il est arrivé à 10h",
+        "non, arrivée vers 9 h 45",
+        "non, 10:30",
+    ],
+)
 async def test_a_no_with_a_clock_time_is_not_read_as_the_retard_s_length(
     db: Database, trainer: Person, hour: str
 ) -> None:

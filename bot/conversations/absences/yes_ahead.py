@@ -206,7 +206,7 @@ def corrected_length(ctx: Context) -> Outcome | None:
     the hour a half-day starts at is not known, so the length is asked again (explorer AM4:
     a retard of 600 minutes was offered)."""
     rest = correction(ctx.incoming.text) if ctx.data.get("_late") else None
-    if rest and _CLOCK.fullmatch(fold(rest)):
+    if rest and (_CLOCK.fullmatch(fold(rest)) or _COLON.search(rest)):
         return Stay(message=ctx.render("absence.late_clock_time", said=rest))
     length = length_of(rest) if rest else None
     if length is None:
@@ -218,5 +218,14 @@ def corrected_length(ctx: Context) -> Outcome | None:
     return Next("go")
 
 
-_CLOCK = re.compile(r"(?:a|vers)\s+\d{1,2}\s*(?:h|:)\s*(?:\d{2})?\s*[.!]?")
-"""Folded « à 10h », « vers 9h30 » after the « non »: an hour, not the retard's length."""
+_CLOCK = re.compile(
+    r"(?:(?:(?:il|elle)\s+(?:est|etait)\s+)?(?:arrivee?|venue?)\s+)?"
+    r"(?:a|vers)\s+\d{1,2}\s*h\s*(?:\d{2})?\s*"
+)
+"""Folded « à 10h », « vers 9h30 », « il est arrivé à 10h », « arrivée vers 9 h 45 » after the
+« non »: an hour, not the retard's length (explorer BB1: the last two, and « 10:30 »
+(:data:`_COLON`), were read as the day, « … il est arrivé à 10h matin (lundi 23 novembre
+2026) ? »)."""
+
+_COLON = re.compile(r"\b\d{1,2}\s*:\s*\d{2}\b")
+"""« 10:30 »: a clock time as written, never a length (folded, its colon is a space)."""

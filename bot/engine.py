@@ -338,7 +338,7 @@ class Engine:
             if current is None:
                 ctx.say("common.nothing_to_cancel")
                 return None, None
-            ctx.say("common.cancelled", flow=self.runner.outermost(ctx, current))
+            self.runner.cancelled(ctx, current)
             ctx.data = aside.resting(ctx.data)
             return None, None
         if command == "reprendre":

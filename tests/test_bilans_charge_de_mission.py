@@ -276,21 +276,32 @@ async def test_her_message_typed_in_another_dialogue_is_held_and_asked_whose(
         assert her.last.startswith("Quelle date proposez-vous, avec l'heure ?"), her.last
 
 
-async def test_her_message_held_for_which_formation_lapsed_is_said_passed_on_to_nobody(
-    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+@pytest.mark.parametrize("left", ["lapsed", "/annuler"])
+async def test_her_message_held_for_which_formation_left_is_said_passed_on_to_nobody(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, left: str
 ) -> None:
     """Explorer AM5: her message held at « de quelle formation parle votre message ? », left
     unanswered, lapsed into « rien de ce qui n'avait pas été validé n'est enregistré.
     Recommencez quand vous voulez. »: a trainee's hospitalisation reached no one, and nothing
-    said so. She is told it was passed on to nobody, and how to send it again."""
+    said so. She is told it was passed on to nobody, and how to send it again. Explorer BB8:
+    /annuler there said « C'est annulé : dire de quelle formation parle votre message. Ce qui
+    n'avait pas été validé n'est pas enregistré. »; she is told the same."""
     await add_organisations(db, 1, clock.now.date())
     for title in ("Agent de restauration (démo)", "Parcours 1"):
         await follows(db, title)
     her = sophie(person)
     await her.says("Bonjour, la stagiaire est hospitalisée, pouvez-vous me rappeler ?")
     assert her.last.startswith("Vous suivez des formations de plusieurs organismes"), her.last
-    clock.now += timedelta(days=3)
-    await her.says("Bonjour, avez-vous eu mon message ?")
+    if left == "lapsed":
+        clock.now += timedelta(days=3)
+        await her.says("Bonjour, avez-vous eu mon message ?")
+    else:
+        await her.says(left)
+        assert her.all_text == (
+            "C'est annulé : votre message n'a été transmis à personne. Si besoin, envoyez-le à "
+            "nouveau en commençant par « Pour la formation » suivi de son intitulé : je le "
+            "transmettrai alors à son seul organisme."
+        ), her.all_text
     assert await notices(db) == []
     said = her.all_text
     assert "n'est enregistré" not in said, said

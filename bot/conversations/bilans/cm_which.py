@@ -143,6 +143,7 @@ FLOW = Flow(
     # Lapsed unanswered: her message went nowhere, said so (explorer AM5: « rien … n'est
     # enregistré », a trainee's hospitalisation passed on to no one without a word).
     lapsed_saying="charge_de_mission.which_lapsed",
+    cancelled_saying="charge_de_mission.which_lapsed",  # at /annuler too (explorer BB8)
     steps=[
         Pick(
             "formation",

@@ -295,6 +295,10 @@ class Flow:
     """What was lost when it lapsed unanswered and how to do it again, said in the notice
     (explorer QB5: « Recommencez quand vous voulez » for Karim Benali's absence, unnamed);
     rendered empty, the usual words are said."""
+    cancelled_saying: str = ""
+    """What /annuler loses, said after « C'est annulé : » in place of « Ce qui n'avait pas été
+    validé n'est pas enregistré » (explorer BB8: the chargée's message held for her answer
+    reached no one, unsaid); rendered empty, the usual words are said."""
     lapsed_reads: Callable[[Context], str | None] | None = None
     """The message that found it lapsed, read as the sentence its notice suggests (« hier
     matin » typed to « Quel jour … de Karim Benali ? »: « Absence de Karim Benali hier

@@ -53,6 +53,14 @@ class Runner(Carrier):
             return self.flows().get(stack[0]["flow"], current)
         return current
 
+    def cancelled(self, ctx: Context, current: Flow) -> None:
+        """What /annuler says of the flow the person started: what is lost when it is more
+        than answers (``Flow.cancelled_saying``, explorer BB8: the chargée's message held
+        for her answer reached no one, unsaid), else that nothing unconfirmed is saved."""
+        outermost = self.outermost(ctx, current)
+        said = outermost.cancelled_saying
+        ctx.say("common.cancelled", flow=outermost, lost=ctx.render(said) if said else "")
+
     def leave(self, ctx: Context, current: Flow, step: str, keep_for: timedelta) -> None:
         """The conversation under way, left for another command: set aside (:mod:`.aside`)
         and said so, with the one set aside before, if any, now dropped (only one is kept).

@@ -3085,16 +3085,18 @@ async def test_a_no_with_another_length_corrects_the_retard_s_length_not_its_day
     ], trainer.transcript
 
 
+@pytest.mark.parametrize("handed_back", ["every formation", "Karim's only"])
 async def test_yes_to_a_sentence_about_a_formation_handed_away_says_nothing_was_noted(
-    trainer: Person, person: Callable[..., Person], db: Database
+    trainer: Person, person: Callable[..., Person], db: Database, handed_back: str
 ) -> None:
     """Explorer AF3: Bruno's « Karim absent hier » asked « Noter l'absence de Karim Benali,
     hier … ? »; the administrator took the formation back; his « oui » read « Vous n'avez
     aucune formation pour l'instant : créez-en une … », read as a bug. He is told the absence
-    is not noted, and why."""
+    is not noted, and why. Explorer BB11: his other formation left him, the « oui » read « Je
+    ne trouve pas « Karim » parmi vos stagiaires. De qui s'agit-il ? », other trainees offered."""
     from sqlalchemy import update
 
-    from bot.storage.formations import Formation
+    from bot.storage.formations import Formation, Trainee
     from bot.storage.people import ChatIdentity, Membership
     from bot.storage.people import Person as Row
 
@@ -3116,11 +3118,17 @@ async def test_yes_to_a_sentence_about_a_formation_handed_away_says_nothing_was_
     him = person("bruno")
     await him.says("Karim absent hier")
     assert him.last.startswith("Noter l'absence de Karim Benali"), him.last
+    karim = await trainee_id(db, "Karim Benali")
     async with db.sessions() as session, session.begin():
-        await session.execute(update(Formation).values(owner_id=camille))
+        handed = update(Formation).values(owner_id=camille)
+        if handed_back == "Karim's only":
+            his = select(Trainee.formation_id).where(Trainee.id == karim).scalar_subquery()
+            handed = handed.where(Formation.id == his)
+        await session.execute(handed)
     await him.says("oui")
     assert him.last.startswith("Je n'ai pas noté l'absence de Karim Benali"), him.last
     assert "ne vous est plus confiée" in him.last and "créez-en une" not in him.last
+    assert "Je ne trouve pas" not in him.all_text and him.buttons == []
     assert await absences(db) == []
 
 

@@ -148,10 +148,12 @@ def lapsed_answer(ctx: Context) -> str | None:
 async def absence_start(ctx: Context) -> Outcome | None:
     formations = await single_formation(ctx)
     named, late = ctx.data.pop("_named", None), ctx.data.pop("_was_late", False)
-    if not formations and named is not None:
+    seen = {t.full_name for f in formations for t in f.named_trainees}
+    if named is not None and not (seen & set(named) if named else formations):
         # A sentence confirmed after its formation was handed to someone else (or deleted):
-        # what was not noted, and why, not « créez-en une » (explorer AF3).
-        ctx.say("absence.sentence_not_noted", names=named, late=late)
+        # what was not noted, and why, not « créez-en une » (explorer AF3), nor « Je ne
+        # trouve pas « Karim » » with her other formations' trainees offered (BB11).
+        ctx.say("absence.sentence_not_noted", names=named, late=late, others=bool(formations))
         return Leave()
     if not formations:
         ctx.say("absence.no_formation")

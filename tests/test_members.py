@@ -348,11 +348,14 @@ async def test_reprendre_while_joining_another_organisation_asks_the_question_ag
     assert trainer.last == asked
 
 
+@pytest.mark.parametrize("at", ["action", "confirmation"])
 async def test_a_member_removed_meanwhile_by_another_admin_is_said_not_just_listed(
-    db: Database, person: Callable[..., Talker]
+    db: Database, person: Callable[..., Talker], at: str
 ) -> None:
     """Explorer AF6: Claire opened Bruno's entry; Chloé, administrator too, removed him; Claire
-    pressed « Nommer à l'administration » and got the list back without a word."""
+    pressed « Nommer à l'administration » and got the list back without a word. Explorer
+    BB12: at the confirmation, « Oui, confirmer » read « Cette personne ne fait plus partie
+    de l'organisme : rien n'a changé. », neither who nor by whom."""
     claire, _, chloe = await organisation(person)
     async with db.sessions() as session, session.begin():
         chloe_id = await owned(db, "Chloé Durand")
@@ -361,12 +364,14 @@ async def test_a_member_removed_meanwhile_by_another_admin_is_said_not_just_list
         row.role = "admin"
     await claire.says("/membres")
     await claire.presses("Bruno Lefèvre")
+    if at == "confirmation":
+        await claire.presses("Nommer à l'administration")
     await chloe.says("/membres")
     await chloe.presses("Bruno Lefèvre")
     await chloe.presses("Retirer de l'organisme")
     await chloe.presses("Oui, confirmer")
     assert chloe.last.startswith("C'est fait : Bruno Lefèvre ne fait plus partie"), chloe.last
-    await claire.presses("Nommer à l'administration")
+    await claire.presses("Oui, confirmer" if at == "confirmation" else "Nommer à l'administration")
     said = claire.replies[0].text
     assert said.startswith(
         "Bruno Lefèvre ne fait plus partie de l'organisme : Chloé Durand a mis fin à sa "

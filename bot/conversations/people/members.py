@@ -101,7 +101,8 @@ async def after_action(ctx: Context, picked: str) -> Outcome:
 
 async def _say_gone(ctx: Context) -> None:
     """The member chosen was removed meanwhile by another administrator: said, with who and
-    when, before the list again (explorer AF6: the list came back without a word)."""
+    when, before the list again (explorer AF6: the list came back without a word), or at the
+    confirmation (explorer BB12: « Cette personne ne fait plus partie … », no name, no one)."""
     try:
         wanted = int(str(ctx.data.get("member", "")))
     except ValueError:
@@ -152,7 +153,7 @@ async def apply(ctx: Context) -> None:
     member, successor = await _chosen(ctx), await _chosen(ctx, "successor")
     action = str(ctx.data.get("action"))
     if member is None:
-        ctx.say("membres.gone")
+        await _say_gone(ctx)
         return
     by = ctx.actor.name if ctx.actor else ""
     organisation = ctx.actor.organisation_name if ctx.actor else ""

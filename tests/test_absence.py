@@ -509,6 +509,31 @@ async def test_a_medical_detail_in_the_motive_is_pointed_out_once(
     assert [a.reason for a in await absences(db)] == ["arrêt maladie", "opéré du genou"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "motive"),
+    [
+        ("mettez raison personnelle", "raison personnelle"),
+        ("noter un empêchement", "un empêchement"),
+        ("écrivez plutôt rendez-vous personnel", "rendez-vous personnel"),
+        ("garde d'enfant", "garde d'enfant"),
+    ],
+)
+async def test_an_instruction_after_the_medical_warning_saves_the_words_it_gives(
+    db: Database, trainer: Person, typed: str, motive: str
+) -> None:
+    """Explorer BB13: after « Votre réponse donne un détail médical … », « mettez raison
+    personnelle » was saved whole as the motive, where the participant's reason for the Région
+    keeps the words given (XA15, AM1); a motive that merely starts like a verb stays whole."""
+    await trainer.says("/absence Julie ce matin justifiée")
+    await trainer.presses("Oui")
+    await trainer.says("arrêt maladie, gastro")
+    assert trainer.last.startswith("Votre réponse donne un détail médical")
+    await trainer.says(typed)
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    assert [a.reason for a in await absences(db)] == [motive]
+
+
 async def test_another_absence_s_command_at_a_recap_sets_the_first_aside(
     db: Database, trainer: Person
 ) -> None:

@@ -50,7 +50,7 @@ from bot.formations.labels import told_apart
 from bot.formations.queries import hold_trainee
 from bot.formations.twins import twin_marks
 from bot.messages import Attachment, Reply
-from bot.privacy.health import MEDICAL_DETAIL, kept
+from bot.privacy.health import MEDICAL_DETAIL, SAID_TEXT, keeping, kept, replacement
 from bot.storage.absences import StoredDocument
 from bot.storage.formations import Formation, Trainee
 
@@ -316,7 +316,9 @@ def CheckedDateStep(
 
 def parse_note(limit: int) -> TextParser:
     """One answer of at most ``limit`` characters, with letters in it; line breaks kept; a
-    medical detail pointed out once (:mod:`bot.privacy.health`)."""
+    medical detail pointed out once (:mod:`bot.privacy.health`), an instruction after it
+    (« mettez raison personnelle ») read for the words it gives, as the participant's reason
+    is (explorer BB13: saved whole as the motive)."""
     assert limit <= MAX_TEXT
 
     async def parse(ctx: Context, text: str) -> str | Invalid:
@@ -332,6 +334,9 @@ def parse_note(limit: int) -> TextParser:
             return Invalid(ctx.render("suivi.note_too_long", length=len(note), limit=limit))
         if not worded(note):  # the same check as a participant's reason (UC1)
             return Invalid(ctx.render("suivi.note_no_letters"))
+        if ctx.data.get(SAID_TEXT) is not None and not keeping(note):
+            # « mettez raison personnelle » after the warning: its words (explorer BB13).
+            note = replacement(note, warned=True) or note
         answer = kept(ctx.data, note, MEDICAL_DETAIL)  # explorer Z, Z5
         if answer is None:
             return Invalid(ctx.render("suivi.note_medical_detail"))

@@ -41,6 +41,25 @@ async def test_karim_absent_hier_matin_is_confirmed_then_logged(
     ]
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Karim a été absent hier",
+        "Karim avait été absent hier",
+        "Léa m'a dit que Karim avait été absent hier",
+    ],
+)
+async def test_a_past_tense_of_being_absent_names_the_trainee_not_the_verb(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer BB14: « Karim avait été absent hier » read « Je ne trouve pas « Karim avait
+    été » parmi vos stagiaires. », where « a été » and « était » were understood."""
+    await trainer.says(typed)
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, hier (dimanche 22 novembre 2026) ?"
+    ), trainer.all_text
+
+
 async def test_the_morning_after_a_look_left_open_a_sentence_is_still_read(
     db: Database, trainer: Person, clock: Clock
 ) -> None:

@@ -45,7 +45,8 @@ _ABSENT = (
     r"|(?P<ill>malades?))"
 )
 _VERB = (
-    r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|a\s+eu|avait|a|ont\s+eu|avaient|ont"
+    r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|avaient\s+ete|avait\s+ete|a\s+eu|avait|a"
+    r"|ont\s+eu|avaient|ont"  # « Karim avait été absent hier » (explorer BB14: read as a name)
     # « Julie sera en retard demain » (refused after as to come, the name known: explorer
     # L); « Julie n'a eu que 5 min de retard » (« ne … que » says how much, not « no »).
     # The future is the verb's own, not a word further on (explorer N: « Karim absent

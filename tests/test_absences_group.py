@@ -403,6 +403,8 @@ async def test_late_arrivals_keep_their_minutes(db: Database, trainer: Person) -
     assert trainer.last.startswith(
         "Noter un retard non justifié de 20 min, le matin du lundi 23 novembre 2026, pour :"
     )
+    # Explorer BB16: « Justifiée » under « Noter un retard non justifié ».
+    assert trainer.buttons == ["Enregistrer", "Changer le jour", "Justifié", "Abandonner"]
     await trainer.presses("Changer le jour")
     await trainer.says("vendredi matin")  # still a late arrival, on Friday
     await trainer.presses("Oui")

@@ -428,18 +428,23 @@ async def _all_left(ctx: Context) -> bool:
     return all(t.left_before(day) for _, t in await chosen(ctx) for day in days)
 
 
+_JUSTIFIED = ("justifie", "non justifie", "pas justifie", "injustifie")
+"""The justification typed, for « une absence » or « un retard » (folded: no accent)."""
+
+
 async def recap_options(ctx: Context) -> list[Option]:
     """Save, change the day, say justified or not (a sentence rarely says it), or leave."""
     justified = bool(ctx.data.get("justified"))
     if await _all_left(ctx):  # nothing to save: the days, or leave (the recap says why)
         return [Option("Changer le jour", "date"), Option("Abandonner", "abandon")]
+    said = "Justifié" if ctx.data.get("period") == "retard" else "Justifiée"  # « un retard » (BB16)
     return [
         Option("Enregistrer", "yes", words=("oui", "ok", "valider")),
         Option("Changer le jour", "date"),
         Option(
-            "Non justifiée" if justified else "Justifiée",
+            f"Non {said.lower()}" if justified else said,
             "justify",
-            words=("justifiee", "non justifiee", "pas justifiee", "injustifiee"),
+            words=tuple(f"{w}{e}" for w in _JUSTIFIED for e in ("", "e")),
         ),
         Option("Abandonner", "abandon", words=("non", "annuler")),
     ]

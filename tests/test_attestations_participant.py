@@ -770,5 +770,15 @@ def test_what_the_participant_reads_agrees_with_no_name() -> None:
         "attestation_participant.declined_thanks", when="jeudi 26 novembre", organisation="Elycoop"
     )
     assert "L'organisme Elycoop en est informé." in declined
+    # Explorer BB18: its twin, the attestation's thanks, still read « Elycoop la transmettra ».
+    for held in ((), ("reserve",)):
+        thanks = say(
+            "attestation_participant.thanks",
+            when="jeudi 26 novembre",
+            organisation="Elycoop",
+            trainer="Camille Durand",
+            held=held,
+        )
+        assert "'organisme Elycoop la transmettra à la Région" in thanks, thanks
     as_is = say("attestation_participant.ask_words_as_is", words="malade", inviter="")
     assert "Il irait à l'organisme de formation et serait joint à votre réponse" in as_is

@@ -3181,3 +3181,29 @@ async def test_a_no_with_a_clock_time_is_not_read_as_the_retard_s_length(
     await trainer.says("non, 45 min")
     assert trainer.last.startswith("Noter le retard de 45 min de Karim Benali, vendredi 20")
     assert await absences(db) == []
+
+
+async def test_an_hour_late_typed_right_after_retard_is_its_length_not_its_day(
+    trainer: Person,
+) -> None:
+    """Explorer BG4: « Karim retard 1h », the commonest way to say it, was shown « Noter le
+    retard de Karim Benali, 1h (lundi 23 novembre 2026) ? », its length as the day, and
+    « Oui » then asked « Quel jour … ? », the day it had just shown."""
+    asked = []
+    for typed in ("Karim retard 1h", "karim en retard 1h30", "karim retard 2h ce matin"):
+        await trainer.says(typed)
+        asked.append(trainer.last.partition("\n")[0])
+        await trainer.says("/annuler")
+    assert asked == [
+        "Noter le retard de 1 h de Karim Benali ?",
+        "Noter le retard de 1 h 30 de Karim Benali ?",
+        "Noter le retard de 2 h de Karim Benali, ce matin (lundi 23 novembre 2026) ?",
+    ]
+    await trainer.says("Karim retard 1h")
+    await trainer.presses("Oui, noter")
+    assert trainer.last.startswith("Quel jour a eu lieu l'absence ou le retard de Karim Benali")
+    await trainer.says("aujourd'hui")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Non")  # not justified
+    await trainer.presses("Passer")
+    assert "lundi 23 novembre 2026, retard de 1 h\n" in trainer.last

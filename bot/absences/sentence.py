@@ -318,7 +318,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         if minutes == 0:
             return None  # « 0 min de retard » says no late arrival (explorer L)
     elif late:
-        minutes, rest = leading_late_minutes(rest.strip())
+        minutes, rest = leading_late_minutes(rest.strip(), right_after=not rest.startswith(","))
         if minutes is None:  # « lundi et mardi, 10 minutes », « … de 1h15 »: EA12, ZA6
             minutes, rest = length_ending_days(rest)
     return AbsenceSentence(

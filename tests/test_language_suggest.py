@@ -90,3 +90,14 @@ async def test_who_has_not_signed_points_to_the_attestations_alone(trainer: Pers
             "Vous voulez peut-être :\n/attestations : suivre les attestations d'un bilan"
         ), typed
         assert "/suivi" not in trainer.last, typed
+
+
+async def test_no_news_given_is_no_word_of_erasure(trainer: Person) -> None:
+    """Explorer BG3: « Inès a pas donné de nouvelles depuis lundi » was offered /effacer
+    (« effacer les données personnelles … »): « donné » shares its first letters with
+    « données »; an erasure is offered to its own words only."""
+    await trainer.says("ines a pas donné de nouvelles depuis lundi")
+    assert "/decrochage" in trainer.all_text
+    assert "/effacer" not in trainer.all_text
+    await trainer.says("je veux supprimer les données d'un stagiaire")
+    assert "/effacer" in trainer.last

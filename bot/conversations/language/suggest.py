@@ -48,8 +48,14 @@ _WINS = {
 """Words that name one command's business outright (explorer QB4: « qui n'a pas signé ? » was
 offered /suivi alone, its « signes » of a décrochage sharing the stem « signe »): a sentence
 holding one of them (compared whole, « signes » stays ambiguous) gets that command first."""
-_ONLY_ASKED = {"effacer": "effacer supprimer donnees rgpd oublier"}
-"""A command offered only to words of its own: an erasure is never a guess."""
+_ONLY_ASKED = {
+    "effacer": {
+        *("effacer", "efface", "effacez", "effacement", "supprimer", "supprime", "supprimez"),
+        *("suppression", "donnees", "rgpd", "oublier", "oubli"),
+    }
+}
+"""A command offered only to words of its own, whole: an erasure is never a guess (explorer
+BG3: « pas donné de nouvelles » shares its stem « donne » with « données »)."""
 
 
 def _stems(text: str) -> set[str]:
@@ -76,7 +82,7 @@ async def closest_commands(ctx: Context) -> Outcome | None:
         if not _may_use(ctx, flow):
             continue
         summary = flow.summary.split(" (")[0]  # its example or aside is not what it does
-        if command in _ONLY_ASKED and not words & _stems(_ONLY_ASKED[command]):
+        if command in _ONLY_ASKED and not whole & _ONLY_ASKED[command]:
             continue
         vocabulary = _stems(f"{command} {summary} {(flow.menu or '').split(' (')[0]}")
         score = len(words & (vocabulary | _stems(_ALSO.get(command, ""))))

@@ -101,3 +101,29 @@ async def test_no_news_given_is_no_word_of_erasure(trainer: Person) -> None:
     assert "/effacer" not in trainer.all_text
     await trainer.says("je veux supprimer les données d'un stagiaire")
     assert "/effacer" in trainer.last
+
+
+async def test_a_bilan_said_with_its_day_or_moved_points_to_its_command(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BG2: « bilan avec la région jeudi 14h », « décale le bilan à mardi » got the
+    three commands of a bilan, /attestations, /bilan and /bilans, to choose from."""
+    said = {}
+    for typed in (
+        *("bilan avec la region jeudi 14h", "bilan demain aprem", "rdv bilan 17/12 14h"),
+        *("decale le bilan a mardi", "le bilan est reporté", "annule le bilan"),
+        *("j'ai envoyé le bilan pédagogique", "qui a pas signé pour le bilan de jeudi ?"),
+    ):
+        await trainer.says(typed)
+        said[typed] = trainer.last.split("\n")[1].partition(" :")[0]
+    assert said == {
+        "bilan avec la region jeudi 14h": "/bilan",
+        "bilan demain aprem": "/bilan",
+        "rdv bilan 17/12 14h": "/bilan",
+        "decale le bilan a mardi": "/bilans",
+        "le bilan est reporté": "/bilans",
+        "annule le bilan": "/bilans",
+        "j'ai envoyé le bilan pédagogique": "/echeances",  # its deadline, to mark done
+        "qui a pas signé pour le bilan de jeudi ?": "/attestations",
+    }
+    assert "Tapez la commande" in trainer.last

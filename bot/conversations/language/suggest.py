@@ -17,6 +17,8 @@ use.  Nothing starts: the person types the command.
 
 from __future__ import annotations
 
+import re
+
 from bot.answers import fold
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Outcome
@@ -48,6 +50,35 @@ _WINS = {
 """Words that name one command's business outright (explorer QB4: « qui n'a pas signé ? » was
 offered /suivi alone, its « signes » of a décrochage sharing the stem « signe »): a sentence
 holding one of them (compared whole, « signes » stays ambiguous) gets that command first."""
+_BILAN_MOVED = re.compile(
+    r"\b(?:decal|depla|repor|repou|annul|avanc|chang)[a-z]*\b|\bbouger\b|\bbouge\b"
+)
+"""« décale le bilan à mardi », « le bilan est reporté », « annule le bilan »: /bilans."""
+_BILAN_WHEN = re.compile(
+    r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|demain|aprem|apres-midi|matin|prochaine?"
+    r"|semaine|programm[a-z]*|planifi[a-z]*|organis[a-z]*|prevoi[a-z]*|caler|cale|fixer"
+    r"|\d{1,2}\s*h\s*\d{0,2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b"
+)
+"""A day, an hour or « programme » said with a bilan: one to schedule, /bilan."""
+
+
+_DONE = re.compile(r"\b(?:envoye|rendu|transmis|termine|fini)e?s?\b")
+"""« j'ai envoyé le bilan pédagogique »: a deadline done, to mark in /echeances."""
+
+
+def _bilan_wins(folded: str, whole: set[str]) -> str | None:
+    """The command a sentence about a bilan names outright (explorer BG2: « bilan avec la
+    région jeudi 14h » was offered /attestations, /bilan and /bilans alike); none when it
+    speaks of signatures (the attestations') or of no bilan."""
+    if not whole & {"bilan", "bilans"} or whole & _WINS["attestations"]:
+        return None
+    if _DONE.search(folded):  # the deadline « Envoyer le bilan pédagogique », done
+        return "echeances"
+    if _BILAN_MOVED.search(folded):
+        return "bilans"
+    return "bilan" if _BILAN_WHEN.search(folded) else None
+
+
 _ONLY_ASKED = {
     "effacer": {
         *("effacer", "efface", "effacez", "effacement", "supprimer", "supprime", "supprimez"),
@@ -77,6 +108,7 @@ async def closest_commands(ctx: Context) -> Outcome | None:
     whole = set(fold(typed).split())
     if not words:
         return None
+    named = _bilan_wins(fold(typed), whole)
     scored: list[tuple[int, str, str]] = []
     for command, flow in ctx.features.commands.items():
         if not _may_use(ctx, flow):
@@ -86,7 +118,7 @@ async def closest_commands(ctx: Context) -> Outcome | None:
             continue
         vocabulary = _stems(f"{command} {summary} {(flow.menu or '').split(' (')[0]}")
         score = len(words & (vocabulary | _stems(_ALSO.get(command, ""))))
-        if whole & _WINS.get(command, set()):
+        if whole & _WINS.get(command, set()) or command == named:
             score += 100
         if score:
             scored.append((score, command, summary))

@@ -21,8 +21,8 @@ async def test_a_sentence_gets_the_command_its_words_point_to(
     assert "/absence : noter une absence ou un retard\n" in trainer.last
     assert "(ex." not in trainer.last
 
-    await trainer.says("Où en sont les attestations du bilan ?")
-    assert "/attestations : suivre les attestations d'un bilan" in trainer.last
+    await trainer.says("Où en sont les attestations du bilan ?")  # one command: opened (BG1)
+    assert trainer.last.startswith("Aucun bilan programmé pour vos formations.")
 
 
 async def test_a_trainee_who_stops_coming_points_to_the_follow_up_never_to_erasure(
@@ -86,9 +86,7 @@ async def test_who_has_not_signed_points_to_the_attestations_alone(trainer: Pers
         "il manque des signatures sur la feuille d'émargement",
     ):
         await trainer.says(typed)
-        assert trainer.last.startswith(
-            "Vous voulez peut-être :\n/attestations : suivre les attestations d'un bilan"
-        ), typed
+        assert trainer.last.startswith("Aucun bilan programmé pour vos formations."), typed
         assert "/suivi" not in trainer.last, typed
 
 
@@ -107,7 +105,8 @@ async def test_a_bilan_said_with_its_day_or_moved_points_to_its_command(
     db: Database, trainer: Person
 ) -> None:
     """Explorer BG2: « bilan avec la région jeudi 14h », « décale le bilan à mardi » got the
-    three commands of a bilan, /attestations, /bilan and /bilans, to choose from."""
+    three commands of a bilan, /attestations, /bilan and /bilans, to choose from; now one,
+    opened (BG1)."""
     said = {}
     for typed in (
         *("bilan avec la region jeudi 14h", "bilan demain aprem", "rdv bilan 17/12 14h"),
@@ -115,15 +114,38 @@ async def test_a_bilan_said_with_its_day_or_moved_points_to_its_command(
         *("j'ai envoyé le bilan pédagogique", "qui a pas signé pour le bilan de jeudi ?"),
     ):
         await trainer.says(typed)
-        said[typed] = trainer.last.split("\n")[1].partition(" :")[0]
+        said[typed] = trainer.last.split("\n")[0]
+        await trainer.says("/annuler")
+    schedule, bilans = "Programmons un bilan. Pour quelle formation ?", "Vous n'avez aucun bilan"
+    attestations = "Aucun bilan programmé pour vos formations. Programmez-en un avec /bilan : "
     assert said == {
-        "bilan avec la region jeudi 14h": "/bilan",
-        "bilan demain aprem": "/bilan",
-        "rdv bilan 17/12 14h": "/bilan",
-        "decale le bilan a mardi": "/bilans",
-        "le bilan est reporté": "/bilans",
-        "annule le bilan": "/bilans",
-        "j'ai envoyé le bilan pédagogique": "/echeances",  # its deadline, to mark done
-        "qui a pas signé pour le bilan de jeudi ?": "/attestations",
+        "bilan avec la region jeudi 14h": schedule,
+        "bilan demain aprem": schedule,
+        "rdv bilan 17/12 14h": schedule,
+        "decale le bilan a mardi": f"{bilans} programmé. Programmez-en un avec /bilan.",
+        "le bilan est reporté": f"{bilans} programmé. Programmez-en un avec /bilan.",
+        "annule le bilan": f"{bilans} programmé. Programmez-en un avec /bilan.",
+        "j'ai envoyé le bilan pédagogique": "Échéances de l'organisme :",  # its deadline
+        "qui a pas signé pour le bilan de jeudi ?": attestations
+        + "chaque participant recevra une invitation personnelle à attester sa participation.",
     }
-    assert "Tapez la commande" in trainer.last
+
+
+async def test_a_sentence_pointing_to_one_command_opens_it(db: Database, trainer: Person) -> None:
+    """Explorer BG1: « c'est quoi les échéances cette semaine », « qui a pas signé ? » got
+    « Vous voulez peut-être : /echeances … Tapez la commande pour commencer »: the trainer had
+    to type what the bot had guessed. Its list, or its first question, comes at once."""
+    await trainer.says("c'est quoi les échéances cette semaine")
+    assert trainer.last.startswith("Échéances de l'organisme :")
+    assert "peut-être" not in trainer.all_text
+    assert await step_of(db, trainer) != (None, None)
+
+
+async def test_a_guess_never_leaves_the_question_in_hand(db: Database, trainer: Person) -> None:
+    """A sentence typed at a question is only pointed to its command: the dialogue under way
+    stays (BG1: a guess is no reason to drop it)."""
+    await trainer.says("/bilan")
+    asked = await step_of(db, trainer)
+    await trainer.says("c'est quoi les échéances cette semaine")
+    assert await step_of(db, trainer) == asked
+    assert "Échéances de l'organisme" not in trainer.all_text

@@ -12,16 +12,21 @@ before the engine's: "aide" without its slash, a command misspelt, the idle
 answer.  A command is close when the words typed share their stems (their
 first five letters, accents folded) with its name, its summary or its menu
 label; only the best ones are offered, and only commands this person may
-use.  Nothing starts: the person types the command.
+use.  One command of the day-to-day work (:data:`_OPENED`) that the words point
+to alone is opened, its list or its first question at once (explorer BG1: « c'est
+quoi les échéances cette semaine » was told to type /echeances); any other, or
+several, the person types.  Inside a dialogue nothing opens: a guess never leaves
+the question in hand.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.answers import fold
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Leave, Outcome
+from bot.conversations.kit.flow import Leave, Outcome, Switch
 from bot.manifest import Command
 from bot.storage.people import Role
 
@@ -79,6 +84,10 @@ def _bilan_wins(folded: str, whole: set[str]) -> str | None:
     return "bilan" if _BILAN_WHEN.search(folded) else None
 
 
+_OPENED = {"echeances", "attestations", "bilan", "bilans"}
+"""Commands opened when the words point to them alone: each shows a list or asks a question
+first, and changes nothing before a confirmation (explorer BG1); not /decrochage, whose
+sentence names someone that the command would not know (« Inès ne vient plus »)."""
 _ONLY_ASKED = {
     "effacer": {
         *("effacer", "efface", "effacez", "effacement", "supprimer", "supprime", "supprimez"),
@@ -126,5 +135,9 @@ async def closest_commands(ctx: Context) -> Outcome | None:
         return None
     best = max(score for score, _, _ in scored)
     chosen = sorted((c, s) for score, c, s in scored if score == best)[:3]
+    if len(chosen) == 1 and chosen[0][0] in _OPENED and not ctx.in_dialogue:
+        opened = ctx.features.commands[chosen[0][0]]
+        ctx.incoming = replace(ctx.incoming, text=f"/{opened.command}")  # no words after it
+        return Switch(opened.flow)
     ctx.say("language.closest_commands", commands=chosen)
     return Leave()

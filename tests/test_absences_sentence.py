@@ -121,6 +121,13 @@ def test_sentences_that_report_an_absence(typed: str, names: tuple[str, ...], li
         "Karim n'est plus absent",
         "Julie a eu 15 min de retard hier, non en fait c'était Karim",
         "Julie était à l'heure",
+        # What the bot deals in, or a question, is no trainee late (explorer BG13: « Je ne
+        # trouve pas « echeances » parmi vos stagiaires »).
+        "echeances en retard",
+        "les échéances en retard ?",
+        "bilan en retard",
+        "qu'est ce qui est en retard",
+        "quoi en retard",
     ],
 )
 def test_other_text_is_not_an_absence(typed: str) -> None:

@@ -139,6 +139,9 @@ async def test_a_sentence_pointing_to_one_command_opens_it(db: Database, trainer
     assert trainer.last.startswith("Échéances de l'organisme :")
     assert "peut-être" not in trainer.all_text
     assert await step_of(db, trainer) != (None, None)
+    await trainer.says("/annuler")
+    await trainer.says("echeances en retard")  # the deadlines', not a trainee's (BG13)
+    assert trainer.last.startswith("Échéances de l'organisme :")
 
 
 async def test_a_guess_never_leaves_the_question_in_hand(db: Database, trainer: Person) -> None:

@@ -19,12 +19,11 @@ from datetime import datetime
 from bot import dates
 from bot.absences.arrival import hour_after_the_day
 from bot.absences.line import as_typed, day_words, names_a_day_only, read_period, soft_fold
+from bot.absences.names_said import NOT_NAMES, looks_like_a_name
 from bot.absences.roundabout import but_someone
 from bot.absences.sentence import (
     NO_LONGER,
-    NOT_NAMES,
     AbsenceSentence,
-    looks_like_a_name,
     sentence_words,
     without_courtesies,
 )

@@ -28,6 +28,7 @@ from bot.absences.line import (
     trailing_words,
     weekday_lists,
 )
+from bot.absences.names_said import NOT_NAMES, looks_like_a_name
 from bot.absences.roundabout import name_after_day, plainly, someone_after_day, told_of_someone
 from bot.typos import GREETINGS, SIGN_OFFS
 
@@ -122,18 +123,6 @@ _NAMED_AFTER = re.compile(r"(?:absence|retard)\s+(?:de|du|d')")
 """What a sentence starting « Absence de … » says before a word such as « malade »: no
 name, the name after it (explorer EA8: the example given was not read)."""
 _SEVERAL = re.compile(r"\s*(?:,|\bet\b|&|\+)\s*")
-NOT_NAMES = {
-    *("je", "j", "il", "elle", "on", "nous", "vous", "ils", "elles", "qui", "personne", "en"),
-    *("le", "la", "les", "l", "un", "une", "des", "mon", "ma", "mes", "tout", "tous", "toute"),
-    *("aucun", "aucune", "rien", "pas", "neant", "ras"),  # nobody's names (explorer EA8)
-    "j'ai",  # « j'ai un absent ce matin »: no one named yet (explorer QB1)
-}
-"""First words that start a sentence about someone, but not a name ("je suis absent demain")."""
-_DAY_WORDS = {
-    *("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    *("hier", "aujourd'hui", "aujourdhui", "demain", "avant-hier", "matin", "apres-midi"),
-}
-"""A day said before « retard » (« jeudi retard », at a date question) is no person."""
 
 
 @dataclass(frozen=True)
@@ -485,16 +474,4 @@ def read_unnamed_absence(text: str) -> AbsenceSentence | None:
         reason=reason,
         several=several,
         future=bool(match["future"]),
-    )
-
-
-def looks_like_a_name(words: str) -> bool:
-    parts = words.split()
-    return (
-        0 < len(parts) <= 4
-        and all(any(ch.isalpha() for ch in p) for p in parts)
-        and all(ch.isalpha() or ch in " '-" for ch in words)
-        and parts[0] not in NOT_NAMES
-        and not any(p in _DAY_WORDS for p in parts)
-        and not any(ch.isdigit() for ch in words)
     )

@@ -50,7 +50,9 @@ _WINS = {
         *("signer", "signe", "signee", "signees", "signez", "signent", "signature", "signatures"),
         *("emarger", "emarge", "emargement", "emargements", "attestation", "attestations"),
         *("attester", "atteste", "attestee", "attestent"),
-    }
+    },
+    # « echeances en retard »: the deadlines', not a trainee's (explorer BG13)
+    "echeances": {"echeance", "echeances", "deadline", "deadlines"},
 }
 """Words that name one command's business outright (explorer QB4: « qui n'a pas signé ? » was
 offered /suivi alone, its « signes » of a décrochage sharing the stem « signe »): a sentence

@@ -1735,3 +1735,19 @@ async def test_which_of_the_homonyms_survives_bad_input(db: Database, trainer: P
     assert await step_of(db, trainer) == ("decrochage", "person")
     await survives(db, trainer, FOR_CHOICES)
     assert await rows(db, FollowUp) == []
+
+
+async def test_a_trainee_said_to_give_no_news_opens_her_follow_up(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BG9: « Inès a pas donné de nouvelles depuis lundi », « Karim ne vient plus »
+    got the list of commands, /effacer among them, or « Je ne suis pas sûr … »."""
+    await trainer.says("ines a pas donné de nouvelles depuis lundi")
+    assert trainer.all_text.startswith("J'ouvre le suivi de son décrochage (/decrochage).\n")
+    assert "Quels signes de décrochage avez-vous observés chez Inès Garnier" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("karim ne vient plus")
+    assert "Quels signes de décrochage avez-vous observés chez Karim Benali" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("zorglub ne vient plus")  # no trainee: the closest commands
+    assert "/decrochage" in trainer.last and "J'ouvre" not in trainer.last

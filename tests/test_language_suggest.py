@@ -94,9 +94,10 @@ async def test_no_news_given_is_no_word_of_erasure(trainer: Person) -> None:
     """Explorer BG3: « Inès a pas donné de nouvelles depuis lundi » was offered /effacer
     (« effacer les données personnelles … »): « donné » shares its first letters with
     « données »; an erasure is offered to its own words only."""
-    await trainer.says("ines a pas donné de nouvelles depuis lundi")
+    await trainer.says("ines a pas donné de nouvelles depuis lundi")  # her follow-up: BG9
     assert "/decrochage" in trainer.all_text
     assert "/effacer" not in trainer.all_text
+    await trainer.says("/annuler")
     await trainer.says("je veux supprimer les données d'un stagiaire")
     assert "/effacer" in trainer.last
 

@@ -52,6 +52,13 @@ async def left_sentence(ctx: Context) -> Outcome | None:
     return await left.left_sentence(ctx)
 
 
+async def dropping_out_sentence(ctx: Context) -> Outcome | None:
+    """ "Inès a pas donné de nouvelles depuis lundi": /decrochage for her (explorer BG9)."""
+    from bot.conversations.absences import dropping_out
+
+    return await dropping_out.dropping_out_sentence(ctx)
+
+
 async def everyone_there_sentence(ctx: Context) -> Outcome | None:
     """ "Tout le monde était là ce matin": nothing to note, said so (explorer QB13)."""
     from bot.conversations.absences import everyone
@@ -125,6 +132,6 @@ FEATURE = Feature(
             ),
         ),
     ),
-    free_text=(absence_sentence, left_sentence, everyone_there_sentence),
+    free_text=(absence_sentence, left_sentence, everyone_there_sentence, dropping_out_sentence),
     services=services,
 )

@@ -10,7 +10,7 @@ import re
 
 from bot.absences.leaving import read_left_sentence
 from bot.answers import fold, match_names
-from bot.conversations.formations.choose import visible_formations
+from bot.conversations.absences.sentence_names import named_aside
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Outcome
 from bot.formations.labels import EXIT_REASONS
@@ -31,12 +31,10 @@ async def left_sentence(ctx: Context) -> Outcome | None:
     follow-up's end), said with their name; nothing is started (explorer Z, Z4: « Je ne suis
     pas sûr de ce que vous voulez faire »). Within a dialogue it starts nothing, so it is
     not read there at all (the question is asked again)."""
-    if ctx.actor is None or not ctx.actor.is_member or ctx.incoming.is_group or ctx.in_dialogue:
+    said = await named_aside(ctx, read_left_sentence)
+    if said is None:
         return None
-    typed = read_left_sentence(ctx.incoming.text)
-    if typed is None:
-        return None
-    names = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
+    typed, names = said
     found = list(dict.fromkeys(match_names(typed, [(n, n) for n in names])))
     several = _each_found(typed, names) if not found else []
     ctx.say(

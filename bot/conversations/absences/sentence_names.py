@@ -6,13 +6,28 @@ named in what was typed besides, another person's event, never a motive. Moved o
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.absences.line import another_name, soft_fold
 from bot.absences.sentence import AbsenceSentence
 from bot.answers import closest_names, fold, match_names
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
+
+
+async def named_aside(
+    ctx: Context, read: Callable[[str], str | None]
+) -> tuple[str, list[str]] | None:
+    """The name ``read`` finds in a sentence a member typed in private, outside any dialogue,
+    and the full names of the trainees this person sees; ``None`` otherwise. Such a sentence
+    starts nothing within a dialogue, so it is not read there (a trainee who left, one
+    drifting away: explorer BG9)."""
+    if ctx.actor is None or not ctx.actor.is_member or ctx.incoming.is_group or ctx.in_dialogue:
+        return None
+    typed = read(ctx.incoming.text)
+    if typed is None:
+        return None
+    return typed, [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
 
 
 async def names_and_motives(ctx: Context, sentence: AbsenceSentence) -> list[tuple[str, str]]:

@@ -1,0 +1,48 @@
+"""Reading a trainee who stops coming: « Inès a pas donné de nouvelles depuis lundi »."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.absences.dropping_out import read_dropping_out
+
+
+@pytest.mark.parametrize(
+    ("typed", "who"),
+    [
+        ("ines a pas donné de nouvelles depuis lundi", "ines"),
+        ("Inès n'a pas donné de nouvelles depuis lundi", "Inès"),
+        ("sarah a pas donné de nouvelles depuis vendredi", "sarah"),
+        ("Karim ne donne plus de nouvelles", "Karim"),
+        ("karim n'a plus donné signe de vie", "karim"),
+        ("Julie pas de nouvelles depuis lundi", "Julie"),
+        ("pas de nouvelles de Karim Benali depuis lundi", "Karim Benali"),
+        ("toujours aucune nouvelle d'Inès", "Inès"),
+        ("Karim ne vient plus", "Karim"),
+        ("hugo vient plus", "hugo"),
+        ("Thomas ne répond plus", "Thomas"),
+        ("thomas repond pas au tel", "thomas"),
+        ("Nadia décroche", "Nadia"),
+        ("nadia a décroché", "nadia"),
+        ("Léa injoignable depuis jeudi", "Léa"),
+        ("julie pas là depuis 3 jours", "julie"),
+    ],
+)
+def test_a_trainee_drifting_away_is_named(typed: str, who: str) -> None:
+    assert read_dropping_out(typed) == who
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "il ne vient plus",
+        "je ne vient plus",
+        "j'ai un stagiaire qui ne vient plus",
+        "Karim absent hier",
+        "pas de nouvelles",
+        "Karim a donné de ses nouvelles",
+        "Karim\nne vient plus",
+    ],
+)
+def test_what_names_no_one_drifting_away_is_not_read(typed: str) -> None:
+    assert read_dropping_out(typed) is None

@@ -153,3 +153,13 @@ async def test_a_guess_never_leaves_the_question_in_hand(db: Database, trainer: 
     await trainer.says("c'est quoi les échéances cette semaine")
     assert await step_of(db, trainer) == asked
     assert "Échéances de l'organisme" not in trainer.all_text
+
+
+async def test_a_reminder_or_a_link_not_received_is_the_attestations(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BG14: « relance les délégués », « Léa a pas reçu le lien » got « Je ne suis pas
+    sûr de ce que vous voulez faire »; /attestations invites, reminds and sends a new link."""
+    for typed in ("relance les delegues", "lea a pas recu le lien", "renvoie le lien a hugo"):
+        await trainer.says(typed)
+        assert trainer.last.startswith("Aucun bilan programmé pour vos formations."), typed

@@ -42,6 +42,8 @@ _STOP = {
 _ALSO = {
     "decrochage": "stagiaire vient venue nouvelles abandonne decroche lache motivation",
     "absence": "stagiaire absent absente retard venu",
+    # « relance les délégués », « Léa a pas reçu le lien »: what /attestations does (BG14)
+    "attestations": "relance relancer relancez recu recue renvoie renvoyer delegues",
 }
 """How trainers say what a command is for, beyond its summary (explorer AW1: « j'ai un stagiaire
 qui ne vient plus » was offered /effacer and /suivi, never /decrochage)."""

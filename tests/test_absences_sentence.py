@@ -238,6 +238,8 @@ def test_someone_ill_is_an_absence_with_its_motive(
         # leaving early, one right after the verb is.
         ("Inès a trouvé un CDI, elle arrête lundi", "Inès"),
         ("Inès arrête lundi, elle a trouvé un CDI", "Inès"),
+        ("hugo a trouvé un cdi il arrete", "hugo"),  # no comma (explorer BG16)
+        ("hugo a trouvé un cdi et il arrete vendredi", "hugo"),
         ("Julie quitte la formation vendredi, elle a trouvé un CDI à 35h", "Julie"),
         ("Julie a quitté la formation à 15h hier", None),
         ("Julie quitte à 16 h vendredi", None),

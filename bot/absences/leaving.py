@@ -59,9 +59,10 @@ _STOPS = (
 )
 _PRONOUN = r"(?:(?:il|elle|iel)\s+)?"
 _HIRED_THEN_STOPS = re.compile(
-    rf"^(?P<who>.+?)\s+{_HIRED}[^,;]*[,;]\s*(?:et\s+|donc\s+)?{_PRONOUN}{_STOPS}"
+    rf"^(?P<who>.+?)\s+{_HIRED}[^,;]*?(?:[,;]\s*|\s+)(?:et\s+|donc\s+)?{_PRONOUN}{_STOPS}"
 )
-"""« Inès a trouvé un CDI, elle arrête lundi »: told ahead, a leaving for good (HB2)."""
+"""« Inès a trouvé un CDI, elle arrête lundi »: told ahead, a leaving for good (HB2); typed
+without its comma too (« hugo a trouvé un cdi il arrete »: explorer BG16)."""
 _STOPS_FOR_A_JOB = re.compile(
     rf"^(?P<who>.+?)\s+{_STOPS}[^,;]*[,;]\s*(?:car\s+|parce\s+qu'\s*)?{_PRONOUN}{_HIRED}"
 )

@@ -349,6 +349,36 @@ async def test_the_saving_turn_s_reads_go_straight_to_the_driver(
     assert all(direct for _, direct in reads), reads
 
 
+async def test_the_saving_turn_opens_no_orm_session(db: Database, trainer: Person) -> None:
+    """BA: on a SQLite file « Enregistrer » writes the formation, its trainees and the audit
+    entry through the turn's rows, every statement straight to the driver, and commits with
+    the driver: no ORM session, no SQLAlchemy connection (no ``begin``/``commit`` event;
+    opening, flushing and committing one was a sixth of the turn).  The stored rows are
+    those of the tests above."""
+    before = len(await formations(db))
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[:-1]:
+        await answer(trainer, kind, value)
+    through: list[bool] = []
+
+    def seen(
+        _conn: object, _cursor: object, _sql: str, _params: object, context: object, *_: object
+    ) -> None:
+        through.append(context is None)
+
+    engine = db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with counting(db) as sent:
+            await trainer.presses("Enregistrer")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert "C'est enregistré" in trainer.last
+    assert "BEGIN" not in sent and "COMMIT" not in sent, sent
+    assert len(through) == 8 and all(through), sent
+    assert [len(f.trainees) for f in (await formations(db))[before:]] == [3]
+
+
 async def test_every_step_survives_bad_input_and_nothing_is_lost(
     db: Database, trainer: Person
 ) -> None:
@@ -1804,3 +1834,37 @@ async def test_the_day_off_question_of_trainees_added_survives_bad_input(
     await trainer.presses("Oui, c'est ça")
     again = next(f for f in await formations(db) if f.id == demo.id)
     assert "Nadia Roy" in [t.full_name for t in again.trainees], trainer.all_text
+
+
+@pytest.mark.postgres
+async def test_the_saving_turn_on_postgresql_is_one_transaction(
+    pg_db: Database, settings: Settings, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BA: on PostgreSQL a turn's reads run alone until something writes; the formation's
+    ``INSERT … RETURNING``, sent through the turn's rows with no ORM session, opens the
+    transaction, so a turn failing after it keeps nothing (the press can be made again),
+    and the same press ending well keeps the formation, its trainees and its audit entry."""
+    from bot import demo as demo_module
+    from bot.conversations.formations import create
+
+    async with pg_db.sessions() as session, session.begin():
+        await demo_module.fill(session, today=clock.now.date())
+    trainer = Person(build_engine(pg_db, settings, clock=clock), "formateur")
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[:-1]:
+        await answer(trainer, kind, value)
+    before = len(await formations(pg_db))
+    save = next(c.data for r in trainer.replies for c in r.choices if c.label == "Enregistrer")
+
+    def broken(*_args: object) -> str:
+        raise RuntimeError("after the formation's rows")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(create, "proofs_unsendable", broken)
+        await trainer.presses("Enregistrer")
+    assert "Rien n'a été enregistré" in trainer.last
+    assert len(await formations(pg_db)) == before
+    await trainer.presses_data(save)
+    assert "C'est enregistré" in trainer.last
+    saved = (await formations(pg_db))[before:]
+    assert [len(f.trainees) for f in saved] == [3]

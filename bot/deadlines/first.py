@@ -15,12 +15,12 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import Table, insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.columns import values_of
 from bot.deadlines.facts import facts_of
 from bot.deadlines.service import apply_rules, in_window, look_again
 from bot.rules import SettingError
+from bot.storage import turn_rows
 from bot.storage.base import utcnow
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
@@ -28,25 +28,25 @@ from bot.storage.formations import Formation
 log = logging.getLogger(__name__)
 
 _deadlines: Table = StoredDeadline.__table__  # type: ignore[assignment]
-_INSERT = insert(_deadlines)
-"""Built once: SQLAlchemy then finds its compiled form in its cache."""
+_INSERT = insert(_deadlines).returning(_deadlines.c.id)
+"""Built once (its ids returned only for :meth:`~bot.storage.turn_rows.TurnRows.inserted`)."""
 
 
-async def store_first_deadlines(session: AsyncSession, formation: Formation) -> None:
+async def store_first_deadlines(rows: turn_rows.TurnRows, formation: Formation) -> None:
     """Store the deadlines of ``formation``, created in this transaction (see module doc).
 
     A formation the rules cannot read is saved without them, as a refresh
     would keep what is stored rather than block the change.
     """
     try:
-        computed = await apply_rules(session, formation.organisation_id, facts_of(formation))
+        computed = await apply_rules(rows, formation.organisation_id, facts_of(formation))
     except (ValueError, SettingError) as exc:
         log.warning("deadlines of formation %s not computed: %s", formation.id, type(exc).__name__)
         return
     if not computed:
         return
     stamp = utcnow()
-    rows = [
+    written = [
         {
             **values_of(deadline),
             "organisation_id": formation.organisation_id,
@@ -57,6 +57,6 @@ async def store_first_deadlines(session: AsyncSession, formation: Formation) -> 
         }
         for deadline in computed
     ]
-    await (await session.connection()).execute(_INSERT, rows)
+    await rows.inserted(_INSERT, written)  # one multi-row statement, as the trainees (BA)
     if in_window(stamp, [deadline.due_on for deadline in computed]):
-        await look_again(session, formation.organisation_id)
+        await look_again(rows, formation.organisation_id)

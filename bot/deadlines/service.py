@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -110,22 +110,23 @@ class Refresh:
 async def compute(session: AsyncSession, formation: Formation) -> list[Deadline]:
     """The rules' deadlines for ``formation`` as stored now (no write)."""
     return await apply_rules(
-        session, formation.organisation_id, await formation_facts(session, formation)
+        turn_rows.on(await session.connection()),  # on a SQLite file, the driver (ZP)
+        formation.organisation_id,
+        await formation_facts(session, formation),
     )
 
 
 async def apply_rules(
-    session: AsyncSession, organisation_id: int, facts: FormationFacts
+    rows: turn_rows.TurnRows, organisation_id: int, facts: FormationFacts
 ) -> list[Deadline]:
     """The rules' deadlines for ``facts``, with the organisation's settings and time zone.
 
-    Both columns are read alone, on the session's connection: loading the
+    Both columns are read alone, through the turn's ``rows``: loading the
     organisation through the ORM cost more than the rules themselves.  That
-    read does not flush the session: :func:`refresh_deadlines` has flushed
+    read does not flush a session: :func:`refresh_deadlines` has flushed
     (its locked read of the formation), and a formation just created is
     written without the unit of work.
     """
-    rows = turn_rows.on(await session.connection())  # on a SQLite file, the driver (ZP)
     found = await rows.every(_RULES_OF, {"organisation": organisation_id})
     stored, timezone = found[0] if found else (None, None)  # none stored: every default
     return deadlines(facts, usable_rules_settings(stored), zone_named(timezone))
@@ -213,7 +214,7 @@ async def refresh_deadlines(
     if now is not None:
         result.missed = await close_after_bilan(session, formation_id, now)
     if in_window(stamp, [row.due_on for row in (*result.added, *(m.row for m in result.moved))]):
-        await look_again(session, formation.organisation_id)
+        await look_again(turn_rows.on(await session.connection()), formation.organisation_id)
     return result
 
 
@@ -223,16 +224,16 @@ def in_window(stamp: datetime, days: Iterable[date]) -> bool:
     return any(day <= soon for day in days)
 
 
-async def look_again(session: AsyncSession, organisation_id: int) -> None:
+async def look_again(rows: turn_rows.TurnRows, organisation_id: int) -> None:
     """Have the organisation's digest (and reminders) looked at again at the next tick.
 
     One ``UPDATE`` of the organisation's row by its key, only when a change
     falls in the digest's window: the digest job skips what it already sent
     (the outbox keys) and sends what is new today; before the digest hour it
-    only sets the hour again.  Sent on the session's connection (built once,
+    only sets the hour again.  Sent through the turn's ``rows`` (built once,
     on the table: no ORM statement to build and run at each change).
     """
-    await (await session.connection()).execute(_LOOK_AGAIN, {"organisation": organisation_id})
+    await rows.write(_LOOK_AGAIN, {"organisation": organisation_id})
 
 
 _LOOK_AGAIN = (
@@ -241,7 +242,7 @@ _LOOK_AGAIN = (
         _organisations.c.id == bindparam("organisation"),
         _organisations.c.digest_next_at.is_not(None),
     )
-    .values(digest_next_at=None)
+    .values(digest_next_at=null())
 )
 
 

@@ -24,7 +24,7 @@ from bot.formations.labels import name_key
 from bot.formations.queries import Member, load_formation
 from bot.formations.sessions import by_session, group_sessions, placed_at
 from bot.rules.facts import sessions_are_groups
-from bot.storage import audit
+from bot.storage import audit, turn_rows
 from bot.storage.absences import Absence, FollowUp
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import BilanParticipant
@@ -32,11 +32,13 @@ from bot.storage.formations import (
     Formation,
     FormationSession,
     Trainee,
+    attach,
     insert_new,
     name_keys,
     same_title_and_dates,
 )
 from bot.storage.people import Membership
+from bot.storage.turn_rows import TurnRows
 
 
 @dataclass(frozen=True)
@@ -138,12 +140,23 @@ def _entry(member: Member, action: str, formation_id: int) -> dict[str, Any]:
 async def create_formation(
     session: AsyncSession, member: Member, values: NewFormation
 ) -> Formation:
-    """A new formation owned by ``member``, with its sessions, trainees and deadlines.
+    """A new formation owned by ``member``, with its sessions, trainees and deadlines, in
+    ``session`` as if just loaded (a later change to it is an ordinary ``UPDATE``)."""
+    formation = await write_formation(turn_rows.on(await session.connection()), member, values)
+    attach(session, formation)
+    return formation
+
+
+async def write_formation(rows: TurnRows, member: Member, values: NewFormation) -> Formation:
+    """A new formation owned by ``member``, with its sessions, trainees and deadlines, written
+    through the turn's ``rows``; the objects returned belong to no session.
 
     What the saving turn of ``/formation`` costs: one ``INSERT`` per table
-    (the formation, its trainees, its sessions, the audit entry, its
-    deadlines), nothing read back.  The deadlines are computed from the
-    formation in hand (:mod:`bot.deadlines.first`).
+    (the formation, its trainees, a session each, the audit entry, its
+    deadlines), nothing read back, and no ORM session: opening one, flushing
+    it and committing through SQLAlchemy's connection was a sixth of that
+    turn (BA).  The deadlines are computed from the formation in hand
+    (:mod:`bot.deadlines.first`).
     """
     formation = Formation(
         organisation_id=member.organisation_id,
@@ -181,26 +194,22 @@ async def create_formation(
         position = placed.get(key)
         start = formation.start_date if position is None else values.sessions[position].start
         formation.trainees.append(trainee.stored(key, start))
-    await insert_new(session, formation, placed)
+    await insert_new(rows, formation, placed)
     details = {"trainees": len(formation.trainees)}
-    await audit.write(
-        session, AuditEntry(**_entry(member, "create", formation.id), details=details)
-    )
-    await store_first_deadlines(session, formation)
+    await audit.write(rows, AuditEntry(**_entry(member, "create", formation.id), details=details))
+    await store_first_deadlines(rows, formation)
     return formation
 
 
-async def same_formation(
-    session: AsyncSession, member: Member, values: NewFormation
-) -> Formation | None:
+async def same_formation(rows: TurnRows, member: Member, values: NewFormation) -> int | None:
     """A formation of ``member``'s already holding exactly what ``values`` would create: the
     same title (case aside), funder, dates and trainees.  The whole dialogue sent again (a
     paste replayed, a message re-sent after a crash) would otherwise make a twin that every
     later list offers; two groups of one training differ by their trainees, and are kept.
     One query, indexed by owner, built once and nothing loaded; the trainees are read only
-    for a candidate."""
+    for a candidate.  Its id: the caller loads it only to say it."""
     candidates = await same_title_and_dates(
-        session,
+        rows,
         owner=member.person_id,
         organisation=member.organisation_id,
         title=values.title.strip().lower(),
@@ -210,8 +219,8 @@ async def same_formation(
     )
     wanted = sorted(name_key(t.name) for t in values.trainees)
     for candidate in candidates:
-        if sorted(await name_keys(session, candidate)) == wanted:
-            return await session.get(Formation, candidate)
+        if sorted(await name_keys(rows, candidate)) == wanted:
+            return candidate
     return None
 
 

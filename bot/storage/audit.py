@@ -58,14 +58,14 @@ def record(
     return entry
 
 
-async def write(session: AsyncSession, entry: AuditEntry) -> None:
-    """Send ``entry`` at once, one ``INSERT`` on the session's connection, instead of adding it.
+async def write(rows: turn_rows.TurnRows, entry: AuditEntry) -> None:
+    """Send ``entry`` at once, one ``INSERT`` through the turn's ``rows``, instead of adding it
+    to a session.
 
     For a change written without the unit of work (a formation created):
     an entry added to the session would cost a flush of its own for one row.  Straight to
     the driver on a SQLite file (:mod:`bot.storage.turn_rows`; ZP).
     """
-    rows = turn_rows.on(await session.connection())
     await rows.write(_INSERT, row_to_insert(entry, _audit_log))
 
 

@@ -106,7 +106,7 @@ def row_to_insert(instance: Base, table: Table) -> dict[str, Any]:
 
     A column left unset gets its default first, on the instance too, so that
     the instance holds every value it was written with (it can then join a
-    session as loaded, see :func:`bot.storage.formations.insert_new`).
+    session as loaded, see :func:`bot.storage.formations.attach`).
     """
     values = vars(instance)
     for column in table.columns:

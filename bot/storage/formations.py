@@ -198,54 +198,52 @@ _sessions: Table = FormationSession.__table__  # type: ignore[assignment]
 # Built once: SQLAlchemy then finds their compiled form in its cache.
 _INSERT_FORMATION = insert_every_column(_formations).returning(_formations.c.id)
 _INSERT_TRAINEES = insert(_trainees).returning(_trainees.c.name_key, _trainees.c.id)
-_INSERT_SESSIONS = insert(_sessions).returning(_sessions.c.id, sort_by_parameter_order=True)
+_INSERT_SESSION = insert_every_column(_sessions).returning(_sessions.c.id)
 
 
 async def insert_new(
-    session: AsyncSession, formation: Formation, placed: Mapping[str, int] | None = None
+    rows: turn_rows.TurnRows, formation: Formation, placed: Mapping[str, int] | None = None
 ) -> None:
-    """Write a new ``formation`` with its trainees and sessions: one ``INSERT`` per table.
+    """Write a new ``formation`` with its trainees and sessions, their ids set on the objects.
 
     The unit of work would send one ``INSERT … RETURNING`` per trainee and
     per session (SQLite cannot say in which order a multi-row ``RETURNING``
     answers) and each caller then read back what it wrote.  Here the
     trainees' ids come back with their ``name_key``, unique in the
     formation, so one statement serves whatever the order; the sessions (a
-    few at most, with no key of their own) keep SQLAlchemy's ordered
-    batching.  Every column is sent, defaults included, and the objects then
-    join ``session`` as if just loaded (``make_transient_to_detached``): no
-    SQL, nothing expired, and a later change to them is an ordinary
-    ``UPDATE``.
+    few at most, with no key of their own) go one statement each, in order.
+    Every column is sent, defaults included, so the objects hold what was
+    written: :func:`attach` lets them join a session as loaded, and the
+    saving turn of ``/formation``, which opens no session, only reads them
+    (BA).  ``rows``: the turn's (:func:`bot.storage.turn_rows.on`), straight
+    to the driver on a SQLite file (ZP, AP).
 
     ``placed``: the session each trainee follows (explorer IC5), by ``name_key``, as its
     position in ``formation.sessions``: written first, their ids go with the trainees.
     """
-    connection = await session.connection()
-    # The formation's row straight to the driver on a SQLite file (ZP: SQLAlchemy's
-    # execution of it was a twentieth of the saving turn); the trainees' through Core.
     row = row_to_insert(formation, _formations)
-    formation.id = (await turn_rows.on(connection).one(_INSERT_FORMATION, row))["id"]
-    if formation.sessions:
-        for part in formation.sessions:
-            part.formation_id = formation.id
-        rows = [row_to_insert(part, _sessions) for part in formation.sessions]
-        ids_in_order = (await connection.execute(_INSERT_SESSIONS, rows)).scalars().all()
-        for part, part_id in zip(formation.sessions, ids_in_order, strict=True):
-            part.id = part_id
-            make_transient_to_detached(part)
+    formation.id = (await rows.one(_INSERT_FORMATION, row))["id"]
+    for part in formation.sessions:
+        part.formation_id = formation.id
+        part.id = (await rows.one(_INSERT_SESSION, row_to_insert(part, _sessions)))["id"]
     if formation.trainees:
         for trainee in formation.trainees:
             trainee.formation_id = formation.id
             position = (placed or {}).get(trainee.name_key)
             if position is not None:
                 trainee.session_id = formation.sessions[position].id
-        rows = [row_to_insert(trainee, _trainees) for trainee in formation.trainees]
-        # Straight to the driver on a SQLite file, one multi-row statement (AP).
-        inserted = await turn_rows.on(connection).inserted(_INSERT_TRAINEES, rows)
-        ids: dict[str, int] = dict(inserted)
+        written = [row_to_insert(trainee, _trainees) for trainee in formation.trainees]
+        ids: dict[str, int] = dict(await rows.inserted(_INSERT_TRAINEES, written))
         for trainee in formation.trainees:
             trainee.id = ids[trainee.name_key]
-            make_transient_to_detached(trainee)
+
+
+def attach(session: AsyncSession, formation: Formation) -> None:
+    """``formation``, written by :func:`insert_new`, joins ``session`` as if just loaded
+    (``make_transient_to_detached``): no SQL, nothing expired, and a later change to it is
+    an ordinary ``UPDATE``."""
+    for part in (*formation.sessions, *formation.trainees):
+        make_transient_to_detached(part)
     make_transient_to_detached(formation)
     session.add(formation)
 
@@ -264,7 +262,7 @@ _NAME_KEYS = select(_trainees.c.name_key).where(_trainees.c.formation_id == bind
 
 
 async def same_title_and_dates(
-    session: AsyncSession,
+    rows: turn_rows.TurnRows,
     *,
     owner: int,
     organisation: int,
@@ -278,7 +276,7 @@ async def same_title_and_dates(
 
     Straight to the driver on a SQLite file (:meth:`bot.storage.turn_rows.TurnRows.every`):
     SQLAlchemy's execution of this one read was a tenth of the saving turn (ZP)."""
-    found = await turn_rows.on(await session.connection()).every(
+    found = await rows.every(
         _SAME_TITLE_AND_DATES,
         {
             "owner": owner,
@@ -292,9 +290,8 @@ async def same_title_and_dates(
     return [formation_id for (formation_id,) in found]
 
 
-async def name_keys(session: AsyncSession, formation_id: int) -> list[str]:
+async def name_keys(rows: turn_rows.TurnRows, formation_id: int) -> list[str]:
     """The ``name_key`` of every trainee of the formation, erased ones included."""
-    rows = turn_rows.on(await session.connection())
     return [key for (key,) in await rows.every(_NAME_KEYS, {"formation": formation_id})]
 
 

@@ -361,6 +361,20 @@ class AdaptedRows(DirectRows):
         self.dbapi.autocommit = False
         return await super().write(statement, params)
 
+    async def one(self, statement: Statement, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        """A read alone, as :meth:`write` says; a write's row (``RETURNING``) in the
+        transaction: a formation saved by a turn that opens no session (BA)."""
+        if not isinstance(statement, Select):
+            self.dbapi.autocommit = False
+        return await super().one(statement, params)
+
+    async def inserted(
+        self, statement: Insert, rows: Sequence[Mapping[str, Any]]
+    ) -> list[tuple[Any, ...]]:
+        """In the turn's transaction, as :meth:`write`."""
+        self.dbapi.autocommit = False
+        return await super().inserted(statement, rows)
+
     async def finish(
         self, state: Insert | Update, state_params: Mapping[str, Any], event: Mapping[str, Any]
     ) -> bool:

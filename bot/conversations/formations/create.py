@@ -48,10 +48,12 @@ from bot.conversations.kit.steps import Option
 from bot.formations.edit import proofs_unsendable
 from bot.formations.service import (
     NewFormation,
-    create_formation,
     placed_in_sessions,
     same_formation,
+    write_formation,
 )
+from bot.storage import turn_rows
+from bot.storage.formations import Formation
 
 
 async def trainee_options(ctx: Context) -> list[Option]:
@@ -80,11 +82,14 @@ async def save_formation(ctx: Context) -> None:
         trainees=stored_trainees(ctx, delegates=data.get("delegates") or []),
         trainee_session=int(data["trainee_session"]) if data.get("trainee_session") else None,
     )
-    twin = await same_formation(ctx.session, member(ctx), values)
+    # Through the turn's rows, no ORM session (BA): a session opened, flushed and committed
+    # through SQLAlchemy's connection was a sixth of this turn.
+    rows = turn_rows.on(ctx.held)
+    twin = await same_formation(rows, member(ctx), values)
     if twin is not None:
-        ctx.say("formation.already_saved", formation=twin)
+        ctx.say("formation.already_saved", formation=await ctx.session.get(Formation, twin))
         return
-    formation = await create_formation(ctx.session, member(ctx), values)
+    formation = await write_formation(rows, member(ctx), values)
     ctx.say("formation.saved", formation=formation, no_email=proofs_unsendable(formation))
     placed = placed_in_sessions(formation, formation.trainees)
     if placed:  # who follows which session (explorer IC5)

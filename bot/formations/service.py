@@ -26,7 +26,6 @@ from bot.formations.sessions import by_session, group_sessions, placed_at
 from bot.rules.facts import sessions_are_groups
 from bot.storage import audit, turn_rows
 from bot.storage.absences import Absence, FollowUp
-from bot.storage.audit import AuditEntry
 from bot.storage.bilans import BilanParticipant
 from bot.storage.formations import (
     Formation,
@@ -54,19 +53,20 @@ class NewTrainee:
     """An exit already known (a list imported from a spreadsheet), with ``exit_reason``."""
     exit_reason: str | None = None
 
-    def stored(self, key: str, entered_on: date) -> Trainee:
-        """The row this trainee becomes, entering on ``entered_on`` unless a day was given."""
-        return Trainee(
-            full_name=self.name,
-            name_key=key,
-            company=self.company,
-            email=self.email,
-            phone=self.phone,
-            is_delegate=self.delegate,
-            entered_on=self.entered_on or entered_on,
-            left_on=self.left_on,
-            exit_reason=self.exit_reason if self.left_on else None,
-        )
+    def row(self, key: str, entered_on: date) -> dict[str, Any]:
+        """The columns this trainee is stored with, entering on ``entered_on`` unless a day
+        was given."""
+        return {
+            "full_name": self.name,
+            "name_key": key,
+            "company": self.company,
+            "email": self.email,
+            "phone": self.phone,
+            "is_delegate": self.delegate,
+            "entered_on": self.entered_on or entered_on,
+            "left_on": self.left_on,
+            "exit_reason": self.exit_reason if self.left_on else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -158,47 +158,46 @@ async def write_formation(rows: TurnRows, member: Member, values: NewFormation) 
     turn (BA).  The deadlines are computed from the formation in hand
     (:mod:`bot.deadlines.first`).
     """
-    formation = Formation(
-        organisation_id=member.organisation_id,
-        owner_id=member.person_id,
-        title=values.title,
-        funder=values.funder,
-        funder_name=values.funder_name if values.funder == "autre" else None,
-        programme=values.programme,
-        action_type=values.action_type,
-        mode=values.mode,
-        kind=values.kind,
-        start_date=values.start,
-        end_date=values.end,
-        certifying=values.certifying,
-        long=values.long,
-        remote_coaching=values.remote_coaching,
-        cm_name=values.cm_name,
-        cm_email=values.cm_email,
-        cm_matrix=values.cm_matrix,
-        trainees=[],
-        sessions=[],
-    )
-    for part in values.sessions:
-        formation.sessions.append(
-            FormationSession(
-                label=part.label,
-                composante=part.composante,
-                start_date=part.start,
-                end_date=part.end,
-            )
-        )
+    formation = {
+        "organisation_id": member.organisation_id,
+        "owner_id": member.person_id,
+        "title": values.title,
+        "funder": values.funder,
+        "funder_name": values.funder_name if values.funder == "autre" else None,
+        "programme": values.programme,
+        "action_type": values.action_type,
+        "mode": values.mode,
+        "kind": values.kind,
+        "start_date": values.start,
+        "end_date": values.end,
+        "certifying": values.certifying,
+        "long": values.long,
+        "remote_coaching": values.remote_coaching,
+        "cm_name": values.cm_name,
+        "cm_email": values.cm_email,
+        "cm_matrix": values.cm_matrix,
+    }
+    sessions = [
+        {
+            "label": part.label,
+            "composante": part.composante,
+            "start_date": part.start,
+            "end_date": part.end,
+        }
+        for part in values.sessions
+    ]
     placed = values.placed()
+    trainees = []
     for trainee in values.trainees:
         key = name_key(trainee.name)
         position = placed.get(key)
-        start = formation.start_date if position is None else values.sessions[position].start
-        formation.trainees.append(trainee.stored(key, start))
-    await insert_new(rows, formation, placed)
-    details = {"trainees": len(formation.trainees)}
-    await audit.write(rows, AuditEntry(**_entry(member, "create", formation.id), details=details))
-    await store_first_deadlines(rows, formation)
-    return formation
+        start = values.start if position is None else values.sessions[position].start
+        trainees.append(trainee.row(key, start))
+    created = await insert_new(rows, formation, sessions, trainees, placed)
+    details = {"trainees": len(trainees)}
+    await audit.write(rows, **_entry(member, "create", created.id), details=details)
+    await store_first_deadlines(rows, created)
+    return created
 
 
 async def same_formation(rows: TurnRows, member: Member, values: NewFormation) -> int | None:
@@ -338,7 +337,7 @@ async def add_trainees(
             emails.add(email)
         at = placed_at(spans, trainee.entered_on, chosen, undated)  # explorer MB8
         part = groups[at] if at is not None else None
-        stored = trainee.stored(key, default_entry(formation, now.date(), part))
+        stored = Trainee(**trainee.row(key, default_entry(formation, now.date(), part)))
         stored.session_id = part.id if part else None
         formation.trainees.append(stored)
         new.append(stored)

@@ -58,15 +58,15 @@ def record(
     return entry
 
 
-async def write(rows: turn_rows.TurnRows, entry: AuditEntry) -> None:
-    """Send ``entry`` at once, one ``INSERT`` through the turn's ``rows``, instead of adding it
-    to a session.
+async def write(rows: turn_rows.TurnRows, **columns: Any) -> None:
+    """Send an entry of ``columns`` at once, one ``INSERT`` through the turn's ``rows``,
+    instead of adding it to a session.
 
     For a change written without the unit of work (a formation created):
     an entry added to the session would cost a flush of its own for one row.  Straight to
-    the driver on a SQLite file (:mod:`bot.storage.turn_rows`; ZP).
+    the driver on a SQLite file (:mod:`bot.storage.turn_rows`; ZP); no object made (BA).
     """
-    await rows.write(_INSERT, row_to_insert(entry, _audit_log))
+    await rows.write(_INSERT, row_to_insert(columns, _audit_log))
 
 
 _audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]

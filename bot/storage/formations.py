@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -20,11 +20,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, make_transient_to_detached, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.collections import collection
 
 from bot.answers import by_surname, same_matrix_id
 from bot.storage import turn_rows
-from bot.storage.base import Base, insert_every_column, row_to_insert, utcnow
+from bot.storage.base import Base, as_loaded, insert_every_column, row_to_insert, utcnow
 
 ERASED_NAME = "Personne effacée n° {id}"
 """What an erased trainee is called afterwards (a form that needs no agreement)."""
@@ -202,9 +203,14 @@ _INSERT_SESSION = insert_every_column(_sessions).returning(_sessions.c.id)
 
 
 async def insert_new(
-    rows: turn_rows.TurnRows, formation: Formation, placed: Mapping[str, int] | None = None
-) -> None:
-    """Write a new ``formation`` with its trainees and sessions, their ids set on the objects.
+    rows: turn_rows.TurnRows,
+    formation: Mapping[str, Any],
+    sessions: Sequence[Mapping[str, Any]] = (),
+    trainees: Sequence[Mapping[str, Any]] = (),
+    placed: Mapping[str, int] | None = None,
+) -> Formation:
+    """Write a new formation, its sessions and its trainees (their columns, by name), and
+    return it with them as if read back (:func:`bot.storage.base.as_loaded`), ids included.
 
     The unit of work would send one ``INSERT … RETURNING`` per trainee and
     per session (SQLite cannot say in which order a multi-row ``RETURNING``
@@ -212,30 +218,52 @@ async def insert_new(
     trainees' ids come back with their ``name_key``, unique in the
     formation, so one statement serves whatever the order; the sessions (a
     few at most, with no key of their own) go one statement each, in order.
-    Every column is sent, defaults included, so the objects hold what was
-    written: :func:`attach` lets them join a session as loaded, and the
-    saving turn of ``/formation``, which opens no session, only reads them
-    (BA).  ``rows``: the turn's (:func:`bot.storage.turn_rows.on`), straight
-    to the driver on a SQLite file (ZP, AP).
+    Every column is sent, defaults included, and the objects are made of the
+    rows sent, not built attribute by attribute (BA): :func:`attach` lets
+    them join a session as loaded, and the saving turn of ``/formation``,
+    which opens no session, only reads them.  ``rows``: the turn's
+    (:func:`bot.storage.turn_rows.on`), straight to the driver on a SQLite
+    file (ZP, AP).
 
     ``placed``: the session each trainee follows (explorer IC5), by ``name_key``, as its
-    position in ``formation.sessions``: written first, their ids go with the trainees.
+    position in ``sessions``: written first, their ids go with the trainees.
     """
     row = row_to_insert(formation, _formations)
-    formation.id = (await rows.one(_INSERT_FORMATION, row))["id"]
-    for part in formation.sessions:
-        part.formation_id = formation.id
-        part.id = (await rows.one(_INSERT_SESSION, row_to_insert(part, _sessions)))["id"]
-    if formation.trainees:
-        for trainee in formation.trainees:
-            trainee.formation_id = formation.id
-            position = (placed or {}).get(trainee.name_key)
-            if position is not None:
-                trainee.session_id = formation.sessions[position].id
-        written = [row_to_insert(trainee, _trainees) for trainee in formation.trainees]
-        ids: dict[str, int] = dict(await rows.inserted(_INSERT_TRAINEES, written))
-        for trainee in formation.trainees:
-            trainee.id = ids[trainee.name_key]
+    row["id"] = formation_id = (await rows.one(_INSERT_FORMATION, row))["id"]
+    parts = []
+    for values in sessions:
+        part = row_to_insert({**values, "formation_id": formation_id}, _sessions)
+        part["id"] = (await rows.one(_INSERT_SESSION, part))["id"]
+        parts.append(part)
+    people = []
+    for values in trainees:
+        position = (placed or {}).get(values["name_key"])
+        session_id = parts[position]["id"] if position is not None else None
+        people.append(
+            row_to_insert(
+                {**values, "formation_id": formation_id, "session_id": session_id}, _trainees
+            )
+        )
+    if people:
+        ids: dict[str, int] = dict(await rows.inserted(_INSERT_TRAINEES, people))
+        for person in people:
+            person["id"] = ids[person["name_key"]]
+    return _loaded(row, parts, people)
+
+
+def _loaded(
+    row: Mapping[str, Any], parts: Sequence[Mapping[str, Any]], people: Sequence[Mapping[str, Any]]
+) -> Formation:
+    """The formation of ``row`` with its sessions and trainees, as a query would load them
+    (the trainees in :class:`Roster` order), each pointing back at it."""
+    formation = as_loaded(Formation, row)
+    sessions = [as_loaded(FormationSession, part) for part in parts]
+    trainees = [as_loaded(Trainee, person) for person in people]
+    set_committed_value(formation, "sessions", sessions)
+    set_committed_value(formation, "trainees", trainees)
+    for child in (*sessions, *trainees):
+        set_committed_value(child, "formation", formation)
+    return formation
 
 
 def attach(session: AsyncSession, formation: Formation) -> None:

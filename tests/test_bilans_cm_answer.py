@@ -626,7 +626,17 @@ async def test_a_refusal_in_her_words_is_kept_and_a_move_asked_takes_its_date(
 
 
 @pytest.mark.parametrize(
-    "typed", ["Je serai présente si la visio fonctionne", "Je serai là ? Je ne sais pas encore"]
+    "typed",
+    [
+        "Je serai présente si la visio fonctionne",
+        "Je serai là ? Je ne sais pas encore",
+        # Explorer BE14: her question was « présence confirmée », passed on to no one.
+        "je serai là ?",
+        "ok ?",
+        "d'accord ?",
+        "Présente ?",
+        "je confirme ？",
+    ],
 )
 async def test_a_presence_with_a_condition_or_a_doubt_is_a_message(
     trainer: Talker, person: Callable[..., Talker], db: Database, typed: str
@@ -637,6 +647,8 @@ async def test_a_presence_with_a_condition_or_a_doubt_is_a_message(
     await her.says(typed)
     assert (await the_bilan(db)).cm_answer is None
     assert "j'ai transmis votre message" in her.all_text
+    assert "confirmée" not in her.all_text
+    assert await told(db) == []
 
 
 @pytest.mark.parametrize("yes", ["Oui, merci beaucoup", "Exactement", "oui je serai présente"])

@@ -42,6 +42,13 @@ PARIS = ZoneInfo("Europe/Paris")
         ("", None),
         ("x" * 10_000, None),
         ("<b>1</b>", None),
+        # Explorer BE14: a question is passed on as a message, never her answer.
+        ("je serai là ?", None),
+        ("OK ?", None),
+        ("d'accord ?", None),
+        ("présente ?", None),
+        ("Je confirme ？", None),
+        ("1 ?", None),
     ],
 )
 def test_her_words_give_her_answer_or_none(typed: str, code: str | None) -> None:
@@ -106,6 +113,7 @@ def test_the_answer_counts_for_its_version_only_and_says_when() -> None:
         ("Je participerai au bilan", "confirmed"),
         ("Je serai présente sauf imprévu", None),
         ("Je serai là ?", None),
+        ("Je vous confirme ma présence ？", None),
         ("Merci pour le document", None),
         ("x" * 10_000, None),
     ],

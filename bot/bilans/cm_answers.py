@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
-from bot.answers import fold, visible
+from bot.answers import asks, fold, visible
 from bot.bilans.view import kind_label
 from bot.messages import Choice, Reply
 from bot.people.chats import tell_person
@@ -98,7 +98,7 @@ def answer_in_sentence(text: str) -> str | None:
     for code, said in IN_A_SENTENCE:
         if said.search(folded) is None:
             continue
-        if code == CONFIRMED and ("?" in text or WITH_A_CONDITION.search(folded)):
+        if code == CONFIRMED and (asks(text) or WITH_A_CONDITION.search(folded)):
             return None
         return code
     return None
@@ -111,7 +111,10 @@ def answer_choices() -> tuple[Choice, ...]:
 
 def answer_of(text: str) -> str | None:
     """The answer ``text`` gives (« 1 », a label, a word of :data:`WORDS`), or ``None`` for a
-    message of her own, which goes to the trainer as it is."""
+    message of her own, which goes to the trainer as it is: so is a question (« je serai
+    là ? », « ok ? »), which fold would read as her answer (explorer BE14)."""
+    if asks(text):
+        return None
     whole = fold(text).strip(" .!")
     typed = POLITE.sub("", whole)
     if typed != whole and typed in ACKNOWLEDGING:

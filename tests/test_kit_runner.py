@@ -8,6 +8,7 @@ person may not use.  Everything a product flow relies on is shown here first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -35,6 +36,7 @@ from bot.storage.db import Database
 from bot.storage.people import Role
 from bot.storage.state import ConversationState
 from tests.auxil.dialogue import Clock, Person
+from tests.auxil.organisations import add_organisations
 
 pytestmark = pytest.mark.usefixtures("toy_templates")
 
@@ -125,6 +127,24 @@ SECRET = Flow(
 )
 
 
+async def the_only_size(ctx: Context) -> Outcome | None:
+    """Its answer filled by the flow itself, as a product flow presets the only formation."""
+    ctx.data["size"] = "L"
+    return None
+
+
+TAILLE = Flow(
+    "taille",
+    command="taille",
+    summary="choisir une taille",
+    start=the_only_size,
+    steps=[
+        Pick("size", ask="toy.ask_size", options=SIZES, unless_known=True),
+        Pick("colour", ask="toy.ask_colour", options=COLOURS),
+    ],
+)
+
+
 async def end_here(ctx: Context, value: object) -> Outcome:
     return Leave()
 
@@ -162,7 +182,7 @@ TOY = Features(
     [
         Feature(
             name="toy",
-            flows=(CARNET, NOTE, CHOIX, SECRET, DETOUR),
+            flows=(CARNET, NOTE, CHOIX, SECRET, DETOUR, TAILLE),
             free_text=(read_sentence,),
         )
     ]
@@ -421,3 +441,44 @@ async def test_a_double_tap_on_the_press_that_ends_a_called_dialogue_says_nothin
     await lea.presses_data(confirm.data)
     assert lea.last == "Carnet de Léa : 1 note(s)."
     assert await lea.presses_data(confirm.data) == []
+
+
+@pytest.mark.usefixtures("demo")
+async def test_a_command_again_over_what_its_flow_filled_itself_starts_it_over(
+    toy_engine: Engine,
+) -> None:
+    """Explorer BE4: an answer the flow fills itself (the only formation, « nouvelle
+    invitation » with none pending) counted as typed: the command typed again set the flow
+    aside against itself, and the conversation set aside before was dropped."""
+    lea = Person(toy_engine, "formateur")  # a member: what is under way is set aside
+    await lea.says("/carnet")
+    await lea.says("Léa")
+    await lea.says("/taille")
+    assert "Je mets de côté « tenir un carnet »" in lea.all_text
+    await lea.says("/taille")
+    assert "Je reprends « choisir une taille » depuis le début" in lea.all_text
+    assert "Je n'en garde qu'une" not in lea.all_text
+    await lea.says("/annuler")
+    await lea.says("/reprendre")
+    assert lea.last == "Carnet de Léa : 0 note(s)."
+
+
+@pytest.mark.parametrize("command", ["/absence", "/appel", "/decrochage", "/inviter"])
+async def test_a_bare_command_again_keeps_what_was_set_aside_before(
+    db: Database, clock: Clock, person: Callable[..., Person], command: str
+) -> None:
+    """Explorer BE4: with one formation (no invitation pending), « /absence » then « /absence »
+    set the empty /absence aside against itself and dropped the half-typed /formation."""
+    await add_organisations(db, 1, clock.now.date())
+    admin = person("admin-1")
+    await admin.says("/formation")
+    await admin.says("Cariste session 2")
+    await admin.says("1")
+    await admin.says(command)
+    assert "Je mets de côté « créer une formation »" in admin.all_text
+    await admin.says(command)
+    assert "depuis le début, à jour" in admin.all_text
+    assert "Je n'en garde qu'une" not in admin.all_text
+    await admin.says("/annuler")
+    await admin.says("/reprendre")
+    assert "Je reprends « créer une formation » là où vous en étiez." in admin.all_text

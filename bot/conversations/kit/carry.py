@@ -42,6 +42,12 @@ MAX_DEPTH = 8
 
 _KEPT = ("_q", "_stack", aside.KEY, aside.PRESSED, aside.ORG)
 
+FILLED = "_filled"
+"""The answers a flow started bare (a command alone) filled itself (the only formation, a new
+invitation with none pending): nothing the person typed, so that command again starts it over
+as long as they are unchanged (:meth:`~bot.conversations.kit.runner.Runner.starts_over`;
+explorer BE4, the flow was set aside against itself, the one set aside before dropped)."""
+
 NARROWED = "_narrowed"
 """How the next list question starts narrowed (its ``_only``, ``_sought``…), set before it is
 asked: the words typed after a command fitting several options (explorer KB7)."""
@@ -99,7 +105,10 @@ class Carrier:
             ctx.say(refusal)
             ctx.data = kept
             return None
+        before = dict(ctx.data)
         outcome = await flow.start(ctx) if flow.start is not None else None
+        if not data and not ctx.incoming.argument:
+            _note_filled(ctx, before)
         return Next() if outcome is None else outcome
 
     async def apply(
@@ -257,6 +266,24 @@ class Carrier:
         if step is not None:  # a menu asks again, with fresh buttons
             return flow, step, Next(step.name)
         return flow, None, Next()
+
+
+def _note_filled(ctx: Context, before: Mapping[str, Any]) -> None:
+    """Keep as :data:`FILLED` what the start hook set of the flow's answers (not its ``_``
+    keys), with the values it set."""
+    filled = {
+        key: value
+        for key, value in ctx.data.items()
+        if not key.startswith("_") and (key not in before or before[key] != value)
+    }
+    if filled:
+        ctx.data[FILLED] = filled
+
+
+def filled_itself(ctx: Context, key: str) -> bool:
+    """Whether answer ``key`` is still the value the flow filled itself (:data:`FILLED`)."""
+    filled = ctx.data.get(FILLED) or {}
+    return key in filled and filled[key] == ctx.data.get(key)
 
 
 def _walked(ctx: Context, name: str) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot import dates
 from bot.answers import MAX_TEXT, fold
 from bot.conversations.kit import aside, suggestion
-from bot.conversations.kit.carry import Carrier, Position
+from bot.conversations.kit.carry import Carrier, Position, filled_itself
 from bot.conversations.kit.flow import ASKED_AGAIN, Flow, Leave, Outcome, Step, Switch
 from bot.typos import GREETINGS
 
@@ -224,11 +224,15 @@ class Runner(Carrier):
 
         Further on (« /absence julie lundi » at Karim's recap, a bare « /absence » at its
         sixth question), the one under way is set aside instead (:meth:`leave`): explorers
-        AM4, AR4, answers dropped as « depuis le début »."""
+        AM4, AR4, answers dropped as « depuis le début ».  An answer the flow filled itself
+        (:func:`~.carry.filled_itself`) is none of theirs (explorer BE4)."""
         if ctx.data.get("_stack"):
             return False
         before = _before(current, step)
-        return not any(s.store in ctx.data for s in (current.steps if before is None else before))
+        return not any(
+            s.store in ctx.data and not filled_itself(ctx, s.store)
+            for s in (current.steps if before is None else before)
+        )
 
     def typed_before(self, ctx: Context, current: Flow, step: str) -> bool:
         """Whether a question of the sequence before ``step`` holds what the person typed (not

@@ -2087,6 +2087,11 @@ async def test_a_day_with_its_weekday_weeks_ahead_is_said_to_come_not_misread(
     await trainer.says("/annuler")
     await trainer.says("/absence Karim Benali absent lundi 11 janvier")
     assert "Le lundi 11 janvier 2027 est à venir" in trainer.all_text
+    await trainer.says("/annuler")
+    # Explorer BE10: « mardi 11 janvier », the 11th a Monday: either day meant is to come.
+    await trainer.says("/absence Karim Benali absent mardi 11 janvier")
+    assert "tombe un" not in trainer.all_text
+    assert trainer.all_text.startswith("C'est à venir : une absence se note le jour même")
 
 
 async def test_every_step_of_a_date_or_justification_correction_survives_bad_input(

@@ -517,6 +517,30 @@ async def test_a_day_to_come_or_at_odds_is_said_at_once_not_confirmed_first(
     assert "justifiée" in trainer.last  # « matin » typed with the day is kept
 
 
+async def test_a_weekday_at_odds_with_a_date_to_come_is_said_to_come_at_once(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer BE10: « Karim absent mardi 11 janvier » typed on 7 December (the 11th a
+    Monday) asked « lundi 11 janvier » or « mardi 12 janvier », then refused either as to
+    come: both are, said at once, nothing opened."""
+    clock.now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    for typed, event in (
+        (
+            "Karim absent mardi 11 janvier",
+            "une absence se note le jour même ou après coup ; annoncée à l'avance, notez-la",
+        ),
+        (
+            "Karim en retard mardi 11 janvier",
+            "un retard se note le jour même ou après coup ; annoncé à l'avance, notez-le",
+        ),
+    ):
+        await trainer.says(typed)
+        assert trainer.all_text == f"C'est à venir : {event} ce jour-là.", typed
+        assert await step_of(db, trainer) == (None, None), typed
+    await trainer.says("Karim absent mardi 7 décembre")  # today or tomorrow: asked which
+    assert "tombe un lundi : vouliez-vous dire « lundi 7 décembre »" in trainer.all_text
+
+
 async def test_two_people_with_two_events_in_one_sentence_are_refused_not_mixed(
     db: Database, trainer: Person
 ) -> None:

@@ -86,7 +86,7 @@ from bot.conversations.kit.steps import (
     besides_key,
     wrong_weekday_said,
 )
-from bot.conversations.kit.wrong_dates import impossible_said
+from bot.conversations.kit.wrong_dates import impossible_said, weekday_at_odds_to_come
 from bot.dates.words import WEEKDAY_WORDS
 from bot.messages import Reply
 from bot.storage.absences import Absence
@@ -277,7 +277,9 @@ async def prefill(ctx: Context, text: str, formations: list[Formation], now: dat
         # (« lundi et mardi 9h15 »: « Le 1er décembre tombe un mardi »: explorer EA12).
         weekdays = [w for w in fold(line.date_text).split() if w in WEEKDAY_WORDS]
         mismatch = None if len(weekdays) > 1 else wrong_weekday_said(ctx, line.date_text, "past")
-        if mismatch is not None:
+        if mismatch is not None and weekday_at_odds_to_come(ctx, line.date_text):
+            ctx.say("absence.quick_future", day=None)  # either day meant is to come (BE10)
+        elif mismatch is not None:
             ctx.send(Reply(text=mismatch))
         elif (impossible := impossible_said(ctx, line.date_text, "hier matin")) is not None:
             # « le 31 février », « le 3/12/2226 »: named, as at the day's question (AK3, GD8).

@@ -52,7 +52,7 @@ from bot.conversations.absences.sentence_names import (
     trainee_in,
 )
 from bot.conversations.absences.steps import single_formation
-from bot.conversations.absences.unnamed import day_ahead, day_to_come, unnamed_absence
+from bot.conversations.absences.unnamed import day_ahead, said_to_come, unnamed_absence
 from bot.conversations.absences.yes_ahead import corrected_length, said_ahead
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
@@ -117,10 +117,9 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         if day is None or day > ctx.now.date():
             ctx.say("absence.said_to_come", day=day, **_past_besides(sentence, text))
             return Leave()
-    elif (coming := day_to_come(ctx, sentence)) is not None:
+    elif said_to_come(ctx, sentence, **_past_besides(sentence, text)):
         # « Julie absente demain », « Karim absent lundi prochain »: said once, as with « sera »,
         # nothing opened (explorer HB14: « Quel jour a eu lieu l'absence … ? » came after).
-        ctx.say("absence.said_to_come", day=coming, **_past_besides(sentence, text))
         return Leave()
     if sentence.labelled:
         said = await names_and_motives(ctx, sentence)

@@ -15,6 +15,7 @@ from bot.absences.sentence import AbsenceSentence
 from bot.answers import clean_line, has_words
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Outcome, Switch
+from bot.conversations.kit.wrong_dates import weekday_at_odds_to_come
 
 
 def unnamed_absence(ctx: Context, unnamed: AbsenceSentence) -> Outcome:
@@ -32,9 +33,7 @@ def unnamed_absence(ctx: Context, unnamed: AbsenceSentence) -> Outcome:
     if unnamed.several:
         ctx.say("absence.unnamed_several", named=named_after(unnamed, ctx.incoming.text))
         return Leave()
-    coming = day_to_come(ctx, unnamed)
-    if coming is not None:
-        ctx.say("absence.said_to_come", day=coming, late=unnamed.late)
+    if said_to_come(ctx, unnamed, late=unnamed.late):
         return Leave()
     line = f"retard {unnamed.rest}" if unnamed.late else unnamed.rest
     # « _unnamed »: the one picked is named with the day (closing 38: named nowhere before).
@@ -71,6 +70,17 @@ def day_to_come(ctx: Context, sentence: AbsenceSentence) -> date | None:
     if understood is None or not understood.has_date or understood.when.date() <= today:
         return None
     return understood.when.date()
+
+
+def said_to_come(ctx: Context, sentence: AbsenceSentence, **besides: object) -> bool:
+    """Said so at once (with ``besides`` for the template) when every day the sentence names
+    is to come (:func:`day_to_come`), or both days its weekday at odds with its date may mean
+    (« mardi 11 janvier », a Monday: « C'est à venir », explorer BE10); else nothing said."""
+    coming = day_to_come(ctx, sentence)
+    if coming is None and not weekday_at_odds_to_come(ctx, day_words(sentence.rest, ctx.now)):
+        return False
+    ctx.say("absence.said_to_come", day=coming, **besides)
+    return True
 
 
 def day_ahead(ctx: Context, sentence: AbsenceSentence) -> date | None:

@@ -50,6 +50,14 @@ def wrong_weekday_said(ctx: Context, text: str, prefer: Literal["future", "past"
     )
 
 
+def weekday_at_odds_to_come(ctx: Context, text: str) -> bool:
+    """« mardi 11 janvier » typed in December, the 11th a Monday: whichever of the two days
+    was meant is to come, which a question of days past says at once rather than ask which
+    (explorer BE10: asked, then either refused as to come)."""
+    mismatch = dates.wrong_weekday(text, ctx.now, "past")
+    return mismatch is not None and min(mismatch) > ctx.now.date()
+
+
 def clock_change_said(ctx: Context, moment: datetime, typed: object) -> list[str]:
     """Under « J'ai compris : dimanche 28 mars 2027 à 3 h 30 », why not the 2 h 30 typed
     (``typed``, ISO; anything else when the hour is not shown): it does not exist that

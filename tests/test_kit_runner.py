@@ -138,10 +138,7 @@ TAILLE = Flow(
     command="taille",
     summary="choisir une taille",
     start=the_only_size,
-    steps=[
-        Pick("size", ask="toy.ask_size", options=SIZES, unless_known=True),
-        Pick("colour", ask="toy.ask_colour", options=COLOURS),
-    ],
+    steps=[CHOIX.step("size"), CHOIX.step("colour")],  # the size asked first, unless known
 )
 
 
@@ -453,14 +450,20 @@ async def test_a_command_again_over_what_its_flow_filled_itself_starts_it_over(
     lea = Person(toy_engine, "formateur")  # a member: what is under way is set aside
     await lea.says("/carnet")
     await lea.says("Léa")
-    await lea.says("/taille")
-    assert "Je mets de côté « tenir un carnet »" in lea.all_text
-    await lea.says("/taille")
-    assert "Je reprends « choisir une taille » depuis le début" in lea.all_text
-    assert "Je n'en garde qu'une" not in lea.all_text
-    await lea.says("/annuler")
-    await lea.says("/reprendre")
+    await typed_twice_keeps_aside(lea, "/taille", "tenir un carnet")
     assert lea.last == "Carnet de Léa : 0 note(s)."
+    assert "Je reprends « choisir une taille » depuis le début" in "\n".join(lea.transcript)
+
+
+async def typed_twice_keeps_aside(who: Person, command: str, aside: str) -> None:
+    """``command`` typed twice while ``aside`` waits: that one set aside, then ``command``
+    started over, ``aside`` kept for /reprendre (its transcript left in ``who.all_text``)."""
+    for typed, said in ((command, f"Je mets de côté « {aside} »"), (command, "depuis le début")):
+        await who.says(typed)
+        assert said in who.all_text and "Je n'en garde qu'une" not in who.all_text
+    await who.says("/annuler")
+    await who.says("/reprendre")
+    assert f"Je reprends « {aside} » là où vous en étiez." in who.all_text
 
 
 @pytest.mark.parametrize("command", ["/absence", "/appel", "/decrochage", "/inviter"])
@@ -474,11 +477,4 @@ async def test_a_bare_command_again_keeps_what_was_set_aside_before(
     await admin.says("/formation")
     await admin.says("Cariste session 2")
     await admin.says("1")
-    await admin.says(command)
-    assert "Je mets de côté « créer une formation »" in admin.all_text
-    await admin.says(command)
-    assert "depuis le début, à jour" in admin.all_text
-    assert "Je n'en garde qu'une" not in admin.all_text
-    await admin.says("/annuler")
-    await admin.says("/reprendre")
-    assert "Je reprends « créer une formation » là où vous en étiez." in admin.all_text
+    await typed_twice_keeps_aside(admin, command, "créer une formation")

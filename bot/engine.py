@@ -478,7 +478,7 @@ class Engine:
         if flow is not None and step_name is not None:
             step = flow.step(step_name)
             hint = ctx.render(step.help) if step.help else ""
-            summary = flow.summary.split(" (")[0]  # its example is no part of what is done
+            summary = flow.doing(ctx.data).split(" (")[0]  # its example is no part of it
             alone = not self.runner.goes_back(ctx, step_name)  # no « Retour » then (AW12)
             saved = ctx.data.get("_saved")  # /annuler no longer undoes it (explorer AD1)
             ctx.say("common.help_in_flow", summary=summary, hint=hint, first=alone, saved=saved)

@@ -541,6 +541,23 @@ async def test_a_weekday_at_odds_with_a_date_to_come_is_said_to_come_at_once(
     assert "tombe un lundi : vouliez-vous dire « lundi 7 décembre »" in trainer.all_text
 
 
+async def test_a_late_arrival_s_question_is_called_a_retard_when_cancelled_or_set_aside(
+    trainer: Person,
+) -> None:
+    """Explorer BE7: /annuler at « Noter le retard de 1 h 30 de Karim Benali … ? » said
+    « C'est annulé : noter une absence. », two retards « noter plusieurs absences »."""
+    for typed, named in (
+        ("Karim en retard vendredi matin de 1h30", "noter un retard"),
+        ("Karim et Julie en retard vendredi matin d'une heure", "noter plusieurs retards"),
+        ("Karim absent vendredi matin", "noter une absence"),
+    ):
+        await trainer.says(typed)
+        await trainer.says("/aide")
+        assert f"En cours : {named}" in trainer.all_text, typed
+        await trainer.says("/annuler")
+        assert trainer.last.startswith(f"C'est annulé : {named}"), typed
+
+
 async def test_two_people_with_two_events_in_one_sentence_are_refused_not_mixed(
     db: Database, trainer: Person
 ) -> None:

@@ -81,6 +81,7 @@ def new_group() -> Flow:
         "absence_group",
         role=Role.FORMATEUR,
         summary="noter plusieurs absences en une fois",
+        said_as=lambda d: "noter plusieurs retards en une fois" if d.get("_late") else None,
         start=group_start,
         steps=[
             Pick(

@@ -403,6 +403,7 @@ PHRASE = Flow(
     "absence_phrase",
     role=Role.FORMATEUR,
     summary="noter une absence",
+    said_as=lambda d: "noter un retard" if d.get("_late") else None,  # explorer BE7
     start=phrase_start,
     # Only the sentence's own confirmation: a sentence typed again (« julie absente lundi »
     # for the « karim absent lundi » just typed) replaces it, and a half-typed /bilan set

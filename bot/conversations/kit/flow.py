@@ -277,6 +277,10 @@ class Flow:
     role: Role | None = None
     summary: str = ""
     """One line for /aide."""
+    said_as: Callable[[Mapping[str, Any]], str | None] | None = None
+    """What it does said from its answers where the summary would not fit them (a late
+    arrival's sentence: « noter un retard », never « noter une absence »: explorer BE7);
+    ``None``: the summary (:meth:`doing`)."""
     menu: str = ""
     """The command's label in a platform's command menu (none when empty)."""
     finish: Finisher | None = None
@@ -318,6 +322,11 @@ class Flow:
         # Found by name at every turn: looked up, not searched (a flow's steps never change).
         self._named = {s.name: s for s in (*self.steps, *self.branches)}
         self._after = {s.name: i + 1 for i, s in enumerate(self.steps)}
+
+    def doing(self, data: Mapping[str, Any]) -> str:
+        """What it does, as /annuler, a dialogue set aside or taken up say it, for ``data``."""
+        said = self.said_as(data) if self.said_as is not None else None
+        return said or self.summary
 
     def has_step(self, name: str) -> bool:
         return name in self._named

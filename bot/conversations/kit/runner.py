@@ -53,13 +53,24 @@ class Runner(Carrier):
             return self.flows().get(stack[0]["flow"], current)
         return current
 
+    def doing(self, ctx: Context, current: Flow) -> str:
+        """What the conversation under way does, as its outermost flow's answers say it
+        (:meth:`Flow.doing`: « noter un retard » for a late arrival's sentence, BE7)."""
+        return self.outermost(ctx, current).doing(_outer_data(ctx.data))
+
     def cancelled(self, ctx: Context, current: Flow) -> None:
-        """What /annuler says of the flow the person started: what is lost when it is more
-        than answers (``Flow.cancelled_saying``, explorer BB8: the chargée's message held
-        for her answer reached no one, unsaid), else that nothing unconfirmed is saved."""
+        """What /annuler says of the flow the person started, named as :meth:`doing` says
+        it: what is lost when it is more than answers (``Flow.cancelled_saying``, explorer
+        BB8: the chargée's message held for her answer reached no one, unsaid), else that
+        nothing unconfirmed is saved."""
         outermost = self.outermost(ctx, current)
         said = outermost.cancelled_saying
-        ctx.say("common.cancelled", flow=outermost, lost=ctx.render(said) if said else "")
+        ctx.say(
+            "common.cancelled",
+            flow=outermost,
+            summary=self.doing(ctx, current),
+            lost=ctx.render(said) if said else "",
+        )
 
     def leave(self, ctx: Context, current: Flow, step: str, keep_for: timedelta) -> None:
         """The conversation under way, left for another command: set aside (:mod:`.aside`)
@@ -75,12 +86,12 @@ class Runner(Carrier):
             if current.left_saying and not again:
                 ctx.say(current.left_saying, d=ctx.data)
             return
-        outermost = self.outermost(ctx, current)
+        doing = self.doing(ctx, current)
         dropped = self.aside_words(aside.kept(ctx))
         aside.set_aside(ctx, current.name, step, keep_for)
         ctx.say(
             "common.abandoned",
-            summary=outermost.summary,
+            summary=doing,
             dropped=dropped,
             until=dates.spell_datetime((ctx.later_of_now + keep_for).astimezone(ctx.tz)),
         )
@@ -114,7 +125,7 @@ class Runner(Carrier):
         if step is not None and not self.starts_over(ctx, current, step):
             self.leave(ctx, current, step, keep_for)
         elif again:
-            ctx.say("common.again", summary=outermost.summary)
+            ctx.say("common.again", summary=self.doing(ctx, current))
         elif step is not None and current.left_saying:  # a sentence's question (AZ8)
             ctx.say(current.left_saying, d=ctx.data)
         return None
@@ -187,7 +198,9 @@ class Runner(Carrier):
     def aside_words(self, found: dict[str, Any] | None) -> str | None:
         """What the conversation set aside waits for, as said to the person."""
         flow = self.aside_flow(found)
-        return aside.waiting_words(found["data"], flow.summary) if found and flow else None
+        if found is None or flow is None:
+            return None
+        return aside.waiting_words(found["data"], flow.doing(_outer_data(found["data"])))
 
     def in_a_group(self, ctx: Context) -> bool:
         """Someone who is no member, in a group: told to write in private (DC6), and done."""
@@ -267,21 +280,21 @@ class Runner(Carrier):
             answer = ctx.data["_answer_read"] = reads(ctx) if reads is not None else None
             ctx.say(
                 "common.erased_meanwhile" if why == "erased" else "common.expired",
-                summary=outermost.summary,
+                summary=self.doing(ctx, current),
                 flow=outermost,  # a participant is told the command to start again (AG10)
                 lost=ctx.render(outermost.lapsed_saying).strip() if outermost.lapsed_saying else "",
             )
         elif aside.foreign(ctx, ctx.data):
             # Started in an organisation she has left, for another maybe: never carried
             # there (explorer AF1).
-            ctx.say("common.no_longer_yours", summary=outermost.summary, why=None)
+            ctx.say("common.no_longer_yours", summary=self.doing(ctx, current), why=None)
         elif why := (
             self.refusal(ctx, current)
             or (self.refusal(ctx, outermost) if outermost is not current else None)
         ):
             # Which it is, said (explorer AZ11, BD10: a demoted administrator, still a member,
             # read « vous ne faites plus partie de l'organisme », « il a peut-être été retiré »).
-            ctx.say("common.no_longer_yours", summary=outermost.summary, why=why)
+            ctx.say("common.no_longer_yours", summary=self.doing(ctx, current), why=why)
         else:
             return False
         ctx.data = aside.resting(ctx.data)
@@ -326,14 +339,14 @@ class Runner(Carrier):
             return await self._ask_again(ctx, current, step)
         left = None
         if current is not None and step is not None and not self._browsing(ctx, current, step):
-            left = aside.waiting_words(ctx.data, self.outermost(ctx, current).summary)
+            left = aside.waiting_words(ctx.data, self.doing(ctx, current))
             keep_for = datetime.fromisoformat(found["until"]) - ctx.now
             aside.set_aside(ctx, current.name, step, keep_for)
         swapped = ctx.data.get(aside.KEY) if left is not None else None
         ctx.data = {**found["data"], "_q": int(ctx.data.get("_q", 0)) + 1}
         if swapped is not None:
             ctx.data[aside.KEY] = swapped
-        summary = aside.waiting_words(ctx.data, self.outermost(ctx, flow).summary)
+        summary = aside.waiting_words(ctx.data, self.doing(ctx, flow))
         ctx.say("common.taken_up", summary=summary, left=left)
         ctx.send(await flow.step(found["step"]).ask(ctx))
         return flow.name, found["step"]
@@ -348,6 +361,12 @@ async def _still(ctx: Context, flow: Flow, data: dict[str, Any]) -> bool:
         return await flow.still(ctx)
     finally:
         ctx.data = under_way
+
+
+def _outer_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The answers of the flow the person started: the bottom frame's, under its calls."""
+    stack = data.get("_stack") or []
+    return dict(stack[0]["data"]) if stack else data
 
 
 def _before(flow: Flow, step: str) -> list[Step] | None:

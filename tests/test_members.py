@@ -173,10 +173,13 @@ async def test_the_administration_given_and_taken_back_never_from_the_last_admin
     await claire.presses("Claire Martin")
     assert "Retirer de l'organisme" not in claire.buttons  # not herself
     await claire.presses("Retirer de l'administration")
-    await claire.presses("Oui, confirmer")
-    assert claire.last.startswith(
-        "Claire Martin est la seule personne à administrer l'organisme : nommez d'abord"
+    # Refused before any confirmation, to her (explorer BE6: « Retirer l'administration à
+    # Claire Martin ? … Oui, confirmer », then refused in the third person).
+    assert claire.all_text == (
+        "Vous êtes la seule personne à administrer l'organisme : nommez d'abord une autre "
+        "personne à l'administration (/membres), ou invitez-en une (/inviter). Rien n'a changé."
     )
+    assert await step_of(db, claire) == (None, None)
     await claire.says("/membres")
     await claire.presses("Bruno Lefèvre")
     await claire.presses("Nommer à l'administration")
@@ -185,6 +188,11 @@ async def test_the_administration_given_and_taken_back_never_from_the_last_admin
     assert claire.last.startswith("C'est fait : Bruno Lefèvre administre désormais l'organisme.")
     (to_bruno,) = await told(db, "bruno")
     assert "vous a confié l'administration de l'organisme Forma Plus" in to_bruno
+    await bruno.says("/membres")
+    await bruno.presses("Bruno Lefèvre")
+    await bruno.presses("Retirer de l'administration")  # himself, another admin left: asked
+    assert bruno.last.startswith("Quitter l'administration de l'organisme ? Vous resterez membre")
+    await bruno.presses("Non")
     await bruno.says("/membres")
     await bruno.presses("Claire Martin")
     await bruno.presses("Retirer de l'administration")

@@ -94,9 +94,18 @@ async def after_action(ctx: Context, picked: str) -> Outcome:
         for key in ("member", "action"):
             ctx.data.pop(key, None)
         return Next("member")
+    if picked == DEMOTE and sum(m.is_admin for m in await _members(ctx)) <= 1:
+        # Refused before it is asked, to her (explorer BE6: confirmed, then refused).
+        ctx.say("membres.last_admin", name=visible(member.name), yourself=_yourself(ctx, member))
+        return Leave()
     if picked == REMOVE and member.formations:
         return Next("successor")
     return Next("confirm")
+
+
+def _yourself(ctx: Context, member: service.Member) -> bool:
+    """Whether the member an administrator chose is herself: spoken to, not of."""
+    return member.person_id == ctx.person_id
 
 
 async def _say_gone(ctx: Context) -> None:
@@ -135,6 +144,7 @@ async def confirm_values(ctx: Context) -> dict[str, Any]:
     return {
         "action": ctx.data.get("action"),
         "name": visible(member.name) if member else "",
+        "yourself": member is not None and _yourself(ctx, member),
         "titles": [visible(t) for t in member.formations] if member else [],
         "successor": visible(successor.name) if successor else "",
     }
@@ -172,7 +182,7 @@ async def apply(ctx: Context) -> None:
             ctx.session, ctx.organisation_id, member.person_id, role, by=ctx.person_id, now=ctx.now
         )
     if outcome != "done":
-        ctx.say(f"membres.{outcome}", name=visible(member.name))
+        ctx.say(f"membres.{outcome}", name=visible(member.name), yourself=_yourself(ctx, member))
         return
     words = {
         "action": action,

@@ -987,7 +987,7 @@ async def test_repeated_absence_is_said_at_once_and_opens_a_follow_up(
     await trainer.presses("Baisse de motivation")
     await trainer.presses("Terminé")
     await trainer.presses("Non")  # not subcontracted: the sign's day is the absence's, not asked
-    assert "Absences répétées, Baisse de motivation" in trainer.last
+    assert "absences répétées, baisse de motivation" in trainer.last
     assert "Premier signe : l'absence du jeudi 19 novembre 2026" in trainer.last
     await trainer.presses("Ouvrir le suivi")
     assert (

@@ -26,7 +26,7 @@ from bot import config, running
 from bot.app import build_engine, serve, setup_logging, transports_for
 from bot.cli_data import base_of, cmd_export, cmd_import, open_base
 from bot.cli_keys import cmd_new_key, key_not_saved, key_refusal
-from bot.cli_parser import parse
+from bot.cli_parser import parse, typed_command
 from bot.documents.fonts import missing_fonts
 from bot.files import why_unreadable
 from bot.storage.db import Database
@@ -123,7 +123,7 @@ async def cmd_demo(settings: config.Settings) -> int:
     if not filled:
         print("La base contient déjà un organisme : rien n'est ajouté.")
         return 1
-    print("Organisme de démonstration créé. Essayez : formabot console --as formateur")
+    print(f"Organisme de démonstration créé. Essayez : {typed_command()} console --as formateur")
     return 0
 
 
@@ -204,8 +204,8 @@ async def cmd_console(
                 print(
                     "Organisme de démonstration chargé : vous êtes Camille Durand, formatrice et"
                     " administratrice. Pour créer votre propre organisme, sur une base à lui :"
-                    " FORMABOT_DATA_DIR=data-mon-organisme formabot console --as VOTRE_NOM, puis"
-                    " /start.",
+                    f" FORMABOT_DATA_DIR=data-mon-organisme {typed_command()} console --as"
+                    " VOTRE_NOM, puis /start.",
                     flush=True,
                 )
     engine = build_engine(db, settings)

@@ -145,6 +145,29 @@ def test_demo_then_exports_in_csv_and_json(formabot: Callable[[list[str]], Done]
     assert missing.returncode == 1 and "Formation 999 introuvable" in missing.stderr
 
 
+@pytest.mark.parametrize(
+    ("started", "typed"),
+    [
+        (".venv/bin/formabot", ".venv/bin/formabot"),  # as `make run` starts it
+        ("/opt/formabot/bin/formabot", "/opt/formabot/bin/formabot"),
+        ("formabot", "formabot"),  # found on the PATH
+        ("/src/bot/__main__.py", "formabot"),
+    ],
+)
+async def test_the_demo_s_hint_is_typed_as_formabot_was_started(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    started: str,
+    typed: str,
+) -> None:
+    """Explorer BE13: after `make run`, « Essayez : formabot console … » failed as typed,
+    « formabot: command not found » (only .venv/bin/formabot exists)."""
+    monkeypatch.setattr(sys, "argv", [started, "demo"])
+    assert await cli.cmd_demo(settings) == 0
+    assert f"Essayez : {typed} console --as formateur" in capsys.readouterr().out
+
+
 @pytest.mark.slow
 def test_run_on_an_empty_base_opens_the_console_on_the_demo(tmp_path: Path) -> None:
     """What the README promises of ``make run`` without a token, piped as a tester does."""

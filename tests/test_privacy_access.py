@@ -88,7 +88,7 @@ async def test_on_matrix_the_account_says_when_she_left_the_chat_not_blocked_the
     async with db.sessions() as session:
         held = await data_of(session, "matrix", "@claire:localhost")
     (account,) = held["comptes de messagerie"]
-    assert "bot bloqué le" not in account and account["conversation quittée le"]
+    assert "assistant bloqué le" not in account and account["conversation quittée le"]
 
 
 async def test_a_participant_gets_the_attestations_they_gave(
@@ -99,6 +99,10 @@ async def test_a_participant_gets_the_attestations_they_gave(
         held = await data_of(session, "telegram", "9001")
     assert held["personne"]["nom"] == "Karim Benali"
     assert held["adhésions"] == []
+    # Explorer BE15: « bot bloqué le », where users never read « bot ».
+    assert [set(account) for account in held["comptes de messagerie"]] == [
+        {"plateforme", "identifiant", "conversation privée", "assistant bloqué le", "créé le"}
+    ]
     given = held["attestations données"]
     assert [(a["nom saisi"], a["réponse"]) for a in given] == [
         ("Karim Benali", "atteste avoir participé")

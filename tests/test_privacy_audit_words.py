@@ -232,11 +232,13 @@ def test_a_correction_s_fields_and_former_values_and_the_vacations_are_in_words(
 
 def test_how_a_participant_was_reminded_is_in_words() -> None:
     """Explorer HB9: « comment : link » (and « comment : chat ») in /mesdonnees and /journal
-    for each attestation reminder."""
-    said = [json.loads(details_words({"how": how}))["comment"] for how in ("link", "chat")]
+    for each attestation reminder; BE15: « avec le bot », where users never read « bot »."""
+    hows = ("link", "chat", "matrix")
+    said = [json.loads(details_words({"how": how}))["comment"] for how in hows]
     assert said == [
         "le même lien redonné à transférer",
-        "message dans sa conversation avec le bot",
+        "message dans sa conversation avec l'assistant",
+        "lien envoyé par l'assistant sur Matrix",
     ]
 
 

@@ -87,7 +87,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
                 "identifiant": i.user_id,
                 "conversation privée": i.chat_id,
                 # Blocking is Telegram's word; on Matrix she left the chat (explorer EF5).
-                ("conversation quittée le" if i.platform == "matrix" else "bot bloqué le"): (
+                ("conversation quittée le" if i.platform == "matrix" else "assistant bloqué le"): (
                     when_said(i.blocked_at)
                 ),
                 "créé le": when_said(i.created_at),

@@ -261,9 +261,9 @@ ROUNDINGS = {
     "up": "au supérieur",
 }
 REMINDED_HOW = {
-    "chat": "message dans sa conversation avec le bot",
+    "chat": "message dans sa conversation avec l'assistant",
     "link": "le même lien redonné à transférer",
-    "matrix": "lien envoyé par le bot sur Matrix",
+    "matrix": "lien envoyé par l'assistant sur Matrix",
 }
 """How an attestation reminder went (``remind``'s ``how``; explorer HB9: « comment : link »)."""
 VALUES: dict[str, Mapping[str, str]] = {

@@ -299,6 +299,9 @@ LOCAL_PEOPLE = ("formatrice", "chargee")
 
 def local_trial(env: Path | None) -> int:
     """Start a homeserver for a trial, its accounts, and wait for Ctrl-C (explorer AJ1)."""
+    # Ctrl-C honoured even when started in the background of a shell, which starts it with
+    # SIGINT ignored (Python then leaves it so): it waited for ever, its server running.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     server = launch_synapse()
     try:
         bot = server.register("formabot", secrets.token_urlsafe(12))

@@ -1075,7 +1075,7 @@ async def test_several_late_keep_a_length_in_hours_said_after_the_day(
     before the day."""
     await trainer.says(typed)
     assert trainer.last.startswith(
-        "Noter un retard non justifié de 75 min, le matin du vendredi 20 novembre 2026, pour :"
+        "Noter un retard non justifié de 1 h 15, le matin du vendredi 20 novembre 2026, pour :"
     ), trainer.last
     await trainer.presses("Enregistrer")
     assert {(a.period, a.late_minutes, a.late_half, a.reason) for a in await absences(db)} == {
@@ -1084,25 +1084,25 @@ async def test_several_late_keep_a_length_in_hours_said_after_the_day(
 
 
 @pytest.mark.parametrize(
-    ("typed", "minutes"),
+    ("typed", "minutes", "said"),
     [
-        ("Karim et Julie en retard vendredi matin d'une heure", 60),
-        ("Karim et Julie en retard vendredi matin d'une demi-heure", 30),
-        ("Karim et Julie en retard vendredi matin de deux heures", 120),
-        ("Karim et Julie en retard vendredi matin d'un quart d'heure", 15),
-        ("Karim et Julie en retard vendredi matin d’une heure et demie", 90),
+        ("Karim et Julie en retard vendredi matin d'une heure", 60, "1 h"),
+        ("Karim et Julie en retard vendredi matin d'une demi-heure", 30, "30 min"),
+        ("Karim et Julie en retard vendredi matin de deux heures", 120, "2 h"),
+        ("Karim et Julie en retard vendredi matin d'un quart d'heure", 15, "15 min"),
+        ("Karim et Julie en retard vendredi matin d’une heure et demie", 90, "1 h 30"),
     ],
 )
 async def test_several_late_keep_a_length_in_words_said_after_the_day(
-    db: Database, trainer: Person, typed: str, minutes: int
+    db: Database, trainer: Person, typed: str, minutes: int, said: str
 ) -> None:
     """Explorer ZA6's rest: « Karim et Julie en retard vendredi matin d'une heure » saved both
     retards with no minutes, « d'une heure » gone unsaid (« de 1h15 » was kept, and « d'une
-    heure » before the day). Now 60 minutes each, as before the day."""
+    heure » before the day). Now 60 minutes each, as before the day, said as one person's
+    retard says it (explorer BB17: « de 90 min » where hers said « de 1 h 30 »)."""
     await trainer.says(typed)
     assert trainer.last.startswith(
-        f"Noter un retard non justifié de {minutes} min, le matin du vendredi 20 novembre 2026, "
-        "pour :"
+        f"Noter un retard non justifié de {said}, le matin du vendredi 20 novembre 2026, pour :"
     ), trainer.last
     await trainer.presses("Enregistrer")
     assert {(a.period, a.late_minutes, a.late_half, a.reason) for a in await absences(db)} == {

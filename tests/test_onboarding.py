@@ -414,7 +414,7 @@ async def test_inviting_someone_by_matrix_id_queues_the_code_for_the_bot_to_deli
     assert (row.platform, row.chat_id) == ("matrix", "@bruno.lefevre:tchap.example")
     welcome = texts.plain(row.payload["text"])
     assert f"/start {code.group(1)}" in welcome
-    assert "Camille Durand vous invite à rejoindre Organisme de démonstration" in welcome
+    assert "Camille Durand vous invite à rejoindre l'organisme de formation « Organisme de démonstration »"  # never bare (BB19) in welcome
     # Explorer DC2: the chat the bot opens says who invites, before it is accepted.
     assert (row.payload["extras"][ROOM_NAME], row.payload["extras"][ROOM_TOPIC]) == (
         "formabot – Organisme de démonstration",

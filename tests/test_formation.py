@@ -230,6 +230,20 @@ async def test_invisible_direction_marks_and_joiners_in_names_are_left_out(
     assert sorted(t.full_name for t in f.trainees) == ["Ana Lopes", "Julie Petit", "Karim Benali"]
 
 
+async def test_nothing_typed_for_her_e_mail_is_said_received_as_nothing(
+    db: Database, trainer: Person
+) -> None:
+    """Coverage BC's rough edge: a blank message where the chargée de mission's e-mail is
+    asked got « Je n'ai pas reconnu une adresse », as if something had been typed."""
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[: HAPPY.index(("cm_email", "say", "sophie.leroy@example.org"))]:
+        await answer(trainer, kind, value)
+    assert await step_of(db, trainer) == ("formation", "cm_email")
+    await trainer.says("   ")
+    assert trainer.last.startswith("Je n'ai rien reçu : écrivez votre réponse"), trainer.last
+    assert await step_of(db, trainer) == ("formation", "cm_email")
+
+
 async def test_fancy_letters_are_read_plain_and_letters_no_document_prints_refused(
     db: Database, trainer: Person
 ) -> None:

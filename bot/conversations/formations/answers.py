@@ -68,12 +68,16 @@ async def parse_person(ctx: Context, text: str) -> str | Invalid:
 
 async def parse_email(ctx: Context, text: str) -> str | Invalid:
     value = text.strip()
+    if not value:  # « Je n'ai rien reçu », not « pas reconnu » of nothing (coverage BC)
+        return Invalid(texts.say("common.empty_answer"))
     if not EMAIL.match(value):
         return Invalid(texts.say("formation.email_invalid"))
     return value.lower()
 
 
 async def parse_matrix_id(ctx: Context, text: str) -> str | Invalid:
+    if not text.strip():
+        return Invalid(texts.say("common.empty_answer"))
     found = typed_matrix_id(text)  # capitals read as Matrix writes them (explorer JB4)
     if found is None:
         return Invalid(texts.say("formation.matrix_id_invalid"))

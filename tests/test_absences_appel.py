@@ -145,6 +145,18 @@ async def test_buttons_cycle_present_absent_late_and_edit_the_list(
     ]
 
 
+@pytest.mark.parametrize("typed", ["Enregistrer l'appel", "valider", "Valider l'appel"])
+async def test_the_recap_s_words_typed_at_the_list_go_on_to_the_recap(
+    trainer: Person, typed: str
+) -> None:
+    """Explorer BF9: « Enregistrer l'appel », the recap's button, typed at the list got « Je ne
+    trouve pas « Enregistrer l'appel » dans la liste »; it goes on, as « Valider l'appel »."""
+    await start_morning_call(trainer)
+    await trainer.presses("Karim Benali")
+    await trainer.says(typed)
+    assert "Absence (1) : Karim Benali." in trainer.last, trainer.last
+
+
 async def test_a_number_typed_at_the_recap_is_the_choice_shown_with_it(
     db: Database, trainer: Person
 ) -> None:

@@ -52,7 +52,7 @@ _ALL_PRESENT = re.compile(
 )
 
 
-ROLL_DONE = DONE_WORDS | {"valider l appel", "c est bon", "enregistrer"}
+ROLL_DONE = DONE_WORDS | {"valider l appel", "c est bon", "enregistrer", "enregistrer l appel"}
 """Typed when the roll is as it should be: on the list, on to the recap; on the recap, saved."""
 
 

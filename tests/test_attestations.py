@@ -896,6 +896,25 @@ def test_the_sworn_text_agrees_with_no_organisation_name() -> None:
 PROPRETE = "Titre professionnel Agent de propreté et d'hygiène"
 
 
+async def test_the_bilans_whose_attestations_are_due_come_first(
+    trainer: Talker, db: Database
+) -> None:
+    """Explorer BF6: forty formations, the bilans still to come listed first, those held, whose
+    attestations are due, began on page 3 of 4. Held ones first, the latest first, then those
+    to come, the soonest first."""
+    await add_bilan(db, start=BILAN_START + timedelta(days=6))
+    await add_bilan(db, start=BILAN_START + timedelta(days=9))
+    await add_bilan(db, start=BILAN_START - timedelta(days=14), kind="fin")
+    await add_bilan(db, start=BILAN_START - timedelta(days=7), kind="fin")
+    await trainer.says("/attestations")
+    assert [label[:10] for label in trainer.buttons] == [
+        "19/11/2026",
+        "12/11/2026",
+        "02/12/2026",
+        "05/12/2026",
+    ], trainer.buttons
+
+
 async def test_two_bilans_of_long_titles_read_apart_among_the_bilans(
     trainer: Talker, db: Database, person: Callable[..., Talker]
 ) -> None:

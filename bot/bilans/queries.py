@@ -56,10 +56,11 @@ async def bilan_formation(
 
 
 async def visible_bilans(
-    session: AsyncSession, viewer: Member, now: datetime
+    session: AsyncSession, viewer: Member, now: datetime, *, held_first: bool = False
 ) -> list[tuple[Bilan, Formation]]:
     """The bilans of the formations ``viewer`` may see, not cancelled: upcoming first
-    (soonest first), then the past ones (most recent first)."""
+    (soonest first), then the past ones (most recent first); ``held_first``, the past ones
+    first, where /attestations looks for the answers due (explorer BF6: on page 3 of 4)."""
     query = select(Formation).where(*visible_to(viewer))
     formations = {f.id: f for f in (await session.scalars(query)).all()}
     if not formations:
@@ -73,7 +74,8 @@ async def visible_bilans(
     ).all()
     upcoming = sorted((b for b in rows if b.ends_at >= now), key=lambda b: b.starts_at)
     past = sorted((b for b in rows if b.ends_at < now), key=lambda b: b.starts_at, reverse=True)
-    return [(b, formations[b.formation_id]) for b in [*upcoming, *past]]
+    ordered = [*past, *upcoming] if held_first else [*upcoming, *past]
+    return [(b, formations[b.formation_id]) for b in ordered]
 
 
 async def visible_bilan(

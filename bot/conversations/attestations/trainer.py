@@ -83,7 +83,7 @@ def same_bilan(ctx: Context) -> dict[str, Any]:
 async def attestations_start(ctx: Context) -> Outcome | None:
     if "bilan_id" in ctx.data:
         return None
-    bilans = await visible_bilans(ctx.session, viewer_of(ctx).member, ctx.now)
+    bilans = await visible_bilans(ctx.session, viewer_of(ctx).member, ctx.now, held_first=True)
     if not bilans:
         ctx.say("attestation_trainer.none")
         return Leave()
@@ -98,7 +98,8 @@ async def bilan_options(ctx: Context) -> list[Option]:
     """Each bilan by its day, kind and formation, fitted as /bilans fits them (explorer BF1:
     « … d'hygièn » for two formations, cut inside a word)."""
     lines = []
-    for bilan, formation in await visible_bilans(ctx.session, viewer_of(ctx).member, ctx.now):
+    held = await visible_bilans(ctx.session, viewer_of(ctx).member, ctx.now, held_first=True)
+    for bilan, formation in held:
         info = await view_of(ctx.session, bilan.id)
         if info is not None:
             day, title = f"{info.start:%d/%m/%Y}", visible(formation.title)

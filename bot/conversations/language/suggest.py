@@ -139,7 +139,10 @@ async def closest_commands(ctx: Context) -> Outcome | None:
         return None
     best = max(score for score, _, _ in scored)
     chosen = sorted((c, s) for score, c, s in scored if score == best)[:3]
-    if len(chosen) == 1 and chosen[0][0] in _OPENED and not ctx.in_dialogue:
+    # A sentence, not a word or two (« un justificatif ? » after an absence's dialogue
+    # lapsed is the absence's, not /attestations'): those are only offered.
+    sentence = len(fold(ctx.incoming.text).split()) >= 3
+    if len(chosen) == 1 and chosen[0][0] in _OPENED and sentence and not ctx.in_dialogue:
         opened = ctx.features.commands[chosen[0][0]]
         ctx.incoming = replace(ctx.incoming, text=f"/{opened.command}")  # no words after it
         return Switch(opened.flow)

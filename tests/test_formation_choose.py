@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
 from bot.conversations.formations.choose import formation_option
 from bot.formations.twins import told
-from bot.messages import MAX_LABEL
+from bot.messages import MAX_LABEL, TELEGRAM_BUTTON, Platform
 from bot.storage.db import Database
 from tests.auxil.absences import add_formation
 from tests.auxil.dialogue import Person
+from tests.auxil.telegram_bot import link_to_telegram
 
 
 def listed(title: str, start: date = date(2026, 11, 2)) -> Any:
@@ -139,3 +141,30 @@ def test_a_twin_s_mark_keeps_the_label_within_its_limit() -> None:
     assert labels[0] != labels[1]
     assert all("(lundi 2 novembre 2026, avec" in label for label in labels), labels
     assert all(label.endswith(")") for label in labels)
+
+
+async def test_on_telegram_a_long_title_is_fitted_to_its_button_and_listed_whole(
+    db: Database, demo: None, person: Callable[..., Person]
+) -> None:
+    """Explorer BF7: fitted to 90 characters, then cut in its middle by Telegram at 64,
+    « Titre professionnel Agent de pro…hygiène (lundi 26 octobre 2026) » lost its start day
+    on some buttons, and no whole line was listed."""
+    title = "Titre professionnel Agent de propreté et d'hygiène – groupe du matin"
+    await add_formation(db, title=title, today=date(2026, 11, 23))
+    async with db.sessions() as session, session.begin():
+        await link_to_telegram(session, 555)
+    phone = person("555", Platform.TELEGRAM)
+    await phone.says("/formations")
+    choices = [c for r in phone.replies for c in r.choices if c.detail]
+    mine = [c for c in choices if c.detail.startswith(title)]
+    assert mine and mine[0].detail == f"{title} (mardi 3 novembre 2026)"
+    assert len(mine[0].label) <= TELEGRAM_BUTTON
+    assert mine[0].label.endswith("(mardi 3 novembre 2026)"), mine[0].label
+    assert all(c.detail for r in phone.replies for c in r.choices if c.numbered)
+
+
+async def test_on_the_console_no_line_is_listed_twice(trainer: Person, db: Database) -> None:
+    """The whole lines are for narrow buttons only: the console's numbered lines are whole."""
+    await add_formation(db, title="Cariste", today=date(2026, 11, 23))
+    await trainer.says("/formations")
+    assert not any(c.detail for r in trainer.replies for c in r.choices)

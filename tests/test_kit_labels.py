@@ -7,7 +7,8 @@ twice: once for Caen, once for Rouen, cut before what told them apart.
 
 from __future__ import annotations
 
-from bot.conversations.kit.labels import Piece, fit
+from bot.conversations.kit.flow import Option
+from bot.conversations.kit.labels import Piece, fit, listed_where_cut
 from bot.messages import MAX_LABEL, shorten
 
 GUIDES = "Envoyer les modes d'emploi du bilan à distance"
@@ -95,3 +96,12 @@ def test_a_piece_at_its_floor_waits_for_the_others() -> None:
         64,
     )
     assert label == "🔴 03/11/2025 Saisir l'… – Marie-Christi… · Agent d… (03/11/2025)"
+
+
+def test_whole_lines_are_kept_only_when_one_is_cut() -> None:
+    """Explorer GE7: only the cut lines listed read « 1. 3. 5. », as if lines were gone;
+    when every line fits, none is listed twice."""
+    cut = Option("Cari…ste", "1", detail="Cariste")
+    whole = Option("Soudure", "2", detail="Soudure")
+    assert [o.detail for o in listed_where_cut([cut, whole])] == ["Cariste", "Soudure"]
+    assert [o.detail for o in listed_where_cut([whole])] == [""]

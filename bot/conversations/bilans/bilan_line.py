@@ -9,10 +9,9 @@ was for /bilans).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 
 from bot.bilans.view import kind_label
-from bot.conversations.kit.labels import Piece, fit
+from bot.conversations.kit.labels import Piece, fit, listed_where_cut
 from bot.conversations.kit.steps import Option
 
 SHORT_KINDS = {"etape": "étape", "fin": "fin"}
@@ -34,6 +33,4 @@ def fitted_bilans(lines: Iterable[tuple[str, str, str, str]], limit: int) -> lis
             cut = Piece(title, joiner=" – ", shrink=1, keep=20, middle=True)
             shown = fit([Piece(moment), short, cut], limit)
         options.append(Option(shown, value, search=whole, detail=whole))
-    if all(o.label == o.detail for o in options):
-        return [replace(o, detail="") for o in options]
-    return options
+    return listed_where_cut(options)

@@ -21,11 +21,12 @@ from typing import Protocol, TypeVar
 from bot import dates
 from bot.answers import fold
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.labels import Piece, fit
+from bot.conversations.kit.labels import Piece, fit, listed_where_cut
 from bot.conversations.kit.steps import Option
 from bot.formations import queries
 from bot.formations.labels import told_apart
 from bot.formations.twins import twin_marks
+from bot.messages import MAX_LABEL, label_limit
 from bot.storage.formations import Formation
 
 
@@ -92,15 +93,21 @@ def by_relevance(formations: list[D], day: date) -> list[D]:
     return running + coming + ended
 
 
-def formation_option(f: Formation | queries.Listed, mark: str = "") -> Option:
+def formation_option(
+    f: Formation | queries.Listed, mark: str = "", limit: int = MAX_LABEL
+) -> Option:
     """« Cariste (lundi 2 novembre 2026) »: a long title is cut at its end, its start day
     kept (explorer M: two sessions of one long title read the same, the day cut away). Not
     in its middle: two titles that differ there read the same then (explorer N). A twin
-    starting that day too has its ``mark`` (« (…, avec Karim) »: explorer MA3), cut last."""
+    starting that day too has its ``mark`` (« (…, avec Karim) »: explorer MA3), cut last.
+    Fitted to ``limit``, the platform's buttons (explorer BF7: fitted to 90, Telegram cut it
+    again at 64 in its middle, the day lost), the whole line kept as its ``detail``."""
     day = Piece(f"({dates.spell_date(f.start_date)}" + ("" if mark else ")"))
     marked = [Piece(f"{mark})", ", ", shrink=2, keep=16, middle=True, floor=6)] if mark else []
-    label = fit([Piece(f.title, shrink=1, keep=24), day, *marked])
-    return Option(label, str(f.id), search="" if f.title in label else f.title)
+    pieces = [Piece(f.title, shrink=1, keep=24), day, *marked]
+    label = fit(pieces, limit)
+    whole = f"{f.title} {day.text}" + (f", {mark})" if mark else "")
+    return Option(label, str(f.id), search="" if f.title in label else f.title, detail=whole)
 
 
 async def options_of(
@@ -109,7 +116,8 @@ async def options_of(
     """``formations`` as choices, twins of one title and start day told apart (explorer MA3:
     identical buttons)."""
     marks = await twin_marks(ctx.session, ((f.id, f.title, f.start_date) for f in formations))
-    return [formation_option(f, marks.get(f.id, "")) for f in formations]
+    limit = label_limit(ctx.incoming.platform)
+    return listed_where_cut([formation_option(f, marks.get(f.id, ""), limit) for f in formations])
 
 
 async def named_apart(ctx: Context, formation: Formation) -> str:

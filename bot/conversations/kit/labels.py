@@ -18,8 +18,9 @@ exactly as it reads.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.conversations.kit.flow import Option
 from bot.messages import MAX_LABEL, shorten
 
 
@@ -73,3 +74,12 @@ def _joined(pieces: Sequence[Piece], texts: list[str]) -> str:
     return "".join(
         (p.joiner if i else "") + t for i, (p, t) in enumerate(zip(pieces, texts, strict=True))
     )
+
+
+def listed_where_cut(options: list[Option]) -> list[Option]:
+    """``options`` keeping their whole line (:attr:`Option.detail`) only when one of them
+    was cut: then every line is listed whole with the question, so the numbers run on
+    (explorer GE7: « 1. 3. 5. » read as lines gone); none when all fit."""
+    if all(o.label == o.detail for o in options):
+        return [replace(o, detail="") for o in options]
+    return options

@@ -26,9 +26,10 @@ from bot import config, running
 from bot.app import build_engine, serve, setup_logging, transports_for
 from bot.cli_data import base_of, cmd_export, cmd_import, open_base
 from bot.cli_keys import cmd_new_key, key_not_saved, key_refusal
-from bot.cli_parser import parse, typed_command
+from bot.cli_parser import parse
 from bot.documents.fonts import missing_fonts
 from bot.files import why_unreadable
+from bot.invocation import typed_command
 from bot.storage.db import Database
 from bot.storage.people import no_organisation, only_the_demo
 from bot.workers import Supervisor, stop_when_orphaned

@@ -10,9 +10,7 @@ refusal in one language.  A message it does not know stays as argparse wrote it.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -252,11 +250,3 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         chosen: argparse.ArgumentParser = commands.get(known.command, parser)
         chosen.error(french("unrecognized arguments: %s") % " ".join(extras))
     return known
-
-
-def typed_command() -> str:
-    """``formabot`` as the hints printed should have it typed again: the path it was started
-    by (« .venv/bin/formabot », as ``make run`` starts it, with no ``formabot`` on the PATH:
-    explorer BE13, « command not found »), else ``formabot``."""
-    started = sys.argv[0] if sys.argv else ""
-    return started if Path(started).name == "formabot" and os.sep in started else "formabot"

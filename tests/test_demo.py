@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date
 
@@ -52,7 +53,18 @@ async def test_a_stranger_s_start_on_the_demo_alone_says_how_to_create_one_s_own
     await nora.says("/start")
     assert nora.all_text.startswith("Je ne vous connais pas encore.")
     assert "cette base ne contient que l'organisme de démonstration" in nora.last
-    assert "formabot demo --retirer" in nora.last
+    assert "« formabot demo --retirer »" in nora.last
+
+
+async def test_the_demo_s_chat_hint_is_typed_as_formabot_was_started(
+    trainer: Person, person: Callable[..., Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer BE13: after `make run`, the owner's /start said « formabot demo --retirer »,
+    which fails as typed (only .venv/bin/formabot exists)."""
+    monkeypatch.setattr(sys, "argv", [".venv/bin/formabot", "console", "--as", "nora"])
+    nora = person("nora")
+    await nora.says("/start")
+    assert "le retire avec « .venv/bin/formabot demo --retirer »" in nora.last
 
 
 async def test_the_demo_goes_whole_for_the_real_organisation(

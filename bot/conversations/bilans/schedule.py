@@ -30,10 +30,10 @@ from bot import dates
 from bot.answers import AGREEING, Invalid, by_surname, clean_line, printable
 from bot.bilans.checks import DEFAULT_MINUTES, MAX_PARTNERS, duration_minutes, minutes_fit
 from bot.bilans.participants import Derogation, single_person
-from bot.bilans.queries import bilan_formation, bilan_formations, owed_by
 from bot.bilans.schedule import AlreadyScheduled, Partner, Plan, Visio, schedule_bilan
 from bot.bilans.view import kind_label
 from bot.conversations.attestations.trainer import invite_after_scheduling
+from bot.conversations.bilans.bilan_formation import formation_choices, pick_formation, start
 from bot.conversations.bilans.departed import gone_by, leave_out_departed, untick_departed
 from bot.conversations.bilans.derogation import DEROGATION
 from bot.conversations.bilans.funder_contact import tell_charge_de_mission
@@ -45,12 +45,10 @@ from bot.conversations.bilans.shared import (
     invite_participants,
     parse_url,
     send_documents,
-    short_moment,
     viewer_of,
     when_text,
 )
 from bot.conversations.bilans.when import when_step
-from bot.conversations.formations.choose import by_relevance, day_of, options_of
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
     Call,
@@ -148,55 +146,6 @@ async def file_derogation(ctx: Context) -> Outcome | None:
         ticked = list(ctx.data.get("participants") or [])
         ctx.data["participants"] = [*ticked, *(t for t in ids if t not in ticked)]
     return None
-
-
-async def start(ctx: Context) -> Outcome | None:
-    if not await bilan_formations(ctx.session, viewer_of(ctx)):
-        ctx.say("bilan.no_formation")
-        return Leave()
-    return None
-
-
-async def formation_choices(ctx: Context) -> list[Option]:
-    formations = await bilan_formations(ctx.session, viewer_of(ctx))
-    # Labelled as /formations and /appel label them (explorer O: cut differently here).
-    ordered = by_relevance(formations, day_of(ctx))
-    return await options_of(ctx, ordered)
-
-
-async def pick_formation(ctx: Context, picked: str) -> Outcome:
-    formation = await bilan_formation(ctx.session, viewer_of(ctx), picked)
-    if formation is None:
-        return Retry(ctx.render("bilan.formation_not_found"))
-    owed, scheduled = await owed_by(ctx.session, formation, ctx.now.date())
-    ctx.data.update(
-        formation_id=formation.id,
-        title=formation.title,
-        funder=formation.funder,
-        cm_name=formation.cm_name,
-        owed=[
-            {
-                "key": o.key,
-                "kind": o.kind,
-                "label": o.label,
-                "suggested": o.suggested_on.isoformat(),
-                "reason": o.reason,
-                "scheduled": o.scheduled,
-                "past": o.past,
-            }
-            for o in owed
-        ],
-        scheduled=[
-            {
-                "id": b.id,
-                "kind": kind_label(b.kind),
-                "when": short_moment(b.starts_at, ctx),
-                "remote": b.remote,
-            }
-            for b in scheduled
-        ],
-    )
-    return Next()
 
 
 async def which_choices(ctx: Context) -> list[Option]:
@@ -399,7 +348,11 @@ SCHEDULE = Flow(
     start=start,
     steps=[
         Pick(
-            "formation", ask="bilan.ask_formation", options=formation_choices, then=pick_formation
+            "formation",
+            ask="bilan.ask_formation",
+            options=formation_choices,
+            then=pick_formation,
+            unless_known=True,
         ),
         Pick("which", ask="bilan.ask_which", options=which_choices, then=pick_which),
         Pick("remote", ask="bilan.ask_remote", options=MODES, help="bilan.help_remote"),

@@ -42,7 +42,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, event, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.config import Settings
@@ -83,9 +83,16 @@ def start_after_commit(
     *,
     clock: Callable[[], datetime] = utcnow,
 ) -> None:
-    """Run the works ``ids`` once ``session``'s transaction has committed (never on rollback)."""
+    """Run the works ``ids`` once ``session``'s transaction has committed (never on rollback).
+
+    Each work runs on the engine, in sessions of its own: a scheduler tick's session is bound
+    to the one connection its jobs share on PostgreSQL (``Database.series``), which goes back
+    to the pool when the tick ends (explorer CE1: the resumer started nothing there).
+    """
     wanted = list(ids)
     bind = session.bind
+    if isinstance(bind, AsyncConnection):
+        bind = bind.engine
     if not wanted or not isinstance(bind, AsyncEngine):
         return
     loop = asyncio.get_running_loop()

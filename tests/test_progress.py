@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.manifest import Work
 from bot.messages import Reply
+from bot.scheduler import Scheduler
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.progress import LongWork
@@ -199,6 +200,21 @@ async def test_a_pending_work_left_by_a_stop_is_started_by_the_scheduler(
     await progress.wait_for_works()
     assert await status_of(db, work_id) == ("done", 1)
     assert [m.payload["text"] for m in await outbox(db)] == ["Prêt : 7"]
+
+
+async def test_a_work_left_by_a_kill_is_started_by_the_scheduler_tick_on_either_base(
+    store: Database, settings: Settings
+) -> None:
+    """Explorer CE1: on PostgreSQL a tick's jobs share one connection (``Database.series``),
+    and the resumer found the work a killed process left and started nothing: « je vous
+    l'envoie ici dès qu'il est prêt », and the ZIP never came."""
+    work_id = await add_work(store, "echo", n=3)
+    resume = progress.resumer({"echo": echo})
+    scheduler = Scheduler(store, settings, [resume], clock=lambda: T0 + progress.RESUME_AFTER * 2)
+    await scheduler.tick()
+    await progress.wait_for_works()
+    assert await status_of(store, work_id) == ("done", 1)
+    assert [m.payload["text"] for m in await outbox(store)] == ["Prêt : 3"]
 
 
 async def test_a_failing_work_is_tried_again_then_said_in_french_and_nothing_half_done(

@@ -249,3 +249,11 @@ def test_no_english_export_in_the_journal_s_actions() -> None:
     assert action_words("export") == "exportation"
     assert action_words("export_timeline") == "exportation de la chronologie"
     assert not [w for w in ACTIONS.values() if "export " in f"{w} " or w.startswith("export ")]
+
+
+def test_a_ticket_qualite_s_entry_names_the_ticket_not_a_signalement() -> None:
+    """Explorer CF1: the ticket qualité's entry read « identifiant du signalement » in the
+    journal an auditor opens, a « signalement » that exists nowhere else."""
+    shown = json.loads(details_words({"ticket_id": 3, "reference": "TQ-2026-0003"}))
+    assert shown == {"identifiant du ticket qualité": 3, "référence": "TQ-2026-0003"}
+    assert not [w for w in DETAIL_KEYS.values() if "signalement" in w]

@@ -184,7 +184,7 @@ DETAIL_KEYS = {
     "signs": "signes",
     "solution": "solution",
     "source": "source",
-    "ticket_id": "identifiant du signalement",
+    "ticket_id": "identifiant du ticket qualité",
     "trainee_id": "identifiant de stagiaire",
     "trainees": "stagiaires",
     "undone": "statut précédent",

@@ -193,3 +193,21 @@ def test_a_trainees_export_goes_back_in_with_its_old_or_new_headers(
         assert [moved[who][k] for k in kept] == [before[who][k] for k in kept], who
     assert moved["Hugo Moreau"]["représente les stagiaires"] == "oui"
     assert moved["Léa Martin"]["entreprise"] == "Brasserie du Port"
+
+
+def test_the_journal_says_the_command_added_the_list_not_the_formation_s_trainer(
+    formabot: Formabot, tmp_path: Path
+) -> None:
+    """Explorer CF3: the journal an auditor opens named the formation's trainer (n° 1,
+    Camille Durand) as the person who added the trainees a server's command imported."""
+    formation = demo_formation(formabot)
+    path = tmp_path / "stagiaires.xlsx"
+    path.write_bytes(xlsx(LIST))
+    done = formabot(["import", "stagiaires", "--formation", formation, "--oui", str(path)])
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(formabot(["export", "audit"]).stdout)))
+    (added,) = [r for r in rows if r["action"] == "ajout de stagiaires"]
+    assert added["identifiant de la personne qui a agi"] == ""
+    assert added["détails"] == (
+        '{"nombre": 2, "par": "la commande « formabot import » sur le serveur"}'
+    )

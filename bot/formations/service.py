@@ -306,9 +306,14 @@ async def add_trainees(
     *,
     now: datetime,
     session_id: int | None = None,
+    by_command: bool = False,
 ) -> TraineesAdded | None:
     """Enrol the trainees not enrolled yet (by name, or by e-mail when one is given); they
     enter on the day given, else on :func:`default_entry`.
+
+    ``by_command``: ``formabot import`` on the server, run by whoever has its access, not
+    by ``member`` (the formation's trainer, whose rights it borrows): the journal names no
+    one and says so (explorer CF3: the auditor read that the trainer added the list).
 
     In a formation of several sessions, each follows the session their entry falls in,
     else the one chosen (``session_id``), else none: the whole formation (explorer IC5);
@@ -345,7 +350,11 @@ async def add_trainees(
         if trainee.exit_reason == "abandon" and trainee.left_on is not None:
             ruptures.append((trainee.name, trainee.left_on))
     await session.flush()
-    audit_formation(session, member, "add_trainees", formation.id, count=added)
+    if by_command:
+        entry = {**_entry(member, "add_trainees", formation.id), "actor_id": None}
+        audit.record(session, **entry, count=added, by="commande")
+    else:
+        audit_formation(session, member, "add_trainees", formation.id, count=added)
     await refresh_deadlines(session, formation.id)
     return TraineesAdded(formation, added, tuple(ruptures), placed_in_sessions(formation, new))
 

@@ -93,7 +93,7 @@ async def import_trainees(
         return 1
     async with db.sessions() as session, session.begin():
         rows = [row.as_data() for row in seen.rows]
-        added = await import_rows(session, owner, formation.id, rows, now=now)
+        added = await import_rows(session, owner, formation.id, rows, now=now, by_command=True)
         if added is None:
             _say(err, "cli_not_found", id=formation_id)
             return 1

@@ -221,12 +221,16 @@ async def import_rows(
     rows: Sequence[dict[str, Any]],
     *,
     now: datetime,
+    by_command: bool = False,
 ) -> TraineesAdded | None:
-    """Add the previewed rows to the formation; ``None`` when it is gone or not theirs.
+    """Add the previewed rows to the formation; ``None`` when it is gone or not theirs
+    (``by_command``: see :func:`~bot.formations.service.add_trainees`).
 
     The preview gave a trainee without an entry date the formation's start:
     a list from a spreadsheet is the group's (one arriving later has a date
     in it), and the preview showed the day.
     """
     trainees = [new_trainee(r) for r in rows]
-    return await add_trainees(session, member, formation_id, trainees, now=now)
+    return await add_trainees(
+        session, member, formation_id, trainees, now=now, by_command=by_command
+    )

@@ -27,10 +27,17 @@ from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
-from bot.storage.people import ChatIdentity, Membership, Person
+from bot.storage.people import ChatIdentity, Membership, Organisation, Person
 from bot.texts import plain
 from tests.auxil.absences import add_formation
-from tests.auxil.attestations import BILAN_START, add_bilan, codes, open_zip, schedule_bilan
+from tests.auxil.attestations import (
+    BILAN_START,
+    add_bilan,
+    codes,
+    lea_at_the_text,
+    open_zip,
+    schedule_bilan,
+)
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.pdf import pdf_words
@@ -947,3 +954,16 @@ async def test_two_bilans_of_long_titles_read_apart_among_the_bilans(
         f"03/12/2026 – bilan de fin de formation – {PROPRETE}",
         whole,
     ]
+
+
+async def test_the_sworn_text_of_an_overseas_organisation_names_its_hour_in_french(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock, db: Database
+) -> None:
+    """Explorer CF5: an organisation at La Réunion had its participants swear to a bilan
+    held « de 14 h 00 à 16 h 00 (heure locale, Indian/Reunion) », the zone's code in English
+    in the sworn text, its PDF and the summary the Région reads."""
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(Organisation).values(timezone="Indian/Reunion"))
+    lea = await lea_at_the_text(trainer, person, clock)
+    assert "de 14 h 00 à 16 h 00 (heure de La Réunion)." in lea.all_text
+    assert "Indian" not in lea.all_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.people.zones import ZONES
+from bot.people.zones import HOURS, ZONES, hour_words
 from bot.storage.people import DEFAULT_TIMEZONE
 
 
@@ -13,3 +13,11 @@ def test_every_zone_offered_exists_and_its_words_name_it() -> None:
     for zone, words in ZONES.items():
         ZoneInfo(zone)  # a typo would make every hour of that organisation fail
         assert words.endswith(f"({zone})")
+
+
+def test_every_zone_offered_has_its_hour_named_in_french() -> None:
+    """Explorer CF5: the sworn text said « heure locale, Indian/Reunion »."""
+    assert set(HOURS) == set(ZONES)
+    assert hour_words("Indian/Reunion") == "heure de La Réunion"
+    assert hour_words("Asia/Tokyo") == "heure locale"
+    assert not [words for words in HOURS.values() if "/" in words]

@@ -22,6 +22,7 @@ from bot.attestations.service import ROLE_LABELS
 from bot.bilans.view import BilanView
 from bot.documents.bundle import slug
 from bot.documents.pdf import render_pdf
+from bot.people.zones import hour_words
 from bot.rules.facts import ACTION_TYPES, FUNDERS, PROGRAMMES
 from bot.storage.attestations import Attestation
 
@@ -37,8 +38,7 @@ def text_sha256(text: str) -> str:
 
 
 def zone_words(info: BilanView) -> str:
-    key = str(info.tz)
-    return "heure de Paris" if key == "Europe/Paris" else f"heure locale, {key}"
+    return hour_words(str(info.tz))
 
 
 def action_words(info: BilanView) -> str:

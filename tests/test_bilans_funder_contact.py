@@ -30,6 +30,12 @@ async def test_a_cancellation_the_bot_cannot_send_is_given_to_forward(trainer: P
     assert "annulé" in text and "jeudi 26 novembre 2026" in text
     # Camille sends it from her own mailbox (explorer W, W11).
     assert "envoyé par formabot" not in text
+    # Signed as the confirmation she forwarded was (explorer CF13: it ended on the .ics line,
+    # no one's name, no organisation).
+    assert text.endswith(
+        "L'annulation pour votre agenda est jointe : ouvrez-la pour retirer le rendez-vous.\n\n"
+        "Bien cordialement,\nCamille Durand\nOrganisme de démonstration\n"
+    )
 
 
 def draft_for_the_charge_de_mission(trainer: Person) -> str:

@@ -182,3 +182,35 @@ async def test_a_sign_declined_is_a_dated_line_of_the_timeline_and_of_the_bundle
     with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
         words = pdf_words(archive.read("chronologie-hugo-moreau.pdf"))
     assert "suivi non ouvert pour l'instant" in words
+
+
+async def test_an_exit_that_came_with_an_imported_list_says_so_not_a_question_mark(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer CF14: a trainee imported with her exit (« sortie », « motif de sortie » columns)
+    read « Sortie de la formation : abandon (?) », and the PDF « ?, le mardi 1er décembre 2026 à
+    12 h 00 », a moment nobody entered anything: the list's import is who and when."""
+    imported_at = clock.now
+    async with db.sessions() as session, session.begin():
+        formation = await session.scalar(select(Formation).order_by(Formation.id).limit(1))
+        assert formation is not None
+        session.add(
+            Trainee(
+                formation_id=formation.id,
+                full_name="Paul Sortant",
+                name_key="paul sortant",
+                entered_on=formation.start_date,
+                left_on=imported_at.date(),
+                exit_reason="abandon",
+                created_at=imported_at,
+            )
+        )
+    clock.advance(days=2)
+    await trainer.says("/suivi paul sortant")
+    assert "Sortie de la formation : abandon (liste de stagiaires importée)" in trainer.last
+    assert "(?)" not in trainer.last
+    async with db.sessions() as session:
+        paul = await session.scalar(select(Trainee).where(Trainee.full_name == "Paul Sortant"))
+        assert paul is not None
+        (exit_,) = [e for e in await timeline(session, paul, "Europe/Paris") if e.kind == "sortie"]
+    assert exit_.recorded_at == imported_at

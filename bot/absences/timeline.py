@@ -39,6 +39,9 @@ from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Trainee
 from bot.storage.people import Person
 
+IMPORTED = "liste de stagiaires importée"
+"""Who recorded what came with a trainee's row from a list (its exit): the list, not a person."""
+
 
 @dataclass(frozen=True)
 class Event:
@@ -343,15 +346,17 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
     if trainee.left_on is not None:
         # The exit that ends a follow-up is part of its story (explorer AO3: an entretien
         # never held read as a procedure not followed, the exit for a job nowhere).
-        recorded = exit_entry.at if exit_entry else datetime.combine(trainee.left_on, time(12), tz)
+        # No « trainee_exit » in the journal: the exit came in the trainee's own row, with an
+        # imported list, when that row was written (explorer CF14: « ? », and noon of the
+        # exit's day, a moment nobody entered anything).
         events.append(
             Event(
                 trainee.left_on,
                 None,
                 "sortie",
                 _line("sortie", motive=EXIT_REASONS.get(trainee.exit_reason or "", "")),
-                who(exit_entry.actor_id if exit_entry else None),
-                recorded,
+                who(exit_entry.actor_id) if exit_entry else IMPORTED,
+                exit_entry.at if exit_entry else trainee.created_at,
                 about=time(23, 59),
             )
         )

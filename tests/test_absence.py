@@ -400,6 +400,44 @@ async def test_no_known_motive_in_words_is_no_motive(
     assert (saved.justified, saved.reason) == (False, None)
 
 
+@pytest.mark.parametrize(
+    ("justified", "asked", "typed", "recap"),
+    [
+        ("Non", "Un motif connu ? (en quelques mots, ou « Passer »)", "Oui", "Non justifiée : "),
+        ("Non", "Un motif connu ? (en quelques mots, ou « Passer »)", "ouais", "Non justifiée : "),
+        (
+            "Non",
+            "Un motif connu ? (en quelques mots, ou « Passer »)",
+            "oui oui",
+            "Non justifiée : ",
+        ),
+        ("Oui", "Quel motif ? (en quelques mots", "Oui", "Justifiée : "),
+    ],
+)
+async def test_a_bare_yes_to_the_motive_asks_which(
+    db: Database, trainer: Person, justified: str, asked: str, typed: str, recap: str
+) -> None:
+    """Explorer CD1: « Un motif connu ? » reads as a yes-or-no question; « Oui » was saved as
+    the motive, the recap said « Non justifiée : Oui », and so did the exports (« Quel
+    motif ? » of a justified absence likewise).  Now the motive itself is asked for."""
+    await trainer.says("/absence julie vendredi matin")
+    await trainer.presses("Oui")
+    await trainer.presses(justified)
+    assert trainer.last.startswith(asked)
+    await trainer.says(typed)
+    assert trainer.last.startswith(f"« {typed} » ne dit pas lequel : écrivez le motif en"), (
+        trainer.last
+    )
+    assert trainer.last.splitlines()[-1].startswith(asked)
+    await trainer.says("bus en panne")
+    if justified == "Oui":
+        await trainer.presses("Pas de justificatif")
+    assert f"{recap}bus en panne" in trainer.last
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert saved.reason == "bus en panne"
+
+
 async def test_a_motive_saying_no_in_passing_is_a_motive(db: Database, trainer: Person) -> None:
     """Explorer QB10: only an answer that is wholly « no motive » is none; « non prévenu »
     or « pas de bus » is what the trainer knows."""

@@ -7,7 +7,9 @@
 « Un motif connu ? » is a question answered yes or no: « non », « je sais pas », « pas de
 motif », « inconnu » are no motive, stored as none, not a motive « non » shown in the
 exports and the Qualiopi bundle (explorer QB10). Only an answer made wholly of such words:
-« pas de bus » or « non prévenu » is what the trainer knows.
+« pas de bus » or « non prévenu » is what the trainer knows.  A bare « oui » says there is
+one, not which: it is asked for, here and at a justified absence's « Quel motif ? »
+(explorer CD1: « Non justifiée : Oui » saved).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import re
 from bot.answers import Invalid, fold
 from bot.conversations.absences.steps import parse_note
 from bot.conversations.kit.context import Context
+from bot.conversations.kit.suggestion import YES
+from bot.privacy.health import SAID_TEXT
 
 _NONE = (
     r"non|nan|aucun|aucune|rien|inconnue?|pas connue?|je ne sais pas|on verra"
@@ -33,12 +37,21 @@ def no_motive(text: str) -> bool:
     return NO_MOTIVE.fullmatch(fold(text)) is not None
 
 
+def yes_not_which(ctx: Context, text: str) -> Invalid | None:
+    """What a bare « oui » typed where a motive is asked is told: it says there is one, not
+    which (explorer CD1); ``None`` for any other answer, and right after a medical detail was
+    pointed out, where « oui » keeps the motive said (explorer AK7)."""
+    if ctx.data.get(SAID_TEXT) is not None or YES.fullmatch(fold(text)) is None:
+        return None
+    return Invalid(ctx.render("absence.motive_which", said=" ".join(text.split())))
+
+
 _NOTE = parse_note(300)
 
 
 async def optional_reason(ctx: Context, text: str) -> str | Invalid | None:
     """The motive of an unjustified absence: none said in words is none (explorer QB10),
-    as « Passer » is."""
+    as « Passer » is; a bare yes is asked which (CD1)."""
     if no_motive(text):
         return None
-    return await _NOTE(ctx, text)
+    return yes_not_which(ctx, text) or await _NOTE(ctx, text)

@@ -451,6 +451,32 @@ async def test_a_motive_saying_no_in_passing_is_a_motive(db: Database, trainer: 
     assert saved.reason == "pas de bus"
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "/absence Julie absente du 16 au 18 novembre",
+            "du lundi 16 novembre au mercredi 18 novembre 2026 (3 jours), pour :\n· Julie Petit",
+        ),
+        (
+            "/absence Karim absent de jeudi à lundi",
+            "du jeudi 19 novembre au lundi 23 novembre 2026 (3 jours), pour :\n· Karim Benali",
+        ),
+    ],
+)
+async def test_a_span_after_absent_in_the_command_is_its_days(
+    db: Database, trainer: Person, typed: str, said: str
+) -> None:
+    """Explorer CD3: « /absence Julie absente du 16 au 18 novembre » asked « Quel jour a eu
+    lieu l'absence … ? », the days typed dropped unsaid, where the same words without the
+    command, or without « absente », gave the recap of the three days."""
+    await trainer.says(typed)
+    assert f"Noter une absence non justifiée {said}" in trainer.last, trainer.last
+    await trainer.presses("Enregistrer")
+    assert "chacun de ces jours" in trainer.all_text, trainer.last
+    assert len(await absences(db)) == 3
+
+
 async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer: Person) -> None:
     await trainer.says("/absence Benali hier matin")
     assert "J'ai compris : dimanche 22 novembre 2026, le matin. C'est bien ça ?" in trainer.last

@@ -60,7 +60,7 @@ from bot.conversations.absences.details import (
     recap_values,
 )
 from bot.conversations.absences.in_charge import tell_of_one
-from bot.conversations.absences.sentence import said_data
+from bot.conversations.absences.sentence import said_data, several_days_said
 from bot.conversations.absences.sentence_names import other_name
 from bot.conversations.absences.steps import (
     current_formation,
@@ -166,7 +166,7 @@ async def absence_start(ctx: Context) -> Outcome | None:
     moment = datetime.fromisoformat(at) if isinstance(at, str) else ctx.now
     argument = _NO_NAME_FIRST.sub("", argument.strip())
     if argument:
-        several = await several_people(ctx, argument) or several_days(
+        several = await several_people(ctx, argument, moment) or several_days(
             ctx, argument, formations, moment
         )
         if several is not None:
@@ -183,18 +183,21 @@ _NO_NAME_FIRST = re.compile(
 explorer TB, a trainee was picked from « et un »): left out, who is asked."""
 
 
-async def several_people(ctx: Context, text: str) -> Outcome | None:
+async def several_people(ctx: Context, text: str, now: datetime) -> Outcome | None:
     """« /absence Hugo et Léa vendredi matin »: two people, one recap that notes them both
     (:mod:`.group`), as the same words typed without the command (explorer EC6: Hugo alone
     was noted, Léa dropped unsaid); « /absence Julie en retard vendredi et Karim », another
-    person's event after the first one's, refused as that sentence is (explorer EE3)."""
+    person's event after the first one's, refused as that sentence is (explorer EE3); one
+    person's days after « absente » (« /absence Julie absente du 16 au 18 novembre »), their
+    recap too (explorer CD3: the day was asked, the days typed dropped unsaid)."""
     said = read_absence_sentence(text) or read_absence_sentence(f"absent {text}")
     if said is None or said.future or said.nobody:
         return None
     if len(said.names) == 1:
         other = await other_name(ctx, said)
         if other is None:
-            return None
+            several = several_days_said(said, now)
+            return Switch("absence_group", said_data(said)) if several else None
         ctx.say("absence.sentence_two_events", first=said.names[0], other=other)
         return Leave()
     return Switch("absence_group", said_data(said))

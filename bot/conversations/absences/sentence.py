@@ -166,10 +166,7 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         ctx.say("absence.sentence_replaced", who=asked)
         ctx.data[ASKED_AGAIN] = True
     # Several people, or several days (« Julie absente du 1er au 3 décembre »): one recap.
-    several = (
-        len(sentence.names) > 1
-        or read_days_and_words(day_words(sentence.rest, ctx.now), ctx.now, late=sentence.late)[0]
-    )
+    several = len(sentence.names) > 1 or several_days_said(sentence, ctx.now)
     data = said_data(sentence)
     if replaced and all(ctx.data.get(key) == value for key, value in data.items()):
         ctx.data[ASKED_AGAIN] = True  # the very sentence again: asked again, unsaid (QB2)
@@ -181,6 +178,13 @@ def _past_besides(sentence: AbsenceSentence, typed: str) -> dict[str, object]:
     demain, elle était absente hier aussi »), not noted, said so (explorer JA9, JB6)."""
     besides = past_said_besides(sentence, typed)
     return {"late": sentence.late, "leaving": sentence.leaving, **besides}
+
+
+def several_days_said(sentence: AbsenceSentence, now: datetime) -> bool:
+    """Whether ``sentence`` names several days (« Julie absente du 1er au 3 décembre »), noted
+    in one recap (:mod:`.group`), typed alone or after ``/absence`` (explorer CD3)."""
+    days = read_days_and_words(day_words(sentence.rest, now), now, late=sentence.late)[0]
+    return days is not None
 
 
 def said_data(sentence: AbsenceSentence) -> dict[str, object]:

@@ -1009,6 +1009,28 @@ def test_ely_short_contact_and_ticket() -> None:
     assert found["ELY-SHORT-TICKET:followup:5"].due_on == date(2027, 2, 15)
 
 
+def test_an_elycoop_delay_set_to_0_is_said_the_same_day() -> None:
+    """Explorer CD8: the organisation's delays counted from no event named in the sentence
+    (the ticket qualité, a compte rendu, a livret…) set to 0 in /reglages read « l'organisme
+    s'est donné 0 jour »; now « le jour même », as « 0 mois après » became « le jour de »."""
+    found = by_key(
+        deadlines(elycoop(followup("short", sign_on=date(2027, 1, 28))), {"ely_ticket_days": 0})
+    )
+    ticket = found["ELY-SHORT-TICKET:followup:5"]
+    assert ticket.due_on == date(2027, 2, 1)
+    assert "0 jour" not in ticket.explanation
+    assert (
+        "La procédure ne fixe pas de délai : l'organisme le demande le jour même (modifiable "
+        "avec /reglages)" in ticket.explanation
+    )
+    contact = by_key(
+        deadlines(
+            elycoop(followup("short", sign_on=date(2027, 1, 28))), {"ely_short_contact_days": 0}
+        )
+    )["ELY-SHORT-CONTACT:followup:5"]
+    assert "l'organisme s'est donné le jour de l'absence" in contact.explanation
+
+
 def test_a_follow_up_without_a_sign_day_counts_from_its_opening() -> None:
     """Follow-ups opened before the day of the sign was asked keep their deadlines."""
     assert due(elycoop(followup("short")))["ELY-SHORT-CONTACT:followup:5"] == date(2027, 2, 2)

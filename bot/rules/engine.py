@@ -89,14 +89,19 @@ def spell_delay(offset: Offset, settings: Mapping[str, object]) -> str:
 
 # ---------------------------------------------------------------------- wording
 
-_SAME_DAY = (("{delay} après le ", "le jour du "), ("{delay} après ", "le jour de "))
+_SAME_DAY = (
+    ("{delay} après le ", "le jour du "),
+    ("{delay} après ", "le jour de "),
+    ("s'est donné {delay} (", "le demande le jour même ("),
+)
 
 
 def _same_day(milestone: Milestone, settings: Mapping[str, object]) -> str:
     """The explanation, where a delay set to 0 (« 0 = le jour de la fin ») reads « le jour
-    de la fin retenue », not « 0 mois après la fin retenue »."""
+    de la fin retenue », not « 0 mois après la fin retenue », and an Elycoop delay said
+    alone « l'organisme le demande le jour même », not « s'est donné 0 jour » (CD8)."""
     text = milestone.explanation
-    if "{delay} après" not in text or amount_of(milestone.offset, settings) != 0:
+    if "{delay}" not in text or amount_of(milestone.offset, settings) != 0:
         return text
     for delay, same_day in _SAME_DAY:
         text = text.replace(delay, same_day)

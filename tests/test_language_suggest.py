@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.storage.db import Database
-from tests.auxil.dialogue import Person
+from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import step_of
 
 
@@ -163,3 +163,30 @@ async def test_a_reminder_or_a_link_not_received_is_the_attestations(
     for typed in ("relance les delegues", "lea a pas recu le lien", "renvoie le lien a hugo"):
         await trainer.says(typed)
         assert trainer.last.startswith("Aucun bilan programmé pour vos formations."), typed
+
+
+async def test_an_absence_s_justificatif_is_offered_never_opened_as_the_attestations(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer CB2: « Karim a envoyé son justificatif » opened /attestations, « Aucun bilan
+    programmé pour vos formations … », even 30 hours after an absence's dialogue lapsed, the
+    trainer answering it. A justificatif is an absence's as much as a bilan's: both commands
+    are offered, /absences where it is joined (after a lapse, its notice is the last word);
+    a bilan named keeps the attestations'."""
+    for typed in ("il a un justificatif médical", "Karim a envoyé son justificatif"):
+        await trainer.says(typed)
+        assert trainer.last.startswith(
+            "Vous voulez peut-être :\n/absences : corriger ou supprimer une absence déjà notée\n"
+            "/attestations : suivre les attestations d'un bilan"
+        ), typed
+        assert await step_of(db, trainer) == (None, None), typed
+    await trainer.says("/absence")
+    await trainer.says("1")
+    await trainer.says("Karim")
+    clock.advance(hours=30)
+    await trainer.says("il a un justificatif de la médecine du travail")
+    assert trainer.all_text.startswith("Sans réponse depuis un moment, j'ai refermé")
+    assert trainer.last.endswith("« Absence de Karim Benali » suivi de son jour.")
+    assert "Aucun bilan programmé" not in trainer.all_text
+    await trainer.says("j'envoie les justificatifs du bilan")
+    assert trainer.last.startswith("Aucun bilan programmé pour vos formations.")

@@ -88,6 +88,18 @@ def _bilan_wins(folded: str, whole: set[str]) -> str | None:
     return "bilan" if _BILAN_WHEN.search(folded) else None
 
 
+_PROOF = {"justificatif", "justificatifs"}
+"""An absence's proof as much as the bilan's participation proofs (explorer CB2: « Karim a
+envoyé son justificatif » opened /attestations): said with no bilan, the chargée de mission or
+a signature, both commands are offered, /absences (where an absence's is joined) first."""
+_BILAN_PROOF = {"bilan", "bilans", "participation", "chargee", "mission"}
+
+
+def _proof_of_either(whole: set[str]) -> bool:
+    """Whether a justificatif said may be an absence's as well as a bilan's (:data:`_PROOF`)."""
+    return bool(whole & _PROOF) and not whole & (_BILAN_PROOF | _WINS["attestations"])
+
+
 _OPENED = {"echeances", "attestations", "bilan", "bilans"}
 """Commands opened when the words point to them alone: each shows a list or asks a question
 first, and changes nothing before a confirmation (explorer BG1); not /decrochage, whose
@@ -133,6 +145,8 @@ async def closest_commands(ctx: Context) -> Outcome | None:
         score = len(words & (vocabulary | _stems(_ALSO.get(command, ""))))
         if whole & _WINS.get(command, set()) or command == named:
             score += 100
+        elif command in ("absences", "attestations") and _proof_of_either(whole):
+            score = 100  # side by side whatever else they share, neither opened (CB2)
         if score:
             scored.append((score, command, summary))
     if not scored:

@@ -934,6 +934,31 @@ async def test_a_medical_detail_in_several_people_s_motive_is_pointed_out_once(
 
 
 @pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("mettez raison personnelle", "raison personnelle"),
+        ("noter un empêchement", "un empêchement"),
+        ("mettre une raison personnelle", "une raison personnelle"),
+        ("écrire un rapport", "écrire un rapport"),  # a reason, no instruction
+        ("je le garde tel quel", "chimiothérapie"),  # the warning's own offer
+    ],
+)
+async def test_an_instruction_after_several_people_s_medical_warning_saves_its_words(
+    db: Database, trainer: Person, typed: str, reason: str
+) -> None:
+    """Explorer CB4, BB13's twin: « mettez raison personnelle » typed after several people's
+    warning « Ce motif donne un détail médical » showed « Motif : mettez raison personnelle »,
+    the instruction whole, where one person's motive keeps the words it gives; « je le garde
+    tel quel » became the motive too."""
+    await trainer.says("Karim et Julie absents vendredi matin, chimiothérapie")
+    assert "Ce motif donne un détail médical" in trainer.last
+    await trainer.says(typed)
+    assert f"Motif : {reason}\n" in f"{trainer.last}\n", trainer.last
+    await trainer.presses("Enregistrer")
+    assert {a.reason for a in await absences(db)} == {reason}
+
+
+@pytest.mark.parametrize(
     "typed",
     [
         "oui, exactement",

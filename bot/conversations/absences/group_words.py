@@ -13,7 +13,13 @@ from bot.conversations.absences.yes_ahead import is_a_yes, said_ahead
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome
-from bot.privacy.health import MEDICAL_DETAIL, SAID_TEXT, point_out_once
+from bot.privacy.health import (
+    MEDICAL_DETAIL,
+    SAID_TEXT,
+    keeping_explicitly,
+    point_out_once,
+    replacement,
+)
 
 
 def other_justified(ctx: Context) -> Outcome:
@@ -99,12 +105,16 @@ async def yes_and_words(ctx: Context) -> Outcome | None:
 
 async def words_at_recap(ctx: Context) -> Outcome | None:
     """« oui, … » (:func:`yes_and_words`), or, right after the medical detail was pointed
-    out, the motive that replaces it (« raison de santé »), the recap shown again with it."""
+    out, the motive that replaces it (« raison de santé », or the words of « mettez raison
+    personnelle »), the recap shown again with it; « je le garde tel quel » keeps the one
+    pointed out (explorer CB4: both were saved whole as the motive)."""
     said = await yes_and_words(ctx)
     if said is not None or not ctx.data.get("_rewording") or ctx.incoming.choice is not None:
         return said
     if is_a_yes(ctx.incoming.text):  # « oui mais non »: refused, no motive (explorer XA8)
         return None
-    keep_reason(ctx, ctx.incoming.text)
+    if not keeping_explicitly(ctx.incoming.text):  # « je le garde tel quel »: it stays
+        # « mettez raison personnelle »: the words it gives, as one person's (explorer CB4).
+        keep_reason(ctx, replacement(ctx.incoming.text, warned=True) or ctx.incoming.text)
     ctx.data.pop("recap", None)
     return Next("recap")

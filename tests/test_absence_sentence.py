@@ -47,6 +47,8 @@ async def test_karim_absent_hier_matin_is_confirmed_then_logged(
         "Karim a été absent hier",
         "Karim avait été absent hier",
         "Léa m'a dit que Karim avait été absent hier",
+        "Karim aurait été absent hier",  # explorer CB7, as heard from someone
+        "Karim n'avait pas été là hier",  # explorer CB7: « Je ne suis pas sûr … »
     ],
 )
 async def test_a_past_tense_of_being_absent_names_the_trainee_not_the_verb(

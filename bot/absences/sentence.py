@@ -40,6 +40,8 @@ _ABSENT = (
     # What a trainer in a hurry types: « abs », a slip (« absnt », « abscent », « absant »),
     # « pas venue », « n'est pas venu », « ne sont pas venus », « pas là ».
     r"|abs|abs?c?[ae]?nte?s?|(?:n'est\s+|ne\s+sont\s+|n'etait\s+|n'etaient\s+)?pas\s+(?:venue?s?|la)"
+    # « Karim n'avait pas été là hier » (explorer CB7: « Je ne suis pas sûr … »).
+    r"|n'(?:a|ont|avait|avaient)\s+pas\s+ete\s+la"
     # « Julie n'a pas pu venir hier », the most common way to say it (explorer EA15).
     r"|(?:n'(?:a|ont|avait|avaient)\s+)?pas\s+pu\s+venir"
     # « Zoé était malade vendredi »: an absence, its motive said (explorer Z, Z4).
@@ -48,6 +50,7 @@ _ABSENT = (
 _VERB = (
     r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|avaient\s+ete|avait\s+ete|a\s+eu|avait|a"
     r"|ont\s+eu|avaient|ont"  # « Karim avait été absent hier » (explorer BB14: read as a name)
+    r"|aurait\s+ete|auraient\s+ete"  # « Karim aurait été absent hier », as heard (CB7)
     # « Julie sera en retard demain » (refused after as to come, the name known: explorer
     # L); « Julie n'a eu que 5 min de retard » (« ne … que » says how much, not « no »).
     # The future is the verb's own, not a word further on (explorer N: « Karim absent

@@ -216,6 +216,20 @@ async def test_everybody_present_is_one_touch_and_audited(db: Database, trainer:
     assert [c.details["present"] for c in calls] == [4]
 
 
+async def test_everybody_present_but_someone_marks_that_one_absent(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer CB5: « tous présents sauf Karim », the list's own « tous présents » with its
+    exception, was answered « Je ne trouve pas « tous » dans la liste : tapez … « tous » »."""
+    await start_morning_call(trainer)
+    await trainer.presses("Julie Petit")  # absent first: « tous présents » makes her present
+    await trainer.says("tous présents sauf Karim")
+    assert "Absence (1) : Karim Benali." in trainer.last, trainer.all_text
+    assert "3 personnes présentes." in trainer.last
+    await trainer.presses("Enregistrer l'appel")
+    assert await names_of(db, await absences(db)) == [("Karim Benali", "matin")]
+
+
 async def test_a_half_day_already_noted_is_shown_reported_and_not_doubled(
     db: Database, trainer: Person
 ) -> None:

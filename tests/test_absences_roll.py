@@ -38,6 +38,15 @@ GROUP = [
         ("Tout le monde est là", [Said("", ("1", "2", "3", "4", "5", "6"), True)]),
         ("aucun absent", [Said("", ("1", "2", "3", "4", "5", "6"), True)]),
         ("absents : tous sauf 2", [Said("absent", ("1", "3", "4", "5", "6"), True)]),
+        # Explorer CB5: « Je ne trouve pas « tous » dans la liste … « tous » »; the one
+        # named is the only one absent, the others present (the list's « tous présents »).
+        ("tous présents sauf 3", [Said("absent", ("3",), True)]),
+        ("Tous présents sauf Karim et Julie", [Said("absent", ("1", "4"), True)]),
+        ("tout le monde est là, sauf Léa", [Said("absent", ("2",), True)]),
+        (
+            "tous présents sauf 3 ; retard : 2",
+            [Said("absent", ("3",), True), Said("retard", ("2",), False)],
+        ),
         (
             "absences : 1\nretards : 2",
             [Said("absent", ("1",), False), Said("retard", ("2",), False)],

@@ -51,6 +51,13 @@ _ALL_PRESENT = re.compile(
     r"|(?:pas|aucune) d ?absences?)$"
 )
 
+_ALL_PRESENT_BUT = re.compile(
+    r"^(?:tous|toutes|tout le monde)(?:\s+(?:est|sont|etaient|etait))?\s+(?:presente?s?|la)"
+    r"\s*,?\s*(?:sauf|a part|excepte|hormis)\s+(?P<rest>.+)$"
+)
+"""« tous présents sauf Karim » (soft-folded): the list's « tous présents » with who is not;
+those named are the only ones absent (explorer CB5: « Je ne trouve pas « tous » »)."""
+
 
 ROLL_DONE = DONE_WORDS | {"valider l appel", "c est bon", "enregistrer", "enregistrer l appel"}
 """Typed when the roll is as it should be: on the list, on to the recap; on the recap, saved."""
@@ -105,6 +112,13 @@ def read_marks(text: str, options: list[Option]) -> list[Said] | Invalid | None:
         return [Said("", tuple(o.value for o in options), exclusive=True)]
     said: list[Said] = []
     for clause in filter(None, (c.strip() for c in re.split(r"[;\n]", soft))):
+        if (but := _ALL_PRESENT_BUT.match(clause)) is not None:
+            selection = read_selection(but["rest"].strip(" ,.:"), options, said=text)
+            if isinstance(selection, Invalid):
+                return selection
+            absent = selection.toggle if selection.only is None else selection.only
+            said.append(Said("absent", absent, exclusive=True))
+            continue
         labels = list(_LABEL.finditer(clause))
         cuts = [0, *(m.start() for m in labels[1:]), len(clause)]
         for start, end in itertools.pairwise(cuts):

@@ -388,10 +388,8 @@ class Engine:
                 return current.name, step_name
             return None, None
         flow = self.features.flows[target.flow]
-        if current is not None and ctx.actor is not None:
-            return await self.runner.over(
-                ctx, current, step_name, flow, self._kept_for, member=ctx.actor.is_member
-            )
+        if current is not None and (ctx.actor is not None or current.left_saying):  # CB10
+            return await self.runner.over(ctx, current, step_name, flow, self._kept_for)
         return await self.start(ctx, flow, {})
 
     async def start(self, ctx: Context, flow: Flow, data: dict[str, Any]) -> Position:

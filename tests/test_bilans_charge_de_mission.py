@@ -308,6 +308,34 @@ async def test_her_message_held_for_which_formation_left_is_said_passed_on_to_no
     assert "votre message n'a été transmis à personne" in said, said
 
 
+async def test_her_message_held_for_which_formation_outlives_a_command_or_says_it_went_nowhere(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer CB10, BB8's other path: her message held at « de quelle formation parle votre
+    message ? », she typed /start or /mesdonnees: its answer came, the question was gone and
+    her message (a trainee's hospitalisation) with it, unsaid (« Il n'y a rien à reprendre »,
+    « Il n'y a rien en cours à annuler »). A bare /start asks the question again, her message
+    still held; another command says it was passed on to nobody, and how to send it again."""
+    await add_organisations(db, 1, clock.now.date())
+    for title in ("Agent de restauration (démo)", "Parcours 1"):
+        await follows(db, title)
+    her = sophie(person)
+    await her.says("Bonjour, la stagiaire est hospitalisée, pouvez-vous me rappeler ?")
+    await her.says("/start")
+    assert her.last.startswith("Vous suivez des formations de plusieurs organismes"), her.last
+    await her.presses("Parcours 1 (Organisme 1)")
+    [row] = await notices(db)  # held across /start, passed on once chosen
+    assert "hospitalisée" in row.payload["text"]
+    await her.says("Bonjour, la stagiaire est de retour, pouvez-vous me rappeler ?")
+    await her.says("/mesdonnees")
+    assert her.all_text.startswith(
+        "Votre message n'a été transmis à personne. Si besoin, envoyez-le à nouveau en "
+        "commençant par « Pour la formation » suivi de son intitulé"
+    ), her.all_text
+    assert "comme personne chargée de mission" in her.all_text
+    assert len(await notices(db)) == 1
+
+
 async def test_a_participant_typed_as_chargee_de_mission_is_not_taken_for_her(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

@@ -144,6 +144,7 @@ FLOW = Flow(
     # enregistré », a trainee's hospitalisation passed on to no one without a word).
     lapsed_saying="charge_de_mission.which_lapsed",
     cancelled_saying="charge_de_mission.which_lapsed",  # at /annuler too (explorer BB8)
+    left_saying="charge_de_mission.which_left",  # for another command (explorer CB10)
     steps=[
         Pick(
             "formation",

@@ -137,8 +137,6 @@ class Runner(Carrier):
         step: str | None,
         flow: Flow,
         keep_for: timedelta,
-        *,
-        member: bool,
     ) -> Position:
         """``flow``'s command typed while ``current`` waits at ``step``: what is under way set
         aside (:meth:`before_command`), then ``flow`` begun.  A member's ``/start`` runs
@@ -146,7 +144,10 @@ class Runner(Carrier):
         refused, a bare ``/start``, a link not hers say so and ask the question in hand again
         (explorer GD5: a mistyped code set the dialogue aside, abandoned the one set aside
         before, and was then refused). A participant's code too (explorer UC6: her
-        attestation set aside, then the code refused); her bare ``/start``: :meth:`before_command`."""
+        attestation set aside, then the code refused); her bare ``/start``: :meth:`before_command`.
+        Someone unknown (the chargée de mission, no actor) is no member: her message held for
+        « de quelle formation … ? » is not dropped unsaid (explorer CB10)."""
+        member = ctx.actor is not None and ctx.actor.is_member
         start = step is not None and ctx.incoming.command == "start"
         if start and (member or ctx.incoming.argument):
             assert step is not None

@@ -3206,6 +3206,9 @@ async def test_yes_to_a_sentence_about_a_formation_handed_away_says_nothing_was_
         "non, il est arrivé à 10h",
         "non, arrivée vers 9 h 45",
         "non, 10:30",
+        # Explorer CB14: « … arrivé 10h30 matin (dimanche 22 novembre 2026) ? », Friday lost.
+        "non, arrivé 10h30",
+        "non, 10h pile",
     ],
 )
 async def test_a_no_with_a_clock_time_is_not_read_as_the_retard_s_length(

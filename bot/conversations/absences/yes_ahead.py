@@ -218,14 +218,16 @@ def corrected_length(ctx: Context) -> Outcome | None:
     return Next("go")
 
 
+_HOUR = r"\d{1,2}\s*h\s*(?:\d{2})?"
 _CLOCK = re.compile(
-    r"(?:(?:(?:il|elle)\s+(?:est|etait)\s+)?(?:arrivee?|venue?)\s+)?"
-    r"(?:a|vers)\s+\d{1,2}\s*h\s*(?:\d{2})?\s*"
+    r"(?:(?:(?:(?:il|elle)\s+(?:est|etait)\s+)?(?:arrivee?|venue?)\s+(?:(?:a|vers)\s+)?"
+    rf"|(?:a|vers)\s+){_HOUR}(?:\s*pile)?|{_HOUR}\s*pile)\s*"
 )
-"""Folded « à 10h », « vers 9h30 », « il est arrivé à 10h », « arrivée vers 9 h 45 » after the
-« non »: an hour, not the retard's length (explorer BB1: the last two, and « 10:30 »
-(:data:`_COLON`), were read as the day, « … il est arrivé à 10h matin (lundi 23 novembre
-2026) ? »)."""
+"""Folded « à 10h », « vers 9h30 », « il est arrivé à 10h », « arrivée vers 9 h 45 »,
+« arrivé 10h30 », « 10h pile » after the « non »: an hour, not the retard's length
+(explorer BB1: « il est arrivé à 10h », « arrivée vers 9 h 45 » and « 10:30 »
+(:data:`_COLON`) were read as the day, « … il est arrivé à 10h matin (lundi 23 novembre
+2026) ? »; CB14: « arrivé 10h30 », « 10h pile » too)."""
 
 _COLON = re.compile(r"\b\d{1,2}\s*:\s*\d{2}\b")
 """« 10:30 »: a clock time as written, never a length (folded, its colon is a space)."""

@@ -267,7 +267,7 @@ async def serve(
     sender = build_sender(db, settings, {t.platform: t.send for t in transports})
     if not settings.has_smtp and not worker:
         log.info("no SMTP server configured: the trainers forward the drafts themselves")
-    endpoint = Endpoint(db, settings.metrics_host, settings.metrics_port)
+    endpoint = Endpoint(db, settings.metrics_host, settings.metrics_port, sender.platforms)
     if settings.metrics_port:  # answers /healthz while the transports still connect
         await endpoint.start()
 

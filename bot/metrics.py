@@ -9,7 +9,10 @@ answers two paths, nothing else:
   library for a dozen lines): turns handled and their latency per transport,
   errors by type, messages the outbox sent or gave up per transport, and the
   outbox's backlog and the age of its oldest waiting message, read from the
-  database at each scrape (so two processes report the same backlog).
+  database at each scrape (so two processes report the same backlog), for the
+  platforms this process sends only: a console's messages wait for that
+  console to open, and `formabot run` never sends them (explorer CE5: an alert
+  on the oldest age fired though nothing was stuck).
 
 The counters are process-wide, like the process they describe; they hold no
 name, no text, nothing personal: platform names, exception types, numbers.
@@ -21,6 +24,7 @@ import asyncio
 import errno
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -70,13 +74,15 @@ METRICS = Metrics()
 """The process's counters; the engine and the outbox sender write to them."""
 
 
-async def backlog(db: Database, now: datetime) -> tuple[int, float]:
-    """Messages waiting in the outbox, and the age in seconds of the oldest one."""
+async def backlog(db: Database, now: datetime, platforms: Sequence[str]) -> tuple[int, float]:
+    """Messages waiting in the outbox for ``platforms``, and the age in seconds of the
+    oldest one."""
     async with asyncio.timeout(2), db.sessions() as session:
         count, oldest = (
             await session.execute(
                 select(func.count(OutboxMessage.id), func.min(OutboxMessage.created_at)).where(
-                    OutboxMessage.status.in_(("pending", "sending"))
+                    OutboxMessage.status.in_(("pending", "sending")),
+                    OutboxMessage.platform.in_(platforms),
                 )
             )
         ).one()
@@ -134,7 +140,7 @@ def exposition(metrics: Metrics, backlog: tuple[int, float] | None) -> str:
     if backlog is not None:
         waiting, age = backlog
         lines += [
-            "# HELP formabot_outbox_backlog Messages waiting to be sent (all processes).",
+            "# HELP formabot_outbox_backlog Messages waiting to be sent on this process's platforms (all processes).",
             "# TYPE formabot_outbox_backlog gauge",
             f"formabot_outbox_backlog {waiting}",
             "# HELP formabot_outbox_oldest_seconds Age of the oldest waiting message.",
@@ -157,10 +163,12 @@ async def healthy(db: Database, refusals: Refusals) -> bool:
 
 
 class Endpoint:
-    """``/healthz`` and ``/metrics`` over plain HTTP/1.1 on a local port."""
+    """``/healthz`` and ``/metrics`` over plain HTTP/1.1 on a local port; ``platforms``:
+    those whose outbox rows the process sends, the backlog's (the sender's)."""
 
-    def __init__(self, db: Database, host: str, port: int) -> None:
+    def __init__(self, db: Database, host: str, port: int, platforms: Sequence[str]) -> None:
         self.db, self.host, self.port = db, host, port
+        self.platforms = list(platforms)
         self.server: asyncio.Server | None = None
         self.refusals = Refusals("health check", 0, 0)
 
@@ -215,7 +223,9 @@ class Endpoint:
             return "200 OK", "ok\n", PLAIN
         if path == "/metrics":
             try:
-                waiting: tuple[int, float] | None = await backlog(self.db, datetime.now(UTC))
+                waiting: tuple[int, float] | None = await backlog(
+                    self.db, datetime.now(UTC), self.platforms
+                )
             except Exception:  # the database is away: the process's own counters all the same
                 waiting = None
             return "200 OK", exposition(METRICS, waiting), "text/plain; version=0.0.4"

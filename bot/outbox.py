@@ -287,19 +287,23 @@ class Sender:
         self.worker = f"{claimer()}:{id(self):x}"[:LONGEST]
         self._orphans_looked_at: datetime | None = None
 
+    @property
+    def platforms(self) -> list[str]:
+        """The platforms whose rows this sender sends: its transports', e-mail with a mailer."""
+        return [*self.transports, *([EMAIL] if self.mailer is not None else [])]
+
     async def claim(self) -> list[OutboxMessage]:
         now = self.clock()
-        platforms = [*self.transports, *([EMAIL] if self.mailer is not None else [])]
         async with self.sessions() as session, session.begin():
             looked = self._orphans_looked_at
             if looked is None or now - looked >= ORPHANS_EVERY:
                 self._orphans_looked_at = now
-                await self._take_back_orphans(session, platforms)
+                await self._take_back_orphans(session, self.platforms)
             candidates = (
                 await session.scalars(
                     select(OutboxMessage.id)
                     .where(
-                        OutboxMessage.platform.in_(platforms),
+                        OutboxMessage.platform.in_(self.platforms),
                         OutboxMessage.next_attempt_at <= now,
                         or_(
                             OutboxMessage.status == "pending",

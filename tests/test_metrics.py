@@ -5,17 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from bot.app import serve
 from bot.config import Settings
 from bot.messages import Reply
 from bot.metrics import METRICS, Endpoint
 from bot.outbox import Sender, enqueue
+from bot.storage.base import utcnow
 from bot.storage.db import Database
+from bot.storage.outbox import OutboxMessage
 from tests.auxil.dialogue import Person
 from tests.auxil.disk import fill_the_disk, free_space, space_reset
 
@@ -39,8 +43,9 @@ async def test_metrics_count_the_turns_the_outbox_and_its_backlog(
     async def deliver(chat: str, reply: Reply) -> None:
         sent.append(chat)
 
-    await Sender(db.sessions, {"console": deliver}, batch=1).run_once()
-    endpoint = Endpoint(db, "127.0.0.1", 0)
+    sender = Sender(db.sessions, {"console": deliver}, batch=1)
+    await sender.run_once()
+    endpoint = Endpoint(db, "127.0.0.1", 0, sender.platforms)
     await endpoint.start()
     try:
         response = await get(endpoint, "/metrics")
@@ -62,7 +67,7 @@ async def test_metrics_count_the_turns_the_outbox_and_its_backlog(
 
 
 async def test_healthz_says_whether_the_database_answers(db: Database, tmp_path: Path) -> None:
-    endpoint = Endpoint(db, "127.0.0.1", 0)
+    endpoint = Endpoint(db, "127.0.0.1", 0, ["console"])
     await endpoint.start()
     try:
         ok = await get(endpoint, "/healthz")
@@ -74,7 +79,7 @@ async def test_healthz_says_whether_the_database_answers(db: Database, tmp_path:
     # A database that cannot be opened: 503, and the endpoint keeps answering.
     (tmp_path / "un-fichier").write_text("pas un dossier")
     broken = Database(f"sqlite+aiosqlite:///{tmp_path}/un-fichier/formabot.db")
-    endpoint = Endpoint(broken, "127.0.0.1", 0)
+    endpoint = Endpoint(broken, "127.0.0.1", 0, ["console"])
     await endpoint.start()
     try:
         down = await get(endpoint, "/healthz")
@@ -87,11 +92,11 @@ async def test_healthz_says_whether_the_database_answers(db: Database, tmp_path:
 
 async def test_a_metrics_port_already_taken_stops_with_a_french_sentence(db: Database) -> None:
     """Explorer AM6: a Python traceback (« OSError: [Errno 98] … address already in use »)."""
-    first = Endpoint(db, "127.0.0.1", 0)
+    first = Endpoint(db, "127.0.0.1", 0, ["console"])
     await first.start()
     try:
         with pytest.raises(SystemExit) as stopped:
-            await Endpoint(db, "127.0.0.1", first.port).start()
+            await Endpoint(db, "127.0.0.1", first.port, ["console"]).start()
     finally:
         await first.stop()
     assert str(stopped.value).startswith(
@@ -99,11 +104,42 @@ async def test_a_metrics_port_already_taken_stops_with_a_french_sentence(db: Dat
     )
 
 
+async def queue_an_hour_ago(db: Database, key: str, platform: str) -> None:
+    async with db.sessions() as session, session.begin():
+        await enqueue(session, key=key, platform=platform, chat_id="x", reply=Reply("x"))
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.key == key)
+            .values(created_at=utcnow() - timedelta(hours=1))
+        )
+
+
+async def test_the_backlog_counts_only_what_this_process_sends(db: Database) -> None:
+    """Explorer CE5: a console's messages, which `formabot run` on Telegram never sends,
+    waiting for that console to open, made the backlog 65 and its oldest 1,935 s: an alert
+    on the oldest age fired though nothing was stuck."""
+    await queue_an_hour_ago(db, "for-the-console", "console")
+    async with db.sessions() as session, session.begin():
+        await enqueue(
+            session, key="for-telegram", platform="telegram", chat_id="1", reply=Reply("x")
+        )
+    endpoint = Endpoint(db, "127.0.0.1", 0, ["telegram"])
+    await endpoint.start()
+    try:
+        lines = (await get(endpoint, "/metrics")).text.splitlines()
+    finally:
+        await endpoint.stop()
+    assert "formabot_outbox_backlog 1" in lines
+    oldest = next(line for line in lines if line.startswith("formabot_outbox_oldest_seconds "))
+    assert float(oldest.split()[1]) < 60
+
+
 async def test_the_running_bot_serves_them_on_the_configured_port(
     db: Database, settings: Settings
 ) -> None:
     from tests.test_telegram_e2e import free_port
 
+    await queue_an_hour_ago(db, "for-a-console", "console")  # not this bot's to send (CE5)
     port = free_port()
     configured = replace(settings, metrics_port=port)
     answers: list[httpx.Response] = []
@@ -115,7 +151,8 @@ async def test_the_running_bot_serves_them_on_the_configured_port(
 
     await asyncio.wait_for(serve(configured, db, [], until=ask), 30)
     assert [a.status_code for a in answers] == [200, 200]
-    assert "formabot_outbox_backlog" in answers[1].text
+    assert "formabot_outbox_backlog 0" in answers[1].text.splitlines()
+    assert "formabot_outbox_oldest_seconds 0.0" in answers[1].text.splitlines()
 
 
 async def test_during_an_outage_metrics_keep_the_counters_and_health_is_said_once(
@@ -126,7 +163,7 @@ async def test_during_an_outage_metrics_keep_the_counters_and_health_is_said_onc
     caplog.set_level(logging.INFO, logger="bot")
     await trainer.says("/aide")
     turns = METRICS.turns["console"].count
-    endpoint = Endpoint(away, "127.0.0.1", 0)
+    endpoint = Endpoint(away, "127.0.0.1", 0, ["console"])
     await endpoint.start()
     try:
         scraped = await get(endpoint, "/metrics")
@@ -153,7 +190,7 @@ async def test_healthz_says_the_disk_is_full_until_a_turn_is_written_again(
     db: Database, trainer: Person
 ) -> None:
     """Explorer R R5: with the disk full, /healthz said ok while every turn was refused."""
-    endpoint = Endpoint(db, "127.0.0.1", 0)
+    endpoint = Endpoint(db, "127.0.0.1", 0, ["console"])
     await endpoint.start()
     await fill_the_disk(db)
     try:

@@ -22,9 +22,10 @@ process stopped before or during the work leaves the row ``pending`` or
 ``running``; the scheduler job :func:`resumer` starts it again (``pending``
 after :data:`RESUME_AFTER`, ``running`` after :data:`CLAIM_TIMEOUT`, or at
 once when the process that ran it was on this host and is gone:
-:mod:`bot.storage.claimers`).  A work that fails is tried
-:data:`MAX_ATTEMPTS` times, then the person is told (``progress.failed``),
-never left waiting.
+:mod:`bot.storage.claimers`; a run the database's going away cut, in a
+process still alive, puts its row back to ``pending`` as soon as the base
+answers).  A work that fails is tried :data:`MAX_ATTEMPTS` times, then the
+person is told (``progress.failed``), never left waiting.
 
 While a turn itself runs longer than :data:`TYPING_AFTER`, the transports
 show the platform's "typing" (:func:`while_slow`: Telegram's
@@ -68,6 +69,8 @@ never confirmed sent): the scheduler starts it."""
 CLAIM_TIMEOUT = timedelta(minutes=2)
 """A ``running`` row claimed longer ago than this belongs to a process that died."""
 MAX_ATTEMPTS = 3
+RELEASE_PAUSE, RELEASE_PAUSE_MAX = 0.5, 15.0
+"""Seconds between tries to release a claim while the database is away (doubling)."""
 
 _running: set[asyncio.Task[str]] = set()
 
@@ -260,7 +263,8 @@ async def _run(
         return "skipped"
     except Exception as exc:
         log.warning("long work %s: attempt %s failed (%s)", work_id, attempt, type(exc).__name__)
-        try:
+
+        async def record() -> str:
             return await _failed(
                 sessions,
                 work_id,
@@ -270,9 +274,44 @@ async def _run(
                 organisation_id=organisation_id,
                 now=clock(),
             )
+
+        try:
+            return await _once_back(work_id, record)
         except _Taken:
             return "skipped"
     return "done"
+
+
+async def _once_back(work_id: int, record: Callable[[], Awaitable[str]]) -> str:
+    """``record`` (a failed attempt's outcome), tried again while the database is away: a
+    run a PostgreSQL stop cut releases its claim as soon as the base answers, and the
+    resumer's next tick runs it (explorer CE2: the claim was kept, the ZIP sent after its
+    two minutes, « une minute » promised).  Past :data:`CLAIM_TIMEOUT` the resumer takes the
+    row anyway: the error is raised, the run said stopped."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + CLAIM_TIMEOUT.total_seconds()
+    pause, refused = RELEASE_PAUSE, 0
+    while True:
+        try:
+            outcome = await record()
+        except _Taken:
+            raise
+        except Exception as exc:
+            if loop.time() + pause > give_up:
+                raise
+            if not refused:
+                log.warning(
+                    "long work %s: the database is away (%s), its claim released once it answers",
+                    work_id,
+                    type(exc).__name__,
+                )
+            refused += 1
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, RELEASE_PAUSE_MAX)
+            continue
+        if refused:
+            log.info("long work %s: the database answers again, its claim released", work_id)
+        return outcome
 
 
 async def _failed(

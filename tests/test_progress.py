@@ -25,6 +25,7 @@ from bot.storage.outbox import OutboxMessage
 from bot.storage.progress import LongWork
 from tests.auxil import processes
 from tests.auxil.dialogue import Person as Talker
+from tests.auxil.postgres import refuse_connections
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -215,6 +216,46 @@ async def test_a_work_left_by_a_kill_is_started_by_the_scheduler_tick_on_either_
     await progress.wait_for_works()
     assert await status_of(store, work_id) == ("done", 1)
     assert [m.payload["text"] for m in await outbox(store)] == ["Prêt : 3"]
+
+
+@pytest.mark.postgres
+async def test_a_work_cut_by_a_database_outage_is_released_once_it_answers(
+    pg_db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Explorer CE2: PostgreSQL stopped while a Qualiopi ZIP was built; its process, alive,
+    logged « resumed later » but kept the claim, so the ZIP came after the claim's two
+    minutes, « une minute » promised. Released once the base answers, the next tick runs it."""
+    caplog.set_level(logging.INFO, logger="bot")
+    reopened: list[asyncio.Task[None]] = []
+
+    async def cut(
+        session: AsyncSession, args: dict[str, Any], now: datetime, settings: Settings
+    ) -> list[Reply]:
+        await session.execute(select(LongWork.id))
+        await refuse_connections(pg_db, True)
+
+        async def reopen() -> None:
+            await asyncio.sleep(1)
+            await refuse_connections(pg_db, False)
+
+        reopened.append(asyncio.create_task(reopen()))
+        await session.execute(select(LongWork.id))  # its connection is gone
+        return []
+
+    work_id = await add_work(pg_db, "bundle", n=1)
+    try:
+        outcome = await progress.run(pg_db.sessions, {"bundle": cut}, settings, work_id)
+    finally:
+        await asyncio.gather(*reopened)
+        await refuse_connections(pg_db, False)
+    assert outcome == "pending"
+    assert await status_of(pg_db, work_id) == ("pending", 1)
+    assert f"long work {work_id}: the database answers again, its claim released" in caplog.text
+    scheduler = Scheduler(pg_db, settings, [progress.resumer({"bundle": echo})])
+    await scheduler.tick()
+    await progress.wait_for_works()
+    assert await status_of(pg_db, work_id) == ("done", 2)
+    assert [m.payload["text"] for m in await outbox(pg_db)] == ["Prêt : 1"]
 
 
 async def test_a_failing_work_is_tried_again_then_said_in_french_and_nothing_half_done(

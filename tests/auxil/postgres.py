@@ -115,3 +115,24 @@ async def fresh_database(
         await database.dispose()
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+async def refuse_connections(database: Database, refused: bool) -> None:
+    """``database`` stops taking connections, its open ones dropped (``refused``), or takes
+    them again: a PostgreSQL outage for this database alone, the cluster the other tests
+    share left running."""
+    import asyncpg
+
+    url = make_url(database.url)
+    admin = await asyncpg.connect(f"postgresql://{url.username}@{url.host}:{url.port}/postgres")
+    try:
+        await admin.execute(
+            f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS {"false" if refused else "true"}'
+        )
+        if refused:
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                url.database,
+            )
+    finally:
+        await admin.close()

@@ -317,7 +317,7 @@ async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
         if await only_the_demo(session):
             log.warning(ONLY_THE_DEMO)
     engine = build_engine(db, settings)
-    supervisor = Supervisor(settings, workers - 1)
+    supervisor = Supervisor(settings, workers - 1, answers=db.answers)
     supervisor.start()  # after the migration: the children find the schema up to date
     watching = asyncio.create_task(running.watch_receiving())  # explorer BA4
     try:

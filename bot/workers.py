@@ -14,9 +14,11 @@ any process is killed (its rows are taken over when its lease ends).
 
 ``formabot run --workers N`` is the receiving process plus N-1 ``formabot
 work`` children that it starts, watches (one that dies is started again,
-:data:`RESTARTS` times per :data:`RESTART_WINDOW` at most) and stops with
-itself.  With containers, the extra ``worker`` service of ``compose.yaml``
-runs ``formabot work`` instead, as many replicas as wanted.
+:data:`RESTARTS` times per :data:`RESTART_WINDOW` at most; one that exits
+while the database is away is not counted, and started again once it
+answers) and stops with itself.  With containers, the extra ``worker``
+service of ``compose.yaml`` runs ``formabot work`` instead, as many
+replicas as wanted.
 
 Workers need PostgreSQL (SQLite has one writer at a time: a second process
 would only wait for it) and a Telegram token (the only platform they can
@@ -32,6 +34,7 @@ import signal
 import sys
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 
 from bot.config import Settings
 
@@ -49,6 +52,10 @@ STOP_GRACE = 15.0
 
 PARENT_ENV = "FORMABOT_WORKER_PARENT"
 """Set for the children of ``run --workers``: the pid they stop with."""
+
+BASE_PAUSE, BASE_PAUSE_MAX = 1.0, 5.0
+"""Seconds between two looks at the database after a child exited while it was away
+(doubling): a child is started again within 5 s of the database's return."""
 
 ORPHAN_CHECK = 1.0
 """Seconds between two checks, in a child, that its parent still runs."""
@@ -90,10 +97,19 @@ def child_environment(settings: Settings, index: int) -> dict[str, str]:
 
 
 class Supervisor:
-    """Starts ``count`` ``formabot work`` children, starts again those that die, stops them."""
+    """Starts ``count`` ``formabot work`` children, starts again those that die, stops them;
+    ``answers``: whether the database answers (:meth:`bot.storage.db.Database.answers`)."""
 
-    def __init__(self, settings: Settings, count: int, *, command: list[str] | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        count: int,
+        *,
+        command: list[str] | None = None,
+        answers: Callable[[], Awaitable[bool]] | None = None,
+    ):
         self.settings = settings
+        self.answers = answers
         self.count = count
         self.command = command or [sys.executable, "-m", "bot", "work"]
         self.children: dict[int, asyncio.subprocess.Process] = {}
@@ -124,6 +140,9 @@ class Supervisor:
             code = await process.wait()
             if self._stopping:
                 return
+            if await self._waited_for_the_base(index, code):
+                delay = RESTART_DELAY  # not a death: it could not reach the base
+                continue
             now = time.monotonic()
             deaths.append(now)
             while deaths and deaths[0] < now - RESTART_WINDOW:
@@ -141,6 +160,24 @@ class Supervisor:
             log.warning("worker %s exited (code %s): started again in %.0f s", index, code, delay)
             await asyncio.sleep(delay)
             delay = min(30.0, delay * 2)
+
+    async def _waited_for_the_base(self, index: int, code: int) -> bool:
+        """Whether the database was away when child ``index`` exited; if so, returns once
+        it answers again.  A ``formabot work`` started while PostgreSQL is stopped refuses
+        its start: counted as dying, it used its restarts in half a minute and was given
+        up for a longer outage, though a running worker rides it out (explorer CE6)."""
+        if self.answers is None or await self.answers():
+            return False
+        log.warning(
+            "worker %s exited (code %s) while the database is away: started again once it answers",
+            index,
+            code,
+        )
+        pause = BASE_PAUSE
+        while not await self.answers():
+            await asyncio.sleep(pause)
+            pause = min(BASE_PAUSE_MAX, pause * 2)
+        return True
 
     async def stop(self) -> None:
         """SIGTERM to every child, SIGKILL to those still there after :data:`STOP_GRACE`."""

@@ -91,6 +91,44 @@ async def test_a_child_that_dies_is_started_again_a_limited_number_of_times(
     await supervisor.stop()
 
 
+async def test_a_child_that_exits_while_the_database_is_away_is_started_once_it_answers(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Explorer CE6: a `formabot work` started while PostgreSQL was stopped refuses its
+    start; counted as dying, it used its restarts in 36 s and was given up for a longer
+    outage, though a worker already running rides it out."""
+    monkeypatch.setattr(workers, "RESTARTS", 2)
+    monkeypatch.setattr(workers, "RESTART_DELAY", 0.0)
+    monkeypatch.setattr(workers, "BASE_PAUSE", 0.05)
+    marks, up = tmp_path / "starts", tmp_path / "base-up"
+    refused_while_away = [
+        sys.executable,
+        "-c",
+        f"import os, sys, time; open({str(marks)!r}, 'a').write('x'); "
+        f"sys.exit(1) if not os.path.exists({str(up)!r}) else time.sleep(60)",
+    ]
+
+    async def answers() -> bool:
+        return up.exists()
+
+    supervisor = Supervisor(settings, 1, command=refused_while_away, answers=answers)
+    supervisor.start()
+    try:
+        await asyncio.sleep(1.0)  # an outage longer than its restarts would have lasted
+        up.touch()
+        for _ in range(200):
+            child = supervisor.children.get(1)
+            if up.exists() and child is not None and len(marks.read_text()) >= 2:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        child = supervisor.children[1]
+        assert child.returncode is None  # running, not given up
+        assert marks.read_text() == "xx"  # refused once, started again once the base answered
+    finally:
+        await asyncio.wait_for(supervisor.stop(), timeout=30)
+
+
 async def test_stopping_the_supervisor_stops_its_children_and_starts_none_again(
     settings: Settings, tmp_path: Path
 ) -> None:

@@ -29,6 +29,7 @@ from bot.storage.inbox import InboxUpdate
 from bot.storage.people import Organisation
 from bot.storage.state import ProcessedEvent
 from bot.transports.telegram import TelegramTransport
+from tests.auxil.postgres import refuse_connections
 from tests.auxil.telegram_emulator import TelegramEmulator, TelegramUser
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -271,6 +272,38 @@ async def test_run_with_two_workers_starts_shares_and_stops_its_child(
     assert parent.returncode == 0, errors.decode()[-2000:]
     assert not proc(f"{children[0]}/cmdline")  # stopped with its parent
     assert await turns(pg_db) == people * count
+
+
+async def test_a_child_that_exits_while_the_database_is_away_waits_for_it(
+    emulator: TelegramEmulator, pg_db: Database, tmp_path: Path
+) -> None:
+    """Explorer CE6: a child started during a PostgreSQL outage refused its start and was
+    started again at once, five times in 36 s, then given up; now the receiving process
+    waits for the base and starts it then."""
+    env = environment(pg_db, emulator, tmp_path)
+    env["FORMABOT_METRICS_PORT"] = str(metrics := free_ports())
+    parent = await start(env, "run", "--workers", "2")
+    users = [emulator.user(TOKEN, user_id=300 + n, first_name=f"W{n}") for n in range(3)]
+    try:
+        async with httpx.AsyncClient() as client:
+            assert await healthy(client, metrics + 1), "the child did not start"
+            [child] = [int(pid) for pid in proc(f"{parent.pid}/task/{parent.pid}/children").split()]
+            await refuse_connections(pg_db, True)
+            try:
+                os.kill(child, signal.SIGKILL)
+                await asyncio.sleep(4)  # it used to be started again after 1 s, then 2 s…
+                assert not proc(f"{parent.pid}/task/{parent.pid}/children").split()
+            finally:
+                await refuse_connections(pg_db, False)
+            assert await healthy(client, metrics + 1), "the child was not started again"
+        await converse(users, 2, timeout=60)
+    finally:
+        for user in users:
+            await user.aclose()
+        errors = (await stop(parent)).decode()
+    assert parent.returncode == 0, errors[-2000:]
+    assert "worker 1 exited (code -9) while the database is away: started again once" in errors
+    assert "not started again" not in errors
 
 
 async def healthy(client: httpx.AsyncClient, port: int, timeout: float = 30) -> bool:

@@ -1938,6 +1938,24 @@ async def test_an_hour_moved_by_the_spring_change_is_explained_once(
     assert said.count("changement d'heure") == 1
 
 
+async def test_words_after_attestations_fitting_nothing_are_said_with_one_bilan_too(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer CB12: with one bilan, « /attestations zorro » opened it, the words unread and
+    unsaid, where « /bilans zorro » says they fit nothing."""
+    await add_bilan(db)
+    await trainer.says("/attestations zorro")
+    assert trainer.all_text.startswith(
+        "Aucune formation ne correspond à « zorro », ni aucun stagiaire : choisissez dans la liste."
+    ), trainer.all_text
+    await trainer.says("/annuler")
+    for typed in ("/attestations", "/attestations restauration"):  # it alone, or named: opened
+        await trainer.says(typed)
+        assert "Aucune formation ne correspond" not in trainer.all_text, typed
+        assert "Agent de restauration" in trainer.all_text.split("\n")[0], trainer.all_text
+        await trainer.says("/annuler")
+
+
 async def test_the_words_after_bilans_and_attestations_narrow_the_bilans(
     db: Database, trainer: Person
 ) -> None:

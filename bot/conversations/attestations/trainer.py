@@ -67,6 +67,7 @@ from bot.conversations.attestations.who import (
 )
 from bot.conversations.bilans.after_bilans import read_bilans_after
 from bot.conversations.bilans.bilan_line import fitted_bilans
+from bot.conversations.formations.after_command import typed_after
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
@@ -87,10 +88,10 @@ async def attestations_start(ctx: Context) -> Outcome | None:
     if not bilans:
         ctx.say("attestation_trainer.none")
         return Leave()
-    if len(bilans) == 1:
+    if len(bilans) == 1 and not typed_after(ctx, "attestations"):
         ctx.data["bilan_id"] = bilans[0][0].id
-    else:
-        await read_bilans_after(ctx, "attestations", bilans)  # « /attestations Caen » (BF5)
+    else:  # « /attestations Caen » (BF5); words fitting no bilan said, one bilan too (CB12)
+        await read_bilans_after(ctx, "attestations", bilans)
     return None
 
 

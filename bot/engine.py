@@ -474,13 +474,8 @@ class Engine:
 
     async def _help(self, ctx: Context, flow: Flow | None, step_name: str | None) -> None:
         if flow is not None and step_name is not None:
-            step = flow.step(step_name)
-            hint = ctx.render(step.help) if step.help else ""
-            summary = flow.doing(ctx.data).split(" (")[0]  # its example is no part of it
-            alone = not self.runner.goes_back(ctx, step_name)  # no « Retour » then (AW12)
-            saved = ctx.data.get("_saved")  # /annuler no longer undoes it (explorer AD1)
-            ctx.say("common.help_in_flow", summary=summary, hint=hint, first=alone, saved=saved)
-            ctx.send(await step.ask(ctx))  # the question itself, off screen after a restart
+            self.runner.help_in_flow(ctx, flow, step_name)
+            ctx.send(await flow.step(step_name).ask(ctx))  # off screen after a restart
             return
         if self.runner.in_a_group(ctx) or (ctx.actor is not None and not ctx.actor.is_member):
             if not ctx.incoming.is_group and not await self._guided(ctx):  # BD10: a stranger

@@ -308,6 +308,31 @@ async def test_her_message_held_for_which_formation_left_is_said_passed_on_to_no
     assert "votre message n'a été transmis à personne" in said, said
 
 
+@pytest.mark.parametrize(
+    "typed", ["annuler", "stop", "Abandonner", "laisser tomber", "je veux arrêter"]
+)
+async def test_her_stop_word_at_which_formation_is_not_passing_it_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer CB11: « annuler » at « de quelle formation parle votre message ? » answered
+    « Pour tout arrêter, tapez /annuler … : ce qui n'était pas validé ne sera pas enregistré »,
+    the words BB8 replaced for /annuler itself: it is her « Ne pas le transmettre »."""
+    await add_organisations(db, 1, clock.now.date())
+    for title in ("Agent de restauration (démo)", "Parcours 1"):
+        await follows(db, title)
+    her = sophie(person)
+    await her.says("Bonjour, la stagiaire est hospitalisée, pouvez-vous me rappeler ?")
+    if typed == "annuler":  # her /aide there says what /annuler loses: her message
+        await her.says("/aide")
+        assert "ou tapez /annuler pour tout arrêter : votre message n'a été transmis à " in (
+            her.all_text
+        ), her.all_text
+        assert "sans rien enregistrer" not in her.all_text
+    await her.says(typed)
+    assert her.last == "D'accord : je ne transmets votre message à personne.", her.last
+    assert await notices(db) == []
+
+
 async def test_her_message_held_for_which_formation_outlives_a_command_or_says_it_went_nowhere(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

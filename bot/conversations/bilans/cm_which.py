@@ -28,7 +28,7 @@ from bot.bilans.partner import QUOTED, meant_for, trainers_of
 from bot.conversations.bilans.charge_de_mission import answer, deliver
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Option, Outcome, Switch
-from bot.conversations.kit.pick import Pick
+from bot.conversations.kit.pick import TEXT_STOPS, Pick, asks_to_stop
 from bot.messages import Platform
 from bot.typos import HELP_WORDS
 
@@ -102,7 +102,13 @@ async def formation_options(ctx: Context) -> list[Option]:
         for f in t.followed
     ]
     ordered = [o for _, o in sorted(options, key=lambda pair: pair[0])]
-    return [*ordered, Option("Ne pas le transmettre", NOWHERE)]
+    # « annuler », « stop » typed: her way out is this one (explorer CB11: told « ce qui
+    # n'était pas validé ne sera pas enregistré », as if she had been filling something).
+    return [*ordered, Option("Ne pas le transmettre", NOWHERE, words=NOT_PASSED_WORDS)]
+
+
+NOT_PASSED_WORDS = (*sorted(TEXT_STOPS), "laisser tomber", "aucune", "aucun")
+"""What she may type for « Ne pas le transmettre »."""
 
 
 async def another_message(ctx: Context) -> Outcome | None:
@@ -110,6 +116,8 @@ async def another_message(ctx: Context) -> Outcome | None:
     to the formation she chooses, and the question asked again (never swallowed); a word or
     two is a choice mistyped, only asked again."""
     text = ctx.incoming.text.strip()
+    if asks_to_stop(text):  # « je veux arrêter », « stop svp »: not passed on (CB11)
+        return await on_formation(ctx, NOWHERE)
     if len(fold(text).split()) >= 3:
         ctx.data[TEXT] = f"{ctx.data.get(TEXT, '')}\n{text}".strip()
         ctx.data[FILE] = False  # more than a file to speak of now

@@ -64,13 +64,33 @@ class Runner(Carrier):
         BB8: the chargée's message held for her answer reached no one, unsaid), else that
         nothing unconfirmed is saved."""
         outermost = self.outermost(ctx, current)
-        said = outermost.cancelled_saying
         ctx.say(
             "common.cancelled",
             flow=outermost,
             summary=self.doing(ctx, current),
-            lost=ctx.render(said) if said else "",
+            lost=self.lost(ctx, current),
         )
+
+    def help_in_flow(self, ctx: Context, current: Flow, step_name: str) -> None:
+        """/aide at a question: what is under way, the step's help, and the ways on, back and
+        out, as they stand (no « Retour » at the first question, explorer AW12; /annuler no
+        longer undoes what is saved, AD1, nor only answers, CB11)."""
+        step = current.step(step_name)
+        ctx.say(
+            "common.help_in_flow",
+            summary=current.doing(ctx.data).split(" (")[0],  # its example is no part of it
+            hint=ctx.render(step.help) if step.help else "",
+            first=not self.goes_back(ctx, step_name),
+            saved=ctx.data.get("_saved"),
+            lost=self.lost(ctx, current),
+        )
+
+    def lost(self, ctx: Context, current: Flow) -> str:
+        """What /annuler loses when it is more than answers (``Flow.cancelled_saying``), as
+        /annuler and /aide say it; "" for the usual words (explorer CB11: her /aide said « sans
+        rien enregistrer » of her message held)."""
+        said = self.outermost(ctx, current).cancelled_saying
+        return ctx.render(said) if said else ""
 
     def leave(self, ctx: Context, current: Flow, step: str, keep_for: timedelta) -> None:
         """The conversation under way, left for another command: set aside (:mod:`.aside`)

@@ -285,6 +285,39 @@ async def test_what_is_not_a_late_arrival_to_note_is_not_offered(
     assert await absences(db) == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "day", "period", "saved"),
+    [
+        ("Julie abs ce mat", "ce mat (mardi 24", "matin", date(2026, 11, 24)),
+        ("Julie abs ce aprem", "ce aprem (mardi 24", "apres_midi", date(2026, 11, 24)),
+        ("julie abs hier am", "hier am (lundi 23", "matin", date(2026, 11, 23)),
+        ("julie abs hier pm", "hier pm (lundi 23", "apres_midi", date(2026, 11, 23)),
+    ],
+)
+async def test_a_half_day_as_texted_is_that_half_day(
+    db: Database, trainer: Person, clock: Clock, typed: str, day: str, period: str, saved: date
+) -> None:
+    """Explorer BG7: « julie abs ce mat » was « Je n'ai pas compris la date « ce mat » »,
+    « ce aprem » « … la date « ce » », « hier am » the whole day, « Quand … ? » asked again."""
+    clock.advance(days=1)
+    await trainer.says(typed)
+    assert trainer.last.startswith(f"Noter l'absence de Julie Petit, {day} novembre 2026) ?")
+    await trainer.presses("Oui, noter")
+    assert "Cette absence est-elle justifiée ?" in trainer.last  # no « Quand … ? »
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.period) for a in await absences(db)] == [(saved, period)]
+
+
+async def test_a_motive_after_a_half_day_as_texted_is_the_motive(trainer: Person) -> None:
+    """Explorer BG7's « ce mat » followed by a motive, as « ce matin rdv ft » is (KA11)."""
+    await trainer.says("Julie abs ce mat rdv ft")
+    assert trainer.last.startswith(
+        "Noter l'absence de Julie Petit, ce mat (lundi 23 novembre 2026), rdv ft ?"
+    ), trainer.last
+
+
 async def test_a_late_arrival_in_hours_or_too_long_is_said(db: Database, trainer: Person) -> None:
     """Explorer E E12 e: « de 2h » was shown as part of the day; « 500 min » was echoed,
     then dropped without a word."""

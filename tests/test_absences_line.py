@@ -70,6 +70,14 @@ def test_everything_in_one_line() -> None:
         # Both halves said are the whole day (explorer UA5: the afternoon alone).
         ("karim vendredi matin et après-midi", "journee", None, None),
         ("karim ce matin et cet aprem", "journee", None, None),
+        # Half-days as texted (explorer BG7: « ce mat » not understood, « hier am » the day).
+        ("karim ce mat", "matin", None, None),
+        ("karim ce mat'", "matin", None, None),
+        ("karim ce aprem", "apres_midi", None, None),
+        ("karim hier am", "matin", None, None),
+        ("karim hier pm", "apres_midi", None, None),
+        ("karim lundi mat", "matin", None, None),
+        ("karim hier apm", "apres_midi", None, None),
     ],
 )
 def test_periods_and_justification(

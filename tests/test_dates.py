@@ -193,6 +193,12 @@ LOGGING = [
     ("hier après-midi", timed(2026, 11, 22, 14)),
     ("hier apres midi", timed(2026, 11, 22, 14)),
     ("hier soir", timed(2026, 11, 22, 18)),
+    # half-days as texted (explorer BG7)
+    ("ce mat", timed(2026, 11, 23, 9)),
+    ("ce mat'", timed(2026, 11, 23, 9)),
+    ("ce aprem", timed(2026, 11, 23, 14)),
+    ("hier am", timed(2026, 11, 22, 9)),
+    ("hier pm", timed(2026, 11, 22, 14)),
     ("avant-hier", day(2026, 11, 21)),
     ("14h", timed(2026, 11, 22, 14)),
     ("9 heures", timed(2026, 11, 23, 9)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.absences.line import courtesy_only, names_a_day_only, read_period, soft_fold
-from bot.dates.words import MONTH_WORDS, WEEKDAY_WORDS
+from bot.dates.words import MONTH_WORDS, WEEKDAY_WORDS, texted_halves
 
 _SAID_AGAIN = re.compile(r"\s+(?:non\s+plus|aussi|egalement)$")
 """« hier non plus », « hier aussi »: said of the day before, no day nor motive (KA11)."""
@@ -78,7 +78,7 @@ def day_then_words(rest: str) -> tuple[str, str]:
     words = said.split()
     for count in range(len(words) - 1, 0, -1):
         day, tail = " ".join(words[:count]), " ".join(words[count:])
-        named = _A_DAY_WORD.search(day) or any(
+        named = _A_DAY_WORD.search(texted_halves(day)) or any(
             w in WEEKDAY_WORDS or w in MONTH_WORDS for w in words[:count]
         )
         if not named or not names_a_day_only(read_period(day)[2]):

@@ -21,7 +21,7 @@ from bot.absences.lengths import late_minutes_of as late_minutes_of
 from bot.absences.lengths import spoken_lengths
 from bot.answers import closest_names as closest_names
 from bot.answers import match_names as match_names  # its home since the flow kit shares it
-from bot.dates.words import MONTH_WORDS, SHORT_WEEKDAY_NAMES, WEEKDAY_WORDS
+from bot.dates.words import MONTH_WORDS, SHORT_WEEKDAY_NAMES, WEEKDAY_WORDS, texted_halves
 from bot.typos import SIGN_OFFS
 
 _DATE_FILLERS = {
@@ -243,7 +243,7 @@ def read_period_and_half(text: str) -> tuple[str | None, int | None, str | None,
     period: str | None = None
     minutes: int | None = None
     half: str | None = None
-    folded = weekday_lists(" ".join(soft_fold(text).split()))
+    folded = texted_halves(weekday_lists(" ".join(soft_fold(text).split())))
     for pattern, replacement in _REWRITES:
         folded = pattern.sub(replacement, folded)
     folded = spoken_lengths(folded)

@@ -183,6 +183,33 @@ SHORT_WEEKDAY_NAMES = {
     "dim": "dimanche",
 }
 
+_A_DAY_BEFORE_A_HALF = (
+    r"hier|avant[\s-]*hier|aujourd'?\s*hui|aujourdhui|auj|ajd|demain|apres[\s-]*demain"
+    rf"|{_alternation(WEEKDAY_WORDS)}|lun|jeu|ven|sam|dim"
+)
+_TEXTED_HALVES = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bce\s+(?=(?:aprem|apm|apres[\s-]*midi)\b)", "cet "),
+        (r"\bce\s+mat\b'?", "ce matin"),
+        (rf"\b({_A_DAY_BEFORE_A_HALF})\s+(?:mat\b'?|am\b)", r"\1 matin"),
+        (rf"\b(cet|{_A_DAY_BEFORE_A_HALF})\s+(?:pm|apm)\b", r"\1 apres-midi"),
+    )
+)
+
+
+def texted_halves(text: str) -> str:
+    """« ce mat », « ce aprem », « hier am », « jeudi pm » (folded, apostrophes kept or not):
+    a half-day as texted, in the words every reader knows (« ce matin », « cet apres-midi »,
+    « hier matin »), so that the day's and the half-day's readers understand it alike
+    (explorer BG7: « Je n'ai pas compris la date « ce mat » », « hier am » read as the whole
+    day, the half-day asked again). « am », « pm » and « mat » only after a day: elsewhere
+    they may be anything else."""
+    for pattern, replacement in _TEXTED_HALVES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 # Phrases rewritten to one token each before anything is extracted.
 _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(pattern), replacement)
@@ -275,6 +302,7 @@ def fold(text: str) -> str:
 
 def rewrite(text: str) -> str:
     """Phrases said several ways become one token, so each pattern lists them once."""
+    text = texted_halves(text)
     for pattern, replacement in _REWRITES:
         text = pattern.sub(replacement, text)
     text = _HOUR_IN_WORDS.sub(_hour, text)

@@ -310,6 +310,16 @@ async def test_a_half_day_as_texted_is_that_half_day(
     assert [(a.day, a.period) for a in await absences(db)] == [(saved, period)]
 
 
+@pytest.mark.parametrize("typed", ["Thomas absent la semaine pro", "Thomas abs sem prochaine"])
+async def test_next_week_is_said_to_come(db: Database, trainer: Person, typed: str) -> None:
+    """Explorer BG8: « Je n'ai pas compris la date « la semaine » », « pro » dropped."""
+    await trainer.says(typed)
+    assert trainer.last.startswith(
+        "Le lundi 30 novembre 2026 est à venir : une absence se note le jour même ou après coup"
+    ), trainer.last
+    assert await absences(db) == []
+
+
 async def test_a_motive_after_a_half_day_as_texted_is_the_motive(trainer: Person) -> None:
     """Explorer BG7's « ce mat » followed by a motive, as « ce matin rdv ft » is (KA11)."""
     await trainer.says("Julie abs ce mat rdv ft")

@@ -368,6 +368,19 @@ def test_a_week_said_in_words_is_its_days_of_training(text: str, days: tuple[dat
 
 
 @pytest.mark.parametrize(
+    "text", ["la semaine prochaine", "la semaine pro", "sem pro", "toute la semaine prochaine"]
+)
+def test_next_week_is_its_days_to_come(text: str) -> None:
+    """Explorer BG8: « la semaine pro » was « Je n'ai pas compris la date « la semaine » »,
+    « pro » set aside as a motive; the days read are refused as to come."""
+    found, said = read_days_and_words(text, NOW.replace(day=25))
+    assert found is not None and (found.days, said) == (
+        (d(30), *(d(n, 12) for n in (1, 2, 3, 4))),
+        "",
+    )
+
+
+@pytest.mark.parametrize(
     ("text", "days", "words"),
     [
         ("du 16 au 18 novembre malade", (d(16), d(17), d(18)), "malade"),

@@ -56,6 +56,9 @@ _THIS_WEEK = re.compile(
 """Monday to today: what has passed of this week."""
 _LAST_WEEK = re.compile(r"^(?:toute\s+)?la\s+semaine\s+derniere$")
 """Monday to Friday of the week before."""
+_NEXT_WEEK = re.compile(r"^(?:toute\s+)?(?:la\s+)?(?:semaine|sem)\s+(?:prochaine|proch|pro)$")
+"""Monday to Friday of the week after: to come, said so (explorer BG8: « la semaine pro »
+was « Je n'ai pas compris la date « la semaine » »)."""
 _DAY_ONLY = re.compile(r"^(?:les?\s+)?(?P<day>\d{1,2})(?:er)?$")
 _MONTH_AFTER = re.compile(r"^(?:les?\s+)?(?:[a-z]+\s+)?\d{1,2}(?:er)?\s+(?P<month>\D.*)$")
 
@@ -293,12 +296,14 @@ def read_days(text: str, now: datetime) -> Days | None:
     if not folded or len(folded) > 200:
         return None
     folded = trailing_words(folded)[0]  # « du lundi au mercredi malade »: the days (EA6)
-    week = _THIS_WEEK.match(folded) or _LAST_WEEK.match(folded)
+    week = _THIS_WEEK.match(folded) or _LAST_WEEK.match(folded) or _NEXT_WEEK.match(folded)
     if week is not None:  # « toute la semaine », « cette semaine » (explorer DA15)
         today = now.date()
         monday = today - timedelta(days=today.weekday())
         if week.re is _LAST_WEEK:
             return _every_day(monday - timedelta(days=7), monday - timedelta(days=3))
+        if week.re is _NEXT_WEEK:
+            return _every_day(monday + timedelta(days=7), monday + timedelta(days=11))
         if today == monday:  # Monday's « toute la semaine »: today, not « pas compris » (EA9)
             return Days(days=(today,), span=True) if dates.is_working_day(today) else None
         # On a weekend, Monday to Friday: the weekend, not typed, is not « laissé de côté »

@@ -302,7 +302,7 @@ def day_words(text: str, now: datetime) -> str:
 
 _DAY_FILLER = re.compile(
     r"(?:le|la|les|l|du|au|et|hier|aujourd|hui|aujourdhui|avant|demain|apres|midi|matin|journee"
-    r"|toute|ce|cet|cette|er|derniere?s?|prochaine?s?|passee?s?|semaine|soir|soiree|demi"
+    r"|toute|ce|cet|cette|er|derniere?s?|prochaine?s?|proch|pro|passee?s?|semaine|soir|soiree|demi"
     # What goes with the days of a list, not a comment (explorer CA1, CA7: « vendredi, lundi
     # aussi », « jeudi et vendredi derniers », « … justifiés » were read as one day).
     r"|aussi|egalement|puis|idem|encore|non|justifiee?s?|absente?s?"

@@ -717,6 +717,31 @@ async def test_a_negative_or_huge_lateness_is_said_so(db: Database, trainer: Per
     assert "Ce retard est-il justifié ?" in trainer.last
 
 
+async def test_an_hour_of_arrival_typed_for_the_lateness_is_asked_as_a_length(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BB20: at « De combien de minutes, ce retard ? » « 8h » was a retard of
+    480 minutes, « 10h » « Un retard se compte entre 1 et 480 minutes », « il est arrivé à
+    10h » and « 10:30 » « Je n'ai pas compris cette durée »: an hour of arrival, and the
+    hour the session starts at is not known, so the length is asked in those words."""
+    await trainer.says("/absence léa vendredi")
+    await trainer.presses("Oui")
+    await trainer.presses("Un retard")
+    for typed in ("8h", "7h30", "10h", "dix heures", "il est arrivé à 10h", "à 9h", "10:30"):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(
+            f"« {typed} » se lit comme une heure d'arrivée, pas la durée du retard, et je ne "
+            "connais pas l'heure où commence la séance : donnez la durée, par exemple « 45 »."
+        ), trainer.all_text
+        assert await step_of(db, trainer) == ("absence", "late_minutes")
+    await trainer.says("4h30")  # up to four hours and a half, a length
+    assert "Ce retard est-il justifié ?" in trainer.last
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert [a.late_minutes for a in await absences(db)] == [270]
+
+
 async def test_a_year_far_off_typed_in_digits_is_said_to_be_the_problem(
     db: Database, trainer: Person
 ) -> None:

@@ -3252,6 +3252,12 @@ async def test_yes_to_a_sentence_about_a_formation_handed_away_says_nothing_was_
         # Explorer CB14: « … arrivé 10h30 matin (dimanche 22 novembre 2026) ? », Friday lost.
         "non, arrivé 10h30",
         "non, 10h pile",
+        # Explorer BB2: hours of arrival within a retard's longest were read as its length,
+        # « Noter le retard de 8 h … ? »; « dix heures » got « (600 min : …) ».
+        "non, 8h",
+        "non, 7h30",
+        "non, dix heures",
+        "non, huit heures",
     ],
 )
 async def test_a_no_with_a_clock_time_is_not_read_as_the_retard_s_length(
@@ -3263,7 +3269,11 @@ async def test_a_no_with_a_clock_time_is_not_read_as_the_retard_s_length(
     await trainer.says("Karim en retard vendredi matin de 1h15")
     await trainer.says(hour)
     assert "600 min" not in trainer.all_text and "570 min" not in trainer.all_text
-    assert "une heure d'arrivée, pas la durée du retard" in trainer.all_text, trainer.all_text
+    assert trainer.all_text.startswith(
+        f"« {hour.removeprefix('non, ')} » se lit comme une heure d'arrivée, pas la durée du "
+        "retard, et je ne connais pas l'heure où commence la séance : donnez la durée, par "
+        "exemple « non, 45 min »."
+    ), trainer.all_text
     assert trainer.last.endswith(
         "Noter le retard de 1 h 15 de Karim Benali, vendredi 20 novembre 2026, le matin ?"
     ), trainer.last

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.answers import fold
 from bot.dates.words import ANY_NUMBER, NUMBER_WORDS
 
 _LENGTH = (
@@ -119,3 +120,38 @@ def length_ending_days(rest: str) -> tuple[int | None, str]:
     if length is None or not (length["hours"] or _SEVERAL_DAYS.search(rest[: length.start()])):
         return None, rest
     return late_minutes_of(length["minutes"] or length["hours"]), rest[: length.start()]
+
+
+ARRIVAL_FROM = 5
+"""Hours from which an hour typed bare (« 8h », « 7h30 », « dix heures ») reads as the hour
+someone arrived, not a retard's length: five hours late is past a half-day, an absence rather."""
+
+_HOUR = r"\d{1,2}\s*h\s*(?:\d{2})?"
+_AT_AN_HOUR = re.compile(
+    r"(?:(?:(?:(?:il|elle)\s+(?:est|etait)\s+)?(?:arrivee?|venue?)\s+(?:(?:a|vers)\s+)?"
+    rf"|(?:a|vers)\s+){_HOUR}(?:\s*pile)?|{_HOUR}\s*pile)\s*"
+)
+"""Folded « à 10h », « vers 9h30 », « il est arrivé à 10h », « arrivée vers 9 h 45 »,
+« arrivé 10h30 », « 10h pile »: an hour, never a length (explorer BB1; CB14: the last two
+were read as the day)."""
+_BARE_HOUR = re.compile(
+    rf"(?P<hour>\d{{1,2}}|{ANY_NUMBER})\s*(?:h|heures?)"
+    rf"(?:\s*\d{{2}}|\s+(?:et\s+(?:quart|demie?)|{ANY_NUMBER}))?"
+)
+_COLON = re.compile(r"\b\d{1,2}\s*:\s*\d{2}\b")
+"""« 10:30 »: a clock time as written, never a length."""
+
+
+def an_arrival_hour(typed: str) -> bool:
+    """Whether ``typed``, where a retard's length is asked, is the hour of arrival: « à 10h »,
+    « il est arrivé à 10h », « 10:30 », or an hour typed bare from :data:`ARRIVAL_FROM` on
+    (« 8h », « 7h30 », « dix heures »; explorer BB2, BB20: « non, 8h » was a retard of 8 h).
+    The hour the session starts at is not known: the length is asked in those words."""
+    said = fold(typed)
+    if _COLON.search(typed) or _AT_AN_HOUR.fullmatch(said):
+        return True
+    bare = _BARE_HOUR.fullmatch(said)
+    if bare is None:
+        return False
+    hour = bare["hour"]
+    return (int(hour) if hour.isdecimal() else NUMBER_WORDS[hour]) >= ARRIVAL_FROM

@@ -30,6 +30,7 @@ from dataclasses import replace
 
 from bot import dates
 from bot.absences.clashes import Conflict, conflict, late_beside, period_label
+from bot.absences.lengths import an_arrival_hour
 from bot.absences.line import read_period
 from bot.absences.log import MAX_LATE_MINUTES, Details, outside
 from bot.absences.uploads import Upload
@@ -317,6 +318,8 @@ async def parse_minutes(ctx: Context, text: str) -> int | Invalid:
     line = clean_line(text, limit=40)
     if isinstance(line, Invalid):
         return Invalid(ctx.render("absence.minutes_unclear"))
+    if an_arrival_hour(line):  # « 8h », « à 10h », « 10:30 »: explorer BB20
+        return Invalid(ctx.render("absence.late_clock_time", said=line, example="45"))
     wrong = dates.wrong_duration(line)  # « -5 minutes », « 5000 »: explorer GD7
     if wrong == "negative":
         return Invalid(ctx.render("common.duration_negative", example="20"))

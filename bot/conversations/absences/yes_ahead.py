@@ -32,6 +32,7 @@ from datetime import datetime
 
 from bot import dates
 from bot.absences.after_day import reads_as_a_motive
+from bot.absences.lengths import an_arrival_hour
 from bot.absences.line import late_minutes_of, read_period, soft_fold, split_reason
 from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import length_of
@@ -202,32 +203,22 @@ def corrected_length(ctx: Context) -> Outcome | None:
     """« non, 1h30 », « non, de 45 min » to « Noter le retard de 1 h 15 de Karim Benali,
     vendredi 20 novembre 2026, le matin ? »: the same question with that length, the day
     and its half kept (explorer AA5: « 1h30 » was read as the day, today, 1 h 15 kept).  A
-    clock time (« non, à 10h », « non, 9h30 »: hours past a retard's longest) is the arrival;
+    clock time (« non, à 10h », « non, 9h30 », « non, 8h »: :func:`.lengths.an_arrival_hour`,
+    explorer BB2) is the arrival;
     the hour a half-day starts at is not known, so the length is asked again (explorer AM4:
     a retard of 600 minutes was offered)."""
     rest = correction(ctx.incoming.text) if ctx.data.get("_late") else None
-    if rest and (_CLOCK.fullmatch(fold(rest)) or _COLON.search(rest)):
-        return Stay(message=ctx.render("absence.late_clock_time", said=rest))
+    if rest and an_arrival_hour(rest):
+        return Stay(message=ctx.render("absence.late_clock_time", said=rest, example=_EXAMPLE))
     length = length_of(rest) if rest else None
     if length is None:
         return None
     minutes = late_minutes_of(length)
     if "h" in length and minutes > MAX_LATE_MINUTES:
-        return Stay(message=ctx.render("absence.late_clock_time", said=rest))
+        return Stay(message=ctx.render("absence.late_clock_time", said=rest, example=_EXAMPLE))
     ctx.data["_minutes"] = minutes
     return Next("go")
 
 
-_HOUR = r"\d{1,2}\s*h\s*(?:\d{2})?"
-_CLOCK = re.compile(
-    r"(?:(?:(?:(?:il|elle)\s+(?:est|etait)\s+)?(?:arrivee?|venue?)\s+(?:(?:a|vers)\s+)?"
-    rf"|(?:a|vers)\s+){_HOUR}(?:\s*pile)?|{_HOUR}\s*pile)\s*"
-)
-"""Folded « à 10h », « vers 9h30 », « il est arrivé à 10h », « arrivée vers 9 h 45 »,
-« arrivé 10h30 », « 10h pile » after the « non »: an hour, not the retard's length
-(explorer BB1: « il est arrivé à 10h », « arrivée vers 9 h 45 » and « 10:30 »
-(:data:`_COLON`) were read as the day, « … il est arrivé à 10h matin (lundi 23 novembre
-2026) ? »; CB14: « arrivé 10h30 », « 10h pile » too)."""
-
-_COLON = re.compile(r"\b\d{1,2}\s*:\s*\d{2}\b")
-"""« 10:30 »: a clock time as written, never a length (folded, its colon is a space)."""
+_EXAMPLE = "non, 45 min"
+"""The length given back to « Noter le retard … ? », as a correction."""

@@ -1051,6 +1051,32 @@ async def test_the_same_half_day_cannot_be_logged_twice(db: Database, trainer: P
     assert [a.late_minutes for a in await absences(db)] == [None, None, 10, 5]
 
 
+async def test_back_at_the_follow_up_opened_after_saving_says_the_absence_is_kept(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BB6: « Retour » at the follow-up's first question, opened by « Ouvrir un
+    suivi » once the absence was saved, said « Tapez /annuler pour tout arrêter sans rien
+    enregistrer », and /aide the same, though the absence stays saved."""
+    for line in ("/absence karim vendredi dernier matin", "/absence karim jeudi après-midi"):
+        await note_unjustified(trainer, line)
+    await trainer.presses("Ouvrir un suivi")
+    await trainer.says("Retour")
+    said = (
+        "C'est la première question du suivi : il n'y a rien avant. Ce que vous venez de noter "
+        "reste enregistré, rien du suivi n'est encore gardé : tapez /annuler pour en rester là."
+    )
+    assert trainer.all_text.startswith(said), trainer.all_text
+    assert "Quels signes de décrochage avez-vous observés chez Karim Benali" in trainer.last
+    await trainer.says("/aide")
+    assert "sans rien enregistrer" not in trainer.all_text
+    assert (
+        "ou tapez /annuler pour en rester là : ce que vous venez de noter reste enregistré, "
+        "rien du suivi n'est encore gardé." in trainer.all_text
+    ), trainer.all_text
+    await trainer.says("/annuler")
+    assert len(await absences(db)) == 2
+
+
 async def test_repeated_absence_is_said_at_once_and_opens_a_follow_up(
     db: Database, trainer: Person
 ) -> None:

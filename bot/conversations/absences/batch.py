@@ -31,7 +31,7 @@ from bot.absences.log import decline_followup
 from bot.absences.rollcall import Flag, Mark, Roll, record_roll
 from bot.conversations.absences.in_charge import tell_trainers_in_charge
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Leave, Next, Option, Outcome, Switch
+from bot.conversations.kit.flow import SAVED_BEFORE, Leave, Next, Option, Outcome, Switch
 from bot.conversations.kit.steps import Pick
 from bot.storage.formations import Formation
 
@@ -44,12 +44,14 @@ def decrochage_data(
     formation_id: object, trainee_id: object, *, sign: str, absence_id: object
 ) -> dict[str, Any]:
     """What ``/decrochage`` starts with after an absence: the trainee, the sign ticked
-    (:attr:`bot.absences.detection.Signal.sign`)."""
+    (:attr:`bot.absences.detection.Signal.sign`); offered once the absence is saved, which
+    its « Retour » and /aide say stays saved (:data:`SAVED_BEFORE`)."""
     return {
         "formation_id": formation_id,
         "trainee_id": trainee_id,
         "signs": [sign],
         "absence_id": absence_id,
+        SAVED_BEFORE: True,
     }
 
 

@@ -42,7 +42,16 @@ from bot.conversations.formations.choose import load_formation, member
 from bot.conversations.formations.period import DayCheck, PeriodStep
 from bot.conversations.formations.questions import options
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Switch, leave_saying
+from bot.conversations.kit.flow import (
+    SAVED_BEFORE,
+    Flow,
+    Leave,
+    Next,
+    Outcome,
+    Retry,
+    Switch,
+    leave_saying,
+)
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.formations import paths
 from bot.formations.labels import EXIT_REASONS, written_like_a_company
@@ -339,6 +348,7 @@ async def open_followup(ctx: Context) -> Outcome:
             "trainee_id": ctx.data["trainee"],
             "signs": ["abandon"],
             "sign_on": ctx.data["exit_on"],
+            SAVED_BEFORE: True,  # the exit, saved: « Retour » and /aide say so (BB6)
         },
     )
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.conversations.kit import aside
 from bot.conversations.kit.flow import (
+    SAVED_BEFORE,
     Call,
     Finish,
     Flow,
@@ -244,7 +245,8 @@ class Carrier:
         if ctx.data.get("_stack") and not ctx.data.get("_saved"):
             return await self.apply(ctx, flow, step, Leave())
         said = "common.back_after_saving" if ctx.data.get("_saved") else "common.back_at_start"
-        return await self.apply(ctx, flow, step, Stay(message=ctx.render(said)))
+        before = bool(ctx.data.get(SAVED_BEFORE))  # what the flow before saved (BB6)
+        return await self.apply(ctx, flow, step, Stay(message=ctx.render(said, before=before)))
 
     def _pop(self, ctx: Context, value: Any, *, stored: bool) -> tuple[Flow, Step | None, Outcome]:
         """Back to the caller on top of the stack, with the called flow's value."""

@@ -118,6 +118,11 @@ class Switch:
 
 Outcome = Next | Retry | Stay | Finish | Leave | Return | Call | Switch
 
+SAVED_BEFORE = "_saved_before"
+"""Set in a flow's data by the flow that saved something, then handed over to it (« Ouvrir un
+suivi » once an absence or an exit is saved): its first question's « Retour » and /aide say
+that what was saved stays saved, not « sans rien enregistrer » (explorer BB6)."""
+
 ASKED_AGAIN = "_asked_again"
 """Set by a reader whose sentence takes the place of the question in hand and says so itself, or
 is the very one it came from: the flow's ``left_saying`` is not said (explorer QB2: « Je n'ai

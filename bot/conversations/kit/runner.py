@@ -15,7 +15,7 @@ from bot import dates
 from bot.answers import MAX_TEXT, fold
 from bot.conversations.kit import aside, suggestion
 from bot.conversations.kit.carry import Carrier, Position, filled_itself
-from bot.conversations.kit.flow import ASKED_AGAIN, Flow, Leave, Outcome, Step, Switch
+from bot.conversations.kit.flow import ASKED_AGAIN, SAVED_BEFORE, Flow, Leave, Outcome, Step, Switch
 from bot.typos import GREETINGS
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ class Runner(Carrier):
             hint=ctx.render(step.help) if step.help else "",
             first=not self.goes_back(ctx, step_name),
             saved=ctx.data.get("_saved"),
+            before=ctx.data.get(SAVED_BEFORE),  # the absence before the follow-up (BB6)
             lost=self.lost(ctx, current),
         )
 

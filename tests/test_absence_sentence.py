@@ -320,6 +320,25 @@ async def test_next_week_is_said_to_come(db: Database, trainer: Person, typed: s
     assert await absences(db) == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("Thomas absent hier justifié arret maladie", "justifié arret maladie"),
+        ("thomas abs hier pas justifié", "pas justifié"),
+        ("Thomas absent hier (arret maladie)", "arret maladie"),
+    ],
+)
+async def test_words_after_the_day_without_a_comma_are_not_shown_as_the_day(
+    trainer: Person, typed: str, said: str
+) -> None:
+    """Explorer BG6: « … Thomas Fabre, hier justifié arret maladie (dimanche 22 novembre
+    2026) ? », the justification and the motive shown as part of the day."""
+    await trainer.says(typed)
+    assert trainer.last.startswith(
+        f"Noter l'absence de Thomas Fabre, hier (dimanche 22 novembre 2026), {said} ?"
+    ), trainer.last
+
+
 async def test_a_motive_after_a_half_day_as_texted_is_the_motive(trainer: Person) -> None:
     """Explorer BG7's « ce mat » followed by a motive, as « ce matin rdv ft » is (KA11)."""
     await trainer.says("Julie abs ce mat rdv ft")

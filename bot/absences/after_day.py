@@ -112,3 +112,22 @@ def without_himself_too(rest: str) -> str:
     """The folded words after the absence without a pronoun said with « aussi » (« vendredi
     lui aussi » → « vendredi », « malade lui aussi » → « malade »): explorer UA4."""
     return _HIMSELF_TOO.sub("", rest)
+
+
+_SAID_BESIDE = re.compile(
+    r"^(?P<day>.*?\S)\s*(?:\((?P<aside>[^()]*)\)"
+    r"|(?P<word>\b(?:(?:non|pas)\s+)?(?:in)?justifi[eé]e?s?\b.*))\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def said_beside_the_day(rest: str) -> tuple[str, str]:
+    """« hier justifié arrêt maladie » → (« hier », « justifié arrêt maladie »), « hier pas
+    justifié », « hier (arrêt maladie) » → (« hier », « arrêt maladie »): as typed, the day's
+    words and what is said of the absence after them without a comma, read apart as its
+    motive and justification are, to be shown apart from the day (explorer BG6: « hier
+    justifié arret maladie (lundi …) ? »); ``(rest, "")`` when nothing is."""
+    found = _SAID_BESIDE.match(rest)
+    if found is None:
+        return rest, ""
+    return found["day"], (found["aside"] if found["aside"] is not None else found["word"]).strip()

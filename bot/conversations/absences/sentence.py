@@ -27,6 +27,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from bot import dates, texts
+from bot.absences.after_day import said_beside_the_day
 from bot.absences.besides import past_said_besides
 from bot.absences.clashes import HALF_SAID
 from bot.absences.days import read_days_and_words
@@ -294,7 +295,9 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     rest = str(ctx.data["_rest"])
     day = said_day(ctx, rest)
     head, comma, tail = rest.partition(",")
-    if not comma or said_day(ctx, head) != day:
+    if not comma:  # « hier justifié arret maladie »: the day alone is the day (BG6)
+        head, tail = said_beside_the_day(rest)
+    if said_day(ctx, head) != day:
         head, tail = rest, ""
     spelled = set(fold(dates.spell_date(day)).split()) if day is not None else set()
     # « lundi 23 novembre matin »: the day once, then its half (explorer T, T9: twice),

@@ -1051,6 +1051,34 @@ async def test_the_same_half_day_cannot_be_logged_twice(db: Database, trainer: P
     assert [a.late_minutes for a in await absences(db)] == [None, None, 10, 5]
 
 
+@pytest.mark.parametrize("typed", ["Terminé", "c'est tout"])
+async def test_termine_at_what_to_correct_is_nothing_to_correct(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer BF8: « Terminé » at /absences' « que voulez-vous corriger ? » got « Je n'ai
+    pas reconnu ce choix : rien dans la liste ne correspond à « Terminé » »."""
+    await note_unjustified(trainer, "/absence karim vendredi dernier matin")
+    await trainer.says("/absences")
+    await trainer.presses("20/11 matin")
+    assert "que voulez-vous corriger ?" in trainer.last
+    await trainer.says(typed)
+    assert trainer.all_text == "D'accord, rien n'a changé."
+    assert await step_of(db, trainer) == (None, None)
+
+
+async def test_termine_typed_at_another_choice_names_the_way_out(trainer: Person) -> None:
+    """Explorer BF8: « Terminé » where no choice says it and none means « nothing »: the way
+    to stop named, not « rien dans la liste ne correspond »."""
+    await trainer.says("/absence karim vendredi dernier")
+    await trainer.presses("Oui")
+    assert "Quand, ce vendredi 20 novembre 2026 ?" in trainer.last
+    await trainer.says("Terminé")
+    assert trainer.all_text.startswith(
+        "Cette question n'a pas de choix « Terminé » : choisissez une des réponses proposées, "
+        "ou tapez /annuler pour tout arrêter (ce qui n'était pas validé ne sera pas enregistré)."
+    ), trainer.all_text
+
+
 async def test_back_at_the_follow_up_opened_after_saving_says_the_absence_is_kept(
     db: Database, trainer: Person
 ) -> None:

@@ -127,6 +127,21 @@ async def test_the_list_is_grouped_and_computed_for_every_formation(
     assert not any("Vérifier l'outil" in b for b in buttons)  # done when booking
 
 
+@pytest.mark.parametrize("typed", ["Terminé", "fini", "c'est tout"])
+async def test_termine_typed_at_the_formation_asked_ends_the_list_as_its_button(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer BF8: at « Filtrer par formation »'s question, which has no « Terminé »,
+    typed it got « Je n'ai pas reconnu ce choix : rien dans la liste ne correspond à
+    « Terminé » »; the list's own button ends the look, and so does the word here."""
+    await scheduled_long_ago(trainer)
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.says(typed)
+    assert trainer.all_text == "Très bien. Vos échéances sont toujours là : /echeances."
+    assert await step_of(db, trainer) == (None, None)
+
+
 async def test_a_day_more_than_half_a_year_away_is_listed_with_its_year(
     db: Database, trainer: Person
 ) -> None:

@@ -65,6 +65,7 @@ from bot.conversations.formations.choose import formation_options, formations_of
 from bot.conversations.kit.carry import NARROWED
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.many import FINISHED_WORDS
 from bot.conversations.kit.matching import matching
 from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.storage.absences import Absence
@@ -137,7 +138,8 @@ ACTIONS = [
     # Said for a retard as for an absence (explorer AI26: « Justifiée ou non » for a retard).
     Option("Justification et motif", "justified"),
     Option("Supprimer", "delete"),
-    Option("Rien, c'est juste", "nothing"),
+    # « Terminé », typed where this menu has none, is nothing to correct (explorer BF8).
+    Option("Rien, c'est juste", "nothing", words=tuple(FINISHED_WORDS)),
 ]
 
 

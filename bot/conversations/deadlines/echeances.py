@@ -49,6 +49,7 @@ from bot.conversations.deadlines.echeance import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.labels import Piece, fit
+from bot.conversations.kit.many import FINISHED_WORDS
 from bot.conversations.kit.pick import RETURN_PAGE, page_of
 from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines.actions import complete, done_just_now, reopen, to_do, too_soon
@@ -199,6 +200,12 @@ async def filter_choices(ctx: Context) -> list[Option]:
     ]
 
 
+async def finished(ctx: Context) -> Outcome | None:
+    """« Terminé » typed at « Quelle formation ? », which has no such button: the list's own
+    « Terminé », the look ended (explorer BF8: « rien dans la liste ne correspond »)."""
+    return await on_list(ctx, "_quit") if fold(ctx.incoming.text) in FINISHED_WORDS else None
+
+
 async def on_filter(ctx: Context, picked: str) -> Outcome:
     try:
         wanted = int(picked)
@@ -321,7 +328,13 @@ FLOW = Flow(
         ),
     ],
     branches=[
-        Pick("filter", ask="echeances.ask_filter", options=filter_choices, then=on_filter),
+        Pick(
+            "filter",
+            ask="echeances.ask_filter",
+            options=filter_choices,
+            then=on_filter,
+            other=finished,
+        ),
         Pick(
             "members",
             ask="echeances.ask_members",

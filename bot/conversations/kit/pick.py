@@ -26,6 +26,7 @@ from bot.conversations.kit.flow import (
     Step,
     options_of,
 )
+from bot.conversations.kit.many import FINISHED_WORDS
 from bot.conversations.kit.matching import matching
 from bot.conversations.kit.pages import LIST_KEYS, TURNS, clamp, turn_choices, turned, typed_page
 from bot.dates.words import a_day_of_the_month
@@ -246,14 +247,17 @@ class Pick(Step):
         if len(found) == 1:
             return self._picked(ctx, found[0], 0, 1, edit=False)
         if not found:
-            # « annuler », « stop » typed where no option says it: the way out, named.
+            # « annuler », « stop » typed where no option says it: the way out, named; so
+            # for « Terminé », which ends a list or a menu that offers it (explorer BF8).
             stop = asks_to_stop(typed)
+            done = fold(typed) in FINISHED_WORDS
             # « une partie de son nom » for a list to search, not at « Oui / Non » (explorer O).
             return Retry(
                 ctx.render(
                     "common.pick_none",
                     answer=shorten(" ".join(typed.split()), 60),
                     stop=stop,
+                    done=done,
                     search=len(shown) > SEARCHED_FROM,
                 )
             )

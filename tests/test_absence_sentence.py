@@ -3149,6 +3149,17 @@ async def test_the_absent_one_named_first_and_a_pronoun_that_fits_him_is_propose
     assert "vous parlez aussi de « Julie »" in trainer.last, trainer.all_text
 
 
+async def test_what_he_had_reported_by_a_trainee_is_the_motive_without_the_verb(
+    trainer: Person,
+) -> None:
+    """Explorer BB15: « Karim absent vendredi, Julie m'a dit qu'il avait un rendez-vous »
+    proposed the motive « avait un rendez-vous »."""
+    await trainer.says("Karim absent vendredi, Julie m'a dit qu'il avait un rendez-vous")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, vendredi 20 novembre 2026, un rendez-vous ?"
+    ), trainer.all_text
+
+
 async def test_one_retard_s_length_in_words_after_the_day_is_its_length(
     db: Database, trainer: Person
 ) -> None:

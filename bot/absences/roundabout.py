@@ -145,7 +145,8 @@ def told_of_someone(line: str) -> str | None:
 def said_of_the_one_named(motive: str, name: str) -> str | None:
     """« Julie m'a dit qu'il était malade » after « Karim absent vendredi, »: one person's
     report whose pronoun may be the one named absent (his first name not usually the other
-    sex's): what she said of him, as typed (« malade »; « » for « qu'il était absent »), his
+    sex's): what she said of him, as typed (« malade », « un rendez-vous » for « qu'il avait un
+    rendez-vous »; « » for « qu'il était absent »), his
     absence's motive without her name (explorer ZA15: « vous parlez aussi de « Julie » »;
     SA5: another trainee's name is never kept in his record).  ``None`` for any other motive:
     « … qu'elle était malade » after Karim is Julie's own."""
@@ -155,6 +156,8 @@ def said_of_the_one_named(motive: str, name: str) -> str | None:
     if usually(name) == ("f" if reported["they"] == "il" else "m"):
         return None
     said = re.sub(r"^(?:etai(?:t|ent)|est|a\s+ete|avait\s+ete)\s+", "", reported["said"])
+    # « qu'il avait un rendez-vous », « qu'il a un rdv »: what he had (explorer BB15)
+    said = re.sub(r"^(?:avai(?:t|ent)|a)\s+(?=(?:un|une|des|rdv|rendez)\b)", "", said)
     return "" if re.fullmatch(r"absente?", said) else as_typed(motive, said)
 
 

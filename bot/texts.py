@@ -29,6 +29,8 @@ import jinja2.nodes
 import jinja2.runtime
 import markupsafe
 
+from bot.template_lookups import Environment
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -40,7 +42,7 @@ def environment() -> jinja2.Environment:
     if override:
         folders.append(override)
     folders.append(str(TEMPLATES_DIR))
-    env = jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=True,
         trim_blocks=True,

@@ -60,11 +60,33 @@ def _fold_kept(text: str) -> str:
     return _fold(text)
 
 
+class _Uncombined(dict[int, int | None]):
+    """``str.translate``'s table dropping the combining marks (accents once decomposed), each
+    character looked up once for the process rather than at every fold."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = self[code] = None if unicodedata.combining(chr(code)) else code
+        return kept
+
+
+_UNCOMBINED = _Uncombined()
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+"""What ``str.isalnum`` refuses: the regular expressions' word characters are exactly its
+letters and digits (``Py_UNICODE_ISALNUM``), and the underscore."""
+
+_NOT_ALNUM_ASCII = re.compile(r"[^a-z0-9]+")
+
+
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    cleaned = "".join(c if c.isalnum() else " " for c in stripped.casefold())
-    return " ".join(cleaned.split())
+    """NFKD, combining marks dropped, case folded, every run of what is no letter nor digit a
+    blank. A text typed in ASCII has no mark to drop and folds as it lowers; the rest goes
+    through a table and a search rather than a test per character (a typed answer of thirty
+    characters 15-20 µs at every new text, CA)."""
+    if text.isascii():
+        return " ".join(_NOT_ALNUM_ASCII.sub(" ", text.lower()).split())
+    stripped = unicodedata.normalize("NFKD", text).translate(_UNCOMBINED)
+    return " ".join(_NOT_ALNUM.sub(" ", stripped.casefold()).split())
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

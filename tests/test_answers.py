@@ -157,3 +157,31 @@ def test_a_word_within_one_typo_whatever_the_lengths_compared() -> None:
             assert close_words([word], [part]) is whole, (word, part)
     assert close_words(["presentiel"], ["en", "présentiel".replace("é", "e")])
     assert not close_words(["sophie"], ["sophie.leroy@example.org"])
+
+
+def _folded_letter_by_letter(text: str) -> str:
+    """What a fold is, one character at a time: the reference the quicker fold must match."""
+    kept = [c for c in unicodedata.normalize("NFKD", text) if unicodedata.combining(c) == 0]
+    return " ".join("".join(c if c.isalnum() else " " for c in "".join(kept).casefold()).split())
+
+
+def test_a_fold_reads_every_character_as_one_at_a_time_does() -> None:
+    """ASCII, accents, ligatures, other scripts, digits of every kind, marks alone, controls,
+    underscores, fancy letters: the same fold as the character-by-character one."""
+    from bot.answers import _fold
+
+    samples = [
+        "Agent de restauration 12",
+        "du 1er décembre 2026 au 15 juin 2027",
+        "Marie Dupont ; Boulangerie Martin\nKarim Benali\tJulie_Petit",
+        "ÉLODIE Œuvre straße ﬁn Ǆ ǅ",
+        "𝔐𝔞𝔯𝔦𝔢 𝔇𝔲𝔭𝔬𝔫𝔱 ①②③ ٣ ½ Ⅻ",
+        "王伟 Анна Ζωή עִבְרִית",
+        "a\u0301\u0327 \u0301 \u20dd\u200b\u202e\x00\x1f\x7f e\u0308",
+        "",
+        "___ --- !!! ?? ¿¡",
+    ]
+    every = "".join(chr(c) for c in range(0x3000) if not 0xD800 <= c <= 0xDFFF)
+    samples += [every[i : i + 97] for i in range(0, len(every), 97)]
+    for text in samples:
+        assert _fold(text) == _folded_letter_by_letter(text), repr(text)

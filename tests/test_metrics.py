@@ -15,7 +15,7 @@ from sqlalchemy import update
 from bot.app import serve
 from bot.config import Settings
 from bot.messages import Reply
-from bot.metrics import METRICS, Endpoint
+from bot.metrics import BUCKETS, METRICS, Endpoint, Latency
 from bot.outbox import Sender, enqueue
 from bot.storage.base import utcnow
 from bot.storage.db import Database
@@ -209,3 +209,24 @@ async def test_healthz_says_the_disk_is_full_until_a_turn_is_written_again(
         for line in scraped.text.splitlines()
     )
     assert (freed.status_code, freed.text) == (200, "ok\n")
+
+
+def test_each_bucket_counts_the_turns_at_or_under_its_bound() -> None:
+    """Prometheus' histogram: a turn of 5 ms is in every bucket from 0.005 up, one of 3 s in
+    the last two, one of a minute in none but « +Inf » (the count)."""
+    latency = Latency()
+    for seconds in (0.0004, 0.005, 0.0051, 0.3, 3.0, 60.0):
+        latency.observe(seconds)
+    assert dict(zip(BUCKETS, latency.buckets, strict=True)) == {
+        0.005: 2,
+        0.01: 3,
+        0.025: 3,
+        0.05: 3,
+        0.1: 3,
+        0.25: 3,
+        0.5: 4,
+        1.0: 4,
+        2.5: 4,
+        5.0: 5,
+    }
+    assert latency.count == 6

@@ -235,6 +235,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 """A terminal escape sequence (colours, cursor moves): dropped whole, not just its ESC."""
 
 
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""ASCII's control characters but the tab and line breaks, which :func:`visible` makes blanks."""
+
+
 def visible(text: str | None) -> str:
     """A name typed elsewhere, without the invisible characters that could disturb a chat.
 
@@ -244,6 +248,8 @@ def visible(text: str | None) -> str:
     if not text:
         return ""
     text = _ANSI.sub("", text)
+    if text.isascii():  # its only invisible characters are controls: one search (CA)
+        return " ".join(_ASCII_CONTROL.sub("", text).split())
     kept = "".join(
         " " if ch in "\t\n\r" else ch
         for ch in text

@@ -185,3 +185,21 @@ def test_a_fold_reads_every_character_as_one_at_a_time_does() -> None:
     samples += [every[i : i + 97] for i in range(0, len(every), 97)]
     for text in samples:
         assert _fold(text) == _folded_letter_by_letter(text), repr(text)
+
+
+def test_a_name_in_ascii_keeps_what_the_character_by_character_look_keeps() -> None:
+    """Every ASCII character, controls included, in names and around them: the quick look at
+    ASCII text drops what the look at each character's category drops, and blanks the same
+    (a letter « é » after it sends the same text through that look)."""
+    samples = [
+        "".join(chr(c) for c in range(128)),
+        "Sophie\tLeroy\r\n",
+        "Karim\x1fBenali\x0b\x0c Julie\x7f Petit\x00",
+        "\x1b[31mMarie\x1b[0m Dupont",
+        *(f"A{chr(c)}B {chr(c)}" for c in range(128)),
+    ]
+    for text in samples:
+        assert text.isascii()
+        looked_at_letter_by_letter = visible(text + " é")
+        assert looked_at_letter_by_letter.endswith(" é")
+        assert visible(text) == looked_at_letter_by_letter[:-2], repr(text)

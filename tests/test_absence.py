@@ -2378,3 +2378,27 @@ async def test_a_file_at_a_correction_s_optional_motive_is_told_a_way_that_exist
     await correcting_the_justification(trainer, "Oui")
     await trainer.says("arrêt maladie")
     assert trainer.last.startswith("Avez-vous un justificatif (photo ou fichier PDF) ?")
+
+
+@pytest.mark.parametrize("kind", ["bilan_competences", "vae"])
+async def test_the_one_person_of_a_bilan_de_competences_is_not_asked_for(
+    db: Database, trainer: Person, kind: str
+) -> None:
+    """Explorer CD7: in a bilan de compétences (or a VAE) of one person, /absence asked « De
+    qui s'agit-il ? » with her one button, and a day typed there was « Je ne trouve personne
+    qui corresponde à « vendredi dernier » »: she is the one, named in the day's question."""
+    await add_formation(db, title="Bilan Zoé Durand", kind=kind, trainees=("Zoé Durand",))
+    await trainer.says("/absence")
+    await trainer.presses("Bilan Zoé Durand")
+    assert "De qui s'agit-il" not in trainer.all_text
+    assert trainer.last.startswith("Quel jour a eu lieu l'absence ou le retard de Zoé Durand ?")
+    await trainer.says("vendredi dernier")
+    assert "Je ne trouve personne" not in trainer.all_text
+    await trainer.presses("Oui")
+    await trainer.presses("Toute la journée")
+    await trainer.presses("Oui")  # justified
+    await trainer.says("rendez-vous administratif")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    [absence] = await absences(db)
+    assert absence.trainee_id == await trainee_id(db, "Zoé Durand")

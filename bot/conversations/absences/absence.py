@@ -60,12 +60,12 @@ from bot.conversations.absences.details import (
     recap_values,
 )
 from bot.conversations.absences.in_charge import tell_of_one
+from bot.conversations.absences.people_choice import offer_people
 from bot.conversations.absences.sentence import said_data, several_days_said
 from bot.conversations.absences.sentence_names import other_name
 from bot.conversations.absences.steps import (
     current_formation,
     current_trainee,
-    offer_people,
     single_formation,
     who_steps,
 )

@@ -27,15 +27,13 @@ from bot.absences.uploads import Upload, keep_upload
 from bot.answers import (
     MAX_TEXT,
     Invalid,
-    by_surname,
     clean_line,
     fold,
     has_control_characters,
     worded,
 )
+from bot.conversations.absences.people_choice import NOBODY, offer_people, people_options
 from bot.conversations.formations.choose import (
-    by_relevance,
-    day_of,
     formation_options,
     load_formation,
     visible_formations,
@@ -46,9 +44,8 @@ from bot.conversations.kit.pages import typed_page
 from bot.conversations.kit.pick import STOP_WORDS, WHOLE_WORDS, visible
 from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, Text, TextParser
 from bot.documents.bundle import safe_name
-from bot.formations.labels import told_apart
+from bot.formations.labels import SINGLE_PERSON_KINDS
 from bot.formations.queries import hold_trainee
-from bot.formations.twins import twin_marks
 from bot.messages import Attachment, Reply
 from bot.privacy.health import MEDICAL_DETAIL, SAID_TEXT, keeping, kept, replacement
 from bot.storage.absences import StoredDocument
@@ -409,8 +406,21 @@ def who_steps(topic: str, after_trainee: AfterTrainee) -> list[Step]:
     """Which formation, then which trainee: how every follow-up dialogue opens.
 
     Both questions are skipped when the one-line form (``/absence Dupont …``)
-    already answered them; ``after_trainee`` is the flow's own next move.
+    already answered them, the trainee's too in a bilan de compétences or a VAE of one
+    person; ``after_trainee`` is the flow's own next move.
     """
+
+    async def the_only_one(ctx: Context) -> Outcome | None:
+        """A bilan de compétences or a VAE follows one person: she is the one, named by the
+        next question (explorer CD7: « De qui s'agit-il ? » with her one button, and a day
+        typed there « Je ne trouve personne qui corresponde à « vendredi 5 février » »)."""
+        formation = await current_formation(ctx)
+        if formation is None or formation.kind not in SINGLE_PERSON_KINDS:
+            return None
+        if len(people := formation.named_trainees) != 1:
+            return None
+        ctx.data["trainee_id"], ctx.data["name"] = str(people[0].id), people[0].full_name
+        return await after_trainee(ctx, str(people[0].id))
 
     async def choose_formation(ctx: Context, picked: str) -> Outcome:
         formation = await chosen_formation(ctx, picked)
@@ -457,36 +467,8 @@ def who_steps(topic: str, after_trainee: AfterTrainee) -> list[Step]:
             ask=f"{topic}.ask_trainee",
             store="trainee_id",
             unless_known=True,
+            before=the_only_one,
             then=after_trainee,
             help="absence.help_trainee",
         ),
     ]
-
-
-# --- several trainees by the name typed: one choice, each with their formation -----------
-
-NOBODY = "_nobody"
-
-
-async def offer_people(ctx: Context, typed: str, found: list[tuple[Formation, Trainee]]) -> None:
-    """Keep the trainees a typed name fits for the ``person`` question of :func:`who_steps`.
-
-    Each is shown with their formation, those of the formations running on
-    the day the dialogue is about first: « Benali » in forty formations is a
-    numbered choice, not twenty-seven names on one line.
-    """
-    formations = by_relevance(list({f.id: f for f, _ in found}.values()), day_of(ctx))
-    rank = {f.id: index for index, f in enumerate(formations)}
-    ordered = sorted(found, key=lambda pair: (rank[pair[0].id], by_surname(pair[1].full_name)))
-    # Two groups of one training told apart by their start day (explorer BD1), and by what
-    # differs when they start the same day (explorer MA3).
-    listed = [(f.id, f.title, f.start_date) for f in formations]
-    named = told_apart(listed, await twin_marks(ctx.session, listed))
-    ctx.data["_people"] = [[f"{t.full_name} · {named[f.id]}", f"{f.id}:{t.id}"] for f, t in ordered]
-    ctx.data["_people_typed"] = " ".join(typed.split())[:40]
-    ctx.data.pop("formation_id", None)
-
-
-async def people_options(ctx: Context) -> list[Option]:
-    kept = [Option(label, value) for label, value in ctx.data.get("_people") or []]
-    return [*kept, Option("Aucun d'eux : choisir la formation", NOBODY)]

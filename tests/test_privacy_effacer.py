@@ -79,6 +79,40 @@ async def test_the_admin_sees_what_goes_and_what_stays_then_erases(
     assert "Benali" not in caplog.text and "Zorglub" not in caplog.text
 
 
+@pytest.mark.parametrize(
+    ("declined", "unsent", "kept"),
+    [
+        (
+            (False, True),
+            "1 déclaration de non-participation non encore transmise au financeur",
+            "Gardée telle quelle : 1 attestation déjà envoyée",
+        ),
+        (
+            (True, False),
+            "1 attestation non encore transmise au financeur",
+            "Gardée telle quelle : 1 déclaration de non-participation déjà envoyée",
+        ),
+    ],
+)
+async def test_a_declaration_of_non_participation_is_named_so(
+    db: Database,
+    trainer: Person,
+    clock: Clock,
+    declined: tuple[bool, bool],
+    unsent: str,
+    kept: str,
+) -> None:
+    """Explorer CF9: the « Je n'ai pas participé » of the person erased was counted « 1
+    attestation non encore transmise au financeur »: it is no attestation, and is said so."""
+    await everywhere(db, "Karim Benali", at=clock.now, declined=declined)
+    await trainer.says("/effacer benali")
+    assert unsent in trainer.last
+    assert kept in trainer.last
+    await trainer.presses("Effacer définitivement")
+    words = kept.split(" : ")[1].removesuffix(" déjà envoyée")
+    assert f"{words} déjà transmise au financeur reste conservée." in trainer.last
+
+
 async def test_a_name_after_the_command_and_a_change_of_mind(db: Database, trainer: Person) -> None:
     await trainer.says("/effacer Hugo")
     assert "Effacer les données d'Hugo Moreau" in trainer.last

@@ -68,8 +68,15 @@ class Plan:
     followups: int = 0
     documents: int = 0
     attestations: int = 0
+    """Answers not yet sent to the funder (an attestation or a declaration of
+    non-participation): erased."""
+    declined: int = 0
+    """Of :attr:`attestations`, the declarations of non-participation: named so, never
+    « attestation » (explorer CF9)."""
     kept: int = 0
-    """Attestations already sent to the funder in a proof bundle: kept as is."""
+    """Answers already sent to the funder in a proof bundle: kept as is."""
+    kept_declined: int = 0
+    """Of :attr:`kept`, the declarations of non-participation."""
     kept_participants: set[int] = field(default_factory=set)
     dropped_participants: set[int] = field(default_factory=set)
     dropped_attestations: set[int] = field(default_factory=set)
@@ -116,7 +123,9 @@ async def plan_erasure(
         ).all()
         kept = [a for a in answers if sent_at is not None and a.answered_at <= sent_at]
         plan.kept += len(kept)
+        plan.kept_declined += sum(a.answer == "declined" for a in kept)
         plan.attestations += len(answers) - len(kept)
+        plan.declined += sum(a.answer == "declined" for a in answers if a not in kept)
         if kept:
             plan.kept_participants.add(participant.id)
             plan.dropped_attestations |= {a.id for a in answers if a not in kept}

@@ -51,9 +51,12 @@ def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-async def everywhere(db: Database, full_name: str, *, at: datetime) -> Placed:
+async def everywhere(
+    db: Database, full_name: str, *, at: datetime, declined: tuple[bool, bool] = (False, False)
+) -> Placed:
     """``full_name`` (a demo trainee) given absences, a follow-up, two bilans' attestations
-    (one bundle sent to the funder, one not), an account, a queued message and a
+    (one bundle sent to the funder, one not; ``declined``: which of the two, sent and unsent,
+    is a declaration of non-participation instead), an account, a queued message and a
     half-typed conversation naming them."""
     first, last = full_name.split(" ", 1)
     words = (full_name, last, NOTE)
@@ -158,7 +161,9 @@ async def everywhere(db: Database, full_name: str, *, at: datetime) -> Placed:
             ChatIdentity(person_id=account.id, platform="telegram", user_id="9001", chat_id="9001")
         )
         placed: dict[str, int] = {}
-        for label, sent in (("sent", True), ("unsent", False)):
+        for (label, sent), refused in zip(
+            (("sent", True), ("unsent", False)), declined, strict=True
+        ):
             start = at - timedelta(days=10 if sent else 3)
             participant = BilanParticipant(kind="trainee", name=full_name, trainee_id=trainee.id)
             bilan = Bilan(
@@ -191,7 +196,7 @@ async def everywhere(db: Database, full_name: str, *, at: datetime) -> Placed:
                 bilan_id=bilan.id,
                 participant_id=participant.id,
                 invitation_id=invitation.id,
-                answer="attested",
+                answer="declined" if refused else "attested",
                 typed_name=full_name,
                 role="delegate",
                 name_matches=True,

@@ -68,6 +68,8 @@ async def plan_values(ctx: Context) -> Mapping[str, Any]:
         return {"plan": None}
     return {
         "plan": plan,
+        "kept": plan.kept,
+        "kept_declined": plan.kept_declined,
         "name": plan.trainee.full_name,
         "formation": plan.formation.title,
         "bilans": bilans_of(ctx, plan),
@@ -96,6 +98,7 @@ async def erase(ctx: Context) -> Outcome:
         "privacy.erased",
         pseudonym=erased_name(plan.trainee.id),
         kept=plan.kept,
+        kept_declined=plan.kept_declined,
         delegate=plan.delegate,
         bilans=bilans_of(ctx, plan),
         dropped=dropped,

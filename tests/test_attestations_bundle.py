@@ -143,3 +143,18 @@ async def test_two_bundles_of_one_day_are_named_by_their_formation(
         "justificatifs-bilan-2026-11-26-agent-de-restauration-demo.zip",
         "justificatifs-bilan-2026-11-26-projet-professionnel-demo.zip",
     ]
+
+
+async def test_the_summary_lists_the_participants_by_surname(
+    demo: None, db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    """Explorer CF11: the recapitulatif of a 203-trainee bilan listed them as they were added
+    (Thomas Fabre, Inès Garnier, Nadia Roux, Adèle Lefèvre…): those for the trainees first,
+    then the trainees, then the partners, each by surname."""
+    added = [("trainee", "Thomas Fabre"), ("partner", "Marc Aubry"), ("trainee", "Inès Garnier")]
+    added += [("delegate", "Nadia Roux"), ("trainee", "Adèle Lefèvre"), ("delegate", "Léa Martin")]
+    bilan_id = await add_bilan(db, participants=tuple((kind, name, None) for kind, name in added))
+    recap, _ = await exported(settings, bilan_id, tmp_path)
+    names = ("Léa Martin", "Nadia Roux", "Thomas Fabre", "Inès Garnier", "Adèle Lefèvre")
+    places = [recap.index(name) for name in (*names, "Marc Aubry")]
+    assert places == sorted(places), recap

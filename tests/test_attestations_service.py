@@ -150,7 +150,8 @@ async def test_progress_accounts_for_answers_sheets_and_invitations(
             "Marc Partenaire": "not_invited",
             "Zoé Sansnouvelles": "invited",
         }
-        assert [p.name for p in prog.missing] == ["Marc Partenaire", "Zoé Sansnouvelles"]
+        # As the documents list them: those for the trainees, then the partners (CF11).
+        assert [p.name for p in prog.missing] == ["Zoé Sansnouvelles", "Marc Partenaire"]
         assert not prog.complete and len(prog.sheets) == 1
         assert marc.structure == "Mission locale"
 

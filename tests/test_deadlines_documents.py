@@ -42,25 +42,27 @@ async def schedule(trainer: Person, lines: tuple[str, ...]) -> dict[str, Documen
     return documents(trainer)
 
 
+def on_site(*ticked: str) -> tuple[str, ...]:
+    """``/bilan``: the Normandie demo formation's final bilan on site, Thursday 3 December at
+    14 h, the delegates and ``ticked`` (in that order) invited."""
+    where = "Salle 2, 12 rue des Lilas, Caen"
+    lines = ("/bilan", "Agent de restauration", "Programmer le bilan de fin", "Sur place")
+    return (
+        *lines,
+        "jeudi 3 décembre à 14 h",
+        "oui",
+        "2 heures",
+        where,
+        *ticked,
+        "Terminé",
+        "Terminé",
+    )
+
+
 async def test_on_site_documents_list_every_trainee_ticked(trainer: Person) -> None:
     """Item 5: on site, the delegates and the other trainees ticked are all listed."""
-    docs = await schedule(
-        trainer,
-        (
-            "/bilan",
-            "Agent de restauration",
-            "Programmer le bilan de fin",
-            "Sur place",
-            "jeudi 3 décembre à 14 h",
-            "oui",
-            "2 heures",
-            "Salle 2, 12 rue des Lilas, Caen",
-            "Karim Benali",  # a trainee who is not a delegate: anyone may come on site
-            "Julie Petit",
-            "Terminé",
-            "Terminé",
-        ),
-    )
+    # Karim Benali, a trainee who is not a delegate: anyone may come on site.
+    docs = await schedule(trainer, on_site("Karim Benali", "Julie Petit"))
     agenda = pdf_words(docs["pdf"].content)
     # « de … à … », as the letter and the attestation say it (explorer AH11: « à 14 h 00 –
     # 16 h 00 »), on the agenda and the sheet alike.
@@ -98,6 +100,23 @@ async def test_on_site_documents_list_every_trainee_ticked(trainer: Person) -> N
         "Mme Sophie Leroy Personne chargée de mission de la Région",
     ):
         assert line in sheet, line
+
+
+async def test_the_agenda_the_sheet_and_the_draft_list_the_participants_by_surname(
+    trainer: Person,
+) -> None:
+    """Explorer CF11: a 203-trainee bilan listed its participants as they were added (Thomas
+    Fabre, Inès Garnier, Nadia Roux, Adèle Lefèvre…): those for the trainees first, then the
+    trainees, each by surname, as the chat lists them."""
+    docs = await schedule(trainer, on_site("Julie Petit", "Karim Benali"))
+    names = ("Léa Martin", "Hugo Moreau", "Karim Benali", "Julie Petit")
+    for text in (
+        pdf_words(docs["pdf"].content),
+        pdf_words(docs["emargement"].content),
+        docs["txt"].content.decode(),
+    ):
+        places = [text.index(name) for name in names]
+        assert places == sorted(places), text
 
 
 async def normandie_remote(

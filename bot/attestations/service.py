@@ -444,7 +444,7 @@ async def progress(session: AsyncSession, info: BilanView, *, now: datetime) -> 
     rejected = {r.attestation_id for r in reviews if r.decision == "rejected"}
     rows = []
     # Everyone is accounted for, those recorded as not having come included (state "absent").
-    for p in info.bilan.participants:
+    for p in info.listed:  # by surname (explorer CF11)
         answer = current.get(p.id)
         rows.append(
             ParticipantStatus(

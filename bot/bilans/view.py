@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.answers import visible
+from bot.answers import by_surname, visible
 from bot.documents.bundle import slug
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.formations import Formation
@@ -24,6 +24,9 @@ KIND_LABELS = {"etape": "bilan d'étape", "fin": "bilan de fin de formation"}
 ROLE_WORDS = {"delegate": "pour les stagiaires", "trainee": "stagiaire", "partner": "partenaire"}
 """A participant's role beside their name, as the agenda says it: the bot does not know a
 participant's gender, so « pour les stagiaires » rather than « délégué » or « déléguée »."""
+
+LISTING_ORDER = {"delegate": 0, "trainee": 1, "partner": 2}
+"""Where each role stands in a list of participants (:attr:`BilanView.listed`)."""
 
 
 def kind_label(kind: str) -> str:
@@ -59,6 +62,16 @@ class BilanView:
     @property
     def kind_label(self) -> str:
         return kind_label(self.bilan.kind)
+
+    @property
+    def listed(self) -> list[BilanParticipant]:
+        """The participants as the documents list them: those for the trainees, the
+        trainees, then the partners, each by surname, as the chat lists them (explorer CF11:
+        in the order they were added, a name was slow to find on an 8-page sheet)."""
+        return sorted(
+            self.bilan.participants,
+            key=lambda p: (LISTING_ORDER.get(p.kind, len(LISTING_ORDER)), by_surname(p.name)),
+        )
 
     @property
     def delegates(self) -> list[BilanParticipant]:

@@ -97,6 +97,36 @@ def test_an_abandon_in_the_file_is_said_as_a_rupture_to_follow_up(
     assert "Léo Vidal a abandonné" not in done.stdout and "Yanis Blanc a" not in done.stdout
 
 
+def test_an_entry_on_a_day_off_is_pointed_out_above_the_question(
+    formabot: Formabot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer CD2: the chat asks about an entry on a Saturday or a public holiday
+    (« Attention, … entrerait le 5 février 2028, un samedi … »), the command imported it
+    without a word but its day's name."""
+    formation = demo_formation(formabot)
+    path = tmp_path / "entrees.csv"
+    path.write_bytes(
+        csv_file(
+            [
+                ("Nom", "Prénom", "Date d'entrée"),
+                ("Roux", "Sarah", "07/11/2026"),
+                ("Blanc", "Yanis", "11/11/2026"),
+                ("Vidal", "Léo", "02/11/2026"),
+            ]
+        )
+    )
+    answering(monkeypatch, "o\n")
+    done = formabot(["import", "stagiaires", "--formation", formation, str(path)])
+    assert done.returncode == 0, done.stderr
+    said = (
+        "Attention, Sarah Roux entrerait le 7 novembre 2026, un samedi, et Yanis Blanc le "
+        "11 novembre 2026, un jour férié (Armistice)."
+    )
+    assert said in done.stdout, done.stdout
+    assert done.stdout.index(said) < done.stdout.index("Importer ces stagiaires ? [o/N]")
+    assert "Léo Vidal entrerait" not in done.stdout and "C'est bien ça" not in done.stdout
+
+
 def test_declining_or_no_answer_imports_nothing(
     formabot: Formabot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,6 +25,7 @@ from bot.answers import fold
 from bot.files import why_unreadable
 from bot.formations.queries import Member
 from bot.imports.reading import MAX_BYTES, Refused
+from bot.imports.rows import entries_off
 from bot.imports.service import import_rows, preview_for
 from bot.storage.db import Database
 from bot.storage.formations import Formation
@@ -85,6 +86,9 @@ async def import_trainees(
     _say(out, "preview", **seen.shown())
     if not seen.rows:
         return 1 if seen.problems else 0
+    off = entries_off(row.as_data() for row in seen.rows)
+    if off:  # as the chat asks it, the « [o/N] » below the question (explorer CD2)
+        print(texts.plain(texts.say("formation.entries_off", off=off, cli=True)), file=out)
     if not yes and fold(ask(texts.plain(texts.say("formation_import.cli_ask")) + " ")) not in (
         "o",
         "oui",

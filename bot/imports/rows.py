@@ -12,7 +12,7 @@ a :class:`Problem` (a code, the column, the value as written) that
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -64,6 +64,18 @@ class Row:
             "exit_reason": self.exit_reason,
             "delegate": self.delegate,
         }
+
+
+def entries_off(trainees: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """The trainees (as data: a typed list's or a file's rows) whose entry falls on a day
+    off, their name and that day: asked about in the chat (« Attention, … entrerait le … »),
+    said above the command's « [o/N] » (explorer CD2: imported without a word)."""
+    found = []
+    for trainee in trainees:
+        entry = trainee.get("entered_on")
+        if entry and dates.day_off(date.fromisoformat(entry)):
+            found.append({"name": str(trainee["name"]), "day": entry})
+    return found
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,8 @@ the one entry asked (explorer XA3: both were thrown away).
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
-from bot import dates
 from bot.answers import Invalid
 from bot.conversations.formations.answers import parse_trainees, trainee_bounds
 from bot.conversations.formations.list_parts import a_name_first, looks_like_a_list, read_part
@@ -29,6 +27,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome, Retry, Stay
 from bot.conversations.kit.steps import Confirm
 from bot.formations.labels import name_key
+from bot.imports.rows import entries_off as entries_off_among
 
 STEP = "entries_off"
 PART = "_off_part"
@@ -36,16 +35,11 @@ PART = "_off_part"
 
 
 def entries_off(ctx: Context) -> list[dict[str, str]]:
-    """The trainees of the list whose entry falls on a day off: their name and that day."""
-    found = []
+    """The trainees of the list (or of its part asked about) whose entry falls on a day off:
+    their name and that day."""
     part = ctx.data.get(PART)
-    for trainee in ctx.data.get("trainees") or []:
-        if part is not None and trainee["name"] not in part:
-            continue
-        entry = trainee.get("entered_on")
-        if entry and dates.day_off(date.fromisoformat(entry)):
-            found.append({"name": str(trainee["name"]), "day": entry})
-    return found
+    listed = ctx.data.get("trainees") or []
+    return entries_off_among(t for t in listed if part is None or t["name"] in part)
 
 
 async def _values(ctx: Context) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.people import Person as P
 from bot.transports.console import Console
-from tests.auxil.absences import seen_on
+from tests.auxil.absences import add_formation, note_unjustified, seen_on
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.formations import a_crowd
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
@@ -369,3 +369,24 @@ async def test_every_step_of_suivi_survives_bad_input(db: Database, trainer: Per
     assert await audited() == before
     await trainer.presses("Karim Benali · Agent de restauration (démo)")
     assert "Suivi de Karim Benali" in trainer.last
+
+
+LONG_NAME = "Jean-Baptiste Maximilien Alexandre de La Tour d'Harcourt-Beuvron de Saint-Aubin"
+
+
+async def test_a_long_name_is_whole_in_the_chronologie_s_file_name(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer CF7: the chronologie of a long name was cut at about 50 characters
+    (« chronologie-jean-baptiste-maximilien-alexandre-de-la.pdf ») where the compte rendu's
+    was whole: one rule for both (:func:`bot.documents.bundle.person_slug`)."""
+    await add_formation(db, title="Cuisine", trainees=(LONG_NAME,))
+    await note_unjustified(trainer, "/absence harcourt vendredi dernier matin")
+    await trainer.says("/suivi harcourt")
+    await trainer.presses("Chronologie en PDF")
+    document = trainer.replies[-1].document
+    assert document is not None
+    assert document.filename == (
+        "chronologie-jean-baptiste-maximilien-alexandre-de-la-tour-d-harcourt-beuvron-"
+        "de-saint-aubin.pdf"
+    )

@@ -29,7 +29,7 @@ from bot import dates
 from bot.absences.clashes import period_label
 from bot.absences.timeline import followed_trainees, timeline
 from bot.absences.vocabulary import JUSTIFICATIF, labels
-from bot.documents.bundle import build_bundle, slug, unique_names
+from bot.documents.bundle import build_bundle, person_slug, unique_names
 from bot.documents.pdf import render_pdf
 from bot.documents.sheets import Moment
 from bot.documents.sheets import write as sheet
@@ -276,7 +276,7 @@ async def qualiopi_bundle(
     followed = await followed_trainees(session, formation.id)
     documents = await _kept_documents(session, formation)
     tables = ["absences.csv", "tickets-qualite.csv", "sorties.csv"]
-    timelines = [f"chronologie-{slug(t.full_name, empty='stagiaire')}.pdf" for t in followed]
+    timelines = [f"chronologie-{person_slug(t.full_name)}.pdf" for t in followed]
     # Every name as the ZIP will hold it, before anything is written: the manifest, the
     # tickets and the absences name a kept document as its file is named (explorer IB5: two
     # comptes rendus of one day, the second « -2 » in the ZIP, listed once under the first

@@ -35,6 +35,7 @@ from bot.absences.followups import (
 from bot.absences.uploads import Upload
 from bot.absences.vocabulary import NO_COMPANY, SIGNS
 from bot.deadlines.service import refresh_deadlines
+from bot.documents.bundle import person_slug
 from bot.documents.pdf import render_pdf
 from bot.storage import audit
 from bot.storage.absences import (
@@ -327,7 +328,7 @@ async def write_compte_rendu(
         rule=rule_for(followup.path, followup.cause),
     )
     day = report.held_at.astimezone(tz).date()
-    filename = f"compte-rendu-{trainee.name_key.replace(' ', '-')}-{day.isoformat()}.pdf"
+    filename = f"compte-rendu-{person_slug(trainee.full_name)}-{day.isoformat()}.pdf"
     upload = Upload(filename, "application/pdf", content)
     document = await _keep(session, followup, upload, "compte_rendu", actor_id, now)
     entretien.compte_rendu_id = document.id

@@ -54,6 +54,13 @@ def slug(text: str, *, empty: str = "document", limit: int = 40) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-") or empty
 
 
+def person_slug(full_name: str) -> str:
+    """A trainee's name in a document's file name, the chronologie's and the compte rendu's
+    alike: whole (a name holds at most 100 characters), ASCII, dashes (explorer CF7: the
+    chronologie's was cut at 40 characters, the compte rendu's was not)."""
+    return slug(full_name, empty="stagiaire", limit=100)
+
+
 def safe_name(name: str, limit: int = MAX_NAME_BYTES) -> str:
     """A bare file name: no folder, no control character, nothing Windows refuses; cut to
     ``limit`` UTF-8 bytes, its extension kept (explorer AA4: a name cut after this lost its

@@ -49,7 +49,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
 from bot.conversations.kit.pick import unreadable
 from bot.conversations.kit.steps import Option, Pick
-from bot.documents.bundle import slug
+from bot.documents.bundle import person_slug, slug
 from bot.documents.sheets import MIME, SUFFIX, Format
 from bot.messages import Document, Reply
 
@@ -134,7 +134,7 @@ class TimelineStep(Step):
                 Reply(
                     text=ctx.render("suivi.timeline_pdf", name=trainee.full_name),
                     document=Document(
-                        filename=f"chronologie-{slug(trainee.full_name, empty='stagiaire')}.pdf",
+                        filename=f"chronologie-{person_slug(trainee.full_name)}.pdf",
                         mime_type="application/pdf",
                         content=content,
                         caption=ctx.render("suivi.timeline_pdf", name=trainee.full_name),

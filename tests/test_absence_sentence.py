@@ -49,6 +49,8 @@ async def test_karim_absent_hier_matin_is_confirmed_then_logged(
         "Léa m'a dit que Karim avait été absent hier",
         "Karim aurait été absent hier",  # explorer CB7, as heard from someone
         "Karim n'avait pas été là hier",  # explorer CB7: « Je ne suis pas sûr … »
+        "Karim a manqué hier",  # explorer CB8: « Je ne suis pas sûr … »
+        "Karim avait manqué hier",
     ],
 )
 async def test_a_past_tense_of_being_absent_names_the_trainee_not_the_verb(
@@ -60,6 +62,13 @@ async def test_a_past_tense_of_being_absent_names_the_trainee_not_the_verb(
     assert trainer.last.startswith(
         "Noter l'absence de Karim Benali, hier (dimanche 22 novembre 2026) ?"
     ), trainer.all_text
+
+
+@pytest.mark.parametrize("typed", ["Karim a manqué le bus hier", "Karim a manqué son train"])
+async def test_something_missed_is_no_absence_said(trainer: Person, typed: str) -> None:
+    """Explorer CB8's other side: « manqué » with what was missed is no absence of his."""
+    await trainer.says(typed)
+    assert "Noter l'absence de Karim Benali" not in trainer.all_text, trainer.all_text
 
 
 async def test_the_morning_after_a_look_left_open_a_sentence_is_still_read(

@@ -44,6 +44,9 @@ _ABSENT = (
     r"|n'(?:a|ont|avait|avaient)\s+pas\s+ete\s+la"
     # « Julie n'a pas pu venir hier », the most common way to say it (explorer EA15).
     r"|(?:n'(?:a|ont|avait|avaient)\s+)?pas\s+pu\s+venir"
+    # « Karim a manqué hier »: an absence (explorer CB8), not « a manqué le bus hier ».
+    r"|manquee?s?(?=$|\s*,|\s+(?:hier|avant-hier|aujourd|ce\s|cet\s|cette\s|lundi|mardi"
+    r"|mercredi|jeudi|vendredi|samedi|dimanche|le\s+\d|du\s+\d|toute|depuis))"
     # « Zoé était malade vendredi »: an absence, its motive said (explorer Z, Z4).
     r"|(?P<ill>malades?))"
 )

@@ -10,27 +10,33 @@ from __future__ import annotations
 from bot.bilans.queries import bilan_formation, bilan_formations, owed_by
 from bot.bilans.view import kind_label
 from bot.conversations.bilans.shared import short_moment, viewer_of
-from bot.conversations.formations.after_command import read_after_command
+from bot.conversations.formations.after_command import read_after_command, typed_after
 from bot.conversations.formations.choose import by_relevance, day_of, options_of
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Option
+from bot.storage.formations import Formation
 
 
 async def start(ctx: Context) -> Outcome | None:
-    if not await bilan_formations(ctx.session, viewer_of(ctx)):
+    formations = await bilan_formations(ctx.session, viewer_of(ctx))
+    if not formations:
         ctx.say("bilan.no_formation")
         return Leave()
-    # « /bilan cariste »: read as the first question's answer (explorer BG11: dropped).
-    await read_after_command(ctx, "bilan", await formation_choices(ctx), store="formation")
+    if typed_after(ctx, "bilan"):  # « /bilan cariste »: the question's answer (BG11: dropped)
+        options = await choices_of(ctx, formations)
+        await read_after_command(ctx, "bilan", options, store="formation")
     if ctx.data.get("formation") is not None:
         await pick_formation(ctx, str(ctx.data["formation"]))
     return None
 
 
 async def formation_choices(ctx: Context) -> list[Option]:
-    formations = await bilan_formations(ctx.session, viewer_of(ctx))
-    # Labelled as /formations and /appel label them (explorer O: cut differently here).
+    return await choices_of(ctx, await bilan_formations(ctx.session, viewer_of(ctx)))
+
+
+async def choices_of(ctx: Context, formations: list[Formation]) -> list[Option]:
+    """Labelled as /formations and /appel label them (explorer O: cut differently here)."""
     ordered = by_relevance(formations, day_of(ctx))
     return await options_of(ctx, ordered)
 

@@ -309,7 +309,7 @@ async def test_her_message_held_for_which_formation_left_is_said_passed_on_to_no
 
 
 @pytest.mark.parametrize(
-    "typed", ["annuler", "stop", "Abandonner", "laisser tomber", "je veux arrêter"]
+    "typed", ["annuler", "stop", "Abandonner", "laisser tomber", "je veux arrêter", "stop svp"]
 )
 async def test_her_stop_word_at_which_formation_is_not_passing_it_on(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
@@ -331,6 +331,32 @@ async def test_her_stop_word_at_which_formation_is_not_passing_it_on(
     await her.says(typed)
     assert her.last == "D'accord : je ne transmets votre message à personne.", her.last
     assert await notices(db) == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["Karim veut arrêter", "Il a arrêté hier", "Karim annule sa venue", "stop, et aussi"]
+)
+async def test_her_news_of_someone_stopping_at_which_formation_goes_with_her_message(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer DC3: « Karim veut arrêter », « Il a arrêté hier » typed at « de quelle
+    formation parle votre message ? » were her « Ne pas le transmettre » (CB11's stop words
+    read anywhere in four words): both messages went to no one. Only a way out said to the
+    bot is one; news of a trainee goes with her first message, the question asked again
+    without « Pour tout arrêter, tapez /annuler … » nor « rien … ne correspond »."""
+    await add_organisations(db, 1, clock.now.date())
+    for title in ("Agent de restauration (démo)", "Parcours 1"):
+        await follows(db, title)
+    her = sophie(person)
+    await her.says("Bonjour, pouvez-vous me rappeler au sujet du stagiaire ?")
+    await her.says(typed)
+    assert "avec le précédent" in her.all_text, her.all_text
+    assert "Pour tout arrêter" not in her.all_text and "pas reconnu" not in her.all_text
+    assert her.last.startswith("Vous suivez des formations de plusieurs organismes")
+    await her.presses("Agent de restauration")
+    assert her.last.startswith(THANKS), her.last
+    [row] = await notices(db)
+    assert "me rappeler" in row.payload["text"] and typed in row.payload["text"]
 
 
 async def test_her_message_held_for_which_formation_outlives_a_command_or_says_it_went_nowhere(

@@ -21,14 +21,15 @@ answer to an invitation is under way, as a sub-dialogue: her answer goes on wher
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.answers import fold
 from bot.bilans.partner import QUOTED, meant_for, trainers_of
 from bot.conversations.bilans.charge_de_mission import answer, deliver
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Call, Flow, Leave, Option, Outcome, Switch
-from bot.conversations.kit.pick import TEXT_STOPS, Pick, asks_to_stop
+from bot.conversations.kit.flow import Call, Flow, Leave, Option, Outcome, Stay, Switch
+from bot.conversations.kit.pick import TEXT_STOPS, Pick
 from bot.messages import Platform
 from bot.typos import HELP_WORDS
 
@@ -110,18 +111,29 @@ async def formation_options(ctx: Context) -> list[Option]:
 NOT_PASSED_WORDS = (*sorted(TEXT_STOPS), "laisser tomber", "aucune", "aucun")
 """What she may type for « Ne pas le transmettre »."""
 
+_ALONG = (
+    r"non|bon|ok|alors|finalement|en fait|tout|je veux|je voudrais|je prefere|on peut"
+    r"|svp|stp|s il vous plait|s il te plait|merci|laissez tomber|laisser tomber"
+)
+_STOP_ASKED = re.compile(rf"(?:(?:{_ALONG}) )*(?:{'|'.join(sorted(TEXT_STOPS))})(?: (?:{_ALONG}))*")
+"""Folded, a way out said to the bot (« annuler », « stop svp », « je veux arrêter »), and
+nothing else: « Karim veut arrêter », « il a arrêté hier » are news of a trainee, kept with
+her message (explorer DC3: such a sentence sent both to no one)."""
+
 
 async def another_message(ctx: Context) -> Outcome | None:
     """A sentence of hers at the question, not a choice: kept with the first, to go with it
-    to the formation she chooses, and the question asked again (never swallowed); a word or
-    two is a choice mistyped, only asked again."""
+    to the formation she chooses, and the question asked again (never swallowed), not said
+    to fit no choice nor to be a way out (explorer DC3); a word or two is a choice mistyped,
+    only asked again."""
     text = ctx.incoming.text.strip()
-    if asks_to_stop(text):  # « je veux arrêter », « stop svp »: not passed on (CB11)
+    if _STOP_ASKED.fullmatch(fold(text)):  # « je veux arrêter »: not passed on (CB11, DC3)
         return await on_formation(ctx, NOWHERE)
     if len(fold(text).split()) >= 3:
         ctx.data[TEXT] = f"{ctx.data.get(TEXT, '')}\n{text}".strip()
         ctx.data[FILE] = False  # more than a file to speak of now
         ctx.say("charge_de_mission.which_kept")
+        return Stay()
     return None
 
 

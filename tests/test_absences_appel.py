@@ -230,6 +230,21 @@ async def test_everybody_present_but_someone_marks_that_one_absent(
     assert await names_of(db, await absences(db)) == [("Karim Benali", "matin")]
 
 
+async def test_everybody_present_but_someone_late_marks_that_one_late(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer DC1: « tous présents sauf Karim en retard » was answered « Je ne trouve pas
+    « Karim en retard » dans la liste », Karim on it: he is late, the others present."""
+    await start_morning_call(trainer)
+    await trainer.presses("Julie Petit")  # absent first: « tous présents » makes her present
+    await trainer.says("tous présents sauf Karim en retard")
+    assert "Je ne trouve pas" not in trainer.all_text, trainer.all_text
+    assert "Retard (1) : Karim Benali." in trainer.last, trainer.all_text
+    assert "4 personnes présentes, dont 1 en retard." in trainer.last
+    await trainer.presses("Enregistrer l'appel")
+    assert await names_of(db, await absences(db)) == [("Karim Benali", "retard")]
+
+
 async def test_a_half_day_already_noted_is_shown_reported_and_not_doubled(
     db: Database, trainer: Person
 ) -> None:

@@ -47,6 +47,16 @@ GROUP = [
             "tous présents sauf 3 ; retard : 2",
             [Said("absent", ("3",), True), Said("retard", ("2",), False)],
         ),
+        # Explorer DC1: « Je ne trouve pas « Karim en retard » dans la liste »: the list's
+        # own words after « sauf » say what those named are, the others present.
+        (
+            "tous présents sauf Karim en retard",
+            [Said("", ("1", "2", "3", "4", "5", "6"), True), Said("retard", ("1",), False)],
+        ),
+        (
+            "tout le monde est là sauf Karim et Julie absents",
+            [Said("", ("1", "2", "3", "4", "5", "6"), True), Said("absent", ("1", "4"), False)],
+        ),
         (
             "absences : 1\nretards : 2",
             [Said("absent", ("1",), False), Said("retard", ("2",), False)],

@@ -113,35 +113,59 @@ def read_marks(text: str, options: list[Option]) -> list[Said] | Invalid | None:
     said: list[Said] = []
     for clause in filter(None, (c.strip() for c in re.split(r"[;\n]", soft))):
         if (but := _ALL_PRESENT_BUT.match(clause)) is not None:
-            selection = read_selection(but["rest"].strip(" ,.:"), options, said=text)
-            if isinstance(selection, Invalid):
-                return selection
-            absent = selection.toggle if selection.only is None else selection.only
-            said.append(Said("absent", absent, exclusive=True))
-            continue
-        labels = list(_LABEL.finditer(clause))
-        cuts = [0, *(m.start() for m in labels[1:]), len(clause)]
-        for start, end in itertools.pairwise(cuts):
-            piece = clause[start:end]
-            found = _LABEL.search(piece)
-            if found is None:
-                status, body, toggle = "absent", piece, True
-            else:
-                word = fold(found["label"]).split()[-1]
-                status = next(v for k, v in _STATUS.items() if word.startswith(k))
-                before, after = piece[: found.start()], piece[found.end() :]
-                body = ", ".join(p for p in (before, after) if p.strip(" ,.:"))
-                toggle = False
-            if not body.strip(" ,.:"):
-                return Invalid("")  # a word with nobody: the caller says how to write it
-            selection = read_selection(body.strip(" ,.:"), options, said=text)
-            if isinstance(selection, Invalid):
-                return selection
-            if selection.only is not None:
-                said.append(Said(status, selection.only, exclusive=True))
-            else:
-                said.append(Said(status, selection.toggle, exclusive=False, toggle=toggle))
+            marks = _all_present_but(but["rest"].strip(" ,.:"), options, text)
+        else:
+            marks = _clause_marks(clause, options, text)
+        if isinstance(marks, Invalid):
+            return marks
+        said.extend(marks)
     return said or None
+
+
+def _all_present_but(rest: str, options: list[Option], text: str) -> list[Said] | Invalid:
+    """« tous présents sauf Karim »: those named the only ones absent; « … sauf Karim en
+    retard », « … sauf retard : 2 »: everyone present but what the words after say of whom
+    (explorer DC1: « Je ne trouve pas « Karim en retard » dans la liste »)."""
+    if _LABEL.search(rest) is None:
+        selection = read_selection(rest, options, said=text)
+        if isinstance(selection, Invalid):
+            return selection
+        absent = selection.toggle if selection.only is None else selection.only
+        return [Said("absent", absent, exclusive=True)]
+    marks = _clause_marks(rest, options, text)
+    if isinstance(marks, Invalid):
+        return marks
+    everyone = Said("", tuple(o.value for o in options), exclusive=True)
+    return [everyone, *(replace(m, toggle=False) for m in marks)]
+
+
+def _clause_marks(clause: str, options: list[Option], text: str) -> list[Said] | Invalid:
+    """One clause's statements: each label (« absents : », « en retard ») with the names or
+    numbers around it; numbers with no label are absent, or present again if they were."""
+    said: list[Said] = []
+    labels = list(_LABEL.finditer(clause))
+    cuts = [0, *(m.start() for m in labels[1:]), len(clause)]
+    for start, end in itertools.pairwise(cuts):
+        piece = clause[start:end]
+        found = _LABEL.search(piece)
+        if found is None:
+            status, body, toggle = "absent", piece, True
+        else:
+            word = fold(found["label"]).split()[-1]
+            status = next(v for k, v in _STATUS.items() if word.startswith(k))
+            before, after = piece[: found.start()], piece[found.end() :]
+            body = ", ".join(p for p in (before, after) if p.strip(" ,.:"))
+            toggle = False
+        if not body.strip(" ,.:"):
+            return Invalid("")  # a word with nobody: the caller says how to write it
+        selection = read_selection(body.strip(" ,.:"), options, said=text)
+        if isinstance(selection, Invalid):
+            return selection
+        if selection.only is not None:
+            said.append(Said(status, selection.only, exclusive=True))
+        else:
+            said.append(Said(status, selection.toggle, exclusive=False, toggle=toggle))
+    return said
 
 
 def apply_marks(ctx: Context, said: list[Said]) -> str | None:

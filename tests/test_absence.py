@@ -438,6 +438,44 @@ async def test_a_bare_yes_to_the_motive_asks_which(
     assert saved.reason == "bus en panne"
 
 
+@pytest.mark.parametrize(
+    ("justified", "typed", "recap"),
+    [
+        ("Non", "oui, rdv France Travail", "Non justifiée : rdv France Travail"),
+        ("Non", "Ouais bus en panne", "Non justifiée : bus en panne"),
+        ("Oui", "Oui : rdv France Travail", "Justifiée : rdv France Travail"),
+    ],
+)
+async def test_a_yes_before_the_motive_is_left_out_of_it(
+    db: Database, trainer: Person, justified: str, typed: str, recap: str
+) -> None:
+    """Explorer DC2, CD1's neighbour: « oui, rdv France Travail » at « Un motif connu ? » was
+    saved as the motive « oui, rdv France Travail », in the recap, the exports and the
+    Qualiopi bundle; the yes answers the question, the motive is what follows."""
+    await trainer.says("/absence julie vendredi matin")
+    await trainer.presses("Oui")
+    await trainer.presses(justified)
+    await trainer.says(typed)
+    if justified == "Oui":
+        await trainer.presses("Pas de justificatif")
+    assert recap in trainer.last.splitlines(), trainer.last
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert saved.reason == recap.split(" : ")[1]
+
+
+@pytest.mark.parametrize("typed", ["oui mais je ne sais plus lequel", "oui exactement"])
+async def test_a_yes_with_no_motive_after_it_asks_which(trainer: Person, typed: str) -> None:
+    """Explorer DC2: what follows a yes is the motive only when it says one."""
+    await trainer.says("/absence julie vendredi matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.says(typed)
+    assert trainer.last.startswith(f"« {typed} » ne dit pas lequel : écrivez le motif"), (
+        trainer.last
+    )
+
+
 async def test_a_motive_saying_no_in_passing_is_a_motive(db: Database, trainer: Person) -> None:
     """Explorer QB10: only an answer that is wholly « no motive » is none; « non prévenu »
     or « pas de bus » is what the trainer knows."""

@@ -37,7 +37,7 @@ from bot.absences.uploads import Upload
 from bot.answers import SKIP, Invalid, clean_line, correction, fold, has_words
 from bot.conversations.absences.day_checks import absence_example, check_day
 from bot.conversations.absences.day_checks import check_not_future as check_not_future
-from bot.conversations.absences.motive import no_motive, optional_reason, yes_not_which
+from bot.conversations.absences.motive import motive_said, no_motive, optional_reason
 from bot.conversations.absences.steps import (
     FileStep,
     ReasonText,
@@ -188,7 +188,10 @@ def reason_required_saying(message: str) -> TextParser:
     async def parse(ctx: Context, text: str) -> str | Invalid:
         if fold(text) in SKIP or no_motive(text):  # « non » is no motive (explorer E, QB10)
             return Invalid(ctx.render(message))
-        return yes_not_which(ctx, text) or await _NOTE(ctx, text)  # « oui »: which? (CD1)
+        said = motive_said(ctx, text)  # « oui »: which? (CD1); « oui, rdv … »: « rdv … » (DC2)
+        if isinstance(said, Invalid):
+            return said
+        return Invalid(ctx.render(message)) if no_motive(said) else await _NOTE(ctx, said)
 
     return parse
 

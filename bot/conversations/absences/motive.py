@@ -9,7 +9,8 @@ motif », « inconnu » are no motive, stored as none, not a motive « non » sh
 exports and the Qualiopi bundle (explorer QB10). Only an answer made wholly of such words:
 « pas de bus » or « non prévenu » is what the trainer knows.  A bare « oui » says there is
 one, not which: it is asked for, here and at a justified absence's « Quel motif ? »
-(explorer CD1: « Non justifiée : Oui » saved).
+(explorer CD1: « Non justifiée : Oui » saved); « oui, rdv France Travail » is the motive
+after its yes (explorer DC2: saved with its « oui, »).
 """
 
 from __future__ import annotations
@@ -37,12 +38,29 @@ def no_motive(text: str) -> bool:
     return NO_MOTIVE.fullmatch(fold(text)) is not None
 
 
-def yes_not_which(ctx: Context, text: str) -> Invalid | None:
-    """What a bare « oui » typed where a motive is asked is told: it says there is one, not
-    which (explorer CD1); ``None`` for any other answer, and right after a medical detail was
-    pointed out, where « oui » keeps the motive said (explorer AK7)."""
-    if ctx.data.get(SAID_TEXT) is not None or YES.fullmatch(fold(text)) is None:
-        return None
+_YES_THEN = re.compile(
+    r"\s*(?:oui|ouais|ouai)(?:\s+oui)?\b[\s,.;:!–—-]+(?P<rest>\S.*)", re.IGNORECASE | re.DOTALL
+)
+"""« oui, rdv France Travail », « Oui : bus en panne »: the yes to « Un motif connu ? », then
+the motive."""
+_NOT_WHICH = re.compile(r"(?:mais|enfin|non|nan|exactement|bien sur|tout a fait)\b")
+"""Folded, what after a yes says no motive: « oui mais je ne sais plus », « oui exactement »."""
+
+
+def motive_said(ctx: Context, text: str) -> str | Invalid:
+    """The motive in an answer where one is asked: a bare « oui » says there is one, not
+    which, and is asked which (explorer CD1); « oui, rdv France Travail » is « rdv France
+    Travail » (explorer DC2: saved with its « oui, »), and « oui mais … », « oui exactement »
+    are asked which as the bare « oui ».  Right after a medical detail was pointed out, the
+    answer as typed: « oui » keeps the motive said (explorer AK7)."""
+    if ctx.data.get(SAID_TEXT) is not None:
+        return text
+    then = _YES_THEN.fullmatch(text)
+    if then is not None and not YES.fullmatch(fold(text)):
+        if _NOT_WHICH.match(fold(then["rest"])) is None:
+            return then["rest"].strip()
+    elif YES.fullmatch(fold(text)) is None:
+        return text
     return Invalid(ctx.render("absence.motive_which", said=" ".join(text.split())))
 
 
@@ -51,7 +69,8 @@ _NOTE = parse_note(300)
 
 async def optional_reason(ctx: Context, text: str) -> str | Invalid | None:
     """The motive of an unjustified absence: none said in words is none (explorer QB10),
-    as « Passer » is; a bare yes is asked which (CD1)."""
-    if no_motive(text):
-        return None
-    return yes_not_which(ctx, text) or await _NOTE(ctx, text)
+    as « Passer » is; a bare yes is asked which (CD1), a yes before the motive left out (DC2)."""
+    said = motive_said(ctx, text) if not no_motive(text) else None
+    if said is None or isinstance(said, Invalid):
+        return said
+    return None if no_motive(said) else await _NOTE(ctx, said)

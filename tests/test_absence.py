@@ -780,6 +780,25 @@ async def test_an_hour_of_arrival_typed_for_the_lateness_is_asked_as_a_length(
     assert [a.late_minutes for a in await absences(db)] == [270]
 
 
+@pytest.mark.parametrize(("typed", "minutes"), [("0:45", 45), ("1:30", 90), ("4:59", 299)])
+async def test_a_length_written_as_a_clock_is_that_length(
+    db: Database, trainer: Person, typed: str, minutes: int
+) -> None:
+    """Explorer DC4: « 0:45 », « 1:30 » at « De combien de minutes, ce retard ? » were said
+    to be « une heure d'arrivée » (BB20's « 10:30 »): under five hours, a length as a clock
+    writes it."""
+    await trainer.says("/absence léa vendredi")
+    await trainer.presses("Oui")
+    await trainer.presses("Un retard")
+    await trainer.says(typed)
+    assert "heure d'arrivée" not in trainer.all_text, trainer.all_text
+    assert "Ce retard est-il justifié ?" in trainer.last
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert [a.late_minutes for a in await absences(db)] == [minutes]
+
+
 async def test_a_year_far_off_typed_in_digits_is_said_to_be_the_problem(
     db: Database, trainer: Person
 ) -> None:

@@ -3276,6 +3276,20 @@ async def test_yes_to_a_sentence_about_a_formation_handed_away_says_nothing_was_
     assert await absences(db) == []
 
 
+@pytest.mark.parametrize(("typed", "said"), [("non, 0:45", "45 min"), ("non, 1:30", "1 h 30")])
+async def test_a_no_with_a_length_written_as_a_clock_corrects_the_length(
+    trainer: Person, typed: str, said: str
+) -> None:
+    """Explorer DC4: « non, 0:45 » to « Noter le retard de 1 h 15 … ? » was said to be an hour
+    of arrival: under five hours, it is the length, the day and its half kept."""
+    await trainer.says("Karim en retard vendredi matin de 1h15")
+    await trainer.says(typed)
+    assert "heure d'arrivée" not in trainer.all_text, trainer.all_text
+    assert trainer.last.startswith(
+        f"Noter le retard de {said} de Karim Benali, vendredi 20 novembre 2026, le matin ?"
+    ), trainer.last
+
+
 @pytest.mark.parametrize(
     "hour",
     [

@@ -140,15 +140,27 @@ _BARE_HOUR = re.compile(
 )
 _COLON = re.compile(r"\b\d{1,2}\s*:\s*\d{2}\b")
 """« 10:30 »: a clock time as written, never a length."""
+_CLOCK_LENGTH = re.compile(r"(?P<hours>\d{1,2})\s*:\s*(?P<minutes>[0-5]\d)")
+
+
+def clock_length(typed: str) -> int | None:
+    """« 0:45 », « 1:30 » typed alone where a retard's length is asked: that length in
+    minutes, as a clock writes it, under :data:`ARRIVAL_FROM` hours (explorer DC4: « 0:45 »
+    was said to be an hour of arrival); ``None`` for anything else, « 10:30 » and « 0:00 » included."""
+    found = _CLOCK_LENGTH.fullmatch(typed.strip())
+    if found is None or int(found["hours"]) >= ARRIVAL_FROM:
+        return None
+    return int(found["hours"]) * 60 + int(found["minutes"]) or None
 
 
 def an_arrival_hour(typed: str) -> bool:
     """Whether ``typed``, where a retard's length is asked, is the hour of arrival: « à 10h »,
     « il est arrivé à 10h », « 10:30 », or an hour typed bare from :data:`ARRIVAL_FROM` on
     (« 8h », « 7h30 », « dix heures »; explorer BB2, BB20: « non, 8h » was a retard of 8 h).
-    The hour the session starts at is not known: the length is asked in those words."""
+    The hour the session starts at is not known: the length is asked in those words. « 0:45 »
+    is a length (:func:`clock_length`)."""
     said = fold(typed)
-    if _COLON.search(typed) or _AT_AN_HOUR.fullmatch(said):
+    if (_COLON.search(typed) and clock_length(typed) is None) or _AT_AN_HOUR.fullmatch(said):
         return True
     bare = _BARE_HOUR.fullmatch(said)
     if bare is None:

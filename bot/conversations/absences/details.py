@@ -30,7 +30,7 @@ from dataclasses import replace
 
 from bot import dates
 from bot.absences.clashes import Conflict, conflict, late_beside, period_label
-from bot.absences.lengths import an_arrival_hour
+from bot.absences.lengths import an_arrival_hour, clock_length
 from bot.absences.line import read_period
 from bot.absences.log import MAX_LATE_MINUTES, Details, outside
 from bot.absences.uploads import Upload
@@ -327,7 +327,7 @@ async def parse_minutes(ctx: Context, text: str) -> int | Invalid:
     if wrong == "negative":
         return Invalid(ctx.render("common.duration_negative", example="20"))
     digits = re.fullmatch(r"(\d{1,3})\s*(?:minutes?|min|mn|m)?", line.lower())
-    minutes: int | None = int(digits.group(1)) if digits else None
+    minutes: int | None = int(digits.group(1)) if digits else clock_length(line)  # « 0:45 »
     if minutes is None:
         duration = dates.understand_duration(line)
         minutes = int(duration.total_seconds() // 60) if duration else None

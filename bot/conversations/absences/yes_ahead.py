@@ -32,7 +32,7 @@ from datetime import datetime
 
 from bot import dates
 from bot.absences.after_day import reads_as_a_motive
-from bot.absences.lengths import an_arrival_hour
+from bot.absences.lengths import an_arrival_hour, clock_length
 from bot.absences.line import late_minutes_of, read_period, soft_fold, split_reason
 from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import length_of
@@ -211,11 +211,14 @@ def corrected_length(ctx: Context) -> Outcome | None:
     if rest and an_arrival_hour(rest):
         return Stay(message=ctx.render("absence.late_clock_time", said=rest, example=_EXAMPLE))
     length = length_of(rest) if rest else None
-    if length is None:
+    minutes = clock_length(rest) if rest and length is None else None  # « non, 0:45 » (DC4)
+    if length is None and minutes is None:
         return None
-    minutes = late_minutes_of(length)
-    if "h" in length and minutes > MAX_LATE_MINUTES:
-        return Stay(message=ctx.render("absence.late_clock_time", said=rest, example=_EXAMPLE))
+    if length is not None:
+        minutes = late_minutes_of(length)
+        if "h" in length and minutes > MAX_LATE_MINUTES:
+            said = ctx.render("absence.late_clock_time", said=rest, example=_EXAMPLE)
+            return Stay(message=said)
     ctx.data["_minutes"] = minutes
     return Next("go")
 

@@ -93,11 +93,16 @@ _PROOF = {"justificatif", "justificatifs"}
 envoyé son justificatif » opened /attestations): said with no bilan, the chargée de mission or
 a signature, both commands are offered, /absences (where an absence's is joined) first."""
 _BILAN_PROOF = {"bilan", "bilans", "participation", "chargee", "mission"}
+_SICK_NOTE = {"certificat", "certificats"}
+"""Said of an absence's proof as « justificatif » is (explorer DC10: « Karim a envoyé son
+certificat médical », « … son arrêt maladie » opened /attestations' « Aucun bilan
+programmé … »), and so is « arrêt » with « maladie » or « travail »."""
 
 
 def _proof_of_either(whole: set[str]) -> bool:
     """Whether a justificatif said may be an absence's as well as a bilan's (:data:`_PROOF`)."""
-    return bool(whole & _PROOF) and not whole & (_BILAN_PROOF | _WINS["attestations"])
+    said = whole & (_PROOF | _SICK_NOTE) or ("arret" in whole and whole & {"maladie", "travail"})
+    return bool(said) and not whole & (_BILAN_PROOF | _WINS["attestations"])
 
 
 _OPENED = {"echeances", "attestations", "bilan", "bilans"}

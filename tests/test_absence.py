@@ -2187,7 +2187,8 @@ async def test_an_absence_left_unanswered_a_day_names_what_was_lost_and_how_to_n
     clock.advance(hours=30)
     await trainer.says("oui")
     assert "le retard de Karim Benali n'est pas noté" in trainer.all_text
-    assert "« Retard de Karim Benali mardi 24 novembre 2026 »" in trainer.all_text
+    # its half-day kept (explorer DC11: without « matin », sent back it lost it)
+    assert "« Retard de Karim Benali mardi 24 novembre 2026 matin »" in trainer.all_text
     await trainer.says("/absence")  # nobody chosen yet: the usual notice
     clock.advance(hours=30)
     await trainer.says("1")
@@ -2257,11 +2258,23 @@ async def test_a_lapsed_absence_s_example_sentence_holds_its_own_day(
     clock.advance(hours=25)
     await trainer.says("merci")
     # Its length too (explorer CB9: « Retard de Karim Benali mercredi … », sent back, noted
-    # the retard without its 20 min).
-    late = "Retard de Karim Benali de 20 min mercredi 25 novembre 2026"
+    # the retard without its 20 min), and its half-day (explorer DC11: without « matin »).
+    late = "Retard de Karim Benali de 20 min mercredi 25 novembre 2026 matin"
     assert f"par exemple « {late} »" in trainer.all_text
     await trainer.says(late)
-    assert trainer.last.startswith("Noter le retard de 20 min de Karim Benali, mercredi 25")
+    assert trainer.last.startswith(
+        "Noter le retard de 20 min de Karim Benali, mercredi 25 novembre 2026, le matin ?"
+    ), trainer.last
+    await trainer.says("/annuler")
+
+    # /absence keeps a retard's half-day apart from its period (« retard »): given back too.
+    await trainer.says("/absence Karim retard vendredi matin de 25 min")
+    await trainer.presses("Oui")
+    clock.advance(hours=25)
+    await trainer.says("merci")
+    assert "« Retard de Karim Benali de 25 min vendredi 20 novembre 2026 matin »" in (
+        trainer.all_text
+    ), trainer.all_text
 
     await trainer.says("/annuler")
     await trainer.says("/absence")

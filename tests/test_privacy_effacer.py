@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -29,7 +29,13 @@ from tests.auxil.attestations import add_colleague, codes, demo_author, schedule
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.formations import a_crowd
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
-from tests.auxil.privacy import closed_by_the_erasure, erasing_first, everywhere, traces
+from tests.auxil.privacy import (
+    a_correction,
+    closed_by_the_erasure,
+    erasing_first,
+    everywhere,
+    traces,
+)
 from tests.auxil.race import one_after_the_other, second_admin, two_processes
 from tests.test_deadlines_digest import deliver
 
@@ -111,6 +117,51 @@ async def test_a_declaration_of_non_participation_is_named_so(
     await trainer.presses("Effacer définitivement")
     words = kept.split(" : ")[1].removesuffix(" déjà envoyée")
     assert f"{words} déjà transmise au financeur reste conservée." in trainer.last
+
+
+@pytest.mark.parametrize(
+    ("corrected", "unsent", "kept"),
+    [
+        (
+            "unsent",
+            "1 attestation (et sa correction) non encore transmise au financeur",
+            "Gardée telle quelle : 1 attestation déjà envoyée",
+        ),
+        (
+            "sent",
+            "1 attestation non encore transmise au financeur",
+            "Gardée telle quelle : 1 attestation (et sa correction) déjà envoyée",
+        ),
+        (
+            "after sending",
+            "1 attestation non encore transmise au financeur, 1 correction apportée après "
+            "l'envoi au financeur,",
+            "Gardée telle quelle : 1 attestation déjà envoyée",
+        ),
+    ],
+)
+async def test_an_answer_and_its_correction_are_one_attestation_all_of_it_erased(
+    db: Database, trainer: Person, clock: Clock, corrected: str, unsent: str, kept: str
+) -> None:
+    """A participant who answered, then corrected, gave one attestation in two versions:
+    it was counted « 2 attestations » (a row each), and both versions go."""
+    placed = await everywhere(db, "Karim Benali", at=clock.now)
+    first, after = {
+        "unsent": (placed.unsent_attestation, timedelta(minutes=5)),
+        "sent": (placed.kept_attestation, timedelta(minutes=5)),
+        "after sending": (placed.kept_attestation, timedelta(days=2)),
+    }[corrected]
+    second = await a_correction(db, first, after=after)
+    await trainer.says("/effacer benali")
+    assert unsent in trainer.last
+    assert kept in trainer.last
+    await trainer.presses("Effacer définitivement")
+    words = kept.split(" : ")[1].removesuffix(" déjà envoyée")
+    assert f"{words} déjà transmise au financeur reste conservée." in trainer.last
+    async with db.sessions() as session:
+        left = set((await session.scalars(select(Attestation.id))).all())
+    sent_versions = {placed.kept_attestation} | ({second} if corrected == "sent" else set())
+    assert left == sent_versions
 
 
 async def test_a_name_after_the_command_and_a_change_of_mind(db: Database, trainer: Person) -> None:

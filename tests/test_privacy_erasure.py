@@ -31,7 +31,7 @@ async def test_erasing_leaves_no_trace_in_any_table_but_the_evidence_sent(
         plan = await erase_trainee(session, org, placed.trainee_id, admin, clock.now)
     assert plan is not None
     assert (plan.absences, plan.followups, plan.documents) == (1, 1, 2)
-    assert (plan.attestations, plan.kept) == (1, 1)
+    assert (plan.unsent.given, plan.sent.given) == (1, 1)
 
     # Kept, as the README says: the attestation e-mailed to the funder, its
     # participant line and the bundle as sent.
@@ -96,7 +96,7 @@ async def test_with_nothing_sent_every_participation_goes(
     async with db.sessions() as session, session.begin():
         admin, org = await demo_author(session)
         plan = await erase_trainee(session, org, placed.trainee_id, admin, clock.now)
-    assert plan is not None and (plan.attestations, plan.kept) == (2, 0)
+    assert plan is not None and (plan.unsent.given, plan.sent.given) == (2, 0)
     assert await traces(db, placed.words) == []
     async with db.sessions() as session:
         assert (

@@ -133,6 +133,7 @@ DETAIL_KEYS = {
     "concerns": "réserves",
     "concern": "réserve examinée",
     "contact_id": "identifiant du contact",
+    "corrections": "corrections",
     "count": "nombre",
     "day": "jour",
     "document_id": "identifiant du document",

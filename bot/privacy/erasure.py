@@ -26,17 +26,16 @@ The audit trail records the erasure by ids and counts only.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answers import fold
 from bot.deadlines.service import refresh_deadlines
-from bot.formations.queries import organisation_trainee
 from bot.privacy.erasure_outbox import withhold_pending
+from bot.privacy.erasure_plan import Plan, count_rows, ids_of, plan_erasure
 from bot.privacy.erasure_scope import Scope, scope_of
 from bot.storage.absences import Absence, FollowUp, StoredDocument
 from bot.storage.attestations import Attestation, AttestationInvitation, ProofSending
@@ -56,94 +55,6 @@ PURGED_NAME = "(effacé)"
 
 def erased_name(trainee_id: int) -> str:
     return ERASED_NAME.format(id=trainee_id)
-
-
-@dataclass
-class Plan:
-    """What an erasure will remove and keep: shown to the admin before confirming."""
-
-    trainee: Trainee
-    formation: Formation
-    absences: int = 0
-    followups: int = 0
-    documents: int = 0
-    attestations: int = 0
-    """Answers not yet sent to the funder (an attestation or a declaration of
-    non-participation): erased."""
-    declined: int = 0
-    """Of :attr:`attestations`, the declarations of non-participation: named so, never
-    « attestation » (explorer CF9)."""
-    kept: int = 0
-    """Answers already sent to the funder in a proof bundle: kept as is."""
-    kept_declined: int = 0
-    """Of :attr:`kept`, the declarations of non-participation."""
-    kept_participants: set[int] = field(default_factory=set)
-    dropped_participants: set[int] = field(default_factory=set)
-    dropped_attestations: set[int] = field(default_factory=set)
-    delegate: bool = False
-    """The person represented the trainees: no longer once erased."""
-    bilans: list[datetime] = field(default_factory=list)
-    """Starts of the bilans (not cancelled) the person is taken off: said before and after."""
-
-
-async def plan_erasure(
-    session: AsyncSession, organisation_id: int, trainee_id: object, *, lock: bool = False
-) -> Plan | None:
-    """What erasing this trainee removes, and which sent evidence stays (``lock``: the
-    trainee's row held and read again first, see :func:`organisation_trainee`)."""
-    found = await organisation_trainee(session, organisation_id, trainee_id, lock=lock)
-    if found is None:
-        return None
-    trainee, formation = found
-    plan = Plan(trainee=trainee, formation=formation, delegate=trainee.is_delegate)
-    plan.absences = await _count(session, Absence, Absence.trainee_id == trainee.id)
-    followups = await _ids(session, FollowUp.id, FollowUp.trainee_id == trainee.id)
-    plan.followups = len(followups)
-    proofs = await _ids(session, Absence.proof_id, Absence.trainee_id == trainee.id)
-    plan.documents = len([p for p in proofs if p is not None])
-    if followups:
-        plan.documents += await _count(
-            session, StoredDocument, StoredDocument.followup_id.in_(followups)
-        )
-    participants = (
-        await session.scalars(
-            select(BilanParticipant).where(BilanParticipant.trainee_id == trainee.id)
-        )
-    ).all()
-    for participant in participants:
-        sent_at = await session.scalar(
-            select(func.max(ProofSending.sent_at)).where(
-                ProofSending.bilan_id == participant.bilan_id, ProofSending.status == "sent"
-            )
-        )
-        answers = (
-            await session.scalars(
-                select(Attestation).where(Attestation.participant_id == participant.id)
-            )
-        ).all()
-        kept = [a for a in answers if sent_at is not None and a.answered_at <= sent_at]
-        plan.kept += len(kept)
-        plan.kept_declined += sum(a.answer == "declined" for a in kept)
-        plan.attestations += len(answers) - len(kept)
-        plan.declined += sum(a.answer == "declined" for a in answers if a not in kept)
-        if kept:
-            plan.kept_participants.add(participant.id)
-            plan.dropped_attestations |= {a.id for a in answers if a not in kept}
-        else:
-            plan.dropped_participants.add(participant.id)
-    if plan.dropped_participants:
-        plan.bilans = await _ids(
-            session,
-            Bilan.starts_at,
-            Bilan.id.in_(
-                select(BilanParticipant.bilan_id).where(
-                    BilanParticipant.id.in_(plan.dropped_participants)
-                )
-            ),
-            Bilan.cancelled_at.is_(None),
-        )
-        plan.bilans.sort()
-    return plan
 
 
 async def erase_trainee(
@@ -171,9 +82,9 @@ async def erase_trainee(
         )
     ).all()
     names += [n for n in participant_names if n]
-    followups = await _ids(session, FollowUp.id, FollowUp.trainee_id == trainee.id)
+    followups = await ids_of(session, FollowUp.id, FollowUp.trainee_id == trainee.id)
     proofs = [
-        p for p in await _ids(session, Absence.proof_id, Absence.trainee_id == trainee.id) if p
+        p for p in await ids_of(session, Absence.proof_id, Absence.trainee_id == trainee.id) if p
     ]
     people = await _answering_people(session, plan.dropped_participants | plan.kept_participants)
     scope = await scope_of(session, organisation_id, people)  # not another's chats (AI2)
@@ -199,7 +110,7 @@ async def erase_trainee(
         )
     await withhold_pending(session, trainee, plan.kept_participants)  # before any renaming
     if plan.dropped_participants:
-        codes = await _ids(
+        codes = await ids_of(
             session,
             AttestationInvitation.code_hash,
             AttestationInvitation.participant_id.in_(plan.dropped_participants),
@@ -207,7 +118,7 @@ async def erase_trainee(
         session.add_all(
             ErasedInvitation(code_hash=c, formation_id=formation.id, erased_at=now) for c in codes
         )
-        bilans = await _ids(
+        bilans = await ids_of(
             session,
             BilanParticipant.bilan_id,
             BilanParticipant.id.in_(plan.dropped_participants),
@@ -248,8 +159,9 @@ async def erase_trainee(
         absences=plan.absences,
         followups=plan.followups,
         documents=plan.documents,
-        attestations=plan.attestations,
-        kept=plan.kept,
+        attestations=plan.unsent.given,
+        corrections=plan.unsent.corrections + plan.late,
+        kept=plan.sent.given,
     )
     await refresh_deadlines(session, formation.id)
     await session.flush()
@@ -262,7 +174,7 @@ async def delete_formation(session: AsyncSession, formation_id: int, now: dateti
     Copies of its trainees' and participants' names in what the transports
     keep are replaced, and conversations about it end as at expiry.
     """
-    trainees = await _count(session, Trainee, Trainee.formation_id == formation_id)
+    trainees = await count_rows(session, Trainee, Trainee.formation_id == formation_id)
     names = [
         n
         for row in (
@@ -277,7 +189,7 @@ async def delete_formation(session: AsyncSession, formation_id: int, now: dateti
     ]
     names += [
         n
-        for n in await _ids(
+        for n in await ids_of(
             session,
             BilanParticipant.name,
             BilanParticipant.bilan_id.in_(
@@ -287,9 +199,11 @@ async def delete_formation(session: AsyncSession, formation_id: int, now: dateti
         if n
     ]
     proofs = [
-        p for p in await _ids(session, Absence.proof_id, Absence.formation_id == formation_id) if p
+        p
+        for p in await ids_of(session, Absence.proof_id, Absence.formation_id == formation_id)
+        if p
     ]
-    participants = await _ids(
+    participants = await ids_of(
         session,
         BilanParticipant.id,
         BilanParticipant.bilan_id.in_(select(Bilan.id).where(Bilan.formation_id == formation_id)),
@@ -356,12 +270,12 @@ async def _answering_people(session: AsyncSession, participant_ids: Iterable[int
     wanted = list(participant_ids)
     if not wanted:
         return set()
-    redeemed = await _ids(
+    redeemed = await ids_of(
         session,
         AttestationInvitation.redeemed_person_id,
         AttestationInvitation.participant_id.in_(wanted),
     )
-    answered = await _ids(session, Attestation.person_id, Attestation.participant_id.in_(wanted))
+    answered = await ids_of(session, Attestation.person_id, Attestation.participant_id.in_(wanted))
     return {p for p in (*redeemed, *answered) if p is not None}
 
 
@@ -484,11 +398,3 @@ def _replace(value: Any, names: list[str], replacement: str) -> Any:
     if isinstance(value, dict):
         return {k: _replace(v, names, replacement) for k, v in value.items()}
     return value
-
-
-async def _count(session: AsyncSession, model: type[Any], *where: Any) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
-
-
-async def _ids(session: AsyncSession, column: Any, *where: Any) -> list[Any]:
-    return list((await session.scalars(select(column).where(*where))).all())

@@ -45,6 +45,7 @@ class Placed:
     sent_bundle: int
     person_id: int
     words: tuple[str, ...] = field(default_factory=tuple)
+    unsent_attestation: int = 0
 
 
 def sha(text: str) -> str:
@@ -161,6 +162,7 @@ async def everywhere(
             ChatIdentity(person_id=account.id, platform="telegram", user_id="9001", chat_id="9001")
         )
         placed: dict[str, int] = {}
+        unsent = 0
         for (label, sent), refused in zip(
             (("sent", True), ("unsent", False)), declined, strict=True
         ):
@@ -232,6 +234,8 @@ async def everywhere(
                     "participant": participant.id,
                     "sending": sending.id,
                 }
+            else:
+                unsent = attestation.id
         session.add(
             OutboxMessage(
                 key="test:reminder",
@@ -260,7 +264,22 @@ async def everywhere(
             sent_bundle=placed["sending"],
             person_id=account.id,
             words=words,
+            unsent_attestation=unsent,
         )
+
+
+async def a_correction(db: Database, attestation_id: int, *, after: timedelta) -> int:
+    """The participant's next version of the answer ``attestation_id``, given ``after`` it."""
+    async with db.sessions() as session, session.begin():
+        first = await session.get(Attestation, attestation_id)
+        assert first is not None
+        columns = Attestation.__table__.columns.keys()
+        values = {c: getattr(first, c) for c in columns if c not in ("id", "version")}
+        values["answered_at"] = first.answered_at + after
+        correction = Attestation(**values, version=first.version + 1)
+        session.add(correction)
+        await session.flush()
+        return correction.id
 
 
 Kept = dict[str, set[Any]]

@@ -39,7 +39,8 @@ from bot.conversations.kit.steps import Confirm
 from bot.conversations.privacy.mesdonnees import holders
 from bot.messages import Reply
 from bot.people.chats import tell_person
-from bot.privacy.erasure import Plan, erase_trainee, erased_name, plan_erasure
+from bot.privacy.erasure import erase_trainee, erased_name
+from bot.privacy.erasure_plan import Plan, plan_erasure
 
 
 async def effacer_start(ctx: Context) -> Outcome | None:
@@ -68,8 +69,8 @@ async def plan_values(ctx: Context) -> Mapping[str, Any]:
         return {"plan": None}
     return {
         "plan": plan,
-        "kept": plan.kept,
-        "kept_declined": plan.kept_declined,
+        "kept": plan.sent.given,
+        "sent": plan.sent,
         "name": plan.trainee.full_name,
         "formation": plan.formation.title,
         "bilans": bilans_of(ctx, plan),
@@ -97,8 +98,8 @@ async def erase(ctx: Context) -> Outcome:
     ctx.say(
         "privacy.erased",
         pseudonym=erased_name(plan.trainee.id),
-        kept=plan.kept,
-        kept_declined=plan.kept_declined,
+        kept=plan.sent.given,
+        sent=plan.sent,
         delegate=plan.delegate,
         bilans=bilans_of(ctx, plan),
         dropped=dropped,

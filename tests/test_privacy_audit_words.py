@@ -11,12 +11,18 @@ are the detail keys.  A new code without its French word fails here.
 from __future__ import annotations
 
 import ast
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+import openpyxl
+
+from bot.documents import sheets
+from bot.documents.sheets import Record
 from bot.privacy.audit_words import (
     ACTIONS,
     DETAIL_KEYS,
@@ -145,7 +151,7 @@ def test_the_words_are_french_and_the_unknown_stays_as_stored() -> None:
     )
     assert (entity_words("deadline"), entity_words("trainee")) == ("échéance", "stagiaire")
     assert action_words("a_code_from_an_older_version") == "a_code_from_an_older_version"
-    shown = json.loads(
+    shown = said(
         details_words(
             {
                 "by": "reponse",
@@ -164,14 +170,14 @@ def test_the_words_are_french_and_the_unknown_stays_as_stored() -> None:
         "statut précédent": "reportée",
     }
     # A dossier sent, gone stale, reopens its deadline (explorer AL7): said so.
-    assert json.loads(details_words({"by": "reponse_apres_envoi"}))["par"] == (
+    assert said(details_words({"by": "reponse_apres_envoi"}))["par"] == (
         "une réponse reçue après l'envoi du dossier de preuves"
     )
 
 
 def test_why_an_attestation_was_examined_is_in_words() -> None:
     """Explorer AU4: « réserves : ["identity"] » in the journal an auditor opens."""
-    shown = json.loads(details_words({"concerns": ["identity", "role"], "concern": "name"}))
+    shown = said(details_words({"concerns": ["identity", "role"], "concern": "name"}))
     assert shown == {
         "réserves": [
             "réponse depuis un autre compte de messagerie que le précédent",
@@ -184,7 +190,7 @@ def test_why_an_attestation_was_examined_is_in_words() -> None:
 def test_a_follow_up_s_and_an_absence_s_codes_are_words_too() -> None:
     """Explorer AH5: « parcours : short », « signes : [absences_repetees] », « période :
     journee », « moyen : telephone », « s'applique : true » in the journal an auditor opens."""
-    shown = json.loads(
+    shown = said(
         details_words(
             {
                 "path": "short",
@@ -214,28 +220,48 @@ def test_a_correction_s_fields_and_former_values_and_the_vacations_are_in_words(
     « late_minutes », « justified », « false » in the journal an auditor opens."""
     assert action_words("vacations") == "calcul des vacations"
     assert action_words("ticket") == "ticket qualité"
-    vacations = json.loads(details_words({"rounding": "down", "vacations": 4}))
+    vacations = said(details_words({"rounding": "down", "vacations": 4}))
     assert vacations == {"arrondi": "à l'inférieur", "vacations": 4}
-    corrected = json.loads(
-        details_words(
-            {
-                "fields": ["late_minutes", "justified", "reason"],
-                "previous": {"day": "2026-12-06", "justified": False, "period": "retard"},
-            }
-        )
+    corrected = details_words(
+        {
+            "fields": ["late_minutes", "justified", "reason"],
+            "previous": {"day": "2026-12-06", "justified": False, "period": "retard"},
+        }
     )
-    assert corrected == {
+    assert said(corrected) == {
         "champs": ["minutes de retard", "justifiée", "motif"],
         "valeurs précédentes": {"jour": "2026-12-06", "justifiée": "non", "période": "retard"},
     }
+
+
+def test_a_day_in_the_details_is_written_as_the_export_writes_its_dates() -> None:
+    """Explorer CF2: « jour : 2026-11-16 » inside the French of the workbook an auditor
+    opens, whose dates read 16/11/2026; the plain CSV keeps ISO, as its « date » column."""
+    details = details_words({"day": "2026-11-16", "previous": {"day": "2026-11-13"}})
+    rows = [{"détails": details}]
+    plain = sheets.csv_text(rows, ["détails"])
+    excel = sheets.csv_text(rows, ["détails"], excel=True)
+    book = openpyxl.load_workbook(io.BytesIO(sheets.workbook(rows, ["détails"])))
+    cell = book.active.cell(row=2, column=1).value  # type: ignore[union-attr]
+    french = '{"jour": "16/11/2026", "valeurs précédentes": {"jour": "13/11/2026"}}'
+    assert cell == french
+    assert french.replace('"', '""') in excel
+    assert '"jour"": ""2026-11-16""' in plain
+    # Text that only looks like a day stays as typed.
+    assert said(details_words({"reference": "2026-13-45"})) == {"référence": "2026-13-45"}
+
+
+def said(details: Record) -> Any:
+    """The details as the plain CSV and the JSON export write them."""
+    return json.loads(str(details))
 
 
 def test_how_a_participant_was_reminded_is_in_words() -> None:
     """Explorer HB9: « comment : link » (and « comment : chat ») in /mesdonnees and /journal
     for each attestation reminder; BE15: « avec le bot », where users never read « bot »."""
     hows = ("link", "chat", "matrix")
-    said = [json.loads(details_words({"how": how}))["comment"] for how in hows]
-    assert said == [
+    words = [said(details_words({"how": how}))["comment"] for how in hows]
+    assert words == [
         "le même lien redonné à transférer",
         "message dans sa conversation avec l'assistant",
         "lien envoyé par l'assistant sur Matrix",
@@ -254,6 +280,6 @@ def test_no_english_export_in_the_journal_s_actions() -> None:
 def test_a_ticket_qualite_s_entry_names_the_ticket_not_a_signalement() -> None:
     """Explorer CF1: the ticket qualité's entry read « identifiant du signalement » in the
     journal an auditor opens, a « signalement » that exists nowhere else."""
-    shown = json.loads(details_words({"ticket_id": 3, "reference": "TQ-2026-0003"}))
+    shown = said(details_words({"ticket_id": 3, "reference": "TQ-2026-0003"}))
     assert shown == {"identifiant du ticket qualité": 3, "référence": "TQ-2026-0003"}
     assert not [w for w in DETAIL_KEYS.values() if "signalement" in w]

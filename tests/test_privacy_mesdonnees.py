@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.messages import Platform
 from bot.privacy import access
+from bot.privacy.audit_words import details_words
 from bot.storage.db import Database
 from tests.auxil.attestations import add_colleague, after_the_bilan, codes, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
@@ -238,8 +239,14 @@ async def test_the_journal_s_details_are_words_in_the_text_to_read(trainer: Pers
 
 def test_a_list_in_the_journal_s_details_is_read_as_words() -> None:
     """Explorer AP8: « signes : ['Une absence'] », Python's list, in the text to read."""
-    shown = access._word('{"signes": ["Une absence", "Retards"]}', ZoneInfo("Europe/Paris"))
+    paris = ZoneInfo("Europe/Paris")
+    shown = access._word(details_words({"signs": ["Une absence", "Retards"]}), paris)
     assert shown == "signes : Une absence, Retards"
+    # A day in them, and the values before a correction, in words too (explorer CF2).
+    corrected = details_words({"day": "2026-11-16", "previous": {"day": "2026-11-13"}})
+    assert access._word(corrected, paris) == (
+        "jour : lundi 16 novembre 2026, valeurs précédentes : (jour : vendredi 13 novembre 2026)"
+    )
 
 
 async def test_the_charge_de_mission_is_told_what_the_formations_hold_about_her(

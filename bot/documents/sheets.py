@@ -32,8 +32,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -74,6 +75,31 @@ class Moment:
 
     def __str__(self) -> str:
         return self.at.isoformat(timespec=self.timespec)
+
+
+@dataclass(frozen=True)
+class Record:
+    """Named values in one cell (the journal's « détails »): JSON text in a spreadsheet,
+    its days written as the file writes the other columns' (``2026-11-16`` in ``csv``,
+    ``16/11/2026`` in ``csv-excel`` and ``xlsx``: explorer CF2, ISO days inside the French
+    of an auditor's workbook), an object in a JSON export."""
+
+    values: Mapping[str, Any]
+
+    def text(self, day: Callable[[date], str] = date.isoformat) -> str:
+        def shown(value: Any) -> Any:
+            if isinstance(value, date):
+                return day(value)
+            raise TypeError(type(value).__name__)
+
+        return json.dumps(self.values, ensure_ascii=False, sort_keys=True, default=shown)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def _french_day(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
 
 
 def write(
@@ -121,11 +147,13 @@ def _french(value: Any) -> str:
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return _french_day(value)
     if isinstance(value, time):
         return value.strftime("%H:%M")
     if isinstance(value, float | Decimal) and not isinstance(value, bool):
         return str(value).replace(".", ",")
+    if isinstance(value, Record):
+        return _harmless(value.text(_french_day))
     return _iso(value)
 
 
@@ -234,7 +262,7 @@ def _xlsx_cell(value: Any) -> tuple[Any, str, int]:
         return value.replace(tzinfo=None), TIME_FORMAT, 5
     if isinstance(value, int | float | Decimal):
         return value, "", len(str(value))
-    text = _printable(str(value))
+    text = _printable(value.text(_french_day) if isinstance(value, Record) else str(value))
     if len(text) > MAX_CELL:
         text = text[: MAX_CELL - 1] + "…"
     return text, "", max((len(line) for line in text.splitlines()), default=0)

@@ -21,7 +21,7 @@ erased.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
 from bot.attestations.bundle import concern_words
-from bot.documents.sheets import Moment
+from bot.documents.sheets import Moment, Record
 from bot.people.address import role_word
 from bot.privacy.answer_words import answer_key
 from bot.privacy.audit_words import (
@@ -409,14 +409,13 @@ def _word(value: Any, zone: ZoneInfo) -> str:
             return dates.spell_datetime(datetime.fromisoformat(value).astimezone(zone))
         except ValueError:
             return value
-    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+    if isinstance(value, Record):
         # A journal entry's details (explorer Z, Z12: « détails : {"stagiaires": 12} »).
-        try:
-            shown = json.loads(value)
-        except ValueError:
-            return value
-        if isinstance(shown, dict):
-            return ", ".join(f"{k} : {_word(v, zone)}" for k, v in shown.items()) or "—"
+        return _pairs(value.values, zone)
+    if isinstance(value, Mapping):  # within the details: the values before a correction
+        return f"({_pairs(value, zone)})"
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return dates.spell_date(value)
     if isinstance(value, str) and len(value) == 10 and value[4::3] == "--":
         try:  # a day (« entrée : 2026-11-02 »: explorer M), said as the moments are
             return dates.spell_date(date.fromisoformat(value))
@@ -425,3 +424,7 @@ def _word(value: Any, zone: ZoneInfo) -> str:
     if isinstance(value, list):  # « signes : Une absence », not Python's list (AP8)
         return ", ".join(_word(v, zone) for v in value) or "—"
     return str(value)
+
+
+def _pairs(values: Mapping[str, Any], zone: ZoneInfo) -> str:
+    return ", ".join(f"{k} : {_word(v, zone)}" for k, v in sorted(values.items())) or "—"

@@ -10,8 +10,9 @@ the source for the codes handed to the audit and fails on one without it.
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from bot.absences.clashes import PERIOD_LABELS
@@ -26,6 +27,7 @@ from bot.absences.vocabulary import (
     WITH_WHOM,
 )
 from bot.deadlines.status import STATUS_LABELS
+from bot.documents.sheets import Record
 
 ACTIONS = {
     "add_participant": "ajout d'une personne au bilan",
@@ -302,9 +304,23 @@ def entity_words(code: str) -> str:
     return ENTITIES.get(code, code)
 
 
-def details_words(details: Mapping[str, Any]) -> str:
-    """``details`` as JSON with French keys (sorted), its coded values in French."""
-    return json.dumps(_in_words(details, DETAIL_KEYS), ensure_ascii=False, sort_keys=True)
+def details_words(details: Mapping[str, Any]) -> Record:
+    """``details`` with French keys, its coded values in French, its days as days (each
+    export writes them as it writes its dates: explorer CF2)."""
+    return Record(_in_words(details, DETAIL_KEYS))
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day(value: str) -> str | date:
+    """A day stored as ISO text (« 2026-11-16 »), as a day; any other text as it is."""
+    if _DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _in_words(details: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
@@ -316,9 +332,9 @@ def _in_words(details: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, 
         if isinstance(value, bool):
             value = "oui" if value else "non"
         elif isinstance(value, str):
-            value = labels.get(value, value)
-        elif isinstance(value, list) and labels:
-            value = [labels.get(v, v) if isinstance(v, str) else v for v in value]
+            value = _day(labels.get(value, value))
+        elif isinstance(value, list):
+            value = [_day(labels.get(v, v)) if isinstance(v, str) else v for v in value]
         elif isinstance(value, Mapping):
             value = _in_words(value, FIELDS)
         shown[keys.get(key, key)] = value

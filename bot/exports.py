@@ -46,6 +46,8 @@ def render(
 def _jsonable(value: Any) -> Any:
     if isinstance(value, sheets.Moment):
         return str(value)
+    if isinstance(value, sheets.Record):  # an object, not JSON text inside JSON (CF4)
+        return value.jsonable()
     if isinstance(value, date | datetime | time):
         return value.isoformat()
     return value

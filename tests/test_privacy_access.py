@@ -174,6 +174,15 @@ def test_the_audit_trail_exports_by_the_cli(
     [cells] = [r for r in table if r[4] == "effacement"]
     assert cells[1] == datetime(2026, 12, 2, 17, 49, 35) and cells[5] == "stagiaire"
 
+    # JSON holds the details as an object, not JSON text inside JSON (explorer CF4).
+    assert cli.main(["export", "audit", "--format", "json"]) == 0
+    [entry] = [e for e in json.loads(capsys.readouterr().out) if e["action"] == "effacement"]
+    assert entry["détails"] == {
+        "absences": 2,
+        "identifiant de la formation": 3,
+        "nature": "partenaire",
+    }
+
     # An organisation that does not exist is said, not an empty journal (explorer AM10).
     assert cli.main(["export", "audit", "--organisation", "999", "--format", "json"]) == 1
     captured = capsys.readouterr()

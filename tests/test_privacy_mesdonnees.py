@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.messages import Platform
@@ -228,9 +229,13 @@ async def test_the_journal_s_details_are_words_in_the_text_to_read(trainer: Pers
     await trainer.says("Anne Roc\nBen Sol")
     trainer.replies.clear()
     await trainer.says("/mesdonnees")
-    document_of(trainer)
+    held = document_of(trainer)
     text = trainer.replies[0].document.content.decode("utf-8")  # type: ignore[union-attr]
     assert "détails : nombre : 2" in text
+    # The JSON to take elsewhere holds them as an object, not as JSON text (explorer CF4).
+    journal: list[dict[str, Any]] = held["journal des actions"]  # type: ignore[assignment]
+    [added] = [e for e in journal if e["action"] == "ajout de stagiaires"]
+    assert added["détails"]["nombre"] == 2
     assert "['" not in text and "']" not in text  # no Python list (explorer AP8)
     # The answers of the dialogue under way, in words (explorer Z, Z12: « title », « kind »).
     assert "intitulé : Agent de restauration (démo)" in text and "title" not in text

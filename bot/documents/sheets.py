@@ -97,6 +97,10 @@ class Record:
     def __str__(self) -> str:
         return self.text()
 
+    def jsonable(self) -> Any:
+        """The values as a JSON document holds them, its days ISO."""
+        return json.loads(self.text())
+
 
 def _french_day(day: date) -> str:
     return day.strftime("%d/%m/%Y")

@@ -364,7 +364,12 @@ async def held_by(session: AsyncSession, held: dict[str, Any]) -> list[dict[str,
 
 
 def as_document(held: dict[str, Any]) -> bytes:
-    return json.dumps(held, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    return json.dumps(held, ensure_ascii=False, indent=2, default=_jsonable).encode("utf-8")
+
+
+def _jsonable(value: Any) -> Any:
+    """A journal entry's details as an object (explorer CF4: JSON text inside JSON)."""
+    return value.jsonable() if isinstance(value, Record) else str(value)
 
 
 def as_text(held: dict[str, Any], zone: ZoneInfo) -> bytes:

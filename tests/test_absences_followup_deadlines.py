@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.absences import followup_deadlines as fd
 from bot.deadlines.service import refresh_deadlines
+from bot.deadlines.settled import settled_among
 from bot.storage.absences import FollowUp
 from bot.storage.db import Database
 from tests.test_absences_records import NOW, setup
@@ -81,6 +82,26 @@ async def test_settle_keeps_every_deadline_done_once_closed(session: AsyncSessio
         ("TICKET", "done", closing),
     ]
     assert await fd.left(session, f) == []
+
+
+async def test_a_step_done_at_the_closing_s_instant_is_held_not_settled(
+    session: AsyncSession,
+) -> None:
+    """Explorer CF6: the livret noted, then the follow-up closed at the same instant (the
+    frozen clock): the livret was read « non tenue, close avec le suivi »."""
+    f, camille = await followup(session, kind="vae")
+    await fd.complete(session, f, ["LIVRET"], camille, NOW)
+    closing = await fd.closing_moment(session, f, NOW)
+    await fd.settle(session, f, camille, closing)
+    f.closed_at = closing
+    await session.flush()
+    rows = await fd.deadlines_of(session, f)
+    closed_with = await settled_among(session, rows)
+    assert {fd.milestone_of(r): r.id in closed_with for r in rows} == {
+        "LIVRET": False,
+        "TICKET": False,  # what closes it: never settled
+    }
+    assert closing - NOW == timedelta(microseconds=1)  # nothing moved as anyone reads it
 
 
 async def test_nothing_when_the_procedure_does_not_apply(session: AsyncSession) -> None:

@@ -27,13 +27,14 @@ apart).  Nothing here commits or logs personal data.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.absences.followups import contacts_of, rule_for
 from bot.absences.vocabulary import NO_COMPANY
 from bot.deadlines.service import deadlines_of_subject, mark_done_by_key, refresh_deadlines
+from bot.deadlines.settled import closes_it
 from bot.rules.catalogue import RULES_BY_ID
 from bot.storage.absences import FollowUp
 from bot.storage.bilans import StoredDeadline
@@ -94,6 +95,20 @@ async def reopen(
     for row in await deadlines_of(session, followup):
         if row.key in keys and row.is_done:
             row.status, row.done_at, row.done_by, row.updated_at = "open", None, None, now
+
+
+async def closing_moment(session: AsyncSession, followup: FollowUp, now: datetime) -> datetime:
+    """When the follow-up closes: ``now``, or a microsecond after when a step was done at
+    that very instant (on a frozen clock; the ticket's own deadline, done as it closes,
+    apart).  What closing settles is done
+    at the closing's moment (:func:`bot.deadlines.settled.settled`): a step done by what it
+    asked, at the same instant, was read « non tenue » (explorer CF6)."""
+    rows = await deadlines_of(session, followup)
+    taken = {row.done_at for row in rows if row.is_done and not closes_it(row)}
+    at = now
+    while at in taken:
+        at += timedelta(microseconds=1)
+    return at
 
 
 async def settle(

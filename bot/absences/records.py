@@ -432,8 +432,9 @@ async def add_more_signs(
 
 async def _close(session: AsyncSession, followup: FollowUp, actor_id: int, now: datetime) -> None:
     """Closed, its deadlines kept as its history (settled: done with the follow-up)."""
-    await followup_deadlines.settle(session, followup, actor_id, now)
-    followup.closed_at, followup.closed_by = now, actor_id
+    at = await followup_deadlines.closing_moment(session, followup, now)
+    await followup_deadlines.settle(session, followup, actor_id, at)
+    followup.closed_at, followup.closed_by = at, actor_id
     await session.flush()
     await refresh_deadlines(session, followup.formation_id)
 

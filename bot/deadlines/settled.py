@@ -23,14 +23,21 @@ SETTLED = "non tenue, close avec le suivi"
 """The status, in exports, of a deadline closed with its follow-up without being done."""
 
 
+def closes_it(row: StoredDeadline) -> bool:
+    """The ticket qualité's own deadline: done by the ticket, which closes the follow-up at
+    that moment, so never settled."""
+    return "-TICKET:" in row.key
+
+
 def settled(row: StoredDeadline, closed_at: datetime | None) -> bool:
-    """Marked done by its follow-up's closing, at that very moment, not by what it asked;
-    the ticket qualité's own deadline is what closes it, so never this."""
+    """Marked done by its follow-up's closing, at that very moment, not by what it asked
+    (no step is done at the closing's moment: :func:`bot.absences.followup_deadlines.
+    closing_moment`)."""
     return (
         row.subject == "followup"
         and row.done_at is not None
         and row.done_at == closed_at
-        and "-TICKET:" not in row.key
+        and not closes_it(row)
     )
 
 

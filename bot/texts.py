@@ -63,6 +63,7 @@ def environment() -> jinja2.Environment:
     env.filters["heure"] = lambda v: dates.spell_time(_moment(v))
     env.filters["chome"] = day_off_said
     env.filters["regle"] = rule_said
+    env.filters["contact_region"] = region_contact_said
     env.filters["de"] = de
     env.filters["de_titre"] = de_titre
     env.filters["nombre"] = number
@@ -143,6 +144,14 @@ def rule_said(rule_id: str) -> str:
     from bot.rules.catalogue import rule_label  # loaded when a rule is named, not at start
 
     return rule_label(rule_id)
+
+
+def region_contact_said(funder: str | None) -> str:
+    """``{{ funder|contact_region }}``: who follows the formation at the Région, as the
+    funder's texts name her (:func:`bot.rules.facts.region_contact`)."""
+    from bot.rules.facts import region_contact
+
+    return region_contact(funder)
 
 
 def day_off_said(value: Any) -> str:

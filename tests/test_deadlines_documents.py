@@ -222,6 +222,10 @@ async def test_the_centre_val_de_loire_draft_asks_nothing_of_normandie(trainer: 
     assert "2. Échange avec les stagiaires sur leur parcours" in agenda
     assert "Normandie" not in agenda and "§II" not in agenda
     assert "bilan qualitatif écrit" in agenda
+    # The Région's contact as its texts name her, beside the « référents territoriaux » the
+    # written bilan goes to (explorer CF10: « personne chargée de mission »).
+    assert "M. Paul Girard, personne référente territoriale de la Région" in agenda
+    assert "chargée de mission" not in agenda
     assert "Région Normandie" not in "\n".join(TRANSCRIPT)  # nor the NOR-VISIO draft
     calendar = Calendar.from_ical(docs["ics"].content)
     [event] = calendar.events

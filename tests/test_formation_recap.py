@@ -256,7 +256,8 @@ async def test_another_funder_asks_the_region_s_person_again(db: Database, train
     await trainer.says("M. Hugo Blanc")
     await trainer.says("hugo.blanc@example.org")
     assert (
-        "Personne chargée de mission de la Région : M. Hugo Blanc (hugo.blanc@example.org)"
+        # Centre-Val de Loire's word for her, as its texts say it (explorer CF10).
+        "Personne référente territoriale de la Région : M. Hugo Blanc (hugo.blanc@example.org)"
         in trainer.last
     )
     await trainer.presses("Enregistrer")

@@ -129,6 +129,7 @@ def sample_environment() -> jinja2.Environment:
         else "du lundi 23 novembre 2026 au jeudi 26 novembre 2026"
     )
     env.filters["regle"] = lambda v: "procédure Elycoop de prévention des ruptures – absence"
+    env.filters["contact_region"] = lambda v: "personne référente territoriale"
     return env
 
 

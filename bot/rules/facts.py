@@ -30,6 +30,20 @@ FUNDERS: dict[str, str] = {
     "autre": "Autre financeur",
 }
 
+REGION_CONTACT = "personne chargée de mission"
+"""Who follows a formation at the Région, in its documents (Normandie's words, 000)."""
+REGION_CONTACTS: dict[str, str] = {
+    "cvl": "personne référente territoriale",
+}
+"""The same, by funder, as its texts name it: Centre-Val de Loire's « le (la) référent(e)
+territorial(e) en charge du suivi de l'action » (001 note 1, 002 §2; explorer CF10: its
+agenda read « personne chargée de mission » beside « référents territoriaux »)."""
+
+
+def region_contact(funder: str | None) -> str:
+    return REGION_CONTACTS.get(funder or "", REGION_CONTACT)
+
+
 PROGRAMMES: dict[str, str] = {
     "parcours_metiers": "Parcours Métiers",
     "visa": "Visa",

@@ -487,3 +487,17 @@ async def test_every_step_of_which_formation_survives_bad_input(
     assert await step_of(db, her) == ("bilan_cm_which", "formation")
     await survives(db, her, FOR_CHOICES)
     assert await notices(db) == []
+
+
+async def test_her_reprendre_gives_an_example_of_hers(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Her /reprendre with nothing set aside gave « /mesdonnees tapé au milieu de votre
+    attestation »: a chargée de mission swears no attestation; a participant does."""
+    await follows(db, "Agent de restauration (démo)")
+    her = sophie(person)
+    await her.says("/reprendre")
+    assert her.last == (
+        "Il n'y a rien à reprendre. /reprendre ramène à une saisie laissée en cours pour une "
+        "autre commande (par exemple /mesdonnees tapé avant d'avoir répondu à ma question)."
+    )

@@ -350,6 +350,8 @@ class Runner(Carrier):
                 saved=gone["data"].get("_saved") if gone else None,
                 until=dates.spell_datetime(until) if until else "",
                 member=ctx.actor is not None and ctx.actor.is_member,  # its example (AZ13)
+                # A bilan's participant attests; the chargée de mission (no account) never.
+                participant=ctx.actor is not None and not ctx.actor.is_member,
             )
             return await self._ask_again(ctx, current, step)
         refusal = self.refusal(ctx, flow)

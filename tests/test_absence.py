@@ -618,6 +618,14 @@ async def test_a_medical_detail_in_the_motive_is_pointed_out_once(
         ("noter un empêchement", "un empêchement"),
         ("écrivez plutôt rendez-vous personnel", "rendez-vous personnel"),
         ("garde d'enfant", "garde d'enfant"),
+        ("mettez raison personnelle svp", "raison personnelle"),
+        ("raison personnelle svp", "raison personnelle"),
+        ("raison personnelle, merci", "raison personnelle"),
+        ("raison personnelle please", "raison personnelle"),
+        ("ok, raison personnelle stp", "raison personnelle"),
+        ("mettez raison personnelle s'il vous plaît", "raison personnelle"),
+        ("mettez raison personnelle merci beaucoup", "raison personnelle"),
+        ("svp raison personnelle", "raison personnelle"),
     ],
 )
 async def test_an_instruction_after_the_medical_warning_saves_the_words_it_gives(

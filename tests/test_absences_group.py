@@ -941,6 +941,7 @@ async def test_a_medical_detail_in_several_people_s_motive_is_pointed_out_once(
         ("mettre une raison personnelle", "une raison personnelle"),
         ("écrire un rapport", "écrire un rapport"),  # a reason, no instruction
         ("je le garde tel quel", "chimiothérapie"),  # the warning's own offer
+        ("raison personnelle svp", "raison personnelle"),  # courtesy, not the motive (BB4)
     ],
 )
 async def test_an_instruction_after_several_people_s_medical_warning_saves_its_words(

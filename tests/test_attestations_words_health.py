@@ -237,6 +237,8 @@ async def test_the_reason_sent_again_after_an_acknowledgement_is_kept(
         ("notez juste empêchement", "empêchement"),
         ("gardez seulement rendez-vous", "rendez-vous"),
         ("Remplacez-la par « raison personnelle » svp", "raison personnelle"),
+        ("empêchement svp", "empêchement"),  # courtesy at its ends, not the reason (BB4)
+        ("merci, raison personnelle please", "raison personnelle"),
     ],
 )
 async def test_an_instruction_to_replace_the_reason_saves_the_words_it_gives(

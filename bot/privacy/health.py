@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from bot.answers import AGREEING, fold
+from bot.privacy.courtesy import COURTESY, trimmed, without_courtesy
 
 _DETAILS = (
     r"grippe|gastro\w*|covid\w*|fievre|angine|bronchite|rhume|migraines?|otite"
@@ -359,6 +360,14 @@ def after_acknowledging(text: str) -> str:
     return rest if fold(rest) else text
 
 
+def reworded(text: str) -> str:
+    """A motive typed after the health warning, as it is kept: without an acknowledgement
+    before it, the words of an instruction (« mettez raison personnelle »), without courtesy
+    at its ends (« raison personnelle svp »: explorer BB4)."""
+    said = after_acknowledging(text)
+    return without_courtesy(replacement(said, warned=True) or said)
+
+
 def asking(text: str) -> bool:
     """Whether ``text`` is a question (« pourquoi ? », « c'est obligatoire ？ »): answered,
     never the reason for the Région (explorer ZA8)."""
@@ -385,7 +394,7 @@ _NOT_A_REPLACEMENT = frozenset(
     {"rien", "pas", "que", "qu", "ce", "ca", "cela", "personne", "aucune", "aucun", "ne", "n"}
     | {"quoi", "tout", "tel", "telle", "comme", "ma", "mon", "votre", "sa", "son"}
 )
-_TRAILING = frozenset({"svp", "stp", "merci", "alors", "plutot", "s il vous plait", "a la place"})
+_TRAILING = COURTESY | {"alors", "plutot", "a la place"}
 
 
 _ASKING_TO = re.compile(
@@ -459,12 +468,7 @@ def replacement(text: str, *, warned: bool = False) -> str | None:
             continue
         if not _instructed(asked, words[at:], warned=warned):
             continue
-        rest = words[at:]
-        while rest:
-            tail = next((n for n in (3, 2, 1) if fold(" ".join(rest[-n:])) in _TRAILING), 0)
-            if not tail and fold(rest[-1]):
-                break
-            rest = rest[: -tail or -1]
+        rest = trimmed(words[at:], _TRAILING)
         given = " ".join(rest).strip(" «»\"'“”.!,;:")
         first = fold(given).split()[:1]
         return given if first and first[0] not in _NOT_A_REPLACEMENT else None

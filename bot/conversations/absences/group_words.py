@@ -18,7 +18,7 @@ from bot.privacy.health import (
     SAID_TEXT,
     keeping_explicitly,
     point_out_once,
-    replacement,
+    reworded,
 )
 
 
@@ -115,6 +115,6 @@ async def words_at_recap(ctx: Context) -> Outcome | None:
         return None
     if not keeping_explicitly(ctx.incoming.text):  # « je le garde tel quel »: it stays
         # « mettez raison personnelle »: the words it gives, as one person's (explorer CB4).
-        keep_reason(ctx, replacement(ctx.incoming.text, warned=True) or ctx.incoming.text)
+        keep_reason(ctx, reworded(ctx.incoming.text))
     ctx.data.pop("recap", None)
     return Next("recap")

@@ -47,7 +47,7 @@ from bot.documents.bundle import safe_name
 from bot.formations.labels import SINGLE_PERSON_KINDS
 from bot.formations.queries import hold_trainee
 from bot.messages import Attachment, Reply
-from bot.privacy.health import MEDICAL_DETAIL, SAID_TEXT, keeping, kept, replacement
+from bot.privacy.health import MEDICAL_DETAIL, SAID_TEXT, keeping, kept, reworded
 from bot.storage.absences import StoredDocument
 from bot.storage.formations import Formation, Trainee
 
@@ -333,7 +333,7 @@ def parse_note(limit: int) -> TextParser:
             return Invalid(ctx.render("suivi.note_no_letters"))
         if ctx.data.get(SAID_TEXT) is not None and not keeping(note):
             # « mettez raison personnelle » after the warning: its words (explorer BB13).
-            note = replacement(note, warned=True) or note
+            note = reworded(note)
         answer = kept(ctx.data, note, MEDICAL_DETAIL)  # explorer Z, Z5
         if answer is None:
             return Invalid(ctx.render("suivi.note_medical_detail"))

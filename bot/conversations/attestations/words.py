@@ -36,6 +36,7 @@ from bot.conversations.kit.flow import Next, Retry
 from bot.messages import Reply
 from bot.people.chats import FORWARD_LIMIT, capped, tell_person
 from bot.people.names import reads_like_someone
+from bot.privacy.courtesy import without_courtesy
 from bot.privacy.health import (
     HEALTH,
     SAID,
@@ -179,6 +180,8 @@ async def _read_reason(ctx: Context, text: str) -> str | Invalid | Next | None:
     line = after_acknowledging(line)  # « compris, mettez empêchement » (explorer ZA8)
     if not keeping(line) and not refusing(line):  # at any turn (ZA8), after the warning (XA15)
         line = replacement(line, warned=warned) or line  # « mettez empêchement » (AM1)
+        if warned:
+            line = without_courtesy(line)  # « raison personnelle svp » (explorer BB4)
     if passing(line):  # « je préfère passer », « pas de raison »: « Passer » (UA3)
         return None
     if wrong_button(line):  # « je me suis trompé de bouton »: nothing recorded (UA3)

@@ -974,6 +974,22 @@ def test_rec_activity_fifteen_days_after_the_end() -> None:
     assert due(extended)["REC-ACTIVITY:formation:4"] == date(2027, 7, 3)
 
 
+def test_rec_activity_on_a_day_off_is_never_before_the_end() -> None:
+    """Explorer CD4: the organisation's delay after the end (« après la formation », no « au
+    plus tard ») on a Saturday was « à faire plutôt le vendredi », before a Saturday end: as
+    every delay the organisation chose after an event, the working day after it then; the
+    Friday still after the end stays (« à faire plutôt le vendredi »)."""
+    saturday = rectorat(end=date(2027, 6, 5))
+    found = deadlines(saturday, {"rec_activity_days_after": 0}, PARIS)
+    moved = by_key(found)["REC-ACTIVITY:formation:4"]
+    assert moved.due_on == date(2027, 6, 7)  # the Monday
+    assert (
+        "Ce délai, que l'organisme s'est donné, tombait le samedi 5 juin 2027, un samedi : "
+        "c'est le jour ouvré suivant" in moved.explanation
+    )
+    assert due(rectorat())["REC-ACTIVITY:formation:4"] == date(2027, 6, 12)  # a Saturday
+
+
 def test_rectorat_without_remote_coaching_owes_nothing() -> None:
     assert deadlines(rectorat(remote_coaching=False), {}, PARIS) == []
     assert disabled_rules(rectorat(remote_coaching=False), {}) == []

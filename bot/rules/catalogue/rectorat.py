@@ -6,7 +6,7 @@ Both rules come from the pay section; the vacations themselves are counted in
 
 from __future__ import annotations
 
-from bot.rules.model import Milestone, Offset, Rule, Source
+from bot.rules.model import ORG_DELAY_DAY_OFF, Milestone, Offset, Rule, Source
 
 SEED_REC = "004_b9dfb583852b8a95.txt"
 
@@ -73,6 +73,11 @@ RECTORAT: tuple[Rule, ...] = (
                 "(modifiable avec /reglages)",
                 what="bilan d'activités",
                 postponable=True,
+                # The organisation's delay after the end (« après la formation », no « au
+                # plus tard »): a day off moves it after the end, never before it; else the
+                # working day before, as every such delay (explorer CD4).
+                day_off_after=ORG_DELAY_DAY_OFF,
+                after_its_event=True,
             ),
         ),
     ),

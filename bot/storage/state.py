@@ -53,7 +53,7 @@ class ConversationState(Base):
     step: Mapped[str | None] = mapped_column(String(60))
     data: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    expires_at: Mapped[datetime | None] = mapped_column(index=True)
+    expires_at: Mapped[datetime | None] = mapped_column()  # its partial index only (DA1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

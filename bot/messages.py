@@ -54,6 +54,8 @@ _INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff\u00ad")
 """Zero-width space, word joiner, byte-order mark, soft hyphen: nothing a reader sees."""
 
 _MARKS = re.compile("[\u200c-\u200f\u061c]")
+_HIDDEN = re.compile("[\u200b\u2060\ufeff\u00ad\u200c-\u200f\u061c]")
+"""Any character :func:`cleaned` may leave out (:data:`_INVISIBLE`, :data:`_MARKS`): one search."""
 _EMOJI_PARTS = ("So", "Sk", "Mn")
 """What comes before a joiner that is part of an emoji (👩‍🏫: a symbol, a skin tone, U+FE0F)."""
 
@@ -78,6 +80,24 @@ def _without_marks(text: str) -> str:
             or (n > 0 and unicodedata.category(text[n - 1]) in _EMOJI_PARTS)
         )
     )
+
+
+def cleaned(text: str) -> str:
+    """``text`` as every check and every stored copy sees it: composed (NFC), without what
+    no reader sees (:data:`_INVISIBLE`, :func:`_without_marks`)."""
+    if text.isascii():  # nothing invisible, nothing to compose: as it came (DA2)
+        return text
+    if _HIDDEN.search(text) is None and unicodedata.is_normalized("NFC", text):
+        return text
+    return _cleaned_slowly(text)
+
+
+def _cleaned_slowly(text: str) -> str:
+    """:func:`cleaned`, each step taken whatever the text holds."""
+    out = _without_marks(text.translate(_INVISIBLE))
+    if not unicodedata.is_normalized("NFC", out):
+        out = unicodedata.normalize("NFC", out)
+    return out
 
 
 UNREAD = ("edit", "reaction", "voice", "media", "forward")
@@ -115,13 +135,11 @@ class Incoming:
         # characters a copy from a mail or a document carries go (AK6: a visio link
         # with a zero-width space inside was sent broken to the participants), and so do the
         # direction marks and the joiners between letters (GD4).
+        # Most messages are plain ASCII or hold nothing to change: one test each (DA2).
         for name in ("text", "display_name"):
             value = getattr(self, name)
-            cleaned = _without_marks(value.translate(_INVISIBLE))
-            if not unicodedata.is_normalized("NFC", cleaned):
-                cleaned = unicodedata.normalize("NFC", cleaned)
-            if cleaned != value:
-                object.__setattr__(self, name, cleaned)
+            if (fixed := cleaned(value)) is not value:
+                object.__setattr__(self, name, fixed)
 
     def read_at(self, now: datetime, zone: tzinfo | None = None) -> datetime:
         """The moment the message is read at: when it was sent, if it waited for the bot

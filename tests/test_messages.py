@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.messages import Incoming, Platform
+from bot.messages import Incoming, Platform, _cleaned_slowly, cleaned
 
 
 def incoming(text: str, display_name: str = "") -> Incoming:
@@ -45,6 +45,24 @@ def test_what_is_seen_stays_as_it_is() -> None:
     """A joiner inside an emoji, a bidi override (refused later, said) are not this layer's."""
     for text in ("👩\u200d🏫 ok", "motif\u202e inversé", "/start ABC"):
         assert incoming(text).text == text
+
+
+def test_a_clean_text_is_taken_as_it_came_and_reads_as_the_whole_cleaning_would() -> None:
+    """DA2: a text in ASCII, or holding nothing to leave out nor to compose, is not rebuilt;
+    every text reads as each step of the cleaning taken in turn would make it: every character
+    below U+3000 alone, after a letter, before a combining accent, beside each invisible one."""
+    hidden = "\u200b\u2060\ufeff\u00ad\u200c\u200d\u200e\u200f\u061c"
+    texts = ["", "Agent de restauration 12", "Marie-Hélène", "e\u0301", "👩\u200d🏫"]
+    for point in range(0x3000):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        c = chr(point)
+        texts += [c, f"a{c}", f"{c}\u0301", f"👍{c}"] + [f"{c}{h}é" for h in hidden]
+    for text in texts:
+        assert cleaned(text) == _cleaned_slowly(text), ascii(text)
+        assert incoming(text, display_name=text).display_name == _cleaned_slowly(text)
+    for text in ("Agent de restauration 12", "du 1er décembre 2026 au 15 juin 2027", ""):
+        assert cleaned(text) is text
 
 
 def test_a_message_that_waited_is_read_when_it_was_sent() -> None:

@@ -4,15 +4,19 @@ whole dialogue through the engine on each."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.types import TypeDecorator
 
 from bot.app import build_engine
 from bot.config import Settings
+from bot.storage.base import UTCDateTime
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.models import Base
@@ -71,6 +75,32 @@ async def test_naive_datetimes_are_refused(store: Database) -> None:
     with pytest.raises(Exception, match="naive"):
         async with store.sessions() as session, session.begin():
             session.add(Organisation(name="Test", created_at=datetime(2026, 1, 1)))
+
+
+def test_sqlite_stores_a_stamp_as_sqlalchemy_s_own_conversion_would() -> None:
+    """DA3: on SQLite a stamp goes to the driver in one step; the text stored is the one
+    SQLAlchemy's conversion and its ``DATETIME`` made, whatever the zone, and a naive one is
+    still refused."""
+    dialect = sqlite.dialect()
+    stamp = UTCDateTime().dialect_impl(dialect)
+    one_step = stamp.bind_processor(dialect)
+    generic = TypeDecorator.bind_processor(stamp, dialect)
+    assert one_step is not None and generic is not None
+    paris, reunion = ZoneInfo("Europe/Paris"), timezone(timedelta(hours=4))
+    for moment in (
+        datetime(2026, 12, 7, 15, 42, 15, 300821, tzinfo=UTC),
+        datetime(2026, 3, 29, 2, 30, tzinfo=paris),  # the hour that does not exist
+        datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=paris),  # the hour seen twice
+        datetime(2027, 1, 1, 0, 0, tzinfo=reunion),  # the day before in UTC
+        datetime(1, 1, 1, 4, 0, 0, 5, tzinfo=reunion),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 12, 7, tzinfo=ZoneInfo("UTC")),
+    ):
+        assert one_step(moment) == generic(moment), moment
+    assert one_step(datetime(2026, 12, 7, 16, 0, tzinfo=paris)) == "2026-12-07 15:00:00.000000"
+    assert one_step(None) is None
+    with pytest.raises(ValueError, match="naive"):
+        one_step(datetime(2026, 1, 1))
 
 
 async def test_the_same_trainee_twice_in_a_formation_is_refused(store: Database) -> None:

@@ -6,6 +6,7 @@ and its PDFs, manifest hashes and the stored evidence are checked."""
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 from collections.abc import Callable
 from dataclasses import replace
@@ -129,6 +130,38 @@ async def test_on_matrix_a_relance_sent_by_the_bot_is_said_a_relance(
         "Je relance moi-même Léa Martin sur Matrix, avec le même lien personnel, dans la "
         "conversation que je lui ai ouverte. Rien à transférer."
     ) in said[1].split("J'envoie moi-même")[-1]
+
+
+async def test_on_matrix_the_chat_the_bot_opens_brings_the_bilan_s_ics_before_it(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """Explorer DB4: a partner the bot invited on Matrix to a remote bilan got its date in
+    words only, never a file for his agenda, while the trainer read « les participants, je
+    les préviens moi-même »."""
+    on_matrix = replace(
+        settings, matrix_homeserver="https://matrix.example.org", matrix_user_id="@formabot:ex.org"
+    )
+    trainer = Talker(build_engine(db, on_matrix, clock=clock), "formateur", Platform.CONSOLE)
+    await schedule_bilan(trainer, untick=("Hugo Moreau",))
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(BilanParticipant)
+            .where(BilanParticipant.name == "Léa Martin")
+            .values(contact="@lea:ex.org")
+        )
+        await session.execute(update(AttestationInvitation).values(revoked_at=clock.now))
+    await trainer.says("/attestations")
+    await trainer.presses("Inviter ou relancer")
+    async with db.sessions() as session:
+        [sent] = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.chat_id == "@lea:ex.org")
+            )
+        ).all()
+    document = sent.payload["document"]
+    assert document["mime_type"] == "text/calendar" and document["filename"].endswith(".ics")
+    ics = base64.b64decode(document["content"]).decode()
+    assert "BEGIN:VEVENT" in ics and "STATUS:CONFIRMED" in ics
 
 
 async def test_a_bilan_with_nobody_invited_says_so(trainer: Talker) -> None:

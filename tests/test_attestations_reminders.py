@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attestations import invitations, reminders, service
 from bot.attestations.service import Author, Chat
 from bot.bilans.view import BilanView
 from bot.invitations import code_hash
-from bot.messages import ROOM_NAME, ROOM_TOPIC
+from bot.messages import ROOM_NAME, ROOM_TOPIC, Document
 from bot.outbox_payload import payload_to_mail
 from bot.privacy.replies import Sealer
 from bot.storage.attestations import AttestationInvitation
@@ -252,6 +252,42 @@ async def test_the_chat_opened_for_the_link_names_the_organisation_and_the_bilan
         "formabot – Organisme de démonstration"
     }
     assert not any("Léa" in str(m.payload["extras"]) for m in sent)
+
+
+async def test_the_matrix_invitation_brings_the_ics_before_the_bilan_and_not_after(
+    db: Database, demo: None, clock: Clock, tmp_path: Path
+) -> None:
+    """Explorer DB4: the chat the bot opens is the participant's only invitation; once the
+    bilan is over, what it asks is the attestation, with no agenda file."""
+    bilan_id = await add_bilan(db, start=BILAN_START, participants=TWO)
+    calendar = Document("bilan.ics", "text/calendar", b"BEGIN:VCALENDAR")
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(BilanParticipant)
+            .where(BilanParticipant.name == "Léa Martin")
+            .values(contact="@lea.martin:tchap.example")
+        )
+        author = Author(*await demo_author(session))
+        info = await info_of(session, bilan_id)
+        for event, now in (("c:1", clock.now), ("c:2", BILAN_END + timedelta(hours=1))):
+            await reminders.invite_or_remind(
+                session,
+                info,
+                author=author,
+                now=now,
+                event=event,
+                on_matrix=True,
+                sealer=Sealer(tmp_path),
+                calendar=calendar,
+            )
+        sent = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.chat_id == "@lea.martin:tchap.example")
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    assert [m.payload.get("document", {}).get("filename") for m in sent] == ["bilan.ics", None]
 
 
 async def test_a_relance_by_e_mail_sends_the_same_link_again_as_a_reminder(

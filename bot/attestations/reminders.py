@@ -45,7 +45,7 @@ from bot.config import Settings
 from bot.dates.night import morning_after
 from bot.mailer import render_email
 from bot.matrix_room import about_bilan
-from bot.messages import ChatFor, Reply, recipient_of
+from bot.messages import ChatFor, Document, Reply, recipient_of
 from bot.outbox import About, enqueue, queue_email
 from bot.people.chats import chat_of_person
 from bot.privacy.replies import Sealer
@@ -129,6 +129,7 @@ async def invite_or_remind(
     on_matrix: bool = False,
     sealer: Sealer | None = None,
     by_email: Links | None = None,
+    calendar: Document | None = None,
 ) -> Invited:
     """Invite, or remind without changing anything, everyone who has not answered nor is on
     a sheet, and those whose answer names the bilan's former dates (it moved) or was not
@@ -145,7 +146,9 @@ async def invite_or_remind(
     - ``only_new`` (at scheduling): only participants without a live link;
     - ``on_matrix`` (the bot is on Matrix/Tchap): a participant whose contact
       is a Matrix ID gets the link from the bot itself, in a direct chat the
-      bot opens (an external on Tchap cannot open one), not forwarded;
+      bot opens (an external on Tchap cannot open one), not forwarded; before the
+      bilan, with ``calendar`` (its ``.ics``): that chat is their only invitation
+      (explorer DB4: a partner on Matrix had nothing to put the bilan in his agenda);
     - ``by_email`` (SMTP is configured): a participant whose contact is an
       e-mail address gets the link by e-mail (a relance: the same link, as a
       reminder), not forwarded.
@@ -243,6 +246,7 @@ async def invite_or_remind(
                     expires=dates.spell_datetime(fresh.expires_at.astimezone(info.tz)),
                     **words,
                 ),
+                document=calendar if words["before"] else None,
                 # The direct chat opened for it says who writes and why (explorer DC2).
                 extras=about_bilan(info, "invited" if words["before"] else "attestation"),
             ),

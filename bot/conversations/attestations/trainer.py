@@ -71,7 +71,8 @@ from bot.conversations.formations.after_command import typed_after
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
-from bot.messages import Reply, label_limit
+from bot.deadlines import documents
+from bot.messages import Document, Reply, label_limit
 from bot.storage.attestations import ProofSending
 from bot.storage.people import Role
 
@@ -181,6 +182,7 @@ async def remind(ctx: Context) -> Outcome:
         on_matrix=ctx.settings.has_matrix,
         sealer=sealer_of(ctx),
         by_email=email_links(ctx),
+        calendar=calendar_of(ctx, info),
     )
     tell_invited(ctx, info, done)
     if not done.anything:
@@ -423,6 +425,13 @@ def tell_invited(ctx: Context, info: BilanView, done: Invited) -> None:
         ctx.say("attestation_trainer.left_chat", names=done.left)
 
 
+def calendar_of(ctx: Context, info: BilanView) -> Document | None:
+    """The bilan's ``.ics`` for whoever the bot invites on Matrix itself (explorer DB4)."""
+    if not ctx.settings.has_matrix:
+        return None
+    return documents.invitation_document(info, stamp=ctx.now, caption="")
+
+
 def email_links(ctx: Context) -> reminders.Links | None:
     """The links an e-mailed invitation carries; ``None`` without SMTP (links to forward)."""
     if not ctx.settings.has_smtp:
@@ -451,5 +460,6 @@ async def invite_after_scheduling(ctx: Context, bilan_id: int) -> None:
         on_matrix=ctx.settings.has_matrix,
         sealer=sealer_of(ctx),
         by_email=email_links(ctx),
+        calendar=calendar_of(ctx, info),
     )
     tell_invited(ctx, info, done)

@@ -542,6 +542,7 @@ async def test_with_two_bilans_the_date_she_proposed_is_shown_once_she_says_whic
         "Je confirme ma présence au bilan du 26 novembre.",
         "Bonjour Madame Durand, je confirme ma présence. Cordialement, S. Leroy",
         "OK pour moi",
+        "👍",  # explorer DB1: Tchap's « ok », passed on only
     ],
 )
 async def test_her_answer_in_a_sentence_of_her_own_is_asked_then_kept(

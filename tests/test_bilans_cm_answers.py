@@ -116,6 +116,13 @@ def test_the_answer_counts_for_its_version_only_and_says_when() -> None:
         ("Je vous confirme ma présence ？", None),
         ("Merci pour le document", None),
         ("x" * 10_000, None),
+        # Explorer DB1: a sign of approval alone, Tchap's « ok », asked as a confirmation.
+        ("👍", "confirmed"),
+        ("👍🏽 ", "confirmed"),
+        ("👌", "confirmed"),
+        ("✅", "confirmed"),
+        ("👎", None),
+        ("👍 mais je serai en retard", None),
     ],
 )
 def test_her_answer_is_read_in_a_sentence_of_her_own(typed: str, code: str | None) -> None:

@@ -91,9 +91,19 @@ WITH_A_CONDITION = re.compile(r"\b(?:si|sauf|sous reserve|peut etre|normalement)
 """A presence said with a condition (« je serai là si … ») is no confirmation."""
 
 
+APPROVING = re.compile(
+    r"^(?:[\U0001F44D\U0001F44C\u2705\U0001F197\u2714][\U0001F3FB-\U0001F3FF\uFE0F]*\s*)+$"
+)
+"""A thumbs up, an OK hand or a check mark alone, Tchap's « ok » (explorer DB1: passed on as a
+message only, the bilan left « pas encore reçue »)."""
+
+
 def answer_in_sentence(text: str) -> str | None:
-    """The answer a sentence of hers gives, read as :data:`IN_A_SENTENCE`; ``None`` when it
-    gives none, or confirms only with a condition or a question in it."""
+    """The answer a sentence of hers gives, read as :data:`IN_A_SENTENCE` (or a sign of
+    approval alone, :data:`APPROVING`); ``None`` when it gives none, or confirms only with a
+    condition or a question in it."""
+    if APPROVING.match(text.strip()):
+        return CONFIRMED
     folded = fold(text[:2000])
     for code, said in IN_A_SENTENCE:
         if said.search(folded) is None:

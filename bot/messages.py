@@ -127,6 +127,9 @@ class Incoming:
     ``origin_server_ts``); ``None`` for a button (Telegram gives no moment of the press)."""
     kind: str = ""
     """What came that the bot does not read, :data:`UNREAD`; "" for a message it reads."""
+    quoted: str = ""
+    """The text of the bot's own message this one answers (Matrix « Répondre », a thread on
+    it), when known: which invitation she answers (explorer DB3); never logged."""
 
     def __post_init__(self) -> None:
         # Text pasted from macOS or iOS comes decomposed (« é » as « e » and an accent

@@ -516,6 +516,27 @@ async def test_with_two_bilans_the_day_she_names_says_which(
     assert answers[other] == "confirmed" and list(answers.values()).count(None) == 1
 
 
+async def test_with_two_bilans_her_reply_to_one_s_invitation_says_which(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer DB3: her « Répondre » on one bilan's invitation, « Je ne pourrai pas venir »,
+    was asked « Pour quel bilan ? »; a reply to a message naming no bilan still asks."""
+    her, other = await two_bilans(trainer, person, db, clock)
+    await her.send(replace(her.incoming("Je ne pourrai pas venir"), quoted="Bonjour !"))
+    assert her.last.startswith("Pour quel bilan ?")
+    await her.says("/annuler")
+    invitation = (
+        "Bonjour Madame,\nOrganisme 1 vous invite au bilan de fin de formation « Parcours 1 », "
+        "le jeudi 3 décembre 2026 de 14 h 00 à 16 h 00, à distance, animé par Camille Durand."
+    )
+    await her.send(replace(her.incoming("Je ne pourrai pas venir"), quoted=invitation))
+    assert her.last.startswith("Un mot pour expliquer votre absence à Admin 1 ?")
+    await her.presses("Passer")
+    async with db.sessions() as session:
+        answers = dict((await session.execute(select(Bilan.id, Bilan.cm_answer))).all())
+    assert answers[other] == "cannot" and list(answers.values()).count(None) == 1
+
+
 async def test_with_two_bilans_the_date_she_proposed_is_shown_once_she_says_which(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from bot import demo as demo_module
+from bot import texts
 from bot.app import QUIET_LOGGERS, SILENT_LOGGERS, build_engine, build_scheduler, setup_logging
 from bot.attestations import reminders
 from bot.attestations.service import Author
@@ -29,6 +30,7 @@ from bot.bilans.notify import invite_charge_de_mission
 from bot.bilans.view import view_of
 from bot.config import Settings
 from bot.conversations.attestations.identity import PACED
+from bot.conversations.bilans.funder_contact import charge_de_mission_words
 from bot.dates import spell_date
 from bot.messages import ROOM_NAME, ROOM_TOPIC, SENT_AS, Document, Incoming, Reply
 from bot.outbox import PermanentFailure, Sender, enqueue
@@ -1159,3 +1161,49 @@ async def test_a_public_room_of_two_is_left_unencrypted(
         await lea.wait(lambda: lea.has_joined(room, bot.user_id), what="the bot joining")
         await lea.ask(room, "/aide", "/start")
         assert not lea.client.rooms[room].encrypted
+
+
+async def test_her_reply_to_one_bilan_s_invitation_answers_that_bilan(
+    synapse: Synapse, bot: MatrixTransport, db: Database, demo: None, tmp_path: Path
+) -> None:
+    """Explorer DB3: invited to two bilans, she used « Répondre » on the second one's
+    invitation and typed « Je ne pourrai pas venir »: « Pour quel bilan ? » was asked, as if
+    she had answered none in particular."""
+    async with MatrixPerson.joining(synapse, tmp_path, "sophie") as sophie:
+        async with db.sessions() as session, session.begin():
+            for formation in await session.scalars(select(Formation)):
+                formation.cm_matrix = sophie.user_id
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+        first = await add_bilan(db, start=start, kind="fin")
+        second = await add_bilan(
+            db,
+            start=start + timedelta(days=1),
+            kind="fin",
+            formation_title="Projet professionnel (démo)",
+        )
+        ics = Document("bilan.ics", "text/calendar", b"BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+        for bilan_id in (first, second):
+            async with db.sessions() as session, session.begin():
+                view = await view_of(session, bilan_id)
+                assert view is not None
+                words = charge_de_mission_words(view, [], now=datetime.now(UTC), emailed=False)
+                text = texts.say("bilan.charge_de_mission_invitation", **words)
+                await invite_charge_de_mission(
+                    session, view, text=text, invitation=ics, matrix=True, email=None
+                )
+        assert await Sender(db.sessions, {"matrix": bot.send}).run_once() == 2
+        await sophie.wait(lambda: len([s for s in sophie.seen if not s.is_file]) == 2)
+        invitation = next(s for s in sophie.seen if "« Projet professionnel (démo) »" in s.body)
+        room = invitation.room_id
+        count = len(sophie.in_room(room))
+        await sophie.say(
+            room,
+            "Je ne pourrai pas venir",
+            **{"m.relates_to": {"m.in_reply_to": {"event_id": invitation.event_id}}},
+        )
+        answer = await sophie.reply_after(room, count, "Un mot pour expliquer votre absence")
+        assert "Pour quel bilan" not in answer.body
+        await sophie.ask(room, "Passer", "vous ne pourrez pas venir au bilan")
+        async with db.sessions() as session:
+            answered = {b.id: b.cm_answer for b in await session.scalars(select(Bilan))}
+        assert answered[first] is None and answered[second] == "cannot"

@@ -73,6 +73,9 @@ async def quick_answer(ctx: Context) -> Outcome | None:
     # « … au bilan du vendredi 15 janvier »: the one bilan of hers that day, not asked
     # again (explorer AT4).
     named = [h for h in hers if f" {fold(dates.spell_day_month(h.local_day))} " in f" {folded} "]
+    if len(named) != 1:
+        # Her « Répondre » on one bilan's invitation: that bilan (explorer DB3).
+        named = replied_to(hers, ctx.incoming.quoted)
     if len(hers) > 1 and len(named) == 1:
         data["bilan_id"] = named[0].bilan.id
     if proposed is not None:
@@ -100,6 +103,21 @@ PROPOSAL = "_proposal"
 """The words after « je propose », until her bilan, whose time reads them, is known."""
 READING = "_reading"
 """Her answer as read in a sentence of hers, to be confirmed before it is kept."""
+
+
+def replied_to(hers: list[HerBilan], quoted: str) -> list[HerBilan]:
+    """Those of her bilans the bot's message she replied to names, by its formation's title
+    and its day (an invitation, a move: « Forma Sud vous invite au bilan … « Cariste », le
+    mardi 15 décembre 2026 … »)."""
+    if not quoted:
+        return []
+    said = f" {fold(quoted[:4000])} "
+    return [
+        h
+        for h in hers
+        if f" {fold(h.formation.title)} " in said
+        and f" {fold(dates.spell_day_month(h.local_day))} " in said
+    ]
 
 
 async def _hers(ctx: Context) -> list[HerBilan]:

@@ -15,7 +15,7 @@ import logging
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from nio import RoomGetEventResponse
+from nio import EncryptionError, MegolmEvent, RoomGetEventResponse
 
 from bot.transports.matrix import render
 
@@ -66,6 +66,28 @@ class Own:
         else:  # the homeserver busy or down: not read this time, asked again next time
             log.info("matrix: could not tell whose a replied-to event is (%s)", code)
         return False
+
+    async def quoted(self, room_id: str, content: dict[str, Any]) -> str:
+        """The text of the bot's own message that ``content`` replies to (or the root of its
+        thread), decrypted; "" when it answers none of the bot's, or it cannot be read."""
+        for event_id in render.related(content):
+            if self._known.get(event_id) is False:
+                continue
+            response = await self.t.client.room_get_event(room_id, event_id)
+            if not isinstance(response, RoomGetEventResponse):
+                continue
+            event = response.event
+            if getattr(event, "sender", None) != self.t.user_id:
+                continue
+            if isinstance(event, MegolmEvent):
+                try:
+                    event = self.t.client.decrypt_event(event)
+                except EncryptionError:
+                    continue
+            body = getattr(event, "source", {}).get("content", {}).get("body")
+            if isinstance(body, str):
+                return body
+        return ""
 
     def _remember(self, event_id: str, mine: bool) -> None:
         self._known[event_id] = mine

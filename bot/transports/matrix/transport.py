@@ -337,6 +337,7 @@ class MatrixTransport:
             is_group=row.is_group,
             sent_at=render.sent_at(source),
             kind=kind,
+            quoted=await self.own.quoted(row.room_id, source.get("content") or {}),
         )
 
     async def _download(self, file: dict[str, Any]) -> Attachment:

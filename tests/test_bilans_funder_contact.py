@@ -3,7 +3,17 @@ cannot write to them itself (no Matrix ID, no e-mail sending)."""
 
 from __future__ import annotations
 
-from tests.auxil.dialogue import Person
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from bot.app import build_engine
+from bot.config import Settings
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from bot.storage.people import ChatIdentity
+from bot.storage.people import Person as Someone
+from tests.auxil.dialogue import Clock, Person
 from tests.test_bilan import move_bilan, schedule
 
 
@@ -104,3 +114,42 @@ async def test_after_a_move_the_trainer_is_told_to_warn_the_charge_de_mission(
         " la nouvelle date, à lui transmettre avec l'invitation mise à jour et l'ordre du jour"
         " ci-dessus."
     )
+
+
+async def test_on_matrix_a_chat_she_writes_from_is_not_said_opened_for_the_invitation(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """Explorer DB2: invited to a second formation's bilan, the chargée de mission got it in
+    the chat she already had with the bot, and the trainer read « j'ouvre la conversation et
+    elle en sera le premier message »."""
+    sophie = "@sophie.leroy-normandie.fr:agent.tchap.gouv.fr"
+    async with db.sessions() as session, session.begin():
+        formation = await session.scalar(
+            select(Formation).where(Formation.title.startswith("Agent de restauration"))
+        )
+        assert formation is not None
+        formation.cm_matrix = sophie
+    on_matrix = replace(
+        settings, matrix_homeserver="http://127.0.0.1:1", matrix_user_id="@formabot:localhost"
+    )
+    trainer = Person(build_engine(db, on_matrix, clock=clock), "formateur")
+    await schedule(trainer)
+    assert "j'ouvre la conversation et elle en sera le premier message" in trainer.all_text
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Annuler le bilan")
+    await trainer.presses("Oui, annuler le bilan")
+    async with db.sessions() as session, session.begin():
+        person = Someone(display_name="Sophie Leroy")
+        session.add(person)
+        await session.flush()
+        session.add(
+            ChatIdentity(person_id=person.id, platform="matrix", user_id=sophie, chat_id="!dm:ex")
+        )
+    await schedule(trainer)
+    said = (
+        "J'envoie moi-même l'invitation à Mme Sophie Leroy sur Matrix "
+        f"({sophie}), avec le fichier agenda, dans la conversation où je lui écris déjà."
+    )
+    assert said in trainer.all_text
+    assert "premier message" not in trainer.all_text

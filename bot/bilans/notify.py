@@ -38,7 +38,9 @@ from bot.messages import Document, Reply, recipient_of
 from bot.outbox import EMAIL, About, cancel_pending, enqueue, queue_email
 from bot.storage.attestations import Attestation
 from bot.storage.bilans import Bilan, BilanParticipant
+from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
+from bot.storage.people import ChatIdentity
 
 ChatOf = Callable[[AsyncSession, BilanParticipant], Awaitable[tuple[str, str] | None]]
 Calendar = Callable[[BilanView, bool], Document]
@@ -197,6 +199,9 @@ class Invited:
     news: bool = False
     """What went on Matrix was the news of a change, a first invitation having left: the
     conversation exists already."""
+    known: bool = False
+    """The bot writes to them on Matrix in a chat there already (another bilan's, one they
+    opened): none is opened for this invitation (explorer DB2)."""
 
 
 async def invite_charge_de_mission(
@@ -248,9 +253,10 @@ async def invite_charge_de_mission(
             organisation_id=bilan.organisation_id,
             about=About(bilan_id=bilan.id, what=CHARGE_DE_MISSION[1]) if told else about,
         )
+    known = bool(target) and not told and await in_a_chat(session, target or "")
     address = (view.formation.cm_email or "").strip()
     if email is None or not looks_like_email(address):
-        return Invited(matrix=target or None, news=told)
+        return Invited(matrix=target or None, news=told, known=known)
     subject, body, files = email
     if moved_email is not None and await _told(session, bilan, EMAIL):
         subject, body = moved_email
@@ -264,7 +270,33 @@ async def invite_charge_de_mission(
         organisation_id=bilan.organisation_id,
         about=about,
     )
-    return Invited(matrix=target or None, email=address, news=told)
+    return Invited(matrix=target or None, email=address, news=told, known=known)
+
+
+async def in_a_chat(session: AsyncSession, user_id: str) -> bool:
+    """Whether the bot has a direct chat with this Matrix ID already: one they write from
+    (not left), else one it opened for them that they did not decline (and never left)."""
+    left = False
+    for blocked in await session.scalars(
+        select(ChatIdentity.blocked_at).where(
+            ChatIdentity.platform == "matrix", ChatIdentity.user_id == user_id
+        )
+    ):
+        if blocked is None:
+            return True
+        left = True
+    if left:
+        return False
+    opened = await session.scalar(
+        select(MatrixWelcome.id)
+        .where(
+            MatrixWelcome.invitee == user_id,
+            MatrixWelcome.room_id.is_not(None),
+            MatrixWelcome.status != "declined",
+        )
+        .limit(1)
+    )
+    return opened is not None
 
 
 async def _told(session: AsyncSession, bilan: Bilan, platform: str) -> bool:

@@ -107,7 +107,7 @@ async def tell_charge_de_mission(
             if cancelled
             else ("moved" if moved_from is not None else "updated")
             if invited.news
-            else "",
+            else ("known" if invited.known else ""),
         )
     if invited.email is not None:
         ctx.say(

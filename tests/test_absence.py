@@ -773,7 +773,8 @@ async def test_an_hour_of_arrival_typed_for_the_lateness_is_asked_as_a_length(
     await trainer.says("/absence léa vendredi")
     await trainer.presses("Oui")
     await trainer.presses("Un retard")
-    for typed in ("8h", "7h30", "10h", "dix heures", "il est arrivé à 10h", "à 9h", "10:30"):
+    arrivals = ("8h", "7h30", "10h", "dix heures", "il est arrivé à 10h", "à 9h", "10:30")
+    for typed in (*arrivals, "il est là depuis 10h", "présente depuis 9h45"):  # CB15
         await trainer.says(typed)
         assert trainer.all_text.startswith(
             f"« {typed} » se lit comme une heure d'arrivée, pas la durée du retard, et je ne "

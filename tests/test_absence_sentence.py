@@ -3335,6 +3335,35 @@ async def test_a_no_with_a_clock_time_is_not_read_as_the_retard_s_length(
     assert await absences(db) == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("non il est là depuis 10h", "il est là depuis 10h"),
+        ("non, là depuis 9h45", "là depuis 9h45"),
+        ("il est arrivé à 10h", "il est arrivé à 10h"),
+        ("là depuis 9h45", "là depuis 9h45"),
+    ],
+)
+async def test_an_arrival_said_at_a_retard_s_confirmation_keeps_the_retard(
+    db: Database, trainer: Person, typed: str, said: str
+) -> None:
+    """Explorer CB15: « non il est là depuis 10h » to « Noter le retard … ? » got « D'accord,
+    je ne note rien », the retard dropped; « il est arrivé à 10h » without « non » got
+    « Répondez par … ». An arrival hour, as « non, arrivé 10h30 »: the length is asked, the
+    question kept."""
+    await trainer.says("Karim en retard vendredi matin de 1h15")
+    await trainer.says(typed)
+    assert trainer.all_text.startswith(
+        f"« {said} » se lit comme une heure d'arrivée, pas la durée du retard"
+    ), trainer.all_text
+    assert trainer.last.endswith(
+        "Noter le retard de 1 h 15 de Karim Benali, vendredi 20 novembre 2026, le matin ?"
+    ), trainer.last
+    await trainer.says("non, 45 min")
+    assert trainer.last.startswith("Noter le retard de 45 min de Karim Benali, vendredi 20")
+    assert await absences(db) == []
+
+
 async def test_an_hour_late_typed_right_after_retard_is_its_length_not_its_day(
     trainer: Person,
 ) -> None:

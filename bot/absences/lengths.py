@@ -128,12 +128,14 @@ someone arrived, not a retard's length: five hours late is past a half-day, an a
 
 _HOUR = r"\d{1,2}\s*h\s*(?:\d{2})?"
 _AT_AN_HOUR = re.compile(
-    r"(?:(?:(?:(?:il|elle)\s+(?:est|etait)\s+)?(?:arrivee?|venue?)\s+(?:(?:a|vers)\s+)?"
-    rf"|(?:a|vers)\s+){_HOUR}(?:\s*pile)?|{_HOUR}\s*pile)\s*"
+    r"(?:(?:(?:(?:il|elle)\s+(?:est|etait)\s+)?"
+    r"(?:(?:arrivee?|venue?)\s+(?:(?:a|vers|depuis)\s+)?|(?:la|presente?)\s+depuis\s+)"
+    rf"|(?:a|vers|depuis)\s+){_HOUR}(?:\s*pile)?|{_HOUR}\s*pile)\s*"
 )
 """Folded « à 10h », « vers 9h30 », « il est arrivé à 10h », « arrivée vers 9 h 45 »,
 « arrivé 10h30 », « 10h pile »: an hour, never a length (explorer BB1; CB14: the last two
-were read as the day)."""
+were read as the day); « il est là depuis 10h », « là depuis 9h45 », « présente depuis 10h »
+too (CB15: « non il est là depuis 10h » dropped the retard)."""
 _BARE_HOUR = re.compile(
     rf"(?P<hour>\d{{1,2}}|{ANY_NUMBER})\s*(?:h|heures?)"
     rf"(?:\s*\d{{2}}|\s+(?:et\s+(?:quart|demie?)|{ANY_NUMBER}))?"

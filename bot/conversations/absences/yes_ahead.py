@@ -206,10 +206,14 @@ def corrected_length(ctx: Context) -> Outcome | None:
     clock time (« non, à 10h », « non, 9h30 », « non, 8h »: :func:`.lengths.an_arrival_hour`,
     explorer BB2) is the arrival;
     the hour a half-day starts at is not known, so the length is asked again (explorer AM4:
-    a retard of 600 minutes was offered)."""
-    rest = correction(ctx.incoming.text) if ctx.data.get("_late") else None
-    if rest and an_arrival_hour(rest):
-        return Stay(message=ctx.render("absence.late_clock_time", said=rest, example=_EXAMPLE))
+    a retard of 600 minutes was offered). So is an arrival said without « non » (« il est
+    arrivé à 10h », « là depuis 9h45 »: explorer CB15, « Répondez par … »)."""
+    if not ctx.data.get("_late"):
+        return None
+    rest = correction(ctx.incoming.text)
+    said = rest or ctx.incoming.text.strip()
+    if an_arrival_hour(said):
+        return Stay(message=ctx.render("absence.late_clock_time", said=said, example=_EXAMPLE))
     length = length_of(rest) if rest else None
     minutes = clock_length(rest) if rest and length is None else None  # « non, 0:45 » (DC4)
     if length is None and minutes is None:

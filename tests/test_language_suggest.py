@@ -197,3 +197,21 @@ async def test_an_absence_s_justificatif_is_offered_never_opened_as_the_attestat
     assert "Aucun bilan programmé" not in trainer.all_text
     await trainer.says("j'envoie les justificatifs du bilan")
     assert trainer.last.startswith("Aucun bilan programmé pour vos formations.")
+
+
+async def test_an_absence_s_justificatif_named_so_is_the_absences_alone(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer CB13: « le justificatif d'absence de Karim » offered /attestations beside
+    /absences: a justificatif of an absence or a retard is that absence's evidence."""
+    for typed in (
+        "le justificatif d'absence de Karim",
+        "Karim a envoyé son justificatif d’absence",
+        "le justificatif de retard de Karim",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(
+            "Vous voulez peut-être :\n/absences : corriger ou supprimer une absence déjà notée\n"
+            "Tapez la commande"
+        ), typed
+        assert "/attestations" not in trainer.last, typed

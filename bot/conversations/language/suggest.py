@@ -88,6 +88,12 @@ def _bilan_wins(folded: str, whole: set[str]) -> str | None:
     return "bilan" if _BILAN_WHEN.search(folded) else None
 
 
+def _words(text: str) -> list[str]:
+    """The words of ``text`` folded, an apostrophe parting them as a blank does: « d'absence »
+    is « absence » (explorer CB13: « le justificatif d'absence » named no absence)."""
+    return fold(text).replace("'", " ").split()
+
+
 _PROOF = {"justificatif", "justificatifs"}
 """An absence's proof as much as the bilan's participation proofs (explorer CB2: « Karim a
 envoyé son justificatif » opened /attestations): said with no bilan, the chargée de mission or
@@ -99,10 +105,20 @@ certificat médical », « … son arrêt maladie » opened /attestations' « Au
 programmé … »), and so is « arrêt » with « maladie » or « travail »."""
 
 
-def _proof_of_either(whole: set[str]) -> bool:
-    """Whether a justificatif said may be an absence's as well as a bilan's (:data:`_PROOF`)."""
+_ABSENCE_PROOF = {"absence", "absences", "absent", "absente", "absents", "absentes", "retard"}
+"""Words that make a justificatif an absence's alone (explorer CB13: « le justificatif d'absence
+de Karim » offered /attestations beside /absences)."""
+
+
+def _proof_of(whole: set[str]) -> set[str]:
+    """The commands a justificatif said points to (:data:`_PROOF`, :data:`_SICK_NOTE`):
+    /absences and /attestations when it may be an absence's as well as a bilan's, /absences
+    alone when an absence or a retard is named (CB13), none when the bilan's or no
+    justificatif is said."""
     said = whole & (_PROOF | _SICK_NOTE) or ("arret" in whole and whole & {"maladie", "travail"})
-    return bool(said) and not whole & (_BILAN_PROOF | _WINS["attestations"])
+    if not said or whole & (_BILAN_PROOF | _WINS["attestations"]):
+        return set()
+    return {"absences"} if whole & _ABSENCE_PROOF else {"absences", "attestations"}
 
 
 _OPENED = {"echeances", "attestations", "bilan", "bilans"}
@@ -120,7 +136,7 @@ BG3: « pas donné de nouvelles » shares its stem « donne » with « données 
 
 
 def _stems(text: str) -> set[str]:
-    return {w[:5] for w in fold(text).split() if len(w) >= 4 and w not in _STOP}
+    return {w[:5] for w in _words(text) if len(w) >= 4 and w not in _STOP}
 
 
 def _may_use(ctx: Context, command: Command) -> bool:
@@ -134,10 +150,11 @@ async def closest_commands(ctx: Context) -> Outcome | None:
     typed = ctx.incoming.text
     if ctx.incoming.is_group or len(typed) > 300 or len(typed.split()) < 3:
         return None  # one or two words: the engine's own typo matching answers
+    whole = set(_words(typed))
     words = _stems(typed)
-    whole = set(fold(typed).split())
     if not words:
         return None
+    proof = _proof_of(whole)
     named = _bilan_wins(fold(typed), whole)
     scored: list[tuple[int, str, str]] = []
     for command, flow in ctx.features.commands.items():
@@ -150,8 +167,10 @@ async def closest_commands(ctx: Context) -> Outcome | None:
         score = len(words & (vocabulary | _stems(_ALSO.get(command, ""))))
         if whole & _WINS.get(command, set()) or command == named:
             score += 100
-        elif command in ("absences", "attestations") and _proof_of_either(whole):
+        elif command in proof:
             score = 100  # side by side whatever else they share, neither opened (CB2)
+        elif command == "attestations" and proof:
+            continue  # an absence's justificatif, never the bilan's (CB13)
         if score:
             scored.append((score, command, summary))
     if not scored:

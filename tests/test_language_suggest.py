@@ -199,6 +199,25 @@ async def test_an_absence_s_justificatif_is_offered_never_opened_as_the_attestat
     assert trainer.last.startswith("Aucun bilan programmé pour vos formations.")
 
 
+async def test_a_contract_to_sign_is_no_attestation(db: Database, trainer: Person) -> None:
+    """Explorer CB3: « il faut signer le contrat de Karim » opened /attestations, « Aucun bilan
+    programmé … »: a contract or a convention signed is no participation attested, the usual
+    answer asks what is wanted; an attestation or an émargement to sign stays the attestations'."""
+    for typed in ("il faut signer le contrat de Karim", "Karim doit signer la convention"):
+        await trainer.says(typed)
+        assert trainer.last.startswith("Je ne suis pas sûr de ce que vous voulez faire."), typed
+        assert "/attestations" not in trainer.last and "Aucun bilan" not in trainer.last, typed
+        assert await step_of(db, trainer) == (None, None), typed
+    for typed in (
+        "attestation de Karim",
+        "Karim doit signer son attestation",
+        "Karim doit signer la feuille d'émargement",
+        "qui n'a pas signé ?",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith("Aucun bilan programmé pour vos formations."), typed
+
+
 async def test_an_absence_s_justificatif_named_so_is_the_absences_alone(
     db: Database, trainer: Person
 ) -> None:

@@ -88,10 +88,27 @@ def _bilan_wins(folded: str, whole: set[str]) -> str | None:
     return "bilan" if _BILAN_WHEN.search(folded) else None
 
 
+_OTHER_PAPERS = {
+    *("contrat", "contrats", "convention", "conventions", "avenant", "avenants", "devis"),
+    *("facture", "factures", "cerfa", "charte", "reglement", "cheque", "cheques", "bail"),
+}
+"""Papers a trainee or a firm signs that are no attestation (explorer CB3: « il faut signer le
+contrat de Karim » opened /attestations): a signature of one of them points to no command, the
+usual answer asks what is wanted; « signer son attestation », « l'émargement » stay its."""
+_SIGNING = {word for word in _WINS["attestations"] if word.startswith("sign")}
+
+
 def _words(text: str) -> list[str]:
     """The words of ``text`` folded, an apostrophe parting them as a blank does: « d'absence »
     is « absence » (explorer CB13: « le justificatif d'absence » named no absence)."""
     return fold(text).replace("'", " ").split()
+
+
+def _signs_another_paper(whole: set[str]) -> bool:
+    """Whether a signature said is of a paper that is no attestation (:data:`_OTHER_PAPERS`)."""
+    return bool(whole & _OTHER_PAPERS) and not whole & (
+        _WINS["attestations"] - _SIGNING | {"bilan", "bilans", "participation"}
+    )
 
 
 _PROOF = {"justificatif", "justificatifs"}
@@ -151,6 +168,9 @@ async def closest_commands(ctx: Context) -> Outcome | None:
     if ctx.incoming.is_group or len(typed) > 300 or len(typed.split()) < 3:
         return None  # one or two words: the engine's own typo matching answers
     whole = set(_words(typed))
+    if _signs_another_paper(whole):  # « signer le contrat »: no attestation (CB3)
+        whole -= _SIGNING
+        typed = " ".join(w for w in _words(typed) if w not in _SIGNING)
     words = _stems(typed)
     if not words:
         return None

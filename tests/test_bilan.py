@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -40,6 +41,7 @@ from tests.auxil.colleague import nina_in_charge
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, step_of, survives
 from tests.auxil.pdf import pdf_words
+from tests.auxil.race import second_admin
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -857,6 +859,51 @@ def reachable(engine: Engine) -> Any:
     extra = Feature(name="reachable", chat_resolvers=(resolver,))
     engine.features = Features([*FEATURES.features, extra])
     return resolver
+
+
+async def test_a_bilan_moved_by_someone_else_meanwhile_is_said_never_overwritten(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer CE4: two administrators moving one bilan at once, both from « jeudi 26
+    novembre »: the second's « Oui, déplacer » silently replaced the first's move. Who
+    moved it, and to when, is said, nothing changed, the question asked again from the
+    bilan's new date; a date already the bilan's is nothing more to do."""
+    await schedule(trainer)
+    await second_admin(db)
+    bruno = person("bruno")
+    for who, when in ((trainer, "jeudi 3 décembre à 14 h"), (bruno, "vendredi 4 décembre à 10 h")):
+        await who.says("/bilans")
+        await who.presses("26/11/2026")
+        await who.presses("Déplacer")
+        await who.says(when)
+        await who.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    await bruno.presses("Oui, déplacer")
+    assert bruno.all_text.startswith(
+        "Entre-temps, Camille Durand a déplacé ce bilan au jeudi 3 décembre 2026 de 14 h 00 à "
+        "16 h 00 : rien n'est changé.\n\nDéplacer le bilan du jeudi 3 décembre 2026 à 14 h 00 au "
+        "vendredi 4 décembre 2026 à 10 h 00, jusqu'à 12 h 00 ?"
+    ), bruno.all_text
+    assert bruno.buttons == ["Oui, déplacer", "Non, ne rien changer"]
+    [bilan] = await bilans(db)
+    assert bilan.starts_at == datetime(2026, 12, 3, 13, 0, tzinfo=UTC)
+    await bruno.presses("Oui, déplacer")  # knowingly, this time
+    assert "(au lieu du jeudi 3 décembre 2026 à 14 h 00)" in bruno.all_text
+    [bilan] = await bilans(db)
+    assert bilan.starts_at == datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+    for who in (trainer, bruno):  # each at the bilan's menu, shown after their move
+        assert who.last.endswith("Que voulez-vous faire ?"), who.last
+        await who.presses("Déplacer")
+        await who.says("lundi 14 décembre à 9 h")
+        await who.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    await bruno.presses("Oui, déplacer")
+    assert bruno.all_text.startswith(
+        "Entre-temps, Camille Durand a déplacé ce bilan au lundi 14 décembre 2026 de 9 h 00 à "
+        "11 h 00 : c'est la date que vous vouliez, il n'y a rien de plus à faire."
+    ), bruno.all_text
+    [bilan] = await bilans(db)
+    assert bilan.starts_at == datetime(2026, 12, 14, 8, 0, tzinfo=UTC)
 
 
 async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_people(

@@ -29,11 +29,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from bot import dates
 from bot.answers import Invalid
 from bot.attestations.service import attested_count
 from bot.bilans.changes import cancel_bilan, move_bilan
 from bot.bilans.cm_answers import OTHER_DATE
+from bot.bilans.queries import visible_bilan
 from bot.bilans.view import kind_label
 from bot.conversations.bilans.funder_contact import tell_charge_de_mission
 from bot.conversations.bilans.in_charge import someone_else_in_charge, tell_the_trainer_in_charge
@@ -48,20 +51,21 @@ from bot.conversations.bilans.shared import (
 from bot.conversations.bilans.when import when_step
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
+    Finish,
     Flow,
     Leave,
     Outcome,
     Retry,
     Return,
-    finish_now,
     leave_saying,
 )
 from bot.conversations.kit.steps import Confirm, DateStep
 from bot.deadlines import documents
 from bot.deadlines.service import Moved
 from bot.messages import Reply
+from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan
-from bot.storage.people import Role
+from bot.storage.people import Person, Role
 
 keep_bilan = leave_saying("bilan.nothing_changed")
 
@@ -79,16 +83,23 @@ async def move_start(ctx: Context) -> Outcome | None:
         cm_name=formation.cm_name,
         kind=bilan.kind,
         remote="remote" if bilan.remote else "onsite",
-        duration=int((bilan.ends_at - bilan.starts_at).total_seconds() // 60),
+        duration=_minutes(bilan),
+        shown_length=_minutes(bilan),  # ``duration`` is the one typed next (a slot)
         current_start=start.isoformat(),
         current=dates.spell_datetime(start),
         # Already held: its participants' answers are to the meeting that took place.
         held=bilan.ends_at <= ctx.now,
+        sequence=bilan.sequence,  # its version as shown: a move meanwhile is said (CE4)
     )
     hers = _her_proposal(ctx, bilan)
     ctx.data["proposed"] = dates.spell_datetime(hers) if hers else None
     ctx.data["proposed_at"] = hers.isoformat() if hers else None
     return None
+
+
+def _minutes(bilan: Bilan) -> int:
+    """How long ``bilan`` lasts, in minutes."""
+    return int((bilan.ends_at - bilan.starts_at).total_seconds() // 60)
 
 
 def _her_proposal(ctx: Context, bilan: Bilan) -> datetime | None:
@@ -165,6 +176,56 @@ async def move_values(ctx: Context) -> dict[str, Any]:
     return {"until": dates.spell_time(start + timedelta(minutes=ctx.data["duration"]))}
 
 
+async def unless_moved_meanwhile(ctx: Context) -> Outcome:
+    """« Oui, déplacer » once someone else moved the bilan since this person opened it (two
+    administrators at once: explorer CE4, the second silently won): who moved it, and to
+    when, said, nothing changed, and the same question asked again from the bilan's new
+    date; their date already the bilan's, nothing to do. The bilan's row is held from here
+    to the move, so that two such answers go one after the other."""
+    found = await visible_bilan(ctx.session, viewer_of(ctx), ctx.data.get("bilan_id"), lock=True)
+    if found is None or found[0].sequence == ctx.data.get("sequence"):
+        return Finish()  # gone meanwhile: the move says so
+    bilan, _ = found
+    start = bilan.starts_at.astimezone(ctx.tz)
+    length = _minutes(bilan)
+    if start.isoformat() == ctx.data["current_start"] and length == ctx.data["shown_length"]:
+        ctx.data["sequence"] = bilan.sequence  # another change (a participant): the date holds
+        return Finish()
+    wanted, duration = ctx.data["when"], ctx.data["duration"]
+    said = {
+        "by": await _last_mover(ctx, bilan),
+        "new": dates.spell_span(start, bilan.ends_at.astimezone(ctx.tz)),
+        "same": start == datetime.fromisoformat(wanted) and length == duration,
+    }
+    if said["same"]:
+        ctx.say("bilan.moved_meanwhile", **said)
+        return Leave()
+    await move_start(ctx)  # the question says the bilan as it stands now
+    ctx.data.update(when=wanted, duration=duration)
+    return Retry(ctx.render("bilan.moved_meanwhile", **said))
+
+
+async def _last_mover(ctx: Context, bilan: Bilan) -> str | None:
+    """Who moved ``bilan`` last: « vous », their name, or ``None`` when no one did in the
+    bot (the audit keeps each move)."""
+    actor = await ctx.session.scalar(
+        select(AuditEntry.actor_id)
+        .where(
+            AuditEntry.entity == "bilan",
+            AuditEntry.entity_id == bilan.id,
+            AuditEntry.action == "move",
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    if actor is None:
+        return None
+    if ctx.actor is not None and actor == ctx.actor.person_id:
+        return "vous"
+    person = await ctx.session.get(Person, actor)
+    return person.display_name if person is not None else None
+
+
 async def save_move(ctx: Context) -> None:
     move = await move_bilan(
         ctx.session,
@@ -228,7 +289,7 @@ MOVE = Flow(
             "confirm_move",
             ask="bilan.confirm_move",
             values=move_values,
-            yes=finish_now,
+            yes=unless_moved_meanwhile,
             no=keep_bilan,
             yes_label="Oui, déplacer",
             no_label="Non, ne rien changer",

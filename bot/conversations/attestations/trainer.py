@@ -38,25 +38,19 @@ when a bilan is scheduled (:func:`invite_after_scheduling`, called by
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from bot import dates
 from bot.answers import visible
 from bot.attestations import invitations, reminders
-from bot.attestations.concerns import reserves
-from bot.attestations.evidence import bilan_words
 from bot.attestations.invitations import Fresh
 from bot.attestations.reminders import Invited
 from bot.attestations.service import (
-    ROLE_LABELS,
-    ParticipantStatus,
     progress,
-    structure_sworn,
     when_words,
 )
 from bot.bilans.queries import visible_bilans
 from bot.bilans.view import BilanView, view_of
+from bot.conversations.attestations.status import local, status_values
 from bot.conversations.attestations.who import (
     author_of,
     event_of,
@@ -73,7 +67,6 @@ from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
 from bot.deadlines import documents
 from bot.messages import Document, Reply, label_limit
-from bot.storage.attestations import ProofSending
 from bot.storage.people import Role
 
 
@@ -138,34 +131,6 @@ async def menu_state(ctx: Context) -> None:
     ctx.data["_flagged"] = bool(prog.to_review)
     ctx.data["_stale"] = prog.stale
     ctx.data["_anyone"] = bool(info.bilan.participants)  # no one: no new link to give
-
-
-async def status_values(ctx: Context) -> dict[str, Any]:
-    """The bilan's status for the menu's text (``s``; ``None`` once the bilan is gone)."""
-    info = await this_bilan(ctx)
-    if info is None:
-        return {"s": None}
-    prog = await progress(ctx.session, info, now=ctx.now)
-    words = bilan_words(info)
-    last = prog.sending
-    return {
-        "s": {
-            "kind": words["kind"],
-            "formation": words["formation"],
-            "day": words["day"],
-            "start": words["start"],
-            "end": words["end"],
-            "remote": info.bilan.remote,
-            "rows": [row_words(r, info) for r in prog.rows],
-            "complete": prog.complete,
-            "held": prog.held,
-            "missing": prog.missing_names,
-            "when": when_words(info, ctx.now),
-            "sending": None if last is None else sending_words(info, last),
-            "stale": prog.stale,
-            "to_review": [visible(r.participant.name) for r in prog.to_review],
-        }
-    }
 
 
 async def remind(ctx: Context) -> Outcome:
@@ -318,72 +283,6 @@ REISSUE = Flow(
 FLOWS = [FLOW, REISSUE]
 
 
-# --- the status --------------------------------------------------------------------------------
-
-
-def _local(info: BilanView, moment: datetime) -> str:
-    return dates.spell_datetime(moment.astimezone(info.tz))
-
-
-def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
-    """One participant's line: their state and its moment (the template words them)."""
-    p, answer, invitation = row.participant, row.answer, row.invitation
-    moment: datetime | None = None
-    if (
-        row.state in ("attested", "declined", "declined_no_reason", "contradicted")
-        and answer is not None
-    ):
-        moment = answer.answered_at
-    elif row.state == "on_sheet" and row.sheet is not None:
-        moment = row.sheet.uploaded_at
-    elif row.state in ("outdated", "to_review", "rejected") and answer is not None:
-        moment = answer.answered_at
-    elif row.state == "opened" and invitation is not None:
-        moment = invitation.redeemed_at or invitation.created_at
-    elif row.state == "invited" and invitation is not None:
-        moment = invitation.created_at
-    elif row.state == "absent":
-        moment = p.no_show_at
-    role = ROLE_LABELS.get(p.kind, p.kind)
-    if p.structure:
-        role += f", {visible(p.structure)}"
-    return {
-        "name": visible(p.name),
-        "role": role,
-        "state": row.state if moment is not None else "not_invited",
-        "at": _local(info, moment) if moment is not None else "",
-        "reason": visible(answer.reason) if answer is not None else "",
-        "mismatch": answer is not None and not answer.name_matches,
-        # Said as long as the name typed is (explorer M: gone once validated, unlike it).
-        "sworn_as": (
-            ROLE_LABELS.get(answer.role, answer.role)
-            if answer is not None and answer.role != p.kind
-            else ""
-        ),
-        "sworn_for": structure_sworn(answer, p),
-        "typed": answer.typed_name if answer is not None else "",
-        "concerns": list(row.concerns),
-        # Written under the text before attesting: said as long as the name typed is (GB5).
-        "words": (answer.words_before or "") if answer and answer.answer == "attested" else "",
-        # Only words that may take the oath back were examined: « (réponse validée) » (IA3).
-        "reserved": answer is not None
-        and reserves(answer.words_before, answer.typed_name, answer.role),
-        "former": (
-            _local(info, answer.bilan_starts_at)
-            if answer is not None and answer.bilan_starts_at is not None
-            else ""
-        ),
-    }
-
-
-def sending_words(info: BilanView, last: ProofSending) -> dict[str, str]:
-    """The last e-mail of the bundle: ``sent`` (with when), ``failed`` or ``pending``."""
-    if last.status == "sent" and last.sent_at is not None:
-        return {"status": "sent", "to": last.to_address, "at": _local(info, last.sent_at)}
-    status = "failed" if last.status == "failed" else "pending"
-    return {"status": status, "to": last.to_address, "at": ""}
-
-
 # --- invitations ---------------------------------------------------------------------------
 
 
@@ -393,7 +292,7 @@ def invitation_reply(ctx: Context, info: BilanView, fresh: Fresh) -> Reply:
             "attestation_trainer.invitation",
             name=visible(fresh.participant.name),
             code=fresh.code,
-            expires=_local(info, fresh.expires_at),
+            expires=local(info, fresh.expires_at),
             matrix=ctx.settings.matrix_user_id if ctx.settings.has_matrix else "",
             telegram=ctx.settings.has_telegram,
             **when_words(info, ctx.now),

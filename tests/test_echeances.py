@@ -26,7 +26,7 @@ from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.race import one_after_the_other, second_admin, two_processes
 from tests.auxil.statements import counting
-from tests.test_bilan import schedule
+from tests.test_bilan import bilan_on, schedule
 from tests.test_deadlines_exports import args as export_args
 from tests.test_formation import SPRING, TWO_SESSIONS, cvl_sessions_saved
 
@@ -568,6 +568,33 @@ async def test_a_deadline_on_a_day_off_gives_the_working_day_before(
         "Échéance : samedi 28 novembre 2026 (un samedi : à faire plutôt le vendredi 27 novembre "
         "2026)" in trainer.last
     )
+
+
+async def test_a_deadline_with_an_hour_on_a_day_off_is_listed_on_the_day_before_without_it(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer CD6: the bilan pédagogique of a Monday 14 h bilan, due the Saturday at 14 h,
+    was listed « 🟠 27/11 14 h 00 », the Saturday's hour beside the Friday, read as due the
+    Friday at 14 h (and still orange past it), where its detail and the digest say « samedi
+    28 novembre 2026 à 14 h 00 (un samedi : à faire plutôt le vendredi 27 novembre 2026) »."""
+    await schedule(trainer, bilan_on("lundi 30 novembre à 14 h"))
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    [button] = [b for b in trainer.buttons if "bilan pédagogique" in b]
+    assert button.startswith("🟠 27/11 Envoyer le bilan pédagogique"), button
+    await trainer.presses("bilan pédagogique")
+    assert (
+        "Échéance : samedi 28 novembre 2026 à 14 h 00 (un samedi : à faire plutôt le vendredi "
+        "27 novembre 2026)"
+    ) in trainer.last
+    await trainer.says("/annuler")
+    clock.now = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)  # the Saturday: its own day and hour
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    [button] = [b for b in trainer.buttons if "bilan pédagogique" in b]
+    assert button.startswith("🟠 28/11 14 h 00 Envoyer le bilan pédagogique"), button
 
 
 async def test_a_big_group_s_actions_are_on_every_page_and_its_names_in_order(

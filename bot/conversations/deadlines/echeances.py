@@ -460,7 +460,9 @@ def label(
     before = None if row.status == "postponed" else dates.working_day_before(row.due_on, today)
     shown = before or row.effective_due
     due = short_day(shown, today)
-    if row.due_at is not None and row.status != "postponed":
+    # Its hour is its own day's: beside the working day before, « 27/11 14 h 00 » read as due
+    # the Friday at 14 h, still orange past it (explorer CD6); the day alone, as the detail.
+    if row.due_at is not None and row.status != "postponed" and before is None:
         due += " " + dates.spell_time(row.due_at.astimezone(ctx.tz))
     # Its first word whole and what tells it from its trainee's others, however long the rest
     # (explorer MA2: an entry and an exit both « S… » beside a long name).

@@ -861,6 +861,53 @@ def reachable(engine: Engine) -> Any:
     return resolver
 
 
+async def test_a_bilan_of_two_hundred_participants_lists_thirty_in_its_menu(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer DD1: /bilans of a bilan of 203 participants was a menu of 9,000 characters,
+    its messages sent one line each on top; Telegram holds 4,096 a message, and a menu edited
+    in place keeps its first part. Thirty, the others counted, the agenda holding them all;
+    ten messages, those not sent first."""
+    names = [f"Participant Numéro{i:03d} Longuenom" for i in range(203)]
+    bilan_id = await add_bilan(db, participants=tuple(("partner", n, "Structure") for n in names))
+    async with db.sessions() as session, session.begin():
+        people = (
+            await session.scalars(
+                select(BilanParticipant).where(BilanParticipant.bilan_id == bilan_id)
+            )
+        ).all()
+        for number, someone in enumerate(sorted(people, key=lambda p: p.name)):
+            session.add(
+                OutboxMessage(
+                    key=f"test:{number}",
+                    platform="console",
+                    chat_id=f"c{number}",
+                    payload={"text": "…"},
+                    status="failed" if number == 150 else "sent",
+                    last_error="refusé" if number == 150 else None,
+                    sent_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+                    bilan_id=bilan_id,
+                    participant_id=someone.id,
+                    about="invited",
+                )
+            )
+    await trainer.says("/bilans")
+    await trainer.presses("03/12/2026")
+    menu = trainer.replies[-1].text or ""
+    assert len(menu) <= 4096, len(menu)
+    assert (
+        "Participants (203) : Participant Numéro000 Longuenom (Structure), Participant Numéro001"
+    ) in trainer.last
+    assert (
+        "Participant Numéro029 Longuenom (Structure) … et 173 autres : tous sont dans l'ordre du "
+        "jour (« Renvoyer l'invitation et les documents »)\n"
+    ) in trainer.last
+    assert "Numéro030" not in trainer.last.partition("Envoyé par moi")[0]
+    sent = trainer.last.partition("Envoyé par moi :\n")[2]
+    assert sent.startswith("· Invitation pour Participant Numéro150 Longuenom"), sent[:200]
+    assert sent.count("· Invitation") == 10 and "· … et 193 autres messages\n" in sent
+
+
 async def test_a_bilan_moved_by_someone_else_meanwhile_is_said_never_overwritten(
     db: Database, trainer: Person, person: Callable[..., Person]
 ) -> None:

@@ -128,9 +128,25 @@ async def detail(ctx: Context) -> dict[str, Any]:
             "no_shows": [p.name for p in no_shows(bilan)],
             "cm": answer_line(bilan, formation, ctx.tz),
             "deadlines": deadline_lines(ctx, rows),
-            "sent": await sent_lines(ctx.session, bilan, formation, ctx.tz),
+            # What needs the trainer first (not sent, not joined), then the rest, oldest first.
+            "sent": sorted(
+                await sent_lines(ctx.session, bilan, formation, ctx.tz),
+                key=lambda line: line.status == "sent",
+            ),
+            "shown": SHOWN,
+            "sent_shown": SENT_SHOWN,
         }
     }
+
+
+SHOWN = 30
+"""Participants the menu lists at most, the others counted (« … et 173 autres »): a bilan
+of 203 made a menu of 9,000 characters, which Telegram, at 4,096 a message, got in three
+parts, and a menu edited in place cut to its first (explorer DD1). The agenda sent with the
+documents lists them all."""
+SENT_SHOWN = 10
+"""Messages sent about the bilan the menu lists at most (those not sent first), the others
+counted: a line each, they filled the menu as the participants did (DD1)."""
 
 
 async def resend(ctx: Context) -> Outcome:

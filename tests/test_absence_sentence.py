@@ -3364,6 +3364,35 @@ async def test_an_arrival_said_at_a_retard_s_confirmation_keeps_the_retard(
     assert await absences(db) == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("non il est arrivé à 10h", "il est arrivé à 10h"),
+        ("non il est là depuis 10h", "il est là depuis 10h"),
+        ("il est arrivé à 10h", "il est arrivé à 10h"),
+    ],
+)
+async def test_an_arrival_said_at_an_absence_s_confirmation_is_never_its_day(
+    db: Database, trainer: Person, typed: str, said: str
+) -> None:
+    """Explorer DD2: « non il est arrivé à 10h » to « Noter l'absence de Karim Benali, ce
+    matin … ? » asked « Noter l'absence de Karim Benali, il est arrivé à 10h matin … ? », and
+    « non il est là depuis 10h » noted nothing. An arrival is a retard: how to say one, the
+    question kept."""
+    await trainer.says("Karim absent ce matin")
+    await trainer.says(typed)
+    assert trainer.all_text.startswith(
+        f"« {said} » se lit comme une heure d'arrivée : s'il s'agit d'un retard, écrivez-le "
+        "ainsi, par exemple « Karim en retard ce matin ». Sinon, répondez à la question."
+    ), trainer.all_text
+    assert trainer.last.endswith(
+        "\n\nNoter l'absence de Karim Benali, ce matin (lundi 23 novembre 2026) ?"
+    ), trainer.last
+    await trainer.says("Karim en retard ce matin")
+    assert trainer.last.startswith("Noter le retard de Karim Benali, ce matin"), trainer.last
+    assert await absences(db) == []
+
+
 async def test_an_hour_late_typed_right_after_retard_is_its_length_not_its_day(
     trainer: Person,
 ) -> None:

@@ -208,10 +208,15 @@ def corrected_length(ctx: Context) -> Outcome | None:
     the hour a half-day starts at is not known, so the length is asked again (explorer AM4:
     a retard of 600 minutes was offered). So is an arrival said without « non » (« il est
     arrivé à 10h », « là depuis 9h45 »: explorer CB15, « Répondez par … »)."""
-    if not ctx.data.get("_late"):
-        return None
     rest = correction(ctx.incoming.text)
     said = rest or ctx.incoming.text.strip()
+    if not ctx.data.get("_late"):
+        if not an_arrival_hour(said):
+            return None
+        # « non il est arrivé à 10h » to « Noter l'absence … ? »: a retard, never the day
+        # (« … il est arrivé à 10h matin ? ») nor a « non » (dropped): explorer DD2.
+        late = f"{' et '.join(ctx.data['_names'])} en retard {ctx.data['_rest']}".strip()
+        return Stay(message=ctx.render("absence.arrival_not_absence", said=said, late=late))
     if an_arrival_hour(said):
         return Stay(message=ctx.render("absence.late_clock_time", said=said, example=_EXAMPLE))
     length = length_of(rest) if rest else None

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import func, select
 
 from bot.attestations import service
 from bot.attestations.service import Author
 from bot.attestations.sheets import MAX_SHEET_MB, sheet_problem, upload_sheet
 from bot.bilans.view import view_of
 from bot.documents.bundle import sha256_hex
-from bot.storage.attestations import AttendanceSheetEntry
+from bot.storage.attestations import AttendanceSheet, AttendanceSheetEntry
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from tests.auxil.attestations import add_bilan, demo_author
 from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
 
 
 def test_only_a_photo_or_a_pdf_that_is_what_it_says() -> None:
@@ -70,3 +73,26 @@ async def test_a_sheet_is_stored_with_the_participants_of_this_bilan_only(
         assert entry.details == {"bilan_id": bilan_id}
         on_sheet = await service.sheet_of_participants(session, bilan_id)
         assert set(on_sheet) == {lea.id, hugo.id}
+
+
+async def test_no_signed_sheet_before_the_bilan_has_begun(
+    trainer: Talker, db: Database, clock: Clock
+) -> None:
+    """Explorer DF7: the blank sheet the bot sends, deposited a week before the bilan, was
+    « Feuille d'émargement enregistrée » and its participants « sur la feuille d'émargement »."""
+    await add_bilan(db, start=clock.now + timedelta(days=7))
+    await trainer.says("/attestations")
+    await trainer.presses("Déposer la feuille")
+    assert (
+        "Le bilan n'a pas encore eu lieu : il commence le lundi 30 novembre 2026 à 10 h 00. "
+        "La feuille d'émargement se dépose une fois signée par les participants"
+    ) in trainer.all_text
+    assert "Qui figure sur la feuille" not in trainer.all_text
+    assert "Que voulez-vous faire ?" in trainer.last  # back at the bilan's menu
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(AttendanceSheet)) == 0
+
+    clock.advance(days=7, minutes=30)  # the bilan under way: its sheet is signed
+    await trainer.says("/attestations")
+    await trainer.presses("Déposer la feuille")
+    assert "Qui figure sur la feuille d'émargement signée ?" in trainer.last

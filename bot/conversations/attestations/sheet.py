@@ -11,7 +11,8 @@
     Bot   Feuille d'émargement enregistrée, avec 1 participant coché. …
     Bot   (the bilan's status again: 📋 Hugo Moreau …)
 
-Only a photo (JPEG, PNG) or a PDF whose bytes match its type is taken, up
+Not before the bilan has begun: what is signed then proves no one came (explorer DF7, the
+blank sheet the bot sends was taken a week before). Only a photo (JPEG, PNG) or a PDF whose bytes match its type is taken, up
 to :data:`~bot.attestations.sheets.MAX_SHEET_MB`; anything else is asked
 again.  The file is stored by :func:`bot.attestations.sheets.upload_sheet`.
 """
@@ -34,6 +35,9 @@ async def sheet_start(ctx: Context) -> Outcome | None:
         return Leave()
     if not info.bilan.participants:
         ctx.say("attestation_trainer.no_participants")
+        return Leave()
+    if ctx.now < info.bilan.starts_at:  # a sheet signed before it happened proves nothing
+        ctx.say("attestation_trainer.sheet_too_early", start=info.start)
         return Leave()
     ctx.data["_remote"] = info.bilan.remote  # said at the question (explorer AU2)
     return None

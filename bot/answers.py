@@ -399,3 +399,10 @@ def printable(text: str) -> bool:
     """Fit to be printed as typed on the documents a funder or an auditor reads: no markup
     signs (« <b>Cuisine</b> », « <script> ») and no emoji (the PDFs' fonts have none)."""
     return "<" not in text and ">" not in text and EMOJI.search(text) is None
+
+
+def printed_as_is(text: str) -> bool:
+    """No markup nor a spreadsheet's formula: « <i>SARL</i> » or « =HYPERLINK(…) » would be
+    printed as is on the lists and documents, or run when an export is opened."""
+    text = text.strip()
+    return not any(ch in "<>{}[]" for ch in text) and not text.startswith(("=", "+", "@"))

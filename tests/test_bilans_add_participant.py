@@ -56,7 +56,16 @@ async def test_a_partner_is_added_and_the_invitation_updated(db: Database, train
         await trainer.says(wrong)
         assert trainer.last.startswith("Un nom s'écrit avec des lettres, sans autres signes"), wrong
     await trainer.says("Mme Agnès Roy")
-    await trainer.says("<i>France Travail</i>")
+    # Printed on the agenda and sworn in her attestation: said why (explorer DF6: a formula
+    # and an emoji were taken, markup refused with « Écrivez le nom … en quelques mots »).
+    for wrong in ("<i>France Travail</i>", '=HYPERLINK("http://x")', "Mission locale 🎉"):
+        await trainer.says(wrong)
+        assert trainer.last.startswith(
+            "Ce nom est imprimé tel quel sur les attestations et les documents : écrivez-le "
+            "sans balises ni crochets (« < > { } [ ] »), sans émoticônes, et sans « = », « + » "
+            "ou « @ » au début.\n\nSa structure ?"
+        ), wrong
+    await trainer.says("bonjour")
     assert trainer.last.startswith("Écrivez le nom de la structure en quelques mots")
     await trainer.says("France Travail Caen")
     await trainer.says("agnes.roy@example.org")

@@ -109,9 +109,20 @@ def test_names_with_particles_initials_and_short_surnames_are_names() -> None:
 def test_a_structure_may_hold_digits_and_signs_but_is_no_sentence() -> None:
     for name in ("Mission locale du Pas-de-Calais", "CIDFF 14", "France Travail Caen Est"):
         assert structure_name(name, unclear="non") == name
-    for said in ("Je suis arrivé en retard", "bonjour", "?", "x", "c'est quoi", "<b>CIDFF</b>"):
+    for said in ("Je suis arrivé en retard", "bonjour", "?", "x", "c'est quoi"):
         refused = structure_name(said, unclear="Le nom de la structure, s'il vous plaît.")
         assert isinstance(refused, Invalid) and refused.message.startswith("Le nom"), said
+
+
+@pytest.mark.parametrize(
+    "typed", ["<b>CIDFF</b>", '=HYPERLINK("http://x")', "+33 Mission", "Mission locale 🎉", "{x}"]
+)
+def test_a_structure_is_printed_as_typed_so_takes_no_markup_formula_nor_emoji(typed: str) -> None:
+    """Explorer DF6: a partner's « =HYPERLINK(…) » and « Mission locale 🎉 » went onto the
+    feuille d'émargement (the emoji printed as nothing) and into the sworn text."""
+    refused = structure_name(typed, unclear="Le nom de la structure, s'il vous plaît.")
+    assert isinstance(refused, Invalid)
+    assert refused.message.startswith("Ce nom est imprimé tel quel sur les attestations")
 
 
 def test_several_lines_are_no_name_nor_structure() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from bot import dates
-from bot.answers import fold
+from bot.answers import fold, printed_as_is
 
 FUNDERS = {
     "normandie": "Région Normandie",
@@ -131,10 +131,8 @@ def full_name_given(name: str) -> bool:
 
 
 def written_like_a_company(company: str) -> bool:
-    """No markup nor a spreadsheet's formula: « <i>SARL</i> » or « =HYPERLINK(…) » would be
-    printed as is on the lists and documents, or run when an export is opened."""
-    text = company.strip()
-    return not any(ch in "<>{}[]" for ch in text) and not text.startswith(("=", "+", "@"))
+    """A company's name as it is printed (:func:`bot.answers.printed_as_is`)."""
+    return printed_as_is(company)
 
 
 def name_key(name: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from bot import texts
-from bot.answers import PARTICLES, Invalid, clean_line, fold
+from bot.answers import PARTICLES, Invalid, clean_line, fold, printable, printed_as_is
 
 SENTENCE_WORDS = frozenset(
     {
@@ -224,11 +224,14 @@ def structure_name(text: str, *, unclear: str) -> str | Invalid:
     name = clean_line(text, limit=150)
     if isinstance(name, Invalid):
         return name
+    if not printed_as_is(name) or not printable(name):
+        # Printed as is on the sworn attestation and the documents (explorer DF6:
+        # « =HYPERLINK(…) » and « Mission locale 🎉 » were taken, « <i>…</i> » refused unsaid).
+        return Invalid(texts.say("common.structure_signs"))
     if (
         len([line for line in text.splitlines() if line.strip()]) > 1
         or sum(ch.isalpha() for ch in name) < 2
         or reads_like_a_sentence(name, max_words=MAX_STRUCTURE_WORDS)
-        or any(ch in "<>{}[]" for ch in name)  # markup, printed as is on every document
     ):
         return Invalid(unclear)
     return name

@@ -77,21 +77,25 @@ async def test_a_paged_call_with_buttons_is_saved_once(
     async with emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as camille:
         roll = await this_morning_s_roll(camille)
         assert "Page 1 sur 2" in roll.body
-        names = [t for t in roll.button_texts if t.startswith("✅ ")]
-        assert names == [f"✅ {n}" for n in GROUP[:20]]
+        # Each name with the number typing answers it (explorer DF1: « Page 1 sur 2 : les
+        # numéros sont ceux de toute la liste » above names without any).
+        names = [t for t in roll.button_texts if "Stagiaire" in t]
+        assert names == [f"{i}. ✅ {n}" for i, n in enumerate(GROUP[:20], start=1)]
         assert roll.button_texts[-3:] == ["Suivants ▶ (2/2)", "Tous présents", "📋 Valider l'appel"]
 
         await camille.press_button(GROUP[1], roll)
-        roll = await edited(camille, roll.message_id, f"❌ {GROUP[1]} (absence)")
+        roll = await edited(camille, roll.message_id, f"2. ❌ {GROUP[1]} (absence)")
         await camille.press_button("Suivants", roll)
-        roll = await edited(camille, roll.message_id, f"✅ {GROUP[22]}")
-        assert [t for t in roll.button_texts if "Stagiaire" in t] == [f"✅ {n}" for n in GROUP[20:]]
+        roll = await edited(camille, roll.message_id, f"23. ✅ {GROUP[22]}")
+        assert [t for t in roll.button_texts if "Stagiaire" in t] == [
+            f"{i}. ✅ {n}" for i, n in enumerate(GROUP[20:], start=21)
+        ]
         await camille.press_button(GROUP[22], roll)
-        roll = await edited(camille, roll.message_id, f"❌ {GROUP[22]} (absence)")
+        roll = await edited(camille, roll.message_id, f"23. ❌ {GROUP[22]} (absence)")
         await camille.press_button(GROUP[22], roll)
-        roll = await edited(camille, roll.message_id, f"⏰ {GROUP[22]} (retard)")
+        roll = await edited(camille, roll.message_id, f"23. ⏰ {GROUP[22]} (retard)")
         await camille.press_button("Précédents", roll)
-        roll = await edited(camille, roll.message_id, f"❌ {GROUP[1]} (absence)")  # kept
+        roll = await edited(camille, roll.message_id, f"2. ❌ {GROUP[1]} (absence)")  # kept
 
         before = await latest_id(camille)
         await camille.press_button("Valider l'appel", roll)
@@ -122,10 +126,10 @@ async def test_a_double_tap_on_a_name_counts_once(
         assert data is not None
         await camille.press(data, roll.message_id)
         await camille.press(data, roll.message_id)  # the same button, before the list changed
-        roll = await edited(camille, roll.message_id, f"❌ {GROUP[3]} (absence)")
+        roll = await edited(camille, roll.message_id, f"4. ❌ {GROUP[3]} (absence)")
         before = await latest_id(camille)
         await camille.press_button("Suivants", roll)  # answered after both presses
-        roll = await edited(camille, roll.message_id, f"✅ {GROUP[22]}")
+        roll = await edited(camille, roll.message_id, f"23. ✅ {GROUP[22]}")
         # The second press edited nothing and sent no copy of the list.
         assert await latest_id(camille) == before
         await camille.press_button("Valider l'appel", roll)

@@ -209,7 +209,8 @@ def replied(user: TelegramUser, after: int) -> Callable[[], Awaitable[object]]:
 
 def arrived(turn: Turn, after: int) -> Callable[[list[BotMessage]], bool]:
     if turn.act == "toggle":
-        return lambda ms: any(turn.expect in m.button_texts for m in ms)
+        # « 2. ☑ Ben Kaci »: a list to tick shows its numbers on Telegram (explorer DF1).
+        return lambda ms: any(t.endswith(turn.expect) for m in ms for t in m.button_texts)
     return lambda ms: any(m.message_id > after and turn.expect in texts.plain(m.body) for m in ms)
 
 

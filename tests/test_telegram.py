@@ -39,6 +39,7 @@ from bot.transports.telegram import (
     TelegramTransport,
     keyboard,
 )
+from bot.transports.telegram_buttons import listed_lines
 from bot.transports.telegram_inbound import ALLOWED_UPDATES, unread_kind
 from tests.auxil.absences import add_formation
 from tests.auxil.dialogue import Clock
@@ -651,14 +652,42 @@ async def test_150_trainees_are_paged_under_telegrams_100_buttons(
     assert "Page 1 sur 8 · 150 cochés sur 150" in request.called("sendMessage")[-1].params["text"]
     await tap("Stagiaire 002")
     await tap("Suivants")
-    assert keyboards()[-1][0]["text"] == "☑ Stagiaire 021 Martin"
+    assert keyboards()[-1][0]["text"] == "21. ☑ Stagiaire 021 Martin"  # its number (DF1)
     await tap("Stagiaire 021")
     await tap("Précédents")
     page_one = [b["text"] for b in keyboards()[-1]]
-    assert page_one[:2] == ["☑ Stagiaire 001 Martin", "☐ Stagiaire 002 Martin"]
+    assert page_one[:2] == ["1. ☑ Stagiaire 001 Martin", "2. ☐ Stagiaire 002 Martin"]
     await tap("Terminé")
     assert max(len(k) for k in keyboards()) <= 100
     assert "148 participants" in request.called("sendMessage")[-1].params["text"]
+
+
+def test_a_number_kept_of_the_whole_list_is_shown_on_its_button() -> None:
+    """Explorer DF1: page 2 of a list, or a list to tick, is typed by the whole list's numbers
+    (« absents : 23 »), which Telegram's buttons showed nowhere; a page turn keeps no number."""
+    page = (
+        Choice("✅ Inès Garnier", "1|5~-", number=21),
+        Choice("❌ Karim Benali (absence)", "1|6~a", number=22),
+        Choice("Suivants ▶ (3/3)", "1|_next"),
+    )
+    markup = keyboard(Reply(text="Appel", choices=page))
+    assert markup is not None
+    assert [row[0].text for row in markup.inline_keyboard] == [
+        "21. ✅ Inès Garnier",
+        "22. ❌ Karim Benali (absence)",
+        "Suivants ▶ (3/3)",
+    ]
+    assert listed_lines(Reply(text="Appel", choices=page)) == []
+    # No room beside a label of 62 characters: the lines are listed whole, numbered, under
+    # the question, the buttons as they were.
+    long = "Agent polyvalent de restauration collective (lundi 7 sept. 2026)"[:62]
+    crowded = Reply(text="Quelle formation ?", choices=(Choice(long, "1|9", number=9), page[2]))
+    markup = keyboard(crowded)
+    assert markup is not None and markup.inline_keyboard[0][0].text == long
+    assert listed_lines(crowded) == [f"9. {long}"]
+    # A list ranked as shown is counted on its buttons: no number added.
+    plain = keyboard(Reply(text="?", choices=(Choice("Oui", "1|y"), Choice("Non", "1|n"))))
+    assert plain is not None and [r[0].text for r in plain.inline_keyboard] == ["Oui", "Non"]
 
 
 def test_a_long_button_keeps_its_start_and_its_end() -> None:

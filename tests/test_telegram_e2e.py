@@ -101,7 +101,7 @@ async def test_onboarding_an_invitation_deep_link_and_a_formation(
         await ask(bruno, "Ana Lopes\nBen Kaci\nChloé Roy", "délégué")
         await bruno.press_button("Ben Kaci")
         await bruno.wait_until(  # a toggle edits the question in place
-            lambda ms: "☑ Ben Kaci" in ms[-1].button_texts, what="the ticked delegate"
+            lambda ms: "2. ☑ Ben Kaci" in ms[-1].button_texts, what="the ticked delegate"
         )
         await click(bruno, "Terminé", "Récapitulatif")
         saved = await click(bruno, "Enregistrer", "C'est enregistré")

@@ -36,8 +36,6 @@ from typing import Any
 
 from telegram import (
     BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InputFile,
     Message,
     ReplyParameters,
@@ -55,15 +53,15 @@ from bot.failures import log_failure
 from bot.inbox import Inbox, Sent
 from bot.messages import (
     STALE,
-    TELEGRAM_BUTTON,
     Attachment,
     Incoming,
     Platform,
     Reply,
-    numbering,
-    shorten,
 )
 from bot.outbox import PermanentFailure
+from bot.transports.telegram_buttons import MAX_BUTTON as MAX_BUTTON
+from bot.transports.telegram_buttons import keyboard as keyboard
+from bot.transports.telegram_buttons import listed_lines
 from bot.transports.telegram_calls import SEND_TIMEOUT as SEND_TIMEOUT
 from bot.transports.telegram_calls import with_retries
 from bot.transports.telegram_chats import blocked, migration, moved
@@ -91,9 +89,6 @@ MAX_TEXT = 4096
 CONCURRENT_UPDATES = 32
 """Different people handled at once (each person's updates one at a time, in order)."""
 MAX_CAPTION = 1024
-MAX_BUTTON = TELEGRAM_BUTTON
-"""A button's text is cut in its middle beyond this: its start (a date, an action) and its
-end (the formation it is for) both stay."""
 MAX_DOWNLOAD = 20 * 1024 * 1024
 """Bot API limit on files a bot may download; larger ones are refused politely."""
 
@@ -102,18 +97,6 @@ DESCRIPTION = (
     "bilans à distance, attestations sur l'honneur, échéances des financeurs."
 )
 SHORT_DESCRIPTION = "L'assistant des formateurs : absences, bilans, attestations, échéances."
-
-
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.choices:
-        return None
-    columns = max(1, reply.columns)
-    buttons = [
-        InlineKeyboardButton(shorten(c.label, MAX_BUTTON, middle=True), callback_data=c.data[:64])
-        for c in reply.choices
-    ]
-    rows = [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
-    return InlineKeyboardMarkup(rows)
 
 
 class TelegramTransport:
@@ -418,12 +401,8 @@ class TelegramTransport:
 
     def _text(self, reply: Reply) -> str:
         text = reply.text
-        details = [
-            f"{number} {texts.escape(choice.detail)}"
-            for number, choice in zip(numbering(reply.choices), reply.choices, strict=True)
-            if choice.detail
-        ]
-        if details:  # the lines its buttons cut, whole (explorer ED1)
+        details = listed_lines(reply)
+        if details:  # the lines its buttons cut, whole (explorer ED1), or their numbers (DF1)
             text = "\n".join([text, "", *details]) if text else "\n".join(details)
         code = reply.extras.get("invite_code")
         if code and self.username:

@@ -690,6 +690,30 @@ def test_a_number_kept_of_the_whole_list_is_shown_on_its_button() -> None:
     assert plain is not None and [r[0].text for r in plain.inline_keyboard] == ["Oui", "Non"]
 
 
+def test_a_label_cut_to_fit_its_button_is_listed_whole_under_the_question() -> None:
+    """Explorer DF5: /reglages showed « Formation courte (jours pour con…e absente, après
+    l'absence) : 1 » and eight more cut so, the whole line nowhere (ED1 lists them where the
+    lines carry it); every numbered line is listed, a short one too, so the numbers run on."""
+    long = "Formation courte (jours pour contacter la personne absente, après l'absence) : 1"
+    reply = Reply(
+        text="Réglages",
+        choices=(
+            Choice("Ticket qualité (jours après l'ouverture du suivi) : 14", "1|s:a"),
+            Choice(long, "1|s:b"),
+            Choice("Terminé", "1|_done", numbered=False),
+        ),
+    )
+    assert listed_lines(reply) == [
+        "1. Ticket qualité (jours après l'ouverture du suivi) : 14",
+        f"2. {long}",
+    ]
+    markup = keyboard(reply)
+    assert markup is not None
+    texts_shown = [row[0].text for row in markup.inline_keyboard]
+    assert texts_shown[0] == "Ticket qualité (jours après l'ouverture du suivi) : 14"
+    assert len(texts_shown[1]) == MAX_BUTTON and texts_shown[2] == "Terminé"
+
+
 def test_a_long_button_keeps_its_start_and_its_end() -> None:
     """Telegram's buttons are cut at 64 characters: in the middle, so that the deadline's
     day and the formation it is for both stay (« · Agent de restauration – Rouen »)."""

@@ -22,39 +22,38 @@ MAX_BUTTON = TELEGRAM_BUTTON
 end (the formation it is for) both stay."""
 
 
-def _own_numbers(reply: Reply) -> list[str]:
-    """The numbers its choices keep of the whole list (« 21. », « – » for the others), when
-    no line is listed under the question already; else none."""
-    if any(c.detail for c in reply.choices) or all(c.number is None for c in reply.choices):
-        return []
-    return numbering(reply.choices)
-
-
-def _numbers_fit(reply: Reply, shown: list[str]) -> bool:
-    return all(
-        len(f"{number} {choice.label}") <= MAX_BUTTON
-        for number, choice in zip(shown, reply.choices, strict=True)
+def _lines_listed(reply: Reply) -> bool:
+    """Whether the lines are listed under the question, numbered, rather than the numbers
+    shown on the buttons: a label cut to fit its button (explorer DF5: 9 of /reglages' 31
+    settings, « Formation courte (jours pour con…e absente, après l'absence) : 1 »), or one
+    that has no room for the number it keeps."""
+    own = any(c.number is not None for c in reply.choices)
+    return any(
+        len(f"{number} {choice.label}" if own else choice.label) > MAX_BUTTON
+        for number, choice in zip(numbering(reply.choices), reply.choices, strict=True)
         if number != "–"
     )
 
 
 def button_labels(reply: Reply) -> list[str]:
-    """Each button's text: its label, with the number it keeps when that fits the button."""
-    shown = _own_numbers(reply)
-    if not shown or not _numbers_fit(reply, shown):
-        return [shorten(c.label, MAX_BUTTON, middle=True) for c in reply.choices]
+    """Each button's text: its label, with the number it keeps of the whole list unless the
+    lines are listed under the question."""
+    plain = [shorten(c.label, MAX_BUTTON, middle=True) for c in reply.choices]
+    own = any(c.number is not None for c in reply.choices)
+    if not own or any(c.detail for c in reply.choices) or _lines_listed(reply):
+        return plain
     return [
-        shorten(c.label, MAX_BUTTON, middle=True) if number == "–" else f"{number} {c.label}"
-        for number, c in zip(shown, reply.choices, strict=True)
+        label if number == "–" else f"{number} {label}"
+        for number, label in zip(numbering(reply.choices), plain, strict=True)
     ]
 
 
 def listed_lines(reply: Reply) -> list[str]:
-    """The lines listed under the question, numbered: those its buttons cut (``detail``), or,
-    when a number kept of the whole list does not fit beside a label, every numbered line."""
+    """The lines listed under the question, numbered: those its buttons cut, whole
+    (``detail``), or, where no line carries one, every numbered line when one of them does
+    not fit its button."""
     shown = numbering(reply.choices)
-    own = _own_numbers(reply)
-    whole = bool(own) and not _numbers_fit(reply, own)
+    whole = not any(c.detail for c in reply.choices) and _lines_listed(reply)
     return [
         f"{number} {texts.escape(choice.detail or choice.label)}"
         for number, choice in zip(shown, reply.choices, strict=True)

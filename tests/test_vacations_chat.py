@@ -18,6 +18,7 @@ async def test_rectorat_first_hours_participants_and_cap(db: Database, trainer: 
         db, title="PAF Numérique", funder="rectorat", remote_coaching=True, trainees=TRAINEES
     )
     await trainer.says("/vacations")
+    assert "Pour quelle formation ? (celles du Rectorat d'abord)" in trainer.last
     assert trainer.buttons[0].startswith("PAF Numérique")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("PAF Numérique")
@@ -48,6 +49,14 @@ async def test_rectorat_first_hours_participants_and_cap(db: Database, trainer: 
         "rounding": "down",
     }
     assert await step_of(db, trainer) == (None, None)
+
+
+async def test_no_rectorat_first_where_there_is_none(trainer: Person) -> None:
+    """Explorer DF3: forty formations, none of the Rectorat, and the question said « (celles du
+    Rectorat d'abord) »."""
+    await trainer.says("/vacations")
+    assert "Pour quelle formation ?" in trainer.last
+    assert "Rectorat" not in trainer.last
 
 
 async def test_the_group_cap_and_the_rounding_setting(db: Database, trainer: Person) -> None:

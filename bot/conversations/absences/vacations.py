@@ -81,6 +81,8 @@ async def rectorat_first(ctx: Context) -> list[Option]:
         formations,
         key=lambda f: (f.funder != "rectorat", not f.remote_coaching),
     )
+    # The question says « celles du Rectorat d'abord » only where there are some (explorer DF3).
+    ctx.data["_rectorat"] = any(f.funder == "rectorat" for f in ordered)
     return await options_of(ctx, ordered)
 
 

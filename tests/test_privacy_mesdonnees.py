@@ -48,6 +48,12 @@ async def test_a_trainer_receives_their_data(trainer: Person) -> None:
     assert "Organisme de démonstration" in said(trainer)
     assert "adressez-vous" not in said(trainer)
     held = document_of(trainer)
+    # Said so whether the file comes before it (Telegram sends a reply's text after its file)
+    # or after it (the console): explorer DF4, « … au format JSON … : » pointed below.
+    assert trainer.replies[1].text == (
+        "Le fichier JSON reprend les mêmes données, pour un logiciel (si vous voulez les "
+        "emporter ailleurs)."
+    )
     assert held["personne"]["nom"] == "Camille Durand"  # type: ignore[index]
     assert set(held) == {
         "personne",

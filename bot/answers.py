@@ -401,8 +401,12 @@ def printable(text: str) -> bool:
     return "<" not in text and ">" not in text and EMOJI.search(text) is None
 
 
+FORMULA_STARTS = ("=", "+", "@")
+"""How a spreadsheet's formula starts (« =HYPERLINK(…) »): printed as is on a document."""
+
+
 def printed_as_is(text: str) -> bool:
     """No markup nor a spreadsheet's formula: « <i>SARL</i> » or « =HYPERLINK(…) » would be
     printed as is on the lists and documents, or run when an export is opened."""
     text = text.strip()
-    return not any(ch in "<>{}[]" for ch in text) and not text.startswith(("=", "+", "@"))
+    return not any(ch in "<>{}[]" for ch in text) and not text.startswith(FORMULA_STARTS)

@@ -434,9 +434,14 @@ async def test_markup_typed_by_the_user_is_refused_or_shown_escaped(
     db: Database, trainer: Person
 ) -> None:
     await trainer.says("/formation")
-    for typed in (HTML, "Cuisine 🍳 niveau 2"):  # printed on every document (explorer O)
+    # Printed on every document (explorer O), a formula too (explorer DF8).
+    for typed in (HTML, "Cuisine 🍳 niveau 2", '=HYPERLINK("http://x";"Cuisine")', "+1 Cuisine"):
         await trainer.says(typed)
-        assert trainer.last.startswith("L'intitulé est imprimé sur les attestations"), typed
+        assert trainer.last.startswith(
+            "L'intitulé est imprimé sur les attestations et les documents envoyés au financeur : "
+            "écrivez-le sans balises (« < > ») ni émoticônes, et sans « = », « + » ou « @ » au "
+            "début."
+        ), typed
         assert await step_of(db, trainer) == ("formation", "title")
     await trainer.says("Cuisine & service n° 2")  # a sign, no picture (explorer P: « ° »)
     for _step, kind, value in HAPPY[1:10]:

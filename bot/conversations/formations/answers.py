@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from bot import dates, texts
-from bot.answers import Invalid, clean_line, fold, printable, typed_matrix_id
+from bot.answers import FORMULA_STARTS, Invalid, clean_line, fold, printable, typed_matrix_id
 from bot.conversations.formations.choose import member
 from bot.conversations.formations.trainee_lines import WrongLines, keep_tail, parse_trainee_lines
 from bot.conversations.formations.years import (
@@ -47,9 +47,9 @@ async def parse_title(ctx: Context, text: str) -> str | Invalid:
         return title
     if len(title) < 3 or not any(ch.isalpha() for ch in title):  # « 12345 »: UC2
         return Invalid(texts.say("formation.title_too_short"))
-    if not printable(title):
+    if not printable(title) or title.startswith(FORMULA_STARTS):
         # Printed on every attestation and document of the Région (explorer O: « <b>Cuisine</b>
-        # & service » went in as typed, an emoji dropped from the PDFs).
+        # & service » went in as typed, an emoji dropped from the PDFs; DF8: « =HYPERLINK(…) »).
         return Invalid(texts.say("formation.title_signs"))
     if "formation_id" in ctx.data:  # renaming: not onto another's title (explorer AD21)
         start, end = (date.fromisoformat(ctx.data[k]) for k in ("start", "end"))

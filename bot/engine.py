@@ -43,7 +43,7 @@ from bot.conversations.kit.flow import Call, Flow, Retry, Switch
 from bot.conversations.kit.runner import STRANGER, Position, Runner
 from bot.conversations.kit.steps import Text
 from bot.failures import SPACE, log_failure
-from bot.manifest import Command, Features
+from bot.manifest import Command, Features, Guide
 from bot.messages import BUSY, SAY_ONCE, Incoming, Reply
 from bot.metrics import METRICS
 from bot.privacy.replies import Sealer, delivered_copy, replayed, stored_copy
@@ -295,6 +295,7 @@ class Engine:
             if flow is not None and step_name is not None:
                 ctx.send(await flow.step(step_name).ask(ctx))
                 return flow.name, step_name
+            await self._guided(ctx, self.features.unread_guides)  # how to answer instead (DB5)
             return None, None
         if ctx.repeats_taken_press(answering=flow is not None):
             return state.flow, state.step
@@ -454,11 +455,11 @@ class Engine:
             self.runner.idle(ctx)
         return None, None
 
-    async def _guided(self, ctx: Context) -> bool:
+    async def _guided(self, ctx: Context, guides: tuple[Guide, ...] | None = None) -> bool:
         """A non-member (a participant, a chargée de mission) is told what they can do."""
         if (ctx.actor is not None and ctx.actor.is_member) or ctx.incoming.is_group:
             return False
-        for guide in self.features.guides:
+        for guide in self.features.guides if guides is None else guides:
             if await guide(ctx):
                 return True
         return False

@@ -259,6 +259,9 @@ class Feature(Services):
     """Readers of text typed outside any conversation, tried in feature order."""
     guides: Sequence[Guide] = ()
     """What people who are no members read outside a conversation (:data:`Guide`)."""
+    unread_guides: Sequence[Guide] = ()
+    """What they read, outside a conversation, after « Je ne lis pas les réactions » and the
+    like (``Incoming.unread``): how to answer, in a message, what awaits it (explorer DB5)."""
     services: Callable[[], Services] | None = None
     """The rest of :class:`Services`, imported when first needed."""
 
@@ -400,6 +403,7 @@ class Features:
         )
         self.free_text: tuple[FreeText, ...] = tuple(r for f in self.features for r in f.free_text)
         self.guides: tuple[Guide, ...] = tuple(g for f in self.features for g in f.guides)
+        self.unread_guides = tuple(g for f in self.features for g in f.unread_guides)
         self._services: MergedServices | None = None
         if all(f.services is None for f in self.features):
             self._services = MergedServices(self.features)  # a clash refused at once

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -133,6 +134,29 @@ async def test_commands_explain_what_the_bot_does_for_her_and_pass_nothing_on(
     assert await notices(db) == []
     await her.says("/absence\u202eXYZ")  # explorer AB3: not echoed with its bidi override
     assert her.last.startswith("Je ne connais pas la commande /absencexyz.")
+
+
+async def test_her_reaction_under_the_invitation_is_told_how_to_answer_it(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Explorer DB5: her 👍 (a Matrix reaction) under the invitation got « Je ne lis pas les
+    réactions : répondez-moi par un message » without a word of how to answer it."""
+    await follows(db, "Agent de restauration (démo)")
+    her = sophie(person)
+    unread = "Je ne lis pas les réactions : répondez-moi par un message, s'il vous plaît."
+    await her.send(replace(her.incoming(""), kind="reaction"))
+    assert her.all_text == unread  # no bilan: no invitation to answer
+    await schedule_bilan(trainer)
+    await her.send(replace(her.incoming(""), kind="reaction"))
+    assert her.all_text == (
+        f"{unread}\nPour répondre à l'invitation au bilan (Agent de restauration (démo) – "
+        "jeudi 26 novembre 2026 à 14 h 00), écrivez « 1 » (je confirme ma présence), "
+        "« 2 » (je propose une autre date) ou « 3 » (je ne pourrai pas venir)."
+    )
+    await her.says("1")
+    await her.send(replace(her.incoming(""), kind="reaction"))
+    assert her.all_text == unread  # answered: nothing more to say
+    assert await notices(db) == []  # nothing passed on to the trainer
 
 
 async def test_formations_of_two_organisations_her_message_goes_to_the_one_named(

@@ -32,6 +32,15 @@ async def charge_de_mission(ctx: Context) -> bool:
     return await answer(ctx)
 
 
+async def charge_de_mission_unread(ctx: Context) -> bool:
+    """Her 👍 under the invitation (a reaction, unread): how to answer it (explorer DB5)."""
+    if ctx.incoming.platform is not Platform.MATRIX or ctx.actor is not None:
+        return False
+    from bot.conversations.bilans.charge_de_mission import how_to_answer
+
+    return await how_to_answer(ctx)
+
+
 async def charge_de_mission_answer(ctx: Context) -> Outcome | None:
     """« 1 », « je confirme »… from the chargée de mission on Matrix: her answer to the
     invitation (:mod:`bot.conversations.bilans.cm_answer`, loaded only for someone who may be
@@ -86,5 +95,6 @@ FEATURE = Feature(
     ),
     free_text=(charge_de_mission_answer, charge_de_mission_which),
     guides=(charge_de_mission,),
+    unread_guides=(charge_de_mission_unread,),
     services=services,
 )

@@ -20,6 +20,7 @@ are passed on to nobody.
 from __future__ import annotations
 
 from bot.answers import fold, visible
+from bot.bilans.cm_answers import her_bilans
 from bot.bilans.partner import (
     Trainer,
     forward,
@@ -83,6 +84,18 @@ async def answer(ctx: Context) -> bool:
         ctx.say("charge_de_mission.which_organisation", trainers=trainers)
         return True
     await deliver(ctx, trainers, meant, text, incoming.event_id)
+    return True
+
+
+async def how_to_answer(ctx: Context) -> bool:
+    """After « Je ne lis pas les réactions » (her 👍 under the invitation) or the like: how to
+    answer the invitations still unanswered, the bilan named when there is one; ``False``
+    when none awaits her answer (explorer DB5: she was only told to write, not what)."""
+    hers = await her_bilans(ctx.session, ctx.incoming.user, ctx.now)
+    waiting = [h for h in hers if not h.bilan.cm_answered]
+    if not waiting:
+        return False
+    ctx.say("charge_de_mission.how_to_answer", bilan=waiting[0].label if len(waiting) == 1 else "")
     return True
 
 

@@ -380,8 +380,8 @@ class Engine:
                 if current is None:  # « oui » then is that command (explorer QB17)
                     suggestion.offer(ctx, self._closest(ctx, command), ctx.incoming.argument)
             elif refusal == STRANGER and current is not None:
-                # Someone creating their organisation or joining one: not a stranger for long.
-                ctx.say("common.not_yet", command=visible(command)[:40])
+                # Someone joining: not a stranger for long; the chargée: what she can do (DC9).
+                ctx.say(current.refused_saying or "common.not_yet", command=visible(command)[:40])
             else:
                 ctx.say(refusal or "common.admins_only")
             if current is not None and step_name is not None:

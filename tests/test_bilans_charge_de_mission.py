@@ -411,6 +411,39 @@ async def test_her_message_held_for_which_formation_outlives_a_command_or_says_i
     assert len(await notices(db)) == 1
 
 
+@pytest.mark.parametrize("typed", ["/appel", "/formation", "/absence Karim"])
+async def test_a_member_s_command_at_her_questions_is_not_promised_for_later(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer DC9: /appel at « de quelle formation parle votre message ? » got « Encore un
+    instant : répondez d'abord à cette question ; ensuite, tapez /appel de nouveau. », a
+    command she cannot use. She is told it is not hers, the question asked again, her message
+    still held; the same at her answer's own questions."""
+    await add_organisations(db, 1, clock.now.date())
+    for title in ("Agent de restauration (démo)", "Parcours 1"):
+        await follows(db, title)
+    her = sophie(person)
+    await her.says("Bonjour, la stagiaire est hospitalisée, pouvez-vous me rappeler ?")
+    asked = her.last
+    await her.says(typed)
+    command = typed.split()[0]
+    refused = (
+        f"La commande {command} est réservée aux formateurs de l'organisme : "
+        "répondez plutôt à ma question."
+    )
+    assert [plain(r.text) for r in her.replies] == [refused, asked]
+    await her.presses("Parcours 1 (Organisme 1)")
+    [row] = await notices(db)
+    assert "hospitalisée" in row.payload["text"]
+    await schedule_bilan(trainer)
+    await her.says("2")
+    assert await step_of(db, her) == ("bilan_cm_answer", "proposed")
+    asked = her.last
+    await her.says(typed)
+    assert [plain(r.text) for r in her.replies] == [refused, asked]
+    assert await step_of(db, her) == ("bilan_cm_answer", "proposed")
+
+
 async def test_a_participant_typed_as_chargee_de_mission_is_not_taken_for_her(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

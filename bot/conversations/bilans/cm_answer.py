@@ -378,6 +378,7 @@ FLOW = Flow(
     "bilan_cm_answer",
     summary="répondre à l'invitation à un bilan",
     start=start,
+    refused_saying="charge_de_mission.command_refused",  # /appel: not hers (explorer DC9)
     steps=[
         Pick(
             "bilan",

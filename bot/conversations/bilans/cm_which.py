@@ -165,6 +165,7 @@ FLOW = Flow(
     lapsed_saying="charge_de_mission.which_lapsed",
     cancelled_saying="charge_de_mission.which_lapsed",  # at /annuler too (explorer BB8)
     left_saying="charge_de_mission.which_left",  # for another command (explorer CB10)
+    refused_saying="charge_de_mission.command_refused",  # /appel: not hers (explorer DC9)
     steps=[
         Pick(
             "formation",

@@ -315,6 +315,10 @@ class Flow:
     left_saying: str = ""
     """Said when another command closes it at its own questions (``browsing``): what a
     sentence's confirmation held is not noted (explorer AZ8: dropped without a word)."""
+    refused_saying: str = ""
+    """Said to someone the bot does not know for a member's command typed at its questions,
+    in place of « Encore un instant … tapez /appel de nouveau », the words for someone joining
+    (explorer DC9: the chargée de mission, who never will be one)."""
     still: Callable[[Context], Awaitable[bool]] | None = None
     """At /reprendre, before its question comes again: whether what it was about still
     waits; ``False`` once it said why, and the conversation set aside is dropped (explorer

@@ -357,6 +357,31 @@ async def test_her_stop_word_at_which_formation_is_not_passing_it_on(
     assert await notices(db) == []
 
 
+@pytest.mark.parametrize("typed", ["terminé", "C'est tout"])
+async def test_her_done_word_at_which_formation_says_what_becomes_of_her_message(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer DC6: « terminé » at « de quelle formation parle votre message ? » answered
+    « … tapez /annuler pour tout arrêter (ce qui n'était pas validé ne sera pas enregistré) »:
+    her message is no entry. She is told what each choice does with it."""
+    await add_organisations(db, 1, clock.now.date())
+    for title in ("Agent de restauration (démo)", "Parcours 1"):
+        await follows(db, title)
+    her = sophie(person)
+    await her.says("Bonjour, la stagiaire est hospitalisée, pouvez-vous me rappeler ?")
+    asked = her.last
+    await her.says(typed)
+    assert her.all_text == (
+        "Cette question n'a pas de choix « Terminé ». Choisissez la formation dont parle votre "
+        "message : je le transmettrai à son seul organisme. Ou choisissez « Ne pas le "
+        f"transmettre » : il ne sera transmis à personne.\n\n{asked}"
+    ), her.all_text
+    assert await notices(db) == []
+    await her.presses("Parcours 1 (Organisme 1)")
+    [row] = await notices(db)  # still held, passed on once chosen
+    assert "hospitalisée" in row.payload["text"]
+
+
 @pytest.mark.parametrize(
     "typed", ["Karim veut arrêter", "Il a arrêté hier", "Karim annule sa venue", "stop, et aussi"]
 )

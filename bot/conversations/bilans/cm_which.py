@@ -28,7 +28,8 @@ from bot.answers import fold
 from bot.bilans.partner import QUOTED, meant_for, trainers_of
 from bot.conversations.bilans.charge_de_mission import answer, deliver
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Call, Flow, Leave, Option, Outcome, Stay, Switch
+from bot.conversations.kit.flow import Call, Flow, Leave, Option, Outcome, Retry, Stay, Switch
+from bot.conversations.kit.many import FINISHED_WORDS
 from bot.conversations.kit.pick import TEXT_STOPS, Pick
 from bot.messages import Platform
 from bot.typos import HELP_WORDS
@@ -129,6 +130,8 @@ async def another_message(ctx: Context) -> Outcome | None:
     text = ctx.incoming.text.strip()
     if _STOP_ASKED.fullmatch(fold(text)):  # « je veux arrêter »: not passed on (CB11, DC3)
         return await on_formation(ctx, NOWHERE)
+    if fold(text) in FINISHED_WORDS:  # what each choice does with it (explorer DC6)
+        return Retry(ctx.render("charge_de_mission.which_done", file=bool(ctx.data.get(FILE))))
     if len(fold(text).split()) >= 3:
         ctx.data[TEXT] = f"{ctx.data.get(TEXT, '')}\n{text}".strip()
         ctx.data[FILE] = False  # more than a file to speak of now

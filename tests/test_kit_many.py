@@ -93,6 +93,26 @@ def test_a_message_no_piece_of_which_is_in_the_list_is_quoted_whole(typed: str) 
     assert refused.message.startswith("Je ne trouve pas « Zorro » dans la liste"), refused
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("<b>karim</b>", "absents : <b>Karim</b>"),  # a part of the roll call's message
+        ("Anne Roy, <b>Karim</b>", ""),
+        ("Anne Roy, <i>Karim</i><br/>", ""),
+    ],
+)
+def test_a_tag_typed_in_a_list_to_tick_is_quoted_as_typed(typed: str, said: str) -> None:
+    """Explorer DF2: « absents : <b>Karim</b> » at /appel's list answered « Je ne trouve pas
+    « <b>karim< » dans la liste »: cut at the tag's « / », folded. A « / » between names
+    still separates them."""
+    refused = read_selection(typed, FIVE, said=said)
+    assert isinstance(refused, Invalid)
+    tag = typed.rpartition(", ")[2] if not said else said.partition(" : ")[2]
+    assert plain(refused.message).startswith(f"Je ne trouve pas « {tag} » dans la liste")
+    assert read_selection("Anne/Bruno", FIVE) == Selection(toggle=("1", "2"))
+    assert read_selection("Anne / Bruno", FIVE) == Selection(toggle=("1", "2"))
+
+
 def test_a_name_several_bear_among_others_says_the_list_is_unchanged() -> None:
     """Explorer BF4: the roll call of a group with two Karim, « absents : Sarah Benali, Karim »
     answered « Plusieurs choix correspondent à « Karim » : précisez », nothing else said; « Karim

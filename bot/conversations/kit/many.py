@@ -71,7 +71,9 @@ délégué pour le moment » (explorer O), « pas encore », « plus tard », «
 (explorer P): none, in the words of the question."""
 _BUT = re.compile(r"^(?:(?:tous|toutes|tout|tout le monde)\s+)?(?:sauf|excepte|hormis|moins)\s+")
 _RANGE = re.compile(r"^(\d{1,4})\s*(?:-|–|a|au|jusqu'a)\s*(\d{1,4})$")
-_SEPARATORS = re.compile(r"\s*(?:[,;+/\n]|\bet\b)\s*")
+_SEPARATORS = re.compile(r"\s*(?:[,;+\n]|(?<!<)/(?!>)|\bet\b)\s*", re.IGNORECASE)
+"""Between the names or numbers of an answer: « 3, 4 », « Anne et Bruno », « Anne/Bruno »; not
+the « / » of a tag typed (« <b>Karim</b> », « <br/> »: explorer DF2, quoted « <b>karim< »)."""
 
 
 def _soft(text: str) -> str:
@@ -127,7 +129,7 @@ def _as_typed(text: str) -> Callable[[str], str]:
     """Each piece of ``text`` as typed, from its folded form: a piece not found is quoted with
     its accents and capitals (explorer O: « Je ne trouve pas « elodie » »), one of a longer
     message too, its words found in it (GD9: « absents : Zoé » quoted « zoe »)."""
-    pieces = re.split(r"\s*(?:[,;+/\n]|\b[eE][tT]\b)\s*", text)
+    pieces = _SEPARATORS.split(text)
     whole = {_soft(piece).strip(" .!"): piece.strip(" .!") for piece in pieces if piece.strip()}
     words = [word.strip(_EDGES) for word in text.split()]
     folded = [_soft(word) for word in words]

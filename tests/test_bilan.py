@@ -428,6 +428,9 @@ async def test_on_site_bilan_for_a_centre_val_de_loire_esp_action(
     assert "Stagiaires : Thomas Fabre, Nadia Roux" in trainer.last
     await trainer.presses("Programmer le bilan")
     assert "C'est programmé" in trainer.all_text and "sur place" in trainer.all_text
+    # Named as its texts and its agenda name her, not « personne chargée de mission » (DE5).
+    assert "et le message pour la personne référente territoriale." in trainer.all_text
+    assert "chargée de mission" not in trainer.all_text
     [bilan] = await bilans(db)
     assert (bilan.kind, bilan.owed_key, bilan.remote) == ("etape", "etape", False)
     assert bilan.location == "Salle 2, 12 rue des Lilas, Orléans"

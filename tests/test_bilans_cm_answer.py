@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.messages import ROOM_NAME, ROOM_TOPIC
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
+from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation
 from bot.storage.state import ConversationState
@@ -815,3 +816,32 @@ async def test_her_answer_s_question_survives_bad_input(
     async with db.sessions() as session:
         bilan = await session.get(Bilan, other)
         assert bilan is not None and bilan.cm_answer == "confirmed"
+
+
+async def test_her_answer_unnamed_on_a_centre_val_de_loire_formation_names_her_as_its_texts(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Explorer DE5's rest: the agenda of a Centre-Val de Loire bilan names her « personne
+    référente territoriale », as its texts do; the trainer's chat, her name unknown, said
+    « Réponse de la personne chargée de mission »."""
+    title = "Projet professionnel (démo)"
+    await follows(db, title)
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(Formation).where(Formation.title == title).values(cm_name=None)
+        )
+    await schedule_bilan(trainer, "Projet professionnel", "Programmer le bilan d'étape")
+    captions = [r.document.caption for r in trainer.replies if r.document is not None]
+    assert any(c.startswith("Message pour la personne référente territoriale") for c in captions)
+    assert "chargée de mission" not in " ".join([trainer.all_text, *captions])
+    await sophie(person).says("3")
+    await sophie(person).says("Passer")
+    [notice] = await told(db)
+    assert notice.startswith("<b>Réponse de la personne référente territoriale</b>"), notice
+    assert "Convenez d'une autre date avec la personne référente territoriale," in notice
+    await trainer.says("/bilans")
+    await trainer.presses("Projet professionnel")
+    assert (
+        "Réponse de la personne référente territoriale, le 23 novembre : ne pourra pas venir."
+        in (trainer.last)
+    )

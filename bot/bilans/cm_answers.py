@@ -216,6 +216,7 @@ async def keep_answer(
                 bilan=f"{kind_label(bilan.kind)} du "
                 + dates.spell_datetime(bilan.starts_at.astimezone(her.tz)),
                 title=visible(formation.title),
+                funder=formation.funder,
                 answer=answer,
                 proposed=dates.spell_datetime(proposed.astimezone(her.tz)) if proposed else "",
                 note=note or "",
@@ -233,6 +234,8 @@ class AnswerLine:
 
     name: str
     answer: str | None
+    funder: str | None = None
+    """Whose words name her, unnamed: « la personne référente territoriale » (DE5)."""
     day: str = ""
     proposed: str = ""
     note: str = ""
@@ -245,10 +248,11 @@ def answer_line(bilan: Bilan, formation: Formation, tz: ZoneInfo) -> AnswerLine 
         return None
     name = visible(formation.cm_name).strip()
     if not bilan.cm_answered or bilan.cm_answered_at is None:
-        return AnswerLine(name, None)
+        return AnswerLine(name, None, formation.funder)
     return AnswerLine(
         name,
         bilan.cm_answer,
+        formation.funder,
         day=dates.spell_day_month(bilan.cm_answered_at.astimezone(tz)),
         proposed=dates.spell_datetime(bilan.cm_proposed_at.astimezone(tz))
         if bilan.cm_proposed_at

@@ -333,6 +333,7 @@ async def save_bilan(ctx: Context) -> None:
         remote=scheduled.bilan.remote,
         deadlines=deadlines,
         title=view.formation.title,
+        funder=view.formation.funder,  # whom the message is for, as its texts name her (DE5)
         owner=someone_else_in_charge(ctx, view),  # explorer KB4
         told=told,
     )

@@ -220,6 +220,7 @@ async def send_documents(
                 caption=ctx.render(
                     "bilan.caption_email",
                     cm=cm,
+                    funder=view.formation.funder,
                     resend=resend,
                     emailed=view.formation.cm_email
                     if emails_the_charge_de_mission(ctx, view)

@@ -449,6 +449,43 @@ async def test_entries_of_one_formation_are_one_line_opening_on_the_names(
     assert sorted(statuses) == ["done", "open", "open"]  # Inès' own « Fait » stays
 
 
+async def entry_statuses(db: Database) -> dict[int, str]:
+    async with db.sessions() as session:
+        rows = (
+            await session.scalars(
+                select(StoredDeadline).where(StoredDeadline.key.like("CVL-EOS-ENTRY:%"))
+            )
+        ).all()
+    return {r.id: r.status for r in rows}
+
+
+async def test_done_typed_twice_is_said_neither_undone_nor_the_whole_group_done(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EC3: « Fait » sent twice (a double send) fitted « ✅ Toutes faites » at the
+    group's names, every other entry marked done, and « ↩ Annuler le dernier « Fait » » at
+    the list, the first « Fait » undone.  The repeat is said; nothing else changes."""
+    await trainer.says("/echeances")
+    await trainer.presses("3 entrées à saisir dans EOS")
+    await trainer.presses("Saisir l'entrée dans EOS – Inès Garnier")
+    await trainer.says("Fait")
+    await trainer.says("Fait")
+    assert trainer.last.startswith(
+        "« Fait » : c'est déjà noté, l'échéance « Saisir l'entrée dans EOS » d'Inès Garnier"
+        " est faite. Pour les autres : choisissez un nom, ou « Toutes faites »"
+    )
+    assert sorted((await entry_statuses(db)).values()) == ["done", "open", "open"]
+    await trainer.presses("Retour à la liste")
+    await trainer.says("fait")
+    assert trainer.last.startswith(
+        "« Fait » : c'est déjà noté, l'échéance « Saisir l'entrée dans EOS » d'Inès Garnier"
+        " est faite. Pour revenir dessus : « ↩ Annuler le dernier « Fait » »."
+    )
+    assert sorted((await entry_statuses(db)).values()) == ["done", "open", "open"]
+    await trainer.presses("↩ Annuler le dernier « Fait »")  # the button still undoes it
+    assert sorted((await entry_statuses(db)).values()) == ["open", "open", "open"]
+
+
 async def more_formations(db: Database, count: int) -> None:
     """``count`` more formations like the demo's « Projet professionnel », their deadlines stored."""
     async with db.sessions() as session, session.begin():

@@ -38,6 +38,7 @@ from typing import Any
 from bot import dates
 from bot.answers import by_surname, fold
 from bot.conversations.deadlines.after_echeances import read_after_echeances
+from bot.conversations.deadlines.done_again import said_done_again
 from bot.conversations.deadlines.echeance import (
     DEADLINE,
     load_deadline,
@@ -152,7 +153,7 @@ async def on_list(ctx: Context, picked: str) -> Outcome:
         ctx.data["filter"] = None
         return Next("list")
     if picked == "_undo":
-        return await undo_done(ctx)
+        return await said_done_again(ctx) or await undo_done(ctx)
     # Back on the page the line was opened from afterwards (explorer KB, KB5: page 1 of 8).
     if picked.startswith("g:"):
         ctx.data["members_of"] = picked.removeprefix("g:")
@@ -286,6 +287,8 @@ async def on_members(ctx: Context, picked: str) -> Outcome:
     if picked == "_back" or line is None:
         return back_to_list(ctx)
     if picked == "_all_done":
+        if (again := await said_done_again(ctx, line)) is not None:
+            return again
         today = ctx.now.astimezone(ctx.tz).date()
         ahead = [m for m in line.rows if too_soon(m, today)]
         due = [m for m in line.rows if m not in ahead]

@@ -1,0 +1,54 @@
+"""« Fait » typed again once a deadline is marked done: said, never read as another choice.
+
+    You  (an entry opened from « 3 entrées à saisir dans EOS ») Fait
+    Bot  ✅ C'est noté : l'échéance « Saisir l'entrée dans EOS » d'Inès Garnier est faite.
+         … [✅ Toutes faites] [Retour à la liste]
+    You  Fait                         (the same message sent twice)
+    Bot  « Fait » : c'est déjà noté, l'échéance « Saisir l'entrée dans EOS » d'Inès Garnier
+         est faite. Pour les autres : choisissez un nom, ou « Toutes faites » si tout est saisi.
+
+The word is inside « ↩ Annuler le dernier « Fait » » and « ✅ Toutes faites »: typed, it fitted
+them, and the repeat undid the « Fait » just given, or marked every other trainee of the
+group done (explorer EC3).  A press of those buttons, or their words typed, still does.
+"""
+
+from __future__ import annotations
+
+from bot.answers import fold
+from bot.conversations.deadlines.echeance import load_deadline
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Retry
+from bot.deadlines.lines import Line, concerned
+from bot.storage.bilans import StoredDeadline
+
+DONE_WORDS = frozenset({"fait", "faite", "faites", "c est fait", "ok fait", "fait fait"})
+"""What « ✅ Fait » is, typed: the button just pressed, or its word sent again."""
+
+
+async def said_done_again(ctx: Context, group: Line | None = None) -> Retry | None:
+    """The re-ask when « Fait » is typed where the last « Fait » can be undone (``group``:
+    at a group's names, when that « Fait » was one of the group's); ``None`` otherwise."""
+    if ctx.incoming.choice is not None or fold(ctx.incoming.text) not in DONE_WORDS:
+        return None
+    kept = ctx.data.get("undo_id")
+    ids = kept if isinstance(kept, list) else [kept] if kept is not None else []
+    rows = [row for row in [await load_deadline(ctx, one) for one in ids] if row is not None]
+    if not rows or (group is not None and not _of_group(rows[0], group)):
+        return None
+    first = rows[0]
+    named = len(rows) == 1 and first.subject in ("trainee", "followup")
+    who = (await concerned(ctx.session, [first])).get(first.id, "") if named else ""
+    return Retry(
+        ctx.render(
+            "echeances.done_again",
+            title=first.title,
+            who=who,
+            count=len(rows),
+            members=group is not None,
+        )
+    )
+
+
+def _of_group(row: StoredDeadline, group: Line) -> bool:
+    """``row`` is of the kind the group's names share, in its formation."""
+    return (row.formation_id, row.title) == (group.first.formation_id, group.first.title)

@@ -1752,3 +1752,25 @@ async def test_a_trainee_said_to_give_no_news_opens_her_follow_up(
     await trainer.says("/annuler")
     await trainer.says("zorglub ne vient plus")  # no trainee: the closest commands
     assert "/decrochage" in trainer.last and "J'ouvre" not in trainer.last
+
+
+async def test_an_entretien_held_before_the_first_sign_is_refused_as_its_scheduling_is(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EC1: signs seen on the 23rd, « Il a déjà eu lieu (plus tôt) » « vendredi 20
+    novembre » was taken, the compte rendu then « en retard » (due the 23rd) before the
+    follow-up was opened; « vendredi 20 novembre à 10 h » as the entretien's moment is
+    refused.  The day held is refused the same way, and nothing is noted held."""
+    await at_the_day_held(trainer)
+    await trainer.says("vendredi 20 novembre")
+    assert trainer.last.startswith(
+        "Le vendredi 20 novembre 2026 vient avant le premier signe de ce suivi (le lundi 23"
+        " novembre 2026) : vérifiez la date. Donnez le jour où il a eu lieu, ce jour-là ou après."
+    )
+    assert "Quel jour a-t-il eu lieu ?" in trainer.last
+    await trainer.says("vendredi 20 novembre à 9h")
+    assert "vient avant le premier signe de ce suivi" in trainer.last
+    [entretien] = await rows(db, Entretien)
+    assert entretien.held_at is None
+    await trainer.says("ce matin 9h")
+    assert trainer.last.startswith("J'ai compris : lundi 23 novembre 2026 à 9 h 00.")

@@ -11,7 +11,7 @@ Bot  Qu'avez-vous observé d'autre ?
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot import texts
@@ -93,6 +93,12 @@ async def load_followup(ctx: Context) -> Found | None:
     if trainee is None:
         return None
     return Found(followup, formation, trainee)
+
+
+def first_sign(ctx: Context, found: Found) -> date:
+    """The day the follow-up's first sign was noticed (its opening's, when none was given):
+    nothing of the follow-up's own, an entretien, is held before it."""
+    return found.followup.sign_on or found.followup.opened_at.astimezone(ctx.tz).date()
 
 
 def remember(ctx: Context, found: Found) -> None:

@@ -44,6 +44,8 @@ from bot.answers import Invalid, clean_line, fold
 from bot.conversations.absences.decrochage.common import (
     abandon_step,
     check_past,
+    first_sign,
+    load_followup,
     open_followup_or_leave,
     step_start,
 )
@@ -146,6 +148,19 @@ async def held_on(ctx: Context, value: Any) -> Outcome:
         return Next("held_time")
     ctx.data["held_at"] = held.isoformat()
     return Next("constat")
+
+
+async def check_held_on(ctx: Context, when: datetime) -> str | None:
+    """A day held, past and in the formation (:func:`check_past`), and not before the
+    follow-up's first sign, as its scheduling refuses (explorer EC1: « le 1er décembre »
+    for signs seen the 6th was taken, the compte rendu « en retard » before the follow-up
+    was opened)."""
+    problem = await check_past(ctx, when)
+    found = await load_followup(ctx) if problem is None else None
+    day = when.astimezone(ctx.tz).date()
+    if found is not None and day < (since := first_sign(ctx, found)):
+        return ctx.render("decrochage.held_before_sign", day=day, since=since)
+    return problem
 
 
 async def parse_held_time(ctx: Context, text: str) -> str | Invalid:
@@ -330,7 +345,7 @@ COMPTE_RENDU = Flow(
             ask="decrochage.ask_held_on",
             prefer="past",
             need_time="kept",
-            check=check_past,
+            check=check_held_on,
             then=held_on,
             example=past_example,
         ),

@@ -35,6 +35,7 @@ from bot.absences.followup_deadlines import deadlines_of, milestone_of
 from bot.absences.followups import current_entretien
 from bot.absences.records import milestone_of_kind, schedule_entretien
 from bot.conversations.absences.decrochage.common import (
+    first_sign,
     load_followup,
     open_followup_or_leave,
     step_start,
@@ -73,7 +74,7 @@ async def check_moment(ctx: Context, when: datetime) -> str | None:
     found = await load_followup(ctx)
     if found is None:
         return None  # the flow leaves, saying why
-    since = found.followup.sign_on or found.followup.opened_at.astimezone(ctx.tz).date()
+    since = first_sign(ctx, found)
     if when.astimezone(ctx.tz).date() < since:
         return ctx.render("decrochage.entretien_past", when=when, since=since)
     return None

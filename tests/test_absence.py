@@ -1571,6 +1571,33 @@ async def test_a_file_that_is_not_a_proof_is_refused(db: Database, trainer: Pers
     assert (await rows(db, Absence))[0].proof_id == saved[0].id
 
 
+async def test_a_file_whose_bytes_are_not_its_type_is_refused(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EC4: an SVG « photo » holding a script, an HTML page named .pdf and a
+    one-byte « PDF » were kept as proofs, and handed to the auditor in the Qualiopi bundle
+    (the SVG's script running in her browser).  Refused, nothing kept; a real one is."""
+    await trainer.says("/absence léa jeudi justifiée")
+    await trainer.presses("Oui")
+    await trainer.presses("Le matin")
+    await trainer.says("rendez-vous")
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    await trainer.sends_file("capture.svg", "image/svg+xml", svg)
+    assert trainer.last.startswith("Je ne garde que des photos, des PDF")
+    await trainer.sends_file("arret.pdf", "application/pdf", b"<html><script>x</script></html>")
+    assert trainer.last.startswith(
+        "« arret.pdf » n'a pas le contenu qu'annonce son type (fichier renommé ou abîmé ?) :"
+        " je ne le garde pas. Envoyez une photo, ou le document enregistré en PDF."
+    )
+    await trainer.sends_file("photo.jpg", "image/jpeg", b"x")
+    assert "« photo.jpg » n'a pas le contenu qu'annonce son type" in trainer.last
+    assert await step_of(db, trainer) == ("absence", "proof")
+    await trainer.sends_file("arret.pdf", "application/pdf", b"\r\n" + PDF)  # junk first: read
+    await trainer.presses("Enregistrer")
+    [saved] = await rows(db, StoredDocument)
+    assert (saved.filename, saved.content) == ("arret.pdf", b"\r\n" + PDF)
+
+
 async def test_the_checks_and_optional_steps_survive_bad_input(
     db: Database, trainer: Person
 ) -> None:

@@ -46,6 +46,7 @@ from bot.absences.vocabulary import (
 )
 from bot.deadlines.service import refresh_deadlines
 from bot.documents.bundle import sha256_hex
+from bot.documents.kinds import SCRIPTED
 from bot.rules.settings import bool_setting
 from bot.storage import audit
 from bot.storage.absences import (
@@ -76,6 +77,8 @@ ACCEPTED_MIME_TYPES = frozenset(
 
 def accepted_mime(mime_type: str) -> bool:
     mime = mime_type.lower().strip()
+    if mime in SCRIPTED:  # an SVG « photo » is a page that runs scripts (explorer EC4)
+        return False
     return mime.startswith(ACCEPTED_MIME_PREFIXES) or mime in ACCEPTED_MIME_TYPES
 
 

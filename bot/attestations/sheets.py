@@ -17,16 +17,13 @@ from bot.answers import visible
 from bot.attestations.service import Author, audit
 from bot.bilans.view import BilanView
 from bot.documents.bundle import sha256_hex
+from bot.documents.kinds import is_what_it_says
 from bot.formations.queries import hold_trainee
 from bot.storage.attestations import AttendanceSheet, AttendanceSheetEntry
 from bot.storage.bilans import BilanParticipant
 
 MAX_SHEET_MB = 15
-SHEET_TYPES = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "application/pdf": (b"%PDF-",),
-}
+SHEET_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
 
 Problem = Literal["sheet_empty", "sheet_bad_type"]
 
@@ -39,8 +36,7 @@ def sheet_problem(mime_type: str, content: bytes) -> Problem | None:
     """
     if not content or len(content) > MAX_SHEET_MB * 1024 * 1024:
         return "sheet_empty"
-    signatures = SHEET_TYPES.get(mime_type.lower())
-    if signatures is None or not content.startswith(signatures):
+    if mime_type.lower() not in SHEET_TYPES or not is_what_it_says(mime_type, content):
         return "sheet_bad_type"
     return None
 

@@ -44,6 +44,7 @@ from bot.conversations.kit.pages import typed_page
 from bot.conversations.kit.pick import STOP_WORDS, WHOLE_WORDS, visible
 from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, Text, TextParser
 from bot.documents.bundle import safe_name
+from bot.documents.kinds import is_what_it_says
 from bot.formations.labels import SINGLE_PERSON_KINDS
 from bot.formations.queries import hold_trainee
 from bot.messages import Attachment, Reply
@@ -191,6 +192,9 @@ def file_kept(ctx: Context, attachment: Attachment) -> dict[str, str] | Retry:
         return Retry(ctx.render("suivi.file_empty"))
     if len(attachment.content) > MAX_UPLOAD_BYTES:
         return Retry(ctx.render("suivi.file_too_big", limit=MAX_UPLOAD_BYTES // (1024 * 1024)))
+    if not is_what_it_says(attachment.mime_type, attachment.content):  # explorer EC4
+        name = safe_name(attachment.filename or "fichier", limit=60)
+        return Retry(ctx.render("suivi.file_not_what_it_says", name=name))
     return {
         "filename": safe_name(attachment.filename or "fichier", limit=120),  # its « .pdf » (AA4)
         "mime": attachment.mime_type.lower().strip()[:100],

@@ -1211,6 +1211,26 @@ async def test_the_next_point_is_a_day_to_come_written_out(db: Database, trainer
     assert "(vendredi 4 décembre 2026)" not in trainer.last
 
 
+async def test_the_next_point_given_as_a_date_in_figures_is_read(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EC5: « 31/02 » and « 15/12 », a day in figures alone, were « Écrivez-le avec
+    des mots, s'il vous plaît (quelques lettres au moins) »."""
+    await open_followup(trainer, "karim")
+    await writing_this_morning_s_compte_rendu(trainer, "karim")
+    for said in ("Absences répétées", "Transport", "Covoiturage"):
+        await trainer.says(said)
+    await trainer.says("31/02")
+    assert trainer.last.startswith("Le 31 février n'existe pas.")
+    await trainer.says("20/11/2026")
+    assert trainer.last.startswith("Le vendredi 20 novembre 2026 est déjà passé")
+    await trainer.says("15/12")
+    assert "Prochain point : mardi 15 décembre 2026\n" in trainer.last
+    await trainer.presses("Produire le compte rendu")
+    [entretien] = await rows(db, Entretien)
+    assert entretien.prochain_point == "mardi 15 décembre 2026"
+
+
 async def test_a_short_formation_answers_an_absence_not_any_sign(
     db: Database, trainer: Person
 ) -> None:

@@ -66,6 +66,7 @@ from bot.conversations.kit.flow import (
     stored_datetime,
 )
 from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, past_example
+from bot.conversations.kit.wrong_dates import impossible_said
 from bot.messages import Document, Reply
 from bot.storage.absences import Entretien, StoredDocument
 from bot.storage.people import Role
@@ -271,7 +272,7 @@ async def parse_next_point(ctx: Context, text: str) -> str | Invalid:
     written out (explorer K: « hier » went as is into the PDF, no telling which day)."""
     parsed = await _NOTE(ctx, text)
     if isinstance(parsed, Invalid):
-        return parsed
+        return _a_date_alone(ctx, text) or parsed
     note = str(parsed)
     ctx.data.pop(NEXT_POINT_ON, None)
     # The day alone, before a comma (« demain, en fin de séance ») or as the first words
@@ -295,6 +296,26 @@ async def parse_next_point(ctx: Context, text: str) -> str | Invalid:
     if _YEAR.search(note) or fold(dates.spell_day_month(day)) in fold(note):
         return note  # « vendredi 4 décembre » said once, not again in brackets (AO9)
     return f"{note} ({dates.spell_date(day)})"
+
+
+def _a_date_alone(ctx: Context, text: str) -> str | Invalid | None:
+    """« 15/12 », « 31/02 »: a day in figures, which the note's « quelques lettres au moins »
+    refused (explorer EC5: « Écrivez-le avec des mots » for a date), written out when it is
+    to come, what is wrong with it said otherwise; ``None`` when ``text`` is no date."""
+    line = clean_line(text, limit=40)
+    if isinstance(line, Invalid):
+        return None
+    example = dates.spell_day_month(ctx.now.date() + timedelta(days=7))
+    if (wrong := impossible_said(ctx, line, example, "future")) is not None:
+        return Invalid(wrong)
+    read = dates.understand(line, ctx.now, "future")
+    if read is None or not read.has_date:
+        return None
+    day = read.when.date()
+    if day < ctx.now.date():
+        return Invalid(ctx.render("decrochage.next_point_past", day=day))
+    ctx.data[NEXT_POINT_ON] = day.isoformat()
+    return dates.spell_date(day)
 
 
 async def next_point_example(ctx: Context) -> dict[str, Any]:

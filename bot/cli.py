@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from bot import config, running
 from bot.app import build_engine, serve, setup_logging, transports_for
 from bot.cli_data import base_of, cmd_export, cmd_import, open_base
-from bot.cli_keys import cmd_new_key, key_not_saved, key_refusal
+from bot.cli_keys import cmd_new_key, cmd_public_key, key_not_saved, key_refusal
 from bot.cli_parser import parse
 from bot.documents.fonts import missing_fonts
 from bot.files import why_unreadable
@@ -355,23 +355,14 @@ async def cmd_work(settings: config.Settings) -> int:
 
 
 def cmd_verifier(settings: config.Settings, args: argparse.Namespace) -> int:
-    """``formabot verifier``: no database, only the file (and this server's key, if any)."""
+    """``formabot verifier``: no database, only the file (and this server's key, if any);
+    ``--cle``: the key to publish, :func:`bot.cli_keys.cmd_public_key`."""
     from bot import texts
     from bot.attestations import keys, verify
 
-    local = keys.existing_key(settings.data_dir)
     if args.cle:
-        key = keys.signing_key(settings.data_dir)
-        print(
-            texts.plain(
-                texts.say(
-                    "attestations_verifier.public_key",
-                    found=keys.spaced(key.fingerprint),
-                    pem=key.public_pem.decode("ascii"),
-                )
-            )
-        )
-        return 0
+        return asyncio.run(cmd_public_key(settings))
+    local = keys.existing_key(settings.data_dir)
     if args.fichier is None:
         print("Précisez le dossier à vérifier : formabot verifier FICHIER.zip", file=sys.stderr)
         return 2

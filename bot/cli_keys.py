@@ -9,6 +9,7 @@ signé » that ``formabot verifier`` refused as rewritten.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from bot import config
@@ -64,6 +65,36 @@ async def cmd_new_key(settings: config.Settings, *, yes: bool) -> int:
         " publiez cette empreinte à la place de l'ancienne (formabot verifier --cle l'affiche"
         " avec la clé publique), et sauvegardez le dossier de données."
     )
+    return 0
+
+
+async def cmd_public_key(settings: config.Settings) -> int:
+    """``formabot verifier --cle``: the public key that signs this base's attestations, to
+    publish.  Run where there is no base (cron's home folder, a mistyped
+    FORMABOT_DATA_DIR), or on a base restored without the key that signed it, it made a
+    key there and printed its fingerprint as the organisation's (explorer EB3): nothing is
+    made then, and it is said.  A base that has signed nothing yet gets its key now, to be
+    published before the first bundle."""
+    from bot import texts
+    from bot.attestations import keys
+
+    if no_base(settings):
+        return 1
+    db = await open_base(settings)
+    try:
+        refused = await key_refusal(db, settings)
+    finally:
+        await db.dispose()
+    if refused is not None:
+        print(refused, file=sys.stderr)
+        return 1
+    key = keys.signing_key(settings.data_dir)
+    said = texts.say(
+        "attestations_verifier.public_key",
+        found=keys.spaced(key.fingerprint),
+        pem=key.public_pem.decode("ascii"),
+    )
+    print(texts.plain(said))
     return 0
 
 

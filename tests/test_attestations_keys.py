@@ -231,6 +231,41 @@ async def test_a_key_lost_for_good_is_replaced_only_on_purpose(
     assert "déjà la clé" in capsys.readouterr().out
 
 
+def test_the_key_to_publish_is_never_made_where_there_is_no_base(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    """Explorer EB3: `formabot verifier --cle` from a folder holding no base (cron's home, a
+    mistyped FORMABOT_DATA_DIR) made a key there and printed it « à publier »."""
+    done = formabot(["verifier", "--cle"])
+    assert done.returncode == 1 and "BEGIN PUBLIC KEY" not in done.stdout
+    assert done.stderr.startswith(f"Pas de base formabot à {tmp_path / 'formabot.db'} :")
+    assert list(tmp_path.iterdir()) == []
+    assert formabot(["demo"]).returncode == 0  # a base that signed nothing: its key, made now
+    done = formabot(["verifier", "--cle"])
+    assert done.returncode == 0
+    assert keys.spaced(signing_key(tmp_path).fingerprint) in done.stdout
+
+
+async def test_the_key_to_publish_is_not_a_new_one_on_a_base_restored_without_its_key(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    clock: Clock,
+    db: Database,
+    settings: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Explorer EB3: on a base whose data folder lacks the key that signed it (GC15), `formabot
+    verifier --cle` made a new key silently and printed it as the organisation's."""
+    await attested(trainer, person, clock)
+    fresh = replace(settings, data_dir=tmp_path / "sans-sauvegarde")
+    capsys.readouterr()
+    assert await cli.cmd_public_key(fresh) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.strip() == keys.missing_words(fresh.data_dir)
+    assert not (fresh.data_dir / KEY_FILE).exists()
+
+
 def test_a_backup_says_the_key_is_not_in_it(
     formabot: Callable[[list[str]], Done], tmp_path: Path
 ) -> None:

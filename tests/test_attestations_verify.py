@@ -296,10 +296,10 @@ def test_what_is_not_a_signed_bundle_is_said(
     assert code == 1 and said in out
 
 
-def test_the_organisation_key_is_printed_to_be_published_and_a_missing_file_said(
-    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+async def test_the_organisation_key_is_printed_to_be_published_and_a_missing_file_said(
+    settings: Settings, db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = cli.cmd_verifier(settings, cli.parse(["verifier", "--cle"]))
+    code = await cli.cmd_public_key(settings)  # `formabot verifier --cle`
     out = capsys.readouterr().out
     key = signing_key(settings.data_dir)
     assert code == 0 and "BEGIN PUBLIC KEY" in out and key.fingerprint[:4] in out

@@ -29,7 +29,7 @@ from bot.cli_keys import cmd_new_key, cmd_public_key, key_not_saved, key_refusal
 from bot.cli_parser import parse
 from bot.documents.fonts import missing_fonts
 from bot.files import why_unreadable
-from bot.invocation import typed_command
+from bot.invocation import command_on_this_base, typed_command
 from bot.storage.db import Database
 from bot.storage.people import no_organisation, only_the_demo
 from bot.workers import Supervisor, stop_when_orphaned
@@ -124,7 +124,10 @@ async def cmd_demo(settings: config.Settings) -> int:
     if not filled:
         print("La base contient déjà un organisme : rien n'est ajouté.")
         return 1
-    print(f"Organisme de démonstration créé. Essayez : {typed_command()} console --as formateur")
+    print(
+        "Organisme de démonstration créé. Essayez :"
+        f" {command_on_this_base()} console --as formateur"
+    )
     return 0
 
 

@@ -168,6 +168,18 @@ async def test_the_demo_s_hint_is_typed_as_formabot_was_started(
     assert f"Essayez : {typed} console --as formateur" in capsys.readouterr().out
 
 
+def test_the_demo_s_hint_gives_the_data_folder_it_was_given(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    """Explorer EB1: after `FORMABOT_DATA_DIR=/tmp/essai formabot demo`, « Essayez : formabot
+    console --as formateur » typed as printed opened ./data, an empty base."""
+    done = formabot(["demo"])
+    assert done.returncode == 0
+    assert done.stdout.strip().endswith(
+        f"Essayez : FORMABOT_DATA_DIR={tmp_path} formabot console --as formateur"
+    )
+
+
 @pytest.mark.slow
 def test_run_on_an_empty_base_opens_the_console_on_the_demo(tmp_path: Path) -> None:
     """What the README promises of ``make run`` without a token, piped as a tester does."""

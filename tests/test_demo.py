@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -65,6 +66,25 @@ async def test_the_demo_s_chat_hint_is_typed_as_formabot_was_started(
     nora = person("nora")
     await nora.says("/start")
     assert "le retire avec « .venv/bin/formabot demo --retirer »" in nora.last
+
+
+async def test_the_demo_s_chat_hint_gives_the_data_folder_the_bot_was_given(
+    trainer: Person,
+    person: Callable[..., Person],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Explorer EB1: a bot started with `FORMABOT_DATA_DIR=/srv/essai` told the owner to type
+    « formabot demo --retirer », which acted on ./data, another base."""
+    monkeypatch.chdir(tmp_path)  # no .env naming it
+    monkeypatch.setenv("FORMABOT_DATA_DIR", "/srv/essai")
+    monkeypatch.setattr(sys, "argv", [".venv/bin/formabot", "run"])
+    nora = person("nora")
+    await nora.says("/start")
+    assert (
+        "le retire avec « FORMABOT_DATA_DIR=/srv/essai .venv/bin/formabot demo --retirer »"
+        in nora.last
+    )
 
 
 async def test_the_demo_goes_whole_for_the_real_organisation(

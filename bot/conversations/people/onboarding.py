@@ -50,7 +50,7 @@ from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.conversations.people.in_group import started_in_group
 from bot.conversations.people.told import tell
 from bot.formations.labels import full_name_given
-from bot.invocation import typed_command
+from bot.invocation import command_on_this_base
 from bot.matrix_room import to_join
 from bot.messages import Reply
 from bot.people import membership, names
@@ -149,7 +149,7 @@ async def start(ctx: Context) -> Outcome | None:
             if ctx.actor is None and await only_the_demo(ctx.session):
                 # The owner's own /start on a base `make run` filled with the demo (explorer
                 # BC3, BC15: told to ask her organisation for an invitation).
-                ctx.say("onboarding.demo_only", command=typed_command())
+                ctx.say("onboarding.demo_only", command=command_on_this_base())
         return Leave()
     # Nobody uses the bot (the demo removed, say): anyone creates the organisation, a person
     # known from the demo too (their chat is bound to the new admin).

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.auxil.synapse import ROOT
+from tests.auxil.synapse import ROOT, starting_the_bot
 
 pytestmark = pytest.mark.slow  # starts a real Synapse
 
@@ -58,3 +58,17 @@ def test_the_local_homeserver_gives_the_bot_and_two_people_accounts(tmp_path: Pa
             process.terminate()  # its server stopped all the same, the failure said
             raise
     assert not folder.exists()  # stopped and removed
+
+
+def test_the_bot_is_started_as_the_readme_says_on_a_base_of_its_own() -> None:
+    """Explorer EB2: it said « dans .env, puis `.venv/bin/formabot run` », which after
+    `make run` put Matrix on the demo's base (a newcomer's /start: ask for an invitation)."""
+    lines = ["MATRIX_HOMESERVER=http://127.0.0.1:8008", "MATRIX_USER_ID=@formabot:localhost"]
+    said = starting_the_bot(Path("matrix-local.env"), lines)
+    assert said[1:3] == [
+        "  set -a; . ./matrix-local.env; set +a",
+        "  FORMABOT_DATA_DIR=data-matrix .venv/bin/formabot run",
+    ]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(line.strip().split("  #")[0] in readme for line in said[1:3])
+    assert said[-2:] == [f"  {line}" for line in lines]

@@ -33,6 +33,7 @@ import hmac
 import json
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -297,6 +298,26 @@ LOCAL_PEOPLE = ("formatrice", "chargee")
 """The people of a local trial, besides the bot: who plays the trainer, who the Région."""
 
 
+def starting_the_bot(env: Path | None, lines: list[str]) -> list[str]:
+    """How to start formabot on this homeserver, as the README's « Essayer Matrix en local »
+    says: on a base of its own, not the demo's that `make run` filled, whose newcomer's
+    /start is told to ask for an invitation (explorer EB2: « dans .env, puis
+    `.venv/bin/formabot run` »)."""
+    run = "FORMABOT_DATA_DIR=data-matrix .venv/bin/formabot run"
+    settings = [f"  {line}" for line in lines]
+    if env is None:
+        return [f"Pour formabot, ces lignes dans .env, puis `{run}` :", *settings]
+    # `. name` looks in the PATH, `. ./name` in this folder.
+    source = shlex.quote(str(env) if env.parent != Path() else f"./{env}")
+    return [
+        "Pour formabot, dans un second terminal (une base à lui, migrée au démarrage) :",
+        f"  set -a; . {source}; set +a",
+        f"  {run}",
+        f"Le fichier {env} contient :",
+        *settings,
+    ]
+
+
 def local_trial(env: Path | None) -> int:
     """Start a homeserver for a trial, its accounts, and wait for Ctrl-C (explorer AJ1)."""
     # Ctrl-C honoured even when started in the background of a shell, which starts it with
@@ -314,8 +335,7 @@ def local_trial(env: Path | None) -> int:
         if env is not None:
             env.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
         print(f"Synapse sur {server.url} (dossier {server.folder}).")
-        print("Pour formabot (dans .env, puis `.venv/bin/formabot run`) :")
-        print("\n".join(f"  {line}" for line in lines))
+        print("\n".join(starting_the_bot(env, lines)))
         print(f"Dans Element, serveur d'accueil {server.url} :")
         for person in people:
             print(f"  {person.user_id}  mot de passe : {person.password}")

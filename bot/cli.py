@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot import config, running
 from bot.app import build_engine, serve, setup_logging, transports_for
-from bot.cli_data import base_of, cmd_export, cmd_import, open_base
+from bot.cli_data import base_of, cmd_export, cmd_import, no_base, open_base
 from bot.cli_keys import cmd_new_key, cmd_public_key, key_not_saved, key_refusal
 from bot.cli_parser import parse
 from bot.documents.fonts import missing_fonts
@@ -420,6 +420,8 @@ async def cmd_backup(settings: config.Settings, args: argparse.Namespace) -> int
 
     try:
         if args.command == "backup":
+            if no_base(settings):  # cron's home folder (explorer EB4: no hint said so)
+                return 1
             written = backup(settings.database_url, settings.data_dir, args.out)
             print(f"Sauvegarde écrite : {written} ({written.stat().st_size} octets).")
             key_not_saved(settings.data_dir)

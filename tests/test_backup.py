@@ -227,3 +227,19 @@ def test_a_backup_is_named_in_the_server_s_own_time(
         time.tzset()
     named = datetime.strptime(written.stem.removeprefix("formabot-"), "%Y%m%d-%H%M%S")
     assert abs(local - named) < timedelta(minutes=1)
+
+
+def test_a_backup_run_from_another_folder_says_where_the_base_should_be(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    """Explorer EB4: from cron's home folder it said « data/formabot.db n'est pas une base
+    formabot (ou n'existe pas encore). », without the way to the right one that an export or
+    an import gives."""
+    done = formabot(["backup"])
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip() == (
+        f"Pas de base formabot à {tmp_path / 'formabot.db'} : lancez la commande depuis le"
+        " dossier du bot, ou donnez son dossier de données (FORMABOT_DATA_DIR). Rien n'a été"
+        " créé."
+    )
+    assert list(tmp_path.iterdir()) == []

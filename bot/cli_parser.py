@@ -160,14 +160,15 @@ def build_parser() -> argparse.ArgumentParser:
         default="csv",
         help="csv (défaut), csv-excel, xlsx, json, ou ics pour un agenda",
     )
+    # Metavars in French, as import's (explorer EB5: « --out OUT », « --bilan BILAN »).
     export.add_argument(
-        "--organisation", type=nombre, default=None, help="identifiant de l'organisme"
+        "--organisation", type=nombre, metavar="ID", help="identifiant de l'organisme"
     )
     export.add_argument(
-        "--formation", type=nombre, default=None, help="identifiant de la formation"
+        "--formation", type=nombre, metavar="ID", help="identifiant de la formation"
     )
-    export.add_argument("--bilan", type=nombre, default=None, help="identifiant du bilan")
-    export.add_argument("--out", type=Path, default=None, help="fichier à écrire")
+    export.add_argument("--bilan", type=nombre, metavar="ID", help="identifiant du bilan")
+    export.add_argument("--out", type=Path, metavar="FICHIER", help="fichier à écrire")
     importing = sub.add_parser(
         "import",
         help="importer une liste de stagiaires (CSV ou Excel) dans une formation",
@@ -191,7 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
         "fichier et la chaîne signée des attestations d'un dossier de preuves. Code de "
         "sortie 0 si le dossier est intact, 1 sinon.",
     )
-    verifier.add_argument("fichier", type=Path, nargs="?", metavar="FICHIER.zip")
+    verifier.add_argument(
+        "fichier",
+        type=Path,
+        nargs="?",
+        metavar="FICHIER.zip",
+        help="le dossier de preuves : celui des attestations d'un bilan, ou le dossier Qualiopi",
+    )
     verifier.add_argument(
         "--empreinte",
         default=None,
@@ -217,14 +224,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="Copie cohérente de la base SQLite, bot en marche, dans "
         "DATA/sauvegardes/ ou le fichier donné. PostgreSQL : pg_dump (voir le README).",
     )
-    saving.add_argument("out", nargs="?", type=Path, default=None, metavar="FICHIER")
+    saving.add_argument(
+        "out",
+        nargs="?",
+        type=Path,
+        metavar="FICHIER",
+        help="la copie à écrire, dans un dossier qui existe (défaut : "
+        "DATA/sauvegardes/formabot-DATE.db)",
+    )
     putting_back = sub.add_parser(
         "restore",
         help="remettre une sauvegarde en place (bot arrêté)",
         description="Remplace la base SQLite par la sauvegarde donnée, après avoir "
         "copié la base actuelle dans DATA/sauvegardes/, puis applique les migrations.",
     )
-    putting_back.add_argument("source", type=Path, metavar="FICHIER")
+    putting_back.add_argument(
+        "source", type=Path, metavar="FICHIER", help="la sauvegarde (formabot backup)"
+    )
     putting_back.add_argument(
         "--oui",
         action="store_true",

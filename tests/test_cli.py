@@ -65,6 +65,24 @@ def test_help_lists_every_command(formabot: Callable[[list[str]], Done]) -> None
         assert "afficher cette aide et quitter" in sub.stdout and "usage" not in sub.stdout
 
 
+def test_every_help_names_what_is_typed_in_french_and_says_it(
+    formabot: Callable[[list[str]], Done],
+) -> None:
+    """Explorer EB5: `formabot export --help` showed « --out OUT », « --bilan BILAN »; the
+    file of `verifier`, `backup` and `restore` had no line saying what it is."""
+    export = formabot(["export", "--help"]).stdout
+    assert "[--organisation ID] [--formation ID]" in export and "[--out FICHIER]" in export
+    assert not re.search(r"\b(OUT|ORGANISATION|FORMATION|BILAN)\b", export)
+    for command, typed in (
+        ("verifier", "FICHIER.zip"),
+        ("backup", "FICHIER"),
+        ("restore", "FICHIER"),
+    ):
+        arguments = formabot([command, "--help"]).stdout.split("arguments:\n")[1]
+        first = arguments.splitlines()[0].split()
+        assert first[0] == typed and len(first) > 1  # its help on the same line
+
+
 def test_argparse_refusals_are_in_french(formabot: Callable[[list[str]], Done]) -> None:
     """Explorer J: « invalid int value: 'abc' », « positional arguments » were English."""
     wrong = formabot(["import", "stagiaires", "--formation", "abc", "liste.csv"])

@@ -367,7 +367,10 @@ def cmd_verifier(settings: config.Settings, args: argparse.Namespace) -> int:
         return asyncio.run(cmd_public_key(settings))
     local = keys.existing_key(settings.data_dir)
     if args.fichier is None:
-        print("Précisez le dossier à vérifier : formabot verifier FICHIER.zip", file=sys.stderr)
+        print(
+            f"Précisez le dossier à vérifier : {typed_command()} verifier FICHIER.zip",
+            file=sys.stderr,
+        )
         return 2
     try:
         data = args.fichier.read_bytes()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot import config
 from bot.cli_data import no_base, open_base
+from bot.invocation import command_on_this_base
 from bot.storage.db import Database
 
 
@@ -62,8 +63,9 @@ async def cmd_new_key(settings: config.Settings, *, yes: bool) -> int:
     key = keys.replace_lost(settings.data_dir, signer)
     print(
         f"Nouvelle clé en place ({keys.KEY_FILE}, empreinte {keys.spaced(key.fingerprint)}) :"
-        " publiez cette empreinte à la place de l'ancienne (formabot verifier --cle l'affiche"
-        " avec la clé publique), et sauvegardez le dossier de données."
+        " publiez cette empreinte à la place de l'ancienne"
+        f" ({command_on_this_base()} verifier --cle l'affiche avec la clé publique), et"
+        " sauvegardez le dossier de données."
     )
     return 0
 

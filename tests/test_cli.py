@@ -83,6 +83,29 @@ def test_every_help_names_what_is_typed_in_french_and_says_it(
         assert first[0] == typed and len(first) > 1  # its help on the same line
 
 
+def test_the_command_line_s_hints_are_typed_as_formabot_was_started(
+    formabot: Callable[[list[str]], Done], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer EB6 (BE13's kind): after `make run` only .venv/bin/formabot exists, and the data
+    folder came from the environment: « la liste : formabot export formations » failed as typed,
+    or listed another base's formations."""
+    monkeypatch.setattr(sys, "argv", [".venv/bin/formabot", "export"])
+    typed = f"FORMABOT_DATA_DIR={tmp_path} .venv/bin/formabot"
+    assert formabot(["demo"]).returncode == 0
+    unknown = formabot(["export", "formations", "--formation", "999"])
+    assert unknown.stderr.strip() == (
+        f"Formation 999 introuvable. La liste des formations : {typed} export formations."
+    )
+    bundle = formabot(["export", "qualiopi", "--out", str(tmp_path / "q.zip")])
+    assert bundle.stderr.strip() == (
+        f"Précisez la formation : --formation ID (la liste : {typed} export formations)."
+    )
+    nothing = formabot(["verifier"])
+    assert nothing.stderr.strip() == (
+        "Précisez le dossier à vérifier : .venv/bin/formabot verifier FICHIER.zip"
+    )
+
+
 def test_argparse_refusals_are_in_french(formabot: Callable[[list[str]], Done]) -> None:
     """Explorer J: « invalid int value: 'abc' », « positional arguments » were English."""
     wrong = formabot(["import", "stagiaires", "--formation", "abc", "liste.csv"])

@@ -35,6 +35,7 @@ from bot.documents.sheets import Moment
 from bot.documents.sheets import write as sheet
 from bot.formations.labels import EXIT_REASONS
 from bot.formations.queries import find_formation, names_apart
+from bot.invocation import command_on_this_base
 from bot.rules.catalogue import rule_label
 from bot.storage.absences import Absence, FollowUp, QualityTicket, StoredDocument
 from bot.storage.formations import Formation, Trainee
@@ -267,7 +268,8 @@ async def qualiopi_bundle(
     """The ZIP for an auditor (indicator 12): absences, tickets, timelines, comptes rendus."""
     if formation_id is None:
         raise LookupError(
-            "Précisez la formation : --formation ID (la liste : formabot export formations)."
+            "Précisez la formation : --formation ID (la liste :"
+            f" {command_on_this_base()} export formations)."
         )
     formation = await find_formation(session, formation_id, organisation_id)
     assert formation is not None

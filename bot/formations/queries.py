@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.answers import fold
 from bot.formations.labels import told_apart
+from bot.invocation import command_on_this_base
 from bot.storage import turn_rows
 from bot.storage.formations import Formation, Trainee, effective_end
 from bot.storage.held import Held
@@ -265,7 +266,7 @@ async def find_formation(
     if formation is None:
         raise LookupError(
             f"Formation {formation_id} introuvable. "
-            "La liste des formations : formabot export formations."
+            f"La liste des formations : {command_on_this_base()} export formations."
         )
     if organisation_id is not None and formation.organisation_id != organisation_id:
         raise LookupError(  # it exists, elsewhere (explorer CB7: « introuvable »)

@@ -101,6 +101,18 @@ def test_every_pool_key_is_in_the_example_file() -> None:
         assert f"\n{key}=" in example
 
 
+def test_the_example_file_says_every_log_level_and_what_e_mail_sends() -> None:
+    """Explorer EB7: .env.example named four log levels of the six read, and e-mail as
+    sending the proof bundles only (it sends the bilans' invitations and links too)."""
+    lines = (ROOT / ".env.example").read_text("utf-8").splitlines()
+    level = lines.index("FORMABOT_LOG_LEVEL=INFO")
+    said = " ".join(lines[level - 2 : level])
+    assert all(name.upper() in said for name in config.LOG_LEVELS)
+    smtp = lines.index("SMTP_HOST=")
+    said = " ".join(lines[smtp - 2 : smtp])
+    assert "invitations" in said and "attestation links" in said and "proof bundles" in said
+
+
 def test_the_bot_s_matrix_display_name_is_read_and_documented(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

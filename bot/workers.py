@@ -68,17 +68,20 @@ def refusal(settings: Settings, workers: int, *, command: str = "run") -> str | 
     if command == "run" and workers == 1:
         return None
     asked = "formabot work" if command == "work" else f"formabot run --workers {workers}"
+    # What to run instead, for the command typed (explorer EB9: `formabot work` was told to run
+    # « formabot run sans --workers », an option it was not given).
+    alone = "formabot run seul" if command == "work" else "formabot run sans --workers"
     if settings.database_url.startswith("sqlite"):
         return (
             f"{asked} demande PostgreSQL : avec SQLite, un seul processus écrit à la fois et "
-            "les autres ne feraient qu'attendre. Lancez formabot run sans --workers, ou "
-            "donnez DATABASE_URL=postgresql+asyncpg://… (voir « Mettre en production »)."
+            f"les autres ne feraient qu'attendre. Lancez {alone}, ou donnez "
+            "DATABASE_URL=postgresql+asyncpg://… (voir « Mettre en production »)."
         )
     if not settings.has_telegram:
         return (
             f"{asked} ne sert qu'avec Telegram : les processus supplémentaires répondent "
             "aux messages Telegram seulement (Matrix et la console restent au processus qui "
-            "reçoit). Donnez TELEGRAM_TOKEN, ou lancez formabot run sans --workers."
+            f"reçoit). Donnez TELEGRAM_TOKEN, ou lancez {alone}."
         )
     return None
 

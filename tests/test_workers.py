@@ -53,6 +53,19 @@ def test_without_a_telegram_token_there_is_nothing_for_workers_to_answer(
         assert "TELEGRAM_TOKEN" in done.stderr
 
 
+def test_formabot_work_is_told_what_to_run_instead_in_its_own_words(
+    formabot: Callable[[list[str]], Done], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer EB9: `formabot work` was told « Lancez formabot run sans --workers »."""
+    on_sqlite = formabot(["work"]).stderr
+    assert "Lancez formabot run seul, ou donnez DATABASE_URL" in on_sqlite
+    assert "--workers" not in on_sqlite
+    monkeypatch.setenv("DATABASE_URL", POSTGRES)
+    without_token = formabot(["work"]).stderr
+    assert without_token.strip().endswith("Donnez TELEGRAM_TOKEN, ou lancez formabot run seul.")
+    assert "sans --workers" in formabot(["run", "--workers", "2"]).stderr
+
+
 @pytest.mark.parametrize("value", ["deux", "", "1.5", "9" * 30])
 def test_a_number_of_workers_that_is_not_a_number_is_refused(
     formabot: Callable[[list[str]], Done], value: str

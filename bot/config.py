@@ -7,6 +7,7 @@ when the templates load (it must be known before any settings object).
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,15 +146,19 @@ def _float(name: str, default: float) -> float:
     if not raw:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError as exc:
         raise SystemExit(f"{name} doit être un nombre (reçu {raw!r}).") from exc
+    if not math.isfinite(value):  # « nan », « inf »: no pace, no wait (explorer EB10)
+        raise SystemExit(f"{name} doit être un nombre (reçu {raw!r}).")
+    return value
 
 
 def _positive(name: str, default: float) -> float:
     value = _float(name, default)
-    if value <= 0:
-        raise SystemExit(f"{name} doit être un nombre positif (reçu {value!r}).")
+    if value <= 0:  # said as typed, « reçu 0 », not Python's « 0.0 » (explorer EB10)
+        raw = os.environ.get(name, "").strip()
+        raise SystemExit(f"{name} doit être un nombre positif (reçu {raw}).")
     return value
 
 

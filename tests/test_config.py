@@ -45,6 +45,27 @@ def test_the_defaults_keep_every_connection_open(monkeypatch: pytest.MonkeyPatch
         ("FORMABOT_DB_POOL_SIZE", "dix", "FORMABOT_DB_POOL_SIZE doit être un nombre entier"),
         ("FORMABOT_DB_MAX_OVERFLOW", "-1", "FORMABOT_DB_MAX_OVERFLOW doit valoir au moins 0"),
         ("FORMABOT_DB_POOL_TIMEOUT", "0", "FORMABOT_DB_POOL_TIMEOUT doit être un nombre positif"),
+        # As typed, not Python's « -1.0 », and no « nan » taken for a number (explorer EB10).
+        (
+            "FORMABOT_DB_POOL_TIMEOUT",
+            "-1",
+            "FORMABOT_DB_POOL_TIMEOUT doit être un nombre positif (reçu -1).",
+        ),
+        (
+            "FORMABOT_DB_POOL_TIMEOUT",
+            "nan",
+            "FORMABOT_DB_POOL_TIMEOUT doit être un nombre (reçu 'nan').",
+        ),
+        (
+            "MATRIX_MESSAGES_PER_SECOND",
+            "0",
+            "MATRIX_MESSAGES_PER_SECOND doit être un nombre positif (reçu 0).",
+        ),
+        (
+            "MATRIX_MESSAGES_PER_SECOND",
+            "inf",
+            "MATRIX_MESSAGES_PER_SECOND doit être un nombre (reçu 'inf').",
+        ),
         ("FORMABOT_DB_POOL_TIMEOUT", "", None),  # empty: the default
     ],
 )

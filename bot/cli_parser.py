@@ -258,11 +258,25 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = build_parser()
     known, extras = parser.parse_known_args(argv)
     if extras:
-        commands = next(
-            action.choices
-            for action in parser._actions  # the one place argparse keeps them
-            if isinstance(action, argparse._SubParsersAction)
+        _command_parser(parser, known.command).error(
+            french("unrecognized arguments: %s") % " ".join(extras)
         )
-        chosen: argparse.ArgumentParser = commands.get(known.command, parser)
-        chosen.error(french("unrecognized arguments: %s") % " ".join(extras))
+    if known.command == "demo" and known.oui and not known.retirer:
+        # « demo --oui » filled a base with the demo, its « oui » read as nothing (explorer EB11).
+        _command_parser(parser, "demo").error(
+            "--oui ne sert qu'avec --retirer (formabot demo --retirer --oui)"
+        )
     return known
+
+
+def _command_parser(
+    parser: argparse.ArgumentParser, command: str | None
+) -> argparse.ArgumentParser:
+    """The parser of ``command`` (its usage in a refusal), else the top one."""
+    commands = next(
+        action.choices
+        for action in parser._actions  # the one place argparse keeps them
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    chosen: argparse.ArgumentParser = commands.get(command or "", parser)
+    return chosen

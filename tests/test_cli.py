@@ -106,6 +106,20 @@ def test_the_command_line_s_hints_are_typed_as_formabot_was_started(
     )
 
 
+def test_demo_s_oui_alone_is_refused_and_fills_nothing(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    """Explorer EB11: `formabot demo --oui` (meant as « retirer sans demander ») filled the base
+    with the demo, the « oui » read as nothing."""
+    done = formabot(["demo", "--oui"])
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "utilisation : formabot demo [-h] [--retirer] [--oui]",
+        "formabot demo : erreur : --oui ne sert qu'avec --retirer (formabot demo --retirer --oui)",
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_argparse_refusals_are_in_french(formabot: Callable[[list[str]], Done]) -> None:
     """Explorer J: « invalid int value: 'abc' », « positional arguments » were English."""
     wrong = formabot(["import", "stagiaires", "--formation", "abc", "liste.csv"])

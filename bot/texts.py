@@ -37,11 +37,18 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """One environment for the process; an override folder comes first."""
-    folders: list[str] = []
     override = os.environ.get("FORMABOT_TEMPLATES_DIR")
-    if override:
-        folders.append(override)
-    folders.append(str(TEMPLATES_DIR))
+    return _environment([override] if override else [])
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> jinja2.Environment:
+    """``templates/`` alone: the blocks an override file leaves out (:func:`_message`)."""
+    return _environment([])
+
+
+def _environment(overrides: list[str]) -> jinja2.Environment:
+    folders = [*overrides, str(TEMPLATES_DIR)]
     env = Environment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=True,
@@ -279,15 +286,20 @@ def _message(env: jinja2.Environment, key: str) -> _Message:
         raise ValueError(f"message key must be 'topic.block', got {key!r}")
     name = f"chat/{topic}.j2"
     template = env.get_template(name)
+    if block not in template.blocks and env is not _shipped():
+        # A reworded file holding only the blocks it rewords: the others are the shipped
+        # ones (explorer EB12: every other message of the file failed, /start included).
+        template = _shipped().get_template(name)
     try:
         render = template.blocks[block]
     except KeyError as exc:
         raise KeyError(f"no message {block!r} in {name}") from exc
     blocks = {k: [v] for k, v in template.blocks.items()}  # what ``self.other()`` reaches
     message = _Message(env, name, dict(template.globals), render, blocks)
-    if not _text_alone(env, name, block):
+    source = template.environment
+    if not _text_alone(source, name, block):
         return message
-    frame = env.context_class(env, dict(message.globals), name, _NO_BLOCKS, message.globals)
+    frame = source.context_class(source, dict(message.globals), name, _NO_BLOCKS, message.globals)
     frame.blocks = blocks
     return replace(message, constant=_tidy("".join(render(frame))))
 

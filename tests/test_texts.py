@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import jinja2
 import pytest
@@ -203,3 +204,27 @@ def test_a_message_is_tidied_as_both_substitutions_always_did() -> None:
     texts_drawn = ["".join(draw.choices(pieces, k=draw.randrange(1, 30))) for _ in range(20000)]
     texts_drawn += ["motif donné.\n\n\n\n.", "Fin <b>x.</b>.", "Trois... points.", "a.<i>.</i>"]
     assert [texts._tidy(t) for t in texts_drawn] == [always(t) for t in texts_drawn]
+
+
+def test_a_reworded_file_keeps_the_shipped_words_of_the_blocks_it_leaves_out(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Explorer EB12: FORMABOT_TEMPLATES_DIR with chat/onboarding.j2 holding the one message
+    reworded made every other message of the file fail, /start answered « quelque chose
+    s'est mal passé » for everybody."""
+    shipped = texts.say("onboarding.unknown_code")
+    told = texts.say("onboarding.demo_only", command="formabot")  # one with names in it
+    (tmp_path / "chat").mkdir()
+    (tmp_path / "chat" / "onboarding.j2").write_text(
+        "{% block first_welcome %}\nSalut ! Créons votre organisme.\n{% endblock %}\n"
+    )
+    monkeypatch.setenv("FORMABOT_TEMPLATES_DIR", str(tmp_path))
+    texts.environment.cache_clear()
+    try:
+        assert texts.say("onboarding.first_welcome") == "Salut ! Créons votre organisme."
+        assert texts.say("onboarding.unknown_code") == shipped
+        assert texts.say("onboarding.demo_only", command="formabot") == told
+        with pytest.raises(KeyError, match=r"no message 'nothing' in chat/onboarding\.j2"):
+            texts.say("onboarding.nothing")
+    finally:
+        texts.environment.cache_clear()

@@ -290,9 +290,8 @@ async def parse_next_point(ctx: Context, text: str) -> str | Invalid:
     if understood is None or not understood.has_date:
         return note
     day = understood.when.date()
-    if day < ctx.now.date():
-        return Invalid(ctx.render("decrochage.next_point_past", day=day))
-    ctx.data[NEXT_POINT_ON] = day.isoformat()
+    if (past := _next_point_on(ctx, day)) is not None:
+        return past
     if _YEAR.search(note) or fold(dates.spell_day_month(day)) in fold(note):
         return note  # « vendredi 4 décembre » said once, not again in brackets (AO9)
     return f"{note} ({dates.spell_date(day)})"
@@ -312,10 +311,16 @@ def _a_date_alone(ctx: Context, text: str) -> str | Invalid | None:
     if read is None or not read.has_date:
         return None
     day = read.when.date()
+    past = _next_point_on(ctx, day)
+    return past if past is not None else dates.spell_date(day)
+
+
+def _next_point_on(ctx: Context, day: date) -> Invalid | None:
+    """The prochain point's day kept for its deadline; what is said of a day gone by."""
     if day < ctx.now.date():
         return Invalid(ctx.render("decrochage.next_point_past", day=day))
     ctx.data[NEXT_POINT_ON] = day.isoformat()
-    return dates.spell_date(day)
+    return None
 
 
 async def next_point_example(ctx: Context) -> dict[str, Any]:

@@ -1359,6 +1359,29 @@ async def test_three_half_days_even_justified_make_a_sign_and_can_be_declined(
     assert len(declined) == 2
 
 
+async def test_a_correction_to_the_same_day_says_nothing_changed_and_journals_nothing(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EC9: « Corriger la date » answered with the day noted read « Correction
+    enregistrée » and journaled a « modification » of no field."""
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
+    before = (await absences(db))[0]
+    await trainer.says("/absences")
+    await trainer.presses("20/11 matin – Léa Martin")
+    await trainer.presses("Corriger la date")
+    await trainer.says("vendredi 20 novembre")
+    if "C'est bien ça" in trainer.last:
+        await trainer.presses("Oui")
+    await trainer.presses("Enregistrer la correction")
+    assert trainer.last == (
+        "Rien n'a changé : c'est déjà ce qui est noté (Léa Martin, matin du vendredi "
+        "20 novembre 2026, absence non justifiée)."
+    )
+    assert [e.action for e in await audit_entries(db, "absence")] == ["create"]
+    after = (await absences(db))[0]
+    assert (after.updated_at, after.updated_by) == (before.updated_at, before.updated_by)
+
+
 async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: Person) -> None:
     await note_unjustified(trainer, "/absence léa vendredi dernier matin")
     original = (await absences(db))[0]

@@ -328,7 +328,9 @@ async def correct_absence(
     by: int,
     now: datetime,
 ) -> list[str] | Conflict:
-    """Change what was noted; the fields changed (audited with their previous values).
+    """Change what was noted; the fields changed (audited with their previous values), none
+    when the answers are those noted already: nothing stamped nor journaled (explorer EC9: an
+    empty « modification » in the journal).
 
     A :class:`Conflict`, with nothing changed, when the new half-day (or the
     late arrival's rank) was taken by someone else since the dialogue
@@ -362,6 +364,8 @@ async def correct_absence(
         if document_id is not None:
             absence.proof_id = document_id
             changed.append("proof")
+    if not changed:
+        return changed  # the same answers again: no correction to stamp or journal (EC9)
     absence.updated_by, absence.updated_at = by, now
     audit.record(
         session,

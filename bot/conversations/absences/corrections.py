@@ -365,6 +365,11 @@ async def save_correction(ctx: Context) -> Outcome:
         # The half-day was noted by someone else a moment ago, in another chat or process.
         flag_conflict(ctx, changed)
         return Next("conflict")
+    if not changed:  # the same answers as noted (explorer EC9: « Correction enregistrée »)
+        trainee = await current_trainee(ctx)
+        name = trainee.full_name if trainee else ""
+        ctx.say("absence.unchanged", a=absence, name=name, label=period_label)
+        return Leave()
     followup = await opened_by(ctx.session, absence)
     moved = await move_first_sign(ctx.session, followup, before, absence.day, by=ctx.person_id)
     trainee = await current_trainee(ctx)

@@ -224,6 +224,19 @@ async def test_wrong_and_hostile_answers_are_refused_in_french(lea: Person, db: 
     assert lea.last == "5 gardé(s)."
 
 
+async def test_an_empty_answer_is_said_to_be_nothing_received(lea: Person, db: Database) -> None:
+    """Explorer EC2: an empty message at a list to tick read « Je n'ai pas reconnu ce choix »,
+    where every other list says it received nothing; signs alone are not reconnus."""
+    await lea.says("/cocher")
+    await lea.says("   ")
+    assert lea.all_text.startswith("Je n'ai rien reçu : choisissez une ligne (ou tapez son numéro)")
+    await lea.says("?!")
+    assert lea.all_text.startswith("Je n'ai pas reconnu ce choix. Choisissez une ligne")
+    assert await step_of(db, lea) == ("cocher", "who")
+    await lea.presses("Terminé")
+    assert lea.last == "5 gardé(s)."
+
+
 async def test_control_characters_are_refused_never_echoed(lea: Person, db: Database) -> None:
     """Explorer GD3: a bell and the terminal's « clear screen » (or a NUL) went back as typed
     in « Je ne trouve pas « … » dans la liste » (the console's screen cleared); refused as

@@ -306,8 +306,11 @@ class PickMany(Step):
                 ctx.render("common.message_too_long", length=len(ctx.incoming.text), limit=MAX_TEXT)
             )
         words = words_of(ctx.incoming.text)
-        if not words:
-            return Retry(ctx.render("common.pick_many_again"))
+        if not words:  # nothing at all is said so, as at a list to choose in (explorer EC2)
+            empty = not ctx.incoming.text.strip()
+            return Retry(
+                ctx.render("common.pick_many_empty" if empty else "common.pick_many_again")
+            )
         if words in DONE_WORDS or words == words_of(self.done_label):
             return self._done(ctx, ticked)
         asked = typed_page(ctx.incoming.text, self._page(ctx), self._pages(ctx))

@@ -1224,6 +1224,11 @@ async def test_the_next_point_given_as_a_date_in_figures_is_read(
     assert trainer.last.startswith("Le 31 février n'existe pas.")
     await trainer.says("20/11/2026")
     assert trainer.last.startswith("Le vendredi 20 novembre 2026 est déjà passé")
+    # Gone by three days ago, not the 20 November of next year (explorer EC10).
+    await trainer.says("20/11")
+    assert trainer.last.startswith("Le vendredi 20 novembre 2026 est déjà passé")
+    await trainer.says("le 20 novembre, en fin de séance")
+    assert trainer.last.startswith("Le vendredi 20 novembre 2026 est déjà passé")
     await trainer.says("15/12")
     assert "Prochain point : mardi 15 décembre 2026\n" in trainer.last
     await trainer.presses("Produire le compte rendu")

@@ -289,7 +289,7 @@ async def parse_next_point(ctx: Context, text: str) -> str | Invalid:
     )
     if understood is None or not understood.has_date:
         return note
-    day = understood.when.date()
+    day = _as_meant(ctx, understood.when.date(), note)
     if (past := _next_point_on(ctx, day)) is not None:
         return past
     if _YEAR.search(note) or fold(dates.spell_day_month(day)) in fold(note):
@@ -310,9 +310,27 @@ def _a_date_alone(ctx: Context, text: str) -> str | Invalid | None:
     read = dates.understand(line, ctx.now, "future")
     if read is None or not read.has_date:
         return None
-    day = read.when.date()
+    day = _as_meant(ctx, read.when.date(), line)
     past = _next_point_on(ctx, day)
     return past if past is not None else dates.spell_date(day)
+
+
+_LATELY = timedelta(days=92)
+"""How far back a day typed without its year is still the one just gone, not next year's."""
+
+
+def _as_meant(ctx: Context, day: date, typed: str) -> date:
+    """``day`` as read looking ahead, unless it is next year's of a day typed without its year
+    that went by these last weeks (explorer EC10: « 20/11 » typed on 23/11 was the 20 November
+    of the year after, not said to be gone by)."""
+    if _YEAR.search(typed):
+        return day
+    try:
+        last_year = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day
+    today = ctx.now.date()
+    return last_year if today - _LATELY <= last_year < today else day
 
 
 def _next_point_on(ctx: Context, day: date) -> Invalid | None:

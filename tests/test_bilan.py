@@ -2081,3 +2081,30 @@ async def test_the_words_after_bilans_and_attestations_narrow_the_bilans(
             "dans la liste."
         )
         await trainer.says("/annuler")
+
+
+async def test_a_day_after_bilans_and_attestations_picks_that_days_bilans(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer DC12: « /attestations 26/11 » said « Aucune formation ne correspond à
+    « 26/11 » »: a day typed is the bilans' day, as « /absences 22/11 » is the absences'."""
+    await add_bilan(db)
+    await add_bilan(db, start=datetime(2026, 12, 10, 13, 0, tzinfo=UTC))
+    await add_bilan(db, start=datetime(2026, 12, 10, 15, 0, tzinfo=UTC))
+    for command in ("/bilans", "/attestations"):
+        await trainer.says(f"{command} 3/12")  # one that day: opened
+        assert "Aucune formation ne correspond" not in trainer.all_text, trainer.all_text
+        assert "3 décembre 2026" in trainer.all_text.split("\n\n")[0], trainer.all_text
+        assert "Quel bilan" not in trainer.all_text, trainer.all_text
+        await trainer.says("/annuler")
+        await trainer.says(f"{command} 10/12")  # two that day: those alone
+        assert "2 choix sur 3 correspondent à « 10/12 »" in trainer.all_text, trainer.all_text
+        assert [b for b in trainer.buttons if "10/12" in b] == [
+            b for b in trainer.buttons if b != "Toute la liste"
+        ], trainer.buttons
+        await trainer.says("/annuler")
+        await trainer.says(f"{command} 11/12")
+        assert trainer.all_text.startswith(
+            "Aucun bilan le vendredi 11 décembre 2026 : choisissez dans la liste."
+        ), trainer.all_text
+        await trainer.says("/annuler")

@@ -24,15 +24,17 @@ from bot.conversations.formations.choose import (
 from bot.conversations.kit.carry import NARROWED
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.steps import Option
+from bot.dates import Prefer
 from bot.formations.labels import told_apart
 
 
-def typed_day(ctx: Context, typed: str) -> date | None:
+def typed_day(ctx: Context, typed: str, prefer: Prefer = "past") -> date | None:
     """The day ``typed`` names alone (« 22/11 », « hier », « vendredi dernier »), leaning to
-    the past as an absence does; ``None`` for anything else (a name, a title, an hour)."""
+    the past as an absence does (or as ``prefer`` says: a bilan's day, explorer DC12);
+    ``None`` for anything else (a name, a title, an hour)."""
     if not typed or len(typed) > 60 or not names_a_day_only(typed):
         return None
-    understood = dates.understand(typed, ctx.now, "past")
+    understood = dates.understand(typed, ctx.now, prefer)
     if understood is None or not understood.has_date or understood.has_time:
         return None
     return understood.when.date()

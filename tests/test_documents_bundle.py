@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.documents.bundle import build_bundle, safe_name, sha256_hex, slug
+from bot.documents.bundle import build_bundle, person_slug, safe_name, sha256_hex, slug
 
 CREATED = datetime(2026, 11, 26, 13, 5, 9, tzinfo=UTC)
 
@@ -157,3 +157,22 @@ def test_a_title_or_a_name_in_a_file_name_is_the_same_everywhere() -> None:
     assert slug("???", empty="formation") == "formation"
     assert slug("a" * 30 + " " + "b" * 30) == "a" * 30 + "-" + "b" * 9  # 40 at most
     assert not slug("a" * 39 + " b").endswith("-")
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Иван Петров", "ivan-petrov"),
+        ("Юлия Щербакова", "iouliia-shcherbakova"),
+        ("محمد علي", "mhmd-aly"),
+        ("Νίκος Παπαδόπουλος", "nikos-papadopoulos"),
+        ("שרה כהן", "shrh-khn"),
+        ("김민준", "gimminjun"),
+        ("Søren Łukasz Straße", "soren-lukasz-strasse"),
+        ("王芳", "stagiaire"),  # no reading of ideographs here: the fallback
+    ],
+)
+def test_a_name_in_another_alphabet_is_romanized_in_a_file_name(name: str, said: str) -> None:
+    """Explorer DC5: a trainee named in Cyrillic or Arabic letters had
+    « compte-rendu-stagiaire-….pdf », « chronologie-stagiaire.pdf »: nothing of her name."""
+    assert person_slug(name) == said

@@ -390,3 +390,17 @@ async def test_a_long_name_is_whole_in_the_chronologie_s_file_name(
         "chronologie-jean-baptiste-maximilien-alexandre-de-la-tour-d-harcourt-beuvron-"
         "de-saint-aubin.pdf"
     )
+
+
+async def test_a_name_in_another_alphabet_is_romanized_in_the_chronologie_s_file_name(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer DC5: « Иван Петров »'s chronologie was « chronologie-stagiaire.pdf », nothing
+    of his name; the compte rendu's the same (one rule, :func:`bot.documents.bundle.slug`)."""
+    await add_formation(db, title="Cuisine", trainees=("Иван Петров",))
+    await note_unjustified(trainer, "/absence Петров vendredi dernier matin")
+    await trainer.says("/suivi Петров")
+    await trainer.presses("Chronologie en PDF")
+    document = trainer.replies[-1].document
+    assert document is not None
+    assert document.filename == "chronologie-ivan-petrov.pdf"

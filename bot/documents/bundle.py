@@ -28,6 +28,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import PurePosixPath
 
+from bot.documents.romanized import romanized
+
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.signature"
 """Where a sealed bundle keeps the signature of ``manifest.json`` (no file may take it)."""
@@ -49,9 +51,9 @@ def sha256_hex(data: bytes) -> str:
 
 def slug(text: str, *, empty: str = "document", limit: int = 40) -> str:
     """``cariste-rouen``, ``elodie-roux``: a title or a name in a file name, ASCII, lower case,
-    dashes, so a document bears the same name on every platform, on disk and in a bundle."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-") or empty
+    dashes, so a document bears the same name on every platform, on disk and in a bundle;
+    other alphabets romanized (explorer DC5: « Иван Петров » was « stagiaire »)."""
+    return re.sub(r"[^a-z0-9]+", "-", romanized(text)).strip("-")[:limit].strip("-") or empty
 
 
 def person_slug(full_name: str) -> str:

@@ -7,7 +7,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -404,3 +404,26 @@ async def test_a_name_in_another_alphabet_is_romanized_in_the_chronologie_s_file
     document = trainer.replies[-1].document
     assert document is not None
     assert document.filename == "chronologie-ivan-petrov.pdf"
+
+
+async def test_words_after_exporter_fitting_the_only_formation_nothing_are_said(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer DC7's neighbour: with one formation, « /exporter zorro » opened it, the words
+    unsaid, where /formations, /bilan and /attestations say they fit nothing."""
+    async with db.sessions() as session:
+        projet = await session.scalar(select(Formation).where(Formation.title.like("Projet%")))
+        assert projet is not None
+        projet.deleted_at = datetime(2026, 11, 1, tzinfo=UTC)
+        await session.commit()
+    await trainer.says("/exporter zorro")
+    assert trainer.all_text.startswith(
+        "Aucune formation ne correspond à « zorro », ni aucun stagiaire : choisissez dans la liste."
+    ), trainer.all_text
+    await trainer.presses("Agent de restauration")
+    assert "Que voulez-vous exporter" in trainer.last, trainer.last
+    await trainer.says("/annuler")
+    for typed in ("/exporter", "/exporter restauration"):  # alone or named: opened
+        await trainer.says(typed)
+        assert trainer.all_text.startswith("Que voulez-vous exporter"), trainer.all_text
+        await trainer.says("/annuler")

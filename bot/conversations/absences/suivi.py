@@ -190,9 +190,13 @@ async def export_formation_options(ctx: Context) -> list[Option]:
 
 
 async def export_start(ctx: Context) -> Outcome | None:
-    if not await single_formation(ctx):
+    formations = await single_formation(ctx)
+    if not formations:
         ctx.say("suivi.no_formation")
         return Leave()
+    if len(formations) == 1 and typed_after(ctx, "exporter"):
+        # The only one is read like any (DC7: « /exporter zorro » opened it, the words unsaid).
+        ctx.data.pop("formation_id", None)
     if "formation_id" not in ctx.data:  # « /exporter Maçon – Caen » (explorer KB7)
         typed = fold(typed_after(ctx, "exporter"))
         if typed in WHOLE_TYPED and is_admin(ctx):  # « /exporter toutes » (explorer KB8)

@@ -2153,6 +2153,26 @@ async def test_the_words_after_absences_are_answered_with_one_formation_holding_
     assert trainer.buttons == ["22/11 matin – Léa Martin", "Toute la liste"]
 
 
+async def test_the_words_after_absences_are_answered_with_one_formation_only(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer DC7's neighbour: with one formation in all, « /absences zorglub » showed every
+    absence without a word (MA10 read them when one of several held the absences)."""
+    async with db.sessions() as session, session.begin():
+        projet = update(Formation).where(Formation.title.like("Projet%"))
+        await session.execute(projet.values(deleted_at=datetime(2026, 11, 1, tzinfo=UTC)))
+    await noted(trainer, "/absence karim hier matin", "/absence léa hier matin")
+    await trainer.says("/absences zorglub")
+    assert trainer.replies[-2].text == (
+        "Aucune formation ne correspond à « zorglub », ni aucun stagiaire : choisissez dans la "
+        "liste."
+    )
+    assert trainer.last.startswith("Quelle absence ?") and len(trainer.buttons) == 2
+    await trainer.says("/annuler")
+    await trainer.says("/absences léa")
+    assert trainer.buttons == ["22/11 matin – Léa Martin", "Toute la liste"]
+
+
 async def test_absences_after_a_day_and_a_formation_lists_that_day_s_absences(
     db: Database, trainer: Person
 ) -> None:

@@ -221,11 +221,14 @@ async def _narrow_to_day(ctx: Context, day: date, typed: str) -> None:
 
 
 async def _edit_start(ctx: Context) -> Outcome | None:
-    if not await single_formation(ctx):
+    formations = await single_formation(ctx)
+    if not formations:
         ctx.say("absence.no_formation")
         return Leave()
     alone: list[Option] = []  # the one formation holding absences, not asked for
     typed = typed_after(ctx, "absences")
+    if len(formations) == 1 and typed:  # the only one: its words read as with several (DC7)
+        ctx.data.pop("formation_id", None)
     if "formation_id" not in ctx.data:
         offered = await formations_noted(ctx)
         if not offered:

@@ -2551,3 +2551,27 @@ async def test_the_one_person_of_a_bilan_de_competences_is_not_asked_for(
     await trainer.presses("Enregistrer")
     [absence] = await absences(db)
     assert absence.trainee_id == await trainee_id(db, "Zoé Durand")
+
+
+async def test_a_justified_absence_corrected_to_unjustified_says_its_proof_stays(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EC8: a justified absence with its proof, corrected to « Non », kept the proof
+    without a word, and the exports read « justifiée : non » beside the file. The file stays
+    (the erasure of the trainee finds it through the absence: unlinked, it would outlive her),
+    and the recap says so before « Enregistrer la correction »."""
+    await trainer.says("/absence léa vendredi dernier matin")
+    await trainer.presses("Oui")  # the day
+    await trainer.presses("Oui")  # justified
+    await trainer.says("arrêt maladie")
+    await trainer.sends_file("arret.pdf", "application/pdf", PDF)
+    await trainer.presses("Enregistrer")
+    await correcting_the_justification(trainer, "Non")
+    await trainer.presses("Passer")
+    assert (
+        "Le justificatif déjà joint (arret.pdf) reste conservé avec l'absence et nommé dans "
+        "les exports, à côté de « justifiée : non »." in trainer.last
+    ), trainer.last
+    await trainer.presses("Enregistrer la correction")
+    (a,) = await absences(db)
+    assert not a.justified and a.proof_id is not None

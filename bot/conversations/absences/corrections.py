@@ -68,7 +68,7 @@ from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_
 from bot.conversations.kit.many import FINISHED_WORDS
 from bot.conversations.kit.matching import matching
 from bot.conversations.kit.steps import Confirm, Option, Pick
-from bot.storage.absences import Absence
+from bot.storage.absences import Absence, StoredDocument
 
 
 async def one_day_corrected(ctx: Context) -> Outcome | None:
@@ -111,7 +111,7 @@ def correct_absences() -> Flow:
             Confirm(
                 "recap",
                 ask="absence.recap_edit",
-                values=recap_values,
+                values=recap_edit_values,
                 yes=save_correction,
                 no=keep_absence,
                 yes_label="Enregistrer la correction",
@@ -335,6 +335,19 @@ async def keep_stored(ctx: Context, absence: Absence) -> None:
         _outside_ok=absence.day.isoformat(),
         _weekend_ok=absence.day.isoformat(),  # asked when it was logged: not again
     )
+
+
+async def recap_edit_values(ctx: Context) -> dict[str, object]:
+    """The recap's values, with the proof the absence keeps when it is corrected to
+    unjustified (explorer EC8: kept without a word, the exports reading « justifiée : non »
+    beside it). It stays attached by decision: the trainee's erasure finds it through the
+    absence, and unlinked it would outlive her."""
+    values = {**await recap_values(ctx), "kept_proof": None}
+    absence = await load_absence(ctx, ctx.data.get("absence_id"))
+    if absence is not None and absence.proof_id is not None and not ctx.data.get("justified"):
+        document = await ctx.session.get(StoredDocument, absence.proof_id)
+        values["kept_proof"] = document.filename if document is not None else None
+    return values
 
 
 async def choose_action(ctx: Context, picked: str) -> Outcome:

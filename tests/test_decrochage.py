@@ -731,6 +731,41 @@ async def test_a_document_s_long_name_is_cut_keeping_its_extension(
     assert name.endswith(".pdf"), name
 
 
+async def test_a_sign_added_again_the_same_day_is_said_and_not_added_twice(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EC6: « Abandon de la formation » added twice the same day read « Signes : 2 »
+    in the follow-up: the second is the same observation, said and not added (the sign it
+    was opened with as well, « Manque de réactivité »)."""
+    await open_followup(trainer, "julie")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    signs = len(await rows(db, FollowUpSign))
+    for _ in range(2):
+        await trainer.says("/decrochage julie")
+        await trainer.presses("Ajouter des signes")
+        await trainer.presses("Baisse de motivation")
+        await trainer.presses("Retards")
+        await trainer.presses("Terminé")
+    assert (
+        "Déjà noté aujourd'hui dans ce suivi, pas ajouté une seconde fois : baisse de "
+        "motivation et retards."
+    ) in trainer.all_text
+    assert "signe ajouté" not in trainer.all_text
+    assert len(await rows(db, FollowUpSign)) == signs + 2
+    await trainer.says("/decrochage julie")
+    await trainer.presses("Ajouter des signes")
+    await trainer.presses("Retards")
+    await trainer.presses("Difficultés personnelles")
+    await trainer.presses("Manque de réactivité")
+    await trainer.presses("Terminé")
+    assert (
+        "1 signe ajouté au suivi. Déjà noté aujourd'hui dans ce suivi, pas ajouté une seconde "
+        "fois : retards et manque de réactivité."
+    ) in trainer.all_text
+    assert len(await rows(db, FollowUpSign)) == signs + 3
+
+
 async def test_more_signs_and_the_timeline_from_the_menu(db: Database, trainer: Person) -> None:
     await open_followup(trainer, "julie")
     await trainer.presses("Ouvrir le suivi")

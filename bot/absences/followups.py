@@ -294,6 +294,35 @@ async def signs_of(session: AsyncSession, followup_id: int) -> list[FollowUpSign
     )
 
 
+REPEATING_SIGNS = {"absence"}
+"""Signs each one an event of its own: a second absence added the same day is another one."""
+
+
+async def noted_today(
+    session: AsyncSession,
+    followup_id: int,
+    signs: Iterable[str],
+    note: str | None,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+) -> list[str]:
+    """The signs among ``signs`` the follow-up holds already today (``tz``'s day), « Autre »
+    with the same note: the same observation noted twice, not a second one (explorer EC6:
+    « Abandon de la formation » twice, « Signes : 2 »)."""
+    today = now.astimezone(tz).date()
+    seen = {
+        (s.code, s.note)
+        for s in await signs_of(session, followup_id)
+        if s.recorded_at.astimezone(tz).date() == today
+    }
+    return [
+        code
+        for code in signs
+        if code not in REPEATING_SIGNS and (code, note if code == "autre" else None) in seen
+    ]
+
+
 async def documents_of(session: AsyncSession, followup_id: int) -> list[StoredDocument]:
     return list(
         (

@@ -242,3 +242,26 @@ async def test_past_its_hour_a_no_show_is_offered_and_an_exit_once_recorded(
     await trainer.presses("Annuler l'entretien")
     assert "La personne a quitté la formation" in trainer.buttons
     assert "enregistrez d'abord sa sortie" not in trainer.last
+
+
+async def test_the_cancel_typed_twice_is_said_taken_once(db: Database, trainer: Person) -> None:
+    """Explorer EC11: « Oui, l'annuler » typed twice (a double send on Matrix or the console)
+    cancelled the entretien, and the second reached the follow-up's menu, which answered
+    « Pour tout arrêter, tapez /annuler … ». It is said taken once, as at a dialogue's end;
+    the same words again after that are read by the menu as before."""
+    await karim_s_entretien_on_thursday(trainer)
+    await record_exit(db, "Karim Benali", date(2026, 11, 23))
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Annuler l'entretien")
+    await trainer.presses("La personne a quitté la formation")
+    await trainer.says("Oui, l'annuler")
+    assert "est annulé" in trainer.all_text
+    await trainer.says("Oui, l'annuler")
+    assert trainer.all_text == (
+        "C'est déjà fait : votre message « Oui, l'annuler » m'est parvenu deux fois, je ne l'ai "
+        "pris en compte qu'une fois."
+    )
+    [entretien] = await rows(db, Entretien)
+    assert entretien.cancelled_at is not None
+    await trainer.says("Oui, l'annuler")  # a third: the menu's answer, as before
+    assert "C'est déjà fait" not in trainer.all_text

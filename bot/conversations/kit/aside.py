@@ -116,16 +116,19 @@ SUGGESTED = "_suggested"
 mistyped one, for a « oui » as the next message (:mod:`bot.conversations.kit.suggestion`, explorer QB17)."""
 
 
-def typed(text: str) -> str:
-    """What :data:`PRESSED` holds after a typed answer ended the conversation: a digest of it
-    as compared (:func:`~bot.answers.fold`), never the words themselves (explorer GD6)."""
-    return "typed:" + hashlib.sha256(fold(text).encode()).hexdigest()[:16]
+def typed(text: str, *, returned: bool = False) -> str:
+    """What :data:`PRESSED` holds after a typed answer ended the conversation, or with
+    ``returned`` a called dialogue (back to its caller's menu): a digest of it as compared
+    (:func:`~bot.answers.fold`), never the words themselves (explorer GD6, EC11)."""
+    kind = "typed-back:" if returned else "typed:"
+    return kind + hashlib.sha256(fold(text).encode()).hexdigest()[:16]
 
 
-def typed_again(last: object, text: str) -> bool:
-    """``text`` is the one that ended the conversation (``last``, :data:`PRESSED`), come
-    again; no digest made at the turns that follow anything else."""
-    return isinstance(last, str) and last.startswith("typed:") and last == typed(text)
+def typed_again(last: object, text: str, *, returned: bool = False) -> bool:
+    """``text`` is the one that ended the conversation (with ``returned``, the called
+    dialogue) (``last``, :data:`PRESSED`), come again; no digest made at the turns that
+    follow anything else."""
+    return isinstance(last, str) and last == typed(text, returned=returned)
 
 
 def resting(data: dict[str, Any]) -> dict[str, Any]:

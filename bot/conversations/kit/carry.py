@@ -200,11 +200,16 @@ class Carrier:
         """:meth:`apply` to what was answered at ``step``.  A text that ends the conversation
         is remembered (a digest, not its words) until the next message: the same text again,
         a double tap on Matrix or the console, is then said taken once (explorer GD6: the
-        second « Enregistrer » read « Je ne suis pas sûr de ce que vous voulez faire »)."""
+        second « Enregistrer » read « Je ne suis pas sûr de ce que vous voulez faire »); so is
+        a text that ends a called dialogue, at its caller's menu (explorer EC11)."""
+        depth = len(ctx.data.get("_stack") or [])
         position = await self.apply(ctx, flow, step, outcome)
         typed = ctx.incoming.text
-        if position == (None, None) and typed.strip() and ctx.incoming.attachment is None:
-            ctx.data[aside.PRESSED] = aside.typed(typed)
+        if typed.strip() and ctx.incoming.attachment is None:
+            if position == (None, None):
+                ctx.data[aside.PRESSED] = aside.typed(typed)
+            elif len(ctx.data.get("_stack") or []) < depth:  # a called dialogue ended (EC11)
+                ctx.data[aside.PRESSED] = aside.typed(typed, returned=True)
         return position
 
     def _earlier(self, ctx: Context, step: str) -> list[str]:

@@ -234,8 +234,11 @@ class Context:
         twice; after a sworn attestation, « la conversation correspondante est terminée »).
         ``answering``: a dialogue is under way, whose question still asked takes the same
         button twice on purpose (a tick, then untick)."""
-        last, pressed = self.data.pop(PRESSED, None), self.incoming.choice
-        if pressed is None and not answering and typed_again(last, self.incoming.text):
+        last, pressed, text = self.data.pop(PRESSED, None), self.incoming.choice, self.incoming.text
+        if pressed is None and (
+            (not answering and typed_again(last, text))
+            or (answering and self._repeats_return(last, text))
+        ):
             # The text that ended the conversation, sent twice: said taken once (GD6).
             self.say("common.typed_twice", typed=visible(self.incoming.text)[:60])
             return True
@@ -245,6 +248,16 @@ class Context:
             return False  # the question still asked: a tick taken back, a second press
         self.data[PRESSED] = last
         return True
+
+    def _repeats_return(self, last: object, text: str) -> bool:
+        """The text that ended a called dialogue, again at its caller's menu, which offers no
+        choice of that name nor number (explorer EC11: « Oui, l'annuler » sent twice was told
+        « Pour tout arrêter, tapez /annuler … »; « 2 » there is the menu's second choice)."""
+        return (
+            typed_again(last, text, returned=True)
+            and not self.offers(fold(text))
+            and _number(text) is None
+        )
 
     def choice(self, label: str, value: str, *, numbered: bool = True, detail: str = "") -> Choice:
         """A button stamped with the current question, so stale ones are recognised."""

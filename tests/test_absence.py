@@ -1382,6 +1382,31 @@ async def test_a_correction_to_the_same_day_says_nothing_changed_and_journals_no
     assert (after.updated_at, after.updated_by) == (before.updated_at, before.updated_by)
 
 
+async def test_a_justificatif_replaced_by_a_correction_is_erased_as_the_recap_says(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer FA2: a correction's new justificatif left the old one linked to nothing, kept
+    for ever (a medical certificate, maybe) and out of reach of the trainee's erasure."""
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
+    for name, content in (("arret.pdf", b"%PDF-1.4 first"), ("arret-lisible.pdf", b"%PDF-1.4 2")):
+        await trainer.says("/absences")
+        await trainer.presses("20/11 matin – Léa Martin")
+        await trainer.presses("Justification et motif")
+        await trainer.presses("Oui")
+        await trainer.says("arrêt maladie")
+        await trainer.sends_file(name, "application/pdf", content)
+        if name == "arret-lisible.pdf":
+            assert (
+                "Nouveau justificatif : arret-lisible.pdf (il remplace arret.pdf, qui sera effacé)"
+            ) in trainer.last
+        else:
+            assert "il remplace" not in trainer.last
+        await trainer.presses("Enregistrer la correction")
+        assert "Correction enregistrée" in trainer.last
+    [kept] = await rows(db, StoredDocument)
+    assert (kept.filename, kept.id) == ("arret-lisible.pdf", (await absences(db))[0].proof_id)
+
+
 async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: Person) -> None:
     await note_unjustified(trainer, "/absence léa vendredi dernier matin")
     original = (await absences(db))[0]

@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,7 +44,7 @@ from bot.absences.recent import last_closed_on
 from bot.absences.uploads import Upload, keep_upload
 from bot.absences.vocabulary import JUSTIFICATIF
 from bot.storage import audit
-from bot.storage.absences import Absence
+from bot.storage.absences import Absence, StoredDocument
 from bot.storage.conflicts import insert_unless_taken
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, zone_of
@@ -362,8 +362,12 @@ async def correct_absence(
     if absence.justified:
         document_id = await _keep_proof(session, absence.organisation_id, proof, by=by, now=now)
         if document_id is not None:
-            absence.proof_id = document_id
+            replaced, absence.proof_id = absence.proof_id, document_id
             changed.append("proof")
+            if replaced is not None:
+                # Linked to nothing once replaced, no erasure of the trainee would find it
+                # (explorer FA2): it goes now, as the recap said; the journal keeps the change.
+                await session.execute(delete(StoredDocument).where(StoredDocument.id == replaced))
     if not changed:
         return changed  # the same answers again: no correction to stamp or journal (EC9)
     absence.updated_by, absence.updated_at = by, now

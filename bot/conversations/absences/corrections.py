@@ -342,11 +342,15 @@ async def recap_edit_values(ctx: Context) -> dict[str, object]:
     unjustified (explorer EC8: kept without a word, the exports reading « justifiée : non »
     beside it). It stays attached by decision: the trainee's erasure finds it through the
     absence, and unlinked it would outlive her."""
-    values = {**await recap_values(ctx), "kept_proof": None}
+    values = {**await recap_values(ctx), "kept_proof": None, "replaced_proof": None}
     absence = await load_absence(ctx, ctx.data.get("absence_id"))
-    if absence is not None and absence.proof_id is not None and not ctx.data.get("justified"):
+    if absence is not None and absence.proof_id is not None:
         document = await ctx.session.get(StoredDocument, absence.proof_id)
-        values["kept_proof"] = document.filename if document is not None else None
+        filename = document.filename if document is not None else None
+        if not ctx.data.get("justified"):
+            values["kept_proof"] = filename
+        elif ctx.data.get("proof"):  # a new one replaces it: erased with the saving (FA2)
+            values["replaced_proof"] = filename
     return values
 
 

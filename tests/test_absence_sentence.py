@@ -3417,3 +3417,56 @@ async def test_an_hour_late_typed_right_after_retard_is_its_length_not_its_day(
     await trainer.presses("Non")  # not justified
     await trainer.presses("Passer")
     assert "lundi 23 novembre 2026, retard de 1 h\n" in trainer.last
+
+
+@pytest.mark.parametrize(
+    ("opening", "asked"),
+    [
+        ("Karim absent ce matin", "l'absence de Karim Benali n'est pas encore notée"),
+        ("Julie en retard de 20 min", "le retard de Julie Petit n'est pas encore noté"),
+    ],
+)
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "non c'est Karima",
+        "non pas lui, Karim Benali",
+        "non justifiée",
+        "non il avait prévenu",
+        "non, en retard",
+        "non 2 jours",
+        "non <b>x</b>",
+    ],
+)
+async def test_a_non_with_words_not_understood_keeps_the_question_and_says_so(
+    db: Database, trainer: Person, opening: str, asked: str, typed: str
+) -> None:
+    """Explorer FC1: « non c'est Karima », « non justifiée », « non, en retard » to « Noter
+    l'absence … ? » dropped it, « D'accord, je ne note rien »: the words meant a correction."""
+    await trainer.says(opening)
+    question = trainer.last
+    await trainer.says(typed)
+    assert trainer.all_text.startswith(f"Je n'ai pas compris « {typed} » : {asked}, je vous")
+    assert "je ne note rien" not in trainer.all_text
+    assert trainer.last.endswith(question) and trainer.buttons == ["Oui, noter", "Non"]
+    assert await step_of(db, trainer) == ("absence_phrase", "go")
+    await trainer.presses("Oui, noter")  # the entry kept: noted as first said
+    assert await step_of(db, trainer) != (None, None)
+
+
+async def test_a_non_said_at_length_is_quoted_short(trainer: Person) -> None:
+    """Explorer FC1: « non » and 5,000 characters, the answer quoted back cut short."""
+    await trainer.says("Karim absent ce matin")
+    await trainer.says("non " + "x" * 5000)
+    assert trainer.all_text.startswith(f"Je n'ai pas compris « non {'x' * 55}… » : l'absence")
+
+
+@pytest.mark.parametrize(
+    "typed", ["non", "non merci", "non !!!", "non annule", "non pas du tout", "non, une erreur"]
+)
+async def test_a_non_that_cancels_notes_nothing(db: Database, trainer: Person, typed: str) -> None:
+    """Explorer FC1's other side: a « non » that cancels drops the entry as ever."""
+    await trainer.says("Karim absent ce matin")
+    await trainer.says(typed)
+    assert trainer.last.startswith("D'accord, je ne note rien.")
+    assert await step_of(db, trainer) == (None, None) and await absences(db) == []

@@ -54,7 +54,7 @@ from bot.conversations.absences.sentence_names import (
 )
 from bot.conversations.absences.steps import single_formation
 from bot.conversations.absences.unnamed import day_ahead, said_to_come, unnamed_absence
-from bot.conversations.absences.yes_ahead import corrected_length, said_ahead
+from bot.conversations.absences.yes_ahead import corrected_length, said_ahead, unread_after_no
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
@@ -367,6 +367,7 @@ async def corrected(ctx: Context) -> Outcome | None:
         or await corrected_day(ctx)
         or narrowed(ctx)
         or await yes_and_more(ctx)
+        or unread_after_no(ctx)  # « non c'est Karima »: kept, said so (explorer FC1)
     )
 
 

@@ -21,7 +21,10 @@ justification word answers « justifiée ? », a length a retard's minutes.  Sev
 confirmation reads its « oui, … » here too (explorer XA8).
 
 A « non » with another length (« non, 1h30 ») corrects a retard's length, its day kept
-(:func:`corrected_length`; explorer AA5: the length was read as a day, today).
+(:func:`corrected_length`; explorer AA5: the length was read as a day, today). A « non »
+with words read as no correction nor a cancelling (« non c'est Karima », « non justifiée »,
+« non, en retard ») keeps the question, said so (:func:`unread_after_no`; explorer FC1: the
+entry was dropped, « D'accord, je ne note rien »).
 """
 
 from __future__ import annotations
@@ -36,10 +39,10 @@ from bot.absences.lengths import an_arrival_hour, clock_length
 from bot.absences.line import late_minutes_of, read_period, soft_fold, split_reason
 from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import length_of
-from bot.answers import Invalid, clean_line, correction, fold, has_words
+from bot.answers import Invalid, clean_line, correction, fold, has_words, visible
 from bot.conversations.absences.motive import no_motive
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Next, Outcome, Stay
+from bot.conversations.kit.flow import Next, Outcome, Retry, Stay
 
 _NOON = datetime(2026, 1, 7, 12)
 """Any weekday noon: only whether words name a day is asked of it."""
@@ -234,3 +237,35 @@ def corrected_length(ctx: Context) -> Outcome | None:
 
 _EXAMPLE = "non, 45 min"
 """The length given back to « Noter le retard … ? », as a correction."""
+
+
+_CANCELLING = frozenset(
+    " ".join(
+        (
+            "non nan merci beaucoup pas du tout surtout la le peine besoin plus annule annuler",
+            "annulez laisse laissez tomber oublie oubliez stop rien ne note noter erreur une je",
+            "me suis j ai trompe trompee c est etait bon finalement ok d accord desole desolee",
+            "pardon oups tant pis ca",
+        )
+    ).split()
+)
+"""Folded: the words of a « non » that cancels (« non merci », « non, c'était une erreur »,
+« non pas du tout », « non, laisse tomber »): the entry dropped, as a bare « non »."""
+
+_QUOTED = 60
+"""What of the answer is quoted back when it was not understood (explorer FC1: 5,000 characters)."""
+
+
+def unread_after_no(ctx: Context) -> Outcome | None:
+    """« non c'est Karima », « non justifiée », « non, en retard » to « Noter l'absence … ? »:
+    words after the « non » that no other reader took and that do not cancel. The question is
+    asked again, said why and how to correct (explorer FC1: the entry was dropped unsaid);
+    a bare « non » or one that cancels (:data:`_CANCELLING`) is left to the « non »."""
+    rest = correction(ctx.incoming.text)
+    if rest is None or set(fold(rest).split()) <= _CANCELLING:
+        return None
+    typed = visible(ctx.incoming.text)
+    said = typed if len(typed) <= _QUOTED else typed[: _QUOTED - 1].rstrip() + "…"
+    who = ctx.data.get("_asked") or " ou ".join(ctx.data.get("_who") or ctx.data["_names"])
+    late = bool(ctx.data.get("_late"))
+    return Retry(ctx.render("absence.no_unread", said=said, who=who, late=late))

@@ -3470,3 +3470,29 @@ async def test_a_non_that_cancels_notes_nothing(db: Database, trainer: Person, t
     await trainer.says(typed)
     assert trainer.last.startswith("D'accord, je ne note rien.")
     assert await step_of(db, trainer) == (None, None) and await absences(db) == []
+
+
+@pytest.mark.parametrize(
+    ("opening", "typed", "asked"),
+    [
+        (
+            "Karim absent hier matin, malade",
+            "non c'est Julie",
+            "Noter l'absence de Julie Petit, hier matin (dimanche 22 novembre 2026), malade ?",
+        ),
+        (
+            "Karim en retard de 20 min ce matin",
+            "non, Julie Petit",
+            "Noter le retard de 20 min de Julie Petit, ce matin (lundi 23 novembre 2026) ?",
+        ),
+    ],
+)
+async def test_a_non_with_another_trainee_asks_the_same_question_about_her(
+    db: Database, trainer: Person, opening: str, typed: str, asked: str
+) -> None:
+    """Explorer FC1: « non c'est Julie » to « Noter l'absence de Karim Benali … ? » dropped
+    the entry; the day, the length and the motive said first are kept."""
+    await trainer.says(opening)
+    await trainer.says(typed)
+    assert trainer.last.startswith(asked), trainer.all_text
+    assert await step_of(db, trainer) == ("absence_phrase", "go")

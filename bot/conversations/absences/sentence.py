@@ -47,6 +47,7 @@ from bot.answers import (
     visible,
 )
 from bot.conversations.absences.sentence_names import (
+    corrected_name,
     names_a_trainee,
     names_and_motives,
     other_name,
@@ -367,6 +368,7 @@ async def corrected(ctx: Context) -> Outcome | None:
         or await corrected_day(ctx)
         or narrowed(ctx)
         or await yes_and_more(ctx)
+        or await corrected_name(ctx)
         or unread_after_no(ctx)  # « non c'est Karima »: kept, said so (explorer FC1)
     )
 

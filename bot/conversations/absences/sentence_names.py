@@ -1,7 +1,8 @@
 """Who an absence sentence names (« Karim absent hier, Julie aussi »): its trainees, the
 words said of each (« Absents aujourd'hui : Karim malade, Léa rdv »), and another trainee
-named in what was typed besides, another person's event, never a motive. Moved out of
-:mod:`.sentence` whole when it grew (explorer AA5)."""
+named in what was typed besides, another person's event, never a motive; another trainee
+named after « non » at the confirmation. Moved out of :mod:`.sentence` whole when it grew
+(explorer AA5)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from collections.abc import Callable, Sequence
 
 from bot.absences.line import another_name, soft_fold
 from bot.absences.sentence import AbsenceSentence
-from bot.answers import closest_names, fold, match_names
+from bot.answers import closest_names, correction, fold, match_names, visible
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Outcome, Switch
 
 
 async def named_aside(
@@ -120,3 +122,20 @@ _AN_EVENT = re.compile(
 
 def _words(name: str) -> set[str]:
     return {fold(w) for w in re.findall(r"[^\W\d_]+", name)}
+
+
+async def corrected_name(ctx: Context) -> Outcome | None:
+    """« non c'est Julie », « non, Julie Petit » to « Noter l'absence de Karim Benali, hier ? »:
+    the same question about Julie, the day, the retard's length and the motive kept
+    (explorer FC1: the entry was dropped, « D'accord, je ne note rien »). Only whole words
+    of another trainee's name: « non c'est Karima » is no « Karim Benali »."""
+    rest = correction(ctx.incoming.text)
+    if rest is None or len(ctx.data["_names"]) != 1 or len(rest.split()) > 3:
+        return None
+    said = _words(rest)
+    trainees = {t.full_name for f in await visible_formations(ctx) for t in f.named_trainees}
+    found = [name for name in trainees if said and said <= _words(name)]
+    if not found or set(found) <= set(ctx.data.get("_who") or []):
+        return None
+    data = {key: ctx.data.get(key) for key in ("_rest", "_late", "_minutes", "reason", "_leaving")}
+    return Switch("absence_phrase", {**data, "_names": [visible(rest)]})

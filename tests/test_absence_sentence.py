@@ -3433,7 +3433,6 @@ async def test_an_hour_late_typed_right_after_retard_is_its_length_not_its_day(
         "non pas lui, Karim Benali",
         "non justifiée",
         "non il avait prévenu",
-        "non, en retard",
         "non 2 jours",
         "non <b>x</b>",
     ],
@@ -3495,4 +3494,34 @@ async def test_a_non_with_another_trainee_asks_the_same_question_about_her(
     await trainer.says(opening)
     await trainer.says(typed)
     assert trainer.last.startswith(asked), trainer.all_text
+    assert await step_of(db, trainer) == ("absence_phrase", "go")
+
+
+@pytest.mark.parametrize(
+    ("opening", "typed", "asked"),
+    [
+        (
+            "Karim absent hier matin",
+            "non, en retard",
+            "Noter le retard de Karim Benali, hier matin (dimanche 22 novembre 2026) ?",
+        ),
+        (
+            "Karim absent hier matin",
+            "non il était en retard de 20 min",
+            "Noter le retard de 20 min de Karim Benali, hier matin (dimanche 22 novembre 2026) ?",
+        ),
+        (
+            "Karim en retard de 20 min ce matin",
+            "non c'est une absence",
+            "Noter l'absence de Karim Benali, ce matin (lundi 23 novembre 2026) ?",
+        ),
+    ],
+)
+async def test_a_non_with_the_other_kind_asks_the_same_question_for_it(
+    db: Database, trainer: Person, opening: str, typed: str, asked: str
+) -> None:
+    """Explorer FC1: « non, en retard » to « Noter l'absence … ? » dropped the entry."""
+    await trainer.says(opening)
+    await trainer.says(typed)
+    assert trainer.last == asked, trainer.all_text
     assert await step_of(db, trainer) == ("absence_phrase", "go")

@@ -55,7 +55,12 @@ from bot.conversations.absences.sentence_names import (
 )
 from bot.conversations.absences.steps import single_formation
 from bot.conversations.absences.unnamed import day_ahead, said_to_come, unnamed_absence
-from bot.conversations.absences.yes_ahead import corrected_length, said_ahead, unread_after_no
+from bot.conversations.absences.yes_ahead import (
+    corrected_kind,
+    corrected_length,
+    said_ahead,
+    unread_after_no,
+)
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
@@ -365,6 +370,7 @@ async def corrected(ctx: Context) -> Outcome | None:
     """What else than « oui » or « non » may answer « Noter l'absence … ? »."""
     return (
         corrected_length(ctx)
+        or corrected_kind(ctx)
         or await corrected_day(ctx)
         or narrowed(ctx)
         or await yes_and_more(ctx)

@@ -239,6 +239,30 @@ _EXAMPLE = "non, 45 min"
 """The length given back to « Noter le retard … ? », as a correction."""
 
 
+_KIND = re.compile(
+    r"(?:(?:il|elle) (?:est|etait|etaient|sont) )?(?:"
+    r"(?P<late>(?:en |un |c est un )?retard(?: de (?P<length>.+))?)"
+    r"|(?:absente?s?|(?:une |c est une )?absence)"
+    r")"
+)
+"""Folded, after « non »: the other kind, « non, en retard (de 20 min) », « non, absent »."""
+
+
+def corrected_kind(ctx: Context) -> Outcome | None:
+    """« non, en retard » to « Noter l'absence … ? », « non, absente » to « Noter le retard …
+    ? »: the same question for the other kind, its day kept, a retard's length if said
+    (« non, en retard de 20 min »; explorer FC1: the entry was dropped)."""
+    rest = correction(ctx.incoming.text)
+    kind = _KIND.fullmatch(fold(rest)) if rest else None
+    if kind is None or bool(kind["late"]) == bool(ctx.data.get("_late")):
+        return None
+    length = length_of(kind["length"]) if kind["length"] else None
+    if kind["length"] and length is None:
+        return None
+    ctx.data.update(_late=bool(kind["late"]), _minutes=length and late_minutes_of(length))
+    return Next("go")
+
+
 _CANCELLING = frozenset(
     " ".join(
         (

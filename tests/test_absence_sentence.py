@@ -3525,3 +3525,17 @@ async def test_a_non_with_the_other_kind_asks_the_same_question_for_it(
     await trainer.says(typed)
     assert trainer.last == asked, trainer.all_text
     assert await step_of(db, trainer) == ("absence_phrase", "go")
+
+
+async def test_a_name_corrected_after_midnight_keeps_the_day_first_meant(
+    trainer: Person, clock: Clock
+) -> None:
+    """Explorer FC4: « Karim absent hier » at 23 h 58, « non c'est Julie » after midnight asked
+    about Julie's Monday, not the Sunday the question had spelled out (as IB2)."""
+    clock.now = datetime(2026, 11, 23, 22, 58, tzinfo=UTC)  # 23 h 58 in Paris, Monday
+    await trainer.says("Karim absent hier")
+    clock.advance(minutes=5)
+    await trainer.says("non c'est Julie")
+    assert trainer.last.startswith(
+        "Noter l'absence de Julie Petit, hier (dimanche 22 novembre 2026) ?"
+    ), trainer.all_text

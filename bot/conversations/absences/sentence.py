@@ -224,8 +224,9 @@ def _sentence(ctx: Context) -> AbsenceSentence:
 async def phrase_start(ctx: Context) -> Outcome | None:
     """Say at once when nobody is known by that name; else ask."""
     sentence = _sentence(ctx)
-    # The moment typed: « ce matin » confirmed after midnight is still that morning (IB2).
-    ctx.data["_at"] = ctx.now.isoformat()
+    # The moment typed: « ce matin » confirmed after midnight is still that morning (IB2),
+    # and so after another trainee's name said then (« non c'est Julie »: explorer FC4).
+    ctx.data["_at"] = ctx.data.get("_at") or ctx.now.isoformat()
     formations = await single_formation(ctx)
     if not formations:
         ctx.say("absence.no_formation")

@@ -137,5 +137,8 @@ async def corrected_name(ctx: Context) -> Outcome | None:
     found = [name for name in trainees if said and said <= _words(name)]
     if not found or set(found) <= set(ctx.data.get("_who") or []):
         return None
-    data = {key: ctx.data.get(key) for key in ("_rest", "_late", "_minutes", "reason", "_leaving")}
+    data = {
+        key: ctx.data.get(key)
+        for key in ("_rest", "_late", "_minutes", "reason", "_leaving", "_at")
+    }
     return Switch("absence_phrase", {**data, "_names": [visible(rest)]})

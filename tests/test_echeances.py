@@ -469,7 +469,13 @@ async def test_done_typed_twice_is_said_neither_undone_nor_the_whole_group_done(
     await trainer.presses("3 entrées à saisir dans EOS")
     await trainer.presses("Saisir l'entrée dans EOS – Inès Garnier")
     await trainer.says("Fait")
-    await trainer.says("Fait")
+    await trainer.says("Fait")  # right after: the kit's double send (explorer EC11)
+    assert trainer.all_text.startswith(
+        "C'est déjà fait : votre message « Fait » m'est parvenu deux fois, je ne l'ai pris en"
+        " compte qu'une fois."
+    )
+    assert sorted((await entry_statuses(db)).values()) == ["done", "open", "open"]
+    await trainer.says("Fait")  # once more: what « Fait » means here said
     assert trainer.last.startswith(
         "« Fait » : c'est déjà noté, l'échéance « Saisir l'entrée dans EOS » d'Inès Garnier"
         " est faite. Pour les autres : choisissez un nom, ou « Toutes faites »"

@@ -55,30 +55,30 @@ class Own:
         known = self._known.get(event_id)
         if known is not None:
             return known
+        return await self._own_event(room_id, event_id) is not None
+
+    async def _own_event(self, room_id: str, event_id: str) -> Any | None:
+        """The bot's own event ``event_id`` as the homeserver gives it; ``None`` for another's
+        (remembered, as a refusal that stays true is) or one that cannot be read now."""
+        if self._known.get(event_id) is False:
+            return None
         response = await self.t.client.room_get_event(room_id, event_id)
         if isinstance(response, RoomGetEventResponse):
             mine = getattr(response.event, "sender", None) == self.t.user_id
             self._remember(event_id, mine)
-            return mine
+            return response.event if mine else None
         code = getattr(response, "status_code", None)
         if code in FOR_GOOD:
             self._remember(event_id, False)
         else:  # the homeserver busy or down: not read this time, asked again next time
             log.info("matrix: could not tell whose a replied-to event is (%s)", code)
-        return False
+        return None
 
     async def quoted(self, room_id: str, content: dict[str, Any]) -> str:
         """The text of the bot's own message that ``content`` replies to (or the root of its
         thread), decrypted; "" when it answers none of the bot's, or it cannot be read."""
         for event_id in render.related(content):
-            if self._known.get(event_id) is False:
-                continue
-            response = await self.t.client.room_get_event(room_id, event_id)
-            if not isinstance(response, RoomGetEventResponse):
-                continue
-            event = response.event
-            if getattr(event, "sender", None) != self.t.user_id:
-                continue
+            event = await self._own_event(room_id, event_id)
             if isinstance(event, MegolmEvent):
                 try:
                     event = self.t.client.decrypt_event(event)

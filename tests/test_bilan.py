@@ -36,7 +36,7 @@ from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
 from bot.texts import plain
 from tests.auxil.absences import add_formation
-from tests.auxil.attestations import UP_TO_PARTICIPANTS, add_bilan
+from tests.auxil.attestations import BILAN_START, UP_TO_PARTICIPANTS, add_bilan
 from tests.auxil.colleague import nina_in_charge
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, step_of, survives
@@ -2108,3 +2108,27 @@ async def test_a_day_after_bilans_and_attestations_picks_that_days_bilans(
             "Aucun bilan le vendredi 11 décembre 2026 : choisissez dans la liste."
         ), trainer.all_text
         await trainer.says("/annuler")
+
+
+async def test_a_day_and_a_formations_words_after_bilans_and_attestations(
+    db: Database, trainer: Person
+) -> None:
+    """Fixer FB: « /attestations 26/11 restauration » was read as a title alone, « Aucune
+    formation ne correspond à « 26/11 restauration » »: the day and the formation are read
+    together, as « /absences 19/11 Projet » is (explorer SA8)."""
+    await add_formation(db, title="Cariste")
+    await add_bilan(db, formation_title="Cariste", start=BILAN_START)  # the demo's day too
+    await add_bilan(db)  # restauration's next one, 3/12
+    for command, words in (("/attestations", "26/11 restauration"), ("/bilans", "cariste 26/11")):
+        await trainer.says(f"{command} {words}")  # that formation's bilan of that day: opened
+        assert "Aucune formation ne correspond" not in trainer.all_text, trainer.all_text
+        head = trainer.all_text.split("\n\n")[0]
+        title = "Cariste" if "cariste" in words else "Agent de restauration"
+        assert title in head and "26 novembre 2026" in head, trainer.all_text
+        assert "Quel bilan" not in trainer.all_text, trainer.all_text
+        await trainer.says("/annuler")
+    await trainer.says("/attestations 27/11 restauration")
+    assert trainer.all_text.startswith(
+        "Aucun bilan d'« Agent de restauration (démo) » le vendredi 27 novembre 2026 : "
+        "choisissez dans la liste."
+    ), trainer.all_text

@@ -8,20 +8,21 @@ showed the first page, not one of restauration on it, the words dropped without 
 opened, several are listed alone (« Toute la liste » to come back), none is said. A day
 typed alone (« /attestations 26/11 », « /bilans jeudi ») picks the bilans of that day, as
 « /absences 22/11 » picks that day's absences (explorer DC12: « Aucune formation ne
-correspond à « 26/11 » »).
+correspond à « 26/11 » »), and a day beside a formation's words (« /attestations 26/11
+restauration ») that formation's bilans of that day, read as « /absences 19/11 Projet » is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.conversations.absences.after_absences import typed_day
+from bot.conversations.absences.after_absences import formation_and_day, typed_day
 from bot.conversations.formations.after_command import (
     fitting_formations,
     say_none_fits,
     typed_after,
 )
-from bot.conversations.formations.choose import options_of
+from bot.conversations.formations.choose import named_apart, options_of
 from bot.conversations.kit.carry import NARROWED
 from bot.conversations.kit.context import Context
 from bot.dates import Prefer
@@ -37,20 +38,31 @@ async def read_bilans_after(
     typed = typed_after(ctx, command)
     if not typed:
         return
+    formations = {f.id: f for _, f in bilans}
+    offered = await options_of(ctx, list(formations.values()))
+    # « /attestations 26/11 restauration »: that formation's bilans of that day (as /absences'
+    # « 19/11 Projet », explorer SA8; the whole was read as a title, « Aucune formation … »)
+    dated = await formation_and_day(ctx, typed, offered)
+    of = int(dated[0]) if dated else None
+    said = dated[1] if dated else typed
     lean: Prefer = "past" if command == "attestations" else "future"
-    day = typed_day(ctx, typed, lean)
+    day = typed_day(ctx, said, lean)
     if day is not None:  # « jeudi »: last Thursday's or the next one's, whichever holds one
-        days = {day, typed_day(ctx, typed, "future" if lean == "past" else "past")}
-        found = [str(b.id) for b, _ in bilans if b.starts_at.astimezone(ctx.tz).date() in days]
+        days = {day, typed_day(ctx, said, "future" if lean == "past" else "past")}
+        found = [
+            str(b.id)
+            for b, f in bilans
+            if b.starts_at.astimezone(ctx.tz).date() in days and of in (None, f.id)
+        ]
     else:
-        formations = list({f.id: f for _, f in bilans}.values())
-        fit = await fitting_formations(ctx, typed, await options_of(ctx, formations))
+        fit = await fitting_formations(ctx, typed, offered)
         found = [str(b.id) for b, f in bilans if str(f.id) in fit.found]
     if len(found) == 1:
         ctx.data["bilan_id"] = int(found[0])
     elif found:
         ctx.data[NARROWED] = {"_only": found, "_sought": typed[:60], "_page": 0}
     elif day is not None:  # « /bilans 21/11 »: the day read, said to hold none
-        ctx.say("bilan.none_that_day", day=day)
+        title = await named_apart(ctx, formations[of]) if of is not None else ""
+        ctx.say("bilan.none_that_day", day=day, title=title)
     else:
         say_none_fits(ctx, typed, command, trainees=True)

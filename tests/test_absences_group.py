@@ -906,6 +906,38 @@ async def test_yes_with_words_at_the_recap_is_read(db: Database, trainer: Person
     assert {(a.justified, a.reason) for a in await absences(db)} == {(False, "malades")}
 
 
+async def test_a_no_with_words_at_the_recap(db: Database, trainer: Person) -> None:
+    """Explorer FC2: « non merci » to « Noter une absence … pour : · Karim Benali · Julie
+    Petit » got « Je n'ai pas reconnu ce choix », where a bare « non » abandons; « non c'est
+    Karima » the same, saying neither that nothing is noted nor how to change it."""
+    for typed in ("non merci", "Non, laisse tomber !"):
+        await trainer.says("Karim et Julie absents hier matin")
+        await trainer.says(typed)
+        assert trainer.last.startswith("D'accord, je ne note rien."), trainer.all_text
+        assert await step_of(db, trainer) == (None, None)
+    for typed in ("non c'est Karima", "non, Hugo"):
+        await trainer.says("Karim et Julie absents hier matin")
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(
+            f"Je n'ai pas compris « {typed} » : rien n'est encore noté, je vous repose la "
+            "question. Pour corriger le jour, choisissez « Changer le jour ». Pour d'autres "
+            "personnes, choisissez « Abandonner », puis envoyez une phrase avec leurs noms, "
+            "par exemple « Dupont et Martin absents hier matin ». Un motif ou la justification "
+            "se donnent après « oui » : « oui, convocation France Travail », « oui, justifiée "
+            "». Pour ne rien noter : « Non »."
+        ), trainer.all_text
+        assert "· Karim Benali" in trainer.last and "· Julie Petit" in trainer.last
+        assert await step_of(db, trainer) == ("absence_group", "recap")
+        await trainer.says("/annuler")
+    await trainer.says("Karim et Julie en retard ce matin")
+    await trainer.says("non, absents")
+    assert "« Dupont et Martin en retard ce matin »" in trainer.all_text, trainer.all_text
+    assert "« oui, justifié »" in trainer.all_text, trainer.all_text
+    await trainer.presses("Enregistrer")  # the question kept: the retards noted
+    assert {a.period for a in await absences(db)} == {"retard"}
+    assert len(await absences(db)) == 2
+
+
 async def test_a_medical_detail_in_several_people_s_motive_is_pointed_out_once(
     db: Database, trainer: Person
 ) -> None:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 
-from bot.answers import fold
+from bot.answers import correction, fold
 from bot.conversations.absences.details import keep_reason
-from bot.conversations.absences.yes_ahead import is_a_yes, said_ahead
+from bot.conversations.absences.yes_ahead import cancelling_no, is_a_yes, quoted_back, said_ahead
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Next, Outcome
+from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.privacy.health import (
     MEDICAL_DETAIL,
     SAID_TEXT,
@@ -107,10 +107,16 @@ async def words_at_recap(ctx: Context) -> Outcome | None:
     """« oui, … » (:func:`yes_and_words`), or, right after the medical detail was pointed
     out, the motive that replaces it (« raison de santé », or the words of « mettez raison
     personnelle »), the recap shown again with it; « je le garde tel quel » keeps the one
-    pointed out (explorer CB4: both were saved whole as the motive)."""
+    pointed out (explorer CB4: both were saved whole as the motive); « non merci » is
+    « Abandonner », another « non, … » is said not understood (:func:`_unread_no`)."""
     said = await yes_and_words(ctx)
-    if said is not None or not ctx.data.get("_rewording") or ctx.incoming.choice is not None:
+    if said is not None or ctx.incoming.choice is not None:
         return said
+    if cancelling_no(ctx.incoming.text):  # « non merci »: « Abandonner », as « non » (FC2)
+        ctx.data["recap"] = "abandon"
+        return Next()
+    if not ctx.data.get("_rewording"):
+        return _unread_no(ctx)
     if is_a_yes(ctx.incoming.text):  # « oui mais non »: refused, no motive (explorer XA8)
         return None
     if not keeping_explicitly(ctx.incoming.text):  # « je le garde tel quel »: it stays
@@ -118,3 +124,19 @@ async def words_at_recap(ctx: Context) -> Outcome | None:
         keep_reason(ctx, reworded(ctx.incoming.text))
     ctx.data.pop("recap", None)
     return Next("recap")
+
+
+def _unread_no(ctx: Context) -> Outcome | None:
+    """« non c'est Karima », « non, c'est Julie », « non, hier après-midi » at the recap: the
+    question kept, said why and how to change it (explorer FC2: « Je n'ai pas reconnu ce
+    choix », which told neither; whom a name replaces is not guessed among several)."""
+    if correction(ctx.incoming.text) is None:
+        return None
+    return Retry(
+        ctx.render(
+            "absence_appel.group_no_unread",
+            said=quoted_back(ctx.incoming.text),
+            late=ctx.data.get("period") == "retard",
+            saving=any(value == "yes" for _, value in ctx.data.get("_options") or []),
+        )
+    )

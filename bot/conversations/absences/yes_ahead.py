@@ -280,16 +280,28 @@ _QUOTED = 60
 """What of the answer is quoted back when it was not understood (explorer FC1: 5,000 characters)."""
 
 
+def cancelling_no(text: str) -> bool:
+    """« non merci », « non, laisse tomber »: a « non » whose words all cancel
+    (:data:`_CANCELLING`), taken as a bare « non » at one person's question and at several
+    people's confirmation (explorer FC2)."""
+    rest = correction(text)
+    return rest is not None and set(fold(rest).split()) <= _CANCELLING
+
+
+def quoted_back(text: str) -> str:
+    """An answer not understood, quoted back as typed, cut at :data:`_QUOTED` characters."""
+    typed = visible(text)
+    return typed if len(typed) <= _QUOTED else typed[: _QUOTED - 1].rstrip() + "…"
+
+
 def unread_after_no(ctx: Context) -> Outcome | None:
     """« non c'est Karima », « non justifiée », « non, en retard » to « Noter l'absence … ? »:
     words after the « non » that no other reader took and that do not cancel. The question is
     asked again, said why and how to correct (explorer FC1: the entry was dropped unsaid);
-    a bare « non » or one that cancels (:data:`_CANCELLING`) is left to the « non »."""
-    rest = correction(ctx.incoming.text)
-    if rest is None or set(fold(rest).split()) <= _CANCELLING:
+    a bare « non » or one that cancels (:func:`cancelling_no`) is left to the « non »."""
+    if correction(ctx.incoming.text) is None or cancelling_no(ctx.incoming.text):
         return None
-    typed = visible(ctx.incoming.text)
-    said = typed if len(typed) <= _QUOTED else typed[: _QUOTED - 1].rstrip() + "…"
+    said = quoted_back(ctx.incoming.text)
     who = ctx.data.get("_asked") or " ou ".join(ctx.data.get("_who") or ctx.data["_names"])
     late = bool(ctx.data.get("_late"))
     return Retry(ctx.render("absence.no_unread", said=said, who=who, late=late))

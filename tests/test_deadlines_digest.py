@@ -994,6 +994,45 @@ def test_one_item_of_a_bilan_under_way_is_said_so() -> None:
     assert "mission l'attendait" in said
 
 
+def test_who_waited_for_the_missed_items_is_named_as_their_funders_name_her() -> None:
+    """Fixer EA's leftover: « Si la personne chargée de mission les attendait » for every
+    funder, where Centre-Val de Loire's texts (and its bilans' messages) say « personne
+    référente territoriale »; items of both funders name both."""
+    missed = [
+        an_item(n, date(2026, 11, 25), subject="bilan", subject_id=n, status="missed")
+        for n in (1, 2)
+    ]
+    cvl, normandie = (
+        Titled("Cuisine", "formation", 1, "cvl"),
+        Titled("Vente", "formation", 1, "normandie"),
+    )
+
+    def said(formations: dict[int, Titled], items: list[Item]) -> str:
+        return texts.plain(
+            digest_text(
+                Organisation(id=1, name="Organisme", timezone="Europe/Paris"),
+                {"overdue": [], "week": []},
+                datetime(2026, 11, 26, 15, 0, tzinfo=ZoneInfo("Europe/Paris")),
+                private=True,
+                formations=formations,
+                who={},
+                missed=items,
+            )
+            or ""
+        )
+
+    assert "Si la personne référente territoriale l'attendait, prévenez-la ;" in said(
+        {2: cvl}, missed[:1]
+    )
+    assert "Si la personne référente territoriale les attendait, prévenez-la ;" in said(
+        {1: cvl, 2: cvl}, missed
+    )
+    assert (
+        "Si la personne référente territoriale ou la personne chargée de mission les "
+        "attendait, prévenez-la ;"
+    ) in said({2: cvl, 1: normandie}, missed)
+
+
 async def test_a_session_s_deadline_names_the_session_short(
     db: Database, settings: Settings, clock: Clock, trainer: Person
 ) -> None:

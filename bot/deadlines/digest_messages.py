@@ -40,6 +40,7 @@ from bot.formations.labels import KIND_NOUNS, SINGLE_PERSON_KINDS
 from bot.formations.queries import names_apart
 from bot.messages import Reply
 from bot.outbox import Queued
+from bot.rules.facts import region_contact
 from bot.rules.model import without_source
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
@@ -62,6 +63,9 @@ class Titled:
     title: str
     kind: str
     owner_id: int
+    funder: str | None = None
+    """Whose rules: who follows it at the Région is named by its words (« personne référente
+    territoriale » in Centre-Val de Loire: fixer EA's leftover)."""
 
 
 class Item(NamedTuple):
@@ -143,24 +147,24 @@ async def to_do_of(
     connection = await session.connection()  # plain rows: no ORM loading for thousands
     found = (
         await connection.execute(
-            select(*_ITEM_COLUMNS, Formation.kind, Formation.owner_id)
+            select(*_ITEM_COLUMNS, Formation.kind, Formation.owner_id, Formation.funder)
             .join(Formation, Formation.id == StoredDeadline.formation_id)
             .where(StoredDeadline.organisation_id.in_(list(organisation_ids)), wanted)
         )
     ).all()
     width = len(Item._fields)
-    seen: dict[int, tuple[str, int]] = {}
+    seen: dict[int, tuple[str, int, str]] = {}
     rows: dict[int, list[Item]] = {}
     for found_row in found:
         item = Item._make(found_row[:width])
         if item.formation_id not in seen:
-            kind, owner = found_row[width:]
-            seen[item.formation_id] = (str(kind), int(owner))
+            kind, owner, funder = found_row[width:]
+            seen[item.formation_id] = (str(kind), int(owner), str(funder))
         rows.setdefault(item.organisation_id, []).append(item)
     for each in rows.values():
         each.sort(key=order)
     names = await names_apart(connection, rows)
-    formations = {fid: Titled(names[fid], kind, owner) for fid, (kind, owner) in seen.items()}
+    formations = {fid: Titled(names[fid], *each) for fid, each in seen.items()}
     return rows, formations
 
 
@@ -333,6 +337,13 @@ def digest_text(
         # Agreed with the items and their bilans, said as past once over (explorer QC4).
         missed_bilans=len({r.subject_id for r in missed}),
         missed_over=all(r.subject_id in bilans_over for r in missed),
+        # Who may have waited for them, as each funder names her, once each (fixer EA).
+        contacts=list(
+            dict.fromkeys(
+                region_contact(f.funder if (f := formations.get(r.formation_id)) else None)
+                for r in missed
+            )
+        ),
         undelivered=[f.local(tz) for f in failures],
     )
 

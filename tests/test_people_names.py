@@ -28,6 +28,21 @@ def test_a_person_s_name_needs_letters_and_one_line() -> None:
     assert isinstance(person_name("Zoé\x1b[31m", example="x"), Invalid)
 
 
+def test_a_name_the_documents_cannot_print_is_refused_as_a_trainee_s_is() -> None:
+    """Fixer KD (explorer DC5's ideographs): a partner, a participant or one's own name in
+    ideographs (« 王芳 ») was taken, printed « ? » on the attestation and the agenda and
+    « participant » in its proof's file name, where a trainee's is refused (explorer AK4)."""
+    refused = person_name("王芳", example="M. Karim Haddad")
+    assert isinstance(refused, Invalid)
+    assert refused.message == (
+        "« 王芳 » contient des lettres que les documents (attestations, comptes rendus, "
+        "ordres du jour) ne peuvent pas imprimer (王芳) : écrivez ce nom en lettres latines, "
+        "par exemple « M. Karim Haddad »."
+    )
+    assert person_name("Иван Петров", example="x") == "Иван Петров"  # printed as typed
+    assert person_name("𝔐𝔞𝔯𝔦𝔢 𝔇𝔲𝔭𝔬𝔫𝔱", example="x") == "Marie Dupont"  # its letters
+
+
 @pytest.mark.parametrize("typed", ["Mme", "M.", "Madame", "monsieur ", "Mlle", "mme."])
 def test_a_civility_alone_is_no_name(typed: str) -> None:
     """Explorer AD5: « Mme » as the chargée de mission gave « Bonjour Mme, » to the Région."""

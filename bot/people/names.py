@@ -16,6 +16,7 @@ import re
 
 from bot import texts
 from bot.answers import PARTICLES, Invalid, clean_line, fold, printable, printed_as_is
+from bot.formations.labels import name_letters, unprintable
 
 SENTENCE_WORDS = frozenset(
     {
@@ -206,6 +207,7 @@ def person_name(text: str, *, example: str, unclear: str | None = None) -> str |
     name = clean_line(text, limit=100)
     if isinstance(name, Invalid):
         return name
+    name = name_letters(name)  # « 𝔐𝔞𝔯𝔦𝔢 𝔇𝔲𝔭𝔬𝔫𝔱 » is « Marie Dupont », as a trainee's (AK4)
     if not any(ch.isalpha() for ch in name):
         return Invalid(unclear or texts.say("onboarding.name_needs_letters", example=example))
     if set(re.findall(r"[^\W\d_]+", fold(name))) <= CIVILITIES | {"mademoiselle"}:
@@ -215,6 +217,11 @@ def person_name(text: str, *, example: str, unclear: str | None = None) -> str |
         return Invalid(
             unclear or texts.say("onboarding.not_a_name", typed=name[:40], example=example)
         )
+    if letters := unprintable(name):
+        # Printed « ? » on the attestation, the agenda, the compte rendu: refused as a
+        # trainee's is (explorer AK4; fixer KD: a partner « 王芳 » was taken).
+        said = {"typed": name[:40], "letters": letters[:10], "example": example}
+        return Invalid(texts.say("onboarding.name_unprintable", **said))
     return as_written(name)
 
 

@@ -32,7 +32,7 @@ from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
-from bot.storage.people import ChatIdentity, Membership, Role
+from bot.storage.people import ChatIdentity, Membership, Organisation, Role
 from bot.storage.people import Person as P
 from bot.texts import plain
 from tests.auxil.absences import add_formation
@@ -622,6 +622,49 @@ async def test_a_documents_deadline_on_a_day_off_whose_working_day_is_today_is_s
     assert "c'est donc aujourd'hui, dernier jour ouvré avant, qu'il faut l'envoyer" in (
         trainer.last
     )
+
+
+async def test_the_organisation_s_longer_documents_delay_gone_by_is_not_the_fiche_s(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KB1: NOR-DOCS set to 72 h in /reglages, a bilan booked on Monday at 10 h for
+    Thursday at 9 h read « … au plus tard le lundi 23 novembre 2026 à 9 h 00 (au plus tard 48 h
+    avant le bilan, fiche procédure bilan à distance, §I) : ce délai est déjà dépassé … envoyez
+    le bilan pédagogique dès aujourd'hui en signalant le retard », where the fiche's « 48h avant
+    maximum » leaves until Tuesday at 9 h: the organisation's delay and the fiche's are told
+    apart."""
+    async with db.sessions() as session, session.begin():
+        organisation = await session.scalar(select(Organisation))
+        assert organisation is not None
+        organisation.settings = {"nor_docs_hours_before": 72}
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:3]:
+        await answer(trainer, kind, value)
+    await trainer.says("jeudi 26 novembre à 9 h")
+    assert (
+        "⚠️ Attention : à cette date, le bilan pédagogique devait parvenir à Mme Sophie Leroy au "
+        "plus tard le lundi 23 novembre 2026 à 9 h 00, selon le délai que l'organisme s'est "
+        "donné (modifiable avec /reglages) : ce délai est déjà dépassé. La fiche procédure bilan "
+        "à distance (§I) exige « 48h avant maximum » : si vous gardez cette date, envoyez-le au "
+        "plus tard le mardi 24 novembre 2026 à 9 h 00 ; sinon, donnez une date plus lointaine."
+    ) in trainer.last
+    assert "signalant le retard" not in trainer.last
+    await trainer.presses("Non, corriger")
+    await trainer.says("jeudi 26 novembre à 11 h")  # the organisation's delay in an hour
+    assert (
+        "le bilan pédagogique doit parvenir à Mme Sophie Leroy au plus tard le lundi 23 novembre "
+        "2026 à 11 h 00 (délai que l'organisme s'est donné, modifiable avec /reglages ; la fiche "
+        "procédure bilan à distance, §I, exige « 48h avant maximum », soit le mardi 24 novembre "
+        "2026 à 11 h 00), c'est-à-dire dans moins de 24 heures."
+    ) in trainer.last
+    await trainer.presses("Non, corriger")
+    await trainer.says("mercredi 25 novembre à 9 h")  # the fiche's own limit gone by too
+    assert (
+        "le bilan pédagogique devait parvenir à Mme Sophie Leroy au plus tard le lundi 23 "
+        "novembre 2026 à 9 h 00 (au plus tard 48 h avant le bilan, fiche procédure bilan à "
+        "distance, §I) : ce délai est déjà dépassé. Si vous gardez cette date, envoyez le bilan "
+        "pédagogique dès aujourd'hui en signalant le retard"
+    ) in trainer.last
 
 
 async def test_on_telegram_a_bilan_s_button_says_its_kind_short_and_lists_the_line_whole(

@@ -21,6 +21,8 @@ from bot.deadlines.org_settings import rules_settings
 from bot.formations.queries import Member, load_formation, visible_to
 from bot.people.names import bare_name
 from bot.rules import BilanFacts, deadlines, owed_bilans
+from bot.rules.arithmetic import shift_hours
+from bot.rules.settings import SETTINGS_BY_KEY
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, zone_of
@@ -30,6 +32,8 @@ BILAN_FUNDERS = ("normandie", "cvl")
 
 DOCS_RULE = "NOR-DOCS"
 """The Normandie rule: the bilan's documents 48 h before a remote bilan at the latest."""
+DOCS_HOURS = "nor_docs_hours_before"
+"""Its setting, whose default is the fiche's own limit (``text_bound``): 48 h."""
 
 
 # --- formations --------------------------------------------------------------------------
@@ -327,6 +331,12 @@ async def owed_by(
             )
         )
     return owed, scheduled
+
+
+def documents_limit(starts_at: datetime, tz: ZoneInfo) -> datetime:
+    """The fiche's own limit for a remote Normandie bilan's documents (« 48h avant maximum »,
+    000 §I): NOR-DOCS itself, unless the organisation gave itself more (/reglages)."""
+    return shift_hours(starts_at, -int(SETTINGS_BY_KEY[DOCS_HOURS].default), tz)
 
 
 async def documents_due(

@@ -32,6 +32,7 @@ from bot.bilans.queries import (
     clashes,
     documents_deadlines,
     documents_due,
+    documents_limit,
     unreachable,
     visible_bilan,
 )
@@ -319,11 +320,16 @@ async def late_facts(ctx: Context, when: datetime) -> dict[str, Any] | None:
     far = when - ctx.now >= timedelta(hours=LATE_HOURS) and due - ctx.now >= timedelta(hours=24)
     if far and not act_today:
         return None
+    # The fiche's own « 48h avant maximum » where the organisation gave itself more
+    # (/reglages): its delay gone by is no delay to confess to the Région (explorer KB1).
+    limit = documents_limit(when, ctx.tz)
     return {
         "due": dates.spell_datetime(due.astimezone(ctx.tz)),
         "missed": due <= ctx.now,
         "cm": formation.cm_name,
         "today": act_today and due > ctx.now,
+        "limit": dates.spell_datetime(limit.astimezone(ctx.tz)) if limit > due else None,
+        "limit_missed": limit <= ctx.now,
     }
 
 

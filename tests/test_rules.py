@@ -1356,6 +1356,27 @@ def test_every_source_names_a_seed_file_cited_in_the_rules_reference() -> None:
             assert f"`{source.file}`, {source.section}" in rows[rule.id], (rule.id, source.ref)
 
 
+@pytest.mark.parametrize(
+    ("action_type", "label"),
+    [
+        ("projet_pro", "Élaboration de projet professionnel"),
+        ("premiers_gestes", "Acquisition des premiers gestes professionnels"),
+        ("creer_entreprise", "Se préparer à créer ou reprendre une entreprise"),
+        ("metiers", "Se former au(x) métier(s) de"),
+    ],
+)
+def test_the_rules_reference_owes_the_bilans_the_bot_owes(action_type: str, label: str) -> None:
+    """Explorer KB2: docs/RULES.md gave « Se préparer à créer ou reprendre une entreprise » de
+    date à date no bilan (« — »), where the bot owes 001's bilan de fin (002 is silent there)."""
+    row = re.search(rf"^\| {re.escape(label)} \|(.*)\|$", RULES_MD.read_text(), re.M)
+    assert row is not None, label
+    cells = [cell.strip() for cell in row.group(1).split("|")]
+    for mode, cell in (("dates", cells[0]), ("esp", cells[1])):
+        owed = owed_bilans(cvl(action_type=action_type, mode=mode))
+        written = set(re.findall(r"\b(étape|fin)\b", cell))
+        assert written == {"étape" if o.kind == "etape" else "fin" for o in owed}, (mode, cell)
+
+
 def test_rule_data_is_valid() -> None:
     assert validate_rules() == []
 

@@ -1148,6 +1148,24 @@ def test_a_rupture_added_later_counts_the_short_contact_from_its_day() -> None:
     assert due(elycoop(opened_on_it))["ELY-SHORT-CONTACT:followup:5"] == date(2027, 1, 19)
 
 
+def test_a_rupture_said_just_after_midnight_counts_from_the_organisation_s_day() -> None:
+    """Explorer KB3: an abandon added at 0 h 30 in Paris on Tuesday 2 March (23 h 30 UTC on
+    Monday) dated the contact from « le lundi 1er mars 2027 », the UTC day, due the Tuesday."""
+    night = replace(
+        followup("short", sign_on=date(2027, 2, 22)),
+        signs=frozenset({"manque_reactivite", "abandon"}),
+        rupture_at=datetime(2027, 3, 1, 23, 30, tzinfo=UTC),
+    )
+    contact = by_key(deadlines(elycoop(night), {}, PARIS))["ELY-SHORT-CONTACT:followup:5"]
+    assert contact.due_on == date(2027, 3, 3)
+    assert "à la suite de l'absence ou de la rupture (le mardi 2 mars 2027)" in contact.explanation
+    # An exit recorded on the Monday came first: the contact counts from it.
+    left = elycoop(
+        night, trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4), left_on=date(2027, 3, 1)),)
+    )
+    assert due(left)["ELY-SHORT-CONTACT:followup:5"] == date(2027, 3, 2)
+
+
 def test_the_ticket_is_never_due_before_the_compte_rendu_it_closes() -> None:
     """Explorer T T6: an entretien held late made the ticket, which closes the follow-up,
     due three days before the compte rendu of that entretien."""

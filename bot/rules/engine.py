@@ -12,6 +12,7 @@ The time arithmetic every rule shares is :mod:`bot.rules.arithmetic`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -232,7 +233,7 @@ def deadlines(
     for rule in RULES:
         if not _applies(rule, formation) or _off_reason(rule, formation, settings):
             continue
-        for subject in SCOPES[rule.scope](formation):
+        for subject in (replace(s, tz=tz) for s in SCOPES[rule.scope](formation)):
             if not all(holds(p, subject) for p in rule.subject_if):
                 continue
             dues: dict[str | None, date] = {}

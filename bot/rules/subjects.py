@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from bot.rules.arithmetic import Moment
+from bot.rules.arithmetic import Moment, local_date
 from bot.rules.facts import (
     BilanFacts,
     FollowUpFacts,
@@ -37,6 +38,9 @@ class Subject:
     owed: OwedBilan | None = None
     span: Span | None = None
     """A session (or the whole formation, when it has none), for what each session owes."""
+    tz: ZoneInfo | None = None
+    """The organisation's zone (the engine's), for an instant an anchor compares as a day:
+    a rupture said at 0 h 30 is that day's, not the UTC day before (explorer KB3)."""
 
 
 # --------------------------------------------------------------------- registries
@@ -103,8 +107,11 @@ def _rupture(s: Subject) -> date | None:
     """An absence or a rupture added to a follow-up opened on other signs: its day, or the
     exit's when that came first."""
     came = s.followup.rupture_at if s.followup else None
+    if came is None:
+        return None
+    day = local_date(came, s.tz) if s.tz is not None else came.date()
     left = s.trainee.left_on if s.trainee else None
-    return None if came is None else min(came.date(), left or came.date())
+    return min(day, left or day)
 
 
 ANCHORS: dict[str, Callable[[Subject], Moment | None]] = {

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -125,6 +125,41 @@ async def test_a_moved_bilan_takes_its_deadlines_along_and_tells_who_can_be_reac
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "move"))
         assert entry is not None and entry.entity_id == bilan_id
         assert entry.details == {"formation_id": bilan.formation_id, "sequence": 1}
+
+
+@pytest.mark.usefixtures("demo")
+async def test_a_held_bilan_moved_owes_its_proofs_again(db: Database, clock: Clock) -> None:
+    """Explorer KB7: the bilan of 26 November held, its proofs sent (NOR-PROOF « Fait » on 3
+    December), then moved to 10 December, « il se tiendra de nouveau : les attestations déjà
+    confirmées ne vaudront plus »: NOR-PROOF stayed « ✅ déjà faite » at its new date, and
+    nothing asked the proofs of the bilan to be held (000 §III)."""
+    bilan_id = await scheduled(db, clock)
+    sent = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    async with db.sessions() as session, session.begin():
+        proof = (await deadlines(session, bilan_id))["NOR-PROOF"]
+        proof.status, proof.done_by, proof.done_at = "done", 1, sent
+    again = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)
+    async with db.sessions() as session, session.begin():
+        move = await move_bilan(session, ADMIN, sent, bilan_id, again, chat_of=lea_only)
+        assert move is not None
+        [shown] = [r for r in move.deadlines if r.rule_id == "NOR-PROOF"]
+        assert shown.status == "open"  # « Échéances déplacées » no longer says it done
+    async with db.sessions() as session:
+        rows = await deadlines(session, bilan_id)
+        proof = rows["NOR-PROOF"]
+        assert (proof.status, proof.due_on, proof.done_at) == ("open", date(2026, 12, 17), None)
+        assert (rows["NOR-PREP"].status, rows["NOR-PREP"].done_by) == ("done", 1)  # before it
+        entry = await session.scalar(
+            select(AuditEntry).where(
+                AuditEntry.action == "reopen", AuditEntry.entity_id == proof.id
+            )
+        )
+        assert entry is not None and entry.details["by"] == "bilan_deplace"
+    # A bilan not held yet, its proofs not sent: a move leaves the others as they were.
+    async with db.sessions() as session, session.begin():
+        move = await move_bilan(session, ADMIN, sent, bilan_id, LATER, chat_of=lea_only)
+        assert move is not None
+        assert [r.status for r in move.deadlines if r.rule_id == "NOR-PROOF"] == ["open"]
 
 
 @pytest.mark.usefixtures("demo")

@@ -173,6 +173,10 @@ def test_the_words_are_french_and_the_unknown_stays_as_stored() -> None:
     assert said(details_words({"by": "reponse_apres_envoi"}))["par"] == (
         "une réponse reçue après l'envoi du dossier de preuves"
     )
+    # A held bilan moved after its proofs were sent reopens them too (explorer KB7).
+    assert said(details_words({"by": "bilan_deplace"}))["par"] == (
+        "le bilan déplacé après l'envoi de ses justificatifs de participation"
+    )
 
 
 def test_why_an_attestation_was_examined_is_in_words() -> None:

@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
+from bot.bilans.queries import PROOF_RULE
 from bot.config import Settings
 from bot.deadlines.actions import reopen
 from bot.deadlines.service import mark_done, refresh_deadlines
@@ -52,7 +53,7 @@ KEY_PREFIX = "proofs:"
 
 def proof_key(bilan_id: int) -> str:
     """The rules' key of the NOR-PROOF deadline of a bilan."""
-    return f"NOR-PROOF:bilan:{bilan_id}"
+    return f"{PROOF_RULE}:bilan:{bilan_id}"
 
 
 async def queue(session: AsyncSession, sending: ProofSending, settings: Settings) -> None:

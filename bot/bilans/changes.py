@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
 from bot.bilans.notify import ChatOf, notify_participants
-from bot.bilans.queries import deadlines_of_bilan, unreachable, visible_bilan
+from bot.bilans.queries import PROOF_RULE, deadlines_of_bilan, unreachable, visible_bilan
 from bot.bilans.schedule import agree_on_the_meeting_day
 from bot.bilans.view import BilanView, kind_label, view_with
-from bot.deadlines.actions import mark_done_by_answers
+from bot.deadlines.actions import mark_done_by_answers, reopen
 from bot.deadlines.service import Moved, mark_done_by_key, refresh_deadlines
 from bot.formations.queries import Member
 from bot.storage import audit
@@ -144,6 +144,7 @@ async def move_bilan(
     }
     tz = before.tz
     await agree_on_the_meeting_day(session, bilan, tz, viewer.person_id, now)
+    await _proofs_owed_again(session, bilan, now)
     rows = await deadlines_of_bilan(session, bilan)
     invitation = texts.say(  # for whoever's first invitation had not left yet
         "bilan.notice_invited",
@@ -177,6 +178,17 @@ async def move_bilan(
         reached=reached,
         unreachable=missed,
     )
+
+
+async def _proofs_owed_again(session: AsyncSession, bilan: Bilan, now: datetime) -> None:
+    """Proofs of participation marked sent before the moved bilan's end are not this bilan's:
+    its NOR-PROOF is open again (explorer KB7: a bilan held, its proofs sent, moved to be held
+    again, « les attestations déjà confirmées ne vaudront plus », and NOR-PROOF stayed « ✅
+    déjà faite » at its new date, nothing asking the new proofs, 000 §III)."""
+    for row in await deadlines_of_bilan(session, bilan):
+        sent = row.done_at
+        if row.rule_id == PROOF_RULE and row.status == "done" and sent and sent < bilan.ends_at:
+            await reopen(session, None, row.id, now, undoing="done", by="bilan_deplace")
 
 
 async def cancel_bilan(

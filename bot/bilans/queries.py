@@ -32,6 +32,8 @@ BILAN_FUNDERS = ("normandie", "cvl")
 
 DOCS_RULE = "NOR-DOCS"
 """The Normandie rule: the bilan's documents 48 h before a remote bilan at the latest."""
+PROOF_RULE = "NOR-PROOF"
+"""The Normandie rule: the proofs of participation after the bilan (000 §III)."""
 DOCS_HOURS = "nor_docs_hours_before"
 """Its setting, whose default is the fiche's own limit (``text_bound``): 48 h."""
 

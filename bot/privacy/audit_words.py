@@ -216,6 +216,7 @@ CM_ANSWERS = {
 DONE_BY = {
     "reponse": "les réponses données en programmant le bilan",
     "reponse_apres_envoi": "une réponse reçue après l'envoi du dossier de preuves",
+    "bilan_deplace": "le bilan déplacé après l'envoi de ses justificatifs de participation",
     "commande": "la commande « formabot import » sur le serveur",
 }
 """Who marked a deadline done, when it was no one's « Fait » (explorer W, W10: « par :

@@ -490,6 +490,42 @@ async def test_a_classmate_s_name_is_no_name_to_swear_under(
     assert await answers(db) == []
 
 
+async def test_her_own_name_corrected_by_the_trainer_is_not_someone_else_s(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer KE2: the trainer corrected « Léa Martin » to « Léa Martin-Diallo » after the
+    invitation; Léa, typing that name, was told it was « le nom d'une autre personne de cette
+    formation » and not to answer. It is confirmed against the invitation's, as any other
+    spelling, and kept, flagged for the trainer to check."""
+    invited = await after_the_bilan(trainer, clock)
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Léa Martin")
+    await trainer.presses("Corriger son nom")
+    await trainer.says("Léa Martin-Diallo")
+    await trainer.presses("Oui")
+    await trainer.presses("Terminé")
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin-Diallo")
+    assert "le nom d'une autre personne" not in lea.all_text
+    assert (
+        "Votre invitation est au nom de Léa Martin, et vous avez écrit « Léa Martin-Diallo »"
+        in lea.last
+    )
+    await lea.presses("Garder « Léa Martin-Diallo »")
+    await lea.presses("Je représente les stagiaires")
+    assert "Moi, Léa Martin-Diallo, représentant les stagiaires" in lea.last
+    await lea.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert (answer.typed_name, answer.answer) == ("Léa Martin-Diallo", "attested")
+    hugo = person("hugo")  # a classmate's corrected name is still no name to swear under
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Léa Martin-Diallo")
+    assert hugo.last.startswith("« Léa Martin-Diallo » est le nom d'une autre personne")
+
+
 @pytest.mark.parametrize(
     "typed",
     [

@@ -108,21 +108,30 @@ async def parse_name(ctx: Context, text: str) -> str | Invalid | Next:
         return as_invalid(said) if said is not None else name
     if expected is not None and not same_name(name, expected.name):
         assert not isinstance(found, str)
-        other = await classmate_named(ctx, found.info.formation.id, name)
+        other = await classmate_named(ctx, found.info.formation.id, name, expected.trainee_id)
         if other is not None:
             return Invalid(ctx.render("attestation_participant.name_of_another", other=other))
     return name
 
 
-async def classmate_named(ctx: Context, formation_id: int, name: str) -> str | None:
+async def classmate_named(
+    ctx: Context, formation_id: int, name: str, own: int | None
+) -> str | None:
     """Another trainee of the formation under this name: each swears under their own
     invitation (explorer AD23: « Karim Benali » kept on Léa's sworn text, the trainer told
-    only of a name « différent »)."""
+    only of a name « différent »). Not ``own``, the participant's trainee row: her name
+    corrected since the invitation is hers (explorer KE2: « … est le nom d'une autre
+    personne de cette formation » for her own name)."""
     trainees = await ctx.session.scalars(
         select(Trainee).where(Trainee.formation_id == formation_id)
     )
     return next(
-        (t.full_name for t in trainees if not t.erased and same_name(name, t.full_name)), None
+        (
+            t.full_name
+            for t in trainees
+            if t.id != own and not t.erased and same_name(name, t.full_name)
+        ),
+        None,
     )
 
 

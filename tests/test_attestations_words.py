@@ -328,6 +328,10 @@ async def start_before_the_bilan(trainer: Talker, person: Callable[..., Talker])
         "empêchée",
         "En retard jeudi",
         "Visio obligatoire ?",
+        # Explorer KE1: a few words declining, or asking another time, were kept back.
+        *("je refuse", "non merci", "Non", "je viens pas", "je participerai pas", "sans moi"),
+        *("pas possible", "je serai au travail", "je bosse jeudi", "plutôt vendredi"),
+        "on peut décaler",
     ],
 )
 async def test_a_short_sentence_before_the_bilan_that_she_will_not_come_is_passed_on(

@@ -40,6 +40,8 @@ def tells_something(text: str, *, running: bool = False) -> bool:
         return False
     if AWAY.search(typed) or _TIMING.search(typed) or ("?" in text and not _settled(typed)):
         return True
+    if _DECLINING.search(typed):
+        return True
     if running and _THERE.search(typed):
         return True
     return len(typed.split()) >= 4 and not courtesy_only(text)
@@ -51,6 +53,15 @@ AWAY = re.compile(
     r"|vais|pense) pas|pas (?:pouvoir|venir|etre la|y etre|participer|assister))\b"
 )
 """« absente jeudi », « pas dispo », « empêchée », « en retard », « je ne pourrai pas »."""
+
+_DECLINING = re.compile(
+    r"^non\b|\b(?:refus\w*|declin\w*|sans moi|pas possible|travail\w*|bosse\w*|en stage"
+    r"|plutot|decal\w*|report\w*|autre (?:jour|date|heure|horaire|creneau|moment)"
+    r"|(?:viens|venons|participe|participerai|participerais|participons) pas)\b"
+)
+"""« je refuse », « non merci », « je viens pas », « sans moi », « je bosse jeudi », « plutôt
+vendredi », « on peut décaler » (folded): the invitation declined, or another time asked, in
+a few words (explorer KE1: answered « Rien à faire pour l'instant », the trainer never told)."""
 
 _TIMING = re.compile(
     r"\b(?:finalement|en avance|\d+ ?(?:min\w*|mn)|minutes?|quart d heure|demi heure"

@@ -445,7 +445,13 @@ async def test_oui_to_the_health_warning_keeps_the_reason_not_the_word(
 
 
 @pytest.mark.parametrize(
-    "typed", ["je n'ai pas pu venir", "non j'étais absente", "J'étais empêché ce jour-là"]
+    "typed",
+    [
+        "je n'ai pas pu venir",
+        "non j'étais absente",
+        "J'étais empêché ce jour-là",
+        "j'étais absent jeudi",  # the bilan's day (explorer KE3)
+    ],
 )
 async def test_saying_one_did_not_take_part_at_the_text_declines(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
@@ -462,6 +468,31 @@ async def test_saying_one_did_not_take_part_at_the_text_declines(
     await hugo.presses("Passer")
     (answer,) = await answers(db)
     assert answer.answer == "declined"
+
+
+async def test_an_absence_on_another_day_at_the_text_declares_nothing(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer KE3: « non j'étais absent le mardi » under the text of Thursday's bilan
+    was « C'est noté. Pouvez-vous dire … pourquoi vous n'avez pas participé ? », and his
+    next reply recorded that he had not taken part: he spoke of a Tuesday of his formation."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.says("non j'étais absent le mardi")
+    assert hugo.all_text.startswith(
+        "Vous parlez du mardi, mais ce bilan a eu lieu le jeudi 26 novembre 2026 : je "
+        "n'enregistre rien pour l'instant. Si vous n'avez pas participé à ce bilan-là, "
+        "choisissez « Je n'ai pas participé » ; si vous y étiez, choisissez « Je l'atteste "
+        "sur l'honneur »."
+    )
+    assert "pourquoi" not in hugo.all_text
+    await hugo.says("ok")
+    assert await answers(db) == []
+    await hugo.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert answer.answer == "attested"
 
 
 async def test_a_sentence_at_the_text_that_says_nothing_of_it_is_asked_again(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-_WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTH_NAMES = (
     "janvier",
     "février",
@@ -23,7 +23,7 @@ _MONTH_NAMES = (
 
 def spell_date(d: date | datetime) -> str:
     """Written out in French whatever the process locale, which servers rarely set to fr_FR."""
-    return f"{_WEEKDAY_NAMES[d.weekday()]} {spell_day_month(d)} {d.year}"
+    return f"{WEEKDAY_NAMES[d.weekday()]} {spell_day_month(d)} {d.year}"
 
 
 def spell_date_before(day: date, last: date) -> str:
@@ -56,7 +56,7 @@ def month_name(month: int) -> str:
 def spell_example(d: date | datetime, *, hour: int | None = None) -> str:
     """ "jeudi 3 décembre à 14 h": a date as a user would type it, for an example the bot
     gives (no year: the weekday and the step's leaning place it)."""
-    day = f"{_WEEKDAY_NAMES[d.weekday()]} {spell_day_month(d)}"
+    day = f"{WEEKDAY_NAMES[d.weekday()]} {spell_day_month(d)}"
     return day if hour is None else f"{day} à {hour} h"
 
 
@@ -66,7 +66,7 @@ def weekend_day(d: date | datetime) -> str | None:
     Training days are weekdays: a date typed on a weekend is more often a slip
     than a fact, so the dialogues ask once before keeping it.
     """
-    return _WEEKDAY_NAMES[d.weekday()] if d.weekday() >= 5 else None
+    return WEEKDAY_NAMES[d.weekday()] if d.weekday() >= 5 else None
 
 
 def spell_time(t: time | datetime) -> str:

@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot import dates
 from bot.answers import LATER, YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations.claims import sworn
 from bot.attestations.service import same_name
@@ -57,6 +58,8 @@ from bot.conversations.attestations.words import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
+from bot.dates.spelling import WEEKDAY_NAMES
+from bot.dates.words import WEEKDAY_WORDS
 from bot.formations.labels import full_name_given
 from bot.messages import Platform
 from bot.people.names import (
@@ -299,14 +302,29 @@ async def one_role(ctx: Context) -> Outcome | None:
     return await after_role(ctx, offered[0].value)
 
 
-def heard_at_the_text(typed: str) -> str | None:
+async def heard_at_the_text(ctx: Context, typed: str) -> str | Invalid | None:
     """« je n'ai pas pu venir », « non j'étais absente » at the text: the text invites it
     (« Si vous n'avez pas participé à ce bilan, dites-le »), and declining swears nothing,
     it asks why (explorer AC6: only the button's own words were taken). The oath typed
-    (« J'atteste sur l'honneur avoir participé ») is the oath, no message (explorer MB4)."""
+    (« J'atteste sur l'honneur avoir participé ») is the oath, no message (explorer MB4).
+    An absence on another day than the bilan's declares nothing (:func:`another_day`)."""
     if NOT_THERE.search(typed):
-        return "decline"
+        return await another_day(ctx, typed) or "decline"
     return "attest" if sworn(typed) else None
+
+
+async def another_day(ctx: Context, typed: str) -> Invalid | None:
+    """« non j'étais absent le mardi » under the text of a Thursday's bilan: an absence on
+    another day, not this bilan declined (explorer KE3: a trainee at the bilan, absent on the
+    Tuesday of his formation, was asked why he had not taken part, and his next reply
+    recorded it). The bilan's day said, the answer asked again."""
+    named = [WEEKDAY_WORDS[word] for word in typed.split() if word in WEEKDAY_WORDS]
+    found = await load(ctx)
+    if not named or isinstance(found, str) or found.info.start.weekday() in named:
+        return None
+    said = WEEKDAY_NAMES[named[0]]
+    day = dates.spell_date(found.info.start)
+    return Invalid(ctx.render("attestation_participant.not_there_other_day", said=said, day=day))
 
 
 async def role_or_words(ctx: Context) -> Retry | Next | None:

@@ -93,7 +93,7 @@ class PickOrSay(Step):
         options: Sequence[Option],
         synonyms: dict[str, str],
         again: str,
-        heard: Callable[[str], str | None] | None = None,
+        heard: Callable[[Context, str], Awaitable[str | Invalid | None]] | None = None,
         other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
         exact: bool = False,
         **hooks: Unpack[Hooks],
@@ -126,7 +126,7 @@ class PickOrSay(Step):
             exact=self.exact,
         )
         if picked is None and self.heard is not None and ctx.incoming.choice is None:
-            picked = self.heard(fold(ctx.incoming.text))
+            picked = await self.heard(ctx, fold(ctx.incoming.text))
         if picked is None and self.other is not None and ctx.incoming.choice is None:
             taken = await self.other(ctx)
             if taken is not None:

@@ -335,7 +335,7 @@ class Engine:
     async def _command(
         self, ctx: Context, command: str, current: Flow | None, step_name: str | None
     ) -> tuple[str | None, str | None]:
-        if command == "annuler":
+        if command in ("annuler", "stop"):  # /stop, what a bot is told to stop (KE4)
             if current is None:
                 ctx.say("common.nothing_to_cancel")
                 return None, None

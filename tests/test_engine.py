@@ -133,6 +133,12 @@ async def test_cancel_and_unknown_commands(db: Database, trainer: Person) -> Non
     assert "annulé" in trainer.last
     await trainer.says("Un texte isolé")
     assert trainer.last.startswith("Je ne suis pas sûr de ce que vous voulez faire.")
+    await trainer.says("/formation")  # /stop, what a Telegram bot is told (explorer KE4)
+    await trainer.says("/stop")
+    assert "annulé" in trainer.last and "Je ne connais pas" not in trainer.all_text
+    assert await step_of(db, trainer) == (None, None)
+    await trainer.says("/stop")
+    assert "rien en cours" in trainer.last
     await trainer.says("Karim absent hier " * 300)  # explorer M: not « pas sûr »: too long
     assert trainer.last.startswith(
         "Votre message est trop long (5\u202f400 caractères, pour 4\u202f000"

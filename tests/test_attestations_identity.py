@@ -537,6 +537,8 @@ async def test_her_own_name_corrected_by_the_trainer_is_not_someone_else_s(
         "Hugo Moreau !",
         "Hugo Moreau, délégué",
         *("Hugo Moreau merci", "Hugo Moreau svp", "Hugo Moreau, merci !"),  # explorer UA9
+        # Dictated (explorer KE8: passed on to the trainer, and the name asked again).
+        *("euh oui bonjour c'est Hugo Moreau à l'appareil", "alors euh je m'appelle Hugo Moreau"),
     ],
 )
 async def test_the_name_in_a_sentence_that_introduces_it_is_the_name(

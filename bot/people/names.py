@@ -320,17 +320,21 @@ def organisation_name(text: str) -> str | Invalid:
 
 
 _INTRODUCING = re.compile(
-    r"^\s*(?:(?:bonjour|bonsoir|salut|coucou)(?:\s+(?:madame|monsieur))?\s*[,.!]*\s*)?"
+    r"^\s*(?:(?:euh|heu|alors|oui|allo|allô)\s*[,.!]*\s+)*"  # dictated (KE8)
+    r"(?:(?:bonjour|bonsoir|salut|coucou)(?:\s+(?:madame|monsieur))?\s*[,.!]*\s*)?"
     r"(?:(?:je\s+m['’]\s*appelle|je\s+suis|moi\s*,?\s*c['’]\s*est|c['’]\s*est"
     r"|mon\s+nom\s+(?:est|c['’]\s*est))\s*:?\s+)?",
     re.IGNORECASE,
 )
 _CLOSING = re.compile(
+    r"(?:\s*,?\s*[àa]\s+l['’]\s*appareil)?"  # « … c'est Hugo Moreau à l'appareil » (KE8)
     r"(?:\s*,\s*(?:(?:le|la)\s+)?d[ée]l[ée]gu[ée]e?(?:\s+des\s+stagiaires)?)?"
     r"(?:\s*,?\s*(?:merci|svp|stp|s['’]\s*il\s+vous\s+pla[iî]t))*\s*[!.]*\s*$",
     re.IGNORECASE,
 )
-"""« Léa Martin, déléguée », « Léa Martin merci », « Léa Martin svp » (explorer UA9)."""
+"""« Léa Martin, déléguée », « Léa Martin merci », « Léa Martin svp » (explorer UA9); « … à
+l'appareil », and « euh oui bonjour c'est … » before it, as a dictated message writes them
+(explorer KE8: passed on to the trainer as a message, the name asked again)."""
 
 
 def introduced_name(text: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.storage.db import Database
+from tests.auxil.attestations import after_the_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.test_attestations_words import CHEMO, answers, hugo_at_the_text, told_the_trainer
@@ -162,3 +163,29 @@ async def test_a_question_about_the_text_after_an_ok_is_explained_not_passed_on(
     await hugo.says("ok ça veut dire quoi ?")
     assert hugo.replies[0].text.startswith(EXPLAINED), hugo.all_text
     assert await told_the_trainer(db) == [] and await answers(db) == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["je sais pas", "c'est quoi la différence ?", "je suis quoi ?", "je comprends pas"]
+)
+async def test_a_doubt_at_the_role_question_gets_the_roles_in_plain_words(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer KE9: « je sais pas », « c'est quoi la différence ? » at « À quel titre
+    participez-vous à ce bilan ? » were « Je n'ai pas reconnu ce choix : rien dans la liste ne
+    correspond à … », the newcomer no wiser."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau"):
+        await hugo.says(line)
+    await hugo.says(typed)
+    assert hugo.all_text.startswith(
+        "Représenter les stagiaires, c'est parler au bilan au nom du groupe, comme le font ses "
+        "délégués. Si vous y étiez seulement comme stagiaire, choisissez « Je suis stagiaire "
+        "de la formation »."
+    )
+    assert "Je n'ai pas reconnu" not in hugo.all_text
+    assert "À quel titre participez-vous à ce bilan ? D'après votre invitation" in hugo.last
+    assert await told_the_trainer(db) == [] and await answers(db) == []
+    await hugo.says("oui")
+    assert "Moi, Hugo Moreau, représentant les stagiaires" in hugo.last

@@ -82,3 +82,24 @@ def oath_asked(ctx: Context) -> Retry | None:
     if asks(ctx.incoming.text):  # « oui ？ », « oui ¿ » too (explorer XA5)
         return Retry(ctx.render("attestation_participant.explain_text"))
     return None
+
+
+_ROLE_DOUBT = re.compile(
+    _LEAD + r"(?:(?:je\s+)?(?:ne\s+|n\s+)?sais\s+pas(?:\s+(?:trop|quoi\s+(?:choisir|repondre)))?"
+    r"|aucune\s+idee|(?:c\s+est\s+)?(?:quoi|quelle)\s+(?:est\s+)?la\s+difference"
+    r"|(?:je\s+)?(?:suis|represente)\s+quoi|c\s+est\s+quoi\s+(?:representer|un\s+partenaire))"
+    r"(?:\s+(?:s il vous plait|svp|merci))*"
+)
+"""« je sais pas », « c'est quoi la différence ? », « je suis quoi ? » (folded) at the role."""
+
+
+def role_explained(ctx: Context, invited: str) -> Retry | None:
+    """At the role question, « je sais pas » or « c'est quoi la différence ? »: each role said
+    in plain words, the invitation's first, and the question asked again (explorer KE9:
+    « Je n'ai pas reconnu ce choix : rien dans la liste ne correspond à … »)."""
+    typed = fold(ctx.incoming.text)
+    if ctx.incoming.choice is not None:
+        return None
+    if UNSURE.fullmatch(typed) is None and _ROLE_DOUBT.fullmatch(typed) is None:
+        return None
+    return Retry(ctx.render("attestation_participant.explain_role", invited=invited))

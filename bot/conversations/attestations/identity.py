@@ -37,7 +37,7 @@ from bot import dates
 from bot.answers import LATER, YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations.claims import sworn
 from bot.attestations.service import same_name
-from bot.conversations.attestations.explain import explained
+from bot.conversations.attestations.explain import explained, role_explained
 from bot.conversations.attestations.held import invited, load
 from bot.conversations.attestations.roles import (
     ANY_ROLE,
@@ -274,6 +274,9 @@ async def not_there(ctx: Context) -> Outcome | None:
         return as_retry(said)
     if fold(ctx.incoming.text) in NO_WORDS:  # the question invites « oui » (explorer Y, Y12)
         return Retry(ctx.render("attestation_participant.role_no"))
+    expected = await invited(ctx)
+    if (asked := role_explained(ctx, expected.kind if expected else "")) is not None:
+        return asked  # « je sais pas », « c'est quoi la différence ? » (explorer KE9)
     if NOT_THERE.search(fold(ctx.incoming.text)) is None:
         if (refused := await role_not_offered(ctx)) is not None:
             return refused
@@ -283,7 +286,6 @@ async def not_there(ctx: Context) -> Outcome | None:
         # « oui, mais seulement la première heure » (explorer HB12).
         said = await words_passed_on(ctx, "role", ROLE_WORDS)
         return as_retry(said) if said is not None else None
-    expected = await invited(ctx)
     kind = expected.kind if expected is not None else "delegate"
     ctx.data["role"] = kind
     ctx.data[NOT_THERE_SAID] = True

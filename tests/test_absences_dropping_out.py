@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.absences.dropping_out import read_dropping_out
+from bot.absences.dropping_out import read_contact, read_dropping_out
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,28 @@ def test_a_trainee_drifting_away_is_named(typed: str, who: str) -> None:
 )
 def test_what_names_no_one_drifting_away_is_not_read(typed: str) -> None:
     assert read_dropping_out(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "who"),
+    [
+        ("g appelé karim il revient lundi", "karim"),
+        ("j'ai appelé Karim Benali, il revient lundi", "Karim Benali"),
+        ("jai appele karim", "karim"),
+        ("j'ai eu Julie au tel", "Julie"),
+        ("j'ai écrit à Inès pour lui dire", "Inès"),
+        ("Karim m'a rappelé", "Karim"),
+        ("julie a enfin répondu ce matin", "julie"),
+    ],
+)
+def test_a_contact_with_a_trainee_is_named(typed: str, who: str) -> None:
+    """Explorer KF2: read as /appel, the roll call, for its stem « appel »."""
+    assert read_contact(typed) == who
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["j'ai appelé la mission locale", "j'ai eu un souci", "j'ai appelé le 06", "faire l'appel"],
+)
+def test_a_call_to_no_one_named_is_not_read(typed: str) -> None:
+    assert read_contact(typed) is None

@@ -1834,3 +1834,32 @@ async def test_an_entretien_held_before_the_first_sign_is_refused_as_its_schedul
     assert entretien.held_at is None
     await trainer.says("ce matin 9h")
     assert trainer.last.startswith("J'ai compris : lundi 23 novembre 2026 à 9 h 00.")
+
+
+async def test_a_call_to_a_trainee_opens_her_follow_up_where_a_contact_is_noted(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KF2: « g appelé karim il revient lundi », « j'ai appelé karim » were offered
+    /appel, the roll call (its stem « appel »); a contact is noted in the follow-up."""
+    await open_followup(trainer, "Karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("g appelé karim il revient lundi")
+    assert trainer.all_text.startswith(
+        "J'ouvre son suivi de décrochage (/decrochage) : l'échange s'y note avec"
+        " « Noter un contact ».\n"
+    )
+    assert "Suivi de Karim Benali" in trainer.last and "Noter un contact" in trainer.buttons
+    await trainer.presses("Noter un contact")
+    assert "Avec qui avez-vous été en contact au sujet de Karim Benali ?" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("Julie m'a rappelé ce matin")  # no follow-up open: one is proposed
+    assert trainer.all_text.startswith(
+        "Un échange avec une personne en formation se note dans le suivi de son décrochage :"
+        " aucun n'est ouvert, je vous propose d'en ouvrir un (/decrochage)."
+    )
+    assert "Quels signes de décrochage avez-vous observés chez Julie Petit" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("j'ai appelé zorglub hier")  # no trainee: the usual answer
+    assert "J'ouvre" not in trainer.all_text and "suivi" not in trainer.all_text
+    assert len(await rows(db, FollowUp)) == 1

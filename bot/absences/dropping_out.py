@@ -44,7 +44,51 @@ def read_dropping_out(text: str) -> str | None:
     match = _NAMED_FIRST.match(words) or _NAMED_AFTER.match(words)
     if match is None:
         return None
-    who = match["who"].strip(" ,")
+    return _named(text, match["who"])
+
+
+_CALLED = re.compile(
+    r"^(?:(?:j'ai|jai|g|ai|on\s+a|nous\s+avons|je\s+viens\s+d')\s+)?(?:(?:bien|enfin|deja|finalement"
+    r"|pu)\s+)?(?:appele|rappele|eu|joint|telephone\s+a|parle\s+(?:a|avec)|ecrit\s+a"
+    r"|laisse\s+un\s+message\s+a|envoye\s+un\s+(?:sms|mail|e-mail|message|texto)\s+a)\s+(?P<who>.+)$"
+)
+"""« g appelé karim il revient lundi », « j'ai eu Julie au tel », « j'ai écrit à Inès »: a contact
+with a trainee, noted in the follow-up of her décrochage (explorer KF2: read as /appel, the roll
+call, for its stem « appel »)."""
+_CALLED_BY = re.compile(
+    r"^(?P<who>.+?)\s+(?:m'a|nous\s+a|a)\s+(?:enfin\s+|finalement\s+)?"
+    r"(?:rappele|appele|telephone|ecrit|repondu)\b"
+)
+"""« Karim m'a rappelé », « Julie a enfin répondu »: the same contact, the trainee first."""
+_NAME_ENDS = re.compile(
+    r"\s*(?:[,.;:!?]|\s(?=(?:il|elle|qui|pour|au|aux|a|par|ce|cet|cette|hier|aujourd'hui|demain"
+    r"|ce|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|et|mais|car|ca|on|y|en|sur|ds"
+    r"|dans|tout|ok|donc|lui|sa|son|ses|rdv|\d\S*)\b))"
+)
+"""Where the name stops in « … karim il revient lundi », « … julie au tel », « … ines, ok »."""
+
+
+def _name_first(words: str) -> str:
+    """The words of ``words`` up to the first that follows a name (:data:`_NAME_ENDS`)."""
+    end = _NAME_ENDS.search(words)
+    return (words[: end.start()] if end else words).strip()
+
+
+def read_contact(text: str) -> str | None:
+    """The name, as typed, of the trainee a sentence says the trainer has been in contact with
+    (:data:`_CALLED`, :data:`_CALLED_BY`); ``None`` for any other sentence."""
+    if len(text) > 300 or "\n" in text.strip():
+        return None
+    words = sentence_words(text)
+    match = _CALLED.match(words) or _CALLED_BY.match(words)
+    if match is None:
+        return None
+    return _named(text, _name_first(match["who"]))
+
+
+def _named(text: str, who: str) -> str | None:
+    """``who`` as typed in ``text`` when it may be a name, else ``None``."""
+    who = who.strip(" ,")
     if not looks_like_a_name(who) or any(w in NOT_NAMES for w in who.split()):
         return None
     return as_typed(text, who)

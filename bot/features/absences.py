@@ -59,6 +59,13 @@ async def dropping_out_sentence(ctx: Context) -> Outcome | None:
     return await dropping_out.dropping_out_sentence(ctx)
 
 
+async def contact_sentence(ctx: Context) -> Outcome | None:
+    """ "g appelé karim il revient lundi": his follow-up, where a contact is noted (KF2)."""
+    from bot.conversations.absences import dropping_out
+
+    return await dropping_out.contact_sentence(ctx)
+
+
 async def everyone_there_sentence(ctx: Context) -> Outcome | None:
     """ "Tout le monde était là ce matin": nothing to note, said so (explorer QB13)."""
     from bot.conversations.absences import everyone
@@ -132,6 +139,12 @@ FEATURE = Feature(
             ),
         ),
     ),
-    free_text=(absence_sentence, left_sentence, everyone_there_sentence, dropping_out_sentence),
+    free_text=(
+        absence_sentence,
+        left_sentence,
+        everyone_there_sentence,
+        dropping_out_sentence,
+        contact_sentence,
+    ),
     services=services,
 )

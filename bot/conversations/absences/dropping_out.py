@@ -1,19 +1,26 @@
-"""« Inès a pas donné de nouvelles depuis lundi »: the follow-up of a décrochage, opened for her.
+"""« Inès a pas donné de nouvelles depuis lundi », « g appelé karim il revient lundi »: the
+follow-up of a décrochage, opened for her.
 
     Vous Inès a pas donné de nouvelles depuis lundi
     Bot  J'ouvre le suivi de son décrochage (/decrochage).
          Plusieurs stagiaires correspondent à « Inès » : de qui s'agit-il ? …
+    Vous g appelé karim il revient lundi
+    Bot  Je vous ouvre son suivi de décrochage (/decrochage) : l'échange s'y note avec
+         « Noter un contact ». …
 
-Read by :func:`bot.absences.dropping_out.read_dropping_out`; the name must be a trainee's
-(else the sentence goes on to the next reader, the closest commands).  Within a dialogue it
-starts nothing: the question in hand is asked again.
+Read by :func:`bot.absences.dropping_out.read_dropping_out` and
+:func:`~bot.absences.dropping_out.read_contact`; the name must be a trainee's (else the
+sentence goes on to the next reader, the closest commands).  Within a dialogue it starts
+nothing: the question in hand is asked again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from bot.absences.dropping_out import read_dropping_out
+from bot.absences.dropping_out import read_contact, read_dropping_out
+from bot.absences.followups import open_followup_of
 from bot.answers import match_names
 from bot.conversations.absences.sentence_names import named_aside
 from bot.conversations.kit.context import Context
@@ -22,12 +29,28 @@ from bot.conversations.kit.flow import Outcome, Switch
 
 async def dropping_out_sentence(ctx: Context) -> Outcome | None:
     """Reader of text outside any conversation: ``/decrochage`` for the trainee named."""
-    said = await named_aside(ctx, read_dropping_out)
-    if said is None:
+    return await _decrochage_for(ctx, read_dropping_out, "absence.dropping_out_opened")
+
+
+async def contact_sentence(ctx: Context) -> Outcome | None:
+    """Reader of text outside any conversation: a contact with a trainee (« j'ai appelé
+    Karim »), noted in her follow-up, ``/decrochage`` (explorer KF2: /appel was offered)."""
+    return await _decrochage_for(ctx, read_contact, "absence.contact_said")
+
+
+async def _decrochage_for(
+    ctx: Context, read: Callable[[str], str | None], said: str
+) -> Outcome | None:
+    """``/decrochage`` for the trainee ``read`` finds, after the message ``said`` (told whether
+    her follow-up is open, ``opened``)."""
+    found = await named_aside(ctx, read)
+    if found is None:
         return None
-    typed, names = said
-    if not match_names(typed, [(n, n) for n in names]):
+    typed, people = found
+    matches = match_names(typed, people)
+    if not matches:
         return None
-    ctx.say("absence.dropping_out_opened")
+    opened = len(matches) == 1 and await open_followup_of(ctx.session, matches[0]) is not None
+    ctx.say(said, opened=opened)
     ctx.incoming = replace(ctx.incoming, text=f"/decrochage {typed}")  # as typed after it
     return Switch("decrochage")

@@ -34,7 +34,8 @@ async def left_sentence(ctx: Context) -> Outcome | None:
     said = await named_aside(ctx, read_left_sentence)
     if said is None:
         return None
-    typed, names = said
+    typed, people = said
+    names = [n for n, _ in people]
     found = list(dict.fromkeys(match_names(typed, [(n, n) for n in names])))
     several = _each_found(typed, names) if not found else []
     ctx.say(

@@ -19,9 +19,9 @@ from bot.conversations.kit.flow import Outcome, Switch
 
 async def named_aside(
     ctx: Context, read: Callable[[str], str | None]
-) -> tuple[str, list[str]] | None:
+) -> tuple[str, list[tuple[str, int]]] | None:
     """The name ``read`` finds in a sentence a member typed in private, outside any dialogue,
-    and the full names of the trainees this person sees; ``None`` otherwise. Such a sentence
+    and the full names and ids of the trainees this person sees; ``None`` otherwise. Such a sentence
     starts nothing within a dialogue, so it is not read there (a trainee who left, one
     drifting away: explorer BG9)."""
     if ctx.actor is None or not ctx.actor.is_member or ctx.incoming.is_group or ctx.in_dialogue:
@@ -29,7 +29,9 @@ async def named_aside(
     typed = read(ctx.incoming.text)
     if typed is None:
         return None
-    return typed, [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
+    return typed, [
+        (t.full_name, t.id) for f in await visible_formations(ctx) for t in f.named_trainees
+    ]
 
 
 async def names_and_motives(ctx: Context, sentence: AbsenceSentence) -> list[tuple[str, str]]:

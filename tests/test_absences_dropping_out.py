@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.absences.dropping_out import read_contact, read_dropping_out
+from bot.absences.dropping_out import read_contact, read_dropping_out, read_interview
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,23 @@ def test_a_contact_with_a_trainee_is_named(typed: str, who: str) -> None:
 )
 def test_a_call_to_no_one_named_is_not_read(typed: str) -> None:
     assert read_contact(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "who"),
+    [
+        ("faut faire l entretien de karim", "karim"),
+        ("entretien karim demain 10h", "karim"),
+        ("programmer un entretien avec Julie Petit jeudi", "Julie Petit"),
+        ("l'entretien d'Inès", "Inès"),
+        ("entretien individuel de karim à faire", "karim"),
+    ],
+)
+def test_a_trainee_s_entretien_is_named(typed: str, who: str) -> None:
+    """Explorer KF3: /suivi, which only shows, was offered."""
+    assert read_interview(typed) == who
+
+
+@pytest.mark.parametrize("typed", ["c quoi un entretien", "comment je fais un entretien ?"])
+def test_an_entretien_of_no_one_named_is_not_read(typed: str) -> None:
+    assert read_interview(typed) is None

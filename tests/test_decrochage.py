@@ -1863,3 +1863,30 @@ async def test_a_call_to_a_trainee_opens_her_follow_up_where_a_contact_is_noted(
     await trainer.says("j'ai appelé zorglub hier")  # no trainee: the usual answer
     assert "J'ouvre" not in trainer.all_text and "suivi" not in trainer.all_text
     assert len(await rows(db, FollowUp)) == 1
+
+
+async def test_a_trainee_s_entretien_said_opens_her_follow_up_where_it_is_programmed(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KF3: « faut faire l entretien de karim », « entretien karim demain 10h » were
+    offered /suivi, which only shows; the entretien is programmed in the follow-up."""
+    await open_followup(trainer, "Karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("faut faire l entretien de karim")
+    assert trainer.all_text.startswith(
+        "J'ouvre son suivi de décrochage (/decrochage) : l'entretien s'y programme, et son"
+        " compte rendu s'y rédige.\n"
+    )
+    assert "Programmer l'entretien individuel" in trainer.buttons
+    await trainer.says("/annuler")
+    await trainer.says("entretien julie demain 10h")  # no follow-up open: one is proposed
+    assert trainer.all_text.startswith(
+        "L'entretien individuel se programme dans le suivi d'un décrochage : aucun n'est"
+        " ouvert pour cette personne, je vous propose d'en ouvrir un (/decrochage)."
+    )
+    assert "Quels signes de décrochage avez-vous observés chez Julie Petit" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("c quoi un entretien individuel")  # no one named: the usual answer
+    assert "J'ouvre" not in trainer.all_text
+    assert len(await rows(db, FollowUp)) == 1

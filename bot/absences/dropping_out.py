@@ -92,3 +92,21 @@ def _named(text: str, who: str) -> str | None:
     if not looks_like_a_name(who) or any(w in NOT_NAMES for w in who.split()):
         return None
     return as_typed(text, who)
+
+
+_INTERVIEW = re.compile(
+    r"\bentretiens?\s+(?:individuels?\s+)?(?:(?:a\s+faire\s+|a\s+prevoir\s+)?(?:d'\s*|(?:de|avec"
+    r"|pour|a)\s+))?(?P<who>.+)$"
+)
+"""« faut faire l entretien de karim », « entretien karim demain 10h », « programmer un entretien
+avec Julie »: the trainee's entretien individuel, programmed in her follow-up (explorer KF3:
+/suivi, which only shows, was offered)."""
+
+
+def read_interview(text: str) -> str | None:
+    """The name, as typed, of the trainee whose entretien a sentence speaks of; ``None`` for any
+    other sentence."""
+    if len(text) > 300 or "\n" in text.strip():
+        return None
+    match = _INTERVIEW.search(sentence_words(text))
+    return None if match is None else _named(text, _name_first(match["who"]))

@@ -66,6 +66,13 @@ async def contact_sentence(ctx: Context) -> Outcome | None:
     return await dropping_out.contact_sentence(ctx)
 
 
+async def interview_sentence(ctx: Context) -> Outcome | None:
+    """ "faut faire l entretien de karim": his follow-up, where it is programmed (KF3)."""
+    from bot.conversations.absences import dropping_out
+
+    return await dropping_out.interview_sentence(ctx)
+
+
 async def everyone_there_sentence(ctx: Context) -> Outcome | None:
     """ "Tout le monde était là ce matin": nothing to note, said so (explorer QB13)."""
     from bot.conversations.absences import everyone
@@ -145,6 +152,7 @@ FEATURE = Feature(
         everyone_there_sentence,
         dropping_out_sentence,
         contact_sentence,
+        interview_sentence,
     ),
     services=services,
 )

@@ -1,5 +1,5 @@
-"""« Inès a pas donné de nouvelles depuis lundi », « g appelé karim il revient lundi »: the
-follow-up of a décrochage, opened for her.
+"""« Inès a pas donné de nouvelles depuis lundi », « g appelé karim il revient lundi », « faut
+faire l entretien de karim »: the follow-up of a décrochage, opened for her.
 
     Vous Inès a pas donné de nouvelles depuis lundi
     Bot  J'ouvre le suivi de son décrochage (/decrochage).
@@ -8,8 +8,8 @@ follow-up of a décrochage, opened for her.
     Bot  Je vous ouvre son suivi de décrochage (/decrochage) : l'échange s'y note avec
          « Noter un contact ». …
 
-Read by :func:`bot.absences.dropping_out.read_dropping_out` and
-:func:`~bot.absences.dropping_out.read_contact`; the name must be a trainee's (else the
+Read by :func:`bot.absences.dropping_out.read_dropping_out`,
+:func:`~bot.absences.dropping_out.read_contact` and :func:`~bot.absences.dropping_out.read_interview`; the name must be a trainee's (else the
 sentence goes on to the next reader, the closest commands).  Within a dialogue it starts
 nothing: the question in hand is asked again.
 """
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.absences.dropping_out import read_contact, read_dropping_out
+from bot.absences.dropping_out import read_contact, read_dropping_out, read_interview
 from bot.absences.followups import open_followup_of
 from bot.answers import match_names
 from bot.conversations.absences.sentence_names import named_aside
@@ -36,6 +36,12 @@ async def contact_sentence(ctx: Context) -> Outcome | None:
     """Reader of text outside any conversation: a contact with a trainee (« j'ai appelé
     Karim »), noted in her follow-up, ``/decrochage`` (explorer KF2: /appel was offered)."""
     return await _decrochage_for(ctx, read_contact, "absence.contact_said")
+
+
+async def interview_sentence(ctx: Context) -> Outcome | None:
+    """Reader of text outside any conversation: a trainee's entretien (« faut faire l entretien
+    de karim »), programmed in her follow-up, ``/decrochage`` (explorer KF3: /suivi offered)."""
+    return await _decrochage_for(ctx, read_interview, "absence.interview_said")
 
 
 async def _decrochage_for(

@@ -132,6 +132,24 @@ async def test_a_bilan_said_with_its_day_or_moved_points_to_its_command(
     }
 
 
+async def test_what_to_do_or_a_deadline_done_opens_the_deadlines(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KF8: « quoi a faire cette semaine » got « Je ne suis pas sûr de ce que vous
+    voulez faire »; KF9: « c fait pour le bilan » was offered /attestations, /bilan and /bilans.
+    Both are the deadlines, to read or to mark done; « comment on fait le bilan » is neither."""
+    for typed in (
+        *("quoi a faire cette semaine", "qu'est-ce que j'ai à faire", "ce qu'il reste à faire"),
+        *("c fait pour le bilan", "c'est fait pour le bilan !", "bilan pédagogique fait"),
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith("Échéances de l'organisme :"), typed
+        assert await step_of(db, trainer) != (None, None), typed
+        await trainer.says("/annuler")
+    await trainer.says("comment on fait le bilan")
+    assert "Échéances" not in trainer.all_text
+
+
 async def test_a_sentence_pointing_to_one_command_opens_it(db: Database, trainer: Person) -> None:
     """Explorer BG1: « c'est quoi les échéances cette semaine », « qui a pas signé ? » got
     « Vous voulez peut-être : /echeances … Tapez la commande pour commencer »: the trainer had

@@ -71,8 +71,20 @@ _BILAN_WHEN = re.compile(
 """A day, an hour or « programme » said with a bilan: one to schedule, /bilan."""
 
 
-_DONE = re.compile(r"\b(?:envoye|rendu|transmis|termine|fini)e?s?\b")
-"""« j'ai envoyé le bilan pédagogique »: a deadline done, to mark in /echeances."""
+_DONE = re.compile(
+    r"\b(?:envoye|rendu|transmis|termine|fini)e?s?\b"
+    r"|\b(?:c|c est|cest|est|sont|deja|bien|j ai|ai|a)\s+(?:deja\s+|bien\s+)?faite?s?\b|\bfaite?s?$"
+)
+"""« j'ai envoyé le bilan pédagogique », « c fait pour le bilan », « bilan fait »: a deadline done,
+to mark in /echeances (explorer KF9: « c fait pour le bilan » was offered /attestations, /bilan and
+/bilans); « comment on fait le bilan » is none."""
+_TO_DO = re.compile(
+    r"\b(?:quoi|que j ai|qu il y a|y a|j ai|il reste|reste|qqch|quelque chose)\s+a\s+faire\b"
+    r"|\ba\s+faire\s+(?:cette|ce|la|aujourd|demain|pour\s+(?:cette|la|demain|aujourd))\b"
+    r"|\bmes\s+taches\b|\bto\s*do\b"
+)
+"""« quoi a faire cette semaine », « qu'est-ce que j'ai à faire », « ce qu'il reste à faire »: the
+deadlines, /echeances (explorer KF8: « Je ne suis pas sûr de ce que vous voulez faire »)."""
 
 
 def _bilan_wins(folded: str, whole: set[str]) -> str | None:
@@ -171,11 +183,12 @@ async def closest_commands(ctx: Context) -> Outcome | None:
     if _signs_another_paper(whole):  # « signer le contrat »: no attestation (CB3)
         whole -= _SIGNING
         typed = " ".join(w for w in _words(typed) if w not in _SIGNING)
-    words = _stems(typed)
-    if not words:
+    words, folded = _stems(typed), fold(typed)
+    to_do = _TO_DO.search(folded) is not None
+    if not words and not to_do:
         return None
     proof = _proof_of(whole)
-    named = _bilan_wins(fold(typed), whole)
+    named = "echeances" if to_do else _bilan_wins(folded, whole)
     scored: list[tuple[int, str, str]] = []
     for command, flow in ctx.features.commands.items():
         if not _may_use(ctx, flow):

@@ -150,6 +150,24 @@ async def test_what_to_do_or_a_deadline_done_opens_the_deadlines(
     assert "Échéances" not in trainer.all_text
 
 
+async def test_a_bilan_said_with_its_day_and_hour_keeps_them(db: Database, trainer: Person) -> None:
+    """Explorer KF5: « bilan jeudi 14h » opened /bilan, whose « Quand ? » then asked the day
+    and hour typed a minute before; they are asked « C'est bien ça ? » there, held to its checks."""
+    await trainer.says("bilan jeudi 14h")
+    while "C'est bien ça ?" not in trainer.last and trainer.buttons:
+        await trainer.presses(trainer.buttons[0])
+    assert trainer.last.startswith(
+        "J'ai compris : jeudi 26 novembre 2026 à 14 h 00. C'est bien ça ?"
+    )
+    await trainer.presses("Oui, c'est ça")
+    assert "Combien de temps durera le bilan ?" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("bilan demain aprem")  # no hour said: asked as before
+    while "Quand ?" not in trainer.last and trainer.buttons:
+        await trainer.presses(trainer.buttons[0])
+    assert trainer.last.startswith("Quand ? Donnez le jour et l'heure")
+
+
 async def test_a_sentence_pointing_to_one_command_opens_it(db: Database, trainer: Person) -> None:
     """Explorer BG1: « c'est quoi les échéances cette semaine », « qui a pas signé ? » got
     « Vous voulez peut-être : /echeances … Tapez la commande pour commencer »: the trainer had

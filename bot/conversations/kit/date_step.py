@@ -61,6 +61,18 @@ def besides_key(step: str) -> str:
     return f"_besides_{step}"
 
 
+def said_ahead(step: str, text: str, now: datetime) -> dict[str, str | None]:
+    """The data that makes a :class:`DateStep` named ``step`` open on « J'ai compris : … C'est
+    bien ça ? » for the moment ``text`` names with its day and hour (a sentence that opened the
+    dialogue: « bilan jeudi 14h », explorer KF5), held to the step's checks at « Oui » as a
+    typed one is; empty when it names none."""
+    understood = dates.understand(text, now, "future")
+    if understood is None or not understood.has_date or not EXPLICIT_HOUR.search(text):
+        return {}
+    typed = understood.typed.isoformat() if understood.typed else None
+    return {f"_pending_{step}": understood.when.isoformat(), f"_typed_{step}": typed}
+
+
 class DateStep(Step):
     """A date (and time) in free French, shown back in full and confirmed.
 
@@ -124,7 +136,7 @@ class DateStep(Step):
         return self.example if isinstance(self.example, str) else await self.example(ctx)
 
     def _pending_key(self) -> str:
-        return f"_pending_{self.name}"
+        return f"_pending_{self.name}"  # as :func:`said_ahead` sets it
 
     def confirming(self, ctx: Context) -> bool:
         """A date read waits for « C'est bien ça ? »: its buttons are the question's."""
@@ -142,7 +154,7 @@ class DateStep(Step):
         return besides_key(self.name)
 
     def _typed_key(self) -> str:
-        return f"_typed_{self.name}"  # the hour said, when a change of time moves it (IB1)
+        return f"_typed_{self.name}"  # the hour said (:func:`said_ahead` too), when a change of time moves it (IB1)
 
     def _date_text(self, ctx: Context) -> str:
         """What was typed, less what :attr:`besides` read (its words kept for the confirmation)."""

@@ -26,6 +26,7 @@ from dataclasses import replace
 
 from bot.answers import fold
 from bot.conversations.kit.context import Context
+from bot.conversations.kit.date_step import said_ahead
 from bot.conversations.kit.flow import Leave, Outcome, Switch
 from bot.manifest import Command
 from bot.storage.people import Role
@@ -215,7 +216,11 @@ async def closest_commands(ctx: Context) -> Outcome | None:
     sentence = len(fold(ctx.incoming.text).split()) >= 3
     if len(chosen) == 1 and chosen[0][0] in _OPENED and sentence and not ctx.in_dialogue:
         opened = ctx.features.commands[chosen[0][0]]
+        typed = ctx.incoming.text
         ctx.incoming = replace(ctx.incoming, text=f"/{opened.command}")  # no words after it
-        return Switch(opened.flow)
+        # « bilan jeudi 14h »: its moment asked « C'est bien ça ? » at /bilan's « Quand ? »
+        # (its step « when »), no longer typed again (explorer KF5).
+        said = said_ahead("when", typed, ctx.now) if opened.command == "bilan" else {}
+        return Switch(opened.flow, dict(said))
     ctx.say("language.closest_commands", commands=chosen)
     return Leave()

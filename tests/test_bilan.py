@@ -708,6 +708,27 @@ async def test_moving_a_bilan_too_close_shows_the_warning_once_escaped(
     assert "ce délai est déjà dépassé" in moved and "dimanche 22 novembre 2026" in moved
 
 
+async def test_a_bilan_moved_to_a_day_alone_keeps_its_hour(db: Database, trainer: Person) -> None:
+    """Explorer KF7: « Déplacer », then « vendredi » asked « … mais à quelle heure ? », and
+    « même heure » was « Je n'ai pas compris cette date »: a day alone keeps the bilan's hour."""
+    await schedule(trainer)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Déplacer")
+    assert "Quelle est la nouvelle date ? Sans heure, je garde la même." in trainer.last
+    await trainer.says("vendredi")
+    assert trainer.last.startswith("J'ai compris : vendredi 27 novembre 2026 à 14 h 00.")
+    await trainer.presses("Non, corriger")
+    await trainer.says("mardi 1er décembre même heure")
+    assert trainer.last.startswith("J'ai compris : mardi 1er décembre 2026 à 14 h 00.")
+    await trainer.says("jeudi 3 décembre à 10h")  # an hour typed is that hour
+    assert trainer.last.startswith("J'ai compris : jeudi 3 décembre 2026 à 10 h 00.")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    [bilan] = await bilans(db)
+    assert bilan.starts_at.astimezone(ZoneInfo("Europe/Paris")).hour == 10
+
+
 async def test_an_on_site_normandie_agenda_claims_no_remote_procedure(
     db: Database, trainer: Person
 ) -> None:

@@ -2,7 +2,7 @@
 
     You  Déplacer
     Bot  « Agent de restauration (démo) » : bilan prévu le jeudi 26 novembre 2026 à
-         14 h 00. Quelle est la nouvelle date, avec l'heure ?
+         14 h 00. Quelle est la nouvelle date ? Sans heure, je garde la même.
          [Déplacer au jeudi 3 décembre à 14 h]   (the date the chargée de mission proposed)
     You  jeudi 3 décembre à 14 h                 (or that button: the same, as typed)
     Bot  J'ai compris : jeudi 3 décembre 2026 à 14 h 00. C'est bien ça ?
@@ -25,6 +25,7 @@ can reach are told (:mod:`bot.bilans.changes`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,7 +33,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot import dates
-from bot.answers import Invalid
+from bot.answers import Invalid, fold
 from bot.attestations.service import attested_count
 from bot.bilans.changes import cancel_bilan, move_bilan
 from bot.bilans.cm_answers import OTHER_DATE
@@ -137,6 +138,8 @@ class WhenOrHerDate(DateStep):
         return replace(asked, choices=(ctx.choice(label, HERS),))
 
     async def answer(self, ctx: Context) -> Outcome:
+        if ctx.incoming.choice is None and ctx.incoming.text:
+            ctx.incoming = replace(ctx.incoming, text=_at_its_hour(ctx, ctx.incoming.text))
         label = _her_button(ctx)
         if ctx.incoming.choice is not None and label is not None and not self.confirming(ctx):
             picked = ctx.chosen([HERS], labels={HERS: label})
@@ -148,6 +151,30 @@ class WhenOrHerDate(DateStep):
                     return changed
                 ctx.incoming = replace(ctx.incoming, text=ctx.data["proposed"], choice=None)
         return await super().answer(ctx)
+
+
+_SAME_HOUR = re.compile(
+    r"\b(?:a\s+)?(?:la\s+meme\s+heure|meme\s+heure|meme\s+horaire|l\s+heure\s+prevue|pareil)\b"
+)
+"""« même heure », « à la même heure », « pareil »: the bilan's hour as it stands."""
+
+
+def _at_its_hour(ctx: Context, text: str) -> str:
+    """``text`` with the bilan's hour where it says « même heure », or where it gives a day and
+    no hour (« vendredi », « on décale à vendredi »): a bilan moved to another day keeps its
+    hour, shown in « J'ai compris : … C'est bien ça ? » (explorer KF7: « même heure » was « Je
+    n'ai pas compris cette date », and « vendredi » asked the hour)."""
+    if not ctx.data.get("current_start"):
+        return text
+    start = datetime.fromisoformat(ctx.data["current_start"])
+    hour = f" à {start.hour}h{start.minute:02d} "
+    folded = fold(text)
+    if _SAME_HOUR.search(folded):
+        return _SAME_HOUR.sub(hour, folded)
+    understood = dates.understand(text, ctx.now, "future")
+    if understood is not None and understood.has_date and not understood.has_time:
+        return f"{text}{hour}"
+    return text
 
 
 async def _since_changed(ctx: Context) -> Outcome | None:

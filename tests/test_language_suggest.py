@@ -168,6 +168,25 @@ async def test_a_bilan_said_with_its_day_and_hour_keeps_them(db: Database, train
     assert trainer.last.startswith("Quand ? Donnez le jour et l'heure")
 
 
+async def test_a_delegate_to_name_opens_the_formations_saying_where(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KF12: « ajoute sarah comme deleguee » opened /attestations (its word
+    « délégués »): the delegates are chosen in the formation; « relance les délégués » stays
+    the attestations'."""
+    for typed in ("ajoute sarah comme deleguee", "nommer Léa déléguée", "changer de délégué"):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(
+            "Les délégués se choisissent dans leur formation : choisissez-la, puis « Choisir les"
+            " délégués ». Une personne qui n'y est pas encore s'ajoute d'abord avec « Ajouter des"
+            " stagiaires »."
+        ), typed
+        assert await step_of(db, trainer) == ("formations", "formation"), typed
+        await trainer.says("/annuler")
+    await trainer.says("relance les délégués")
+    assert "Les délégués se choisissent" not in trainer.all_text
+
+
 async def test_a_sentence_pointing_to_one_command_opens_it(db: Database, trainer: Person) -> None:
     """Explorer BG1: « c'est quoi les échéances cette semaine », « qui a pas signé ? » got
     « Vous voulez peut-être : /echeances … Tapez la commande pour commencer »: the trainer had

@@ -165,6 +165,20 @@ _ONLY_ASKED = {
 BG3: « pas donné de nouvelles » shares its stem « donne » with « données »)."""
 
 
+_DELEGATES = re.compile(r"\b(?:delegue|representant)e?s?\b")
+_NAMING = re.compile(
+    r"\b(?:ajout|rajout|mett|mets|met|nomm|choisi|design|chang|remplac|comme\b|en\s+tant\s+que)"
+)
+"""« ajoute sarah comme déléguée », « nommer Léa déléguée », « changer de délégué »: the delegates
+are chosen in the formation, /formations' « Choisir les délégués » (explorer KF12: /attestations
+was opened for the word « délégués »); « relance les délégués » stays /attestations'."""
+
+
+def _names_a_delegate(folded: str) -> bool:
+    """Whether ``folded`` asks to make someone a delegate (:data:`_DELEGATES`)."""
+    return bool(_DELEGATES.search(folded) and _NAMING.search(folded))
+
+
 def _stems(text: str) -> set[str]:
     return {w[:5] for w in _words(text) if len(w) >= 4 and w not in _STOP}
 
@@ -185,6 +199,13 @@ async def closest_commands(ctx: Context) -> Outcome | None:
         whole -= _SIGNING
         typed = " ".join(w for w in _words(typed) if w not in _SIGNING)
     words, folded = _stems(typed), fold(typed)
+    formations = ctx.features.commands.get("formations")
+    if _names_a_delegate(folded) and formations is not None and _may_use(ctx, formations):
+        if ctx.in_dialogue:
+            return None  # the question in hand stays
+        ctx.say("language.delegates_where")
+        ctx.incoming = replace(ctx.incoming, text="/formations")
+        return Switch(formations.flow)
     to_do = _TO_DO.search(folded) is not None
     if not words and not to_do:
         return None

@@ -67,7 +67,10 @@ def test_a_contact_with_a_trainee_is_named(typed: str, who: str) -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["j'ai appelé la mission locale", "j'ai eu un souci", "j'ai appelé le 06", "faire l'appel"],
+    [
+        *("j'ai appelé la mission locale", "j'ai eu un souci", "j'ai appelé le 06"),
+        *("faire l'appel", "Julie a répondu ?"),
+    ],
 )
 def test_a_call_to_no_one_named_is_not_read(typed: str) -> None:
     assert read_contact(typed) is None

@@ -90,6 +90,23 @@ async def test_who_has_not_signed_points_to_the_attestations_alone(trainer: Pers
         assert "/suivi" not in trainer.last, typed
 
 
+async def test_who_answered_or_the_proofs_point_to_the_attestations(trainer: Person) -> None:
+    """Explorer KF13: « qui a répondu ? », « le zip pour la région » got « Je ne suis pas sûr … »;
+    « Julie a répondu ? » asks, it notes no contact in a follow-up."""
+    for typed in (
+        "qui a répondu ?",
+        "ils ont tous répondu ?",
+        "qui n'a pas répondu",
+        "le zip pour la région",
+        "envoie le dossier de preuves",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith("Aucun bilan programmé pour vos formations."), typed
+        await trainer.says("/annuler")
+    await trainer.says("Julie a répondu ?")
+    assert "suivi" not in trainer.all_text
+
+
 async def test_no_news_given_is_no_word_of_erasure(trainer: Person) -> None:
     """Explorer BG3: « Inès a pas donné de nouvelles depuis lundi » was offered /effacer
     (« effacer les données personnelles … »): « donné » shares its first letters with

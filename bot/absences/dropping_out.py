@@ -77,8 +77,8 @@ def _name_first(words: str) -> str:
 def read_contact(text: str) -> str | None:
     """The name, as typed, of the trainee a sentence says the trainer has been in contact with
     (:data:`_CALLED`, :data:`_CALLED_BY`); ``None`` for any other sentence."""
-    if len(text) > 300 or "\n" in text.strip():
-        return None
+    if len(text) > 300 or "\n" in text.strip() or "?" in text:
+        return None  # « Julie a répondu ? » asks, about her attestation maybe
     words = sentence_words(text)
     match = _CALLED.match(words) or _CALLED_BY.match(words)
     if match is None:

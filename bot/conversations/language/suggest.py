@@ -86,6 +86,13 @@ _TO_DO = re.compile(
 )
 """« quoi a faire cette semaine », « qu'est-ce que j'ai à faire », « ce qu'il reste à faire »: the
 deadlines, /echeances (explorer KF8: « Je ne suis pas sûr de ce que vous voulez faire »)."""
+_ANSWERED = re.compile(
+    r"\bqui\s+(?:n\s+)?a\s+(?:pas\s+)?(?:deja\s+)?repondu\b|\bont\s+(?:pas\s+)?(?:tous\s+|toutes\s+)?repondu\b"
+    r"|\b(?:tout\s+le\s+monde|personne)\s+(?:n\s+)?a\s+(?:pas\s+)?repondu\b|\bzip\b"
+    r"|\bdossier\s+de\s+preuves?\b"
+)
+"""« qui a répondu ? », « ils ont tous répondu ? », « le zip pour la région »: who answered the
+invitation to attest, the proofs' bundle: /attestations (explorer KF13: « Je ne suis pas sûr … »)."""
 
 
 def _bilan_wins(folded: str, whole: set[str]) -> str | None:
@@ -211,6 +218,8 @@ async def closest_commands(ctx: Context) -> Outcome | None:
         return None
     proof = _proof_of(whole)
     named = "echeances" if to_do else _bilan_wins(folded, whole)
+    if named is None and _ANSWERED.search(folded):
+        named = "attestations"
     scored: list[tuple[int, str, str]] = []
     for command, flow in ctx.features.commands.items():
         if not _may_use(ctx, flow):

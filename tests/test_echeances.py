@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -447,6 +448,57 @@ async def test_entries_of_one_formation_are_one_line_opening_on_the_names(
             )
         ).all()
     assert sorted(statuses) == ["done", "open", "open"]  # Inès' own « Fait » stays
+
+
+async def test_toutes_faites_after_a_colleague_s_says_who_did_them(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer KC2: Camille and Bruno, two admins, had the EOS entries' names open; Bruno's
+    « ✅ Toutes faites » came first (two processes on PostgreSQL, or a moment before), and
+    Camille's showed her the list again without a word: nothing said of Bruno's.  Now she
+    is told who did them and when, and the journal keeps Bruno's one « fait » each."""
+    await second_admin(db)
+    bruno = person("bruno")
+    for one in (trainer, bruno):
+        await one.says("/echeances")
+        await one.presses("3 entrées à saisir dans EOS")
+    await bruno.presses("Toutes faites")
+    assert "3 entrées à saisir dans EOS faites" in bruno.all_text
+    await trainer.presses("Toutes faites")
+    assert trainer.all_text.startswith(
+        "Ces 3 échéances « Saisir l'entrée dans EOS » étaient déjà marquées faites par Bruno "
+        "Petit le lundi 23 novembre 2026 à 10 h 00 : rien de plus à noter."
+    ), trainer.all_text
+    assert "Échéances de l'organisme" in trainer.last
+    async with db.sessions() as session:
+        done = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "done"))).all()
+    assert len(done) == 3 and {entry.actor_id for entry in done} == {2}
+
+
+async def test_a_name_a_colleague_marked_done_is_said_and_the_others_kept(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer KC2: the group's first name done (by a colleague, or by oneself) lost the
+    group: its other names were no longer found, and a press on the name done meanwhile
+    said « Je ne trouve pas cette échéance parmi les vôtres (elle a peut-être été
+    recalculée) »."""
+    await second_admin(db)
+    bruno = person("bruno")
+    for one in (trainer, bruno):
+        await one.says("/echeances")
+        await one.presses("3 entrées à saisir dans EOS")
+    await bruno.presses("Saisir l'entrée dans EOS – Thomas Fabre")
+    await bruno.presses("Fait")
+    assert "Inès Garnier" in bruno.last and "Thomas Fabre" not in bruno.last  # still the names
+    await trainer.presses("Saisir l'entrée dans EOS – Thomas Fabre")
+    assert trainer.all_text.startswith(
+        "L'échéance « Saisir l'entrée dans EOS » était déjà marquée faite par Bruno Petit"
+    ), trainer.all_text
+    assert "Inès Garnier, Nadia Roux" in trainer.last
+    assert "Je ne trouve pas" not in trainer.all_text
+    await trainer.presses("Toutes faites")
+    assert "2 entrées à saisir dans EOS faites (Inès Garnier, Nadia Roux)" in trainer.all_text
+    assert set((await entry_statuses(db)).values()) == {"done"}
 
 
 async def entry_statuses(db: Database) -> dict[int, str]:

@@ -10,12 +10,16 @@
 The word is inside « ↩ Annuler le dernier « Fait » » and « ✅ Toutes faites »: typed, it fitted
 them, and the repeat undid the « Fait » just given, or marked every other trainee of the
 group done (explorer EC3).  A press of those buttons, or their words typed, still does.
+
+A group's names pressed after a colleague marked them done (« ✅ Toutes faites » of two
+admins, or a name done meanwhile) are said with who did it, not left unsaid
+(:func:`said_done_meanwhile`, explorer KC2).
 """
 
 from __future__ import annotations
 
 from bot.answers import fold
-from bot.conversations.deadlines.echeance import load_deadline
+from bot.conversations.deadlines.echeance import load_deadline, say_already_done
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Retry
 from bot.deadlines.lines import Line, concerned
@@ -52,3 +56,14 @@ async def said_done_again(ctx: Context, group: Line | None = None) -> Retry | No
 def _of_group(row: StoredDeadline, group: Line) -> bool:
     """``row`` is of the kind the group's names share, in its formation."""
     return (row.formation_id, row.title) == (group.first.formation_id, group.first.title)
+
+
+async def said_done_meanwhile(ctx: Context, ids: list[object]) -> bool:
+    """Say « … étaient déjà marquées faites par Paul Martin le … » of those of ``ids`` a
+    colleague marked done; whether there were any (explorer KC2: « ✅ Toutes faites » pressed
+    after a colleague's showed the list again, not a word of who had done them)."""
+    rows = [row for row in [await load_deadline(ctx, one) for one in ids] if row is not None]
+    done = [row for row in rows if row.status == "done" and row.done_by != ctx.person_id]
+    if done:
+        await say_already_done(ctx, done)
+    return bool(done)

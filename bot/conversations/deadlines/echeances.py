@@ -38,7 +38,7 @@ from typing import Any
 from bot import dates
 from bot.answers import by_surname, fold
 from bot.conversations.deadlines.after_echeances import read_after_echeances
-from bot.conversations.deadlines.done_again import said_done_again
+from bot.conversations.deadlines.done_again import said_done_again, said_done_meanwhile
 from bot.conversations.deadlines.echeance import (
     DEADLINE,
     load_deadline,
@@ -47,6 +47,7 @@ from bot.conversations.deadlines.echeance import (
     seen_marks,
     titles,
 )
+from bot.conversations.deadlines.kept_words import TITLE_KEEP, ending_alike, title_keeps
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.labels import Piece, fit
@@ -157,6 +158,7 @@ async def on_list(ctx: Context, picked: str) -> Outcome:
     # Back on the page the line was opened from afterwards (explorer KB, KB5: page 1 of 8).
     if picked.startswith("g:"):
         ctx.data["members_of"] = picked.removeprefix("g:")
+        ctx.data.pop(MEMBERS, None)  # the names of the line opened before
         ctx.data[LIST_PAGE] = page_of(ctx, picked)
         return Next("members")
     row = await load_deadline(ctx, picked.removeprefix("d:"))
@@ -222,12 +224,19 @@ async def on_filter(ctx: Context, picked: str) -> Outcome:
 
 
 async def members_line(ctx: Context) -> Line | None:
-    """The bundled line the person opened, as it stands now (``None``: nothing left)."""
-    wanted = str(ctx.data.get("members_of"))
+    """The bundled line the person opened, as it stands now (``None``: nothing left): the
+    one holding any of its names still to do, its first one done or not (explorer KC2)."""
+    wanted = {str(one) for one in members(ctx)}
     for line in await current_lines(ctx, await current_rows(ctx)):
-        if any(str(r.id) == wanted for r in line.rows):
+        if any(str(r.id) in wanted for r in line.rows):
             return line
     return None
+
+
+def members(ctx: Context) -> list[object]:
+    """The ids of the names the opened line held when last shown (its first one's before)."""
+    kept = ctx.data.get(MEMBERS)
+    return kept if isinstance(kept, list) else [ctx.data.get("members_of")]
 
 
 async def back_to_members(ctx: Context) -> Outcome | None:
@@ -238,9 +247,14 @@ async def back_to_members(ctx: Context) -> Outcome | None:
         return Leave()
     if isinstance(closed, int):
         ctx.data["undo_id"] = closed
-    if await members_line(ctx) is None:
+    if (line := await members_line(ctx)) is None:
         return back_to_list(ctx)
+    ctx.data[MEMBERS] = [r.id for r in line.rows]
     return None
+
+
+MEMBERS = "members_ids"
+"""The ids of the names the opened line shows (:func:`members`)."""
 
 
 MEMBERS_NAMED = 30
@@ -285,6 +299,8 @@ async def members_choices(ctx: Context) -> list[Option]:
 async def on_members(ctx: Context, picked: str) -> Outcome:
     line = await members_line(ctx)
     if picked == "_back" or line is None:
+        if picked != "_back":  # a colleague did them meanwhile (explorer KC2)
+            await said_done_meanwhile(ctx, members(ctx))
         return back_to_list(ctx)
     if picked == "_all_done":
         if (again := await said_done_again(ctx, line)) is not None:
@@ -310,6 +326,8 @@ async def on_members(ctx: Context, picked: str) -> Outcome:
         return back_to_list(ctx)
     opened = await load_deadline(ctx, picked.removeprefix("d:"))
     if opened is None or opened.id not in {r.id for r in line.rows}:
+        if await said_done_meanwhile(ctx, [picked.removeprefix("d:")]):
+            return Next("members")
         return Retry(ctx.render("echeances.not_found"))
     ctx.data[RETURN_PAGE] = page_of(ctx, picked)  # back on that name's page (explorer I)
     return Call("echeance", {"deadline_id": opened.id}, store="closed")
@@ -367,54 +385,6 @@ async def current_rows(ctx: Context) -> list[StoredDeadline]:
 async def current_lines(ctx: Context, rows: list[StoredDeadline]) -> list[Line]:
     """``rows`` as the list shows them: named, per-trainee items of a formation together."""
     return bundle(rows, await concerned(ctx.session, rows), ctx.now)
-
-
-def ending_alike(names: list[str]) -> set[str]:
-    """The formation names that end as the one closest to them does (« … groupe 08 – session
-    d'hiver Rouen », « … groupe 18 – session d'hiver Rouen »): cut at their end, what tells
-    them apart is before it.  Closest: the name sharing most with it, start and end; a city
-    ending several trades does not make « Agent de restauration – Évreux » end alike, its
-    twin « … – Caen » shares its start (explorer KB, KB2: « Agent de restauration – É… »)."""
-    alike = set()
-    for name in names:
-        others = [(_common_start(name, o), _common_end(name, o)) for o in names if o != name]
-        start, end = max(others, key=sum, default=(0, 0))
-        if end >= 8 and end > start:
-            alike.add(name)
-    return alike
-
-
-TITLE_KEEP = 10
-"""What a deadline's title keeps at least in a button, « Tenir l'e… », when others of that
-line's trainee or bilan start otherwise."""
-
-
-def title_keeps(lines: list[Line]) -> list[int]:
-    """How much of each line's title its button keeps: enough to tell it from the other
-    titles of its trainee or bilan in its formation, « Envoyer les m… » and « Envoyer les
-    j… » (explorer KB, KB2: what the other pieces share goes before, never what differs)."""
-    titles: dict[tuple[int, str], set[str]] = {}
-    for line in lines:
-        titles.setdefault((line.first.formation_id, line.who), set()).add(line.title)
-    keeps = []
-    for line in lines:
-        others = titles[(line.first.formation_id, line.who)] - {line.title}
-        shared = max((_common_start(line.title, other) for other in others), default=0)
-        keeps.append(max(TITLE_KEEP, shared + 2))  # the first letter that differs, and « … »
-    return keeps
-
-
-def _common_start(one: str, other: str) -> int:
-    return _common_end(one[::-1], other[::-1])
-
-
-def _common_end(one: str, other: str) -> int:
-    count = 0
-    for a, b in zip(reversed(one), reversed(other), strict=False):
-        if a != b:
-            break
-        count += 1
-    return count
 
 
 HALF_A_YEAR = 183

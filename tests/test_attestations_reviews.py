@@ -35,6 +35,7 @@ from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.pdf import pdf_text
+from tests.auxil.race import second_admin
 
 START = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
 
@@ -389,3 +390,31 @@ def test_what_the_dossier_lacks_is_the_justificatif_of_each_name() -> None:
         flagged=[],
     )
     assert "Il est <b>incomplet</b> : il manque le justificatif d'Hugo Moreau." in one
+
+
+async def test_the_second_of_two_administrators_is_told_the_first_s_decision(
+    db: Database, trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Explorer KC3: Camille and Bruno, both administrators, examined Karim's flagged answer
+    at the same time (two processes on PostgreSQL); Camille validated it, then Bruno's
+    « Ne pas la valider » was told only « Cette réponse n'attend plus votre examen (elle a
+    été remplacée ou déjà examinée). Choisissez « Retour » », under the same two buttons,
+    nothing of Camille's validation.  Now he is told who decided what, and when."""
+    await second_admin(db)
+    bruno = person("bruno")
+    await delegate_as_trainee(db, person, clock)
+    for one in (trainer, bruno):
+        await one.says("/attestations")
+        await one.presses("Examiner une réponse signalée")
+    await trainer.presses("Valider cette réponse")
+    await bruno.presses("Ne pas la valider : nouveau lien")
+    assert bruno.all_text.startswith(
+        "Cette réponse a déjà été validée par Camille Durand le jeudi 26 novembre 2026 à "
+        "17 h 00 : elle compte dans le dossier de preuves. Votre décision n'est pas enregistrée."
+    ), bruno.all_text
+    assert "Ne pas la valider : nouveau lien" not in bruno.buttons  # back at the bilan's menu
+    async with db.sessions() as session:
+        reviews = (await session.scalars(select(AttestationReview))).all()
+        links = await session.scalar(select(func.count(AttestationInvitation.id)))
+    assert [review.decision for review in reviews] == ["validated"]
+    assert links == 1  # no new link

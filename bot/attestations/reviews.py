@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
@@ -27,7 +28,7 @@ from bot.bilans.view import BilanView
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.privacy.replies import Sealer
-from bot.storage.attestations import AttestationReview
+from bot.storage.attestations import Attestation, AttestationReview
 
 Decision = Literal["validated", "rejected"]
 
@@ -105,3 +106,22 @@ async def decide(
             recipient=answer.chat_user_id,
         )
     return Decided(row, decision, fresh)
+
+
+async def decided_meanwhile(
+    session: AsyncSession, info: BilanView, participant_id: int
+) -> AttestationReview | None:
+    """The decision already taken on the participant's last answer to this bilan, when
+    :func:`decide` found nothing left to decide: a colleague's, taken meanwhile (explorer
+    KC3: the second of two administrators was told only « remplacée ou déjà examinée »)."""
+    last = (
+        select(Attestation.id)
+        .where(Attestation.bilan_id == info.bilan.id, Attestation.participant_id == participant_id)
+        .order_by(Attestation.answered_at.desc(), Attestation.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    review: AttestationReview | None = await session.scalar(
+        select(AttestationReview).where(AttestationReview.attestation_id == last).limit(1)
+    )
+    return review

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from bot import dates
 from bot.answers import visible
 from bot.attestations.evidence import PLATFORM_LABELS
-from bot.attestations.reviews import decide, flagged_row
+from bot.attestations.reviews import decide, decided_meanwhile, flagged_row
 from bot.attestations.service import ROLE_LABELS, progress
 from bot.conversations.attestations.trainer import invitation_reply
 from bot.conversations.attestations.who import author_of, sealer_of, this_bilan
@@ -32,7 +32,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick
 from bot.storage.attestations import Attestation
-from bot.storage.people import Role
+from bot.storage.people import Person, Role
 
 DECISIONS = (
     Option("Valider cette réponse", "validated"),
@@ -130,6 +130,18 @@ async def take_decision(ctx: Context, picked: str) -> Outcome:
             now=ctx.now,
             sealer=sealer_of(ctx),
         )
+    if info is not None and decided is None and wanted.isdigit():
+        earlier = await decided_meanwhile(ctx.session, info, int(wanted))
+        if earlier is not None:  # a colleague's decision (explorer KC3)
+            by = await ctx.session.get(Person, earlier.decided_by) if earlier.decided_by else None
+            ctx.say(
+                "attestation_trainer.review_decided_meanwhile",
+                validated=earlier.decision == "validated",
+                by=None if by is None else visible(by.display_name),
+                yours=earlier.decided_by == ctx.person_id,
+                at=earlier.decided_at.astimezone(info.tz),
+            )
+            return Finish()
     if info is None or decided is None:
         return Retry(ctx.render("attestation_trainer.review_gone"))
     name = visible(decided.row.participant.name)

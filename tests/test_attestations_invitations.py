@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +13,7 @@ from bot.attestations import invitations, service
 from bot.attestations.invitations import Held
 from bot.attestations.service import Author, Chat
 from bot.bilans.view import BilanView
+from bot.demo import fill
 from bot.invitations import code_hash
 from bot.storage.attestations import AttestationInvitation
 from bot.storage.audit import AuditEntry
@@ -20,6 +22,7 @@ from bot.storage.db import Database
 from bot.storage.people import ChatIdentity, Membership, Person
 from tests.auxil.attestations import BILAN_END, BILAN_START, add_bilan, demo_author
 from tests.auxil.dialogue import Clock
+from tests.auxil.race import one_after_the_other
 
 LEA = Chat("console", "lea", "lea")
 NOBODY = Author()
@@ -210,3 +213,42 @@ async def test_an_invitation_is_usable_only_by_its_chat_until_it_ends(
         )
         assert [i.bilan_id for i in await invitations.held_by(session, LEA)] == [first]
         assert await invitations.held_by(session, MALLORY) == []
+
+
+@pytest.mark.postgres
+async def test_two_new_links_at_once_leave_one_working_on_postgresql(
+    pg_db: Database, clock: Clock
+) -> None:
+    """Explorer KC4: Camille and Bruno, both administrators, pressed « Nouveau lien » for
+    Karim at the same instant (two processes): each got « Nouveau lien prêt … l'ancien ne
+    fonctionne plus », and both new links worked, two live links for one participant.
+    Now the participant's row is locked first: the second revokes the first's."""
+    async with pg_db.sessions() as session, session.begin():
+        await fill(session, today=clock.now.date())
+    bilan_id = await add_bilan(pg_db, start=BILAN_START)
+
+    async def new_link() -> int:
+        async with pg_db.sessions() as session, session.begin():
+            info = await info_of(session, bilan_id)
+            fresh = await invitations.reissue(
+                session,
+                info,
+                info.bilan.participants[0].id,
+                author=await trainer_of(session),
+                now=clock.now,
+            )
+            assert fresh is not None
+            return fresh.participant.id
+
+    async with pg_db.sessions() as session:
+        participant = await session.scalar(
+            select(BilanParticipant.id).where(BilanParticipant.bilan_id == bilan_id)
+        )
+    await one_after_the_other(pg_db, BilanParticipant, participant, new_link(), new_link())
+    async with pg_db.sessions() as session:
+        live = (
+            await session.scalars(
+                select(AttestationInvitation.id).where(AttestationInvitation.revoked_at.is_(None))
+            )
+        ).all()
+    assert len(live) == 1

@@ -109,6 +109,14 @@ async def issue(
     relying on a forwarded link.  With a ``sealer`` the code is also kept
     sealed (key outside the database), so a relance can give it again.
     """
+    # The participant's row locked first: two administrators' « Nouveau lien » at once each
+    # left their own link working, two live links (explorer KC4); the second now revokes
+    # the first's, as one after the other.
+    await session.execute(
+        select(BilanParticipant.id)
+        .where(BilanParticipant.id == participant.id)
+        .with_for_update(key_share=True)
+    )
     await revoke(session, participant.id, by=by, now=now)
     code = invitations.new_code()
     contact = matrix_id(participant.contact or "")

@@ -97,6 +97,14 @@ async def test_a_delay_is_typed_within_its_bounds_and_moves_the_deadlines(
     await trainer.says("/reglages")
     # Days counted as the calendar counts them, said where the numbers are chosen (AS9).
     assert "ils se comptent en jours calendaires" in trainer.all_text
+    # A delay after an event may go to the working day after it (explorer KB4: « le jour ouvré
+    # d'avant » alone, where a compte rendu due the Sunday after a Saturday entretien is the
+    # Monday's).
+    assert (
+        "une échéance qui tombe un jour chômé est signalée avec le jour ouvré d'avant, ou avec "
+        "celui d'après quand celui d'avant précéderait l'absence, l'entretien, le bilan ou la fin "
+        "de formation dont elle découle)"
+    ) in trainer.all_text
     await pick(trainer, DOCS)
     text = trainer.last
     assert "48h avant maximum" in text and "entre 48 et 336" in text

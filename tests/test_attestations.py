@@ -702,12 +702,14 @@ def test_export_of_an_unknown_bilan_says_so(
 
 
 async def test_a_bilan_missing_from_the_export_lists_those_to_choose_from(
-    trainer: Talker, db: Database
+    trainer: Talker, db: Database, tmp_path: Path
 ) -> None:
-    """The outside test: told « l'identifiant est donné par /attestations », which shows none."""
+    """The outside test: told « l'identifiant est donné par /attestations », which shows none.
+    Its data folder a temporary one: ``None`` is ``data/`` where the tests run, left there
+    with a signing key in it (fixer KD)."""
     bilan_id = await schedule_bilan(trainer)
     for given in (None, 999):
-        args = argparse.Namespace(bilan=given, organisation=None, data_dir=None)
+        args = argparse.Namespace(bilan=given, organisation=None, data_dir=tmp_path)
         async with db.sessions() as session:
             with pytest.raises(LookupError) as said:
                 await attestations_bundle(session, args)

@@ -936,6 +936,12 @@ async def test_a_no_with_words_at_the_recap(db: Database, trainer: Person) -> No
     await trainer.presses("Enregistrer")  # the question kept: the retards noted
     assert {a.period for a in await absences(db)} == {"retard"}
     assert len(await absences(db)) == 2
+    # To « écrivez ici le motif qui le remplace, ou enregistrez-le tel quel », « non merci »
+    # keeps the motive pointed out, as before: nothing dropped.
+    await trainer.says("Karim et Julie absents vendredi matin, chimiothérapie")
+    await trainer.says("non merci")
+    assert "Motif : chimiothérapie" in trainer.last, trainer.all_text
+    assert await step_of(db, trainer) == ("absence_group", "recap")
 
 
 async def test_a_medical_detail_in_several_people_s_motive_is_pointed_out_once(

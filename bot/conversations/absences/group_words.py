@@ -112,10 +112,10 @@ async def words_at_recap(ctx: Context) -> Outcome | None:
     said = await yes_and_words(ctx)
     if said is not None or ctx.incoming.choice is not None:
         return said
-    if cancelling_no(ctx.incoming.text):  # « non merci »: « Abandonner », as « non » (FC2)
-        ctx.data["recap"] = "abandon"
-        return Next()
-    if not ctx.data.get("_rewording"):
+    if not ctx.data.get("_rewording"):  # there, « non merci » keeps the motive pointed out
+        if cancelling_no(ctx.incoming.text):  # « non merci »: « Abandonner », as « non » (FC2)
+            ctx.data["recap"] = "abandon"
+            return Next()
         return _unread_no(ctx)
     if is_a_yes(ctx.incoming.text):  # « oui mais non »: refused, no motive (explorer XA8)
         return None

@@ -42,6 +42,7 @@ from tests.auxil.attestations import (
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.pdf import pdf_words
+from tests.auxil.race import second_admin
 from tests.auxil.telegram_bot import link_to_telegram
 
 
@@ -1002,3 +1003,29 @@ async def test_the_sworn_text_of_an_overseas_organisation_names_its_hour_in_fren
     lea = await lea_at_the_text(trainer, person, clock)
     assert "de 14 h 00 à 16 h 00 (heure de La Réunion)." in lea.all_text
     assert "Indian" not in lea.all_text
+
+
+async def test_a_new_link_replacing_a_colleague_s_says_whose_it_was(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer KC6: Camille made Hugo's link (scheduling, or her own « Nouveau lien ») and
+    may have forwarded it; Bruno's « Nouveau lien » a minute later replaced it, and neither
+    was told: Hugo's link from Camille answered « remplacé »."""
+    await second_admin(db)
+    await schedule_bilan(trainer)
+    bruno = person("bruno")
+    await bruno.says("/attestations")
+    await bruno.presses("Nouveau lien pour un participant")
+    await bruno.presses("Hugo Moreau")
+    assert (
+        "Nouveau lien prêt pour Hugo Moreau ; l'ancien ne fonctionne plus (il répond qu'il a été "
+        "remplacé). Cet ancien lien avait été préparé par Camille Durand le "
+    ) in bruno.all_text
+    assert "si Camille Durand l'a déjà transmis, dites-lui qu'il ne fonctionne plus." in (
+        bruno.all_text
+    )
+    clock.advance(minutes=1)
+    await bruno.says("/attestations")
+    await bruno.presses("Nouveau lien pour un participant")
+    await bruno.presses("Hugo Moreau")  # his own link replaced: nothing to tell
+    assert "Cet ancien lien" not in bruno.all_text

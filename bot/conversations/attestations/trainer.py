@@ -40,6 +40,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.answers import visible
 from bot.attestations import invitations, reminders
 from bot.attestations.invitations import Fresh
@@ -67,7 +69,8 @@ from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
 from bot.deadlines import documents
 from bot.messages import Document, Reply, label_limit
-from bot.storage.people import Role
+from bot.storage.attestations import AttestationInvitation
+from bot.storage.people import Person, Role
 
 
 def same_bilan(ctx: Context) -> dict[str, Any]:
@@ -193,9 +196,39 @@ async def reissue(ctx: Context, picked: str) -> Outcome:
         )
     if info is None or fresh is None:
         return Retry(ctx.render("common.forged_choice"))
-    ctx.say("attestation_trainer.reissued", name=visible(fresh.participant.name))
+    ctx.say(
+        "attestation_trainer.reissued",
+        name=visible(fresh.participant.name),
+        **await colleague_s_replaced(ctx, info, fresh.participant.id),
+    )
     ctx.send(invitation_reply(ctx, info, fresh))
     return Finish()
+
+
+async def colleague_s_replaced(
+    ctx: Context, info: BilanView, participant_id: int
+) -> dict[str, Any]:
+    """The link just replaced, when a colleague had made it and it was never opened: who,
+    and when (explorer KC6: Camille's « Nouveau lien », forwarded, stopped working under
+    Paul's a minute later, unsaid to either)."""
+    found = (
+        await ctx.session.execute(
+            select(Person.display_name, AttestationInvitation.created_at)
+            .join(Person, Person.id == AttestationInvitation.created_by)
+            .where(
+                AttestationInvitation.participant_id == participant_id,
+                AttestationInvitation.revoked_by == ctx.person_id,
+                AttestationInvitation.revoked_at == ctx.now,
+                AttestationInvitation.created_by != ctx.person_id,
+                AttestationInvitation.redeemed_at.is_(None),
+            )
+            .order_by(AttestationInvitation.created_at.desc())
+            .limit(1)
+        )
+    ).first()
+    if found is None:
+        return {}
+    return {"colleague": visible(found[0]), "made": local(info, found[1])}
 
 
 FLOW = Flow(

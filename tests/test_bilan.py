@@ -2196,3 +2196,27 @@ async def test_a_day_and_a_formations_words_after_bilans_and_attestations(
         "Aucun bilan d'« Agent de restauration (démo) » le vendredi 27 novembre 2026 : "
         "choisissez dans la liste."
     ), trainer.all_text
+
+
+async def test_a_bilan_cancelled_by_someone_else_meanwhile_says_who(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer KC7: two administrators cancelling one bilan at once (two processes), the
+    second's « Oui, annuler le bilan » read « Je ne trouve pas ce bilan parmi les vôtres (il
+    a peut-être été annulé) »: not who cancelled it, nor that she has the cancellation to
+    pass on."""
+    await schedule(trainer)
+    await second_admin(db)
+    bruno = person("bruno")
+    for who in (trainer, bruno):
+        await who.says("/bilans")
+        await who.presses("26/11/2026")
+        await who.presses("Annuler le bilan")
+    await trainer.presses("Oui, annuler le bilan")
+    assert trainer.all_text.startswith("C'est annulé")
+    await bruno.presses("Oui, annuler le bilan")
+    assert bruno.all_text == (
+        "Ce bilan a été annulé entre-temps par Camille Durand, le lundi 23 novembre 2026 à "
+        "10 h 00 : rien d'autre n'est changé. L'annulation (.ics) et les messages pour les "
+        "participants ont été remis à Camille Durand."
+    ), bruno.all_text

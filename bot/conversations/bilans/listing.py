@@ -36,6 +36,7 @@ from bot.bilans.view import kind_label, view_with
 from bot.conversations.bilans.add_participant import ADD
 from bot.conversations.bilans.after_bilans import read_bilans_after
 from bot.conversations.bilans.bilan_line import fitted_bilans
+from bot.conversations.bilans.gone import say_bilan_gone
 from bot.conversations.bilans.move import CANCEL, MOVE
 from bot.conversations.bilans.no_show import NO_SHOW, UNDO_NO_SHOW
 from bot.conversations.bilans.remove_participant import REMOVE
@@ -152,7 +153,7 @@ counted: a line each, they filled the menu as the participants did (DD1)."""
 async def resend(ctx: Context) -> Outcome:
     found = await the_bilan(ctx)
     if found is None:
-        ctx.say("bilan.bilan_not_found")
+        await say_bilan_gone(ctx)
         return Leave()
     bilan, formation = found
     view = await view_with(ctx.session, bilan, formation)

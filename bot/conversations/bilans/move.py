@@ -40,6 +40,7 @@ from bot.bilans.cm_answers import OTHER_DATE
 from bot.bilans.queries import visible_bilan
 from bot.bilans.view import kind_label
 from bot.conversations.bilans.funder_contact import tell_charge_de_mission
+from bot.conversations.bilans.gone import say_bilan_gone
 from bot.conversations.bilans.in_charge import someone_else_in_charge, tell_the_trainer_in_charge
 from bot.conversations.bilans.shared import (
     deadline_lines,
@@ -264,7 +265,7 @@ async def save_move(ctx: Context) -> None:
         length=timedelta(minutes=ctx.data["duration"]),
     )
     if move is None:
-        ctx.say("bilan.bilan_not_found")
+        await say_bilan_gone(ctx)
         return
     view = move.view
     moved = [r for r in move.deadlines if r.id in move.moved]
@@ -345,7 +346,7 @@ async def do_cancel(ctx: Context) -> Outcome:
         ctx.session, viewer_of(ctx), ctx.now, ctx.data["bilan_id"], chat_of=reach_of(ctx)
     )
     if done is None:
-        ctx.say("bilan.bilan_not_found")
+        await say_bilan_gone(ctx)
         return Leave()
     view = done.view
     when = dates.spell_datetime(view.start)

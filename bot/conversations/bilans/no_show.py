@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from bot import dates
 from bot.bilans.participants import absent_candidates, cancel_no_show, no_shows, record_no_show
+from bot.conversations.bilans.gone import say_bilan_gone
 from bot.conversations.bilans.shared import (
     participant_options,
     picked_name,
@@ -58,7 +59,7 @@ async def do_record(ctx: Context) -> Outcome:
         ctx.session, viewer_of(ctx), ctx.now, ctx.data["bilan_id"], int(ctx.data["who"])
     )
     if change is None:
-        ctx.say("bilan.bilan_not_found")
+        await say_bilan_gone(ctx)
         return Return(None)
     ctx.say("bilan.no_show_recorded", name=change.participant.name)
     return Return(True)
@@ -104,7 +105,7 @@ async def do_undo(ctx: Context) -> Outcome:
         ctx.session, viewer_of(ctx), ctx.now, ctx.data["bilan_id"], int(ctx.data["who"])
     )
     if change is None:
-        ctx.say("bilan.bilan_not_found")
+        await say_bilan_gone(ctx)
         return Return(None)
     ctx.say("bilan.no_show_cancelled", name=change.participant.name)
     return Return(True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from bot import dates
 from bot.bilans.participants import remove_participant
+from bot.conversations.bilans.gone import say_bilan_gone
 from bot.conversations.bilans.shared import (
     after_change,
     departed,
@@ -63,7 +64,7 @@ async def do_remove(ctx: Context) -> Outcome:
         chat_of=reach_of(ctx),
     )
     if change is None:
-        ctx.say("bilan.bilan_not_found")
+        await say_bilan_gone(ctx)
         return Return(None)
     ctx.say(
         "bilan.participant_removed",

@@ -42,6 +42,7 @@ from bot.conversations.bilans.funder_contact import (
     emails_the_charge_de_mission,
     tell_charge_de_mission,
 )
+from bot.conversations.bilans.gone import say_bilan_gone
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome
 from bot.conversations.kit.steps import Option
@@ -79,7 +80,7 @@ async def the_bilan(ctx: Context) -> tuple[Bilan, Formation] | None:
 async def unless_gone(ctx: Context) -> Outcome | None:
     """Ends the dialogue, saying so, when its bilan is gone (cancelled meanwhile)."""
     if await the_bilan(ctx) is None:
-        ctx.say("bilan.bilan_not_found")
+        await say_bilan_gone(ctx)
         return Leave()
     return None
 

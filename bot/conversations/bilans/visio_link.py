@@ -14,6 +14,7 @@ it; giving it here closes that deadline (:func:`bot.bilans.changes.set_visio_lin
 from __future__ import annotations
 
 from bot.bilans.changes import set_visio_link
+from bot.conversations.bilans.gone import say_bilan_gone
 from bot.conversations.bilans.shared import (
     after_change,
     parse_url,
@@ -37,7 +38,7 @@ async def do_link(ctx: Context, url: str) -> Outcome:
         chat_of=reach_of(ctx),
     )
     if given is None:
-        ctx.say("bilan.bilan_not_found")
+        await say_bilan_gone(ctx)
         return Return(None)
     ctx.say(
         "bilan.link_given",

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.app import setup_logging
 from bot.storage import people
@@ -38,6 +38,7 @@ from tests.auxil.hostile import (
     step_of,
     survives,
 )
+from tests.auxil.race import second_admin
 
 PDF = b"%PDF-1.4 arret de travail"
 
@@ -2600,3 +2601,31 @@ async def test_a_justified_absence_corrected_to_unjustified_says_its_proof_stays
     await trainer.presses("Enregistrer la correction")
     (a,) = await absences(db)
     assert not a.justified and a.proof_id is not None
+
+
+async def test_a_correction_of_an_absence_a_colleague_deleted_meanwhile_says_so(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer KC8: Camille and Bruno, both administrators, opened Léa's absence in
+    /absences; Camille deleted it while Bruno corrected its justification, and at
+    « Enregistrer la correction » he read « Je ne trouve pas cette absence parmi celles que
+    vous pouvez corriger », as if he lacked the right.  Now: who deleted it, and when."""
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
+    await second_admin(db)
+    bruno = person("bruno")
+    for who in (trainer, bruno):
+        await who.says("/absences")
+        await who.presses("Léa Martin")
+    await bruno.presses("Corriger la période")
+    await trainer.presses("Supprimer")
+    await trainer.presses("Oui, supprimer")
+    assert "C'est supprimé" in trainer.all_text
+    await bruno.presses("L'après-midi")
+    await bruno.presses("Enregistrer la correction")
+    assert bruno.all_text == (
+        "Cette absence a été supprimée entre-temps par Camille Durand, le lundi 23 novembre "
+        "2026 à 10 h 00 : rien n'est enregistré. Pour la noter de nouveau : /absence."
+    ), bruno.all_text
+    async with db.sessions() as session:
+        [deleted] = (await session.scalars(select(Absence))).all()
+    assert deleted.deleted_at is not None and deleted.period == "matin"  # not corrected

@@ -69,6 +69,7 @@ from bot.conversations.kit.many import FINISHED_WORDS
 from bot.conversations.kit.matching import matching
 from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.storage.absences import Absence, StoredDocument
+from bot.storage.people import Person
 
 
 async def one_day_corrected(ctx: Context) -> Outcome | None:
@@ -310,7 +311,7 @@ async def as_stored(ctx: Context) -> Outcome | None:
     it failed, every time)."""
     absence = await load_absence(ctx, ctx.data.get("absence_id"))
     if absence is None:
-        ctx.say("absence.not_found")
+        await say_absence_gone(ctx)
         return Leave()
     await keep_stored(ctx, absence)
     return None
@@ -375,7 +376,7 @@ async def save_correction(ctx: Context) -> Outcome:
     await current_trainee(ctx, lock=True)
     absence = await load_absence(ctx, ctx.data.get("absence_id"))
     if absence is None:
-        ctx.say("absence.not_found")
+        await say_absence_gone(ctx)
         return Leave()
     before = absence.day
     changed = await correct_absence(
@@ -407,7 +408,7 @@ async def delete(ctx: Context) -> Outcome:
     await current_trainee(ctx, lock=True)  # an erasure at the same moment: as above
     absence = await load_absence(ctx, ctx.data.get("absence_id"))
     if absence is None:
-        ctx.say("absence.not_found")
+        await say_absence_gone(ctx)
         return Leave()
     followup = await opened_by(ctx.session, absence)
     await delete_absence(ctx.session, absence, by=ctx.person_id, now=ctx.now)
@@ -421,3 +422,26 @@ keep_absence = leave_saying("absence.nothing_changed")
 
 EDIT = correct_absences()
 FLOWS = [EDIT]
+
+
+async def say_absence_gone(ctx: Context) -> None:
+    """« Cette absence a été supprimée entre-temps par Camille Durand, le … » when a colleague
+    deleted it while this correction was under way, else « Je ne trouve pas cette absence »
+    (explorer KC8: the second of two administrators was walked through the whole correction,
+    then told it was not among those she may correct)."""
+    wanted = str(ctx.data.get("absence_id", ""))
+    absence = await ctx.session.get(Absence, int(wanted)) if wanted.isdigit() else None
+    if (
+        absence is None
+        or absence.deleted_at is None
+        or absence.organisation_id != ctx.organisation_id
+    ):
+        ctx.say("absence.not_found")
+        return
+    by = await ctx.session.get(Person, absence.deleted_by) if absence.deleted_by else None
+    ctx.say(
+        "absence.deleted_meanwhile",
+        by=None if by is None else by.display_name,
+        yours=absence.deleted_by == ctx.person_id,
+        at=absence.deleted_at.astimezone(ctx.tz),
+    )

@@ -98,6 +98,30 @@ async def test_the_role_question_takes_ok_for_the_invited_role(
     assert "Moi, Léa Martin, représentant les stagiaires" in lea.last  # as invited
 
 
+async def test_a_partner_s_structure_typed_under_its_old_name_is_sworn_under_its_current_one(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer KE10: « Pôle emploi Caen » typed at the structure question went as such into
+    the sworn text for the Région, where the trainer's own entry of it is written France
+    Travail, saying so (explorer AD14)."""
+    bilan_id = await add_bilan(
+        db, start=BILAN_START, participants=(("partner", "Dominique Roux", None),)
+    )
+    code = await issue_code(db, bilan_id, "Dominique Roux", at=clock.now)
+    clock.now = BILAN_END + timedelta(minutes=30)
+    dominique = person("dominique")
+    for line in (f"/start {code}", "Dominique Roux", "Pôle emploi Caen"):
+        await dominique.says(line)
+    assert dominique.all_text.startswith(
+        "« Pôle emploi Caen » : cette structure s'appelle France Travail depuis le 1er janvier "
+        "2024 ; j'écris « France Travail Caen »."
+    )
+    assert "Moi, Dominique Roux, pour la structure « France Travail Caen »" in dominique.last
+    await dominique.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert answer.structure == "France Travail Caen"
+
+
 async def test_a_partner_confirms_or_corrects_the_structure_the_trainer_entered(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

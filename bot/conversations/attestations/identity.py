@@ -63,6 +63,7 @@ from bot.dates.words import WEEKDAY_WORDS
 from bot.formations.labels import full_name_given
 from bot.messages import Platform
 from bot.people.names import (
+    current_structure,
     introduced_name,
     person_name,
     structure_name,
@@ -223,7 +224,9 @@ async def parse_structure(ctx: Context, text: str) -> str | Invalid | Next:
         return as_invalid(said) if said is not None else name
     if why := structure_refused(name, str(ctx.data.get("name") or "")):  # explorer UC8
         return Invalid(ctx.render(f"attestation_participant.structure_{why}", typed=visible(name)))
-    return name
+    if (current := current_structure(name)) != name:  # « Pôle emploi » sworn (explorer KE10)
+        ctx.say("bilan.structure_renamed", typed=visible(name), current=visible(current))
+    return current
 
 
 async def known_structure(ctx: Context) -> str | None:

@@ -494,6 +494,18 @@ async def test_an_absence_on_another_day_at_the_text_declares_nothing(
     (answer,) = await answers(db)
     assert answer.answer == "attested"
 
+    lea = person("lea")  # at the role question: no « Vous n'avez pas participé à ce bilan »
+    for line in (f"/start {invited['Léa Martin']}", "Léa Martin", "j'étais absente mardi"):
+        await lea.says(line)
+    assert lea.last.startswith(
+        "Vous parlez du mardi, mais ce bilan a eu lieu le jeudi 26 novembre 2026 : je "
+        "n'enregistre rien pour l'instant. Choisissez d'abord votre rôle"
+    )
+    assert "Vous n'avez pas participé" not in lea.all_text
+    await lea.says("oui")
+    await lea.says("oui")  # no « Vous m'avez dit ne pas avoir pu venir »
+    assert len(await answers(db)) == 2
+
 
 async def test_a_sentence_at_the_text_that_says_nothing_of_it_is_asked_again(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock

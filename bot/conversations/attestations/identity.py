@@ -289,6 +289,8 @@ async def not_there(ctx: Context) -> Outcome | None:
         # « oui, mais seulement la première heure » (explorer HB12).
         said = await words_passed_on(ctx, "role", ROLE_WORDS)
         return as_retry(said) if said is not None else None
+    if (other := await another_day(ctx, fold(ctx.incoming.text), at_role=True)) is not None:
+        return Retry(other.message)  # « non j'étais absent le mardi » (explorer KE3)
     kind = expected.kind if expected is not None else "delegate"
     ctx.data["role"] = kind
     ctx.data[NOT_THERE_SAID] = True
@@ -318,18 +320,20 @@ async def heard_at_the_text(ctx: Context, typed: str) -> str | Invalid | None:
     return "attest" if sworn(typed) else None
 
 
-async def another_day(ctx: Context, typed: str) -> Invalid | None:
+async def another_day(ctx: Context, typed: str, *, at_role: bool = False) -> Invalid | None:
     """« non j'étais absent le mardi » under the text of a Thursday's bilan: an absence on
     another day, not this bilan declined (explorer KE3: a trainee at the bilan, absent on the
     Tuesday of his formation, was asked why he had not taken part, and his next reply
-    recorded it). The bilan's day said, the answer asked again."""
+    recorded it). The bilan's day said, the answer asked again; at the role question
+    (``at_role``), no « Vous n'avez pas participé à ce bilan » either."""
     named = [WEEKDAY_WORDS[word] for word in typed.split() if word in WEEKDAY_WORDS]
     found = await load(ctx)
     if not named or isinstance(found, str) or found.info.start.weekday() in named:
         return None
     said = WEEKDAY_NAMES[named[0]]
     day = dates.spell_date(found.info.start)
-    return Invalid(ctx.render("attestation_participant.not_there_other_day", said=said, day=day))
+    values = {"said": said, "day": day, "at_role": at_role}
+    return Invalid(ctx.render("attestation_participant.not_there_other_day", **values))
 
 
 async def role_or_words(ctx: Context) -> Retry | Next | None:

@@ -356,25 +356,6 @@ async def test_a_motive_after_a_half_day_as_texted_is_the_motive(trainer: Person
     ), trainer.last
 
 
-async def test_a_late_arrival_s_minutes_right_after_retard_are_its_length(
-    trainer: Person,
-) -> None:
-    """Explorer KF1: « julie retard 20mn », as texted, asked « Quel jour a eu lieu l'absence ou
-    le retard de Julie Petit ? », then the day confirmed: its « 20mn » was left as the day."""
-    for typed, shown in (
-        ("julie retard 20mn", "Noter le retard de 20 min de Julie Petit ?"),
-        (
-            "julie retard 20 min hier",
-            "Noter le retard de 20 min de Julie Petit, hier (dimanche 22 novembre 2026) ?",
-        ),
-    ):
-        await trainer.says(typed)
-        assert trainer.last.startswith(shown), typed
-        await trainer.says("/annuler")
-    await trainer.says("julie retard 10h20")  # an hour of arrival, as before: not a length
-    assert "20 min" not in trainer.last
-
-
 async def test_a_late_arrival_in_hours_or_too_long_is_said(db: Database, trainer: Person) -> None:
     """Explorer E E12 e: « de 2h » was shown as part of the day; « 500 min » was echoed,
     then dropped without a word."""

@@ -1987,6 +1987,29 @@ async def test_a_motive_typed_after_the_day_without_a_comma_is_saved(
     assert (str(saved.day), saved.period, saved.reason) == ("2026-11-19", "apres_midi", "rdv FT")
 
 
+async def test_a_motive_dictated_after_the_day_with_its_subject_is_kept(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KF16: « Léa est pas venue jeudi aprem elle avait rdv France Travail », as
+    dictated, showed « jeudi aprem elle avait rdv France Travail » as the day's words, then asked
+    « Quel motif ? » again: the motive typed was lost."""
+    await trainer.says("Léa est pas venue jeudi aprem elle avait rdv France Travail")
+    assert trainer.last.startswith(
+        "Noter l'absence de Léa Martin, jeudi 19 novembre 2026, l'après-midi, elle avait rdv"
+        " France Travail ?"
+    )
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Non")
+    assert "Un motif connu" not in trainer.all_text
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (str(saved.day), saved.period, saved.reason) == (
+        "2026-11-19",
+        "apres_midi",
+        "elle avait rdv France Travail",
+    )
+
+
 async def test_a_lateness_said_after_the_day_is_a_lateness_not_its_motive(
     db: Database, trainer: Person
 ) -> None:

@@ -18,11 +18,13 @@ _HIMSELF_TOO = re.compile(
 _A_LENGTH = re.compile(r"(?:jours?|semaines?|mois|ans?|minutes?|min|mn|h|heures?)\b")
 _A_DAY_WORD = re.compile(r"\d|\b(?:hier|aujourd|demain)|\b(?:matin|apres-midi|aprem|soir)\b")
 _A_MOTIVE = re.compile(
-    r"(?:pour|rdv|rendez-vous|malades?|maladie|medecin|arret|greve)\b|a\s+cause\s+d|en\s+raison\s+d"
+    r"(?:(?:il|elle)\s+(?:est|etait|a|avait)\s+(?:eu\s+)?(?:un\s+|une\s+|en\s+)?)?"
+    r"(?:(?:pour|rdv|rendez-vous|malades?|maladie|medecin|arret|greve)\b|a\s+cause\s+d|en\s+raison\s+d)"
 )
-"""How a motive after the day opens (« pour maladie », « rdv FT »): other words stay the day's,
-read as before explorer KA11, and « Un motif connu ? » is asked (explorer SA5: « selon Julie », « comme
-d'habitude » were saved as the motive)."""
+"""How a motive after the day opens (« pour maladie », « rdv FT », « elle est malade », « il avait
+rdv chez le médecin »: explorer KF16, dictated without a comma, shown as the day's words, then
+asked again): other words stay the day's, read as before explorer KA11, and « Un motif connu ? »
+is asked (explorer SA5: « selon Julie », « comme d'habitude » were saved as the motive)."""
 _NOT_A_MOTIVE = re.compile(
     r"retard|\b(?:apres|avant)\s+(?:la|le|l')\s*(?:pause|dejeuner|repas|recre|midi)"
     r"|\ben\s+(?:fin|debut)\s+d|\bfois\b|\bhabitude|\bencore\b|\btoujours\b|\bcomme\b"

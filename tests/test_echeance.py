@@ -42,6 +42,18 @@ async def test_a_pre_bilan_item_cannot_be_postponed_past_its_bilan(
     assert (await by_rule(db, "NOR-PREP")).postponed_to == date(2026, 11, 25)
 
 
+async def test_c_fait_typed_at_a_deadline_marks_it_done(db: Database, trainer: Person) -> None:
+    """Explorer KF17: « c fait », « c'est fait » as texted at a deadline's « ✅ Fait » were « Je
+    n'ai pas reconnu ce choix »."""
+    await restauration(trainer)
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await trainer.says("c fait")
+    assert trainer.all_text.startswith(
+        "✅ C'est noté : l'échéance « Préparer le bilan avec le groupe » est faite."
+    )
+    assert (await by_rule(db, "NOR-PREP")).status == "done"
+
+
 async def marks_the_preparation_done(who: Person) -> None:
     """« Préparer le bilan avec le groupe » of the demo's restauration, marked done by ``who``
     from her own /echeances."""

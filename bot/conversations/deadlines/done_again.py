@@ -19,14 +19,11 @@ admins, or a name done meanwhile) are said with who did it, not left unsaid
 from __future__ import annotations
 
 from bot.answers import fold
-from bot.conversations.deadlines.echeance import load_deadline, say_already_done
+from bot.conversations.deadlines.echeance import DONE_WORDS, load_deadline, say_already_done
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Retry
 from bot.deadlines.lines import Line, concerned
 from bot.storage.bilans import StoredDeadline
-
-DONE_WORDS = frozenset({"fait", "faite", "faites", "c est fait", "ok fait", "fait fait"})
-"""What « ✅ Fait » is, typed: the button just pressed, or its word sent again."""
 
 
 async def said_done_again(ctx: Context, group: Line | None = None) -> Retry | None:

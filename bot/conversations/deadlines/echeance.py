@@ -139,6 +139,13 @@ async def _org_delay(ctx: Context, row: StoredDeadline) -> bool:
     return organisation is not None and not is_default(organisation, spec)
 
 
+DONE_WORDS = frozenset(
+    {"fait", "faite", "faites", "c est fait", "ok fait", "fait fait", "c fait", "cest fait"}
+)
+"""What « ✅ Fait » is, typed: the button just pressed, or its word sent again; « c fait », « c'est
+fait » as texted (explorer KF17: « Je n'ai pas reconnu ce choix »)."""
+
+
 async def deadline_choices(ctx: Context) -> list[Option]:
     row = await load_deadline(ctx, ctx.data.get("deadline_id"))
     if row is None:
@@ -151,7 +158,7 @@ async def deadline_choices(ctx: Context) -> list[Option]:
         # contact « fait » that the ticket then called « Non fait à la clôture »).
         options = [Option("Ouvrir le suivi pour le noter", "followup")]
     else:
-        options = [Option("✅ Fait", "done")]
+        options = [Option("✅ Fait", "done", words=tuple(sorted(DONE_WORDS)))]
     if row.postponable:
         options.append(Option("Reporter", "postpone"))
     if row.status == "postponed" and not at_the_meeting(row):

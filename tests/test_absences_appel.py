@@ -271,6 +271,26 @@ async def test_a_half_day_already_noted_is_shown_reported_and_not_doubled(
     assert [n for n, _ in await names_of(db, saved)].count("Karim Benali") == 1
 
 
+async def test_a_morning_call_s_second_late_arrival_is_that_of_the_morning(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KF18: Julie's retard noted that day without its half-day, the morning's call
+    read « celui de l'matin sera noté comme un second retard »."""
+    await trainer.says("Julie en retard de 20 min")
+    await trainer.presses("Oui, noter")
+    await trainer.says("aujourd'hui")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await start_morning_call(trainer)
+    await trainer.says("retard : 4")
+    assert (
+        "Julie Petit a déjà un retard noté ce jour-là : celui du matin sera noté comme un second"
+        " retard." in trainer.last
+    ), trainer.last
+
+
 async def test_the_afternoon_call_notes_its_own_late_arrival_and_only_once(
     db: Database, trainer: Person
 ) -> None:

@@ -107,6 +107,15 @@ async def test_who_answered_or_the_proofs_point_to_the_attestations(trainer: Per
     assert "suivi" not in trainer.all_text
 
 
+async def test_a_call_made_is_no_roll_call(trainer: Person) -> None:
+    """Explorer KF2: « j'ai appelé la mission locale » was offered /appel, the roll call, for
+    its stem « appel »; « faire l'appel ce matin » still is."""
+    await trainer.says("j'ai appelé la mission locale")
+    assert "/appel" not in trainer.all_text
+    await trainer.says("je dois faire l'appel ce matin")
+    assert "/appel" in trainer.all_text
+
+
 async def test_no_news_given_is_no_word_of_erasure(trainer: Person) -> None:
     """Explorer BG3: « Inès a pas donné de nouvelles depuis lundi » was offered /effacer
     (« effacer les données personnelles … »): « donné » shares its first letters with

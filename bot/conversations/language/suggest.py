@@ -37,6 +37,8 @@ _STOP = {
     *("quelle", "quels", "quelles", "est", "sont", "nous", "vous", "votre", "notre", "mon"),
     *("une", "des", "les", "cette", "tout", "tous", "toute", "toutes", "plus", "moins", "peux"),
     *("fait", "faut", "peut", "quand", "aujourd", "demain", "hier", "avoir", "etre", "chez"),
+    # « j'ai appelé la mission locale »: a call made, not /appel, the roll call (explorer KF2)
+    *("appele", "appelee", "appeles", "appelees", "appeler", "appelle", "appelles", "appellent"),
 }
 
 

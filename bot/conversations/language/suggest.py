@@ -248,11 +248,11 @@ async def closest_commands(ctx: Context) -> Outcome | None:
     sentence = len(fold(ctx.incoming.text).split()) >= 3
     if len(chosen) == 1 and chosen[0][0] in _OPENED and sentence and not ctx.in_dialogue:
         opened = ctx.features.commands[chosen[0][0]]
-        typed = ctx.incoming.text
+        whole_text = ctx.incoming.text
         ctx.incoming = replace(ctx.incoming, text=f"/{opened.command}")  # no words after it
         # « bilan jeudi 14h »: its moment asked « C'est bien ça ? » at /bilan's « Quand ? »
         # (its step « when »), no longer typed again (explorer KF5).
-        said = said_ahead("when", typed, ctx.now) if opened.command == "bilan" else {}
+        said = said_ahead("when", whole_text, ctx.now) if opened.command == "bilan" else {}
         return Switch(opened.flow, dict(said))
     ctx.say("language.closest_commands", commands=chosen)
     return Leave()

@@ -43,7 +43,7 @@ from bot.storage.held import (
     end_connection,
     writes_open_the_transaction,
 )
-from bot.storage.inline import creator, reset_inline
+from bot.storage.inline import ParkingPool, creator, reset_inline
 from bot.storage.ping import Pings, may_be_lost
 from bot.storage.revisions import SchemaMismatch, is_mismatch, schema_heads, unknown
 
@@ -129,6 +129,7 @@ class Database:
             if sqlite_inline and database and database != ":memory:":
                 kwargs["async_creator"] = creator(database)
                 kwargs["pool_reset_on_return"] = None  # done by reset_inline
+                kwargs["poolclass"] = ParkingPool  # a turn keeps it for the next (KA1)
                 self.inline = True
         else:
             kwargs.update(
@@ -276,7 +277,8 @@ class Database:
         commit.  On a SQLite file the statements go to its cursor and the
         check-in needs no crossing into SQLAlchemy's synchronous side (check-out,
         begin, commit and check-in through SQLAlchemy were about a tenth of a
-        question turn).  On PostgreSQL they go to the coroutine of SQLAlchemy's
+        question turn); a turn that committed keeps the connection for the next
+        one, until anyone else asks the pool (:class:`~bot.storage.inline.ParkingPool`).  On PostgreSQL they go to the coroutine of SQLAlchemy's
         asyncpg adapter that its own cursor awaits (SQLAlchemy's connection,
         its greenlet and its execution context were a third of a turn's CPU),
         and the connection starts in ``autocommit``: the turn's reads, its
@@ -313,7 +315,10 @@ class Database:
         PostgreSQL the check-out may ping (:mod:`bot.storage.ping`): always an await.
         """
         engine = self.engine.sync_engine
-        if self.inline and isinstance(engine.pool, QueuePool) and engine.pool.checkedin():
+        pool = engine.pool
+        if isinstance(pool, ParkingPool) and (parked := pool.take_parked()) is not None:
+            return parked  # left by the turn before, committed (KA1)
+        if self.inline and isinstance(pool, QueuePool) and pool.checkedin():
             try:
                 return engine.raw_connection()
             except MissingGreenlet:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import greenlet_spawn
 
-from bot.storage.inline import InlineConnection
+from bot.storage.inline import InlineConnection, ParkingPool
 
 _READS_ALONE = re.compile(
     r"\s*SELECT\b(?!.*\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b)", re.I | re.S
@@ -151,8 +151,11 @@ class Held:
             # Shielded: a cancelled turn still gives its connection back, in a known state.
             await asyncio.shield(self._end_adapted(self._fairy, commit))
 
-    @staticmethod
-    def _end_sqlite(fairy: PoolProxiedConnection, sqlite: sqlite3.Connection, commit: bool) -> None:
+    def _end_sqlite(
+        self, fairy: PoolProxiedConnection, sqlite: sqlite3.Connection, commit: bool
+    ) -> None:
+        """Commit or roll back; a committed connection stays checked out for the next turn
+        (:class:`~bot.storage.inline.ParkingPool`), any other goes back to the pool."""
         try:
             if commit:
                 sqlite.commit()
@@ -160,10 +163,17 @@ class Held:
                 sqlite.rollback()
         except sqlite3.Error as exc:
             sqlite.rollback()
+            fairy.close()
             raise DBAPIError.instance(
                 "COMMIT", None, exc, sqlite3.Error, hide_parameters=True
             ) from exc
-        finally:
+        except BaseException:
+            fairy.close()
+            raise
+        pool = self.engine.sync_engine.pool
+        if commit and isinstance(pool, ParkingPool) and not sqlite.in_transaction:
+            pool.park(fairy)
+        else:
             fairy.close()
 
     async def _end_adapted(self, fairy: PoolProxiedConnection, commit: bool) -> None:

@@ -2,8 +2,9 @@
 
 What :class:`bot.storage.db.Database` uses for a SQLite file: the connection
 (:class:`InlineConnection`), the pool's reset on check-in without a crossing
-into SQLAlchemy's synchronous side (:func:`reset_inline`), and the pool's
-way to make a connection (:func:`creator`).
+into SQLAlchemy's synchronous side (:func:`reset_inline`), the pool's
+way to make a connection (:func:`creator`), and the pool that lets the turns
+keep its one connection between them (:class:`ParkingPool`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,12 @@ import sqlite3
 from typing import Any
 
 import aiosqlite
-from sqlalchemy.pool import PoolResetState
+from sqlalchemy.pool import (
+    AsyncAdaptedQueuePool,
+    ConnectionPoolEntry,
+    PoolProxiedConnection,
+    PoolResetState,
+)
 
 
 class _RunHere:
@@ -74,3 +80,60 @@ def creator(path: str) -> Any:
         return InlineConnection(lambda: sqlite3.connect(path, check_same_thread=False))
 
     return create
+
+
+class ParkingPool(AsyncAdaptedQueuePool):
+    """The pool of a SQLite file's one connection, which a turn may leave parked after its commit.
+
+    A conversation turn on the direct path (:meth:`bot.storage.db.Database.turn`)
+    that committed leaves the connection checked out, idle (no transaction
+    open: the commit ended it), as :attr:`parked`; the next turn takes it as it
+    is (:meth:`take_parked`), without the pool's check-out and check-in (their
+    queue, locks, events and reset: some 6 % of a turn, KA1).
+    Anyone else asking the pool for a connection (a session, a scheduler's
+    tick) has the parked one checked in first, reset as any other
+    (:meth:`_do_get`), and a turn ending while someone waits for the pool
+    checks its connection in rather than park it: the pool stays the one way
+    to the connection.  A turn that failed checks its connection in as before.
+    """
+
+    _sqla_logger_namespace = "sqlalchemy.pool.impl.AsyncAdaptedQueuePool"
+    """Its log is SQLAlchemy's pool's, as quiet as that one (not under ``bot.``, whose
+    INFO is shown)."""
+
+    parked: PoolProxiedConnection | None = None
+    """The connection a committed turn left checked out, idle; None when it is in the pool
+    or in use."""
+
+    asking = 0
+    """How many are asking the pool for its connection at this moment (waiting for it)."""
+
+    def park(self, fairy: PoolProxiedConnection) -> None:
+        """Keep ``fairy`` (committed, no transaction open) for the next turn, unless someone
+        waits for the pool: then it goes back, to them."""
+        if self.asking or self.parked is not None:
+            fairy.close()
+        else:
+            self.parked = fairy
+
+    def take_parked(self) -> PoolProxiedConnection | None:
+        fairy, self.parked = self.parked, None
+        return fairy
+
+    def unpark(self) -> None:
+        """The parked connection back in the pool, through its ordinary check-in."""
+        fairy = self.take_parked()
+        if fairy is not None:
+            fairy.close()
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        self.unpark()
+        self.asking += 1
+        try:
+            return super()._do_get()
+        finally:
+            self.asking -= 1
+
+    def dispose(self) -> None:
+        self.unpark()
+        super().dispose()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlalchemy import func, select, text
@@ -99,3 +102,40 @@ async def test_a_turn_leaves_the_next_user_of_its_connection_a_transaction(
 )
 def test_only_a_plain_read_runs_alone(sql: str, opens: bool) -> None:
     assert reads_alone(sql) is not opens
+
+
+class _FailingSqlite:
+    """A SQLite connection whose commit and rollback both fail (a disk gone), reads passed on."""
+
+    def __init__(self, sqlite: sqlite3.Connection) -> None:
+        self.sqlite = sqlite
+
+    def commit(self) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    def rollback(self) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.sqlite, name)
+
+
+async def test_a_sqlite_turn_whose_commit_and_rollback_fail_gives_its_connection_back(
+    tmp_path: Path,
+) -> None:
+    """Review LD1: a commit that fails, then its rollback too, still gives SQLite's one
+    connection back to the pool, rolled back there: nothing of the turn is stored and the
+    next user gets the connection (it was kept checked out forever, every later turn and
+    tick waiting for it)."""
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'f.db'}")
+    async with database.transaction() as connection:
+        await connection.execute(text("CREATE TABLE said (n INTEGER)"))
+    with pytest.raises(sqlite3.OperationalError):
+        async with database.turn() as held:
+            assert held.sqlite is not None
+            held.sqlite.execute("INSERT INTO said VALUES (1)")
+            held.sqlite = cast(sqlite3.Connection, _FailingSqlite(held.sqlite))
+    assert database.engine.sync_engine.pool.checkedout() == 0
+    async with database.sessions() as session:
+        assert (await session.execute(text("SELECT count(*) FROM said"))).scalar() == 0
+    await database.dispose()

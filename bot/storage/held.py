@@ -157,18 +157,22 @@ class Held:
         """Commit or roll back; a committed connection stays checked out for the next turn
         (:class:`~bot.storage.inline.ParkingPool`), any other goes back to the pool."""
         try:
-            if commit:
-                sqlite.commit()
-            else:
+            try:
+                if commit:
+                    sqlite.commit()
+                else:
+                    sqlite.rollback()
+            except sqlite3.Error as exc:
                 sqlite.rollback()
-        except sqlite3.Error as exc:
-            sqlite.rollback()
-            fairy.close()
-            raise DBAPIError.instance(
-                "COMMIT", None, exc, sqlite3.Error, hide_parameters=True
-            ) from exc
+                raise DBAPIError.instance(
+                    "COMMIT" if commit else "ROLLBACK",
+                    None,
+                    exc,
+                    sqlite3.Error,
+                    hide_parameters=True,
+                ) from exc
         except BaseException:
-            fairy.close()
+            fairy.close()  # back to the pool even when the rollback failed too (review LD1)
             raise
         pool = self.engine.sync_engine.pool
         if commit and isinstance(pool, ParkingPool) and not sqlite.in_transaction:

@@ -139,3 +139,19 @@ async def test_a_sqlite_turn_whose_commit_and_rollback_fail_gives_its_connection
     async with database.sessions() as session:
         assert (await session.execute(text("SELECT count(*) FROM said"))).scalar() == 0
     await database.dispose()
+
+
+async def test_a_sqlite_turn_ending_after_the_engines_dispose_parks_nothing_in_the_new_pool(
+    tmp_path: Path,
+) -> None:
+    """Review LD2: a turn under way when the database is disposed (a stop) gives its
+    connection back to its own pool, closed with it; the next turn gets a fresh connection
+    of the new pool, which disposing closes (it took the old one from the new pool's
+    parking, a connection no pool would close)."""
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'f.db'}")
+    async with database.turn() as held:
+        before = held.sqlite
+        await database.engine.dispose()
+    async with database.turn() as held:
+        assert held.sqlite is not None and held.sqlite is not before
+    await database.dispose()

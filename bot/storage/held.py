@@ -174,8 +174,11 @@ class Held:
         except BaseException:
             fairy.close()  # back to the pool even when the rollback failed too (review LD1)
             raise
-        pool = self.engine.sync_engine.pool
-        if commit and isinstance(pool, ParkingPool) and not sqlite.in_transaction:
+        # Parked in the pool it came from, if the engine still uses it: a turn ending after
+        # the engine's dispose gives it back to its old pool (review LD2).
+        pool = getattr(fairy, "_pool", None)
+        current = pool is self.engine.sync_engine.pool
+        if commit and current and isinstance(pool, ParkingPool) and not sqlite.in_transaction:
             pool.park(fairy)
         else:
             fairy.close()

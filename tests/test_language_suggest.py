@@ -174,6 +174,9 @@ async def test_what_to_do_or_a_deadline_done_opens_the_deadlines(
         await trainer.says("/annuler")
     await trainer.says("comment on fait le bilan")
     assert "Échéances" not in trainer.all_text
+    for typed in ("pour le bilan, comment on fait ?", "qu'est-ce qu'on a fait au bilan ?"):
+        await trainer.says(typed)  # a question, no deadline done (review LD3)
+        assert "Échéances" not in trainer.all_text, typed
 
 
 async def test_a_bilan_said_with_its_day_and_hour_keeps_them(db: Database, trainer: Person) -> None:

@@ -81,6 +81,9 @@ _DONE = re.compile(
 """« j'ai envoyé le bilan pédagogique », « c fait pour le bilan », « bilan fait »: a deadline done,
 to mark in /echeances (explorer KF9: « c fait pour le bilan » was offered /attestations, /bilan and
 /bilans); « comment on fait le bilan » is none."""
+_ASKS_HOW = re.compile(r"\b(?:comment|quoi|qu est ce|que faire)\b")
+"""« pour le bilan, comment on fait ? », « qu'est-ce qu'on a fait au bilan ? »: a question, no
+deadline done (review LD3: the deadlines were opened, to mark one done)."""
 _TO_DO = re.compile(
     r"\b(?:quoi|que j ai|qu il y a|y a|j ai|il reste|reste|qqch|quelque chose)\s+a\s+faire\b"
     r"|\ba\s+faire\s+(?:cette|ce|la|aujourd|demain|pour\s+(?:cette|la|demain|aujourd))\b"
@@ -103,7 +106,7 @@ def _bilan_wins(folded: str, whole: set[str]) -> str | None:
     speaks of signatures (the attestations') or of no bilan."""
     if not whole & {"bilan", "bilans"} or whole & _WINS["attestations"]:
         return None
-    if _DONE.search(folded):  # the deadline « Envoyer le bilan pédagogique », done
+    if _DONE.search(folded) and not _ASKS_HOW.search(folded):  # « Envoyer le bilan … », done
         return "echeances"
     if _BILAN_MOVED.search(folded):
         return "bilans"

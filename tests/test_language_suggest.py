@@ -212,8 +212,14 @@ async def test_a_delegate_to_name_opens_the_formations_saying_where(
         ), typed
         assert await step_of(db, trainer) == ("formations", "formation"), typed
         await trainer.says("/annuler")
-    await trainer.says("relance les délégués")
-    assert "Les délégués se choisissent" not in trainer.all_text
+    for typed in (
+        "relance les délégués",
+        "relance les délégués pour qu'ils mettent leur signature",  # review LD4
+        "les délégués du métier ont signé ?",
+    ):
+        await trainer.says(typed)
+        assert "Les délégués se choisissent" not in trainer.all_text, typed
+        await trainer.says("/annuler")
 
 
 async def test_a_sentence_pointing_to_one_command_opens_it(db: Database, trainer: Person) -> None:

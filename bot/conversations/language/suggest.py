@@ -179,7 +179,7 @@ BG3: « pas donné de nouvelles » shares its stem « donne » with « données 
 
 _DELEGATES = re.compile(r"\b(?:delegue|representant)e?s?\b")
 _NAMING = re.compile(
-    r"\b(?:ajout|rajout|mett|mets|met|nomm|choisi|design|chang|remplac|comme\b|en\s+tant\s+que)"
+    r"\b(?:ajout|rajout|mett|mets\b|met\b|nomm|choisi|design|chang|remplac|comme\b|en\s+tant\s+que)"
 )
 """« ajoute sarah comme déléguée », « nommer Léa déléguée », « changer de délégué »: the delegates
 are chosen in the formation, /formations' « Choisir les délégués » (explorer KF12: /attestations
@@ -187,7 +187,11 @@ was opened for the word « délégués »); « relance les délégués » stays 
 
 
 def _names_a_delegate(folded: str) -> bool:
-    """Whether ``folded`` asks to make someone a delegate (:data:`_DELEGATES`)."""
+    """Whether ``folded`` asks to make someone a delegate (:data:`_DELEGATES`); not when it
+    speaks of their signature or of reminding them, the attestations' (review LD4: « relance
+    les délégués pour qu'ils mettent leur signature » was sent to /formations)."""
+    if set(_words(folded)) & _WINS["attestations"] or "relanc" in folded:
+        return False
     return bool(_DELEGATES.search(folded) and _NAMING.search(folded))
 
 

@@ -627,6 +627,8 @@ async def test_a_medical_detail_in_the_motive_is_pointed_out_once(
         ("mettez raison personnelle s'il vous plaît", "raison personnelle"),
         ("mettez raison personnelle merci beaucoup", "raison personnelle"),
         ("svp raison personnelle", "raison personnelle"),
+        ("non, raison personnelle", "raison personnelle"),  # fixer KD2's leftover
+        ("non-venue du bus", "non-venue du bus"),
     ],
 )
 async def test_an_instruction_after_the_medical_warning_saves_the_words_it_gives(

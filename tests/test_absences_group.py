@@ -980,6 +980,8 @@ async def test_a_medical_detail_in_several_people_s_motive_is_pointed_out_once(
         ("écrire un rapport", "écrire un rapport"),  # a reason, no instruction
         ("je le garde tel quel", "chimiothérapie"),  # the warning's own offer
         ("raison personnelle svp", "raison personnelle"),  # courtesy, not the motive (BB4)
+        ("non, raison personnelle", "raison personnelle"),  # fixer KD2's leftover
+        ("non c'est bon", "chimiothérapie"),  # as « non merci »: the one pointed out
     ],
 )
 async def test_an_instruction_after_several_people_s_medical_warning_saves_its_words(

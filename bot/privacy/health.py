@@ -360,11 +360,29 @@ def after_acknowledging(text: str) -> str:
     return rest if fold(rest) else text
 
 
+_NO_FIRST = re.compile(r"^\s*(?:non|nan)[\s,;:.!]+(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
+_NO_MOTIVE_AFTER_NO = frozenset({"c", "est", "bon", "ca", "va", "ok", "d", "accord", "rien"})
+"""Folded words that, after a « non », give no motive (« non c'est bon », « non merci »):
+the text is left as it is for the caller to read."""
+
+
+def after_no(text: str) -> str:
+    """``text`` without a « non » before the motive that replaces the one pointed out: « non,
+    raison personnelle » is « raison personnelle » (fixer KD2's leftover: saved whole); « non
+    merci », « non c'est bon », « non-venue du bus » are left as they are."""
+    found = _NO_FIRST.match(text)
+    if found is None:
+        return text
+    rest = found["rest"]
+    words = set(fold(" ".join(trimmed(rest.split(), COURTESY))).split())
+    return rest if words - _NO_MOTIVE_AFTER_NO else text
+
+
 def reworded(text: str) -> str:
     """A motive typed after the health warning, as it is kept: without an acknowledgement
-    before it, the words of an instruction (« mettez raison personnelle »), without courtesy
-    at its ends (« raison personnelle svp »: explorer BB4)."""
-    said = after_acknowledging(text)
+    or a « non » before it, the words of an instruction (« mettez raison personnelle »),
+    without courtesy at its ends (« raison personnelle svp »: explorer BB4)."""
+    said = after_no(after_acknowledging(text))
     return without_courtesy(replacement(said, warned=True) or said)
 
 

@@ -119,8 +119,9 @@ async def words_at_recap(ctx: Context) -> Outcome | None:
         return _unread_no(ctx)
     if is_a_yes(ctx.incoming.text):  # « oui mais non »: refused, no motive (explorer XA8)
         return None
-    if not keeping_explicitly(ctx.incoming.text):  # « je le garde tel quel »: it stays
-        # « mettez raison personnelle »: the words it gives, as one person's (explorer CB4).
+    if not keeping_explicitly(ctx.incoming.text) and not cancelling_no(ctx.incoming.text):
+        # « je le garde tel quel », « non c'est bon »: it stays; « mettez raison
+        # personnelle », « non, raison personnelle »: the words given (explorer CB4, KD2).
         keep_reason(ctx, reworded(ctx.incoming.text))
     ctx.data.pop("recap", None)
     return Next("recap")

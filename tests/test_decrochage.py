@@ -1810,8 +1810,22 @@ async def test_a_trainee_said_to_give_no_news_opens_her_follow_up(
     await trainer.says("karim ne vient plus")
     assert "Quels signes de décrochage avez-vous observés chez Karim Benali" in trainer.last
     await trainer.says("/annuler")
-    await trainer.says("zorglub ne vient plus")  # no trainee: the closest commands
-    assert "/decrochage" in trainer.last and "J'ouvre" not in trainer.last
+    await trainer.says("zorglub ne vient plus")  # no trainee: said so (explorer KF4)
+    assert trainer.all_text == (
+        "Je ne trouve pas « zorglub » parmi vos stagiaires : rien n'est ouvert. Pour suivre un "
+        "décrochage, tapez /decrochage suivi du nom de la personne, ou /decrochage seul pour "
+        "choisir sa formation puis la personne. Une personne qui n'est pas encore dans sa "
+        "formation s'y ajoute d'abord avec /formations, « Ajouter des stagiaires »."
+    ), trainer.all_text
+    assert await step_of(db, trainer) == (None, None)
+    # Explorer KF4: « mohamed a decroche » offered /decrochage without a word of Mohamed.
+    await trainer.says("karine a decroche")  # a slip: the closest names
+    assert trainer.all_text.startswith(
+        "Je ne trouve pas « karine » parmi vos stagiaires. Les noms les plus proches : Karim "
+    ), trainer.all_text
+    assert "par exemple « /decrochage Karim " in trainer.all_text
+    await trainer.says("faut faire l entretien de mohamed")
+    assert trainer.all_text.startswith("Je ne trouve pas « mohamed » parmi vos stagiaires")
 
 
 async def test_an_entretien_held_before_the_first_sign_is_refused_as_its_scheduling_is(

@@ -9,8 +9,9 @@ faire l entretien de karim »: the follow-up of a décrochage, opened for her.
          « Noter un contact ». …
 
 Read by :func:`bot.absences.dropping_out.read_dropping_out`,
-:func:`~bot.absences.dropping_out.read_contact` and :func:`~bot.absences.dropping_out.read_interview`; the name must be a trainee's (else the
-sentence goes on to the next reader, the closest commands).  Within a dialogue it starts
+:func:`~bot.absences.dropping_out.read_contact` and :func:`~bot.absences.dropping_out.read_interview`; the name must be a trainee's: else a
+contact's sentence goes on to the next reader, the closest commands, and a décrochage's or an
+entretien's says nobody is called so, with the closest names (explorer KF4).  Within a dialogue it starts
 nothing: the question in hand is asked again.
 """
 
@@ -21,15 +22,15 @@ from dataclasses import replace
 
 from bot.absences.dropping_out import read_contact, read_dropping_out, read_interview
 from bot.absences.followups import open_followup_of
-from bot.answers import match_names
+from bot.answers import closest_names, match_names
 from bot.conversations.absences.sentence_names import named_aside
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Outcome, Switch
+from bot.conversations.kit.flow import Leave, Outcome, Switch
 
 
 async def dropping_out_sentence(ctx: Context) -> Outcome | None:
     """Reader of text outside any conversation: ``/decrochage`` for the trainee named."""
-    return await _decrochage_for(ctx, read_dropping_out, "absence.dropping_out_opened")
+    return await _decrochage_for(ctx, read_dropping_out, "absence.dropping_out_opened", sure=True)
 
 
 async def contact_sentence(ctx: Context) -> Outcome | None:
@@ -41,19 +42,25 @@ async def contact_sentence(ctx: Context) -> Outcome | None:
 async def interview_sentence(ctx: Context) -> Outcome | None:
     """Reader of text outside any conversation: a trainee's entretien (« faut faire l entretien
     de karim »), programmed in her follow-up, ``/decrochage`` (explorer KF3: /suivi offered)."""
-    return await _decrochage_for(ctx, read_interview, "absence.interview_said")
+    return await _decrochage_for(ctx, read_interview, "absence.interview_said", sure=True)
 
 
 async def _decrochage_for(
-    ctx: Context, read: Callable[[str], str | None], said: str
+    ctx: Context, read: Callable[[str], str | None], said: str, *, sure: bool = False
 ) -> Outcome | None:
     """``/decrochage`` for the trainee ``read`` finds, after the message ``said`` (told whether
-    her follow-up is open, ``opened``)."""
+    her follow-up is open, ``opened``). A name no trainee has is said so when the sentence is
+    ``sure`` to speak of a trainee (« mohamed a decroche »: explorer KF4, /decrochage offered
+    without a word); a contact may be anyone's (« j'ai appelé Mme Leroy »)."""
     found = await named_aside(ctx, read)
     if found is None:
         return None
     typed, people = found
     matches = match_names(typed, people)
+    if not matches and sure:
+        closest = closest_names(typed, list(dict.fromkeys(n for n, _ in people)))
+        ctx.say("absence.decrochage_nobody", typed=typed, closest=closest)
+        return Leave()
     if not matches:
         return None
     opened = len(matches) == 1 and await open_followup_of(ctx.session, matches[0]) is not None

@@ -1967,7 +1967,9 @@ async def test_a_sick_leave_in_a_bilan_de_competences_offers_its_procedure(
     assert "arrêt maladie" not in trainer.all_text
 
 
-@pytest.mark.parametrize("typed", ["je sais pas encore", "non pas encore", "on verra"])
+@pytest.mark.parametrize(
+    "typed", ["je sais pas encore", "non pas encore", "on verra", "jsp", "chais pas", "jsais pas"]
+)
 async def test_not_knowing_yet_whether_it_is_justified_is_an_answer(
     db: Database, trainer: Person, typed: str
 ) -> None:
@@ -1983,6 +1985,26 @@ async def test_not_knowing_yet_whether_it_is_justified_is_an_answer(
         "absence non justifiée pour l'instant : quand vous en saurez plus, /absences, puis "
         "« Justification et motif »." in trainer.all_text
     )
+    assert [a.justified for a in await absences(db)] == [False]
+
+
+async def test_an_answer_neither_yes_nor_no_to_justified_says_what_if_not_known_yet(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KF10: « jsp » at « Cette absence est-elle justifiée ? » got « Répondez par
+    « Oui » ou « Non » », which said nothing of not knowing yet."""
+    await trainer.says("/absence karim vendredi dernier matin")
+    await trainer.presses("Oui")
+    await trainer.says("peut-être")
+    assert trainer.all_text == (
+        "Répondez par « Oui » ou « Non » (ou choisissez une des réponses proposées). Vous ne "
+        "savez pas encore ? Répondez « je ne sais pas » : elle sera notée non justifiée pour "
+        "l'instant, à changer avec /absences quand vous en saurez plus.\n\n"
+        "Cette absence est-elle justifiée ?"
+    ), trainer.all_text
+    await trainer.says("je ne sais pas")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
     assert [a.justified for a in await absences(db)] == [False]
 
 

@@ -130,6 +130,7 @@ def detail_steps(
             unless_known=True,
             help="absence.help_justified",
             other=not_known_yet,
+            again="absence.justified_again",
         ),
         # "No reason" (None) is an answer too: these ask only while none was given.
         TextWithProof(
@@ -158,9 +159,10 @@ def detail_steps(
     ]
 
 
-NOT_YET = re.compile(r"\b(?:sais pas|ne sais|pas encore|on verra|aucune idee|pas sure?)\b")
-"""« je sais pas encore », « on verra »: the morning after, before the trainee has called
-(explorer AG12: only « Oui » or « Non » were taken)."""
+_UNSURE = r"j?sai[st] pas|ne sai[st]|jsp|chais pas|aucune idee|pas sure?"
+NOT_YET = re.compile(rf"\b(?:{_UNSURE}|pas encore|on verra)\b")
+"""« je sais pas encore », « on verra », « jsp »: the morning after, before the trainee has called
+(explorer AG12: only « Oui » or « Non » were taken; KF10: « jsp », « chais pas »)."""
 
 
 def picked_for_unnamed(ctx: Context) -> str | None:

@@ -238,10 +238,14 @@ class Confirm(Step):
         other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
         dates: bool = False,
         exact: bool = False,
+        again: str = "common.yes_no_again",
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
         self.prompt = ask
+        self.again = again
+        """The message key of an answer read as neither (its ``yes``/``no`` passed), which may
+        say what else is taken (explorer KF10: « je ne sais pas » at « justifiée ? »)."""
         self.exact = exact
         """A yes that cannot be undone (an erasure, a cancellation): typed, only its whole
         label or a plain yes (« oui », « ok ») takes it, never a part of its label (explorer
@@ -281,7 +285,7 @@ class Confirm(Step):
                 ["yes", "no"], labels=labels, synonyms=YES_NO, first=True, exact=self.exact
             )
         if picked is None:
-            return Retry(ctx.render("common.yes_no_again", yes=self.yes_label, no=self.no_label))
+            return Retry(ctx.render(self.again, yes=self.yes_label, no=self.no_label))
         if isinstance(picked, Invalid):
             return Retry(picked.message)
         if picked == "no" and _corrects(ctx, self.no_label):  # never a silent « Abandonner »

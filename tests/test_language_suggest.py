@@ -253,6 +253,15 @@ async def test_a_reminder_or_a_link_not_received_is_the_attestations(
     for typed in ("relance les delegues", "lea a pas recu le lien", "renvoie le lien a hugo"):
         await trainer.says(typed)
         assert trainer.last.startswith("Aucun bilan programmé pour vos formations."), typed
+    # Explorer KF14: « relance hugo », two words, got « Je ne suis pas sûr … ».
+    await trainer.says("relance hugo")
+    assert trainer.all_text.startswith(
+        "Pour relancer « hugo » : choisissez son bilan, puis « Inviter ou relancer ». Chaque "
+        "participant qui n'a pas encore répondu reçoit de nouveau son lien, le même.\n"
+    ), trainer.all_text
+    assert trainer.last.startswith("Aucun bilan programmé pour vos formations.")
+    await trainer.says("relancer délégués")
+    assert trainer.all_text.startswith("Les relances se font bilan par bilan : choisissez-le,")
 
 
 async def test_an_absence_s_justificatif_is_offered_never_opened_as_the_attestations(

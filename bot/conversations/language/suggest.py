@@ -195,6 +195,17 @@ def _names_a_delegate(folded: str) -> bool:
     return bool(_DELEGATES.search(folded) and _NAMING.search(folded))
 
 
+_REMINDING = {"relance", "relancer", "relancez", "relances"}
+_NOT_ONE = {"les", "tous", "tout", "toutes", "delegues", "participants", "attestations", "bilan"}
+"""« relance hugo »: two words, yet a sentence (explorer KF14: left to the engine's typo matching,
+« Je ne suis pas sûr … »); the second is someone's name unless it is one of these."""
+
+
+def _reminds(words: list[str]) -> bool:
+    """Whether ``words`` (folded) are « relance » and one word more (:data:`_REMINDING`)."""
+    return len(words) == 2 and words[0] in _REMINDING
+
+
 def _stems(text: str) -> set[str]:
     return {w[:5] for w in _words(text) if len(w) >= 4 and w not in _STOP}
 
@@ -208,7 +219,8 @@ def _may_use(ctx: Context, command: Command) -> bool:
 async def closest_commands(ctx: Context) -> Outcome | None:
     """Reader of text outside any conversation: the commands the words point to, if any."""
     typed = ctx.incoming.text
-    if ctx.incoming.is_group or len(typed) > 300 or len(typed.split()) < 3:
+    reminds = _reminds(_words(typed))
+    if ctx.incoming.is_group or len(typed) > 300 or (len(typed.split()) < 3 and not reminds):
         return None  # one or two words: the engine's own typo matching answers
     whole = set(_words(typed))
     if _signs_another_paper(whole):  # « signer le contrat »: no attestation (CB3)
@@ -252,9 +264,12 @@ async def closest_commands(ctx: Context) -> Outcome | None:
     chosen = sorted((c, s) for score, c, s in scored if score == best)[:3]
     # A sentence, not a word or two (« un justificatif ? » after an absence's dialogue
     # lapsed is the absence's, not /attestations'): those are only offered.
-    sentence = len(fold(ctx.incoming.text).split()) >= 3
+    sentence = len(fold(ctx.incoming.text).split()) >= 3 or reminds
     if len(chosen) == 1 and chosen[0][0] in _OPENED and sentence and not ctx.in_dialogue:
         opened = ctx.features.commands[chosen[0][0]]
+        if reminds and opened.command == "attestations":  # « relance hugo » (KF14)
+            who = ctx.incoming.text.split()[1]
+            ctx.say("language.reminding", who=None if fold(who) in _NOT_ONE else who)
         whole_text = ctx.incoming.text
         ctx.incoming = replace(ctx.incoming, text=f"/{opened.command}")  # no words after it
         # « bilan jeudi 14h »: its moment asked « C'est bien ça ? » at /bilan's « Quand ? »

@@ -356,6 +356,58 @@ async def test_a_motive_after_a_half_day_as_texted_is_the_motive(trainer: Person
     ), trainer.last
 
 
+async def test_a_late_arrival_s_minutes_right_after_retard_are_its_length(
+    trainer: Person,
+) -> None:
+    """Explorer KF1: « julie retard 20mn », as texted, asked « Quel jour a eu lieu l'absence ou
+    le retard de Julie Petit ? », then the day confirmed: its « 20mn » was left as the day."""
+    for typed, shown in (
+        (
+            "julie retard 20mn",
+            "Noter le retard de 20 min de Julie Petit, aujourd'hui (lundi 23 novembre 2026) ?",
+        ),
+        (
+            "julie retard 20 min hier",
+            "Noter le retard de 20 min de Julie Petit, hier (dimanche 22 novembre 2026) ?",
+        ),
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(shown), typed
+        await trainer.says("/annuler")
+    await trainer.says("julie retard 10h20")  # an hour of arrival, as before: not a length
+    assert "20 min" not in trainer.last
+
+
+async def test_a_retard_or_an_absence_typed_with_no_day_is_today_s(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KF1b: « julie en retard de 20 min », with no day, asked « Noter le retard de 20
+    min de Julie Petit ? », then after « Oui » « Quel jour a eu lieu l'absence ou le retard … ? »
+    and « C'est bien ça ? »: a retard is noted the day it happens, today shown, « non, hier »
+    correcting it; an absence too."""
+    await trainer.says("julie en retard de 20 min")
+    assert trainer.last.startswith(
+        "Noter le retard de 20 min de Julie Petit, aujourd'hui (lundi 23 novembre 2026) ?"
+    ), trainer.last
+    await trainer.presses("Oui, noter")
+    assert trainer.last.startswith("Ce retard est-il justifié ?"), trainer.last
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    saved = await absences(db)
+    assert [(a.trainee_id, a.day, a.period, a.late_minutes) for a in saved] == [
+        (await trainee_id(db, "Julie Petit"), date(2026, 11, 23), "retard", 20)
+    ]
+    await trainer.says("karim pas là")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, aujourd'hui (lundi 23 novembre 2026) ?"
+    ), trainer.last
+    await trainer.says("non, hier")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, hier (dimanche 22 novembre 2026) ?"
+    ), trainer.last
+
+
 async def test_a_late_arrival_in_hours_or_too_long_is_said(db: Database, trainer: Person) -> None:
     """Explorer E E12 e: « de 2h » was shown as part of the day; « 500 min » was echoed,
     then dropped without a word."""
@@ -2346,7 +2398,10 @@ async def test_the_day_inside_an_arrival_s_motive_is_not_the_arrival_s(
             "retard ?",
         ),
         # A length, not an hour, without « à »: read as before.
-        ("Karim est arrivé 2h en retard", "Noter le retard de 2 h de Karim Benali ?"),
+        (
+            "Karim est arrivé 2h en retard",
+            "Noter le retard de 2 h de Karim Benali, aujourd'hui (lundi 23 novembre 2026) ?",
+        ),
     ],
 )
 async def test_an_arrival_hour_with_retard_in_its_motive_is_a_late_arrival(
@@ -2600,7 +2655,10 @@ async def test_an_absence_s_day_said_after_the_arrival_hour_is_the_absence_s(
         ),
         ("Léa est arrivée à 10h, malade", "Noter le retard de Léa Martin, ce matin (lundi"),
         ("Karim arrivé à 10h car malade", "Noter le retard de Karim Benali, ce matin (lundi"),
-        ("Léa en retard, elle était malade", "Noter le retard de Léa Martin, elle était malade ?"),
+        (
+            "Léa en retard, elle était malade",
+            "Noter le retard de Léa Martin, aujourd'hui (lundi 23 novembre 2026), elle était malade ?",
+        ),
     ],
 )
 async def test_an_arrival_with_its_day_first_or_its_motive_after_a_comma_is_a_late_arrival(
@@ -3427,16 +3485,14 @@ async def test_an_hour_late_typed_right_after_retard_is_its_length_not_its_day(
         await trainer.says(typed)
         asked.append(trainer.last.partition("\n")[0])
         await trainer.says("/annuler")
+    # No day typed is today's, shown (explorer KF1b: the day was asked after « Oui »).
     assert asked == [
-        "Noter le retard de 1 h de Karim Benali ?",
-        "Noter le retard de 1 h 30 de Karim Benali ?",
+        "Noter le retard de 1 h de Karim Benali, aujourd'hui (lundi 23 novembre 2026) ?",
+        "Noter le retard de 1 h 30 de Karim Benali, aujourd'hui (lundi 23 novembre 2026) ?",
         "Noter le retard de 2 h de Karim Benali, ce matin (lundi 23 novembre 2026) ?",
     ]
     await trainer.says("Karim retard 1h")
     await trainer.presses("Oui, noter")
-    assert trainer.last.startswith("Quel jour a eu lieu l'absence ou le retard de Karim Benali")
-    await trainer.says("aujourd'hui")
-    await trainer.presses("Oui, c'est ça")
     await trainer.presses("Non")  # not justified
     await trainer.presses("Passer")
     assert "lundi 23 novembre 2026, retard de 1 h\n" in trainer.last

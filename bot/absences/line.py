@@ -169,17 +169,20 @@ minutes »: explorer AM3, « Je n'ai pas compris la date »); hours only after �
 _LEADING_AMOUNT = re.compile(rf"(?:de\s+|d'\s*)(\d{{1,5}}\s*{_MINUTES}|{_HOURS})(?![a-z0-9])")
 
 
-_BARE_HOURS = re.compile(rf"([1-7]\s*h(?:eures?)?(?:\s*\d{{1,2}}(?:\s*{_MINUTES})?)?)(?![a-z0-9])")
-"""Hours right after « retard », without « de » (« retard 1h », « en retard 1h30 »): a length
-under the day's eight hours (explorer BG4: shown as the day, « 1h (lundi …) »); « retard 10h20 »
-may be an arrival's hour, left to the day's reading."""
+_BARE_LENGTH = re.compile(
+    rf"([1-7]\s*h(?:eures?)?(?:\s*\d{{1,2}}(?:\s*{_MINUTES})?)?|\d{{1,3}}\s*{_MINUTES})(?![a-z0-9])"
+)
+"""Hours or minutes right after « retard », without « de » (« retard 1h », « en retard 1h30 »,
+« retard 20mn »): a length under the day's eight hours (explorer BG4: shown as the day, « 1h
+(lundi …) »; KF1: « julie retard 20mn » asked which day); « retard 10h20 » may be an arrival's
+hour, left to the day's reading."""
 
 
 def leading_late_minutes(text: str, *, right_after: bool = False) -> tuple[int | None, str]:
     """« de 1h30 hier » → (90, " hier"): the length a late arrival's words start with, and
     the rest (folded text, as :func:`read_period`'s); ``right_after`` « retard », bare hours
     too (« 1h ce matin »)."""
-    found = _LEADING_AMOUNT.match(text) or (_BARE_HOURS.match(text) if right_after else None)
+    found = _LEADING_AMOUNT.match(text) or (_BARE_LENGTH.match(text) if right_after else None)
     if found is None:
         return None, text
     return late_minutes_of(found[1]), text[found.end() :]

@@ -78,6 +78,9 @@ from bot.storage.people import Role
 
 NONE = "_none"
 
+TODAY = "aujourd'hui"
+"""The day of a sentence that says none (« julie retard 20mn »), as the question shows it."""
+
 MANY_NAMESAKES = 3
 """Up to this many people of that name are listed in « Noter l'absence de … ? », beyond it
 counted (explorer AG6: twenty « Julien … » in one question, in an organisation of 40
@@ -245,6 +248,11 @@ async def phrase_start(ctx: Context) -> Outcome | None:
         ctx.data["_closest"] = closest  # « Kareem »: asked, the rest of the sentence kept
         return None
     ctx.data["_who"] = [name for name, key in people if key in found]
+    if not sentence.rest.strip() and said_day(ctx, str(ctx.data.get("reason") or "")) is None:
+        # « julie retard 20mn », « karim pas là »: no day said is today's, spelled out in the
+        # question, « non, hier » correcting it (explorer KF1: the day was asked after « Oui »);
+        # a day in the motive (« partie à 16h pour un rdv vendredi ») still asked (KA1).
+        ctx.data["_rest"] = TODAY
     if sentence.rest and said_day(ctx, sentence.rest) is None:
         # « lundi 3 » (a Thursday), a day not understood: no « Noter … ? » for a day /absence
         # will refuse; it says why at once and asks the day (explorer A; a day to come is

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
+from bot.storage.bilans import Bilan
 from bot.storage.db import Database
+from tests.auxil.attestations import add_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import step_of
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 async def test_a_sentence_gets_the_command_its_words_point_to(
@@ -333,3 +341,30 @@ async def test_an_absence_s_justificatif_named_so_is_the_absences_alone(
             "Tapez la commande"
         ), typed
         assert "/attestations" not in trainer.last, typed
+
+
+async def test_the_one_bilan_moved_in_a_sentence_is_moved_to_the_day_said(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KF6: « on decale le bilan a vendredi », with one bilan, asked « Quel bilan ? »
+    over a list of one, then its menu, « Déplacer », and the day typed a minute before; with
+    one bilan it is that one, moved to the day said at its hour, confirmed, then its menu."""
+    await add_bilan(db)  # jeudi 3 décembre 2026 à 14 h
+    await trainer.says("on decale le bilan a vendredi")
+    assert "Quel bilan ?" not in trainer.all_text
+    assert "J'ai compris : vendredi 27 novembre 2026 à 14 h 00. C'est bien ça ?" in trainer.last
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    assert (
+        "C'est déplacé : le bilan d'étape aura lieu le vendredi 27 novembre 2026 de 14 h 00 à "
+        "16 h 00 (au lieu du jeudi 3 décembre 2026 à 14 h 00)." in trainer.all_text
+    )
+    assert "Que voulez-vous faire ?" in trainer.last  # its menu, as after « Déplacer »
+    async with db.sessions() as session:
+        starts = await session.scalar(select(Bilan.starts_at))
+    assert starts is not None and starts.astimezone(PARIS) == datetime(
+        2026, 11, 27, 14, tzinfo=PARIS
+    )
+    await trainer.says("/annuler")
+    await trainer.says("annule le bilan de vendredi")  # no day to move it to: its list
+    assert trainer.last.startswith("Quel bilan ?")

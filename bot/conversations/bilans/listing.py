@@ -50,18 +50,27 @@ from bot.conversations.bilans.shared import (
 )
 from bot.conversations.bilans.visio_link import LINK
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.date_step import SAID_SENTENCE
+from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
 from bot.messages import label_limit
 
 
 async def start(ctx: Context) -> Outcome | None:
+    said = ctx.data.pop(SAID_SENTENCE, None)
     if "bilan_id" in ctx.data:
         return await unless_gone(ctx) or Next("action")
     bilans = await visible_bilans(ctx.session, viewer_of(ctx), ctx.now)
     if not bilans:
         ctx.say("bilan.no_bilan")
         return Leave()
+    if isinstance(said, str) and len(bilans) == 1:
+        # « on décale le bilan à vendredi », one bilan: that one, moved to the day said, then
+        # its menu (explorer KF6: « Quel bilan ? » over a list of one, its menu, « Déplacer »
+        # and the day asked again).
+        ctx.data["bilan_id"] = bilans[0][0].id
+        moved = {**_this_bilan(ctx), SAID_SENTENCE: said}
+        return await unless_gone(ctx) or Call(MOVE.name, moved, store="cancelled", then="action")
     await read_bilans_after(ctx, "bilans", bilans)  # « /bilans restauration » (BF5)
     if "bilan_id" in ctx.data:
         return await unless_gone(ctx) or Next("action")

@@ -52,6 +52,7 @@ from bot.conversations.bilans.shared import (
 )
 from bot.conversations.bilans.when import when_step
 from bot.conversations.kit.context import Context
+from bot.conversations.kit.date_step import SAID_SENTENCE, said_ahead
 from bot.conversations.kit.flow import (
     Finish,
     Flow,
@@ -96,6 +97,9 @@ async def move_start(ctx: Context) -> Outcome | None:
     hers = _her_proposal(ctx, bilan)
     ctx.data["proposed"] = dates.spell_datetime(hers) if hers else None
     ctx.data["proposed_at"] = hers.isoformat() if hers else None
+    said = ctx.data.pop(SAID_SENTENCE, None)
+    if isinstance(said, str):  # « on décale le bilan à vendredi »: confirmed, not asked (KF6)
+        ctx.data.update(said_ahead("when", _at_its_hour(ctx, said), ctx.now))
     return None
 
 

@@ -61,6 +61,18 @@ def besides_key(step: str) -> str:
     return f"_besides_{step}"
 
 
+SAID_SENTENCE = "_said_sentence"
+"""The sentence that opened a dialogue and names a day (« on décale le bilan à vendredi »), kept
+for the date step further on to read with what the dialogue knows then (the bilan's hour:
+explorer KF6, the day was asked again after « Quel bilan ? » and its menu)."""
+
+
+def names_a_day(text: str, now: datetime) -> bool:
+    """Whether ``text`` names a day to come (« vendredi »), an hour with it or not."""
+    understood = dates.understand(text, now, "future")
+    return understood is not None and understood.has_date
+
+
 def said_ahead(step: str, text: str, now: datetime) -> dict[str, str | None]:
     """The data that makes a :class:`DateStep` named ``step`` open on « J'ai compris : … C'est
     bien ça ? » for the moment ``text`` names with its day and hour (a sentence that opened the

@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from bot.answers import fold
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.date_step import said_ahead
+from bot.conversations.kit.date_step import SAID_SENTENCE, names_a_day, said_ahead
 from bot.conversations.kit.flow import Leave, Outcome, Switch
 from bot.manifest import Command
 from bot.storage.people import Role
@@ -272,9 +272,21 @@ async def closest_commands(ctx: Context) -> Outcome | None:
             ctx.say("language.reminding", who=None if fold(who) in _NOT_ONE else who)
         whole_text = ctx.incoming.text
         ctx.incoming = replace(ctx.incoming, text=f"/{opened.command}")  # no words after it
-        # « bilan jeudi 14h »: its moment asked « C'est bien ça ? » at /bilan's « Quand ? »
-        # (its step « when »), no longer typed again (explorer KF5).
-        said = said_ahead("when", whole_text, ctx.now) if opened.command == "bilan" else {}
-        return Switch(opened.flow, dict(said))
+        return Switch(opened.flow, _said_to(opened.command, whole_text, ctx))
     ctx.say("language.closest_commands", commands=chosen)
     return Leave()
+
+
+def _said_to(command: str, typed: str, ctx: Context) -> dict[str, str | None]:
+    """What the command opened keeps of the sentence: « bilan jeudi 14h »'s moment, asked
+    « C'est bien ça ? » at /bilan's « Quand ? » (its step « when »: explorer KF5); « on décale
+    le bilan à vendredi »'s, for /bilans' « Déplacer » (KF6), never a cancellation's."""
+    if command == "bilan":
+        return said_ahead("when", typed, ctx.now)
+    if command == "bilans" and not _CANCELLED.search(fold(typed)) and names_a_day(typed, ctx.now):
+        return {SAID_SENTENCE: typed}
+    return {}
+
+
+_CANCELLED = re.compile(r"\bannul")
+"""« annule le bilan de vendredi »: a cancellation, no day to move it to."""

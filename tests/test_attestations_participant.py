@@ -451,6 +451,7 @@ async def test_oui_to_the_health_warning_keeps_the_reason_not_the_word(
         "non j'étais absente",
         "J'étais empêché ce jour-là",
         "j'étais absent jeudi",  # the bilan's day (explorer KE3)
+        "absente depuis mardi",  # a span that holds it
     ],
 )
 async def test_saying_one_did_not_take_part_at_the_text_declines(
@@ -505,6 +506,42 @@ async def test_an_absence_on_another_day_at_the_text_declares_nothing(
     await lea.says("oui")
     await lea.says("oui")  # no « Vous m'avez dit ne pas avoir pu venir »
     assert len(await answers(db)) == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("non j'étais absente le 24", "mardi 24 novembre"),
+        ("j'étais pas là le 25/11", "mercredi 25 novembre"),
+        ("absent hier", "mercredi 25 novembre"),
+    ],
+)
+async def test_an_absence_on_another_date_at_the_text_declares_nothing(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    typed: str,
+    said: str,
+) -> None:
+    """Explorer KE3's rest: a date (« le 24 ») was not read as a weekday's name is, and
+    « non j'étais absente le 24 » under the text of Thursday 26's bilan asked why she had
+    not taken part, her next reply recorded as her non-participation."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.says(typed)
+    assert hugo.last.startswith(
+        f"Vous parlez du {said}, mais ce bilan a eu lieu le jeudi 26 novembre 2026 : je "
+        "n'enregistre rien pour l'instant."
+    )
+    assert "pourquoi" not in hugo.last
+    await hugo.says("absent le 26")  # the bilan's own date: declined, asked why
+    assert "pourquoi" in hugo.last
+    await hugo.presses("Passer")
+    (answer,) = await answers(db)
+    assert answer.answer == "declined"
 
 
 async def test_a_sentence_at_the_text_that_says_nothing_of_it_is_asked_again(

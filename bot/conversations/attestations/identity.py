@@ -28,7 +28,7 @@ flow (``QUESTIONS`` in its sequence, ``BRANCHES`` reached by name).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -326,14 +326,32 @@ async def another_day(ctx: Context, typed: str, *, at_role: bool = False) -> Inv
     Tuesday of his formation, was asked why he had not taken part, and his next reply
     recorded it). The bilan's day said, the answer asked again; at the role question
     (``at_role``), no « Vous n'avez pas participé à ce bilan » either."""
-    named = [WEEKDAY_WORDS[word] for word in typed.split() if word in WEEKDAY_WORDS]
     found = await load(ctx)
-    if not named or isinstance(found, str) or found.info.start.weekday() in named:
+    if isinstance(found, str) or _SPAN.search(typed):
         return None
-    said = WEEKDAY_NAMES[named[0]]
+    said = day_named(ctx.incoming.text, ctx.now, found.info.start.date())
+    if said is None:
+        return None
     day = dates.spell_date(found.info.start)
     values = {"said": said, "day": day, "at_role": at_role}
     return Invalid(ctx.render("attestation_participant.not_there_other_day", **values))
+
+
+_SPAN = re.compile(r"\b(?:depuis|jusqu)")
+"""« absente depuis mardi », « jusqu'au 27 »: days that may hold the bilan's."""
+
+
+def day_named(typed: str, now: datetime, held: date) -> str | None:
+    """The day other than ``held`` that ``typed`` names, as the answer says it: « mardi »
+    for a weekday's name, « mardi 24 novembre » for a date (« le 24 », « le 24/11 »,
+    « hier »), read in the past of ``now`` (explorer KE3: dates were not read)."""
+    named = [WEEKDAY_WORDS[word] for word in fold(typed).split() if word in WEEKDAY_WORDS]
+    if named:
+        return None if held.weekday() in named else WEEKDAY_NAMES[named[0]]
+    read = dates.understand(typed, now, "past")
+    if read is None or not read.has_date or read.when.date() == held:
+        return None
+    return dates.spell_date_before(read.when.date(), held)
 
 
 async def role_or_words(ctx: Context) -> Retry | Next | None:

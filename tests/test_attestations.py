@@ -521,8 +521,21 @@ async def test_relancer_gives_the_same_links_and_reminds_those_who_talk_to_the_b
         ).all()
         assert [(r.platform, r.chat_id) for r in reminders] == [("console", "lea")]
         assert "/attestation" in reminders[0].payload["text"]
-    # A second Relancer is a second reminder (a unique key per reminder), still no new link.
+    # Pressed again at once, it asks first (explorer KE11: Léa got the same reminder twice).
     await trainer.presses("Inviter ou relancer")
+    assert trainer.last == (
+        "J'ai déjà envoyé un rappel à Léa Martin il y a moins d'une minute. Le renvoyer maintenant ?"
+    )
+    await trainer.presses("Non")
+    assert "Rien n'est renvoyé." in trainer.all_text
+    async with db.sessions() as session:
+        sent = select(OutboxMessage).where(OutboxMessage.key.like("attestation:remind:%"))
+        assert len((await session.scalars(sent)).all()) == 1
+    clock.advance(minutes=5)
+    await trainer.presses("Inviter ou relancer")
+    assert "rappel à Léa Martin il y a 5 min." in trainer.last
+    # A second Relancer is a second reminder (a unique key per reminder), still no new link.
+    await trainer.presses("Oui, renvoyer")
     assert codes(trainer.replies) == {"Hugo Moreau": first["Hugo Moreau"]}
     async with db.sessions() as session:
         count = len(
@@ -541,6 +554,7 @@ async def test_relancer_gives_the_same_links_and_reminds_those_who_talk_to_the_b
             .where(ChatIdentity.chat_id == "lea")
             .values(blocked_at=datetime(2026, 11, 27, 9, tzinfo=UTC))
         )
+    clock.advance(hours=1)  # long enough since the last relance: not asked again
     await trainer.presses("Inviter ou relancer")
     assert "Rappel envoyé directement" not in trainer.all_text
     assert (

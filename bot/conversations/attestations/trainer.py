@@ -38,10 +38,12 @@ when a bilan is scheduled (:func:`invite_after_scheduling`, called by
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from bot import dates
 from bot.answers import visible
 from bot.attestations import invitations, reminders
 from bot.attestations.invitations import Fresh
@@ -66,7 +68,7 @@ from bot.conversations.bilans.bilan_line import fitted_bilans
 from bot.conversations.formations.after_command import typed_after
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, leave_saying
-from bot.conversations.kit.steps import Entry, Menu, Option, Pick
+from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick
 from bot.deadlines import documents
 from bot.messages import Document, Reply, label_limit
 from bot.storage.attestations import AttestationInvitation
@@ -136,11 +138,46 @@ async def menu_state(ctx: Context) -> None:
     ctx.data["_anyone"] = bool(info.bilan.participants)  # no one: no new link to give
 
 
+RECENT = timedelta(minutes=15)
+"""A relance pressed again within this time asks first (explorer KE11)."""
+
+
 async def remind(ctx: Context) -> Outcome:
+    """« Inviter ou relancer »; pressed again soon after a relance that the bot sent itself
+    (in their chat, on Matrix, by e-mail), it asks before sending the same reminder again
+    (explorer KE11: pressed twice from the menu, Léa got two identical reminders)."""
     info = await this_bilan(ctx)
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
+    last = ctx.data.get("_reminded")
+    if last and ctx.now - datetime.fromisoformat(last["at"]) < RECENT:
+        return Next("remind_again")
+    return await remind_anyway(ctx, info)
+
+
+async def remind_again(ctx: Context) -> Outcome:
+    """« Oui, renvoyer » to :func:`remind`'s question."""
+    info = await this_bilan(ctx)
+    if info is None:
+        ctx.say("attestation_trainer.bilan_not_found")
+        return Leave()
+    return await remind_anyway(ctx, info)
+
+
+async def not_again(ctx: Context) -> Outcome:
+    ctx.say("attestation_trainer.not_reminded_again")
+    return Next("menu")
+
+
+async def reminded_ago(ctx: Context) -> dict[str, Any]:
+    """The last relance's names and how long ago, for :func:`remind`'s question."""
+    last = ctx.data["_reminded"]
+    minutes = int((ctx.now - datetime.fromisoformat(last["at"])).total_seconds() // 60)
+    return {"names": last["names"], "ago": dates.spell_minutes(minutes) if minutes else ""}
+
+
+async def remind_anyway(ctx: Context, info: BilanView) -> Outcome:
     done = await reminders.invite_or_remind(
         ctx.session,
         info,
@@ -155,6 +192,8 @@ async def remind(ctx: Context) -> Outcome:
     tell_invited(ctx, info, done)
     if not done.anything:
         ctx.say("attestation_trainer.nobody_to_remind", nobody=not info.bilan.participants)
+    sent = [*done.reminded, *done.on_matrix_again, *done.emailed]
+    ctx.data["_reminded"] = {"at": ctx.now.isoformat(), "names": sent} if sent else None
     return Next("menu")
 
 
@@ -295,6 +334,17 @@ FLOW = Flow(
                 ),
                 Entry("Terminé", "done", then=leave_saying("attestation_trainer.done")),
             ],
+        ),
+    ],
+    branches=[
+        Confirm(
+            "remind_again",
+            ask="attestation_trainer.remind_again",
+            values=reminded_ago,
+            yes=remind_again,
+            no=not_again,
+            yes_label="Oui, renvoyer",
+            no_label="Non",
         ),
     ],
 )

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
+
 from bot.attestations import invitations
 from bot.attestations.service import Author
 from bot.bilans.view import view_of
@@ -269,3 +271,25 @@ async def test_after_a_cancellation_the_bilan_planned_since_is_named(
         "« Agent de restauration (démo) » est prévu le jeudi 26 novembre 2026 de 14 h 00 à "
         "16 h 00, à distance : Camille Durand vous transmettra sa nouvelle invitation."
     )
+
+
+@pytest.mark.parametrize("command", ["/mesdonnees", "/effacer"])
+async def test_her_attestation_set_aside_points_to_reprendre(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock, command: str
+) -> None:
+    """Explorer KE6: /mesdonnees at the name question set her attestation aside; the name
+    then typed got « Pour confirmer votre participation …, envoyez /attestation », which
+    starts it again, rather than /reprendre, which takes it up where she was."""
+    _, codes_of = await invited(trainer)
+    clock.now = BILAN_END + timedelta(minutes=5)
+    lea = person("lea")
+    await lea.says(f"/start {codes_of['Léa Martin']}")
+    await lea.says(command)
+    assert "/reprendre" in lea.all_text
+    await lea.says("Léa Martin")
+    assert lea.last == (
+        "Vous aviez commencé à confirmer votre participation au bilan de fin de formation du "
+        "jeudi 26 novembre 2026 : tapez /reprendre pour y revenir là où vous en étiez."
+    )
+    await lea.says("/reprendre")
+    assert "nom complet" in lea.last

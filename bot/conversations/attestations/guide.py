@@ -31,6 +31,7 @@ from bot import dates
 from bot.answers import fold, visible
 from bot.attestations import invitations
 from bot.attestations.invitations import Held
+from bot.attestations.reminders import PARTICIPANT_FLOW
 from bot.attestations.service import current_answer, names_other_dates, set_aside, when_words
 from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.held import refusal, tell
@@ -41,6 +42,7 @@ from bot.conversations.attestations.words import (
     typed_words,
     words_before_the_end,
 )
+from bot.conversations.kit import aside
 from bot.conversations.kit.context import Context
 from bot.messages import Reply
 from bot.storage.attestations import AttestationInvitation
@@ -98,10 +100,18 @@ async def where_they_stand(ctx: Context) -> bool:
         "attestation_participant.guide",
         visio=True,
         help=_asks_help(ctx),
+        resumes=_set_aside(ctx),
         **when_words(info, ctx.now),
         **words,
     )
     return True
+
+
+def _set_aside(ctx: Context) -> bool:
+    """Her attestation's questions set aside by another command (/mesdonnees at the name):
+    /reprendre takes them up where she was, not /attestation (explorer KE6)."""
+    kept = aside.kept(ctx)
+    return kept is not None and aside.first_flow(kept) == PARTICIPANT_FLOW
 
 
 THANKS = frozenset(

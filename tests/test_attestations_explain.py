@@ -8,11 +8,12 @@ Hugo Moreau a delegate invited to it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
 from bot.storage.db import Database
-from tests.auxil.attestations import after_the_bilan
+from tests.auxil.attestations import BILAN_END, BILAN_START, add_bilan, after_the_bilan, issue_code
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.test_attestations_words import CHEMO, answers, hugo_at_the_text, told_the_trainer
@@ -189,3 +190,32 @@ async def test_a_doubt_at_the_role_question_gets_the_roles_in_plain_words(
     assert await told_the_trainer(db) == [] and await answers(db) == []
     await hugo.says("oui")
     assert "Moi, Hugo Moreau, représentant les stagiaires" in hugo.last
+
+
+@pytest.mark.parametrize(
+    "typed", ["je sais pas", "c'est quoi ?", "c'est quoi une structure ?", "je mets quoi ?"]
+)
+async def test_a_doubt_at_a_partner_s_structure_question_says_what_is_asked(
+    demo: None, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer KE12: « je sais pas », « c'est quoi ? » at « Quelle structure
+    représentez-vous ? » were « Je n'ai pas compris : écrivez seulement le nom de la
+    structure que vous représentez », which says what to write but not what it is."""
+    bilan_id = await add_bilan(
+        db, start=BILAN_START, participants=(("partner", "Dominique Roux", None),)
+    )
+    code = await issue_code(db, bilan_id, "Dominique Roux", at=clock.now)
+    clock.now = BILAN_END + timedelta(minutes=30)
+    dominique = person("dominique")
+    for line in (f"/start {code}", "Dominique Roux"):
+        await dominique.says(line)
+    await dominique.says(typed)
+    assert dominique.last.startswith(
+        "Il me faut le nom de l'organisme pour lequel vous participez à ce bilan, celui qui vous "
+        "emploie : par exemple « France Travail Caen », « Mission locale de Lisieux », « Cap "
+        "emploi Calvados », ou l'entreprise qui accueille un stagiaire."
+    )
+    assert "Je n'ai pas compris" not in dominique.all_text
+    assert await told_the_trainer(db) == [] and await answers(db) == []
+    await dominique.says("Mission locale de Lisieux")
+    assert "pour la structure « Mission locale de Lisieux »" in dominique.last

@@ -103,3 +103,25 @@ def role_explained(ctx: Context, invited: str) -> Retry | None:
     if UNSURE.fullmatch(typed) is None and _ROLE_DOUBT.fullmatch(typed) is None:
         return None
     return Retry(ctx.render("attestation_participant.explain_role", invited=invited))
+
+
+_STRUCTURE_DOUBT = re.compile(
+    _LEAD + r"(?:c\s+est\s+quoi\s+(?:une|la|ma)\s+structure|quelle\s+structure"
+    r"|(?:une|la)\s+structure\s+(?:c\s+est\s+quoi|comment\s+ca)|c\s+est\s+a\s+dire"
+    r"|je\s+represente\s+qui|qu\s+est\s+ce\s+que\s+je\s+mets|je\s+mets\s+quoi)"
+    r"(?:\s+(?:s il vous plait|svp|merci))*"
+)
+"""« c'est quoi une structure ? », « quelle structure ? », « je mets quoi ? » (folded)."""
+
+
+def structure_explained(ctx: Context) -> str | None:
+    """At a partner's structure question, « je sais pas », « c'est quoi ? » or « c'est quoi
+    une structure ? »: what is asked, in plain words with examples (explorer KE12: « Je n'ai
+    pas compris : écrivez seulement le nom de la structure … », the newcomer no wiser)."""
+    typed = fold(ctx.incoming.text)
+    if ctx.incoming.choice is not None:
+        return None
+    doubts = (UNSURE, _ROLE_DOUBT, _STRUCTURE_DOUBT)
+    if all(doubt.fullmatch(typed) is None for doubt in doubts):
+        return None
+    return ctx.render("attestation_participant.explain_structure")

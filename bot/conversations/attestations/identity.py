@@ -37,7 +37,7 @@ from bot import dates
 from bot.answers import LATER, YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations.claims import sworn
 from bot.attestations.service import same_name
-from bot.conversations.attestations.explain import explained, role_explained
+from bot.conversations.attestations.explain import explained, role_explained, structure_explained
 from bot.conversations.attestations.held import invited, load
 from bot.conversations.attestations.roles import (
     ANY_ROLE,
@@ -218,6 +218,8 @@ async def parse_structure(ctx: Context, text: str) -> str | Invalid | Next:
         return Invalid(ctx.render("attestation_participant.not_there_structure"))
     if (refused := await role_not_offered(ctx)) is not None:
         return Invalid(refused.message)
+    if (asked := structure_explained(ctx)) is not None:  # « je sais pas » (explorer KE12)
+        return Invalid(asked)
     name = structure_name(text, unclear=ctx.render("attestation_participant.structure_unclear"))
     if isinstance(name, Invalid):  # « Cap emploi, mais je suis partie à 15 h » (HB12)
         said = await words_passed_on(ctx, "structure", ROLE_WORDS)

@@ -277,9 +277,7 @@ async def test_a_morning_call_s_second_late_arrival_is_that_of_the_morning(
     """Explorer KF18: Julie's retard noted that day without its half-day, the morning's call
     read « celui de l'matin sera noté comme un second retard »."""
     await trainer.says("Julie en retard de 20 min")
-    await trainer.presses("Oui, noter")
-    await trainer.says("aujourd'hui")
-    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, noter")  # today's, said in the question (LA1)
     await trainer.presses("Non")
     await trainer.presses("Passer")
     await trainer.presses("Enregistrer")

@@ -18,7 +18,7 @@ from typing import Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.answers import fold
+from bot.answers import fold, visible
 from bot.formations.labels import told_apart
 from bot.outbox import cancel_pending
 from bot.people.membership import revoke_invitation
@@ -257,3 +257,10 @@ async def removal(session: AsyncSession, organisation_id: int, person_id: int) -
         return Removal(person.display_name, None, None)
     by = await session.get(Person, entry.actor_id) if entry.actor_id is not None else None
     return Removal(person.display_name, by.display_name if by else None, entry.at)
+
+
+async def name_of(session: AsyncSession, person_id: int | None) -> str | None:
+    """The name under which a colleague's act is told (« … par Camille Durand, le … »),
+    without invisible characters; None when nobody is recorded or the person is gone."""
+    person = await session.get(Person, person_id) if person_id else None
+    return None if person is None else visible(person.display_name)

@@ -68,8 +68,8 @@ from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_
 from bot.conversations.kit.many import FINISHED_WORDS
 from bot.conversations.kit.matching import matching
 from bot.conversations.kit.steps import Confirm, Option, Pick
+from bot.people.members import name_of
 from bot.storage.absences import Absence, StoredDocument
-from bot.storage.people import Person
 
 
 async def one_day_corrected(ctx: Context) -> Outcome | None:
@@ -438,10 +438,9 @@ async def say_absence_gone(ctx: Context) -> None:
     ):
         ctx.say("absence.not_found")
         return
-    by = await ctx.session.get(Person, absence.deleted_by) if absence.deleted_by else None
     ctx.say(
         "absence.deleted_meanwhile",
-        by=None if by is None else by.display_name,
+        by=await name_of(ctx.session, absence.deleted_by),
         yours=absence.deleted_by == ctx.person_id,
         at=absence.deleted_at.astimezone(ctx.tz),
     )

@@ -31,8 +31,9 @@ from bot.conversations.attestations.who import author_of, sealer_of, this_bilan
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick
+from bot.people.members import name_of
 from bot.storage.attestations import Attestation
-from bot.storage.people import Person, Role
+from bot.storage.people import Role
 
 DECISIONS = (
     Option("Valider cette réponse", "validated"),
@@ -133,11 +134,10 @@ async def take_decision(ctx: Context, picked: str) -> Outcome:
     if info is not None and decided is None and wanted.isdigit():
         earlier = await decided_meanwhile(ctx.session, info, int(wanted))
         if earlier is not None:  # a colleague's decision (explorer KC3)
-            by = await ctx.session.get(Person, earlier.decided_by) if earlier.decided_by else None
             ctx.say(
                 "attestation_trainer.review_decided_meanwhile",
                 validated=earlier.decision == "validated",
-                by=None if by is None else visible(by.display_name),
+                by=await name_of(ctx.session, earlier.decided_by),
                 yours=earlier.decided_by == ctx.person_id,
                 at=earlier.decided_at.astimezone(info.tz),
             )

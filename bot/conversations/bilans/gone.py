@@ -4,10 +4,9 @@ trouve pas ce bilan parmi les vôtres (il a peut-être été annulé) »)."""
 
 from __future__ import annotations
 
-from bot.answers import visible
 from bot.conversations.kit.context import Context
+from bot.people.members import name_of
 from bot.storage.bilans import Bilan
-from bot.storage.people import Person
 
 
 async def say_bilan_gone(ctx: Context) -> None:
@@ -18,10 +17,9 @@ async def say_bilan_gone(ctx: Context) -> None:
     if bilan is None or bilan.cancelled_at is None or bilan.organisation_id != ctx.organisation_id:
         ctx.say("bilan.bilan_not_found")
         return
-    by = await ctx.session.get(Person, bilan.cancelled_by) if bilan.cancelled_by else None
     ctx.say(
         "bilan.cancelled_meanwhile",
-        by=None if by is None else visible(by.display_name),
+        by=await name_of(ctx.session, bilan.cancelled_by),
         yours=bilan.cancelled_by == ctx.person_id,
         at=bilan.cancelled_at.astimezone(ctx.tz),
     )

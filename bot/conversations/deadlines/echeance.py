@@ -75,13 +75,14 @@ from bot.formations.labels import told_apart
 from bot.formations.queries import visible_to
 from bot.formations.twins import twin_marks
 from bot.messages import Reply
+from bot.people.members import name_of
 from bot.rules.catalogue import milestone_of
 from bot.rules.model import without_source
 from bot.rules.settings import SETTINGS_BY_KEY
 from bot.storage.absences import FollowUp
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
-from bot.storage.people import Organisation, Person, Role
+from bot.storage.people import Organisation, Role
 
 
 async def deadline_values(ctx: Context) -> dict[str, Any]:
@@ -203,11 +204,10 @@ async def meanwhile_said(ctx: Context, row: StoredDeadline, **ending: Any) -> st
     """« … a été reportée entre-temps par Bruno Petit au mercredi 25 novembre 2026 (motif :
     …) »: a colleague's postponement made since « Reporter » was pressed, as « Fait » made
     meanwhile is said (explorer ZA13); ``ending`` says what becomes of her date."""
-    by = await ctx.session.get(Person, row.postponed_by) if row.postponed_by else None
     return ctx.render(
         "echeances.postponed_meanwhile",
         title=row.title,
-        by=by.display_name if by is not None else None,
+        by=await name_of(ctx.session, row.postponed_by),
         yours=row.postponed_by == ctx.person_id,
         to=row.postponed_to,
         reason=row.postpone_reason,

@@ -59,6 +59,7 @@ from bot.messages import (
     Reply,
 )
 from bot.outbox import PermanentFailure
+from bot.transports import telegram_sizes
 from bot.transports.telegram_buttons import MAX_BUTTON as MAX_BUTTON
 from bot.transports.telegram_buttons import keyboard as keyboard
 from bot.transports.telegram_buttons import listed_lines
@@ -82,13 +83,12 @@ from bot.transports.telegram_inbound import (
     when_reachable,
 )
 from bot.transports.telegram_inbound import webhook_secret as webhook_secret
+from bot.transports.telegram_sizes import MAX_TEXT as MAX_TEXT
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT = 4096
 CONCURRENT_UPDATES = 32
 """Different people handled at once (each person's updates one at a time, in order)."""
-MAX_CAPTION = 1024
 MAX_DOWNLOAD = 20 * 1024 * 1024
 """Bot API limit on files a bot may download; larger ones are refused politely."""
 
@@ -256,8 +256,7 @@ class TelegramTransport:
                     if button.callback_data == query.data:
                         label = button.text
         base = pressed.text_html or pressed.caption_html or ""
-        tick = "" if label.startswith(("✅", "✔")) else "✔ "  # not « ✔ ✅ Terminé » (AC8)
-        marked = f"{base}\n\n{tick}{html.escape(label)}" if label else base
+        marked = telegram_sizes.marked(base, label) if base else ""
         return {"pressed": pressed.message_id, "marked": marked, **reply_to(update)}
 
     async def to_incoming(self, update: Update) -> Incoming | None:
@@ -367,7 +366,7 @@ class TelegramTransport:
         try:
             if marked:
                 await bot.edit_message_text(
-                    marked[:MAX_TEXT],
+                    marked,
                     chat_id=chat_id,
                     message_id=message_id,
                     parse_mode=ParseMode.HTML,
@@ -384,7 +383,7 @@ class TelegramTransport:
         try:
             await self.app.bot.edit_message_text(
                 # The whole lines with the page turned too (explorer EE5: page 2 had none).
-                texts.split_text(self._text(reply), MAX_TEXT, even=False)[0],
+                telegram_sizes.split(self._text(reply), even=False)[0],
                 chat_id=chat_id,
                 message_id=message_id,
                 parse_mode=ParseMode.HTML,
@@ -422,7 +421,7 @@ class TelegramTransport:
             if reply.document is not None:
                 document = reply.document
                 full = self._text(reply)
-                caption = document.caption or (full if len(full) <= MAX_CAPTION else "")
+                caption = document.caption or (full if telegram_sizes.fits_caption(full) else "")
                 # A text of its own beside the file's caption is sent too, after it, with
                 # the buttons (explorer EC5: the compte rendu's « déposez-le dans Dendreo »,
                 # /journal's members by number were lost behind a caption).
@@ -453,7 +452,7 @@ class TelegramTransport:
     async def _send_text(
         self, chat_id: str, reply: Reply, answering: ReplyParameters | None = None
     ) -> None:
-        parts = texts.split_text(self._text(reply), MAX_TEXT) or [""]
+        parts = telegram_sizes.split(self._text(reply)) or [""]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             if not part.strip():

@@ -32,7 +32,7 @@ from bot.config import Settings
 from bot.conversations.attestations.identity import PACED
 from bot.conversations.bilans.funder_contact import charge_de_mission_words
 from bot.dates import spell_date
-from bot.messages import ROOM_NAME, ROOM_TOPIC, SENT_AS, Document, Incoming, Reply
+from bot.messages import ROOM_NAME, ROOM_TOPIC, SENT_AS, Choice, Document, Incoming, Reply
 from bot.outbox import PermanentFailure, Sender, enqueue
 from bot.people.chats import tell_person
 from bot.storage.absences import Absence
@@ -113,6 +113,22 @@ async def test_a_whole_dialogue_in_an_encrypted_direct_chat(
     async with db.sessions() as session:
         state = await session.scalar(select(Formation))
         assert state is None  # not saved yet: the dialogue stopped before the recap
+
+
+async def test_a_long_text_beyond_ascii_reaches_the_room_whole(
+    synapse: Synapse, bot: MatrixTransport, tmp_path: Path
+) -> None:
+    """« é » is six bytes in the encrypted JSON, an emoji twelve (explorer ME3: 11,000 « é »
+    were refused, M_TOO_LARGE, and never shown): cut into events the homeserver accepts."""
+    text = "Éloïse Bérénice Hélène " * 500
+    async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+        room = await claire.open_dm(bot.user_id)
+        await claire.ask(room, "/aide", "/start")
+        before = len(claire.in_room(room))
+        await bot.send(room, Reply(text=text.strip(), choices=(Choice("Oui", "1|yes"),)))
+        await claire.reply_after(room, before, "1. Oui")
+        bodies = [s.body for s in claire.in_room(room)[before:]]
+        assert len(bodies) > 1 and "".join(bodies).startswith(text.strip())
 
 
 async def test_documents_both_ways_encrypted(

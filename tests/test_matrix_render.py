@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
+
+import pytest
 
 from bot.messages import Choice, Reply
 from bot.transports.matrix import render
@@ -32,6 +35,16 @@ def test_choices_typed_by_label_only_are_dashed_and_no_number_is_hinted() -> Non
 def test_a_long_reply_is_cut_into_events_of_bounded_size() -> None:
     contents = render.text_contents(Reply(text="ligne\n" * 5000))
     assert len(contents) > 1 and all(len(c["body"]) <= render.MAX_BODY for c in contents)
+
+
+@pytest.mark.parametrize("text", ["é" * 11_000, "🌸" * 5_000, "Léa 🌸 " * 2_000])
+def test_a_long_reply_beyond_ascii_is_cut_into_events_matrix_accepts(text: str) -> None:
+    """nio writes the encrypted JSON in ASCII: « é » takes six bytes, an emoji twelve
+    (explorer ME3: these were refused, M_TOO_LARGE, and never shown)."""
+    contents = render.text_contents(Reply(text=text, choices=(Choice("Oui", "1|y"),)))
+    assert len(contents) > 1
+    assert all(len(json.dumps(c)) <= 48_000 for c in contents)  # ×4/3 encrypted: 64 KiB
+    assert "".join(c["body"] for c in contents).startswith(text.strip())
 
 
 def test_only_the_plain_body_is_read_and_reply_fallbacks_are_dropped() -> None:

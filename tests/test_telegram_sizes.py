@@ -82,3 +82,13 @@ async def test_the_roll_call_of_names_full_of_emoji_reaches_telegram(
         assert all(units(m.body) <= MAX_TEXT for m in shown)
         assert texts.plain(f"1. ✅ {FLOWERS[0]}") in roll.body
         assert len(roll.button_texts) == 23  # 20 names, the next page, all present, done
+
+        await camille.press_button(roll.button_texts[0], roll)  # Léa00 absent: edited in place
+        edited = await camille.wait_until(
+            lambda ms: any(m.message_id == roll.message_id and "❌" in m.body for m in ms),
+            15,
+            what="the list edited with Léa00 absent",
+        )
+        shown = next(m for m in edited if m.message_id == roll.message_id)
+        assert FLOWERS[19] in shown.body and len(shown.button_texts) == 23  # its list kept
+        assert units(shown.body) <= MAX_TEXT

@@ -382,8 +382,10 @@ class TelegramTransport:
     async def _edit(self, chat_id: str, message_id: int, reply: Reply) -> None:
         try:
             await self.app.bot.edit_message_text(
-                # The whole lines with the page turned too (explorer EE5: page 2 had none).
-                telegram_sizes.split(self._text(reply), even=False)[0],
+                # The whole lines with the page turned too (explorer EE5: page 2 had none);
+                # of a text in several messages, the part the buttons go with, as sent
+                # (explorer ME5: a roll call's list became its title, « Appel du … » alone).
+                telegram_sizes.split(self._text(reply))[-1],
                 chat_id=chat_id,
                 message_id=message_id,
                 parse_mode=ParseMode.HTML,

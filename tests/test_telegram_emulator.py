@@ -102,9 +102,9 @@ def recent(date: dtm.datetime) -> bool:
     return abs((dtm.datetime.now(dtm.UTC) - date).total_seconds()) < 60
 
 
-async def test_emulator_starts_fast_and_stops(emulator: TelegramEmulator) -> None:
+async def test_emulator_starts_and_stops(emulator: TelegramEmulator) -> None:
+    """How long it takes to start is a figure for ``bench/``, not a test's (the rules)."""
     assert emulator.url == f"http://127.0.0.1:{emulator.port}"
-    assert emulator.started_in < 5
     async with run_emulator() as other:
         assert other.running and other.port != emulator.port
     assert not other.running and other.process.returncode == 0
@@ -185,12 +185,12 @@ async def test_get_updates_long_polls(
         await asyncio.sleep(0.3)
         await user.send_message("réveil")
 
-    began = time.monotonic()
+    # The message is sent after the poll began: it is in the answer only if the poll waited
+    # for it, and the poll returned with it rather than at the end of its long timeout.
     task = asyncio.create_task(later())
-    updates = await app.bot.get_updates(timeout=5)
+    updates = await asyncio.wait_for(app.bot.get_updates(timeout=120), timeout=60)
     await task
     assert [u.message.text for u in updates if u.message] == ["réveil"]
-    assert 0.25 < time.monotonic() - began < 2
 
 
 async def test_send_message_with_inline_keyboard_seen_by_user(
@@ -295,16 +295,13 @@ async def test_polling_application_round_trip(
     await app.updater.start_polling(poll_interval=0.1)
     await app.start()
 
-    began = time.monotonic()
     await user.send_command("/start CODE42")
     (question,) = await user.wait_for_bot_messages(1)
-    replied_in = time.monotonic() - began
     assert payloads == [["CODE42"]]
     assert question.button_texts == ["Oui", "Non"]
 
     await user.press_button("Non", question)
     await user.wait_until(lambda ms: ms[0].text == "Réponse : no", what="the edited question")
-    assert replied_in < 2
 
 
 async def test_commands_descriptions_and_chat_actions(

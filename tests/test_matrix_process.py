@@ -1,9 +1,11 @@
-"""Matrix under stress: a real ``formabot run`` killed while a message waits, and
-Tchap's message rate (1/s, burst 1) on the bot's account."""
+"""Matrix under stress: a real ``formabot run`` killed while a message waits, an outbox
+message sent again after a kill, the homeserver restarted under the bot, and Tchap's
+message rate (1/s, burst 1) on the bot's account."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -14,15 +16,26 @@ import pytest
 
 from bot.app import build_engine
 from bot.config import Settings
-from bot.messages import Reply
+from bot.messages import SENT_AS, Reply
 from bot.storage.db import Database
-from bot.transports.matrix import MatrixTransport
+from bot.transports.matrix import MatrixTransport, pacing
 from tests.auxil.matrix_people import MatrixPerson
 from tests.auxil.synapse import Synapse
 
 pytestmark = pytest.mark.slow  # real Synapse, real processes
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def on(synapse: Synapse, settings: Settings) -> Settings:
+    """``settings`` with a fresh bot account of ``synapse``."""
+    account = synapse.register(synapse.unique("formabot"))
+    return replace(
+        settings,
+        matrix_homeserver=synapse.url,
+        matrix_user_id=account.user_id,
+        matrix_password=account.password,
+    )
 
 
 async def test_a_killed_bot_answers_the_waiting_message_once(
@@ -77,14 +90,8 @@ async def test_a_killed_bot_answers_the_waiting_message_once(
 async def test_twenty_messages_at_tchap_pace_arrive_in_order_once_without_429(
     synapse: Synapse, db: Database, settings: Settings, tmp_path: Path
 ) -> None:
-    account = synapse.register(synapse.unique("formabot"))
-    synapse.tchap_pace(account.user_id)  # rc_message 1/s, burst 1, for the bot only
-    configured = replace(
-        settings,
-        matrix_homeserver=synapse.url,
-        matrix_user_id=account.user_id,
-        matrix_password=account.password,
-    )  # the default pace
+    configured = on(synapse, settings)  # the default pace
+    synapse.tchap_pace(configured.matrix_user_id)  # rc_message 1/s, burst 1, for the bot only
     bot = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
     await bot.start()
     try:
@@ -100,3 +107,71 @@ async def test_twenty_messages_at_tchap_pace_arrive_in_order_once_without_429(
         assert bot.pacer.limited == 0
     finally:
         await bot.stop()
+
+
+async def test_an_outbox_message_sent_again_after_a_restart_is_shown_once(
+    synapse: Synapse, db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    """Killed between the homeserver's answer and the outbox's mark, the bot sends the row
+    again once restarted (explorer MG1: the chargée de mission read the digest twice)."""
+    configured = on(synapse, settings)
+    bot = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=2000)
+    await bot.start()
+    try:
+        async with MatrixPerson.joining(synapse, tmp_path, "region") as region:
+            room = await region.open_dm(bot.user_id)
+            digest = Reply(text="Synthèse de la semaine", extras={SENT_AS: "digest:42"})
+            await bot.send(room, digest)
+            await bot.stop()  # the same stored login, as a restarted process has it
+            bot = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=2000)
+            await bot.start()
+            await bot.send(room, digest)
+            await bot.send(room, Reply(text="Rappel", extras={SENT_AS: "reminder:7"}))
+            await region.wait(lambda: len(region.in_room(room)) >= 2, what="the reminder")
+            await asyncio.sleep(0.5)
+            bodies = [s.body for s in region.in_room(room)]
+    finally:
+        await bot.stop()
+    assert bodies == ["Synthèse de la semaine", "Rappel"]
+
+
+async def test_a_reply_waits_for_a_restarted_homeserver_and_is_not_set_aside(
+    synapse: Synapse,
+    db: Database,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The homeserver stopped for longer than the sender's network retries (here 2 tries,
+    50 s with the real ones) while a reply is due (explorer MG2: the message was set aside and
+    Claire asked to send again a name already taken, the next question never asked)."""
+    caplog.set_level(logging.INFO, logger="bot")
+    monkeypatch.setattr(pacing, "NETWORK_ATTEMPTS", 2)
+    configured = on(synapse, settings)
+    bot = MatrixTransport(
+        configured, build_engine(db, configured), sync_timeout_ms=2000, retry_delay=0.2
+    )
+    await bot.start()
+    try:
+        async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+            room = await claire.open_dm(bot.user_id)
+            await claire.ask(room, "/start", "nom de votre organisme", timeout=30)
+            count = len(claire.in_room(room))
+            bot.pacer.hold(2.0)  # the reply waits its turn while the homeserver goes away
+            await claire.say(room, "Forma Plus")
+            await asyncio.sleep(1.0)
+            synapse.stop()
+            await asyncio.sleep(6.0)  # three times the bot's tries and more
+            synapse.start()
+            await claire.reply_after(room, count, "fuseau horaire", timeout=60)
+            bodies = [s.body for s in claire.in_room(room)[count:]]
+    finally:
+        if not synapse.running:
+            synapse.start()
+        await bot.stop()
+    assert not any("mis de côté" in b for b in bodies)
+    assert sum("fuseau horaire" in b for b in bodies) == 1
+    logged = [r.getMessage() for r in caplog.records if r.name.startswith("bot")]
+    assert any("answers again" in line for line in logged)
+    assert not any("Forma Plus" in line or claire.user_id in line for line in logged)

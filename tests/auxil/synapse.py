@@ -223,8 +223,24 @@ class Synapse:
 
     # --- stopping ----------------------------------------------------------------------
 
+    def stop(self) -> None:
+        """Stopped as an administrator stops it (SIGTERM), its data kept for :meth:`start`."""
+        self._stop()
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Started again on the same port and data, after :meth:`stop` (an upgrade, a reboot)."""
+        self.process = _spawn(self.folder)
+        try:
+            _wait_ready(self, timeout)
+        except BaseException:
+            raise SynapseError(f"Synapse did not start again:\n{self.log_tail()}") from None
+
     def terminate(self) -> None:
         """SIGTERM to the process group, SIGKILL after 10 s; the folder is removed."""
+        self._stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _stop(self) -> None:
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
@@ -234,7 +250,6 @@ class Synapse:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def synapse_python() -> Path:
@@ -257,15 +272,7 @@ def launch_synapse(*, tchap: bool = False, timeout: float = 60.0) -> Synapse:
     config = homeserver_config(port, secret, tchap=tchap)
     (folder / "homeserver.yaml").write_text(json.dumps(config, indent=1))
     began = time.monotonic()
-    with (folder / "synapse.log").open("wb") as log:
-        process = subprocess.Popen(
-            [str(python), "-m", "synapse.app.homeserver", "-c", "homeserver.yaml"],
-            cwd=folder,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = _spawn(folder, python)
     server = Synapse(f"http://127.0.0.1:{port}", port, folder, secret, process)
     try:
         _wait_ready(server, timeout)
@@ -278,6 +285,25 @@ def launch_synapse(*, tchap: bool = False, timeout: float = 60.0) -> Synapse:
         raise SynapseError(f"Synapse did not start within {timeout:g} s:\n{tail}") from None
     server.started_in = time.monotonic() - began
     return server
+
+
+def _spawn(folder: Path, python: Path | None = None) -> subprocess.Popen[bytes]:
+    """The homeserver of ``folder`` (its ``homeserver.yaml``), its log appended to."""
+    with (folder / "synapse.log").open("ab") as log:
+        return subprocess.Popen(
+            [
+                str(python or synapse_python()),
+                "-m",
+                "synapse.app.homeserver",
+                "-c",
+                "homeserver.yaml",
+            ],
+            cwd=folder,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def _wait_ready(server: Synapse, timeout: float) -> None:

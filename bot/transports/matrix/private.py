@@ -34,8 +34,11 @@ async def person_if_shared(
     else is in the room.  Without it, the one person whose chat ``room`` is; None for a room
     that is nobody's chat (a group chosen for the digest, a room the bot was invited into),
     for the digest's room, for a room of the bot and her alone, and when several people's
-    chats are this room (what is meant for them all: a reply to one of them there).
+    chats are this room (what is meant for them all: a reply to one of them there), and for
+    a room the bot does not know (``None``: the send refuses it).
     """
+    if room is None:
+        return None
     if recipient is not None:
         return recipient if others_in(room, me, recipient) else None
     room_id = str(room.room_id)

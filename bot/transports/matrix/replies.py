@@ -42,7 +42,9 @@ class Own:
     async def addressed(self, room_id: str, text: str, content: dict[str, Any]) -> str | None:
         """The text meant for the bot in a group (:func:`.render.addressed`: a command, its
         name, a mention), or a reply / thread message on one of its own events, else None."""
-        names = self.t._names(self.t.client.rooms.get(room_id))
+        room = self.t.client.rooms.get(room_id)
+        shown = room.user_name(self.t.user_id) if room is not None else None
+        names = tuple(n for n in (shown, self.t.user_id[1:].split(":", 1)[0]) if n)
         found = render.addressed(text, content, self.t.user_id, names)
         if found is not None:
             return found

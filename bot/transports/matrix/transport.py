@@ -12,7 +12,8 @@ Three loops that never wait on each other:
 - **one worker per room** (:meth:`_work`): handles the room's recorded events in
   order through the engine (the Matrix ``event_id`` is the engine's event id)
   and marks each done once its replies are sent; a failure is retried a few
-  times, then the event is set aside with an apology.
+  times, then the event is set aside with an apology (a homeserver away is
+  waited for, never counted as a failure).
 - **the sender** (:mod:`.pacing`): every call that sends goes through one queue
   at the account's pace, honouring ``retry_after_ms``.
 
@@ -29,23 +30,25 @@ import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import replace
 from typing import Any
 
-from nio import AsyncClient, DownloadResponse, MegolmEvent, RoomMemberEvent, SyncResponse
-from nio.crypto import decrypt_attachment
+from aiohttp import ClientError
+from nio import AsyncClient, MegolmEvent, RoomMemberEvent, SyncResponse
 
 from bot import texts
 from bot.answers import matrix_id
 from bot.config import Settings
 from bot.engine import Engine, account
 from bot.failures import GaveUp, log_failure
-from bot.messages import RECIPIENT, SENT_AS, Attachment, Incoming, Platform, Reply, gave_up
+from bot.messages import RECIPIENT, SENT_AS, Incoming, Platform, Reply, gave_up
 from bot.outbox import PermanentFailure
 from bot.outbox_payload import reply_to_payload
 from bot.progress import TYPING_EVERY, while_slow
 from bot.storage.matrix import MatrixEvent
 from bot.transports.matrix import render
+from bot.transports.matrix.attachments import download
 from bot.transports.matrix.gaps import SYNC_FILTER, fill_gaps
 from bot.transports.matrix.inbox import Inbox, Recorded
 from bot.transports.matrix.pacing import Outgoing, Pacer
@@ -148,6 +151,8 @@ class MatrixTransport:
         while True:
             try:
                 await self._sync_once(first=first)
+                if failures:  # the other end of « sync failed » (explorer MG2)
+                    log.warning("matrix sync answers again after %s failures", failures)
                 first = False
                 failures = 0
             except asyncio.CancelledError:
@@ -232,11 +237,6 @@ class MatrixTransport:
                 found.append(Recorded(source["event_id"], room_id, sender, source, group))
         return found
 
-    def _names(self, room: Any) -> tuple[str, ...]:
-        localpart = self.user_id[1:].split(":", 1)[0]
-        shown = room.user_name(self.user_id) if room is not None else None
-        return tuple(n for n in (shown, localpart) if n)
-
     # --- handling, room by room ----------------------------------------------------------
 
     def _wake(self, room_id: str) -> None:
@@ -287,6 +287,13 @@ class MatrixTransport:
                 return
             except asyncio.CancelledError:
                 raise
+            except (ClientError, TimeoutError) as exc:
+                # The homeserver away (restarted, upgraded): no fault of this event's, so no
+                # attempt; it waits for a sync that answers (explorer MG2: set aside after
+                # 50 s, the person asked to send again what had been taken).
+                attempt -= 1
+                log.info("matrix: homeserver unreachable (%s), waiting", type(exc).__name__)
+                await self._answering()
             except Exception as exc:
                 give_up = attempt >= MAX_ATTEMPTS
                 log_failure("handling a matrix event", exc)
@@ -309,6 +316,12 @@ class MatrixTransport:
                     return
                 await asyncio.sleep(self.retry_delay * attempt)
 
+    async def _answering(self) -> None:
+        """Until a sync answers (the homeserver is back), or :data:`ROOM_WAIT` at most."""
+        async with self.synced:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self.synced.wait(), ROOM_WAIT)
+
     async def _typing(self, room_id: str) -> None:
         """ "Is typing" in the room while a long turn runs (cleared by the reply)."""
         await self.client.room_typing(room_id, True, timeout=int(TYPING_EVERY * 1000) + 1000)
@@ -323,7 +336,7 @@ class MatrixTransport:
         kind = render.kind_of(source) or ""
         said = render.read(source)
         text = str(source.get("formabot_text", said.text))
-        attachment = await self._download(said.file) if said.file is not None else None
+        attachment = await download(self.client, said.file) if said.file is not None else None
         room = self.client.rooms.get(row.room_id)
         name = room.user_name(row.sender) if room is not None else None
         return Incoming(
@@ -339,21 +352,6 @@ class MatrixTransport:
             kind=kind,
             quoted=await self.own.quoted(row.room_id, source.get("content") or {}),
         )
-
-    async def _download(self, file: dict[str, Any]) -> Attachment:
-        name, mime = file["filename"], file["mime_type"]
-        if file["size"] > render.MAX_DOWNLOAD or not file["url"].startswith("mxc://"):
-            return Attachment(name, mime, b"")
-        response = await self.client.download(mxc=file["url"])
-        if not isinstance(response, DownloadResponse):
-            raise RuntimeError(f"download refused: {getattr(response, 'status_code', '?')}")
-        content = bytes(response.body)
-        keys = file["keys"]
-        if keys is not None:
-            content = decrypt_attachment(
-                content, keys["key"]["k"], keys["hashes"]["sha256"], keys["iv"]
-            )
-        return Attachment(name, mime, content[: render.MAX_DOWNLOAD])
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -371,27 +369,24 @@ class MatrixTransport:
         then opens the direct chat itself (on Tchap an external cannot) and
         the message is the welcome sent once they join.  The same message
         asked twice (the outbox's retry: its key, :data:`~bot.messages.SENT_AS`) opens one
-        room and is sent once; another of the same words is sent again (explorer GB3).
+        room and is sent once; another of the same words is sent again (explorer GB3).  To a
+        room, that key is the transaction id: sent again after a kill between the homeserver's
+        answer and the outbox's mark, the homeserver keeps one message (explorer MG1).
         """
+        key = reply.extras.get(SENT_AS)
         if matrix_id(chat_id):
-            which = [chat_id, reply_to_payload(reply), reply.extras.get(SENT_AS)]
-            fingerprint = hashlib.sha256(json.dumps(which, sort_keys=True).encode()).hexdigest()[
-                :32
-            ]
+            which = json.dumps([chat_id, reply_to_payload(reply), key], sort_keys=True)
+            fingerprint = hashlib.sha256(which.encode()).hexdigest()[:32]
             await self.open_direct_chat(chat_id, reply, key=f"dm:{fingerprint}")
             return
         room = self.client.rooms.get(chat_id)
         mine = reply.extras.get(RECIPIENT)  # whom it is for, when hers alone (AJ2)
-        person = (
-            await person_if_shared(self.engine.db.sessions, room, self.user_id, mine)
-            if room
-            else None
-        )
+        person = await person_if_shared(self.engine.db.sessions, room, self.user_id, mine)
         if person is not None:  # her chat became a group: a private one instead (AJ2)
             await self.send(self.rooms.private_chat(person) or person, reply)
             return
         try:
-            await self._deliver(chat_id, reply)
+            await self._deliver(chat_id, reply, tx=f"outbox/{key}" if key else None)
         except PermanentFailure:
             await self.inbox.gone(chat_id)
             raise

@@ -15,7 +15,6 @@ from bot.storage.db import Database
 from bot.storage.matrix import MatrixEvent
 from bot.transports.matrix.inbox import Inbox, Recorded
 from bot.transports.matrix.replies import Own
-from bot.transports.matrix.transport import MatrixTransport
 from bot.transports.matrix.undecrypted import Undecrypted
 
 ENCRYPTED = {
@@ -146,8 +145,6 @@ class LateKey:
         self, room_id: str, reply: Reply, *, tx: str | None = None, thread: Any = None
     ) -> None:
         self.sent.append((room_id, tx))
-
-    _names = MatrixTransport._names
 
 
 async def received(db: Database, *, minutes_ago: float, group: bool = False) -> Inbox:

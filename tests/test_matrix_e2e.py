@@ -599,6 +599,40 @@ async def test_someone_who_leaves_is_recorded_like_a_blocked_user_and_the_room_i
             await bot.send(room, Reply(text="Rappel"))
 
 
+async def test_a_room_upgraded_mid_dialogue_goes_on_in_the_new_room(
+    synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
+) -> None:
+    """Explorer MG3: Claire's chat upgraded to a new room version (Synapse's ``/upgrade``,
+    her client inviting the bot as Element does), her answer there was greeted as a
+    stranger's, the dialogue stuck in the old room, and what the bot sent her later went to
+    the old room, which clients hide behind « ce salon a été remplacé »."""
+    async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+        room = await claire.open_dm(bot.user_id)
+        for said, expect in (
+            ("/start", "nom de votre organisme"),
+            ("Forma Plus", "fuseau"),
+            ("1", "votre nom"),
+            ("Claire Martin", "parler de vous"),
+            ("1", "Forma Plus"),
+            ("/formation", "intitulé"),
+        ):
+            await claire.ask(room, said, expect)
+        async with httpx.AsyncClient() as http:
+            upgraded = await http.post(
+                f"{synapse.url}/_matrix/client/v3/rooms/{room}/upgrade",
+                json={"new_version": "10"},
+                headers={"Authorization": f"Bearer {claire.client.access_token}"},
+            )
+        new = upgraded.json()["replacement_room"]
+        await claire.client.room_invite(new, bot.user_id)
+        await claire.wait(lambda: claire.has_joined(new, bot.user_id), what="the bot joining")
+        await claire.ask(new, "Cuisine", "De quoi s'agit-il")  # the title asked in the old one
+        async with db.sessions() as session:
+            chats = (await session.scalars(select(ChatIdentity.chat_id))).all()
+        assert chats == [new]  # what the bot sends her on its own goes there
+        assert not any("Bonjour" in s.body for s in claire.in_room(new))
+
+
 async def test_an_admin_invites_a_formateur_by_matrix_id_and_the_bot_opens_the_chat(
     synapse: Synapse,
     bot: MatrixTransport,

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.deadlines.digest_chat import digest_chat_lost
+from bot.deadlines.digest_chat import digest_chat_lost, digest_chat_moved
+from bot.people.chats import chat_moved
 from bot.storage.base import utcnow
 from bot.storage.formations import followed_by
 from bot.storage.matrix import MatrixEvent, MatrixSyncToken, MatrixWelcome
@@ -205,6 +206,19 @@ class Inbox:
                 update(MatrixWelcome)
                 .where(MatrixWelcome.room_id == room_id, MatrixWelcome.status == "pending")
                 .values(status="declined")
+            )
+
+    async def replaced(self, old: str, new: str) -> None:
+        """The room ``old`` upgraded to ``new``: what was kept for it follows it, as for a
+        Telegram group become a supergroup (the accounts, the dialogues under way, the
+        messages still to send, the digest's room, what waits for an invitee there)."""
+        async with self.sessions() as session, session.begin():
+            await chat_moved(session, "matrix", old, new)
+            await digest_chat_moved(session, "matrix", old, new)
+            await session.execute(
+                update(MatrixWelcome)
+                .where(MatrixWelcome.room_id == old, MatrixWelcome.status == "pending")
+                .values(room_id=new)
             )
 
     async def back(self, room_id: str, user_id: str) -> None:

@@ -11,6 +11,8 @@
 - Someone leaving a direct chat (or banning the bot) is recorded like a person
   who blocked the bot on Telegram; the bot leaves the room left empty and
   sends nothing more there.
+- A room upgraded (``m.room.tombstone``) goes on in its new room: what was kept for it
+  follows, and the bot joins the new one (:meth:`Rooms.replaced`, explorer MG3).
 - A direct chat opened without encryption is encrypted before the bot writes there
   (:meth:`Rooms.secure`, explorer YD1): names, attestations and ZIPs never cross the
   homeserver in clear because a client created the room so.
@@ -159,6 +161,31 @@ class Rooms:
         room = self.t.client.rooms.get(room_id)
         alone = room is None or room.member_count <= 1
         self.t._spawn(self._gone(room_id, event.state_key, leave=alone))
+
+    async def replaced(self, room_id: str, source: dict[str, Any]) -> None:
+        """A room upgraded (``m.room.tombstone``: a member or the homeserver moved it to a
+        new room version, in a room of its own): the people, their dialogues, the digest and what
+        waits follow to the new room, which the bot joins (explorer MG3: Claire's answer
+        there was greeted as a stranger's, and the reminders went on to the old room, which
+        clients hide).  Not let in yet, it joins when invited (she is known); never let in,
+        sends there are refused as for a room left."""
+        new = (source.get("content") or {}).get("replacement_room")
+        if source.get("type") != "m.room.tombstone" or not isinstance(new, str):
+            return
+        if not new.startswith("!") or new == room_id:
+            return
+        await self.t.inbox.replaced(room_id, new)  # before the new room's messages are read
+        log.info("matrix: a room was upgraded; what was kept for it follows")
+        self.t._joining.add(new)
+        self.t._spawn(self._join(new))  # at the pace, outside the sync loop
+
+    async def _join(self, new: str) -> None:
+        client = self.t.client
+        try:
+            await self.t.outgoing.submit(lambda: client.join(new))
+        except Exception as exc:  # invite-only: her client invites the bot, accepted then
+            self.t._joining.discard(new)
+            log.info("matrix: could not join an upgraded room yet (%s)", type(exc).__name__)
 
     async def _gone(self, room_id: str, user_id: str, *, leave: bool) -> None:
         await self.t.inbox.gone(room_id, None if leave else user_id)

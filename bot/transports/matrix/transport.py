@@ -213,6 +213,7 @@ class MatrixTransport:
                 if isinstance(event, RoomMemberEvent):
                     self.rooms.membership(room_id, event)
                     continue
+                await self.rooms.replaced(room_id, event.source)  # a tombstone (MG3)
                 sender = getattr(event, "sender", "")
                 if sender == me and isinstance(getattr(event, "event_id", None), str):
                     self.own.saw(event.event_id)  # a reply to it is for the bot (ID6)

@@ -171,6 +171,20 @@ async def test_a_matrix_chat_not_joined_is_waiting_as_the_outbox_really_sent_it(
     assert (line.what, line.status) == ("Invitation", "unjoined")
 
 
+async def test_a_matrix_chat_refused_is_said_not_received(db: Database, demo: None) -> None:
+    """Explorer MG4: the chat the bot opened for her refused, the bot left it and the message
+    will never reach her: « non parvenue », not « en attente » nor « envoyée »."""
+    bilan_id = await invitation_waiting(db, SENT_AT, "@sophie:example.org")
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(MatrixWelcome).values(status="declined"))
+        bilan = await session.get(Bilan, bilan_id)
+        assert bilan is not None
+        formation = await session.get(Formation, bilan.formation_id)
+        assert formation is not None
+        (line,) = await sent_lines(session, bilan, formation, PARIS)
+    assert (line.what, line.status) == ("Invitation", "declined")
+
+
 async def test_a_matrix_message_refused_says_the_person_left_the_chat(
     db: Database, demo: None
 ) -> None:

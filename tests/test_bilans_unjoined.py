@@ -31,7 +31,10 @@ async def tick(db: Database, now: datetime, settings: Settings) -> list[OutboxMe
         await tell_trainers_of_unjoined(session, now, settings)
     async with db.sessions() as session:
         found = await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.key.like("bilan:%:unjoined:%"))
+            select(OutboxMessage).where(
+                OutboxMessage.key.like("bilan:%:unjoined:%")
+                | OutboxMessage.key.like("bilan:%:declined:%")
+            )
         )
         return list(found.all())
 
@@ -76,3 +79,23 @@ async def test_nothing_is_said_once_joined_past_or_cancelled(
     async with db.sessions() as session, session.begin():
         await session.execute(update(Bilan).values(cancelled_at=None))
     assert await tick(db, BILAN_START + timedelta(minutes=1), settings) == []  # begun
+
+
+async def test_a_refused_chat_is_told_at_once_and_once(
+    db: Database, demo: None, settings: Settings
+) -> None:
+    """Explorer MG4: Sophie refused the chat the bot opened (the bot then leaves it, the
+    message will never reach her); the trainer, told of a chat left unjoined a day, was told
+    nothing of this one."""
+    await invitation_waiting(db)
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(MatrixWelcome).values(status="declined"))
+    (notice,) = await tick(db, OPENED + timedelta(hours=1), settings)
+    assert plain(notice.payload["text"]) == (
+        "Le bilan d'étape d'« Agent de restauration (démo) », le jeudi 26 novembre 2026 à "
+        "14 h 00 : L'invitation (sur Matrix) n'est pas parvenue à Mme Sophie Leroy. Cette "
+        "personne a refusé ou quitté la conversation que je lui ai ouverte le 23 novembre à "
+        "10 h 00 : prévenez-la autrement (e-mail, téléphone). Le détail de ce que j'ai envoyé "
+        "est dans /bilans."
+    )
+    assert len(await tick(db, OPENED + timedelta(days=2), settings)) == 1

@@ -68,7 +68,7 @@ class SentLine:
     where: str
     """The address of an e-mail; « sur Matrix », « par message » otherwise."""
     status: str
-    """``sent`` | ``pending`` | ``failed``."""
+    """``sent`` | ``pending`` | ``failed`` | ``unjoined`` | ``declined`` (Matrix chats)."""
     when: str
     reason: str
 
@@ -116,20 +116,27 @@ async def sent_lines(
     return [sent_line(row, name, formation, tz, waiting) for row, name in rows]
 
 
-async def _unjoined(session: AsyncSession, rows: list[OutboxMessage]) -> set[int]:
+async def _unjoined(session: AsyncSession, rows: list[OutboxMessage]) -> dict[int, str]:
     """The rows « sent » to a Matrix ID as the welcome of a chat the bot opened, which the
-    person has not joined yet (explorer AT3: « envoyée » for days, the new hour never read)."""
+    person has not joined yet (explorer AT3: « envoyée » for days, the new hour never read),
+    ``unjoined``, or refused, ``declined`` (explorer MG4), by row id."""
     invitees = {r.chat_id for r in rows if r.platform == "matrix" and r.chat_id.startswith("@")}
     if not invitees:
-        return set()
+        return {}
     pending = (
         await session.execute(
-            select(MatrixWelcome.invitee, MatrixWelcome.payload).where(
-                MatrixWelcome.invitee.in_(invitees), MatrixWelcome.status == "pending"
+            select(MatrixWelcome.invitee, MatrixWelcome.payload, MatrixWelcome.status).where(
+                MatrixWelcome.invitee.in_(invitees),
+                MatrixWelcome.status.in_(("pending", "declined")),
             )
         )
     ).all()
-    return {r.id for r in rows for who, payload in pending if welcome_of(r, who, payload)}
+    return {
+        r.id: "unjoined" if status == "pending" else "declined"
+        for r in rows
+        for who, payload, status in pending
+        if welcome_of(r, who, payload)
+    }
 
 
 def welcome_of(row: OutboxMessage, invitee: str, payload: Mapping[str, Any]) -> bool:
@@ -152,7 +159,7 @@ def sent_line(
     name: str | None,
     formation: Formation,
     tz: ZoneInfo,
-    waiting: frozenset[int] | set[int] = frozenset(),
+    waiting: Mapping[int, str] | None = None,
 ) -> SentLine:
     what, feminine = WHAT.get(row.about or "", ("Message", False))
     who = name if row.participant_id is not None else formation.cm_name
@@ -162,9 +169,7 @@ def sent_line(
         feminine=feminine,
         name=visible(who) or "la personne chargée de mission",
         where=_where(row),
-        status="pending"
-        if row.status == "sending"
-        else ("unjoined" if row.id in waiting else row.status),
+        status="pending" if row.status == "sending" else (waiting or {}).get(row.id, row.status),
         when=f"{dates.spell_day_month(moment)} à {dates.spell_time(moment)}",
         reason=_reason(row, feminine) if row.status == "failed" else "",
     )

@@ -1,5 +1,5 @@
-"""A Matrix chat opened for a bilan that its guest has not joined after a day: the trainer
-is told once, while the bilan is still to come.
+"""A Matrix chat opened for a bilan that its guest has not joined after a day, or refused:
+the trainer is told once, while the bilan is still to come.
 
 On Tchap the bot cannot write to someone who never wrote to it: it opens a
 direct chat, and the message waits there until the person joins
@@ -7,7 +7,8 @@ direct chat, and the message waits there until the person joins
 invitation among her Tchap notifications would never read the bilan's date;
 ``/bilans`` says « en attente » (explorer AT3), but only to a trainer who
 looks.  A day after, the trainer hears it at once, with whom to tell another
-way (explorer AT3's second half).
+way (explorer AT3's second half).  A chat she refused (Tchap's « Refuser ») is told at
+once: the bot left it, the message will never reach her (explorer MG4: nothing was said).
 """
 
 from __future__ import annotations
@@ -44,10 +45,14 @@ async def tell_trainers_of_unjoined(
     opened a day ago or more, told to the formation's trainer once (its outbox key)."""
     welcomes = (
         await session.execute(
-            select(MatrixWelcome.invitee, MatrixWelcome.payload)
+            select(MatrixWelcome.invitee, MatrixWelcome.payload, MatrixWelcome.status)
             .where(
-                MatrixWelcome.status == "pending",
-                MatrixWelcome.created_at <= now - WAITED,
+                # Refused (or left before she joined): told at once, it will never arrive
+                # (explorer MG4: the trainer heard of an ignored chat, never of a refused one).
+                (MatrixWelcome.status == "declined")
+                | (
+                    (MatrixWelcome.status == "pending") & (MatrixWelcome.created_at <= now - WAITED)
+                ),
                 MatrixWelcome.created_at > now - LOOK_BACK,
             )
             .order_by(MatrixWelcome.id)
@@ -72,8 +77,9 @@ async def tell_trainers_of_unjoined(
         )
     ).all()
     for row, bilan, formation in rows:
-        if any(welcome_of(row, w.invitee, w.payload) for w in welcomes):
-            await _tell(session, row, bilan, formation, now, settings)
+        found = [w.status for w in welcomes if welcome_of(row, w.invitee, w.payload)]
+        if found:
+            await _tell(session, row, bilan, formation, now, settings, "declined" in found)
 
 
 async def _tell(
@@ -83,6 +89,7 @@ async def _tell(
     formation: Formation,
     now: datetime,
     settings: Settings,
+    declined: bool,
 ) -> None:
     organisation = await session.get(Organisation, bilan.organisation_id)
     tz = zone_of(organisation)
@@ -94,14 +101,14 @@ async def _tell(
         formation.owner_id,
         Reply(
             text=texts.say(
-                "bilan.unjoined",
+                "bilan.declined" if declined else "bilan.unjoined",
                 m=sent_line(row, participant.name if participant else None, formation, tz),
                 kind=kind_label(bilan.kind),
                 title=formation.title,
                 when=dates.spell_datetime(bilan.starts_at.astimezone(tz)),
             )
         ),
-        key=f"bilan:{bilan.id}:unjoined:{row.id}",
+        key=f"bilan:{bilan.id}:{'declined' if declined else 'unjoined'}:{row.id}",
         organisation_id=bilan.organisation_id,
         # Found at night (a restart, a late tick): told in the morning (explorer AV8).
         not_before=morning_after(now, tz, settings.digest_hour),

@@ -33,9 +33,6 @@ class Homeserver:
         self.asked: list[str] = []
         self.client = SimpleNamespace(rooms={}, room_get_event=self.room_get_event)
 
-    def _names(self, room: Any) -> tuple[str, ...]:
-        return ("formabot",)
-
     async def room_get_event(self, room_id: str, event_id: str) -> Any:
         self.asked.append(event_id)
         if event_id == "$absent":

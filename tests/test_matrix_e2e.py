@@ -457,6 +457,26 @@ async def test_a_direct_chat_opened_by_the_bot_welcomes_after_the_join_even_afte
     assert [s.body for s in region.in_room(room)] == ["Bonjour, je suis formabot."]
 
 
+async def test_an_invitation_she_refuses_is_recorded_declined_and_the_bot_leaves(
+    synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
+) -> None:
+    """Explorer MG4: what `bot/bilans/unjoined.py` tells the trainer at once starts here, her
+    « Refuser » on Tchap (a rejected invitation is a leave of the invited member)."""
+    async with MatrixPerson.joining(synapse, tmp_path, "region", auto_join=False) as region:
+        welcome = Reply(text="Bonjour, vous êtes invitée au bilan.")
+        room = await bot.open_direct_chat(region.user_id, welcome, key="invitation:1")
+        await region.wait(lambda: room in region.client.invited_rooms, what="the invitation")
+        await region.client.room_leave(room)  # « Refuser »
+        for _ in range(400):
+            async with db.sessions() as session:
+                row = await session.scalar(select(MatrixWelcome))
+            if row is not None and row.status == "declined" and room not in bot.client.rooms:
+                break
+            await asyncio.sleep(0.05)
+    assert row is not None and row.status == "declined"
+    assert room not in bot.client.rooms  # the bot left the room nobody else is in
+
+
 async def test_a_welcome_waiting_in_a_chat_never_joined_goes_to_the_one_she_opens(
     synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
 ) -> None:

@@ -90,7 +90,13 @@ class Text(Step):
         return Reply(text=await self.render(ctx, self.prompt), choices=choices)
 
     async def answer(self, ctx: Context) -> Outcome:
-        skip = ctx.chosen(("skip",), labels={"skip": self.skip_label or ""})
+        # Without a skip label a typed answer is read as nothing to match: the choices' match,
+        # a tenth of the title's turn, is left out (a press is still read, for what it sets).
+        skip = (
+            ctx.chosen(("skip",), labels={"skip": self.skip_label or ""})
+            if self.skip_label or ctx.incoming.choice is not None
+            else None
+        )
         # The skip words exactly (not give or take a typo, as labels are: « Rian » is a name),
         # and no signed number (« -2 h » is no « 2 heures »: explorer GD7).
         signed = SIGNED.match(ctx.incoming.text.strip()) is not None

@@ -96,6 +96,56 @@ async def test_a_stranger_with_no_state_reads_one_row_of_nothing(store: Database
     assert set(read.values()) == {None}
 
 
+async def test_a_person_of_two_organisations_is_read_in_her_first_one(store: Database) -> None:
+    """The turn reads the oldest membership alone, whatever the newer ones; without one, the
+    person and NULLs (a member no longer: her first membership removed, the second read)."""
+    db = store
+    await nadia(db)
+    async with db.sessions() as session, session.begin():
+        second = Organisation(name="Cuisines du Nord", timezone="America/Cayenne")
+        session.add(second)
+        await session.flush()
+        person = await session.scalar(select(Person.id))
+        session.add(Membership(organisation_id=second.id, person_id=person, role=Role.ADMIN.value))
+    read = []
+    for _ in range(2):
+        async with db.turn() as held:
+            read.append(await rows.on(held).one(rows.LOAD, {**CHAT, **event("e1")}))
+        async with db.sessions() as session, session.begin():
+            first = await session.scalar(select(Membership).order_by(Membership.id))
+            await session.delete(first)
+    async with db.turn() as held:
+        read.append(await rows.on(held).one(rows.LOAD, {**CHAT, **event("e1")}))
+    assert [(r["organisation_name"], r["role"], r["timezone"]) for r in read] == [
+        ("Atelier Sud", "formateur", "Europe/Paris"),
+        ("Cuisines du Nord", "admin", "America/Cayenne"),
+        (None, None, None),
+    ]
+    assert read[2]["person_name"] == "Nadia Kaci"
+
+
+async def test_a_turns_read_sorts_nothing_on_sqlite(db: Database) -> None:
+    """SQLite's sorter, opened at every turn to keep the first membership, was a third of the
+    turn's read: the membership is now found by its id (MA)."""
+    await nadia(db)
+    plan = await db_plan(db, rows.LOAD, {**CHAT, **event("e1")})
+    assert "USE TEMP B-TREE" not in plan, plan
+    assert "SCAN memberships" not in plan and "SCAN earlier" not in plan, plan
+
+
+async def db_plan(db: Database, statement: Any, values: dict[str, Any]) -> str:
+    """SQLite's plan of ``statement`` for ``values``, one line a step."""
+    from bot.storage.prepared import prepared_for
+
+    prepared = prepared_for(statement, db.engine.dialect)
+    async with db.turn() as held:
+        assert held.sqlite is not None
+        found = held.sqlite.execute(
+            f"EXPLAIN QUERY PLAN {prepared.sql}", prepared.values(values)
+        ).fetchall()
+    return "\n".join(str(row[-1]) for row in found)
+
+
 async def test_a_version_already_moved_on_changes_nothing(store: Database) -> None:
     db = store
     async with db.turn() as held:

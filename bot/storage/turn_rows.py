@@ -40,7 +40,18 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, Table, and_, bindparam, insert, literal, null, select, update
+from sqlalchemy import (
+    String,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -77,6 +88,15 @@ SEEN = select(_events.c.replies).where(
 )
 """The replies stored for an event already handled (none: a new event)."""
 
+_earlier = _memberships.alias("earlier")
+_FIRST_MEMBERSHIP = (
+    select(func.min(_earlier.c.id)).where(_earlier.c.person_id == _people.c.id).scalar_subquery()
+)
+"""The person's first membership (the oldest); none: NULLs.  Joined by its id, so the query
+reads one row by construction: it was every membership sorted to keep the first (``ORDER BY
+… LIMIT 1``), and SQLite's sorter, opened at every turn for one row, was about a third of the
+query's own work (100,000 → 70,000 instructions, MA)."""
+
 LOAD = (
     select(
         SEEN.scalar_subquery().label("seen"),
@@ -109,11 +129,8 @@ LOAD = (
         _identities, and_(_identities.c.platform == _platform, _identities.c.user_id == _user)
     )
     .outerjoin(_people, _people.c.id == _identities.c.person_id)
-    .outerjoin(_memberships, _memberships.c.person_id == _people.c.id)
+    .outerjoin(_memberships, _memberships.c.id == _FIRST_MEMBERSHIP)
     .outerjoin(_organisations, _organisations.c.id == _memberships.c.organisation_id)
-    # The first membership (the oldest), as before; no membership: one row of NULLs.
-    .order_by(_memberships.c.id.is_(None), _memberships.c.id)
-    .limit(1)
 )
 
 MOVE_IDENTITY = (

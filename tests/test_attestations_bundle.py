@@ -7,6 +7,7 @@ The demo clock says Monday 23 November 2026, 10:00 in Paris; Karim Benali is a t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,19 @@ from sqlalchemy import select
 from bot import cli
 from bot.attestations.bundle import build
 from bot.attestations.keys import signing_key
+from bot.attestations.verify import verify_bundle
 from bot.config import Settings
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
-from tests.auxil.attestations import UP_TO_PARTICIPANTS, add_bilan, open_zip, schedule_bilan
+from tests.auxil.attestations import (
+    UP_TO_PARTICIPANTS,
+    add_bilan,
+    codes,
+    open_zip,
+    schedule_bilan,
+    trainer_corrects_name,
+)
+from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.pdf import pdf_words
 
@@ -158,3 +168,42 @@ async def test_the_summary_lists_the_participants_by_surname(
     names = ("Léa Martin", "Nadia Roux", "Thomas Fabre", "Inès Garnier", "Adèle Lefèvre")
     places = [recap.index(name) for name in (*names, "Marc Aubry")]
     assert places == sorted(places), recap
+
+
+async def test_a_name_corrected_after_signing_is_exported_with_the_name_signed_under(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    clock: Clock,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    """Explorer KE2: a sworn attestation is a signed record, never rewritten; the trainer
+    corrects « Léa Martin » to « Léa Martin-Diallo » after she signed, and « Hugo Moreau »
+    to « Hugo Moreau-Petit » before he answered. The auditor reads both for Léa (the name
+    now, the name signed under), the corrected one alone for Hugo, and the chain holds."""
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.advance(days=3, hours=7)
+    lea = person("lea")
+    for line in (f"/start {invited['Léa Martin']}", "Léa Martin"):
+        await lea.says(line)
+    await lea.presses("Je représente les stagiaires")
+    await lea.presses("Je l'atteste")
+    await trainer_corrects_name(trainer, "Léa Martin", "Léa Martin-Diallo")
+    await trainer_corrects_name(trainer, "Hugo Moreau", "Hugo Moreau-Petit")
+    recap, manifest = await exported(settings, bilan_id, tmp_path)
+    by_name = {p["nom"]: p for p in manifest["participants"]}
+    assert set(by_name) == {"Léa Martin-Diallo", "Hugo Moreau-Petit"}
+    lea_entry = by_name["Léa Martin-Diallo"]
+    assert lea_entry["signée_sous_le_nom"] == "Léa Martin"
+    assert lea_entry["réponse"]["nom_tapé"] == "Léa Martin"
+    assert lea_entry["à_vérifier"] == [] and lea_entry["justifié"] is True
+    assert "signée_sous_le_nom" not in by_name["Hugo Moreau-Petit"]  # no answer yet
+    assert "Hugo Moreau-Petit" in recap and "Léa Martin-Diallo" in recap, recap
+    assert "réponse signée sous le nom « Léa Martin », avant la correction de son nom" in recap
+    out = tmp_path / "preuves.zip"
+    files, _ = open_zip(out.read_bytes())
+    (text,) = [data for name, data in files.items() if name.endswith(".txt")]
+    assert "Moi, Léa Martin, représentant les stagiaires" in text.decode("utf-8")
+    verdict = verify_bundle(out.read_bytes())
+    assert verdict.problems == [], verdict.problems

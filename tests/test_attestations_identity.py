@@ -20,6 +20,7 @@ from tests.auxil.attestations import (
     issue_code,
     lea_opening_her_link,
     open_zip,
+    trainer_corrects_name,
 )
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
@@ -515,36 +516,34 @@ async def test_a_classmate_s_name_is_no_name_to_swear_under(
     assert await answers(db) == []
 
 
-async def test_her_own_name_corrected_by_the_trainer_is_not_someone_else_s(
+async def test_her_invitation_follows_her_name_corrected_by_the_trainer(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:
     """Explorer KE2: the trainer corrected « Léa Martin » to « Léa Martin-Diallo » after the
     invitation; Léa, typing that name, was told it was « le nom d'une autre personne de cette
-    formation » and not to answer. It is confirmed against the invitation's, as any other
-    spelling, and kept, flagged for the trainer to check."""
+    formation », then asked whether she was « Léa Martin ». Her invitation is in her name as
+    corrected: that name goes straight on, the old one is confirmed against the new."""
     invited = await after_the_bilan(trainer, clock)
-    await trainer.says("/formations")
-    await trainer.presses("Agent de restauration")
-    await trainer.presses("Entrées et sorties")
-    await trainer.presses("Léa Martin")
-    await trainer.presses("Corriger son nom")
-    await trainer.says("Léa Martin-Diallo")
-    await trainer.presses("Oui")
-    await trainer.presses("Terminé")
+    await trainer_corrects_name(trainer, "Léa Martin", "Léa Martin-Diallo")
     lea = person("lea")
     await lea.says(f"/start {invited['Léa Martin']}")
-    await lea.says("Léa Martin-Diallo")
-    assert "le nom d'une autre personne" not in lea.all_text
+    await lea.says("Léa Martin")
     assert (
-        "Votre invitation est au nom de Léa Martin, et vous avez écrit « Léa Martin-Diallo »"
-        in lea.last
-    )
-    await lea.presses("Garder « Léa Martin-Diallo »")
+        "Votre invitation est au nom de Léa Martin-Diallo, et vous avez écrit « Léa Martin ». "
+        "Vous êtes bien Léa Martin-Diallo ?"
+    ) in lea.last
+    await lea.presses("Corriger mon nom")
+    await lea.says("léa martin-diallo")  # her name, other capitals: the invitation's spelling
+    assert "le nom d'une autre personne" not in lea.all_text
     await lea.presses("Je représente les stagiaires")
     assert "Moi, Léa Martin-Diallo, représentant les stagiaires" in lea.last
     await lea.presses("Je l'atteste")
     (answer,) = await answers(db)
-    assert (answer.typed_name, answer.answer) == ("Léa Martin-Diallo", "attested")
+    assert (answer.typed_name, answer.name_matches, answer.answer) == (
+        "Léa Martin-Diallo",
+        True,
+        "attested",
+    )
     hugo = person("hugo")  # a classmate's corrected name is still no name to swear under
     await hugo.says(f"/start {invited['Hugo Moreau']}")
     await hugo.says("Léa Martin-Diallo")

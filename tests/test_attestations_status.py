@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
 from bot.storage.bilans import BilanParticipant
 from bot.storage.db import Database
-from tests.auxil.attestations import BILAN_START, add_bilan
-from tests.auxil.dialogue import Person
+from tests.auxil.attestations import (
+    BILAN_START,
+    add_bilan,
+    after_the_bilan,
+    trainer_corrects_name,
+)
+from tests.auxil.dialogue import Clock, Person
 
 
 async def test_a_bilan_of_two_hundred_participants_is_summed_up_in_one_message(
@@ -66,3 +72,27 @@ async def test_a_bilan_of_a_few_participants_keeps_a_line_each(
     await trainer.says("/attestations")
     assert "⏳ Mme Lina Costa (partenaire, Structure) : pas encore d'invitation" in trainer.last
     assert "participants :" not in trainer.last and "autres" not in trainer.last
+
+
+async def test_a_name_corrected_is_followed_under_it_and_a_signed_answer_says_both(
+    trainer: Person, person: Callable[..., Person], clock: Clock, db: Database
+) -> None:
+    """Explorer KE2: after « Corriger son nom », the follow-up kept the invited name. Hugo,
+    who has not answered, is waited for under his name as corrected; Léa, who signed as
+    « Léa Martin », is listed under her name now, her answer valid, the name it was signed
+    under said beside it (a signed answer is never rewritten)."""
+    invited = await after_the_bilan(trainer, clock)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Je représente les stagiaires")
+    await lea.presses("Je l'atteste")
+    await trainer_corrects_name(trainer, "Léa Martin", "Léa Martin-Diallo")
+    await trainer_corrects_name(trainer, "Hugo Moreau", "Hugo Moreau-Petit")
+    await trainer.says("/attestations")
+    text = trainer.last
+    assert "✅ Léa Martin-Diallo (pour les stagiaires) : a attesté sa participation" in text
+    assert "   réponse signée sous le nom « Léa Martin », avant la correction de son nom\n" in text
+    assert "⏳ Hugo Moreau-Petit (pour les stagiaires) : invitation du" in text
+    assert "nom tapé" not in text and "À examiner" not in text
+    assert "il manque le justificatif d'Hugo Moreau-Petit." in text

@@ -42,6 +42,7 @@ from bot.attestations.service import (
     ParticipantStatus,
     Progress,
     progress,
+    signed_as,
     structure_sworn,
 )
 from bot.bilans.participants import agreement_words, derogation_of
@@ -131,6 +132,7 @@ def status_words(row: ParticipantStatus, info: BilanView) -> str:
         former=_local(former, info) if former is not None else "",
         concerns=row_concerns(row),
         reason=(answer.reason or "").strip(),
+        signed=signed_as(answer, row.participant),
     )
 
 
@@ -307,6 +309,8 @@ def assemble(
                     {"name": names["texte"], "what": f"texte exact confirmé par {who}"}
                 )
             entry["réponse"] = _answer_entry(answer, names)
+            # Her name corrected since she signed: both, for the auditor (explorer KE2).
+            entry["signée_sous_le_nom"] = signed_as(answer, p) or None
             entry["examens"] = reviews_of(prog, answer, deciders)
         participants.append(entry)
     for sheet in prog.sheets:

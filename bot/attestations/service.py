@@ -302,6 +302,16 @@ def structure_sworn(answer: Attestation | None, participant: BilanParticipant) -
     return visible(answer.structure)
 
 
+def signed_as(answer: Attestation | None, participant: BilanParticipant) -> str:
+    """The name an answer was signed under when the trainer corrected the participant's
+    since (explorer KE2): a signed record is never rewritten, so the follow-up and the proofs
+    say both, « signée sous le nom « Lea Martn » », beside the name now « Léa Martin ».  Empty
+    when nothing changed, or when the name typed was another already (flagged as such)."""
+    if answer is None or not answer.name_matches:
+        return ""
+    return "" if same_name(answer.typed_name, participant.name) else visible(answer.typed_name)
+
+
 def names_other_dates(answer: Attestation, info: BilanView) -> bool:
     """The answer was given for the bilan at other dates (it moved since)."""
     if answer.bilan_starts_at is None or answer.bilan_ends_at is None:

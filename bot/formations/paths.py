@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.service import refresh_deadlines
@@ -27,6 +27,7 @@ from bot.formations.queries import Member, load_formation
 from bot.formations.service import audit_formation
 from bot.formations.sessions import entry_session, group_end
 from bot.storage.absences import Absence
+from bot.storage.bilans import BilanParticipant
 from bot.storage.formations import Formation, Trainee
 
 Problem = Literal[
@@ -185,7 +186,13 @@ async def correct_trainee(
     company: str | None = None,
     clear_company: bool = False,
 ) -> PathChanged | None:
-    """Correct a trainee's name (not another trainee's) or company; audited without values."""
+    """Correct a trainee's name (not another trainee's) or company; audited without values.
+
+    A name corrected is the name of her bilan invitations too (explorer KE2: « Lea Martn »
+    invited, then corrected, was still asked « Vous êtes bien Lea Martn ? », reminded and
+    exported under it): the participant rows follow, an answer already signed keeps the
+    name it was signed under (its record, :mod:`bot.attestations.chain`), and the follow-up
+    and the proofs say both (:func:`bot.attestations.service.signed_as`)."""
     found = await _trainee(session, member, formation_id, trainee_id)
     if found is None:
         return None
@@ -195,6 +202,12 @@ async def correct_trainee(
         if any(t.name_key == key for t in formation.trainees if t is not trainee):
             raise ValueError("another trainee has this name")
         trainee.full_name, trainee.name_key = name, key
+        await session.execute(
+            update(BilanParticipant)
+            .where(BilanParticipant.trainee_id == trainee.id)
+            .values(name=name)
+            .execution_options(synchronize_session="fetch")
+        )
     if company is not None or clear_company:
         trainee.company = company
     return await _saved(session, member, found, "trainee_correct")

@@ -306,3 +306,16 @@ async def one_account_for_two_organisations(
     await lea.presses("Je l'atteste")
     assert "Votre attestation est enregistrée" in lea.all_text, lea.all_text
     return other, lea
+
+
+async def trainer_corrects_name(trainer: Talker, old: str, new: str) -> None:
+    """/formations → the demo formation → « Entrées et sorties » → ``old`` → « Corriger son
+    nom » → ``new``, confirmed."""
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses(old)
+    await trainer.presses("Corriger son nom")
+    await trainer.says(new)
+    await trainer.presses("Oui")
+    await trainer.presses("Terminé")

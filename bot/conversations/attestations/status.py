@@ -24,6 +24,7 @@ from bot.attestations.service import (
     ROLE_LABELS,
     ParticipantStatus,
     progress,
+    signed_as,
     structure_sworn,
     when_words,
 )
@@ -151,6 +152,7 @@ def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
         ),
         "sworn_for": structure_sworn(answer, p),
         "typed": answer.typed_name if answer is not None else "",
+        "signed_as": signed_as(answer, p),  # her name corrected since she signed (KE2)
         "concerns": list(row.concerns),
         # Written under the text before attesting: said as long as the name typed is (GB5).
         "words": (answer.words_before or "") if answer and answer.answer == "attested" else "",

@@ -70,6 +70,7 @@ def _environment(overrides: list[str]) -> jinja2.Environment:
     env.filters["heure"] = lambda v: dates.spell_time(_moment(v))
     env.filters["chome"] = day_off_said
     env.filters["regle"] = rule_said
+    env.filters["source"] = rule_source
     env.filters["contact_region"] = region_contact_said
     env.filters["de"] = de
     env.filters["de_titre"] = de_titre
@@ -151,6 +152,13 @@ def rule_said(rule_id: str) -> str:
     from bot.rules.catalogue import rule_label  # loaded when a rule is named, not at start
 
     return rule_label(rule_id)
+
+
+def rule_source(rule_id: str) -> str:
+    """``{{ "NOR-DOCS"|source }}``: the rule's texts, funder and document named."""
+    from bot.rules.catalogue import rule_citation
+
+    return rule_citation(rule_id)
 
 
 def region_contact_said(funder: str | None) -> str:

@@ -645,7 +645,7 @@ async def test_the_organisation_s_longer_documents_delay_gone_by_is_not_the_fich
         "⚠️ Attention : à cette date, le bilan pédagogique devait parvenir à Mme Sophie Leroy au "
         "plus tard le lundi 23 novembre 2026 à 9 h 00, selon le délai que l'organisme s'est "
         "donné (modifiable avec /reglages) : ce délai est déjà dépassé. La fiche procédure bilan "
-        "à distance (§I) exige « 48h avant maximum » : si vous gardez cette date, envoyez-le au "
+        "à distance, Région Normandie, §I, exige « 48h avant maximum » : si vous gardez cette date, envoyez-le au "
         "plus tard le mardi 24 novembre 2026 à 9 h 00 ; sinon, donnez une date plus lointaine."
     ) in trainer.last
     assert "signalant le retard" not in trainer.last
@@ -654,7 +654,7 @@ async def test_the_organisation_s_longer_documents_delay_gone_by_is_not_the_fich
     assert (
         "le bilan pédagogique doit parvenir à Mme Sophie Leroy au plus tard le lundi 23 novembre "
         "2026 à 11 h 00 (délai que l'organisme s'est donné, modifiable avec /reglages ; la fiche "
-        "procédure bilan à distance, §I, exige « 48h avant maximum », soit le mardi 24 novembre "
+        "procédure bilan à distance, Région Normandie, §I, exige « 48h avant maximum », soit le mardi 24 novembre "
         "2026 à 11 h 00), c'est-à-dire dans moins de 24 heures."
     ) in trainer.last
     await trainer.presses("Non, corriger")
@@ -662,7 +662,7 @@ async def test_the_organisation_s_longer_documents_delay_gone_by_is_not_the_fich
     assert (
         "le bilan pédagogique devait parvenir à Mme Sophie Leroy au plus tard le lundi 23 "
         "novembre 2026 à 9 h 00 (au plus tard 48 h avant le bilan, fiche procédure bilan à "
-        "distance, §I) : ce délai est déjà dépassé. Si vous gardez cette date, envoyez le bilan "
+        "distance, Région Normandie, §I) : ce délai est déjà dépassé. Si vous gardez cette date, envoyez le bilan "
         "pédagogique dès aujourd'hui en signalant le retard"
     ) in trainer.last
 
@@ -840,11 +840,16 @@ async def test_another_trainee_gets_the_explanation_and_a_draft_not_a_seat(
     await trainer.says("/bilan")
     for _step, kind, value in REMOTE[:11]:
         await answer(trainer, kind, value)
-    assert "seuls les délégués" in trainer.last
+    # Explorer KB6: « (fiche procédure, §I) », whose funder the trainer had to guess.
+    assert (
+        "seuls les délégués des stagiaires sont invités (fiche procédure bilan à distance, "
+        "Région Normandie, §I) : je les ai cochés."
+    ) in trainer.last
     assert "Karim Benali (hors délégation)" in " ".join(trainer.buttons)
     await trainer.presses("Karim Benali")
     text = trainer.last
     assert "seuls les représentants des stagiaires sont conviés" in text
+    assert "(fiche procédure bilan à distance, Région Normandie, §I)." in text
     assert "Avez-vous l'accord de Mme Sophie Leroy pour que Karim Benali participe ?" in text
     await trainer.presses("Non, préparer le message")  # no agreement: a draft, no seat
     text = trainer.all_text
@@ -874,7 +879,10 @@ async def test_a_formation_without_delegates_says_so_at_a_remote_bilan(
     for _step, kind, value in REMOTE[:11]:
         await answer(trainer, kind, value)
     text = trainer.last
-    assert "seuls les délégués des stagiaires sont invités" in text
+    assert (
+        "seuls les délégués des stagiaires sont invités (fiche procédure bilan à distance, "
+        "Région Normandie, §I), et cette formation n'en a pas."
+    ) in text
     assert "cette formation n'en a pas. Choisissez qui prendra la parole pour le groupe" in text
     assert "choisissez leurs noms" not in text
     assert "/formations, « Choisir les délégués »" in text

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import texts
 from bot.rules import (
     RULES,
     RULES_BY_ID,
@@ -30,7 +31,9 @@ from bot.rules import (
     owed_bilans,
     rounding_setting,
 )
+from bot.rules.catalogue import rule_citation
 from bot.rules.engine import validate_rules
+from bot.rules.facts import FUNDERS
 from bot.rules.french import spell_date
 from bot.rules.model import Milestone, Offset, Rule, without_source
 from bot.rules.settings import SETTINGS_BY_KEY, validate_settings
@@ -1602,3 +1605,19 @@ def test_an_explanation_said_without_its_source_where_the_source_has_its_own_lin
     said = f"Au plus tard 48 h avant le bilan (heure de début) ({source})."
     assert without_source(said, source) == "Au plus tard 48 h avant le bilan (heure de début)."
     assert without_source("Sans source.", source) == "Sans source."
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_every_citation_names_its_funder_and_its_document(rule: Rule) -> None:
+    """Explorer KB6: the chat cited « (fiche procédure, §I) », the document without the Région
+    whose it is. Each rule's citation, the one every sentence resting on it quotes
+    (``{{ rule_id|source }}``), names its funder (or the organisation's own procedure) and
+    its document, then the section."""
+    cited = rule_citation(rule.id)
+    who = FUNDERS[rule.funder] if rule.funder else "Elycoop"
+    for source in rule.sources:
+        assert f"{source.label}, {source.section}" in cited
+        assert who in source.label and source.label.strip(" ,") != who, source.label
+    assert texts.environment().from_string('{{ "NOR-DOCS"|source }}').render() == (
+        "fiche procédure bilan à distance, Région Normandie, §I"
+    )

@@ -30,6 +30,7 @@ from bot.texts import (
     et,
     number,
     organisme,
+    rule_source,
     salutation,
     upper_first,
 )
@@ -130,6 +131,7 @@ def sample_environment() -> jinja2.Environment:
     )
     env.filters["regle"] = lambda v: "procédure Elycoop de prévention des ruptures – absence"
     env.filters["contact_region"] = lambda v: "personne référente territoriale"
+    env.filters["source"] = rule_source
     return env
 
 

@@ -3,7 +3,7 @@ Normandie bilan: called when such a trainee is ticked (``/bilan``) or added (``/
 
     Bot  Lors d'un bilan à distance, seuls les représentants des stagiaires sont conviés ;
          si d'autres stagiaires souhaitent prendre la parole, il faut vous rapprocher de
-         Mme Sophie Leroy (fiche procédure bilan à distance, §I).
+         Mme Sophie Leroy (fiche procédure bilan à distance, Région Normandie, §I).
          Avez-vous l'accord de Mme Sophie Leroy pour que Karim Benali participe ?
          [Oui, j'ai cet accord] [Non, préparer le message]
     You  Oui, j'ai cet accord

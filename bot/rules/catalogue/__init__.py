@@ -47,6 +47,14 @@ def rule_label(rule_id: str) -> str:
     return f"{who} – {rule.trigger}"
 
 
+def rule_citation(rule_id: str) -> str:
+    """A rule's texts as the chat cites them, funder and document named (« fiche procédure
+    bilan à distance, Région Normandie, §I »): one wording for every sentence resting on it
+    (explorer KB6: « (fiche procédure, §I) », whose funder the trainer had to guess)."""
+    rule = RULES_BY_ID.get(rule_id)
+    return rule_id if rule is None else rule.citation
+
+
 @lru_cache(maxsize=256)
 def kept_by_prudence(funder: str | None, programme: str | None) -> str:
     """What the funder's texts say of being kept by prudence for ``programme``, one sentence

@@ -1098,3 +1098,46 @@ async def test_twins_of_one_day_have_buttons_of_their_own(
     await trainer.says("/formations agent")
     assert "Agent de restauration (mardi 3 novembre 2026, avec Karim)" in trainer.buttons
     assert "Agent de restauration (mardi 3 novembre 2026, avec Inès)" in trainer.buttons
+
+
+async def test_c_fait_typed_under_the_list_asks_which_one_and_marks_that_one(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KF15: « c fait » typed right under the list, no deadline opened, was « Je n'ai
+    pas reconnu ce choix »; no deadline can be guessed: the open ones are offered, the one
+    chosen is marked done and can be undone; bad input at that question marks none."""
+    await restauration(trainer)
+    await trainer.says("c fait")
+    assert trainer.last == "Laquelle est faite ? Choisissez-la, je la note faite."
+    assert trainer.buttons == [
+        "🔴 19/11 Envoyer les modes d'emploi du bilan à distance – bilan de fin du 26/11",
+        "🔴 19/11 Préparer le bilan avec le groupe – bilan de fin du 26/11",
+        "🟠 24/11 14 h 00 Envoyer le bilan pédagogique – bilan de fin du 26/11",
+        "Retour à la liste",
+    ]  # the proofs, due after the bilan, cannot be done yet: not offered
+    before = await done_rules(db)
+    await survives(db, trainer, FOR_CHOICES)
+    assert await done_rules(db) == before
+    await trainer.presses("Préparer le bilan avec le groupe – bilan de fin du 26/11")
+    assert trainer.all_text.startswith(
+        "✅ C'est noté : l'échéance « Préparer le bilan avec le groupe » est faite."
+    )
+    assert await done_rules(db) == {*before, "NOR-PREP"}
+    assert "↩ Annuler le dernier « Fait »" in trainer.buttons
+    await trainer.says("fait")  # the « Fait » just given: said, not another one marked
+    assert await done_rules(db) == {*before, "NOR-PREP"}
+    await trainer.says("Terminé")
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    await trainer.says("c'est fait")
+    await trainer.presses("Retour à la liste")
+    assert trainer.last.startswith("Échéances d'« Agent de restauration (démo) »")
+    assert await done_rules(db) == {*before, "NOR-PREP"}
+
+
+async def done_rules(db: Database) -> set[str]:
+    """The rules of the deadlines marked done."""
+    async with db.sessions() as session:
+        rows = await session.scalars(select(StoredDeadline).where(StoredDeadline.status == "done"))
+        return {row.rule_id for row in rows}

@@ -154,9 +154,6 @@ async def deadline_choices(ctx: Context) -> list[Option]:
     if filed_by_its_dialogue(row):
         options = [Option("Saisir le ticket qualité", "ticket")]
     elif row.subject == "followup":
-        # A contact, an entretien, a compte rendu: done when noted in the follow-up, not
-        # ticked here (explorer AF5: an entretien « fait » three days before its day, a
-        # contact « fait » that the ticket then called « Non fait à la clôture »).
         options = [Option("Ouvrir le suivi pour le noter", "followup")]
     else:
         options = [Option("✅ Fait", "done", words=tuple(sorted(DONE_WORDS)))]
@@ -171,6 +168,30 @@ async def deadline_choices(ctx: Context) -> list[Option]:
         )
     options += [Option("Retour à la liste", "back"), Option("Terminé", "quit")]
     return options
+
+
+def ticked_here(row: StoredDeadline) -> bool:
+    """Whether « ✅ Fait » closes this deadline.  A ticket qualité is filed by its dialogue; a
+    contact, an entretien, a compte rendu are done when noted in the follow-up, not ticked
+    here (explorer AF5: an entretien « fait » three days before its day, a contact « fait »
+    that the ticket then called « Non fait à la clôture »)."""
+    return not filed_by_its_dialogue(row) and row.subject != "followup"
+
+
+async def mark_done(ctx: Context, row: StoredDeadline) -> str | None:
+    """``row`` marked done by this person and said, or by a colleague a moment before and
+    said so; the refusal to show instead when its day has not come (``None``: done)."""
+    if too_soon(row, ctx.now.astimezone(ctx.tz).date()):
+        return ctx.render("echeances.too_soon", title=row.title, day=row.due_on)
+    done = await complete(ctx.session, ctx.person_id, row.id, ctx.now)
+    if done is not None and not done_just_now(done, ctx.person_id, ctx.now):
+        await say_already_done(ctx, [done])
+        return None
+    # Whose: three « Saisir l'entrée dans EOS » read alike (explorer HB16).
+    named = row.subject in ("trainee", "followup")
+    who = (await concerned(ctx.session, [row])).get(row.id, "") if named else ""
+    ctx.say("echeances.marked_done", title=row.title, who=who)
+    return None
 
 
 async def say_already_done(
@@ -248,17 +269,8 @@ async def on_deadline(ctx: Context, picked: str) -> Outcome:
         opened = {"formation_id": followup.formation_id, "trainee_id": followup.trainee_id}
         return Switch("decrochage", opened)
     if picked == "done":
-        if too_soon(row, ctx.now.astimezone(ctx.tz).date()):
-            return Retry(ctx.render("echeances.too_soon", title=row.title, day=row.due_on))
-        done = await complete(ctx.session, ctx.person_id, row.id, ctx.now)
-        if done is not None and not done_just_now(done, ctx.person_id, ctx.now):
-            await say_already_done(ctx, [done])
-            return Return(row.id)
-        # Whose: three « Saisir l'entrée dans EOS » read alike (explorer HB16).
-        named = row.subject in ("trainee", "followup")
-        who = (await concerned(ctx.session, [row])).get(row.id, "") if named else ""
-        ctx.say("echeances.marked_done", title=row.title, who=who)
-        return Return(row.id)
+        refusal = await mark_done(ctx, row)
+        return Retry(refusal) if refusal else Return(row.id)
     if picked == "postpone":
         if row.status == "done":  # by a colleague since the detail was shown (explorer XB8)
             await say_already_done(ctx, [row], "echeances.done_meanwhile")

@@ -39,6 +39,7 @@ from bot import dates
 from bot.answers import by_surname, fold
 from bot.conversations.deadlines.after_echeances import read_after_echeances
 from bot.conversations.deadlines.done_again import said_done_again, said_done_meanwhile
+from bot.conversations.deadlines.done_which import done_which_choices, on_done_which, said_done
 from bot.conversations.deadlines.echeance import (
     DEADLINE,
     load_deadline,
@@ -346,9 +347,16 @@ FLOW = Flow(
             values=list_values,
             before=back_from_deadline,
             then=on_list,
+            other=said_done,
         ),
     ],
     branches=[
+        Pick(
+            "done_which",
+            ask="echeances.ask_done_which",
+            options=done_which_choices,
+            then=on_done_which,
+        ),
         Pick(
             "filter",
             ask="echeances.ask_filter",

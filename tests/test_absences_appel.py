@@ -271,6 +271,19 @@ async def test_a_half_day_already_noted_is_shown_reported_and_not_doubled(
     assert [n for n, _ in await names_of(db, saved)].count("Karim Benali") == 1
 
 
+async def test_those_already_noted_are_said_in_one_line(db: Database, trainer: Person) -> None:
+    """The recap said « Déjà noté, laissé tel quel : … » once for each person already noted:
+    those noted alike now share one line."""
+    await trainer.says("Karim et Julie absents ce matin")
+    await trainer.presses("Enregistrer")
+    await start_morning_call(trainer)
+    await trainer.says("absents : 2")
+    assert "Déjà noté, laissé tel quel : Karim Benali et Julie Petit (matin).\n" in trainer.last
+    assert trainer.last.count("Déjà noté") == 1
+    await trainer.presses("Enregistrer l'appel")
+    assert len(await absences(db)) == 3
+
+
 async def test_a_morning_call_s_second_late_arrival_is_that_of_the_morning(
     db: Database, trainer: Person
 ) -> None:

@@ -528,14 +528,30 @@ async def test_an_absence_of_several_days_is_one_recap_and_one_row_a_day(
     rows = [(julie, date(2026, 11, day), "journee", None, False) for day in (16, 17, 18)]
     assert await saved(db) == rows
     await trainer.says("/annuler")
-    # The same days again: each already noted is said, and nothing is written twice.
-    await trainer.says("Julie absente du 16 au 18 novembre")
-    assert "Pour Julie Petit, le lundi 16 novembre 2026 est déjà noté" in trainer.last
+    # The same days again: those already noted are said, once, and nothing is written twice.
+    await trainer.says("Julie et Karim absents du 16 au 18 novembre")
+    assert (
+        "Pour Julie Petit, les jours du lundi 16 novembre au mercredi 18 novembre 2026 (3 jours)"
+        " sont déjà notés (journée, noté par Camille Durand) : je les laisse tels quels."
+    ) in trainer.last
     await trainer.presses("Enregistrer")
-    assert "Déjà noté, laissé tel quel : Julie Petit, mercredi 18 novembre 2026" in (
-        trainer.all_text
-    )
-    assert await saved(db) == rows
+    assert (
+        "Déjà noté, laissé tel quel : Julie Petit (journée, noté par Camille Durand), du lundi"
+        " 16 novembre au mercredi 18 novembre 2026 (3 jours)."
+    ) in trainer.all_text
+    assert "Karim Benali" in trainer.all_text
+    await trainer.says("/annuler")
+    # Both again: one line for both, not one a person a day (six before).
+    await trainer.says("Julie et Karim absents le 16 et le 18 novembre")
+    assert (
+        "Pour Julie Petit et Karim Benali, le lundi 16 novembre et le mercredi 18 novembre 2026"
+        " (2 jours) sont déjà notés (journée, noté par Camille Durand) : je les laisse tels"
+        " quels."
+    ) in trainer.last, trainer.last
+    assert trainer.last.count("déjà noté") == 1
+    await trainer.presses("Enregistrer")
+    assert trainer.all_text.count("Déjà noté") == 1, trainer.all_text
+    assert len(await saved(db)) == 6
 
 
 async def test_a_span_leaves_its_weekend_out_and_says_so(db: Database, trainer: Person) -> None:

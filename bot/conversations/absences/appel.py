@@ -31,8 +31,9 @@ from datetime import datetime
 from typing import ClassVar
 
 from bot import dates
-from bot.absences.clashes import HALF_WORDS, period_label
+from bot.absences.clashes import HALF_WORDS, Conflict, period_label
 from bot.absences.line import as_typed, date_words, soft_fold, understand_line
+from bot.absences.noted_said import noted_together
 from bot.absences.rollcall import HALF_DAY_CALLS, Mark, late_already, roster
 from bot.answers import YES_NO, Invalid, fold, match_names
 from bot.conversations.absences.batch import offer_step, save_marks
@@ -379,7 +380,13 @@ class RecapStep(Step):
             half=period_label(period, None),
             absent=marked(ctx, "absent"),
             late=marked(ctx, "retard"),
-            noted=[(name, noted) for name, _, noted, _ in roster_rows(ctx) if noted],
+            noted=noted_together(
+                [
+                    (name, None, Conflict("duplicate", noted, ""))
+                    for name, _, noted, _ in roster_rows(ctx)
+                    if noted
+                ]
+            ),
             late_again=[name for name, value, _, _ in roster_rows(ctx) if int(value) in again],
             second=period in HALF_DAY_CALLS,
             present=self.present(ctx),

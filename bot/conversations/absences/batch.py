@@ -28,6 +28,7 @@ from bot import dates
 from bot.absences.clashes import PERIOD_LABELS, Conflict, period_label
 from bot.absences.days import day_periods, spell_days
 from bot.absences.log import decline_followup
+from bot.absences.noted_said import noted_together
 from bot.absences.rollcall import Flag, Mark, Roll, record_roll
 from bot.conversations.absences.in_charge import tell_trainers_in_charge
 from bot.conversations.kit.context import Context
@@ -82,7 +83,7 @@ async def save_marks(
     days = [d for d in days if any(not m.trainee.left_before(d) for m in marks)] or days
     roll = Roll(saved=[], already=[], flags=[])
     flags: dict[int, Flag] = {}
-    already: list[dict[str, str | Conflict | date | None]] = []
+    already: list[tuple[str, date | None, Conflict]] = []
     for day, its_period in day_periods(days, period, own):
         one = await record_roll(
             ctx.session,
@@ -99,10 +100,7 @@ async def save_marks(
         )
         roll.saved += one.saved
         roll.already += one.already
-        already += [
-            {"name": t.full_name, "c": c, "on": day if len(days) > 1 else None}
-            for t, c in one.already
-        ]
+        already += [(t.full_name, day if len(days) > 1 else None, c) for t, c in one.already]
         flags.update((f.trainee.id, f) for f in one.flags)
     roll.flags = list(flags.values())
     titles = {m.formation.title for m in marks} | ({formation.title} if formation else set())
@@ -122,7 +120,7 @@ async def save_marks(
         late=_once([t.full_name for t, a in roll.saved if a.period == "retard"]),
         day=days[0],
         when=when,
-        already=already,
+        already=noted_together(already),
         half=half,
         length=dates.spell_minutes(minutes) if minutes else "",  # each one's (XA16)
         title=titles.pop() if len(titles) == 1 else "",

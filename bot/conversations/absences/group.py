@@ -29,7 +29,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot import dates
-from bot.absences.clashes import conflict, period_label
+from bot.absences.clashes import Conflict, conflict, period_label
 from bot.absences.days import (
     day_periods,
     read_days_and_words,
@@ -41,6 +41,7 @@ from bot.absences.line import (
     read_period,
 )
 from bot.absences.log import outside
+from bot.absences.noted_said import noted_together
 from bot.absences.rollcall import Mark
 from bot.answers import by_surname, closest_names, match_names
 from bot.conversations.absences.appel import HALVES
@@ -381,6 +382,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
     people = await chosen(ctx)
     several = len(days) > 1
     notes: list[str] = []
+    noted: list[tuple[str, date | None, Conflict]] = []  # said once for all (noted_said)
     for formation, trainee in people:
         gone = [day for day in days if trainee.left_before(day)]
         if gone:
@@ -397,16 +399,9 @@ async def recap_values(ctx: Context) -> dict[str, object]:
                 )
             )
         for day, its_period in day_periods(days, period, own_periods(ctx)):
-            found = await conflict(ctx.session, trainee.id, day, its_period)
-            if found is not None:
-                notes.append(
-                    ctx.render(
-                        "absence_appel.group_noted",
-                        name=trainee.full_name,
-                        c=found,
-                        day=day if several else None,
-                    )
-                )
+            if found := await conflict(ctx.session, trainee.id, day, its_period):
+                noted.append((trainee.full_name, day if several else None, found))
+    notes += [ctx.render("absence_appel.group_noted", n=n) for n in noted_together(noted)]
     return {
         "day": days[0],
         "when": spell_days(days, span=bool(ctx.data.get("_span")), own=own_periods(ctx))

@@ -416,18 +416,46 @@ async def test_late_arrivals_keep_their_minutes(db: Database, trainer: Person) -
     assert {(p, m) for _, _, p, m, _ in await saved(db)} == {("retard", 20)}
 
 
-async def test_a_missing_day_is_asked_and_a_wrong_one_changed(
+async def test_several_people_with_no_day_are_today_s_said_so_and_corrected(
     db: Database, trainer: Person
 ) -> None:
+    """Decision LA1, as for one person: « Karim et Julie absents », « … en retard de 10 min »
+    with no day asked « Quel jour ? »; today's now, said in the question, « non, vendredi »
+    correcting it at the half-day or at the recap; a day to come is not taken."""
     await trainer.says("Karim et Julie absents")
-    assert trainer.last.startswith("Quel jour ?")
+    assert trainer.last == "Quelle demi-journée, aujourd'hui (lundi 23 novembre 2026) ?"
     await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("non, vendredi")
+    assert trainer.last == "Quelle demi-journée, ce vendredi 20 novembre 2026 ?"
+    await trainer.presses("Le matin")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée, matin du vendredi 20 novembre 2026, pour :"
+    )
+    await trainer.presses("Enregistrer")
+    assert {(d, p) for _, d, p, *_ in await saved(db)} == {(date(2026, 11, 20), "matin")}
+    await trainer.says("Karim et Julie en retard de 10 min")
+    assert trainer.last.startswith(
+        "Noter un retard non justifié de 10 min aujourd'hui (lundi 23 novembre 2026), pour :"
+    ), trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("non, demain")  # to come: not read as the day, nothing noted
+    assert trainer.all_text.startswith("Je n'ai pas compris « non, demain »")
+    await trainer.says("non, jeudi")
+    assert trainer.last.startswith(
+        "Noter un retard non justifié de 10 min du jeudi 19 novembre 2026, pour :"
+    ), trainer.last
+    await trainer.presses("Changer le jour")
     await trainer.says("demain")
     assert "est à venir" in trainer.last
     await trainer.says("vendredi")
     await trainer.presses("Oui")
-    await survives(db, trainer, FOR_CHOICES)
-    await trainer.presses("Le matin")
+    await trainer.presses("Enregistrer")
+    late = {(d, p, m) for _, d, p, m, _ in await saved(db) if p == "retard"}
+    assert late == {(date(2026, 11, 20), "retard", 10)}
+
+
+async def test_a_wrong_day_is_refused_for_several_people(db: Database, trainer: Person) -> None:
+    await trainer.says("Karim et Julie absents vendredi matin")
     assert "matin du vendredi 20 novembre 2026" in trainer.last
     await trainer.presses("Changer le jour")
     await trainer.says("jeudi")

@@ -30,16 +30,8 @@ from datetime import date, datetime
 
 from bot import dates
 from bot.absences.clashes import Conflict, conflict, period_label
-from bot.absences.days import (
-    day_periods,
-    read_days_and_words,
-    spell_days,
-)
-from bot.absences.line import (
-    as_typed,
-    date_words,
-    read_period,
-)
+from bot.absences.days import day_periods, read_days_and_words, spell_days
+from bot.absences.line import as_typed, date_words, read_period
 from bot.absences.log import outside
 from bot.absences.noted_said import noted_together
 from bot.absences.rollcall import Mark
@@ -53,10 +45,13 @@ from bot.conversations.absences.details import (
     reason_required_saying,
 )
 from bot.conversations.absences.group_days import (
+    TODAY_SAID,
+    day_at_period,
     days_of,
     own_periods,
     read_when,
     take_days,
+    today_corrected,
 )
 from bot.conversations.absences.group_words import medical_said, other_justified, words_at_recap
 from bot.conversations.absences.sentence_names import another_trainee
@@ -103,7 +98,13 @@ def new_group() -> Flow:
                 besides=half_day_besides,
                 other=several_typed,
             ),
-            Pick("period", ask="absence_appel.ask_period", options=HALVES, unless_known=True),
+            Pick(
+                "period",
+                ask="absence_appel.ask_period",
+                options=HALVES,
+                unless_known=True,
+                other=day_at_period,  # « non, hier » under « aujourd'hui (…) » (LA1)
+            ),
             GroupReasonText(
                 "reason",
                 ask="absence_appel.ask_group_reason",
@@ -281,7 +282,7 @@ def _no_way_back(ctx: Context) -> None:
 
 def _forget_days(ctx: Context) -> None:
     """The day or days read so far dropped: the date is asked again."""
-    for key in ("date", "_pending_date", "recap", "_days", "_skipped", "_span", "_own"):
+    for key in ("date", "_pending_date", "recap", "_days", "_skipped", "_span", "_own", TODAY_SAID):
         ctx.data.pop(key, None)
 
 
@@ -335,6 +336,8 @@ async def chosen(ctx: Context) -> list[tuple[Formation, Trainee]]:
 async def at_recap(ctx: Context) -> Outcome | None:
     """What is typed at the confirmation: someone else « aussi » (:func:`_also_named`), or a
     yes with words, or the motive replacing a medical detail (:func:`.words_at_recap`)."""
+    if today_corrected(ctx):  # « non, hier » under a sentence read as today's (LA1)
+        return Stay() if await _refused_far(ctx) else Next("recap")
     return await _also_named(ctx) or await words_at_recap(ctx)
 
 

@@ -24,9 +24,10 @@ from bot.absences.line import (
     trailing_words,
     understand_line,
 )
+from bot.answers import correction
 from bot.conversations.absences.details import keep_reason
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import stored_date
+from bot.conversations.kit.flow import Next, Outcome, stored_date
 
 _LENGTH_LAST = re.compile(
     r"(?:^|,|\s)\s*(?:(?:de\s+|d['’]\s*)?(?P<minutes>\d{1,3}\s*(?:minutes?|min|mn))"
@@ -36,6 +37,32 @@ _LENGTH_LAST = re.compile(
 )
 """A retard's length ending its days (« vendredi après-midi de 20 min », « …, 20 minutes »,
 « vendredi matin de 1h15 »: explorer ZA6, hours after « de » only, « à 9h30 » an hour)."""
+
+
+TODAY_SAID = "_today"
+"""Set when the sentence said no day: today's, said « aujourd'hui (lundi …) » in the questions,
+and « non, hier » at the recap corrects it (decision LA1, as for one person)."""
+
+
+def today_corrected(ctx: Context) -> bool:
+    """« non, hier », « non, vendredi matin » at the recap of a sentence read as today's: that
+    day (and its half-day) instead, the recap shown again with it; ``False`` for words that
+    name no past day, which the recap answers as before."""
+    words = correction(ctx.incoming.text[:300]) if ctx.data.get(TODAY_SAID) else None
+    line = understand_line(words, ctx.now, []) if words else None
+    if line is None or line.when is None or line.when.date() > ctx.now.date():
+        return False
+    ctx.data.pop(TODAY_SAID, None)
+    ctx.data["date"] = line.when.isoformat()
+    if line.period in ("matin", "apres_midi", "journee") and not ctx.data.get("_late"):
+        ctx.data["period"] = line.period
+    ctx.data.pop("recap", None)
+    return True
+
+
+async def day_at_period(ctx: Context) -> Outcome | None:
+    """« non, hier » at « Quelle demi-journée, aujourd'hui (…) ? »: asked for that day."""
+    return Next("period") if today_corrected(ctx) else None
 
 
 def read_when(ctx: Context, days: bool = True) -> None:

@@ -46,6 +46,7 @@ from bot.answers import (
     match_names,
     visible,
 )
+from bot.conversations.absences.group_days import TODAY_SAID
 from bot.conversations.absences.sentence_names import (
     corrected_name,
     names_a_trainee,
@@ -177,7 +178,11 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         ctx.data[ASKED_AGAIN] = True
     # Several people, or several days (« Julie absente du 1er au 3 décembre »): one recap.
     several = len(sentence.names) > 1 or several_days_said(sentence, ctx.now)
+    reason = str(sentence.reason or "")
     data = said_data(sentence)
+    if len(sentence.names) > 1 and not sentence.rest.strip() and not said_day(ctx, reason):
+        # « Julie et Karim en retard de 10 min »: today's, said as for one person (LA1).
+        data |= {"_rest": TODAY, TODAY_SAID: True}
     if replaced and all(ctx.data.get(key) == value for key, value in data.items()):
         ctx.data[ASKED_AGAIN] = True  # the very sentence again: asked again, unsaid (QB2)
     return Switch("absence_group" if several else "absence_phrase", data)

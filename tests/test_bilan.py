@@ -729,6 +729,30 @@ async def test_a_bilan_moved_to_a_day_alone_keeps_its_hour(db: Database, trainer
     assert bilan.starts_at.astimezone(ZoneInfo("Europe/Paris")).hour == 10
 
 
+async def test_the_same_hour_alone_at_move_asks_the_day_and_keeps_the_hour(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer LD7: « même heure » alone at « Déplacer » was read as today at 14 h and
+    confirmed; the day is asked, the hour kept; bad input there moves nothing."""
+    await schedule(trainer)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Déplacer")
+    for typed in ("même heure", "on garde la même heure", "à la même heure !"):
+        await trainer.says(typed)
+        assert trainer.last.startswith(
+            "Je garde l'heure du bilan, 14 h 00 : quel jour ? Par exemple « vendredi »"
+        ), (typed, trainer.last)
+    await survives(db, trainer, FOR_TEXT)
+    await trainer.says("vendredi")
+    assert trainer.last.startswith("J'ai compris : vendredi 27 novembre 2026 à 14 h 00.")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    [bilan] = await bilans(db)
+    moved = bilan.starts_at.astimezone(ZoneInfo("Europe/Paris"))
+    assert (moved.day, moved.hour) == (27, 14)
+
+
 async def test_an_on_site_normandie_agenda_claims_no_remote_procedure(
     db: Database, trainer: Person
 ) -> None:

@@ -143,6 +143,8 @@ class WhenOrHerDate(DateStep):
         return replace(asked, choices=(ctx.choice(label, HERS),))
 
     async def answer(self, ctx: Context) -> Outcome:
+        if ctx.incoming.choice is None and (hour := _hour_without_day(ctx, ctx.incoming.text)):
+            return Retry(ctx.render("bilan.same_hour_which_day", hour=hour))
         if ctx.incoming.choice is None and ctx.incoming.text:
             ctx.incoming = replace(ctx.incoming, text=_at_its_hour(ctx, ctx.incoming.text))
         label = _her_button(ctx)
@@ -180,6 +182,19 @@ def _at_its_hour(ctx: Context, text: str) -> str:
     if understood is not None and understood.has_date and not understood.has_time:
         return f"{text}{hour}"
     return text
+
+
+def _hour_without_day(ctx: Context, text: str) -> str:
+    """The bilan's hour, spelled, when ``text`` keeps it and names no day (« même heure »,
+    « on garde la même heure »): the day is asked, never taken as today's (explorer LD7: it
+    was read as today at that hour and confirmed); else ``""``."""
+    folded = fold(text[:300])
+    if not ctx.data.get("current_start") or not _SAME_HOUR.search(folded):
+        return ""
+    understood = dates.understand(_SAME_HOUR.sub(" ", folded), ctx.now, "future")
+    if understood is not None and understood.has_date:
+        return ""
+    return dates.spell_time(datetime.fromisoformat(ctx.data["current_start"]).astimezone(ctx.tz))
 
 
 async def _since_changed(ctx: Context) -> Outcome | None:

@@ -58,6 +58,15 @@ pytestmark = pytest.mark.slow  # every test here talks to a real Synapse
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+CLAIRE_SIGNS_UP = (
+    ("/start", "nom de votre organisme"),
+    ("Forma Plus", "fuseau"),
+    ("1", "votre nom"),
+    ("Claire Martin", "parler de vous"),
+    ("1", "Forma Plus"),
+)
+"""What Claire says, and what each answer holds, to open Forma Plus's account."""
+
 
 def bot_settings(settings: Settings, synapse: Synapse, account: Account) -> Settings:
     return replace(
@@ -394,11 +403,7 @@ async def test_an_invitation_carrying_a_code_is_accepted_and_used(
     ):
         room = await claire.open_dm(bot.user_id)
         for said, expect in (
-            ("/start", "nom de votre organisme"),
-            ("Forma Plus", "fuseau"),
-            ("1", "votre nom"),
-            ("Claire Martin", "parler de vous"),
-            ("1", "Forma Plus"),
+            *CLAIRE_SIGNS_UP,
             ("/inviter", "Qui invitez-vous"),
         ):
             await claire.ask(room, said, expect)
@@ -594,13 +599,7 @@ async def test_someone_who_leaves_is_recorded_like_a_blocked_user_and_the_room_i
 ) -> None:
     async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
         room = await claire.open_dm(bot.user_id)
-        for said, expect in (
-            ("/start", "nom de votre organisme"),
-            ("Forma Plus", "fuseau"),
-            ("1", "votre nom"),
-            ("Claire Martin", "parler de vous"),
-            ("1", "Forma Plus"),
-        ):
+        for said, expect in (*CLAIRE_SIGNS_UP,):
             await claire.ask(room, said, expect)
         await claire.client.room_leave(room)
         for _ in range(200):
@@ -629,11 +628,7 @@ async def test_a_room_upgraded_mid_dialogue_goes_on_in_the_new_room(
     async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
         room = await claire.open_dm(bot.user_id)
         for said, expect in (
-            ("/start", "nom de votre organisme"),
-            ("Forma Plus", "fuseau"),
-            ("1", "votre nom"),
-            ("Claire Martin", "parler de vous"),
-            ("1", "Forma Plus"),
+            *CLAIRE_SIGNS_UP,
             ("/formation", "intitulé"),
         ):
             await claire.ask(room, said, expect)

@@ -23,7 +23,7 @@ from bot.messages import Platform
 from bot.storage.db import Database
 from tests.auxil.command import Done
 from tests.auxil.dialogue import Clock, Person
-from tests.auxil.postgres import Cluster, fresh_database
+from tests.auxil.postgres import Cluster, fresh_database, migrated_template
 from tests.auxil.smtp import SmtpServer, smtp_server
 from tests.auxil.synapse import Synapse, launch_synapse
 from tests.auxil.telegram_emulator import TelegramEmulator, run_emulator
@@ -87,10 +87,16 @@ def pg_server_url() -> Iterator[str]:
         cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def pg_template(pg_server_url: str) -> Iterator[str]:
+    """One migrated database per run (per worker), copied for each test."""
+    with migrated_template(pg_server_url) as name:
+        yield name
+
+
 @pytest.fixture
-async def pg_db(pg_server_url: str) -> AsyncIterator[Database]:
-    async with fresh_database(pg_server_url) as database:
-        await database.migrate()
+async def pg_db(pg_server_url: str, pg_template: str) -> AsyncIterator[Database]:
+    async with fresh_database(pg_server_url, template=pg_template) as database:
         yield database
 
 

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
@@ -48,7 +46,6 @@ from tests.auxil import racers
 from tests.auxil.absences import absences
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Speaker
-from tests.auxil.postgres import fresh_database
 
 T = TypeVar("T")
 TRIALS = 20
@@ -79,45 +76,9 @@ class Pair:
         return first, second
 
 
-@pytest.fixture(scope="module")
-def pg_template(pg_server_url: str) -> Iterator[str]:
-    """One migrated PostgreSQL database per module; each test gets a copy (fast)."""
-    server = make_url(pg_server_url)
-    name = f"tpl_{uuid.uuid4().hex[:12]}"
-
-    async def admin(statement: str) -> None:
-        import asyncpg
-
-        connection = await asyncpg.connect(
-            f"postgresql://{server.username}@{server.host}:{server.port}/{server.database}"
-        )
-        try:
-            await connection.execute(statement)
-        finally:
-            await connection.close()
-
-    async def create() -> None:
-        await admin(f'CREATE DATABASE "{name}"')
-        database = Database(str(server.set(database=name)))
-        await database.migrate()
-        await database.dispose()
-
-    asyncio.run(create())
-    try:
-        yield name
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-@pytest.fixture
-async def pg_copy(pg_server_url: str, pg_template: str) -> AsyncIterator[Database]:
-    async with fresh_database(pg_server_url, template=pg_template) as database:
-        yield database
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def chosen(request: pytest.FixtureRequest) -> Database:
-    fixture = "db" if request.param == "sqlite" else "pg_copy"
+    fixture = "db" if request.param == "sqlite" else "pg_db"
     database: Database = request.getfixturevalue(fixture)
     return database
 
@@ -562,12 +523,12 @@ async def test_a_revoked_invitation_cancels_its_matrix_message(serial: Pair) -> 
 
 @pytest.mark.postgres
 async def test_two_schedulers_at_digest_time_queue_each_message_once_and_log_nothing(
-    pg_copy: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+    pg_db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Each day's digest job in two engines at once (five days: every job, every day)."""
-    other = Database(pg_copy.url)
+    other = Database(pg_db.url)
     try:
-        await digest_days(Pair(pg_copy, other, concurrent=True), settings, caplog)
+        await digest_days(Pair(pg_db, other, concurrent=True), settings, caplog)
     finally:
         await other.dispose()
 
@@ -614,10 +575,10 @@ async def second_admin(database: Database) -> None:
 
 @pytest.mark.postgres
 async def test_two_people_finishing_start_at_once_one_is_told_in_french(
-    pg_copy: Database, settings: Settings
+    pg_db: Database, settings: Settings
 ) -> None:
-    other = Database(pg_copy.url)
-    engines = [build_engine(db, settings, clock=Clock()) for db in (pg_copy, other)]
+    other = Database(pg_db.url)
+    engines = [build_engine(db, settings, clock=Clock()) for db in (pg_db, other)]
     try:
         for trial in range(3):
             people = [Speaker(engines[side], f"p{trial}-{side}") for side in (0, 1)]
@@ -632,8 +593,8 @@ async def test_two_people_finishing_start_at_once_one_is_told_in_french(
             assert (
                 "Quelqu'un vient de créer l'organisme de cet assistant juste avant vous" in said[1]
             )
-            assert await count(pg_copy, Organisation) == 1
-            async with pg_copy.sessions() as session, session.begin():
+            assert await count(pg_db, Organisation) == 1
+            async with pg_db.sessions() as session, session.begin():
                 for table in ("audit_log", "organisations", "chat_identities", "people"):
                     await session.execute(text(f"DELETE FROM {table}"))
     finally:
@@ -642,15 +603,15 @@ async def test_two_people_finishing_start_at_once_one_is_told_in_french(
 
 @pytest.mark.postgres
 async def test_two_admins_saving_the_same_morning_the_loser_reads_who_and_when(
-    pg_copy: Database, settings: Settings
+    pg_db: Database, settings: Settings
 ) -> None:
 
-    await second_admin(pg_copy)
-    other = Database(pg_copy.url)
+    await second_admin(pg_db)
+    other = Database(pg_db.url)
     clock = Clock(datetime(2026, 11, 23, 9, 2, tzinfo=UTC))
     admins = [
         Speaker(build_engine(db, settings, clock=clock), name)
-        for db, name in ((pg_copy, "formateur"), (other, "julien"))
+        for db, name in ((pg_db, "formateur"), (other, "julien"))
     ]
     try:
         for day in ("lundi 16/11", "mardi 17/11", "mercredi 18/11"):
@@ -667,22 +628,22 @@ async def test_two_admins_saving_the_same_morning_the_loser_reads_who_and_when(
             assert f"(matin, noté par {winner} à 10 h 02)" in lost[0].last
             assert "Changer la date" in lost[0].buttons
             await lost[0].presses("Abandonner")
-        assert len(await absences(pg_copy)) == 3
+        assert len(await absences(pg_db)) == 3
     finally:
         await other.dispose()
 
 
 @pytest.mark.postgres
 async def test_two_admins_adding_the_same_trainee_at_once_enrol_her_once(
-    pg_copy: Database, settings: Settings
+    pg_db: Database, settings: Settings
 ) -> None:
     """Held by the schema (one name per formation); the loser's turn is replayed and told."""
-    await second_admin(pg_copy)
-    other = Database(pg_copy.url)
+    await second_admin(pg_db)
+    other = Database(pg_db.url)
     clock = Clock(datetime(2026, 11, 23, 9, 2, tzinfo=UTC))
     admins = [
         Speaker(build_engine(db, settings, clock=clock), name)
-        for db, name in ((pg_copy, "formateur"), (other, "julien"))
+        for db, name in ((pg_db, "formateur"), (other, "julien"))
     ]
     try:
         for name in ("Nora Ali", "Rémi Petit", "Inès Garcia"):
@@ -694,7 +655,7 @@ async def test_two_admins_adding_the_same_trainee_at_once_enrol_her_once(
             said = [who.all_text for who in admins]
             assert sum("1 stagiaire ajouté" in text for text in said) == 1, said
             assert sum("déjà" in text for text in said) == 1, said
-            async with pg_copy.sessions() as session:
+            async with pg_db.sessions() as session:
                 enrolled = await session.scalar(
                     select(func.count()).select_from(Trainee).where(Trainee.full_name == name)
                 )
@@ -709,11 +670,11 @@ async def test_two_admins_adding_the_same_trainee_at_once_enrol_her_once(
 
 
 @pytest.mark.postgres
-async def test_two_processes_race_every_invariant(pg_copy: Database) -> None:
+async def test_two_processes_race_every_invariant(pg_db: Database) -> None:
     """Two spawned processes, each with its own engine, 20 barrier-synchronised trials each."""
-    where = await setting(pg_copy)
+    where = await setting(pg_db)
     plan: racers.Plan = []
-    async with pg_copy.sessions() as session, session.begin():
+    async with pg_db.sessions() as session, session.begin():
         for trial in range(TRIALS):
             invitation, _ = await membership.issue_invitation(
                 session,
@@ -736,7 +697,7 @@ async def test_two_processes_race_every_invariant(pg_copy: Database) -> None:
         plan.append(("followup", common | {"trainee_id": where.trainees[trial]}))
     kinds = [kind for kind, _ in plan]
 
-    outcomes = await asyncio.to_thread(racers.race, pg_copy.url, plan)
+    outcomes = await asyncio.to_thread(racers.race, pg_db.url, plan)
 
     names = ["Claire Martin", "Julien Roy"]
     for kind, pair_of in zip(kinds, outcomes, strict=True):
@@ -749,17 +710,17 @@ async def test_two_processes_race_every_invariant(pg_copy: Database) -> None:
             "followup": [f"already_open:{winner}"],
         }[kind]
         assert lost in expected, (kind, pair_of)
-    assert await count(pg_copy, Membership, Membership.role == Role.FORMATEUR.value) == TRIALS
+    assert await count(pg_db, Membership, Membership.role == Role.FORMATEUR.value) == TRIALS
     live = Absence.trainee_id == where.trainees[0], Absence.deleted_at.is_(None)
-    assert await count(pg_copy, Absence, *live) == TRIALS
-    assert await count(pg_copy, FollowUp) == TRIALS
+    assert await count(pg_db, Absence, *live) == TRIALS
+    assert await count(pg_db, FollowUp) == TRIALS
 
 
 @pytest.mark.postgres
 async def test_two_processes_finishing_start_on_an_empty_database_make_one_organisation(
-    pg_copy: Database,
+    pg_db: Database,
 ) -> None:
     plan: racers.Plan = [("start", {"trial": trial}) for trial in range(TRIALS)]
-    outcomes = await asyncio.to_thread(racers.race, pg_copy.url, plan)
+    outcomes = await asyncio.to_thread(racers.race, pg_db.url, plan)
     assert all(sorted(o) == ["organisation_taken", "won"] for o in outcomes), outcomes
-    assert await count(pg_copy, Organisation) == 0  # emptied after each trial
+    assert await count(pg_db, Organisation) == 0  # emptied after each trial

@@ -7,14 +7,15 @@ on its own, :func:`server_url` starts one itself for the session.  As root,
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -115,6 +116,38 @@ async def fresh_database(
         await database.dispose()
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+@contextmanager
+def migrated_template(server_url: str) -> Iterator[str]:
+    """A migrated database kept as a template: copying it (``CREATE DATABASE … TEMPLATE``)
+    costs a few hundredths of a second where running the migrations costs about half a second,
+    once per PostgreSQL test."""
+    server = make_url(server_url)
+    name = f"tpl_{uuid.uuid4().hex[:12]}"
+
+    async def admin(statement: str) -> None:
+        import asyncpg
+
+        connection = await asyncpg.connect(
+            f"postgresql://{server.username}@{server.host}:{server.port}/{server.database}"
+        )
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    async def create() -> None:
+        await admin(f'CREATE DATABASE "{name}"')
+        database = Database(str(server.set(database=name)))
+        await database.migrate()
+        await database.dispose()
+
+    asyncio.run(create())
+    try:
+        yield name
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def refuse_connections(database: Database, refused: bool) -> None:

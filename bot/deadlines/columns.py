@@ -30,6 +30,7 @@ def values_of(deadline: Deadline) -> dict[str, object]:
         "audience": deadline.audience,
         "postponable": deadline.postponable,
         "detail": deadline.detail[:200] if deadline.detail else None,
+        "anchor_on": deadline.anchor_on,
     }
 
 

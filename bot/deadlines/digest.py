@@ -74,6 +74,7 @@ from typing import Any
 from sqlalchemy import or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.config import Settings
 from bot.dates.night import is_night
 from bot.deadlines.digest_messages import bilans_over, digest_text, reminder_messages, to_do_of
@@ -87,6 +88,7 @@ from bot.deadlines.digest_recipients import (
 from bot.deadlines.lines import booked, concerned, short_scope
 from bot.deadlines.org_settings import digest_hour
 from bot.deadlines.reminded import reminders_due
+from bot.deadlines.reopened import reopened_lines, reopened_since
 from bot.deadlines.service import grouped
 from bot.manifest import OrganisationJob
 from bot.messages import Reply
@@ -276,6 +278,8 @@ async def digests_of(
     }
     failures = await undelivered_of(session, sorted(telling), since)
     purged = await digest_notes(session, sorted(telling), now)  # the retention purge's counts
+    # Done, then an end moved past it (reviewer MD3/KB8): told once, since the previous digest.
+    redo = await reopened_since(session, {oid: since[oid] for oid in sorted(telling)})
     messages: list[Queued] = []
     reminding: dict[str, tuple[int, ...]] = {}  # a reminder's key: the deadlines it names
     for d in due:
@@ -294,7 +298,9 @@ async def digests_of(
                     bilans_over=over,
                     booked=planned,
                 )
-                text = "\n\n".join(t for t in (text, purged.get(organisation.id)) if t) or None
+                again = _to_redo(organisation, redo.get(organisation.id), private=target.private)
+                text = "\n\n".join(t for t in (text, again, purged.get(organisation.id)) if t)
+                text = text or None
                 if text is not None:
                     messages.append(
                         Queued(
@@ -319,6 +325,20 @@ async def digests_of(
     await _stamp(session, Organisation, told_now, digest_told_at=now)
     reminded = [row_id for key in queued for row_id in reminding.get(key, ())]
     await _stamp(session, StoredDeadline, reminded, reminded_at=now)
+
+
+def _to_redo(
+    organisation: Organisation,
+    rows: list[tuple[StoredDeadline, str]] | None,
+    *,
+    private: bool,
+) -> str | None:
+    """The digest's words on the deadlines reopened since the previous one (a group reads
+    their titles only, as the rest of its digest)."""
+    if not rows:
+        return None
+    lines = reopened_lines(rows, zone_of(organisation))
+    return texts.say("digest.to_redo", lines=lines, private=private)
 
 
 async def _stamp(

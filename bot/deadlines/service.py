@@ -10,7 +10,8 @@ It recomputes the rules and upserts by the rules' stable key:
 
 - a new deadline is added, ``open``;
 - a known one gets its new date and wording; **done stays done** (an EOS exit on its day), with who
-  and when; a postponement is kept while it still holds at the new computed
+  and when, but for a final bilan whose end moved past the day it was done, open again
+  (:mod:`bot.deadlines.reopened`); a postponement is kept while it still holds at the new computed
   date (:mod:`bot.deadlines.postponed`: still later, still before its bilan),
   else the deadline is open again at its new date and :class:`Moved` says why;
 - one whose rule no longer applies (a cancelled bilan, a setting switched
@@ -48,6 +49,7 @@ from bot.deadlines.columns import copy_into, wording, wording_of
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.org_settings import usable_rules_settings
 from bot.deadlines.postponed import Lost, kept_day, lost
+from bot.deadlines.reopened import follow_end
 from bot.rules import BEFORE_BILAN, Deadline, FormationFacts, SettingError, deadlines
 from bot.storage import turn_rows
 from bot.storage.base import stamp_now
@@ -95,6 +97,9 @@ class Refresh:
     """Titles of the open deadlines deleted because their rule no longer applies."""
     missed: list[StoredDeadline] = field(default_factory=list)
     """Pre-bilan items closed because their bilan has begun (see module doc)."""
+    reopened: list[StoredDeadline] = field(default_factory=list)
+    """Done ones opened again, the end they count from moved past their done day
+    (:mod:`bot.deadlines.reopened`)."""
 
     @property
     def changes(self) -> int:
@@ -105,6 +110,7 @@ class Refresh:
         self.moved += other.moved
         self.removed += other.removed
         self.missed += other.missed
+        self.reopened += other.reopened
 
 
 async def compute(session: AsyncSession, formation: Formation) -> list[Deadline]:
@@ -194,6 +200,8 @@ async def refresh_deadlines(
             result.added.append(row)
             continue
         deadline, old_on, old_at = kept_day(row, deadline), row.due_on, row.due_at
+        if await follow_end(session, row, deadline, stamp):
+            result.reopened.append(row)
         moved = old_on != deadline.due_on or old_at != deadline.due_at
         changed = moved or wording(row) != wording_of(deadline)
         copy_into(row, deadline)

@@ -14,7 +14,7 @@ deadlines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -27,7 +27,7 @@ from bot.formations.queries import Member, load_formation
 from bot.formations.service import audit_formation
 from bot.formations.sessions import entry_session, group_end
 from bot.storage.absences import Absence
-from bot.storage.bilans import BilanParticipant
+from bot.storage.bilans import BilanParticipant, StoredDeadline
 from bot.storage.formations import Formation, Trainee
 
 Problem = Literal[
@@ -87,6 +87,8 @@ def extension_problem(formation: Formation, trainee: Trainee, until: date) -> Pr
 class PathChanged:
     formation: Formation
     trainee: Trainee
+    reopened: list[StoredDeadline] = field(default_factory=list)
+    """A final bilan done before the new end of the last path: to do again (MD3/KB8)."""
 
 
 async def _trainee(
@@ -105,8 +107,8 @@ async def _saved(
     formation, trainee = found
     audit_formation(session, member, action, formation.id, trainee_id=trainee.id)
     await session.flush()
-    await refresh_deadlines(session, formation.id)
-    return PathChanged(formation, trainee)
+    refreshed = await refresh_deadlines(session, formation.id)
+    return PathChanged(formation, trainee, refreshed.reopened)
 
 
 async def set_entry(

@@ -12,7 +12,14 @@ No database and no I/O: storage maps its rows onto the dataclasses of
 :mod:`bot.rules.facts`, so every rule is tested against the seeds' examples.
 """
 
-from bot.rules.catalogue import BEFORE_BILAN, RULES, RULES_BY_ID, WITHIN_SPAN, milestone_of
+from bot.rules.catalogue import (
+    BEFORE_BILAN,
+    REDONE_AFTER_LATER_END,
+    RULES,
+    RULES_BY_ID,
+    WITHIN_SPAN,
+    milestone_of,
+)
 from bot.rules.engine import DEFAULT_TZ, deadlines, disabled_rules
 from bot.rules.facts import (
     BilanFacts,
@@ -29,6 +36,7 @@ from bot.rules.vacations import VacationsResult, compute_vacations
 __all__ = [
     "BEFORE_BILAN",
     "DEFAULT_TZ",
+    "REDONE_AFTER_LATER_END",
     "RULES",
     "RULES_BY_ID",
     "SETTINGS",

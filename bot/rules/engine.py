@@ -287,6 +287,7 @@ def deadlines(
                         audience=rule.audience,
                         postponable=milestone.postponable,
                         detail=_detail(subject, tz),
+                        anchor_on=local_date(anchor, tz),
                     )
                 )
     return sorted(found, key=_order)

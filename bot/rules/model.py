@@ -259,6 +259,10 @@ class Deadline:
     """What tells it apart from a deadline of the same title in the formation: the span of
     an owed bilan ("la composante « Cuisine »"), the bilan of a bilan's item ("bilan de fin
     du 26/11"); never a person's name."""
+    anchor_on: date | None = None
+    """The day its due date is counted from, in the organisation's zone (the last path's
+    end for a final bilan): a done mark holds for that day (:data:`REDONE_AFTER_LATER_END`
+    in :mod:`bot.rules.catalogue`)."""
 
 
 ORG_DELAY_DAY_OFF = (

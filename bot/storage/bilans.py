@@ -227,6 +227,15 @@ class StoredDeadline(Base):
     )
     reminded_at: Mapped[datetime | None] = mapped_column()
     """Last time a personal reminder was queued for it."""
+    anchor_on: Mapped[date | None] = mapped_column()
+    """The day its due date is counted from, as last computed (null: not computed since 0046)."""
+    reopened_at: Mapped[datetime | None] = mapped_column()
+    """When a done final bilan was opened again, its end having moved past the day it was
+    done (:mod:`bot.deadlines.reopened`): told in the chat and in the next digest."""
+    reopened_from: Mapped[datetime | None] = mapped_column()
+    """When it had been marked done, before it was opened again (``done_by`` stays who)."""
+    done_anchor_on: Mapped[date | None] = mapped_column()
+    """The anchor that done mark held for: the end brought back to it, it is done again."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column()
 

@@ -92,6 +92,19 @@ WITHIN_SPAN: frozenset[str] = frozenset(rule.id for rule in RULES if rule.scope 
 """Rules owed mid-way through a span (CVL-BQ-MID, the bilan d'étape): never postponed past
 its end, where it would review nothing mid-way."""
 
+REDONE_AFTER_LATER_END: frozenset[str] = frozenset(
+    rule.id
+    for rule in RULES
+    if all(m.offset.anchor in ("span_end", "formation_effective_end") for m in rule.milestones)
+)
+"""Rules counted from the end that counts, every path's extension included (CVL-BQ-END, the
+final bilan: « le bilan final est attendu à l'issue du bon de commande supplémentaire », 002
+« ATTENTION »; REC-ACTIVITY, the bilan d'activités after the formation): done, they hold for
+the end they were done on; that end moved past the day they were done, they are to do again
+(:mod:`bot.deadlines.reopened`).  Not an EOS exit (a fact of its day, kept there:
+:data:`bot.deadlines.postponed.PINNED_WHEN_DONE`) nor a VAE's livret (its candidate's own
+exit, an early one included, not the last path's end)."""
+
 
 _MILESTONES: dict[str, Milestone] = {}
 for _rule in reversed(RULES):  # reversed: the first rule naming a key wins, as it always did

@@ -1,0 +1,182 @@
+"""A final bilan marked done before the end reopens when a path is extended past that day
+(reviewer MD3/KB8): said in the chat and in the next digest, stored open; an end that does
+not move past it, or comes back, leaves it done."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from bot.app import build_scheduler
+from bot.config import Settings
+from bot.deadlines.service import mark_done, refresh_deadlines
+from bot.formations.labels import name_key
+from bot.storage.bilans import StoredDeadline
+from bot.storage.db import Database
+from bot.storage.formations import Trainee
+from tests.auxil.dialogue import Clock, Person
+from tests.test_deadlines import formation, organisation, stored
+from tests.test_deadlines_digest import deliver
+
+PROJET = "Projet professionnel"  # the demo's CVL formation: 24 September 2026 – 23 March 2027
+FINAL = "Envoyer le bilan qualitatif de fin"
+
+
+async def final_bilan(db: Database) -> StoredDeadline:
+    async with db.sessions() as session:
+        row = await session.scalar(
+            select(StoredDeadline).where(StoredDeadline.rule_id == "CVL-BQ-END")
+        )
+        assert row is not None
+        return row
+
+
+async def marked_done(trainer: Person) -> None:
+    await trainer.says("/echeances")
+    await trainer.presses(FINAL)
+    await trainer.presses("Fait")
+
+
+async def extended(trainer: Person, name: str, until: str) -> None:
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses(name)
+    await trainer.presses("Une prolongation de parcours")
+    await trainer.says(until)
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+
+
+async def test_a_path_extended_past_the_done_day_reopens_the_final_bilan(
+    db: Database, trainer: Person
+) -> None:
+    """As reported: marked done on 23 November, the final bilan stayed « fait » when Thomas
+    Fabre's path was extended to 30 April, past the formation's end (26 March)."""
+    await marked_done(trainer)
+    assert "✅ C'est noté : l'échéance « Envoyer le bilan qualitatif de fin » est faite." in (
+        trainer.all_text
+    )
+    await extended(trainer, "Thomas Fabre", "le 30 avril")
+    assert (
+        "Le parcours de Thomas Fabre finit désormais le vendredi 30 avril 2027 : l'échéance "
+        "« Envoyer le bilan qualitatif de fin », marquée faite le lundi 23 novembre 2026, est à "
+        "refaire après cette date (bilan collectif de formation, Région Centre-Val de Loire "
+        "(001), « Bilan collectif de formation » ; pièces pédagogiques exigées, Parcours "
+        "Métiers, Région Centre-Val de Loire (002), §2)."
+    ) in trainer.all_text
+    row = await final_bilan(db)
+    assert (row.status, row.due_on, row.anchor_on) == ("open", date(2027, 5, 30), date(2027, 4, 30))
+    assert (row.done_at, row.reopened_from) == (None, datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    await trainer.says("/echeances")
+    assert "🔵 28/05/2027 Envoyer le bilan qualitatif de fin" in trainer.buttons
+    await trainer.presses(FINAL)
+    await trainer.presses("Fait")  # done again, after the new end: it holds for it
+    assert (await final_bilan(db)).status == "done"
+    await extended(trainer, "Nadia Roux", "le 15 mai")  # past the new done day: again
+    assert "Le parcours de Nadia Roux finit désormais le samedi 15 mai 2027" in trainer.all_text
+
+
+async def test_the_next_digest_tells_it_once(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    scheduler = build_scheduler(db, settings, clock=clock)
+    await marked_done(trainer)
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 8 h in Paris: the digest hour
+    await scheduler.tick()
+    await deliver(db, clock)
+    clock.now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    await extended(trainer, "Thomas Fabre", "le 30 avril")
+    clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
+    await scheduler.tick()
+    [(_, digest)] = (await deliver(db, clock)).digests()
+    assert (
+        "🔁 À refaire, depuis le récapitulatif précédent (1) :\n· La formation « Projet "
+        "professionnel (démo) » finit désormais le vendredi 30 avril 2027 (fin du dernier "
+        "parcours) : l'échéance « Envoyer le bilan qualitatif de fin », marquée faite le lundi "
+        "23 novembre 2026, est à refaire après cette date"
+    ) in digest
+    clock.now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
+    await scheduler.tick()
+    assert all("À refaire" not in text for _, text in (await deliver(db, clock)).digests())
+
+
+async def test_an_end_moved_no_later_than_the_done_day_leaves_it_done(
+    db: Database, clock: Clock, trainer: Person
+) -> None:
+    """Done on 10 April 2027, after the end (26 March): Thomas Fabre's path extended to 5
+    April, a trainee added, one removed, all ends before that day, leave it done, unsaid."""
+    clock.now = datetime(2027, 4, 10, 9, 0, tzinfo=UTC)
+    await marked_done(trainer)
+    await extended(trainer, "Thomas Fabre", "le 5 avril")
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Paul Henry ; entrée le 1er avril")
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Retirer un stagiaire")
+    await trainer.presses("Nadia Roux")
+    await trainer.presses("Oui, retirer")
+    assert "finit désormais" not in trainer.all_text
+    row = await final_bilan(db)
+    assert (row.status, row.anchor_on, row.reopened_at) == ("done", date(2027, 4, 5), None)
+    assert row.done_at == datetime(2027, 4, 10, 9, 0, tzinfo=UTC)
+
+
+async def test_the_extension_removed_with_its_trainee_makes_it_done_again(
+    db: Database, trainer: Person
+) -> None:
+    """The end back to the one it was done for (Thomas Fabre, extended by mistake, removed):
+    done again, as it was, who and when; the trainer has nothing more to do."""
+    await marked_done(trainer)
+    done = await final_bilan(db)
+    await extended(trainer, "Thomas Fabre", "le 30 avril")
+    assert (await final_bilan(db)).status == "open"
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Retirer un stagiaire")
+    await trainer.presses("Thomas Fabre")
+    await trainer.presses("Oui, retirer")
+    row = await final_bilan(db)
+    assert (row.status, row.anchor_on) == ("done", date(2027, 3, 26))
+    assert (row.done_at, row.done_by) == (done.done_at, done.done_by)
+    assert (row.reopened_at, row.reopened_from, row.done_anchor_on) == (None, None, None)
+    await trainer.says("/echeances")
+    assert all(FINAL not in label for label in trainer.buttons)
+
+
+async def test_the_refresh_reopens_it_on_both_databases(store: Database) -> None:
+    """The service alone, on SQLite and PostgreSQL: a path extended past the done day
+    reopens the final bilan once; refreshed again, nothing more is told."""
+    async with store.sessions() as session, session.begin():
+        org, owner = await organisation(session)
+        f = await formation(
+            session,
+            org,
+            owner,
+            funder="cvl",
+            programme="parcours_metiers",
+            action_type="projet_pro",
+            end_date=date(2027, 3, 26),
+        )
+        karim = Trainee(
+            formation_id=f.id, full_name="Karim Benali", name_key=name_key("Karim Benali")
+        )
+        session.add(karim)
+        await session.flush()
+        await refresh_deadlines(session, f.id)
+        [row] = [r for r in (await stored(session, f.id)).values() if r.rule_id == "CVL-BQ-END"]
+        mark_done(row, owner.id, datetime(2026, 12, 4, 10, 0, tzinfo=UTC))
+        karim.path_end = date(2027, 4, 30)
+        first = await refresh_deadlines(session, f.id, datetime(2026, 12, 5, 9, 0, tzinfo=UTC))
+        again = await refresh_deadlines(session, f.id, datetime(2026, 12, 5, 9, 1, tzinfo=UTC))
+        assert ([r.key for r in first.reopened], again.reopened) == ([row.key], [])
+    async with store.sessions() as session:
+        [row] = [r for r in (await stored(session, f.id)).values() if r.rule_id == "CVL-BQ-END"]
+        assert (row.status, row.due_on, row.anchor_on, row.done_by) == (
+            "open",
+            date(2027, 5, 30),
+            date(2027, 4, 30),
+            owner.id,
+        )
+        assert row.reopened_from == datetime(2026, 12, 4, 10, 0, tzinfo=UTC)

@@ -8,15 +8,17 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from bot import texts
 from bot.app import build_scheduler
 from bot.config import Settings
+from bot.deadlines.reopened import reopened_lines
 from bot.deadlines.service import mark_done, refresh_deadlines
 from bot.formations.labels import name_key
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
 from tests.auxil.dialogue import Clock, Person
-from tests.test_deadlines import formation, organisation, stored
+from tests.test_deadlines import PARIS, formation, organisation, stored
 from tests.test_deadlines_digest import deliver
 
 PROJET = "Projet professionnel"  # the demo's CVL formation: 24 September 2026 – 23 March 2027
@@ -180,3 +182,50 @@ async def test_the_refresh_reopens_it_on_both_databases(store: Database) -> None
             owner.id,
         )
         assert row.reopened_from == datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+
+
+async def test_new_dates_ending_later_reopen_it_and_say_so(db: Database, trainer: Person) -> None:
+    """The formation's end corrected from 26 March to 16 April, after the done day: said
+    with the formation, no trainee named; corrected back, it is done again."""
+    await marked_done(trainer)
+    for end in ("16/04/2027", "26/03/2027"):
+        await trainer.says("/formations")
+        await trainer.presses(PROJET)
+        await trainer.presses("Modifier les dates")
+        await trainer.says(f"jusqu'au {end}")
+        await trainer.presses("Oui, c'est ça")
+        if end == "16/04/2027":
+            assert (
+                "La formation « Projet professionnel (démo) » finit désormais le vendredi 16 "
+                "avril 2027 (fin du dernier parcours) : l'échéance « Envoyer le bilan qualitatif "
+                "de fin », marquée faite le lundi 23 novembre 2026, est à refaire après cette date"
+            ) in trainer.all_text
+            assert (await final_bilan(db)).status == "open"
+    assert "finit désormais" not in trainer.all_text
+    assert (await final_bilan(db)).status == "done"
+
+
+async def test_the_bilan_d_activites_after_the_end_reopens_too(db: Database) -> None:
+    """REC-ACTIVITY counts from the formation's end, extensions included: the same reasoning
+    (the activity it reports goes on); a VAE's livret, from its candidate's own exit, not."""
+    async with db.sessions() as session, session.begin():
+        org, owner = await organisation(session)
+        f = await formation(session, org, owner, funder="rectorat", remote_coaching=True)
+        ines = Trainee(formation_id=f.id, full_name="Inès David", name_key=name_key("Inès David"))
+        session.add(ines)
+        await session.flush()
+        await refresh_deadlines(session, f.id)
+        [row] = [r for r in (await stored(session, f.id)).values() if r.rule_id == "REC-ACTIVITY"]
+        mark_done(row, owner.id, datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
+        ines.path_end = date(2026, 12, 18)
+        refreshed = await refresh_deadlines(session, f.id)
+        assert [r.key for r in refreshed.reopened] == [row.key]
+        assert (row.status, row.anchor_on) == ("open", date(2026, 12, 18))
+        said = texts.say(
+            "digest.to_redo", lines=reopened_lines([(row, f.title)], PARIS), private=False
+        )
+    assert texts.plain(said) == (
+        "🔁 À refaire, depuis le récapitulatif précédent (1) :\n· « Envoyer le bilan "
+        "d'activités », marquée faite le lundi 30 novembre 2026 : la fin qui compte est "
+        "désormais le vendredi 18 décembre 2026 (détail dans /echeances)."
+    )

@@ -31,14 +31,16 @@ from bot.manifest import OrganisationJob
 from bot.rules import RULES, SETTINGS
 from bot.storage.people import Organisation
 
-FACTS_REVISION = "4"
+FACTS_REVISION = "5"
 """Raise when :mod:`bot.deadlines.facts` or :mod:`bot.absences.facts` reads rows differently,
 or the engine words what it stores differently (2: a deadline's source is the texts'
 citation, no more the seed files' names; 3: an erased trainee is owed nothing, so the
 deadlines an erasure had recreated under the pseudonym go, explorer QC2; 4: a Centre-Val de
 Loire « Autre programme »'s deadlines say they are kept by prudence, explorer UB3, and an
 EOS entry on a day off says that day once, UB5, and an hour the spring change moved says
-why, UB4)."""
+why, UB4; 5: each deadline stores the day it is counted from, ``anchor_on``, which a final
+bilan done reopens on when it moves past its day, reviewer MD3/KB8: filled for every row at
+the first start after migration 0046, none reopened by it)."""
 
 RULES_VERSION = hashlib.sha256(f"{FACTS_REVISION}:{RULES!r}:{SETTINGS!r}".encode()).hexdigest()[:16]
 """What ``Organisation.rules_version`` says once its deadlines follow this code."""

@@ -28,13 +28,13 @@ from bot.storage.people import Organisation, zone_named
 
 
 def _later_end(row: StoredDeadline, deadline: Deadline) -> bool:
-    """Whether ``deadline``'s anchor moved later than ``row`` knew it (a row stored before
-    its anchor was: its due day moving later stands for it)."""
-    if deadline.anchor_on is None:
+    """Whether ``deadline``'s anchor moved later than ``row`` knew it.  A row stored before
+    its anchor was (migration 0046) learns it at its first refresh, the rules' catch-up at
+    the first start (:data:`bot.deadlines.catch_up.FACTS_REVISION` 5), and is left done: its
+    due day moving then may be a setting changed, no end moved."""
+    if deadline.anchor_on is None or row.anchor_on is None:
         return False
-    if row.anchor_on is not None:
-        return deadline.anchor_on > row.anchor_on
-    return deadline.due_on > row.due_on
+    return deadline.anchor_on > row.anchor_on
 
 
 async def _day_of(session: AsyncSession, row: StoredDeadline, moment: datetime) -> date:

@@ -26,7 +26,7 @@ from bot.formations.sessions import by_session, group_sessions, placed_at
 from bot.rules.facts import sessions_are_groups
 from bot.storage import audit, turn_rows
 from bot.storage.absences import Absence, FollowUp
-from bot.storage.bilans import BilanParticipant
+from bot.storage.bilans import BilanParticipant, StoredDeadline
 from bot.storage.formations import (
     Formation,
     FormationSession,
@@ -235,6 +235,8 @@ class DatesChanged:
     entries: list[tuple[str, date]] = field(default_factory=list)
     """Trainees whose entry, given on its own, now falls outside them (explorer F F21: EOS
     was asked for entries dated before the formation existed), with that entry."""
+    reopened: list[StoredDeadline] = field(default_factory=list)
+    """A final bilan done before the new end: to do again (reviewer MD3/KB8)."""
 
 
 async def change_dates(
@@ -267,7 +269,9 @@ async def change_dates(
         ),
         key=lambda entry: by_surname(entry[0]),
     )
-    return DatesChanged(formation, outside, list(days), refreshed.moved, entries)
+    return DatesChanged(
+        formation, outside, list(days), refreshed.moved, entries, refreshed.reopened
+    )
 
 
 @dataclass(frozen=True)

@@ -58,12 +58,14 @@ from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_
 from bot.conversations.kit.pages import LINES, Reading
 from bot.conversations.kit.steps import Confirm, Entry, Option, Pick, PickMany
 from bot.deadlines.facts import rules_off
+from bot.deadlines.reopened import reopened_lines
 from bot.deadlines.service import Moved
 from bot.formations import service
 from bot.formations.edit import delete_formation, proofs_unsendable
 from bot.formations.labels import LABELS
 from bot.formations.paths import last_path_end
 from bot.formations.sessions import group_sessions
+from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.people import Person, Role
 
@@ -328,6 +330,20 @@ def say_moved(ctx: Context, moved: Sequence[Moved]) -> None:
         )
     if lines:
         ctx.say("formation.deadlines_moved", moved=lines)
+
+
+def say_to_redo(
+    ctx: Context,
+    formation: Formation,
+    reopened: Sequence[StoredDeadline],
+    trainee: str | None = None,
+) -> None:
+    """The final bilans done before the end a change moved past their day: to do again, said
+    in the chat that made it (reviewer MD3/KB8), naming ``trainee`` when the change extended
+    their path."""
+    if reopened:
+        lines = reopened_lines([(row, formation.title) for row in reopened], ctx.tz, trainee)
+        ctx.say("echeances.to_redo", lines=lines)
 
 
 REMOVE_TRAINEE = Flow(

@@ -28,7 +28,7 @@ from typing import Any
 from bot.bilans.queries import bilans_left_out
 from bot.bilans.view import kind_label
 from bot.conversations.formations.choose import member
-from bot.conversations.formations.manage import editing, say_moved
+from bot.conversations.formations.manage import editing, say_moved, say_to_redo
 from bot.conversations.formations.period import PeriodStep
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow
@@ -83,6 +83,7 @@ async def save_dates(ctx: Context) -> None:
     if bilans:
         ctx.say("formation.bilans_left_out", bilans=bilans, saved=True)
     say_moved(ctx, changed.moved)
+    say_to_redo(ctx, changed.formation, changed.reopened)
     if changed.absences:
         ctx.say(
             "formation.absences_left_out", absences=changed.absences, where="en dehors de ces dates"

@@ -39,6 +39,7 @@ from bot.answers import Invalid, clean_line
 from bot.bilans.queries import invited_after
 from bot.conversations.absences.batch import OFFER_FOLLOW_UP
 from bot.conversations.formations.choose import load_formation, member
+from bot.conversations.formations.manage import say_to_redo
 from bot.conversations.formations.period import DayCheck, PeriodStep
 from bot.conversations.formations.questions import options
 from bot.conversations.kit.context import Context
@@ -53,7 +54,6 @@ from bot.conversations.kit.flow import (
     leave_saying,
 )
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
-from bot.deadlines.reopened import reopened_lines
 from bot.formations import paths
 from bot.formations.labels import EXIT_REASONS, written_like_a_company
 from bot.formations.sessions import (
@@ -296,11 +296,9 @@ async def save(ctx: Context) -> Outcome:
         what=ctx.data["what"],
         session=own.label if own is not None else None,
     )
-    if done and done.reopened:
+    if done:
         extended = ctx.data["trainee_name"] if ctx.data["what"] == "extend" else None
-        title = done.formation.title
-        lines = reopened_lines([(row, title) for row in done.reopened], ctx.tz, extended)
-        ctx.say("echeances.to_redo", lines=lines)
+        say_to_redo(ctx, done.formation, done.reopened, extended)
     if done and ctx.data["what"] == "exit" and left_on is not None:
         # The follow-up the exit opened counts from its day: moved with it (explorer AF4).
         day = date.fromisoformat(ctx.data["exit_on"])

@@ -20,6 +20,7 @@ from bot.storage.formations import Trainee
 from tests.auxil.dialogue import Clock, Person
 from tests.test_deadlines import PARIS, formation, organisation, stored
 from tests.test_deadlines_digest import deliver
+from tests.test_formation import two_sessions_with
 
 PROJET = "Projet professionnel"  # the demo's CVL formation: 24 September 2026 – 23 March 2027
 FINAL = "Envoyer le bilan qualitatif de fin"
@@ -229,3 +230,39 @@ async def test_the_bilan_d_activites_after_the_end_reopens_too(db: Database) -> 
         "d'activités », marquée faite le lundi 30 novembre 2026 : la fin qui compte est "
         "désormais le vendredi 18 décembre 2026 (détail dans /echeances)."
     )
+
+
+async def test_a_session_ending_later_reopens_its_own_final_bilan(
+    db: Database, trainer: Person
+) -> None:
+    """« Premiers gestes » owes a final bilan per session: Session 1's, done, reopens when
+    Session 1 is corrected to end on 15 April; Session 2's, untouched, is not named."""
+    title = "Premiers gestes cuisine"
+    await two_sessions_with(trainer, title, "premiers gestes", "Karim Benali ; entrée le 1er mars")
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses(title)
+    await trainer.presses(f"{FINAL} – Session 1")
+    await trainer.presses("Fait")
+    await trainer.says("/formations")
+    await trainer.presses(title)
+    await trainer.presses("Modifier la formation")
+    await trainer.presses("Sessions")
+    await trainer.says(
+        "Session 1 : du 15 mars au 15 avril 2027\nSession 2 : du 3 mai au 30 juin 2027"
+    )
+    assert (
+        "La session « Session 1 » (du lundi 15 mars 2027 au jeudi 15 avril 2027) de « Premiers "
+        "gestes cuisine » finit désormais le jeudi 15 avril 2027 (fin de son dernier parcours) : "
+        "l'échéance « Envoyer le bilan qualitatif de fin », marquée faite le lundi 23 novembre "
+        "2026, est à refaire après cette date"
+    ) in trainer.all_text
+    assert trainer.all_text.count("finit désormais") == 1
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(StoredDeadline).where(StoredDeadline.rule_id == "CVL-BQ-END")
+        )
+        assert sorted((r.detail, r.status) for r in rows if r.detail) == [
+            ("la session « Session 1 » (du lundi 15 mars 2027 au jeudi 15 avril 2027)", "open"),
+            ("la session « Session 2 » (du lundi 3 mai 2027 au mercredi 30 juin 2027)", "open"),
+        ]

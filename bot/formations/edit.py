@@ -69,6 +69,8 @@ class Edited:
     (explorer MB1)."""
     exits: ExitsMoved = ()
     """Then, whose EOS exit moved to the formation's end (explorer QA5)."""
+    reopened: tuple[StoredDeadline, ...] = ()
+    """A final bilan done before the end the change moved: to do again (reviewer MD3/KB8)."""
 
 
 BILAN_BOUND = ("funder", "kind")
@@ -140,6 +142,7 @@ async def edit_formation(
     grouped: tuple[tuple[str, tuple[str, ...]], ...] = ()
     ungrouped = False
     exits: ExitsMoved = ()
+    reopened: tuple[StoredDeadline, ...] = ()
     if changed:
         moved = await _follow_the_length(session, formation)
         if bool(group_sessions(formation)) != were_groups:  # explorer MB1
@@ -150,7 +153,7 @@ async def edit_formation(
                 grouped = by_session(formation, formation.trainees)
         audit_formation(session, member, "edit", formation.id, fields=changed)
         await session.flush()
-        await refresh_deadlines(session, formation.id)
+        reopened = tuple((await refresh_deadlines(session, formation.id)).reopened)
         if ungrouped:
             exits = exits_moved(formation, exits_before, await exits_done(session, formation))
     return Edited(
@@ -160,6 +163,7 @@ async def edit_formation(
         grouped=grouped,
         ungrouped=ungrouped,
         exits=exits,
+        reopened=reopened,
     )
 
 
@@ -209,6 +213,8 @@ class SessionsReplaced:
     entry to correct (explorer QA5), as after « Financeur et programme » (:class:`Edited`)."""
     exits: ExitsMoved = ()
     """Then, whose EOS exit moved to the formation's end (explorer QA5)."""
+    reopened: tuple[StoredDeadline, ...] = ()
+    """A final bilan done before the end the change moved: to do again (reviewer MD3/KB8)."""
 
 
 async def replace_sessions(
@@ -253,13 +259,12 @@ async def replace_sessions(
     moved = replace_trainees(formation, held)
     await session.flush()
     audit_formation(session, member, "edit_sessions", formation.id, count=len(sessions))
-    await refresh_deadlines(session, formation.id)
+    reopened = tuple((await refresh_deadlines(session, formation.id)).reopened)
     if were_groups and not group_sessions(formation) and formation.trainees:  # explorer QA5
         done = await exits_done(session, formation)
-        return SessionsReplaced(
-            formation, ungrouped=True, exits=exits_moved(formation, exits_before, done)
-        )
-    return SessionsReplaced(formation, by_session(formation, moved))
+        exits = exits_moved(formation, exits_before, done)
+        return SessionsReplaced(formation, ungrouped=True, exits=exits, reopened=reopened)
+    return SessionsReplaced(formation, by_session(formation, moved), reopened=reopened)
 
 
 async def exits_done(session: AsyncSession, formation: Formation) -> set[int]:

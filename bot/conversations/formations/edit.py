@@ -29,6 +29,7 @@ from typing import Any
 from bot.conversations.formations import questions as q
 from bot.conversations.formations.answers import parse_sessions, stored_sessions
 from bot.conversations.formations.choose import load_formation, member
+from bot.conversations.formations.manage import say_to_redo
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome, Step, leave_saying
 from bot.conversations.kit.steps import Entry, Menu, Text
@@ -147,6 +148,7 @@ def saver(topic: Topic) -> Callable[[Context], Any]:
                 ungrouped=saved.ungrouped,
                 exits=saved.exits,
             )
+            say_to_redo(ctx, saved.formation, saved.reopened)
             return
         changes = {field: _value(ctx, field) for field in topic.fields}
         edited = await edit.edit_formation(ctx.session, who, formation_id, changes)
@@ -167,6 +169,7 @@ def saver(topic: Topic) -> Callable[[Context], Any]:
             exits=edited.exits,
             long=edited.formation.long or edited.formation.certifying,
         )
+        say_to_redo(ctx, edited.formation, edited.reopened)
 
     return save
 

@@ -140,6 +140,10 @@ async def test_the_extension_removed_with_its_trainee_makes_it_done_again(
     await trainer.presses("Retirer un stagiaire")
     await trainer.presses("Thomas Fabre")
     await trainer.presses("Oui, retirer")
+    assert (
+        "L'échéance « Envoyer le bilan qualitatif de fin » est de nouveau marquée faite, comme "
+        "le lundi 23 novembre 2026 : la fin qui compte revient au vendredi 26 mars 2027."
+    ) in trainer.all_text
     row = await final_bilan(db)
     assert (row.status, row.anchor_on) == ("done", date(2027, 3, 26))
     assert (row.done_at, row.done_by) == (done.done_at, done.done_by)
@@ -203,6 +207,7 @@ async def test_new_dates_ending_later_reopen_it_and_say_so(db: Database, trainer
             ) in trainer.all_text
             assert (await final_bilan(db)).status == "open"
     assert "finit désormais" not in trainer.all_text
+    assert "est de nouveau marquée faite, comme le lundi 23 novembre 2026" in trainer.all_text
     assert (await final_bilan(db)).status == "done"
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -47,25 +48,27 @@ async def _day_of(session: AsyncSession, row: StoredDeadline, moment: datetime) 
 
 async def follow_end(
     session: AsyncSession, row: StoredDeadline, deadline: Deadline, now: datetime
-) -> bool:
-    """Reopen ``row`` when its end moved past the day it was marked done (``True``: to be
-    told), or mark it done again when the end came back to that day; called by the refresh
-    before the row takes ``deadline``'s values."""
+) -> Literal["reopened", "done_again"] | None:
+    """Reopen ``row`` when its end moved past the day it was marked done, or mark it done
+    again when the end came back to the one it was done for or to that day (either to be
+    told); called by the refresh before the row takes ``deadline``'s values."""
     if deadline.rule_id not in REDONE_AFTER_LATER_END or deadline.anchor_on is None:
-        return False
+        return None
     if row.status == "done" and row.done_at is not None and _later_end(row, deadline):
         if deadline.anchor_on <= await _day_of(session, row, row.done_at):
-            return False
+            return None
         row.reopened_from, row.reopened_at, row.done_anchor_on = row.done_at, now, row.anchor_on
         row.status, row.done_at, row.updated_at = "open", None, now
-        return True
+        return "reopened"
     back = row.reopened_from if row.status == "open" else None
-    if back is not None:
-        held = [await _day_of(session, row, back), *filter(None, [row.done_anchor_on])]
-        if deadline.anchor_on <= max(held):
-            row.status, row.done_at, row.updated_at = "done", back, now
-            row.reopened_from = row.reopened_at = row.done_anchor_on = None
-    return False
+    if back is None:
+        return None
+    held = [await _day_of(session, row, back), *filter(None, [row.done_anchor_on])]
+    if deadline.anchor_on > max(held):
+        return None
+    row.status, row.done_at, row.updated_at = "done", back, now
+    row.reopened_from = row.reopened_at = row.done_anchor_on = None
+    return "done_again"
 
 
 async def reopened_since(
@@ -97,13 +100,15 @@ def reopened_lines(
 ) -> list[dict[str, object]]:
     """What ``templates/chat/_reopened.j2`` says of each deadline, given with its formation's
     title: the end it now counts from, the trainee whose path the change extended when it
-    named one, the day it had been marked done, its title, span and source."""
+    named one, the day it had been (or is again) marked done, its title, span and source."""
     return [
         {
             "end": row.anchor_on,
             "trainee": trainee,
             "formation": title,
-            "done": row.reopened_from.astimezone(tz).date() if row.reopened_from else None,
+            "done": done.astimezone(tz).date()
+            if (done := row.reopened_from or row.done_at)
+            else None,
             "title": row.title,
             "detail": row.detail,
             "source": row.source,

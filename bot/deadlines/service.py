@@ -100,6 +100,8 @@ class Refresh:
     reopened: list[StoredDeadline] = field(default_factory=list)
     """Done ones opened again, the end they count from moved past their done day
     (:mod:`bot.deadlines.reopened`)."""
+    done_again: list[StoredDeadline] = field(default_factory=list)
+    """Reopened ones done again, that end brought back (:mod:`bot.deadlines.reopened`)."""
 
     @property
     def changes(self) -> int:
@@ -111,6 +113,7 @@ class Refresh:
         self.removed += other.removed
         self.missed += other.missed
         self.reopened += other.reopened
+        self.done_again += other.done_again
 
 
 async def compute(session: AsyncSession, formation: Formation) -> list[Deadline]:
@@ -200,8 +203,9 @@ async def refresh_deadlines(
             result.added.append(row)
             continue
         deadline, old_on, old_at = kept_day(row, deadline), row.due_on, row.due_at
-        if await follow_end(session, row, deadline, stamp):
-            result.reopened.append(row)
+        followed = await follow_end(session, row, deadline, stamp)
+        if followed is not None:
+            (result.reopened if followed == "reopened" else result.done_again).append(row)
         moved = old_on != deadline.due_on or old_at != deadline.due_at
         changed = moved or wording(row) != wording_of(deadline)
         copy_into(row, deadline)

@@ -237,6 +237,8 @@ class DatesChanged:
     was asked for entries dated before the formation existed), with that entry."""
     reopened: list[StoredDeadline] = field(default_factory=list)
     """A final bilan done before the new end: to do again (reviewer MD3/KB8)."""
+    done_again: list[StoredDeadline] = field(default_factory=list)
+    """One reopened, done again: its end came back."""
 
 
 async def change_dates(
@@ -270,7 +272,13 @@ async def change_dates(
         key=lambda entry: by_surname(entry[0]),
     )
     return DatesChanged(
-        formation, outside, list(days), refreshed.moved, entries, refreshed.reopened
+        formation,
+        outside,
+        list(days),
+        refreshed.moved,
+        entries,
+        refreshed.reopened,
+        refreshed.done_again,
     )
 
 

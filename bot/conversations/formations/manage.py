@@ -292,6 +292,7 @@ async def do_remove(ctx: Context) -> Outcome:
     else:
         ctx.say("formation.trainee_removed")
         say_moved(ctx, removed.moved)
+        say_to_redo(ctx, None, (), done_again=removed.done_again)
     return Leave()
 
 
@@ -334,16 +335,21 @@ def say_moved(ctx: Context, moved: Sequence[Moved]) -> None:
 
 def say_to_redo(
     ctx: Context,
-    formation: Formation,
+    formation: Formation | None,
     reopened: Sequence[StoredDeadline],
     trainee: str | None = None,
+    *,
+    done_again: Sequence[StoredDeadline] = (),
 ) -> None:
     """The final bilans done before the end a change moved past their day: to do again, said
     in the chat that made it (reviewer MD3/KB8), naming ``trainee`` when the change extended
-    their path."""
-    if reopened:
+    their path; and those done again, their end brought back."""
+    if reopened and formation is not None:
         lines = reopened_lines([(row, formation.title) for row in reopened], ctx.tz, trainee)
         ctx.say("echeances.to_redo", lines=lines)
+    if done_again:
+        lines = reopened_lines([(row, "") for row in done_again], ctx.tz)
+        ctx.say("echeances.done_again_end", lines=lines)
 
 
 REMOVE_TRAINEE = Flow(

@@ -83,7 +83,7 @@ async def save_dates(ctx: Context) -> None:
     if bilans:
         ctx.say("formation.bilans_left_out", bilans=bilans, saved=True)
     say_moved(ctx, changed.moved)
-    say_to_redo(ctx, changed.formation, changed.reopened)
+    say_to_redo(ctx, changed.formation, changed.reopened, done_again=changed.done_again)
     if changed.absences:
         ctx.say(
             "formation.absences_left_out", absences=changed.absences, where="en dehors de ces dates"

@@ -183,3 +183,35 @@ async def test_a_reply_waits_for_a_restarted_homeserver_and_is_not_set_aside(
     logged = [r.getMessage() for r in caplog.records if r.name.startswith("bot")]
     assert any("answers again" in line for line in logged)
     assert not any("Forma Plus" in line or claire.user_id in line for line in logged)
+
+
+async def test_the_bot_answers_within_seconds_of_a_homeserver_back_from_a_long_outage(
+    synapse: Synapse,
+    db: Database,
+    settings: Settings,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The homeserver away for over a minute (explorer MG6: the sync's pause had grown to
+    60 s, and Claire's next message waited that long once it was back); the log says the
+    outage twice, when it starts and when it ends, naming nobody."""
+    caplog.set_level(logging.INFO, logger="bot")
+    configured = on(synapse, settings)
+    bot = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=2000)
+    await bot.start()
+    try:
+        async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+            room = await claire.open_dm(bot.user_id)
+            await claire.ask(room, "/start", "nom de votre organisme", timeout=30)
+            synapse.stop()
+            await asyncio.sleep(65.0)  # the old pauses: 1, 2, 4 … 32 s, the next try at 123 s
+            synapse.start()
+            await claire.ask(room, "Forma Plus", "fuseau horaire", timeout=20)
+    finally:
+        if not synapse.running:
+            synapse.start()
+        await bot.stop()
+    logged = [r.getMessage() for r in caplog.records if r.name.startswith("bot")]
+    assert sum("sync failed" in line for line in logged) == 1
+    assert sum("sync answers again" in line for line in logged) == 1
+    assert not any("Forma Plus" in line or claire.user_id in line for line in logged)

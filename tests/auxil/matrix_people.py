@@ -81,7 +81,11 @@ class MatrixPerson:
             server.url,
             account.user_id,
             store_path=str(folder),
-            config=AsyncClientConfig(encryption_enabled=True, max_limit_exceeded=0),
+            # Back within seconds of a homeserver restarted, as Element is (nio's own pause
+            # grows to a minute: the person, not the bot, missed the answer, explorer MG6).
+            config=AsyncClientConfig(
+                encryption_enabled=True, max_limit_exceeded=0, max_timeout_retry_wait_time=2
+            ),
         )
         self.seen: list[Seen] = []
         self.undecrypted = 0

@@ -4,8 +4,8 @@ Everything the bot sends (messages, uploads, room creations) waits its turn
 at one :class:`Pacer` (about one call per second by default, Tchap's pace):
 pacing avoids the 429s that Synapse holds for half a second each.  A 429
 still answered pushes the next call back by its ``retry_after_ms``; network
-errors are retried with backoff; a refusal for good (not in the room any
-more) is a :class:`~bot.outbox.PermanentFailure`.
+errors are retried with backoff (:func:`backoff`, also the sync loop's); a refusal
+for good (not in the room any more) is a :class:`~bot.outbox.PermanentFailure`.
 
 Callers ``await`` their own send; the sync loop never waits on it.
 """
@@ -13,7 +13,9 @@ Callers ``await`` their own send; the sync loop never waits on it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -31,6 +33,18 @@ Prepare = Callable[[], Awaitable[None]]
 NETWORK_ATTEMPTS = 6
 MAX_RATE_LIMITED = 20
 REFUSED = ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_TOKEN")
+MAX_BACKOFF = 5.0
+"""The longest pause between two tries at a homeserver out of reach (explorer MG6: it grew
+to a minute, and people waited that long for an answer once the homeserver was back)."""
+
+
+def backoff(failures: int) -> float:
+    """Seconds before trying again after ``failures`` in a row: half a second doubling up to
+    :data:`MAX_BACKOFF`, one try every few seconds at a dead homeserver, not a flood.  Drawn
+    between half and all of it, so that the sync and the sends, or several bots of one
+    homeserver, do not all knock at the same instant when it comes back."""
+    most = min(MAX_BACKOFF, 0.5 * 2 ** (min(failures, 8) - 1))
+    return random.uniform(most / 2, most)
 
 
 class Pacer:
@@ -88,9 +102,9 @@ async def paced(pacer: Pacer, call: Callable[[], Awaitable[T]]) -> T:
             network_failures += 1
             if network_failures >= NETWORK_ATTEMPTS:
                 raise
-            delay = min(30.0, 0.5 * 2 ** (network_failures - 1))
-            log.info("matrix: network error (%s), retrying in %.1f s", type(exc).__name__, delay)
-            await asyncio.sleep(delay)
+            # Said once per outage, by the sync loop: not a line per try and per message.
+            log.debug("matrix: network error (%s), retrying", type(exc).__name__)
+            await asyncio.sleep(backoff(network_failures))
             continue
         pacer.finished()
         if isinstance(result, ErrorResponse):
@@ -109,10 +123,15 @@ async def paced(pacer: Pacer, call: Callable[[], Awaitable[T]]) -> T:
 
 
 class Outgoing:
-    """One sender task per account: sends run one after the other, at the pace."""
+    """One sender task per account: sends run one after the other, at the pace.
+
+    ``answered`` is set by every send that goes through: the homeserver is back, and the
+    sync loop's :meth:`pause` between failures ends at once.
+    """
 
     def __init__(self, pacer: Pacer) -> None:
         self.pacer = pacer
+        self.answered = asyncio.Event()
         self.queue: asyncio.Queue[
             tuple[Callable[[], Awaitable[Any]], Prepare | None, asyncio.Future[Any]]
         ] = asyncio.Queue()
@@ -143,6 +162,12 @@ class Outgoing:
         result: T = await future
         return result
 
+    async def pause(self, seconds: float) -> None:
+        """``seconds``, or less if a send goes through meanwhile (the homeserver is back)."""
+        self.answered.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.answered.wait(), seconds)
+
     async def _run(self) -> None:
         while True:
             call, prepare, future = await self.queue.get()
@@ -159,5 +184,6 @@ class Outgoing:
                 if not future.done():
                     future.set_exception(exc)
             else:
+                self.answered.set()
                 if not future.done():
                     future.set_result(result)

@@ -51,7 +51,7 @@ from bot.transports.matrix import render
 from bot.transports.matrix.attachments import download
 from bot.transports.matrix.gaps import SYNC_FILTER, fill_gaps
 from bot.transports.matrix.inbox import Inbox, Recorded
-from bot.transports.matrix.pacing import Outgoing, Pacer
+from bot.transports.matrix.pacing import Outgoing, Pacer, backoff
 from bot.transports.matrix.private import person_if_shared
 from bot.transports.matrix.replies import Own
 from bot.transports.matrix.rooms import Rooms
@@ -122,11 +122,11 @@ class MatrixTransport:
         self.token = await self.inbox.token()
         try:
             await self._sync_once(first=True)
-            first = False
+            first, failures = False, 0
         except Exception as exc:  # the homeserver is down: the loop keeps trying
             log.warning("matrix: first sync failed (%s), retrying", type(exc).__name__)
-            first = True
-        self._sync_task = asyncio.create_task(self._sync_loop(first))
+            first, failures = True, 1
+        self._sync_task = asyncio.create_task(self._sync_loop(first, failures))
         log.info("matrix transport started (device %s)", self.client.device_id)
 
     async def stop(self) -> None:
@@ -146,8 +146,9 @@ class MatrixTransport:
 
     # --- sync ---------------------------------------------------------------------------
 
-    async def _sync_loop(self, first: bool) -> None:
-        failures = 0
+    async def _sync_loop(self, first: bool, failures: int = 0) -> None:
+        """An outage is said when it starts and when it ends, not each try (explorer MG6);
+        tries every few seconds, so that the bot answers soon after the homeserver's return."""
         while True:
             try:
                 await self._sync_once(first=first)
@@ -159,9 +160,9 @@ class MatrixTransport:
                 raise
             except Exception as exc:
                 failures += 1
-                delay = min(60.0, 0.5 * 2 ** min(failures, 7))
-                log.warning("matrix sync failed (%s), again in %.0f s", type(exc).__name__, delay)
-                await asyncio.sleep(delay)
+                if failures == 1:
+                    log.warning("matrix sync failed (%s), trying again", type(exc).__name__)
+                await self.outgoing.pause(backoff(failures))
 
     async def _sync_once(self, *, first: bool) -> None:
         never = self.token is None
@@ -293,7 +294,7 @@ class MatrixTransport:
                 # attempt; it waits for a sync that answers (explorer MG2: set aside after
                 # 50 s, the person asked to send again what had been taken).
                 attempt -= 1
-                log.info("matrix: homeserver unreachable (%s), waiting", type(exc).__name__)
+                log.debug("matrix: homeserver unreachable (%s), waiting", type(exc).__name__)
                 await self._answering()
             except Exception as exc:
                 give_up = attempt >= MAX_ATTEMPTS

@@ -215,3 +215,51 @@ async def test_the_bot_answers_within_seconds_of_a_homeserver_back_from_a_long_o
     assert sum("sync failed" in line for line in logged) == 1
     assert sum("sync answers again" in line for line in logged) == 1
     assert not any("Forma Plus" in line or claire.user_id in line for line in logged)
+
+
+class Killed(Exception):
+    """The process killed at this point: what was done before stays, nothing after runs."""
+
+
+async def test_a_bot_killed_once_her_chat_is_created_invites_her_once(
+    synapse: Synapse,
+    db: Database,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Killed between the homeserver's creating the chargée de mission's direct chat and its
+    recording, the bot sends the outbox's message again at its restart (explorer MG5: a
+    second room, a second invitation): one room, one invitation, the message once."""
+    configured = on(synapse, settings)
+    invitation = Reply(text="Invitation au bilan", extras={SENT_AS: "invite:3"})
+    first = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=2000)
+    await first.start()
+    async with MatrixPerson.joining(synapse, tmp_path, "sophie", auto_join=False) as sophie:
+        try:
+
+            async def killed(row_id: int, room_id: str) -> None:
+                raise Killed
+
+            monkeypatch.setattr(first.inbox, "welcome_room", killed)
+            with pytest.raises(Killed):
+                await first.send(sophie.user_id, invitation)
+        finally:
+            await first.stop()
+        await sophie.wait(lambda: bool(sophie.client.invited_rooms), what="the invitation")
+        again = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=2000)
+        await again.start()
+        try:
+            await again.send(sophie.user_id, invitation)  # the outbox's row, sent again
+            [room] = list(sophie.client.invited_rooms)
+            await sophie.client.join(room)
+            await sophie.reply_after(room, 0, "Invitation au bilan")
+            await again.send(sophie.user_id, Reply(text="Le bilan est déplacé"))
+            await sophie.reply_after(room, 1, "Le bilan est déplacé")
+        finally:
+            await again.stop()
+    # Her sync gives what came before a message with it or earlier: a second invitation, sent
+    # before the two messages, would be there.
+    assert list(sophie.client.invited_rooms) == []
+    assert set(sophie.client.rooms) == {room}
+    assert [s.body for s in sophie.in_room(room)] == ["Invitation au bilan", "Le bilan est déplacé"]

@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 MXID = MATRIX_ID
 CODE_WORD = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SECURE_WAIT = 10.0
+CATCH_UP_WAIT = 30.0
+"""Seconds a direct chat asked again waits for a first sync (then the outbox tries later)."""
 """Seconds to wait for the sync showing a direct chat encrypted by the bot."""
 ENCRYPTION = {
     "type": "m.room.encryption",
@@ -218,6 +220,11 @@ class Rooms:
             return row.room_id
         if row is None:
             row = await self.t.inbox.add_welcome(key, invitee, reply_to_payload(welcome))
+        else:
+            # Asked before and no room recorded: the bot may have been killed between the
+            # homeserver's creating it and its recording (explorer MG5: a second room, a second
+            # invitation).  The homeserver's rooms are known once a sync has answered.
+            await asyncio.wait_for(self.t.caught_up.wait(), CATCH_UP_WAIT)
         shared = await self._shared_direct_chat(invitee)
         if shared is not None:
             # One conversation per person (explorer G G1: every moved bilan opened another
@@ -262,11 +269,15 @@ class Rooms:
             log.info("matrix: could not update a room's topic (%s)", type(exc).__name__)
 
     async def _shared_direct_chat(self, invitee: str) -> str | None:
-        """A direct chat the bot is in with ``invitee`` (joined, or invited still)."""
-        for room_id in await self.t.inbox.direct_rooms_with(invitee):
-            room = self.t.client.rooms.get(room_id)
+        """A direct chat the bot is in with ``invitee`` (joined, or invited still): one SQL
+        names, or else any room of the two alone, which SQL may not name (explorer MG5: the
+        bot killed once the homeserver had created it; she is invited there by the bot, the
+        only other member)."""
+        rooms = self.t.client.rooms
+        for room_id in [*await self.t.inbox.direct_rooms_with(invitee), *rooms]:
+            room = rooms.get(room_id)
             if room is not None and invitee in room.users and room.member_count <= 2:
-                return room_id
+                return str(room_id)
         return None
 
     def private_chat(self, invitee: str) -> str | None:

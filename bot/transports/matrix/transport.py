@@ -88,6 +88,8 @@ class MatrixTransport:
         self._inbox: Inbox | None = None
         self.token: str | None = None
         self.synced = asyncio.Condition()
+        self.caught_up = asyncio.Event()
+        """Set by the first sync that answers: nio's rooms are then the homeserver's."""
         self._sync_task: asyncio.Task[None] | None = None
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._dirty: set[str] = set()
@@ -190,6 +192,7 @@ class MatrixTransport:
         for room_id in await self.inbox.rooms_waiting():
             self._wake(room_id)
         await self.rooms.welcomes()
+        self.caught_up.set()
         async with self.synced:
             self.synced.notify_all()
 

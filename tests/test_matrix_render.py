@@ -12,6 +12,8 @@ from bot.messages import Choice, Reply
 from bot.transports.matrix import render
 from bot.transports.matrix.pacing import Pacer
 
+HINT = "Répondez par le numéro ou le libellé."
+
 
 def test_choices_are_numbered_in_body_and_an_ordered_list_in_html() -> None:
     reply = Reply(
@@ -226,3 +228,29 @@ def test_a_huge_message_reaches_the_engine_whole_so_its_length_is_told_right() -
     body = "Karim absent lundi matin. " * 1000
     source = {"type": "m.room.message", "content": {"msgtype": "m.text", "body": body}}
     assert len(render.read(source).text) == 26_000
+
+
+def test_numbered_choices_count_in_the_size_of_an_event_matrix_accepts() -> None:
+    """Explorer ME4: the numbered choices came on top of a text cut to the limit, and 40
+    names full of accents made an event Matrix refused (``M_TOO_LARGE``): the choices go in
+    events of their own, every one of them shown, numbered as the engine reads them."""
+    text = "Éloïse Bérénice Hélène " * 600
+    label = "Bénédicte-Léonie Éléonore Hélène Héloïse Zoé Désirée – né·e à Épinay-sur-Orge"
+    choices = tuple(Choice(f"{label} {n}", f"pick|{n}") for n in range(1, 101))
+    contents = render.text_contents(Reply(text=text.strip(), choices=choices))
+    assert all(len(json.dumps(c)) <= 48_000 for c in contents)  # ×4/3 encrypted: 64 KiB
+    bodies = [c["body"] for c in contents]
+    assert "".join(bodies).startswith(text.strip())
+    lines = [line for b in bodies for line in b.splitlines() if line.startswith(tuple("123456789"))]
+    assert lines == [f"{n}. {label} {n}" for n in range(1, 101)]
+    assert sum(HINT in b for b in bodies) == 1 and bodies[-1].endswith(HINT)
+    later = [c["formatted_body"] for c in contents if "<ol" in c["formatted_body"]][1:]
+    assert later and all(f.startswith('<ol start="') for f in later)
+
+
+def test_a_few_choices_still_follow_the_end_of_a_long_text_in_its_event() -> None:
+    choices = (Choice("Oui", "y"), Choice("Non", "n"))
+    contents = render.text_contents(Reply(text=("Éloïse " * 2_000).strip(), choices=choices))
+    assert len(contents) > 1
+    assert contents[-1]["body"].startswith("Éloïse")
+    assert contents[-1]["body"].endswith(f"Éloïse\n\n1. Oui\n2. Non\n{HINT}")

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot import texts
-from bot.messages import Reply, numbering
+from bot.messages import Choice, Reply, numbering
 from bot.transports.sizes import split_within
 
 MAX_BODY = 12_000
@@ -30,8 +30,9 @@ MAX_BODY = 12_000
 MAX_ESCAPED = 16_000
 """Bytes of an event's text once written in the JSON that is encrypted, which nio writes in
 ASCII: « é » takes six bytes (``\\u00e9``), an emoji twelve.  The text goes twice (``body``,
-``formatted_body``) and encryption inflates it by a third: under the 64 KiB with the choices
-(explorer ME3: 11,000 « é », 5,000 emoji were refused, ``M_TOO_LARGE``, and never shown)."""
+``formatted_body``) and encryption inflates it by a third: under the 64 KiB (explorer ME3:
+11,000 « é », 5,000 emoji were refused, ``M_TOO_LARGE``, and never shown).  The numbered
+choices count with the text (explorer ME4: they came on top of it)."""
 MAX_INCOMING = 65_536
 """What is kept of a message: the most a homeserver lets an event hold (64 KiB), so a real
 message arrives whole and the engine tells its true length (explorer EF4: 26,000 characters
@@ -58,53 +59,83 @@ def text_contents(reply: Reply, *, group: str = "") -> list[dict[str, Any]]:
     """The ``m.room.message`` contents of a reply's text and choices (one or more events).
 
     ``group``: the bot's name in a room of more than two, where only what is addressed to it
-    is read; the hint says how to answer (explorer EF11: the number typed was never read)."""
+    is read; the hint says how to answer (explorer EF11: the number typed was never read).
+    The choices follow the text's last part when the event stays within :data:`MAX_ESCAPED`
+    with them, else they go in events of their own (:func:`_choice_events`)."""
     markup = reply.text
     if not markup.strip() and not reply.choices:
         return []
     parts = (
         split_within(markup, MAX_BODY, escaped, MAX_ESCAPED, floor=MAX_ESCAPED // 12)
         if markup.strip()
-        else [""]
+        else []
     )
-    contents: list[dict[str, Any]] = []
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        plain = texts.plain(part)
-        formatted = _markup_to_html(part)
-        if last and reply.choices:
-            numbers = list(zip(numbering(reply.choices), reply.choices, strict=True))
-            numbered = "\n".join(f"{n} {c.label}" for n, c in numbers)
-            items = "".join(
-                (f'<li value="{c.number}">' if c.number is not None else "<li>")
-                + f"{html.escape(c.label)}</li>"
-                for n, c in numbers
-                if n[0].isdigit()
-            )
-            others = "".join(
-                f"<li>{html.escape(c.label)}</li>" for n, c in numbers if not n[0].isdigit()
-            )
-            lists = (f"<ol>{items}</ol>" if items else "") + (
-                f"<ul>{others}</ul>" if others else ""
-            )
-            plain = f"{plain}\n\n{numbered}" if plain else numbered
-            # No number shown (a setting's value is typed): no hint to answer by one. The
-            # same hint in both forms (explorer EF6: the plain body had none).
-            hint = texts.plain(texts.say("common.answer_by_number", name=group))
-            hint = hint if items or group else ""
-            plain = f"{plain}\n{hint}" if hint else plain
-            formatted = (
-                f"{formatted}{lists}<i>{html.escape(hint)}</i>" if hint else f"{formatted}{lists}"
-            )
-        contents.append(
-            {
-                "msgtype": "m.text",
-                "body": plain or "…",
-                "format": "org.matrix.custom.html",
-                "formatted_body": formatted or "…",
-            }
-        )
-    return contents
+    texts_shown = [(texts.plain(part), _markup_to_html(part)) for part in parts]
+    if not reply.choices:
+        return [_content(plain, formatted) for plain, formatted in texts_shown]
+    numbers = list(zip(numbering(reply.choices), reply.choices, strict=True))
+    # No number shown (a setting's value is typed): no hint to answer by one. The
+    # same hint in both forms (explorer EF6: the plain body had none).
+    hint = texts.plain(texts.say("common.answer_by_number", name=group))
+    hint = hint if group or any(n[0].isdigit() for n, _ in numbers) else ""
+    *before, (plain, formatted) = texts_shown or [("", "")]
+    together = _with_choices(plain, formatted, numbers, hint)
+    if _fits(together):
+        return [*(_content(*shown) for shown in before), together]
+    return [_content(*shown) for shown in texts_shown] + _choice_events(numbers, hint)
+
+
+Numbered = list[tuple[str, Choice]]
+"""Choices with the number each is shown with (:func:`~bot.messages.numbering`)."""
+
+
+def _content(plain: str, formatted: str) -> dict[str, Any]:
+    return {
+        "msgtype": "m.text",
+        "body": plain or "…",
+        "format": "org.matrix.custom.html",
+        "formatted_body": formatted or "…",
+    }
+
+
+def _fits(content: dict[str, Any]) -> bool:
+    """Its text twice (``body``, ``formatted_body``) within what :data:`MAX_ESCAPED` allows
+    each: the numbered choices count with the text (explorer ME4: they were not counted, and
+    long ones after a text cut at the limit could make an event refused, ``M_TOO_LARGE``)."""
+    return escaped(content["body"]) + escaped(content["formatted_body"]) <= 2 * MAX_ESCAPED
+
+
+def _with_choices(plain: str, formatted: str, numbers: Numbered, hint: str) -> dict[str, Any]:
+    """A text followed by choices: numbered lines in ``body``, a list in ``formatted_body``."""
+    numbered = "\n".join(f"{n} {c.label}" for n, c in numbers)
+    ranked = [(n, c) for n, c in numbers if n[0].isdigit()]
+    items = "".join(
+        (f'<li value="{c.number}">' if c.number is not None else "<li>")
+        + f"{html.escape(c.label)}</li>"
+        for n, c in ranked
+    )
+    others = "".join(f"<li>{html.escape(c.label)}</li>" for n, c in numbers if not n[0].isdigit())
+    first = ranked[0][0].rstrip(".") if ranked else "1"
+    opening = "<ol>" if first == "1" or ranked[0][1].number is not None else f'<ol start="{first}">'
+    lists = (f"{opening}{items}</ol>" if items else "") + (f"<ul>{others}</ul>" if others else "")
+    plain = f"{plain}\n\n{numbered}" if plain else numbered
+    plain = f"{plain}\n{hint}" if hint else plain
+    formatted = f"{formatted}{lists}<i>{html.escape(hint)}</i>" if hint else f"{formatted}{lists}"
+    return _content(plain, formatted)
+
+
+def _choice_events(numbers: Numbered, hint: str) -> list[dict[str, Any]]:
+    """The choices alone, in as few events as hold them (the hint after the last), each
+    list going on with the numbers of the one before."""
+    for count in range(1, len(numbers) + 1):
+        size = -(-len(numbers) // count)
+        groups = [numbers[at : at + size] for at in range(0, len(numbers), size)]
+        events = [
+            _with_choices("", "", chosen, hint if chosen is groups[-1] else "") for chosen in groups
+        ]
+        if all(_fits(event) for event in events):
+            return events
+    return events  # a label each, the most they can be cut (a label holds 90 characters)
 
 
 def file_content(

@@ -50,9 +50,9 @@ log = logging.getLogger(__name__)
 MXID = MATRIX_ID
 CODE_WORD = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SECURE_WAIT = 10.0
+"""Seconds to wait for the sync showing a direct chat encrypted by the bot."""
 CATCH_UP_WAIT = 30.0
 """Seconds a direct chat asked again waits for a first sync (then the outbox tries later)."""
-"""Seconds to wait for the sync showing a direct chat encrypted by the bot."""
 ENCRYPTION = {
     "type": "m.room.encryption",
     "state_key": "",

@@ -8,8 +8,8 @@ reopen when that end, their anchor, moves past the day they were marked done; an
 stays, comes earlier, or moves to a day before the done mark leaves them done.  Who marked it
 done is kept on the row with when (``reopened_from``) and for which end (``done_anchor_on``):
 the end brought back to that end or that day (the extension removed with its trainee, the
-dates corrected) makes it done again, as it was.  Said once in the chat that made the change (:func:`reopened_lines`) and in the next
-digest (:func:`reopened_since`).
+dates corrected) makes it done again, as it was.  Said once in the chat that made the change
+(:func:`reopened_lines`) and in the next digest (:func:`reopened_since`).
 """
 
 from __future__ import annotations

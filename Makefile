@@ -62,12 +62,13 @@ check: lint typecheck
 
 ## make test: install everything (Synapse in .venv-synapse once), start a throwaway PostgreSQL,
 ## run lint, types and the suite (the Matrix tests start their own homeserver): the tests that
-## start no process and no peer on two cores, then those that do (slow, PostgreSQL) in one
-## process, their timings left undisturbed (in one process the whole took 29 minutes)
+## start no process and no peer on two cores, then those that do (slow, PostgreSQL) on two
+## workers too, a module's tests kept together on one (they mostly wait on their processes
+## and peers; each worker starts its own homeserver, the PostgreSQL server is shared)
 test: $(STAMP) $(NODE_STAMP) $(SYNAPSE_STAMP)
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest -q -n 2 -m "not slow and not postgres"
-	scripts/with-postgres.sh $(BIN)/python -m pytest -q -m "slow or postgres"
+	scripts/with-postgres.sh $(BIN)/python -m pytest -q -n 2 --dist loadfile -m "slow or postgres"
 
 bench: $(STAMP) $(NODE_STAMP) $(SYNAPSE_STAMP)
 	$(BIN)/python -m bench.turns

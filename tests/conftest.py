@@ -10,6 +10,7 @@ import shutil
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy.engine import make_url
 from bot import app, cli, texts
 from bot.app import build_engine
 from bot.config import Settings
+from bot.documents import pdf
 from bot.engine import Engine
 from bot.messages import Platform
 from bot.storage.db import Database
@@ -27,6 +29,30 @@ from tests.auxil.postgres import Cluster, fresh_database, migrated_template
 from tests.auxil.smtp import SmtpServer, smtp_server
 from tests.auxil.synapse import Synapse, launch_synapse
 from tests.auxil.telegram_emulator import TelegramEmulator, run_emulator
+
+# --- PDFs: each distinct document rendered once per test process ------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pdfs_rendered_once() -> Iterator[None]:
+    """A document whose cleaned markup, title and fonts were rendered before in this process
+    is the bytes of that rendering.  fpdf2 parses its DejaVu fonts again for every document
+    (about 0.3 s): most dialogue tests render the demo bilan's same agenda and attestation,
+    and those renderings were over half of the suite's time.  Every distinct document is
+    still rendered for real, the first time, and a failure is never kept."""
+    render = pdf._render
+
+    @lru_cache(maxsize=256)
+    def rendered(markup: str, title: str, fonts: tuple[tuple[str, Path], ...]) -> bytes:
+        return render(markup, title, dict(fonts))
+
+    def once(markup: str, title: str, paths: dict[str, Path]) -> bytes:
+        return rendered(markup, title, tuple(sorted(paths.items())))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "_render", once)
+        yield
+
 
 # --- SQLite: migrate once, copy the file for each test ------------------------------
 

@@ -199,10 +199,74 @@ async def test_a_bilan_said_with_its_day_and_hour_keeps_them(db: Database, train
     await trainer.presses("Oui, c'est ça")
     assert "Combien de temps durera le bilan ?" in trainer.last
     await trainer.says("/annuler")
-    await trainer.says("bilan demain aprem")  # no hour said: asked as before
-    while "Quand ?" not in trainer.last and trainer.buttons:
+
+
+async def _to_the_hour(trainer: Person, typed: str) -> None:
+    """``typed`` said, /bilan's first choices taken up to its date question."""
+    await trainer.says(typed)
+    while "heure ?" not in trainer.last and trainer.buttons:
         await trainer.presses(trainer.buttons[0])
-    assert trainer.last.startswith("Quand ? Donnez le jour et l'heure")
+
+
+async def test_a_bilan_said_with_its_day_and_half_asks_the_hour_alone(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KF5b: « bilan demain aprem » opened /bilan, whose « Quand ? » asked the day
+    and hour again as if nothing was said; the day and the part of the day are kept, the
+    hour alone asked, then « C'est bien ça ? » held to its checks as a date typed there."""
+    await _to_the_hour(trainer, "bilan demain aprem")
+    assert trainer.last == (
+        "Demain (mardi 24 novembre 2026), l'après-midi : à quelle heure ?"
+        " Par exemple « 14 h » ou « 15 h 30 »."
+    )
+    await trainer.says("3h")  # said as in the afternoon: 15 h, shown before « Oui »
+    assert trainer.last.startswith(
+        "J'ai compris : mardi 24 novembre 2026 à 15 h 00. C'est bien ça ?"
+    )
+    await trainer.presses("Oui, c'est ça")
+    assert "Combien de temps durera le bilan ?" in trainer.last
+    await trainer.says("/annuler")
+    await _to_the_hour(trainer, "faire le bilan jeudi matin")
+    assert trainer.last.startswith("Jeudi 26 novembre 2026, le matin : à quelle heure ?")
+    await trainer.says("10h30")
+    assert trainer.last.startswith("J'ai compris : jeudi 26 novembre 2026 à 10 h 30.")
+    await trainer.presses("Non, corriger")  # the day and its part no longer held
+    assert "Quand ? Donnez le jour et l'heure" in trainer.last
+
+
+async def test_a_wrong_hour_for_the_half_said_is_told_the_day_kept(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KF5b: at « Demain (…), l'après-midi : à quelle heure ? » an hour of the
+    morning, a word, nothing, a page or a hostile answer is said wrong in words, the day and
+    its part kept; another day and hour typed are read instead."""
+    await _to_the_hour(trainer, "bilan demain aprem")
+    await trainer.says("9h")
+    assert trainer.last.startswith(
+        "9 h 00 ne tombe pas l'après-midi, que vous aviez dit : donnez une heure entre 12 h"
+        " et 19 h, par exemple « 14 h » ou « 15 h 30 », ou le jour et l'heure si vous changez"
+        " d'avis (« demain 9 h »)."
+    )
+    for wrong in ("bof", "l'après-midi", "<b>16h</b>"[:3] + "x"):
+        await trainer.says(wrong)
+        assert trainer.last.startswith(
+            "Je n'ai pas compris cette heure. Tapez-la seule, par exemple « 14 h » ou"
+            " « 15 h 30 » : je garde demain (mardi 24 novembre 2026), l'après-midi."
+        ), wrong
+    await trainer.says(" ")
+    assert "C'est bien ça ?" not in trainer.last
+    await trainer.says("1" * 5000)
+    assert "5000" in trainer.last.replace("\u202f", "").replace(" ", "")
+    await trainer.says("16h\u202e")
+    assert "C'est bien ça ?" not in trainer.last
+    assert "\u202e" not in trainer.all_text
+    await trainer.says("<b>16h</b>")
+    assert trainer.last.startswith("J'ai compris : mardi 24 novembre 2026 à 16 h 00.")
+    await trainer.presses("Non, corriger")
+    await _to_the_hour(trainer, "/annuler")
+    await _to_the_hour(trainer, "bilan demain aprem")
+    await trainer.says("vendredi 9h")  # another day and hour: read as typed
+    assert trainer.last.startswith("J'ai compris : vendredi 27 novembre 2026 à 9 h 00.")
 
 
 async def test_a_delegate_to_name_opens_the_formations_saying_where(

@@ -6,7 +6,6 @@ works) because the other kinds of question and this one together passed 500 line
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal, Unpack
@@ -21,6 +20,15 @@ from bot.conversations.kit.flow import (
     Stay,
     Step,
 )
+from bot.conversations.kit.hour_of_part import (
+    EXPLICIT_HOUR as EXPLICIT_HOUR,
+)
+from bot.conversations.kit.hour_of_part import (
+    hour_in_part,
+    hour_kept_question,
+    keep_day_said,
+    kept_keys,
+)
 from bot.conversations.kit.pick import TEXT_STOPS, unreadable
 from bot.conversations.kit.wrong_dates import (
     clock_change_said,
@@ -31,10 +39,6 @@ from bot.messages import Reply
 
 if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
-
-
-EXPLICIT_HOUR = re.compile(r"\d\s*(?:h|:)|\bmidi\b|\bminuit\b", re.IGNORECASE)
-"""An hour given as such (« 9h », « 14:30 », « midi »), not a part of the day."""
 
 
 async def past_example(ctx: Context) -> str:
@@ -77,10 +81,14 @@ def said_ahead(step: str, text: str, now: datetime) -> dict[str, str | None]:
     """The data that makes a :class:`DateStep` named ``step`` open on « J'ai compris : … C'est
     bien ça ? » for the moment ``text`` names with its day and hour (a sentence that opened the
     dialogue: « bilan jeudi 14h », explorer KF5), held to the step's checks at « Oui » as a
-    typed one is; empty when it names none."""
+    typed one is; for a day said with no hour (« bilan demain aprem »: KF5b), its day and part
+    of the day kept and the hour alone asked (:mod:`.hour_of_part`); empty when it names no
+    day."""
     understood = dates.understand(text, now, "future")
-    if understood is None or not understood.has_date or not EXPLICIT_HOUR.search(text):
+    if understood is None or not understood.has_date:
         return {}
+    if not EXPLICIT_HOUR.search(text):
+        return keep_day_said(step, text, understood.when.date())
     typed = understood.typed.isoformat() if understood.typed else None
     return {f"_pending_{step}": understood.when.isoformat(), f"_typed_{step}": typed}
 
@@ -188,10 +196,14 @@ class DateStep(Step):
         return dates.Understood(  # placed on that day as on any (its change of time: IB1)
             when=dates.at_wall(known, typed or understood.when.time(), understood.when.tzinfo),
             has_time=understood.has_time,
+            has_date=False,  # its day the one kept (:mod:`.hour_of_part` tells them apart)
             typed=typed,
         )
 
     async def question(self, ctx: Context) -> Reply:
+        kept = hour_kept_question(ctx, self.name)
+        if kept is not None:
+            return Reply(text=kept)
         pending = ctx.data.get(self._pending_key())
         if pending:
             moment = datetime.fromisoformat(pending)
@@ -220,8 +232,9 @@ class DateStep(Step):
         ctx.data[self.store] = ctx.data.pop(self._pending_key())
         if self.need_time == "kept":
             ctx.data[f"_timed_{self.store}"] = bool(ctx.data.get(self._hour_key()))
-        for done in (self._day_key(), self._besides_key(), self._hour_key(), self._typed_key()):
-            ctx.data.pop(done, None)
+        done = (self._day_key(), self._besides_key(), self._hour_key(), self._typed_key())
+        for key in (*done, *kept_keys(self.name)):
+            ctx.data.pop(key, None)
 
     async def _take_said(self, ctx: Context) -> Outcome | None:
         said, pending = ctx.data.pop(str(self.said), None), ctx.data.get(self._pending_key())
@@ -250,6 +263,8 @@ class DateStep(Step):
                 ctx.data.pop(key)
                 for done in (self._day_key(), self._besides_key(), self._hour_key()):
                     ctx.data.pop(done, None)
+                for done in kept_keys(self.name):
+                    ctx.data.pop(done, None)
                 return Retry(ctx.render("common.date_correct"))
             # Typed another date instead of yes/no: understand it as the correction;
             # anything else keeps the pending date and asks again.
@@ -272,6 +287,10 @@ class DateStep(Step):
         if refusal:
             return refusal
         understood = self._understand(ctx, ctx.data.get(self._day_key()))
+        held = hour_in_part(ctx, self.name, understood)
+        if isinstance(held, Retry):
+            return held
+        understood = held
         if understood is None and self.other is not None:
             taken = await self.other(ctx)
             if taken is not None:

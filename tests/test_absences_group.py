@@ -959,7 +959,7 @@ async def test_a_no_with_words_at_the_recap(db: Database, trainer: Person) -> No
         await trainer.says(typed)
         assert trainer.last.startswith("D'accord, je ne note rien."), trainer.all_text
         assert await step_of(db, trainer) == (None, None)
-    for typed in ("non c'est Karima", "non, Hugo"):
+    for typed in ("non c'est Karima", "non, Zorglub"):  # « non, Hugo »: KD2 below
         await trainer.says("Karim et Julie absents hier matin")
         await trainer.says(typed)
         assert trainer.all_text.startswith(
@@ -1227,3 +1227,93 @@ async def test_a_train_s_hour_after_the_day_is_no_retard_s_length(
     only; « le train de sept heures » stays a motive, as typed."""
     await trainer.says("Karim et Julie en retard vendredi matin, le train de sept heures")
     assert "de 420 min" not in trainer.last and "sept heures" in trainer.last, trainer.last
+
+
+async def test_a_no_naming_another_trainee_asks_whom_she_replaces(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KD2: « non, c'est Julie » to « Noter une absence … pour : · Karim Benali · Léa
+    Martin » was « Je n'ai pas compris », « Abandonner » and a new sentence advised; whom Julie
+    replaces is asked, never guessed, « Ajouter Julie Petit » adding her."""
+    await trainer.says("Karim et Léa absents vendredi matin")
+    await trainer.says("non, c'est Julie")
+    assert trainer.last == (
+        "« non, c'est Julie » : Julie Petit, à la place de qui ? Choisissez la personne à"
+        " retirer de la liste, ou « Ajouter Julie Petit » pour noter aussi Julie Petit. Rien"
+        " n'est encore noté."
+    )
+    assert trainer.buttons == [
+        "Karim Benali",
+        "Léa Martin",
+        "Ajouter Julie Petit",
+        "Ne rien changer",
+    ]
+    assert await absences(db) == []
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("bof")
+    assert await step_of(db, trainer) == ("absence_group", "instead")
+    await trainer.presses("Léa Martin")
+    assert "· Karim Benali\n· Julie Petit" in trainer.last and "Léa Martin" not in trainer.last
+    await trainer.presses("Enregistrer")
+    assert sorted(await _names_of(db)) == ["Julie Petit", "Karim Benali"]
+
+
+async def _names_of(db: Database) -> list[str]:
+    async with db.sessions() as session:
+        found = {t.id: t.full_name for t in (await session.execute(select(Trainee))).scalars()}
+    return [found[a.trainee_id] for a in await absences(db)]
+
+
+@pytest.mark.parametrize(
+    ("pressed", "listed"),
+    [
+        ("Ajouter Julie Petit", "· Karim Benali\n· Léa Martin\n· Julie Petit"),
+        ("Ne rien changer", "pour :\n· Karim Benali\n· Léa Martin"),
+    ],
+)
+async def test_a_trainee_named_after_no_is_added_or_left_out(
+    db: Database, trainer: Person, pressed: str, listed: str
+) -> None:
+    """Explorer KD2: « Ajouter Julie Petit » notes the three; « Ne rien changer » the list as
+    it was, the confirmation asked again each time."""
+    await trainer.says("Karim et Léa absents vendredi matin")
+    await trainer.says("non c'est Julie Petit")
+    await trainer.presses(pressed)
+    assert trainer.last.startswith("Noter une absence non justifiée, matin du vendredi 20")
+    assert listed in trainer.last and trainer.last.count("· ") == listed.count("· ")
+    assert await absences(db) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("non c'est Karim", "Je n'ai pas compris « non c'est Karim » :"),
+        ("non, c'est Karima", "Je n'ai pas compris « non, c'est Karima » :"),
+        ("non, c'est <b>Julie</b>", "Je n'ai pas compris « non, c'est <b>Julie</b> » :"),
+        ("non, c'est Julie\u202e", "Votre message contient des caractères de contrôle"),
+    ],
+)
+async def test_a_no_naming_nobody_new_is_not_understood(
+    db: Database, trainer: Person, typed: str, said: str
+) -> None:
+    """Explorer KD2: someone already listed, a name nobody bears, a hostile one: said not
+    understood as before (FC2), the list unchanged, nothing asked of whom it replaces."""
+    await trainer.says("Karim et Léa absents vendredi matin")
+    await trainer.says(typed)
+    assert trainer.all_text.startswith(said), trainer.all_text
+    assert "\u202e" not in trainer.all_text
+    assert "· Karim Benali\n· Léa Martin" in trainer.last
+    assert await step_of(db, trainer) == ("absence_group", "recap")
+
+
+async def test_a_no_naming_another_trainee_replaces_the_only_one_left(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KD2: one person left in the list (« Zorglub » passed), « non, c'est Julie »
+    replaces that one, as one person's confirmation does: nothing to ask."""
+    await trainer.says("Karim et Zorglub absents vendredi matin")
+    await trainer.presses("Ne pas le noter")
+    await trainer.says("non, c'est Julie")
+    assert trainer.last.endswith("pour :\n· Julie Petit")
+    await trainer.presses("Enregistrer")
+    assert await _names_of(db) == ["Julie Petit"]

@@ -53,7 +53,15 @@ from bot.conversations.absences.group_days import (
     take_days,
     today_corrected,
 )
-from bot.conversations.absences.group_words import medical_said, other_justified, words_at_recap
+from bot.conversations.absences.group_words import (
+    INSTEAD,
+    chosen,
+    instead_options,
+    instead_taken,
+    medical_said,
+    other_justified,
+    words_at_recap,
+)
 from bot.conversations.absences.sentence_names import another_trainee
 from bot.conversations.absences.steps import GroupReasonText
 from bot.conversations.absences.typed_period import half_day_besides, take_typed_period
@@ -122,6 +130,14 @@ def new_group() -> Flow:
                 values=recap_values,
                 then=recap_taken,
                 other=at_recap,
+            ),
+            Pick(  # « non, c'est Julie » at the recap: whom she replaces (KD2)
+                "instead",
+                ask="absence_appel.group_instead",
+                store="_instead_of",  # used at once, not kept
+                options=instead_options,
+                then=instead_taken,
+                when=lambda c: bool(c.data.get(INSTEAD)),
             ),
         ],
         branches=[offer_step()],
@@ -317,17 +333,6 @@ async def _refused_far(ctx: Context) -> bool:
     ctx.send(Reply(text=said))
     _forget_days(ctx)
     return True
-
-
-async def chosen(ctx: Context) -> list[tuple[Formation, Trainee]]:
-    """The people named and found, once each, in the order typed."""
-    known = {(str(f.id), str(t.id)): (f, t) for _, (f, t) in await _people(ctx)}
-    found: list[tuple[Formation, Trainee]] = []
-    for formation_id, trainee_id in ctx.data.get("_resolved") or []:
-        pair = known.get((str(formation_id), str(trainee_id)))
-        if pair is not None and pair not in found:
-            found.append(pair)
-    return found
 
 
 # --- the one confirmation ----------------------------------------------------------------

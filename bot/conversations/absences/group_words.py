@@ -1,7 +1,8 @@
 """What a trainer types at the one confirmation of several absences (« Noter une absence …
 pour : · Karim Benali · Julie Petit »): « justifiée » or not, « oui, … » with the motive
 (explorer UA9, read as one person's: XA8), and the motive that replaces one whose medical detail was pointed out
-(closing 38's Left, explorer UA10).  Kept apart from :mod:`.group` (over 500 lines)."""
+(closing 38's Left, explorer UA10), and whom a trainee named after « non » replaces
+(explorer KD2).  Kept apart from :mod:`.group` (over 500 lines)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import re
 
 from bot.answers import correction, fold
 from bot.conversations.absences.details import keep_reason
+from bot.conversations.absences.sentence_names import names_said_instead
 from bot.conversations.absences.yes_ahead import cancelling_no, is_a_yes, quoted_back, said_ahead
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Next, Outcome, Retry
+from bot.conversations.kit.flow import Next, Option, Outcome, Retry
 from bot.privacy.health import (
     MEDICAL_DETAIL,
     SAID_TEXT,
@@ -20,6 +22,7 @@ from bot.privacy.health import (
     point_out_once,
     reworded,
 )
+from bot.storage.formations import Formation, Trainee
 
 
 def other_justified(ctx: Context) -> Outcome:
@@ -108,7 +111,8 @@ async def words_at_recap(ctx: Context) -> Outcome | None:
     out, the motive that replaces it (« raison de santé », or the words of « mettez raison
     personnelle »), the recap shown again with it; « je le garde tel quel » keeps the one
     pointed out (explorer CB4: both were saved whole as the motive); « non merci » is
-    « Abandonner », another « non, … » is said not understood (:func:`_unread_no`)."""
+    « Abandonner », « non, c'est Julie » asks whom she replaces (:func:`named_instead`),
+    another « non, … » is said not understood (:func:`_unread_no`)."""
     said = await yes_and_words(ctx)
     if said is not None or ctx.incoming.choice is not None:
         return said
@@ -116,7 +120,7 @@ async def words_at_recap(ctx: Context) -> Outcome | None:
         if cancelling_no(ctx.incoming.text):  # « non merci »: « Abandonner », as « non » (FC2)
             ctx.data["recap"] = "abandon"
             return Next()
-        return _unread_no(ctx)
+        return await named_instead(ctx) or _unread_no(ctx)
     if is_a_yes(ctx.incoming.text):  # « oui mais non »: refused, no motive (explorer XA8)
         return None
     if not keeping_explicitly(ctx.incoming.text) and not cancelling_no(ctx.incoming.text):
@@ -130,7 +134,7 @@ async def words_at_recap(ctx: Context) -> Outcome | None:
 def _unread_no(ctx: Context) -> Outcome | None:
     """« non c'est Karima », « non, c'est Julie », « non, hier après-midi » at the recap: the
     question kept, said why and how to change it (explorer FC2: « Je n'ai pas reconnu ce
-    choix », which told neither; whom a name replaces is not guessed among several)."""
+    choix », which told neither)."""
     if correction(ctx.incoming.text) is None:
         return None
     return Retry(
@@ -141,3 +145,81 @@ def _unread_no(ctx: Context) -> Outcome | None:
             saving=any(value == "yes" for _, value in ctx.data.get("_options") or []),
         )
     )
+
+
+INSTEAD = "_instead"
+"""The trainee named after « non » at several people's confirmation: whom she or he replaces is
+asked (step « instead »), never guessed (explorer KD2)."""
+
+_ADD, _KEEP = "add", "keep"
+
+
+async def chosen(ctx: Context) -> list[tuple[Formation, Trainee]]:
+    """The people named and found, once each, in the order typed."""
+    known = {
+        (str(f.id), str(t.id)): (f, t)
+        for f in await visible_formations(ctx)
+        for t in f.named_trainees
+    }
+    found: list[tuple[Formation, Trainee]] = []
+    for formation_id, trainee_id in ctx.data.get("_resolved") or []:
+        pair = known.get((str(formation_id), str(trainee_id)))
+        if pair is not None and pair not in found:
+            found.append(pair)
+    return found
+
+
+async def named_instead(ctx: Context) -> Outcome | None:
+    """« non, c'est Julie » at « Noter une absence … pour : · Karim Benali · Léa Martin »: one
+    trainee not in the list, by whole words (as one person's confirmation reads it, where she
+    replaces the one named): with several listed, which of them she replaces is asked, or
+    « Ajouter Julie Petit » (explorer KD2: read as not understood, « Abandonner » and a new
+    sentence advised); with one, she replaces that one. A name nobody bears, borne by
+    several, or already listed: ``None``, said not understood."""
+    rest = correction(ctx.incoming.text[:300])
+    if rest is None:
+        return None
+    people = {
+        t.full_name: [str(f.id), str(t.id)]
+        for f in await visible_formations(ctx)
+        for t in f.named_trainees
+    }
+    found = names_said_instead(rest, people)
+    listed = [list(map(str, key)) for key in ctx.data.get("_resolved") or []]
+    if len(found) != 1 or people[found[0]] in listed:
+        return None
+    ctx.data.pop("recap", None)
+    if len(listed) == 1:
+        ctx.data["_resolved"] = [people[found[0]]]
+        return Next("recap")
+    ctx.data[INSTEAD] = {
+        "name": found[0],
+        "key": people[found[0]],
+        "said": quoted_back(ctx.incoming.text),
+    }
+    return Next("instead")
+
+
+async def instead_options(ctx: Context) -> list[Option]:
+    """Each person listed (the one replaced), « Ajouter … », « Ne rien changer »."""
+    named = str((ctx.data.get(INSTEAD) or {}).get("name", ""))
+    return [
+        *(Option(t.full_name, f"{f.id}|{t.id}") for f, t in await chosen(ctx)),
+        Option(f"Ajouter {named}", _ADD, words=("ajouter", "en plus", "aussi")),
+        Option("Ne rien changer", _KEEP, words=("rien", "aucun", "personne")),
+    ]
+
+
+async def instead_taken(ctx: Context, picked: str) -> Outcome:
+    """The person picked replaced in the list, or the one named added; the confirmation
+    shown again with it, nothing noted before it."""
+    instead = ctx.data.pop(INSTEAD, None) or {}
+    ctx.data.pop("_instead_of", None)
+    key = [str(k) for k in instead.get("key") or []]
+    listed = [[str(k) for k in pair] for pair in ctx.data.get("_resolved") or []]
+    if key and picked == _ADD:
+        listed.append(key)
+    elif key and picked != _KEEP:
+        listed = [key if pair == picked.split("|") else pair for pair in listed]
+    ctx.data["_resolved"] = listed
+    return Next("recap")

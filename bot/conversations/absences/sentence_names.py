@@ -7,7 +7,7 @@ named after « non » at the confirmation. Moved out of :mod:`.sentence` whole w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from bot.absences.line import another_name, soft_fold
 from bot.absences.sentence import AbsenceSentence
@@ -126,17 +126,26 @@ def _words(name: str) -> set[str]:
     return {fold(w) for w in re.findall(r"[^\W\d_]+", name)}
 
 
+def names_said_instead(rest: str, names: Iterable[str]) -> list[str]:
+    """The ``names`` that what follows a « non » (« c'est Julie », « Julie Petit ») names, by
+    whole words only: « non c'est Karima » is no « Karim Benali », a sentence names nobody.
+    One reading for one person's confirmation and several people's (explorer KD2)."""
+    if len(rest.split()) > 3:
+        return []
+    said = _words(rest)
+    return [name for name in names if said and said <= _words(name)]
+
+
 async def corrected_name(ctx: Context) -> Outcome | None:
     """« non c'est Julie », « non, Julie Petit » to « Noter l'absence de Karim Benali, hier ? »:
     the same question about Julie, the day, the retard's length and the motive kept
     (explorer FC1: the entry was dropped, « D'accord, je ne note rien »). Only whole words
     of another trainee's name: « non c'est Karima » is no « Karim Benali »."""
     rest = correction(ctx.incoming.text)
-    if rest is None or len(ctx.data["_names"]) != 1 or len(rest.split()) > 3:
+    if rest is None or len(ctx.data["_names"]) != 1:
         return None
-    said = _words(rest)
     trainees = {t.full_name for f in await visible_formations(ctx) for t in f.named_trainees}
-    found = [name for name in trainees if said and said <= _words(name)]
+    found = names_said_instead(rest, trainees)
     if not found or set(found) <= set(ctx.data.get("_who") or []):
         return None
     data = {

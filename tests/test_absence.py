@@ -2653,3 +2653,60 @@ async def test_a_correction_of_an_absence_a_colleague_deleted_meanwhile_says_so(
     async with db.sessions() as session:
         [deleted] = (await session.scalars(select(Absence))).all()
     assert deleted.deleted_at is not None and deleted.period == "matin"  # not corrected
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("non c'est bon", "chimiothérapie"),
+        ("c'est bon, garde", "chimiothérapie"),
+        ("je le garde tel quel", "chimiothérapie"),
+        ("non merci", "chimiothérapie"),
+        ("non, raison personnelle", "raison personnelle"),
+        ("mettez raison de santé", "raison de santé"),
+        ("<b>raison</b>", "<b>raison</b>"),  # as typed at « Quel motif ? », shown escaped
+    ],
+)
+async def test_the_words_after_one_person_s_medical_warning_read_as_several_people_s(
+    db: Database, trainer: Person, typed: str, reason: str
+) -> None:
+    """Explorer LB1: after « Ce motif donne un détail médical » at one person's recap, « non
+    c'est bon », « c'est bon, garde » were « Je n'ai pas reconnu ce choix », where several
+    people's confirmation reads them: one reader, the motive kept or replaced, the recap
+    asked again."""
+    await trainer.says("Karim absent vendredi matin, chimiothérapie")
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Oui")
+    await trainer.presses("Pas de justificatif")
+    assert "Ce motif donne un détail médical" in trainer.last
+    await trainer.says(typed)
+    assert "Je n'ai pas reconnu" not in trainer.all_text
+    assert trainer.last.startswith("Récapitulatif :") and "détail médical" not in trainer.last
+    assert f"Justifiée : {reason}\n" in trainer.last
+    assert await absences(db) == []
+    await trainer.presses("Enregistrer")
+    assert [a.reason for a in await absences(db)] == [reason]
+
+
+async def test_wrong_words_after_one_person_s_medical_warning_keep_the_motive(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer LB1: nothing, a page, control characters, « oui mais non » after the warning:
+    said in French, the motive pointed out unchanged; with no warning just given, words at
+    the recap are refused as before."""
+    await trainer.says("Karim absent vendredi matin, chimiothérapie")
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Oui")
+    await trainer.presses("Pas de justificatif")
+    for typed, said in (
+        ("", "Je n'ai rien reçu"),
+        ("x" * 5000, "Votre message est trop long"),
+        ("raison\u202e perso", "Votre message contient des caractères de contrôle"),
+        ("oui mais non", "Je n'ai pas reconnu ce choix"),
+    ):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(said), typed[:20]
+        assert "Justifiée : chimiothérapie\n" in trainer.last
+    await trainer.says("c'est bon, garde")  # the warning no longer just given: refused
+    assert trainer.all_text.startswith("Je n'ai pas reconnu ce choix")
+    assert await absences(db) == []

@@ -55,11 +55,11 @@ from bot.conversations.absences.details import (
     fix_options,
     fix_taken,
     flag_conflict,
-    keep_reason,
     proof_of,
     recap_values,
 )
 from bot.conversations.absences.in_charge import tell_of_one
+from bot.conversations.absences.motive import keep_reason
 from bot.conversations.absences.people_choice import offer_people
 from bot.conversations.absences.sentence import said_data, several_days_said
 from bot.conversations.absences.sentence_names import other_name
@@ -70,6 +70,7 @@ from bot.conversations.absences.steps import (
     who_steps,
 )
 from bot.conversations.absences.typed_period import keep_typed_period, typed_period
+from bot.conversations.absences.warned_motive import motive_warned
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
     Flow,
@@ -111,6 +112,7 @@ def new_absence() -> Flow:
                 values=recap_values,
                 options=RECAP,
                 then=recap_taken,
+                other=motive_warned,  # the medical detail just pointed out (LB1)
             ),
         ],
         branches=[

@@ -34,7 +34,7 @@ from bot.absences.lengths import an_arrival_hour, clock_length
 from bot.absences.line import read_period
 from bot.absences.log import MAX_LATE_MINUTES, Details, outside
 from bot.absences.uploads import Upload
-from bot.answers import SKIP, Invalid, clean_line, correction, fold, has_words
+from bot.answers import SKIP, Invalid, clean_line, correction, fold
 from bot.conversations.absences.day_checks import absence_example, check_day
 from bot.conversations.absences.day_checks import check_not_future as check_not_future
 from bot.conversations.absences.motive import motive_said, no_motive, optional_reason
@@ -200,17 +200,6 @@ def reason_required_saying(message: str) -> TextParser:
 
 _NOTE = parse_note(300)
 required_reason = reason_required_saying("absence.reason_required")
-
-
-def keep_reason(ctx: Context, reason: str | None) -> None:
-    """The reason written in the line (« justifiée, rdv France Travail »): the answer to the
-    reason question, not asked again (explorer D F21), when it reads as one: « motif inconnu »
-    does not, the question is asked (explorer QB10)."""
-    if reason is None or no_motive(reason):
-        return
-    cleaned = clean_line(reason, limit=300)
-    if not isinstance(cleaned, Invalid) and has_words(cleaned):
-        ctx.data["reason"] = cleaned
 
 
 PERIODS = [
@@ -473,16 +462,19 @@ async def recap_values(ctx: Context) -> dict[str, object]:
 
 
 def medical_said(ctx: Context) -> bool:
-    """Whether the motive gives a medical detail not pointed out yet (it is now, once): one
-    taken from the sentence (« … pour sa chimiothérapie ») or a « oui, … » skipped the motive
-    question's warning (explorer UA10); the recap says it, « Corriger » at hand."""
+    """Whether the motive gives a medical detail not pointed out yet (it is now, once), at one
+    person's recap and several people's (UA10: taken from the sentence, or a « oui, … »
+    skipped the motive question's warning); the words typed next answer it (``REWORDING``:
+    :mod:`.warned_motive`). A stored one's (/absences) is changed only where it is asked."""
     reason = ctx.data.get("reason")
-    if "absence_id" in ctx.data or not isinstance(reason, str):
-        return False  # a stored one's (/absences): changed only where it is asked
-    if not point_out_once(ctx.data, reason, MEDICAL_DETAIL):
-        return False
+    said = "absence_id" not in ctx.data and isinstance(reason, str)
+    said = said and point_out_once(ctx.data, str(reason), MEDICAL_DETAIL)
     ctx.data.pop(SAID_TEXT, None)  # no « oui » to a question keeps it: « Enregistrer » does
-    return True
+    ctx.data[REWORDING] = said
+    return said
+
+
+REWORDING = "_rewording"  # set when the recap just pointed the medical detail out
 
 
 def details_of(ctx: Context) -> Details:

@@ -41,7 +41,7 @@ from bot.conversations.absences.batch import offer_step, save_marks
 from bot.conversations.absences.day_checks import far_from_dates
 from bot.conversations.absences.details import (
     check_not_future,
-    keep_reason,
+    medical_said,
     reason_required_saying,
 )
 from bot.conversations.absences.group_days import (
@@ -58,10 +58,10 @@ from bot.conversations.absences.group_words import (
     chosen,
     instead_options,
     instead_taken,
-    medical_said,
     other_justified,
     words_at_recap,
 )
+from bot.conversations.absences.motive import keep_reason
 from bot.conversations.absences.sentence_names import another_trainee
 from bot.conversations.absences.steps import GroupReasonText
 from bot.conversations.absences.typed_period import half_day_besides, take_typed_period

@@ -25,7 +25,7 @@ from bot.absences.line import (
     understand_line,
 )
 from bot.answers import correction
-from bot.conversations.absences.details import keep_reason
+from bot.conversations.absences.motive import keep_reason
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome, stored_date
 

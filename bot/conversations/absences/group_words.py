@@ -9,19 +9,14 @@ from __future__ import annotations
 import re
 
 from bot.answers import correction, fold
-from bot.conversations.absences.details import keep_reason
+from bot.conversations.absences.details import REWORDING
+from bot.conversations.absences.motive import keep_reason
 from bot.conversations.absences.sentence_names import names_said_instead
-from bot.conversations.absences.yes_ahead import cancelling_no, is_a_yes, quoted_back, said_ahead
+from bot.conversations.absences.warned_motive import motive_warned
+from bot.conversations.absences.yes_ahead import cancelling_no, quoted_back, said_ahead
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Option, Outcome, Retry
-from bot.privacy.health import (
-    MEDICAL_DETAIL,
-    SAID_TEXT,
-    keeping_explicitly,
-    point_out_once,
-    reworded,
-)
 from bot.storage.formations import Formation, Trainee
 
 
@@ -38,17 +33,6 @@ def other_justified(ctx: Context) -> Outcome:
         return Next("recap")
     ctx.data["_justifying"] = True
     return Next("reason")
-
-
-def medical_said(ctx: Context) -> bool:
-    """Whether the motive gives a medical detail not pointed out yet (it is now, once), as
-    one person's recap does; the motive typed next replaces it (closing 38's Left, explorer
-    UA10: several people's was saved unwarned, their confirmation has no « Corriger »)."""
-    reason = ctx.data.get("reason")
-    said = isinstance(reason, str) and point_out_once(ctx.data, reason, MEDICAL_DETAIL)
-    ctx.data.pop(SAID_TEXT, None)  # « Enregistrer » keeps it, no « oui » to a question
-    ctx.data["_rewording"] = said
-    return said
 
 
 _NOT_JUSTIFIED = re.compile(r"\b(?:non|pas)\s+justif|\binjustif")
@@ -116,19 +100,12 @@ async def words_at_recap(ctx: Context) -> Outcome | None:
     said = await yes_and_words(ctx)
     if said is not None or ctx.incoming.choice is not None:
         return said
-    if not ctx.data.get("_rewording"):  # there, « non merci » keeps the motive pointed out
+    if not ctx.data.get(REWORDING):  # there, « non merci » keeps the motive pointed out
         if cancelling_no(ctx.incoming.text):  # « non merci »: « Abandonner », as « non » (FC2)
             ctx.data["recap"] = "abandon"
             return Next()
         return await named_instead(ctx) or _unread_no(ctx)
-    if is_a_yes(ctx.incoming.text):  # « oui mais non »: refused, no motive (explorer XA8)
-        return None
-    if not keeping_explicitly(ctx.incoming.text) and not cancelling_no(ctx.incoming.text):
-        # « je le garde tel quel », « non c'est bon »: it stays; « mettez raison
-        # personnelle », « non, raison personnelle »: the words given (explorer CB4, KD2).
-        keep_reason(ctx, reworded(ctx.incoming.text))
-    ctx.data.pop("recap", None)
-    return Next("recap")
+    return await motive_warned(ctx)  # as at one person's recap (LB1)
 
 
 def _unread_no(ctx: Context) -> Outcome | None:

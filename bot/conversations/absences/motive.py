@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answers import Invalid, fold
+from bot.answers import Invalid, clean_line, fold, has_words
 from bot.conversations.absences.steps import parse_note
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.suggestion import YES
@@ -74,3 +74,14 @@ async def optional_reason(ctx: Context, text: str) -> str | Invalid | None:
     if said is None or isinstance(said, Invalid):
         return said
     return None if no_motive(said) else await _NOTE(ctx, said)
+
+
+def keep_reason(ctx: Context, reason: str | None) -> None:
+    """The reason written in the line (« justifiée, rdv France Travail »): the answer to the
+    reason question, not asked again (explorer D F21), when it reads as one: « motif inconnu »
+    does not, the question is asked (explorer QB10)."""
+    if reason is None or no_motive(reason):
+        return
+    cleaned = clean_line(reason, limit=300)
+    if not isinstance(cleaned, Invalid) and has_words(cleaned):
+        ctx.data["reason"] = cleaned

@@ -1874,9 +1874,42 @@ async def test_a_call_to_a_trainee_opens_her_follow_up_where_a_contact_is_noted(
     )
     assert "Quels signes de décrochage avez-vous observés chez Julie Petit" in trainer.last
     await trainer.says("/annuler")
-    await trainer.says("j'ai appelé zorglub hier")  # no trainee: the usual answer
-    assert "J'ouvre" not in trainer.all_text and "suivi" not in trainer.all_text
+    await trainer.says("j'ai appelé zorglub hier")  # no trainee: said so (LB2, below)
+    assert trainer.all_text.startswith("Je ne trouve pas « zorglub » parmi les stagiaires")
     assert len(await rows(db, FollowUp)) == 1
+
+
+async def test_a_call_to_no_trainee_of_one_s_formations_is_said_so(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer LB2: « j'ai appelé Zorglub », no trainee of the trainer's formations, got « Je
+    ne suis pas sûr de ce que vous voulez faire »: said so, the closest names and what to do,
+    nothing noted nor opened for anyone; a hostile or huge one is answered as any sentence."""
+    await trainer.says("j'ai appelé Zorglub hier")
+    assert trainer.all_text == (
+        "Je ne trouve pas « Zorglub » parmi les stagiaires de vos formations : rien n'est"
+        " noté. Un échange avec une personne en formation se note dans le suivi de son"
+        " décrochage : tapez /decrochage suivi de son nom, puis choisissez « Noter un"
+        " contact ». Une personne qui n'est pas encore dans sa formation s'y ajoute d'abord"
+        " avec /formations, « Ajouter des stagiaires »."
+    )
+    assert await step_of(db, trainer) == (None, None)
+    await trainer.says("j'ai eu Karine au tel")
+    assert trainer.all_text.startswith(
+        "Je ne trouve pas « Karine » parmi les stagiaires de vos formations : rien n'est noté."
+        " Les noms les plus proches : Karim Benali"
+    )
+    assert "par exemple « /decrochage Karim Benali », puis choisissez" in trainer.all_text
+    for typed, said in (
+        ("j'ai appelé <b>Zorglub</b>", "Je ne suis pas sûr de ce que vous voulez faire."),
+        ("j'ai appelé Zorglub\u202e", "Je ne suis pas sûr de ce que vous voulez faire."),
+        ("j'ai appelé " + "x" * 5000, "Votre message est trop long"),
+    ):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(said), typed[:30]
+        assert "\u202e" not in trainer.all_text and "J'ouvre" not in trainer.all_text
+    assert await rows(db, FollowUp) == []
+    assert await step_of(db, trainer) == (None, None)
 
 
 async def test_a_trainee_s_entretien_said_opens_her_follow_up_where_it_is_programmed(

@@ -10,8 +10,8 @@ faire l entretien de karim »: the follow-up of a décrochage, opened for her.
 
 Read by :func:`bot.absences.dropping_out.read_dropping_out`,
 :func:`~bot.absences.dropping_out.read_contact` and :func:`~bot.absences.dropping_out.read_interview`; the name must be a trainee's: else a
-contact's sentence goes on to the next reader, the closest commands, and a décrochage's or an
-entretien's says nobody is called so, with the closest names (explorer KF4).  Within a dialogue it starts
+contact's, a décrochage's or an entretien's says nobody is called so, with the closest names
+(explorer KF4, LB2), nothing noted nor opened.  Within a dialogue it starts
 nothing: the question in hand is asked again.
 """
 
@@ -35,8 +35,12 @@ async def dropping_out_sentence(ctx: Context) -> Outcome | None:
 
 async def contact_sentence(ctx: Context) -> Outcome | None:
     """Reader of text outside any conversation: a contact with a trainee (« j'ai appelé
-    Karim »), noted in her follow-up, ``/decrochage`` (explorer KF2: /appel was offered)."""
-    return await _decrochage_for(ctx, read_contact, "absence.contact_said")
+    Karim »), noted in her follow-up, ``/decrochage`` (explorer KF2: /appel was offered); a
+    name none of the trainer's trainees bears is said so, nothing noted against anyone
+    (explorer LB2: « Je ne suis pas sûr de ce que vous voulez faire »)."""
+    return await _decrochage_for(
+        ctx, read_contact, "absence.contact_said", sure=True, nobody="absence.contact_nobody"
+    )
 
 
 async def interview_sentence(ctx: Context) -> Outcome | None:
@@ -46,12 +50,17 @@ async def interview_sentence(ctx: Context) -> Outcome | None:
 
 
 async def _decrochage_for(
-    ctx: Context, read: Callable[[str], str | None], said: str, *, sure: bool = False
+    ctx: Context,
+    read: Callable[[str], str | None],
+    said: str,
+    *,
+    sure: bool = False,
+    nobody: str = "absence.decrochage_nobody",
 ) -> Outcome | None:
     """``/decrochage`` for the trainee ``read`` finds, after the message ``said`` (told whether
-    her follow-up is open, ``opened``). A name no trainee has is said so when the sentence is
-    ``sure`` to speak of a trainee (« mohamed a decroche »: explorer KF4, /decrochage offered
-    without a word); a contact may be anyone's (« j'ai appelé Mme Leroy »)."""
+    her follow-up is open, ``opened``). A name no trainee has is said so (``nobody``, with the
+    closest names) when the sentence is ``sure`` to speak of a trainee (« mohamed a decroche »:
+    explorer KF4, /decrochage offered without a word; « j'ai appelé Zorglub »: LB2)."""
     found = await named_aside(ctx, read)
     if found is None:
         return None
@@ -59,7 +68,7 @@ async def _decrochage_for(
     matches = match_names(typed, people)
     if not matches and sure:
         closest = closest_names(typed, list(dict.fromkeys(n for n, _ in people)))
-        ctx.say("absence.decrochage_nobody", typed=typed, closest=closest)
+        ctx.say(nobody, typed=typed, closest=closest)
         return Leave()
     if not matches:
         return None

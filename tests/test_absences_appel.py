@@ -762,3 +762,58 @@ async def test_an_administrator_s_one_absence_tells_the_trainer_in_charge_of_the
         "(démo) » : Karim Benali, matin du lundi 23 novembre 2026.\n"
     )
     assert "· Karim Benali : 2 absences non justifiées en 14 jours → ouvrir un suivi" in to_nina
+
+
+async def test_a_no_naming_another_trainee_at_the_recap_asks_whom_she_replaces(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KD2: « non, c'est Julie » at « Enregistrer l'appel ? » got « Je ne trouve pas
+    « non » dans la liste »; whom Julie replaces among those marked is asked, never guessed:
+    she takes that one's mark, who is counted present; « Ajouter » marks her absent too."""
+    await start_morning_call(trainer)
+    await trainer.says("absents : 2 ; retard : 1")
+    assert "Absence (1) : Léa Martin." in trainer.last
+    await trainer.says("non, c'est Julie")
+    assert trainer.last == (
+        "« non, c'est Julie » : Julie Petit, à la place de qui ? Choisissez la personne à"
+        " remplacer : Julie Petit prend son absence ou son retard, et cette personne est"
+        " comptée présente. Ou « Ajouter Julie Petit » pour noter aussi l'absence de Julie"
+        " Petit. Rien n'est encore noté."
+    )
+    assert trainer.buttons == [
+        "Karim Benali (retard)",
+        "Léa Martin (absence)",
+        "Ajouter Julie Petit",
+        "Ne rien changer",
+    ]
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("bof")
+    assert trainer.all_text.startswith("Je n'ai pas reconnu ce choix.")
+    await trainer.presses("Léa Martin (absence)")
+    assert "Absence (1) : Julie Petit." in trainer.last and "Léa" not in trainer.last
+    await trainer.says("non c'est Hugo")
+    await trainer.presses("Ajouter Hugo Moreau")
+    assert "Absences (2) : Hugo Moreau, Julie Petit." in trainer.last, trainer.last
+    await trainer.says("non, c'est Léa")
+    await trainer.presses("Ne rien changer")
+    assert "Absences (2) : Hugo Moreau, Julie Petit." in trainer.last
+    await trainer.presses("Enregistrer l'appel")
+    assert sorted(await names_of(db, await absences(db))) == [
+        ("Hugo Moreau", "matin"),
+        ("Julie Petit", "matin"),
+        ("Karim Benali", "retard"),
+    ]
+
+
+async def test_a_no_naming_another_trainee_takes_the_only_mark(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KD2: one person marked, « non, c'est Julie » gives Julie that mark, nothing to
+    ask; a name nobody of the call bears is refused as before, nothing moved."""
+    await start_morning_call(trainer)
+    await trainer.says("absents : 1")
+    await trainer.says("non, c'est Julie")
+    assert "Absence (1) : Julie Petit." in trainer.last and "Karim" not in trainer.last
+    await trainer.says("non, c'est Zorglub")
+    assert trainer.all_text.startswith("Je ne trouve pas")
+    assert "Absence (1) : Julie Petit." in trainer.last

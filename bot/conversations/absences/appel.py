@@ -46,6 +46,7 @@ from bot.conversations.absences.roll import (
     apply_typed,
     roster_rows,
 )
+from bot.conversations.absences.roll_instead import instead_answer, instead_question, named_instead
 from bot.conversations.absences.steps import current_formation
 from bot.conversations.absences.typed_period import (
     half_day_besides,
@@ -370,6 +371,9 @@ class RecapStep(Step):
     """« Valider », « oui », « c'est bon »: the call is as shown, save it."""
 
     async def question(self, ctx: Context) -> Reply:
+        instead = instead_question(ctx)  # « non, c'est Julie »: whom she replaces (KD2)
+        if instead is not None:
+            return instead
         day, period = stored_date(ctx, "date"), str(ctx.data["period"])
         marks = ctx.data.get("marks") or {}
         late = [int(value) for _, value, _, _ in roster_rows(ctx) if marks.get(value) == "retard"]
@@ -411,6 +415,9 @@ class RecapStep(Step):
         # correction names what changes ("absents : 3", "retard : Julie"), so that
         # "2" and "2, 4" never mean things of two kinds on the same screen.
         text = ctx.incoming.text
+        taken = instead_answer(ctx) or named_instead(ctx)
+        if taken is not None:
+            return taken
         if ctx.incoming.choice is None and any(ch.isdigit() for ch in text):
             picked: str | Invalid | None = None  # numbers with words: the call changed
         else:

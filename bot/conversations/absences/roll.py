@@ -95,7 +95,7 @@ def roster_options(ctx: Context) -> list[Option]:
     return [Option(name, value) for name, value, _, _ in roster_rows(ctx)]
 
 
-def _locked(ctx: Context) -> dict[str, str]:
+def locked_marks(ctx: Context) -> dict[str, str]:
     """Who the call cannot mark: noted for its half-day already (a whole-day call still marks
     the half-day left of someone noted for the other)."""
     return {
@@ -175,7 +175,7 @@ def apply_marks(ctx: Context, said: list[Said]) -> str | None:
     the same (explorer D: one such number threw the whole line away, and a hurried
     « Enregistrer » then saved everybody present).
     """
-    locked = _locked(ctx)
+    locked = locked_marks(ctx)
     values = [o.value for o in roster_options(ctx)]
     marks: dict[str, str] = dict(ctx.data.get("marks") or {})
     remarks: list[str] = []
@@ -320,7 +320,7 @@ class RollStep(Step):
     def _touched(self, ctx: Context) -> Outcome:
         pressed, _, shown = str(ctx.incoming.choice).partition(SHOWN)
         ctx.incoming = replace(ctx.incoming, choice=pressed)
-        locked = _locked(ctx)
+        locked = locked_marks(ctx)
         values = [o.value for o in roster_options(ctx)]
         picked = ctx.chosen([*values, "_prev", "_next", "_all", "_done"], labels={})
         if isinstance(picked, Invalid):

@@ -430,5 +430,13 @@ async def test_the_one_bilan_moved_in_a_sentence_is_moved_to_the_day_said(
         2026, 11, 27, 14, tzinfo=PARIS
     )
     await trainer.says("/annuler")
+    await trainer.says("on decale le bilan a mardi aprem")  # a part of the day: its hour (KF5b)
+    assert trainer.last == (
+        "Mardi 24 novembre 2026, l'après-midi : à quelle heure ? Par exemple « 14 h » ou"
+        " « 15 h 30 »."
+    )
+    await trainer.says("même heure")  # the bilan's, 14 h, of the afternoon
+    assert trainer.last.startswith("J'ai compris : mardi 24 novembre 2026 à 14 h 00.")
+    await trainer.says("/annuler")
     await trainer.says("annule le bilan de vendredi")  # no day to move it to: its list
     assert trainer.last.startswith("Quel bilan ?")

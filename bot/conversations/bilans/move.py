@@ -62,6 +62,7 @@ from bot.conversations.kit.flow import (
     Return,
     leave_saying,
 )
+from bot.conversations.kit.hour_of_part import asking_hour
 from bot.conversations.kit.steps import Confirm, DateStep
 from bot.deadlines import documents
 from bot.deadlines.service import Moved
@@ -143,7 +144,9 @@ class WhenOrHerDate(DateStep):
         return replace(asked, choices=(ctx.choice(label, HERS),))
 
     async def answer(self, ctx: Context) -> Outcome:
-        if ctx.incoming.choice is None and (hour := _hour_without_day(ctx, ctx.incoming.text)):
+        kept = asking_hour(ctx, self.name)  # « vendredi aprem » said: its day kept (KF5b)
+        typed = ctx.incoming.choice is None and not kept
+        if typed and (hour := _hour_without_day(ctx, ctx.incoming.text)):
             return Retry(ctx.render("bilan.same_hour_which_day", hour=hour))
         if ctx.incoming.choice is None and ctx.incoming.text:
             ctx.incoming = replace(ctx.incoming, text=_at_its_hour(ctx, ctx.incoming.text))

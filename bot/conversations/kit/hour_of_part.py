@@ -66,13 +66,15 @@ def _day_words(ctx: Context, step: str) -> str:
     return f"{said}, {part}" if part else said
 
 
-def _asking(ctx: Context, step: str) -> bool:
+def asking_hour(ctx: Context, step: str) -> bool:
+    """Whether the date step ``step`` asks the hour alone of a day said (« même heure » there
+    is the bilan's hour on that day, no day to ask: explorer LD7's question is not asked)."""
     return ctx.data.get(_part_key(step)) is not None and bool(ctx.data.get(f"_day_{step}"))
 
 
 def hour_kept_question(ctx: Context, step: str) -> str | None:
     """The question when the day was said: its hour alone; ``None`` otherwise."""
-    if not _asking(ctx, step) or ctx.data.get(f"_pending_{step}"):
+    if not asking_hour(ctx, step) or ctx.data.get(f"_pending_{step}"):
         return None
     part = str(ctx.data.get(_part_key(step)))
     day, examples = _day_words(ctx, step), PART_EXAMPLES.get(part, PART_EXAMPLES[""])
@@ -86,7 +88,7 @@ def hour_in_part(
     (« 15 h », « 3 h » read 15 h after « l'après-midi »); another day and hour typed replace
     them; anything else is said wrong in words, the day and part kept. ``understood`` as is
     when no day was kept."""
-    if not _asking(ctx, step):
+    if not asking_hour(ctx, step):
         return understood
     if understood is not None and understood.has_date:
         for key in kept_keys(step):  # another day: read as typed

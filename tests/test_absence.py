@@ -2692,8 +2692,8 @@ async def test_wrong_words_after_one_person_s_medical_warning_keep_the_motive(
     db: Database, trainer: Person
 ) -> None:
     """Explorer LB1: nothing, a page, control characters, « oui mais non » after the warning:
-    said in French, the motive pointed out unchanged; with no warning just given, words at
-    the recap are refused as before."""
+    said in French, the motive pointed out unchanged, the warning still waiting for its
+    answer; once answered, words at the recap are refused as before."""
     await trainer.says("Karim absent vendredi matin, chimiothérapie")
     await trainer.presses("Oui, noter")
     await trainer.presses("Oui")
@@ -2707,6 +2707,8 @@ async def test_wrong_words_after_one_person_s_medical_warning_keep_the_motive(
         await trainer.says(typed)
         assert trainer.all_text.startswith(said), typed[:20]
         assert "Justifiée : chimiothérapie\n" in trainer.last
-    await trainer.says("c'est bon, garde")  # the warning no longer just given: refused
+    await trainer.says("raison de santé")  # still its answer, after the wrong ones
+    assert "Justifiée : raison de santé\n" in trainer.last
+    await trainer.says("c'est bon, garde")  # answered: refused as any words there
     assert trainer.all_text.startswith("Je n'ai pas reconnu ce choix")
     assert await absences(db) == []

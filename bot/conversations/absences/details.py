@@ -58,7 +58,7 @@ from bot.conversations.kit.steps import (
     Text,
     TextParser,
 )
-from bot.privacy.health import MEDICAL_DETAIL, SAID_TEXT, point_out_once
+from bot.privacy.health import MEDICAL_DETAIL, SAID, SAID_TEXT, point_out_once, said_digest
 
 
 def detail_steps(
@@ -470,11 +470,14 @@ def medical_said(ctx: Context) -> bool:
     said = "absence_id" not in ctx.data and isinstance(reason, str)
     said = said and point_out_once(ctx.data, str(reason), MEDICAL_DETAIL)
     ctx.data.pop(SAID_TEXT, None)  # no « oui » to a question keeps it: « Enregistrer » does
-    ctx.data[REWORDING] = said
+    # Asked again after a wrong answer (nothing typed, a page), the warning still waits for
+    # its answer; answered (:mod:`.warned_motive`) or another motive, it no longer does.
+    waits = ctx.data.get(SAID) == said_digest(str(reason)) and ctx.data.get(REWORDING)
+    ctx.data[REWORDING] = said or bool(waits)
     return said
 
 
-REWORDING = "_rewording"  # set when the recap just pointed the medical detail out
+REWORDING = "_rewording"  # set while the warning of the recap waits for its answer
 
 
 def details_of(ctx: Context) -> Details:

@@ -53,6 +53,7 @@ async def motive_warned(ctx: Context) -> Outcome | None:
     kept = keeps_it(ctx.incoming.text)  # « c'est bon, garde »: a keep, not a yes with words
     if not kept and is_a_yes(ctx.incoming.text):
         return None
+    ctx.data[REWORDING] = False  # answered
     if not kept:
         keep_reason(ctx, reworded(ctx.incoming.text))
     ctx.data.pop("recap", None)

@@ -247,18 +247,21 @@ async def test_a_wrong_hour_for_the_half_said_is_told_the_day_kept(
         " et 19 h, par exemple « 14 h » ou « 15 h 30 », ou le jour et l'heure si vous changez"
         " d'avis (« demain 9 h »)."
     )
-    for wrong in ("bof", "l'après-midi", "<b>16h</b>"[:3] + "x"):
+    for wrong in ("bof", "l'après-midi", "<b>x</b>"):
         await trainer.says(wrong)
         assert trainer.last.startswith(
             "Je n'ai pas compris cette heure. Tapez-la seule, par exemple « 14 h » ou"
             " « 15 h 30 » : je garde demain (mardi 24 novembre 2026), l'après-midi."
         ), wrong
     await trainer.says(" ")
-    assert "C'est bien ça ?" not in trainer.last
+    assert trainer.all_text.startswith("Je n'ai rien reçu : écrivez votre réponse")
+    assert trainer.last.endswith(
+        "l'après-midi : à quelle heure ? Par exemple « 14 h » ou « 15 h 30 »."
+    )
     await trainer.says("1" * 5000)
-    assert "5000" in trainer.last.replace("\u202f", "").replace(" ", "")
+    assert trainer.all_text.startswith("Votre message est trop long")
     await trainer.says("16h\u202e")
-    assert "C'est bien ça ?" not in trainer.last
+    assert trainer.all_text.startswith("Votre message contient des caractères de contrôle")
     assert "\u202e" not in trainer.all_text
     await trainer.says("<b>16h</b>")
     assert trainer.last.startswith("J'ai compris : mardi 24 novembre 2026 à 16 h 00.")

@@ -1317,3 +1317,24 @@ async def test_a_no_naming_another_trainee_replaces_the_only_one_left(
     assert trainer.last.endswith("pour :\n· Julie Petit")
     await trainer.presses("Enregistrer")
     assert await _names_of(db) == ["Julie Petit"]
+
+
+async def test_a_no_naming_two_namesakes_guesses_neither(db: Database, trainer: Person) -> None:
+    """Explorer KD2: « non, c'est Julie » when two trainees of one's formations are called Julie
+    Petit picks neither: said not understood (FC2), the list unchanged."""
+    async with db.sessions() as session, session.begin():
+        projet = await session.scalar(select(Formation).where(Formation.title.startswith("Projet")))
+        assert projet is not None
+        session.add(
+            Trainee(
+                formation_id=projet.id,
+                full_name="Julie Petit",
+                name_key=name_key("Julie Petit"),
+                entered_on=projet.start_date,
+            )
+        )
+    await trainer.says("Karim et Léa absents vendredi matin")
+    await trainer.says("non, c'est Julie")
+    assert trainer.all_text.startswith("Je n'ai pas compris « non, c'est Julie » :")
+    assert "· Karim Benali\n· Léa Martin" in trainer.last
+    assert await step_of(db, trainer) == ("absence_group", "recap")

@@ -156,24 +156,22 @@ async def named_instead(ctx: Context) -> Outcome | None:
     rest = correction(ctx.incoming.text[:300])
     if rest is None:
         return None
-    people = {
-        t.full_name: [str(f.id), str(t.id)]
+    people = [
+        (t.full_name, [str(f.id), str(t.id)])
         for f in await visible_formations(ctx)
         for t in f.named_trainees
-    }
-    found = names_said_instead(rest, people)
+    ]
+    said = names_said_instead(rest, {name for name, _ in people})
+    found = [(name, key) for name, key in people if name in said]  # namesakes: not guessed
     listed = [list(map(str, key)) for key in ctx.data.get("_resolved") or []]
-    if len(found) != 1 or people[found[0]] in listed:
+    if len(found) != 1 or found[0][1] in listed:
         return None
+    name, key = found[0]
     ctx.data.pop("recap", None)
     if len(listed) == 1:
-        ctx.data["_resolved"] = [people[found[0]]]
+        ctx.data["_resolved"] = [key]
         return Next("recap")
-    ctx.data[INSTEAD] = {
-        "name": found[0],
-        "key": people[found[0]],
-        "said": quoted_back(ctx.incoming.text),
-    }
+    ctx.data[INSTEAD] = {"name": name, "key": key, "said": quoted_back(ctx.incoming.text)}
     return Next("instead")
 
 

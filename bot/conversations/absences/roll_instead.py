@@ -36,20 +36,18 @@ def named_instead(ctx: Context) -> Outcome | None:
         return None
     marks: dict[str, str] = dict(ctx.data.get("marks") or {})
     locked = locked_marks(ctx)
-    names = {name: value for name, value, _, _ in roster_rows(ctx) if value not in locked}
-    found = names_said_instead(rest, names)
+    rows = [(name, value) for name, value, _, _ in roster_rows(ctx) if value not in locked]
+    said = names_said_instead(rest, {name for name, _ in rows})
+    found = [(name, value) for name, value in rows if name in said]  # namesakes: not guessed
     marked = [value for _, value, _, _ in roster_rows(ctx) if marks.get(value)]
-    if len(found) != 1 or names[found[0]] in marks or not marked:
+    if len(found) != 1 or found[0][1] in marks or not marked:
         return None
+    name, value = found[0]
     if len(marked) == 1:
-        marks[names[found[0]]] = marks.pop(marked[0])
+        marks[value] = marks.pop(marked[0])
         ctx.data["marks"] = marks
         return Stay()
-    ctx.data[INSTEAD] = {
-        "name": found[0],
-        "value": names[found[0]],
-        "said": quoted_back(ctx.incoming.text),
-    }
+    ctx.data[INSTEAD] = {"name": name, "value": value, "said": quoted_back(ctx.incoming.text)}
     return Stay()
 
 

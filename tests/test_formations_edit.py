@@ -460,14 +460,21 @@ async def test_a_session_added_before_the_first_as_another_goes_leaves_the_first
         assert labels[march.id] == "Session 1"
         added = next(s for s in formation.sessions if s.label == "Session A")
         rows = await session.execute(
-            select(StoredDeadline.key, StoredDeadline.due_on, StoredDeadline.status).where(
+            select(
+                StoredDeadline.key,
+                StoredDeadline.due_on,
+                StoredDeadline.status,
+                StoredDeadline.reopened_from,
+            ).where(
                 StoredDeadline.formation_id == formation.id,
                 StoredDeadline.key.like("CVL-BQ-END%"),
             )
         )
-        ends = {key.rsplit(":", 1)[1]: (due, status) for key, due, status in rows.all()}
-        assert ends[str(march.id)][1] == "done"  # Session 1's, now the formation's last
-        assert ends[str(added.id)] == (date(2027, 4, 10), "open")
+        ends = {key.rsplit(":", 1)[1]: (due, status, was) for key, due, status, was in rows.all()}
+        # Session 1's row, its done mark kept; open again, as Session 2's trainees now end in
+        # it, after the day it was done (reviewer MD3/KB8).
+        assert ends[str(march.id)][1:] == ("open", NOW)
+        assert ends[str(added.id)] == (date(2027, 4, 10), "open", None)
 
 
 async def test_a_session_postponed_into_the_next_keeps_its_own_row(store: Database) -> None:
@@ -476,7 +483,8 @@ async def test_a_session_postponed_into_the_next_keeps_its_own_row(store: Databa
     March–20 May (7 days of its old dates, 18 of Session 2's), Session 2 to 21 June–31 August
     (10 days of its old dates): Session 1 took Session 2's row by the larger overlap, Session 2 got a new one and the
     done bilan of Session 1 was deleted.  As many sessions as before: the n-th continues the
-    n-th, each keeps its row, the done bilan stays done."""
+    n-th, each keeps its row, the done bilan its done mark (open again, as it now ends
+    later: reviewer MD3/KB8)."""
     async with store.sessions() as session, session.begin():
         people = await cast(session)
         formation = await march_s_bilan_done(session, people)
@@ -496,12 +504,16 @@ async def test_a_session_postponed_into_the_next_keeps_its_own_row(store: Databa
             march.id: ("Session 1", date(2027, 3, 25), date(2027, 5, 20)),
             may.id: ("Session 2", date(2027, 6, 21), date(2027, 8, 31)),
         }
-        status = await session.scalar(
-            select(StoredDeadline.status).where(
-                StoredDeadline.key == f"CVL-BQ-END:formation:{formation.id}:session:{march.id}"
+        kept = (
+            await session.execute(
+                select(StoredDeadline.status, StoredDeadline.reopened_from).where(
+                    StoredDeadline.key == f"CVL-BQ-END:formation:{formation.id}:session:{march.id}"
+                )
             )
-        )
-        assert status == "done"
+        ).one()
+        # Its row and done mark kept; open again, the session now ending on 20 May, after
+        # the day it was done (reviewer MD3/KB8).
+        assert tuple(kept) == ("open", NOW)
 
 
 async def test_action_type_corrected_to_premiers_gestes_places_each_trainee_by_entry(

@@ -44,6 +44,7 @@ from bot.storage.held import (
     writes_open_the_transaction,
 )
 from bot.storage.inline import ParkingPool, creator, reset_inline
+from bot.storage.json_text import dumps, loads
 from bot.storage.ping import Pings, may_be_lost
 from bot.storage.revisions import SchemaMismatch, is_mismatch, schema_heads, unknown
 
@@ -115,7 +116,12 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.inline = False
         """SQLite calls run in the loop's thread (:class:`bot.storage.inline.InlineConnection`): they never wait."""
-        kwargs: dict[str, Any] = {"echo": echo}
+        # The JSON columns' text (:mod:`bot.storage.json_text`): json's own, with less work.
+        kwargs: dict[str, Any] = {
+            "echo": echo,
+            "json_serializer": dumps,
+            "json_deserializer": loads,
+        }
         if self.is_sqlite:
             database = parsed.database or ""
             if database and database != ":memory:":

@@ -10,7 +10,8 @@ multi-row ``INSERT`` of a saving turn's rows (:func:`listed`, AP).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam
@@ -38,6 +39,15 @@ class Prepared:
     binds: tuple[tuple[str, bool, Any, Convert], ...]
     """(name, required, fixed value for a literal, converter) per placeholder."""
     columns: tuple[tuple[str, Convert], ...]
+    pick: Callable[[Mapping[str, Any]], tuple[Any, ...]] | None = field(default=None, repr=False)
+    """Every placeholder's parameter in one call (``itemgetter``), when there are two or more
+    and none is a literal; else None and :meth:`values` takes them one by one."""
+    converting: tuple[tuple[int, Callable[[Any], Any]], ...] = field(default=(), repr=False)
+    """The placeholders whose value a converter changes, by position: a turn's UPDATE has
+    eight, three of them converted (its JSON and two stamps)."""
+    keys: tuple[str, ...] = field(default=(), repr=False)
+    converted: tuple[tuple[str, Callable[[Any], Any]], ...] = field(default=(), repr=False)
+    """The result columns a converter changes (two of the sixteen a turn's read gives)."""
 
     @classmethod
     def of(cls, statement: Statement, dialect: Dialect) -> Prepared:
@@ -60,21 +70,40 @@ class Prepared:
             (str(key), column.type.dialect_impl(dialect).result_processor(dialect, None))
             for key, column in read.items()
         )
-        return cls(str(compiled), tuple(binds), columns)
+        names = [name for name, required, _, _ in binds if required]
+        return cls(
+            str(compiled),
+            tuple(binds),
+            columns,
+            pick=itemgetter(*names) if len(names) == len(binds) >= 2 else None,
+            converting=tuple((n, c) for n, (_, _, _, c) in enumerate(binds) if c is not None),
+            keys=tuple(key for key, _ in columns),
+            converted=tuple((key, c) for key, c in columns if c is not None),
+        )
 
     def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
-        """The positional parameters, converted; a missing required one is a KeyError."""
-        out = []
-        for name, required, fixed, convert in self.binds:
-            value = params[name] if required else fixed
-            out.append(value if convert is None or value is None else convert(value))
+        """The positional parameters, converted; a missing required one is a KeyError.
+
+        Taken in one call, and only the converted ones looked at again: not a loop over
+        every placeholder, three statements a turn (NA)."""
+        if self.pick is not None:
+            picked = self.pick(params)
+            if not self.converting:
+                return picked
+            out = list(picked)
+        else:
+            out = [params[name] if required else fixed for name, required, fixed, _ in self.binds]
+        for n, convert in self.converting:
+            if (value := out[n]) is not None:
+                out[n] = convert(value)
         return tuple(out)
 
     def row(self, raw: tuple[Any, ...]) -> dict[str, Any]:
-        return {
-            key: value if convert is None or value is None else convert(value)
-            for (key, convert), value in zip(self.columns, raw, strict=True)
-        }
+        row = dict(zip(self.keys, raw, strict=True))
+        for key, convert in self.converted:
+            if (value := row[key]) is not None:
+                row[key] = convert(value)
+        return row
 
     def tuples(self, raw: list[Any]) -> list[tuple[Any, ...]]:
         """Rows as tuples, converted; SQLite's rows as they came when no column converts."""

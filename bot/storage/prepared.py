@@ -47,7 +47,7 @@ class Prepared:
     eight, three of them converted (its JSON and two stamps)."""
     keys: tuple[str, ...] = field(default=(), repr=False)
     converted: tuple[tuple[str, Callable[[Any], Any]], ...] = field(default=(), repr=False)
-    """The result columns a converter changes (two of the sixteen a turn's read gives)."""
+    """The result columns a converter changes (four of the sixteen a turn's read gives)."""
 
     @classmethod
     def of(cls, statement: Statement, dialect: Dialect) -> Prepared:

@@ -10,14 +10,14 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.formations.labels import name_key
 from bot.storage.db import Database
-from bot.storage.formations import Formation, Trainee
+from bot.storage.formations import Trainee
 from tests.auxil.absences import (
     FollowUp,
     absences,
     add_formation,
     audit_entries,
+    enrol,
     record_exit,
     rows,
     trainee_id,
@@ -346,17 +346,7 @@ async def test_days_after_a_trainee_s_exit_are_said_and_left_out(
 async def test_an_ambiguous_name_is_asked_once_and_an_unknown_one_can_be_left(
     db: Database, trainer: Person
 ) -> None:
-    async with db.sessions() as session, session.begin():
-        projet = await session.scalar(select(Formation).where(Formation.title.startswith("Projet")))
-        assert projet is not None
-        session.add(
-            Trainee(
-                formation_id=projet.id,
-                full_name="Léa Morel",
-                name_key=name_key("Léa Morel"),
-                entered_on=projet.start_date,
-            )
-        )
+    await enrol(db, "Projet", "Léa Morel")
     await trainer.says("Karim, Léa et Zorro absents hier")
     assert "Plusieurs stagiaires correspondent à « Léa »" in trainer.last
     assert trainer.buttons == [
@@ -1322,17 +1312,7 @@ async def test_a_no_naming_another_trainee_replaces_the_only_one_left(
 async def test_a_no_naming_two_namesakes_guesses_neither(db: Database, trainer: Person) -> None:
     """Explorer KD2: « non, c'est Julie » when two trainees of one's formations are called Julie
     Petit picks neither: said not understood (FC2), the list unchanged."""
-    async with db.sessions() as session, session.begin():
-        projet = await session.scalar(select(Formation).where(Formation.title.startswith("Projet")))
-        assert projet is not None
-        session.add(
-            Trainee(
-                formation_id=projet.id,
-                full_name="Julie Petit",
-                name_key=name_key("Julie Petit"),
-                entered_on=projet.start_date,
-            )
-        )
+    await enrol(db, "Projet", "Julie Petit")
     await trainer.says("Karim et Léa absents vendredi matin")
     await trainer.says("non, c'est Julie")
     assert trainer.all_text.startswith("Je n'ai pas compris « non, c'est Julie » :")

@@ -62,6 +62,24 @@ async def formation_id(db: Database, title_start: str) -> int:
     raise AssertionError(title_start)
 
 
+async def enrol(db: Database, title_start: str, full_name: str) -> None:
+    """``full_name`` enrolled in the demo's formation whose title starts with ``title_start``,
+    from its first day (a namesake of a trainee of another formation, say)."""
+    async with db.sessions() as session, session.begin():
+        formation = await session.scalar(
+            select(Formation).where(Formation.title.startswith(title_start))
+        )
+        assert formation is not None
+        session.add(
+            Trainee(
+                formation_id=formation.id,
+                full_name=full_name,
+                name_key=name_key(full_name),
+                entered_on=formation.start_date,
+            )
+        )
+
+
 async def add_formation(
     db: Database,
     *,

@@ -8,7 +8,6 @@ import asyncio
 import logging
 import os
 import signal
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,11 +19,10 @@ from bot.messages import SENT_AS, Reply
 from bot.storage.db import Database
 from bot.transports.matrix import MatrixTransport, pacing
 from tests.auxil.matrix_people import MatrixPerson
+from tests.auxil.processes import bot_run
 from tests.auxil.synapse import Synapse
 
 pytestmark = pytest.mark.slow  # real Synapse, real processes
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def on(synapse: Synapse, settings: Settings) -> Settings:
@@ -56,16 +54,7 @@ async def test_a_killed_bot_answers_the_waiting_message_once(
 
     async def start() -> asyncio.subprocess.Process:
         with log.open("ab") as stderr:
-            return await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                env=env,
-                cwd=ROOT,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=stderr,
-            )
+            return await bot_run(env, stderr)
 
     process = await start()
     try:

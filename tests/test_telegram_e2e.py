@@ -10,7 +10,6 @@ import os
 import re
 import signal
 import socket
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
@@ -32,13 +31,13 @@ from bot.storage.state import ConversationState
 from bot.transports.telegram import WEBHOOK_SECRET_FILE, TelegramTransport, webhook_secret
 from tests.auxil.dialogue import local_today
 from tests.auxil.disk import fill_the_disk, free_space, space_reset
+from tests.auxil.processes import bot_run
 from tests.auxil.telegram_bot import wait_for as answer_after
 from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser
 
 pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
 
 TOKEN = "987654:FORMABOT-e2e"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -192,16 +191,7 @@ async def test_a_killed_bot_loses_nothing_and_does_nothing_twice(
     )
 
     async def start() -> asyncio.subprocess.Process:
-        return await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=ROOT,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
+        return await bot_run(env, asyncio.subprocess.DEVNULL)
 
     process = await start()
     try:

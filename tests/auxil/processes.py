@@ -1,11 +1,15 @@
-"""Claimer names (:mod:`bot.storage.claimers`) of real processes of this host, dead or alive."""
+"""Real processes of this host: claimer names (:mod:`bot.storage.claimers`) of processes dead
+or alive, and ``formabot run`` started as its service starts it."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
 
 from bot.storage.claimers import claimer
 
@@ -33,3 +37,21 @@ def alive() -> Iterator[str]:
     finally:
         process.kill()
         process.wait()
+
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+async def bot_run(env: dict[str, str], stderr: IO[bytes] | int) -> asyncio.subprocess.Process:
+    """``python -m bot run`` from the project's folder with ``env``, its output ignored but
+    for ``stderr`` (a file a test reads for what the bot logs, or DEVNULL)."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=stderr,
+    )

@@ -271,3 +271,37 @@ async def test_a_session_ending_later_reopens_its_own_final_bilan(
             ("la session « Session 1 » (du lundi 15 mars 2027 au jeudi 15 avril 2027)", "open"),
             ("la session « Session 2 » (du lundi 3 mai 2027 au mercredi 30 juin 2027)", "open"),
         ]
+
+
+async def test_opened_in_echeances_a_reopened_one_says_when_it_was_done_and_why(
+    db: Database, clock: Clock, trainer: Person
+) -> None:
+    """Its detail said it open, nothing more: the trainer who had marked it done on 23
+    November read it as never done.  Named with the trainee whose path was extended; the
+    formation's own end moved, with none."""
+    await marked_done(trainer)
+    clock.now = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    await extended(trainer, "Thomas Fabre", "le 30 avril")
+    await trainer.says("/echeances")
+    await trainer.presses(FINAL)
+    assert (
+        "Marquée faite le lundi 23 novembre 2026, rouverte le vendredi 4 décembre 2026 : le "
+        "parcours de Thomas Fabre finit désormais le vendredi 30 avril 2027."
+    ) in trainer.last
+    await trainer.presses("Fait")  # done for the new end: its history is no more to say
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Retirer un stagiaire")
+    await trainer.presses("Thomas Fabre")
+    await trainer.presses("Oui, retirer")
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Modifier les dates")
+    await trainer.says("jusqu'au 16/04/2027")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.says("/echeances")
+    await trainer.presses(FINAL)
+    assert (
+        "Marquée faite le vendredi 4 décembre 2026, rouverte le vendredi 4 décembre 2026 : la "
+        "formation finit désormais le vendredi 16 avril 2027 (fin du dernier parcours)."
+    ) in trainer.last

@@ -9,7 +9,8 @@ stays, comes earlier, or moves to a day before the done mark leaves them done.  
 done is kept on the row with when (``reopened_from``) and for which end (``done_anchor_on``):
 the end brought back to that end or that day (the extension removed with its trainee, the
 dates corrected) makes it done again, as it was.  Said once in the chat that made the change
-(:func:`reopened_lines`) and in the next digest (:func:`reopened_since`).
+(:func:`reopened_lines`) and in the next digest (:func:`reopened_since`), and whenever it is
+opened in ``/echeances`` (:func:`reopened_history`: an open row alone read as never done).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rules import REDONE_AFTER_LATER_END, Deadline
 from bot.storage.bilans import StoredDeadline
-from bot.storage.formations import Formation
+from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, zone_named
 
 
@@ -115,3 +116,27 @@ def reopened_lines(
         }
         for row, title in rows
     ]
+
+
+async def reopened_history(
+    session: AsyncSession, row: StoredDeadline, tz: ZoneInfo
+) -> dict[str, object] | None:
+    """What the deadline's detail says of a reopened one (« Marquée faite le …, rouverte le
+    … »): without it, an open final bilan hid that it had been done and why it is again to
+    do.  The trainee is named when one path alone ends on the end it counts from (a path
+    extended); an end of the formation or of a session moved names none."""
+    if row.reopened_from is None or row.reopened_at is None or row.status == "done":
+        return None
+    ends = await session.scalars(
+        select(Trainee.full_name).where(
+            Trainee.formation_id == row.formation_id, Trainee.path_end == row.anchor_on
+        )
+    )
+    named = list(ends)
+    return {
+        "done": row.reopened_from.astimezone(tz).date(),
+        "reopened": row.reopened_at.astimezone(tz).date(),
+        "end": row.anchor_on,
+        "trainee": named[0] if len(named) == 1 and not row.detail else None,
+        "detail": row.detail,
+    }

@@ -69,6 +69,7 @@ from bot.deadlines.documents import due_text
 from bot.deadlines.lines import booked, concerned
 from bot.deadlines.org_settings import is_default
 from bot.deadlines.postponed import MAX_POSTPONE_DAYS
+from bot.deadlines.reopened import reopened_history
 from bot.deadlines.service import group_of
 from bot.deadlines.status import at_the_meeting, status_label
 from bot.formations.labels import told_apart
@@ -121,6 +122,7 @@ async def deadline_values(ctx: Context) -> dict[str, Any]:
             if (planned := (await booked(ctx.session, [row])).get(row.id))
             else None,
             "booked_passed": planned is not None and planned <= ctx.now,  # HB15
+            "reopened": await reopened_history(ctx.session, row, ctx.tz),
         }
     }
 

@@ -241,7 +241,8 @@ async def test_a_session_ending_later_reopens_its_own_final_bilan(
     db: Database, trainer: Person
 ) -> None:
     """« Premiers gestes » owes a final bilan per session: Session 1's, done, reopens when
-    Session 1 is corrected to end on 15 April; Session 2's, untouched, is not named."""
+    Session 1 is corrected to end on 15 April; Session 2's, untouched, is not named.  Its
+    dates corrected back, it is done again, said there as « Modifier les dates » says it."""
     title = "Premiers gestes cuisine"
     await two_sessions_with(trainer, title, "premiers gestes", "Karim Benali ; entrée le 1er mars")
     await trainer.says("/echeances")
@@ -271,6 +272,16 @@ async def test_a_session_ending_later_reopens_its_own_final_bilan(
             ("la session « Session 1 » (du lundi 15 mars 2027 au jeudi 15 avril 2027)", "open"),
             ("la session « Session 2 » (du lundi 3 mai 2027 au mercredi 30 juin 2027)", "open"),
         ]
+    await trainer.says("/formations")  # corrected back: done again, and said in this chat
+    await trainer.presses(title)
+    await trainer.presses("Modifier la formation")
+    await trainer.presses("Sessions")
+    await trainer.says("Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027")
+    assert (
+        "L'échéance « Envoyer le bilan qualitatif de fin » (Session 1) est de nouveau marquée "
+        "faite, comme le lundi 23 novembre 2026 : la fin qui compte revient au mercredi 31 mars "
+        "2027."
+    ) in trainer.all_text
 
 
 async def test_opened_in_echeances_a_reopened_one_says_when_it_was_done_and_why(

@@ -71,6 +71,8 @@ class Edited:
     """Then, whose EOS exit moved to the formation's end (explorer QA5)."""
     reopened: tuple[StoredDeadline, ...] = ()
     """A final bilan done before the end the change moved: to do again (reviewer MD3/KB8)."""
+    done_again: tuple[StoredDeadline, ...] = ()
+    """One reopened, done again: the change brought its end back (MD3/KB8)."""
 
 
 BILAN_BOUND = ("funder", "kind")
@@ -143,6 +145,7 @@ async def edit_formation(
     ungrouped = False
     exits: ExitsMoved = ()
     reopened: tuple[StoredDeadline, ...] = ()
+    done_again: tuple[StoredDeadline, ...] = ()
     if changed:
         moved = await _follow_the_length(session, formation)
         if bool(group_sessions(formation)) != were_groups:  # explorer MB1
@@ -153,7 +156,8 @@ async def edit_formation(
                 grouped = by_session(formation, formation.trainees)
         audit_formation(session, member, "edit", formation.id, fields=changed)
         await session.flush()
-        reopened = tuple((await refresh_deadlines(session, formation.id)).reopened)
+        refreshed = await refresh_deadlines(session, formation.id)
+        reopened, done_again = tuple(refreshed.reopened), tuple(refreshed.done_again)
         if ungrouped:
             exits = exits_moved(formation, exits_before, await exits_done(session, formation))
     return Edited(
@@ -164,6 +168,7 @@ async def edit_formation(
         ungrouped=ungrouped,
         exits=exits,
         reopened=reopened,
+        done_again=done_again,
     )
 
 
@@ -215,6 +220,8 @@ class SessionsReplaced:
     """Then, whose EOS exit moved to the formation's end (explorer QA5)."""
     reopened: tuple[StoredDeadline, ...] = ()
     """A final bilan done before the end the change moved: to do again (reviewer MD3/KB8)."""
+    done_again: tuple[StoredDeadline, ...] = ()
+    """One reopened, done again: the change brought its end back (MD3/KB8)."""
 
 
 async def replace_sessions(
@@ -259,12 +266,16 @@ async def replace_sessions(
     moved = replace_trainees(formation, held)
     await session.flush()
     audit_formation(session, member, "edit_sessions", formation.id, count=len(sessions))
-    reopened = tuple((await refresh_deadlines(session, formation.id)).reopened)
+    refreshed = await refresh_deadlines(session, formation.id)
+    reopened, done_again = tuple(refreshed.reopened), tuple(refreshed.done_again)
     if were_groups and not group_sessions(formation) and formation.trainees:  # explorer QA5
         done = await exits_done(session, formation)
         exits = exits_moved(formation, exits_before, done)
-        return SessionsReplaced(formation, ungrouped=True, exits=exits, reopened=reopened)
-    return SessionsReplaced(formation, by_session(formation, moved), reopened=reopened)
+        return SessionsReplaced(
+            formation, ungrouped=True, exits=exits, reopened=reopened, done_again=done_again
+        )
+    moved_to = by_session(formation, moved)
+    return SessionsReplaced(formation, moved_to, reopened=reopened, done_again=done_again)
 
 
 async def exits_done(session: AsyncSession, formation: Formation) -> set[int]:

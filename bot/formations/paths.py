@@ -89,6 +89,8 @@ class PathChanged:
     trainee: Trainee
     reopened: list[StoredDeadline] = field(default_factory=list)
     """A final bilan done before the new end of the last path: to do again (MD3/KB8)."""
+    done_again: list[StoredDeadline] = field(default_factory=list)
+    """One reopened, done again: the change brought its end back (MD3/KB8)."""
 
 
 async def _trainee(
@@ -108,7 +110,7 @@ async def _saved(
     audit_formation(session, member, action, formation.id, trainee_id=trainee.id)
     await session.flush()
     refreshed = await refresh_deadlines(session, formation.id)
-    return PathChanged(formation, trainee, refreshed.reopened)
+    return PathChanged(formation, trainee, refreshed.reopened, refreshed.done_again)
 
 
 async def set_entry(

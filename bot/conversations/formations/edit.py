@@ -148,7 +148,7 @@ def saver(topic: Topic) -> Callable[[Context], Any]:
                 ungrouped=saved.ungrouped,
                 exits=saved.exits,
             )
-            say_to_redo(ctx, saved.formation, saved.reopened)
+            say_to_redo(ctx, saved.formation, saved.reopened, done_again=saved.done_again)
             return
         changes = {field: _value(ctx, field) for field in topic.fields}
         edited = await edit.edit_formation(ctx.session, who, formation_id, changes)
@@ -169,7 +169,7 @@ def saver(topic: Topic) -> Callable[[Context], Any]:
             exits=edited.exits,
             long=edited.formation.long or edited.formation.certifying,
         )
-        say_to_redo(ctx, edited.formation, edited.reopened)
+        say_to_redo(ctx, edited.formation, edited.reopened, done_again=edited.done_again)
 
     return save
 

@@ -58,6 +58,7 @@ from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_
 from bot.conversations.kit.pages import LINES, Reading
 from bot.conversations.kit.steps import Confirm, Entry, Option, Pick, PickMany
 from bot.deadlines.facts import rules_off
+from bot.deadlines.lines import short_scope
 from bot.deadlines.reopened import reopened_lines
 from bot.deadlines.service import Moved
 from bot.formations import service
@@ -343,12 +344,15 @@ def say_to_redo(
 ) -> None:
     """The final bilans done before the end a change moved past their day: to do again, said
     in the chat that made it (reviewer MD3/KB8), naming ``trainee`` when the change extended
-    their path; and those done again, their end brought back."""
+    their path; and those done again, their end brought back: one saying for every change
+    that moves an end (the dates, a path, a trainee removed, the sessions, the formation)."""
     if reopened and formation is not None:
         lines = reopened_lines([(row, formation.title) for row in reopened], ctx.tz, trainee)
         ctx.say("echeances.to_redo", lines=lines)
-    if done_again:
+    if done_again:  # « (Session 1) », not « (la session « Session 1 » (du … au …)) »
         lines = reopened_lines([(row, "") for row in done_again], ctx.tz)
+        for line in lines:
+            line["detail"] = short_scope(str(line["detail"] or ""))
         ctx.say("echeances.done_again_end", lines=lines)
 
 

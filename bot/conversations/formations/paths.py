@@ -298,7 +298,7 @@ async def save(ctx: Context) -> Outcome:
     )
     if done:
         extended = ctx.data["trainee_name"] if ctx.data["what"] == "extend" else None
-        say_to_redo(ctx, done.formation, done.reopened, extended)
+        say_to_redo(ctx, done.formation, done.reopened, extended, done_again=done.done_again)
     if done and ctx.data["what"] == "exit" and left_on is not None:
         # The follow-up the exit opened counts from its day: moved with it (explorer AF4).
         day = date.fromisoformat(ctx.data["exit_on"])

@@ -25,9 +25,10 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation
 from tests.auxil.absences import move_due
 from tests.auxil.command import Done
-from tests.auxil.dialogue import Person
+from tests.auxil.dialogue import Clock, Person
 from tests.test_bilan import schedule
 from tests.test_cli import run
+from tests.test_deadlines_reopened import extended, marked_done
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -95,6 +96,26 @@ async def test_csv_and_json_rows(db: Database, trainer: Person) -> None:
     assert {r["règle"] for r in table} == set(by_rule)
     data = json.loads(exports.write(rows, deadline_exports.COLUMNS, "json"))
     assert {r["identifiant"] for r in data} == {r["identifiant"] for r in rows}
+
+
+async def test_a_reopened_final_bilan_keeps_its_earlier_done_mark(
+    db: Database, clock: Clock, trainer: Person
+) -> None:
+    """Marked done on 23 November, reopened on 4 December by Thomas Fabre's path extended: the
+    export said it « à faire », nothing more, where an auditor asks whether it had been sent."""
+    await marked_done(trainer)
+    clock.now = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    await extended(trainer, "Thomas Fabre", "le 30 avril")
+    async with db.sessions() as session:
+        rows = await deadline_exports.rows(session, args())
+    [final] = [r for r in rows if r["règle"] == "CVL-BQ-END"]
+    table = exports.write([final], deadline_exports.COLUMNS, "csv")
+    [line] = list(csv.DictReader(io.StringIO(table)))
+    assert (line["statut"], line["faite le"], line["faite par"]) == ("à faire", "", "")
+    assert (line["rouverte le"], line["faite avant réouverture le"]) == (
+        "2026-12-04T11:00+01:00",
+        "2026-11-23T10:00+01:00",
+    )
 
 
 async def test_ics_is_one_event_per_deadline(db: Database, trainer: Person, tmp_path: Path) -> None:
@@ -248,6 +269,8 @@ HEADERS = [
     "motif du report",
     "faite le",
     "faite par",
+    "rouverte le",
+    "faite avant réouverture le",
 ]
 
 

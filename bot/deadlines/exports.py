@@ -10,13 +10,16 @@ marked them and when, and so are pre-bilan items closed as "non fait avant le
 bilan".  ``concerne`` names the trainee, the session or the bilan a line is
 about (:func:`bot.deadlines.lines.concerned`).  ``source`` is the text's citation
 and ``public`` says in words whose deadline it is; ``faite le`` is to the minute,
-in the organisation's time, like ``saisie le`` in the absences.
+in the organisation's time, like ``saisie le`` in the absences; a final bilan reopened
+(:mod:`bot.deadlines.reopened`) keeps when (``rouverte le``) and its earlier done mark
+(``faite avant réouverture le``).
 """
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,6 +58,8 @@ COLUMNS = (
     "motif du report",
     "faite le",
     "faite par",
+    "rouverte le",
+    "faite avant réouverture le",
 )
 
 
@@ -122,9 +127,20 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
                 "motif du report": deadline.postpone_reason,
                 "faite le": Moment(done.astimezone(tz), "minutes") if done else None,
                 "faite par": people.get(deadline.done_by) if done and deadline.done_by else None,
+                **_reopened(deadline, tz),
             }
         )
     return out
+
+
+def _reopened(deadline: StoredDeadline, tz: ZoneInfo) -> dict[str, Moment | None]:
+    """When a done final bilan was opened again, its end moved past that day, and the done
+    mark it had: shown open and nothing else, an auditor read it as never done (MD3/KB8)."""
+    at, was = deadline.reopened_at, deadline.reopened_from
+    return {
+        "rouverte le": Moment(at.astimezone(tz), "minutes") if at else None,
+        "faite avant réouverture le": Moment(was.astimezone(tz), "minutes") if was else None,
+    }
 
 
 async def calendar(session: AsyncSession, args: argparse.Namespace) -> bytes:

@@ -817,3 +817,64 @@ async def test_a_no_naming_another_trainee_takes_the_only_mark(
     await trainer.says("non, c'est Zorglub")
     assert trainer.all_text.startswith("Je ne trouve pas")
     assert "Absence (1) : Julie Petit." in trainer.last
+
+
+async def test_a_no_naming_someone_who_cannot_take_a_mark_says_why_and_changes_nothing(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KD2: « non, c'est Léa » with Léa already marked, « non, c'est Zorglub » (no
+    trainee of the call) got « Je ne trouve pas « non » dans la liste »; now what stands in the
+    way is said, the recap asked again, nothing moved nor saved."""
+    await start_morning_call(trainer)
+    await trainer.says("absents : 2 ; retard : 1")
+    recap = trainer.last
+    await trainer.says("non, c'est Léa")
+    assert trainer.all_text.startswith(
+        "L'absence de Léa Martin est déjà notée dans cet appel : rien n'est changé. Je vous"
+        " repose la question."
+    )
+    assert trainer.last.endswith(recap)
+    await trainer.says("non, Karim")
+    assert trainer.all_text.startswith(
+        "Le retard de Karim Benali est déjà noté dans cet appel : rien n'est changé."
+    )
+    await trainer.says("non, c'est Zorglub")
+    assert trainer.all_text.startswith(
+        "Je ne trouve pas « Zorglub » parmi les stagiaires de cette formation : rien n'est changé."
+    )
+    await trainer.says("non c'est Juli")
+    assert trainer.all_text.startswith(
+        "Je ne trouve pas « Juli » parmi les stagiaires de cette formation : rien n'est changé."
+        " Les noms les plus proches : Julie Petit"
+    )
+    await trainer.says("non, <b>Zorglub</b>")  # quoted as typed, escaped where markup is read
+    assert trainer.all_text.startswith("Je ne trouve pas « <b>Zorglub</b> » parmi")
+    assert trainer.last.endswith(recap)
+    for typed in ("non, c'est \u202eZorglub", "non, " + "z" * 5000):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith("Je ne trouve pas « "), typed
+        assert "\u202e" not in trainer.all_text and len(trainer.all_text) < 2000
+        assert trainer.last.endswith(recap)
+    await trainer.says("non, ")
+    assert trainer.last.endswith(recap)
+    await trainer.presses("Enregistrer l'appel")
+    assert sorted(await names_of(db, await absences(db))) == [
+        ("Karim Benali", "retard"),
+        ("Léa Martin", "matin"),
+    ]
+
+
+async def test_a_no_naming_someone_when_nobody_is_marked_says_how_to_mark(
+    db: Database, trainer: Person
+) -> None:
+    """Everybody present, « non, c'est Julie » has nobody to replace: said how to mark her,
+    nothing noted."""
+    await start_morning_call(trainer)
+    await trainer.says("tous présents")
+    await trainer.says("non, c'est Julie")
+    assert trainer.all_text.startswith(
+        "Personne n'est noté absent ni en retard dans cet appel : rien n'est changé. Pour noter"
+        " l'absence de Julie Petit, écrivez par exemple « absents : Julie Petit »."
+    )
+    await trainer.says("absents : Julie Petit")
+    assert "Absence (1) : Julie Petit." in trainer.last

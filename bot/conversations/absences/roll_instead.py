@@ -13,7 +13,9 @@ takes it at once. Kept apart from :mod:`.appel` (near 500 lines).
 
 from __future__ import annotations
 
-from bot.answers import Invalid, correction
+import re
+
+from bot.answers import Invalid, closest_names, correction, fold
 from bot.conversations.absences.roll import locked_marks, roster_rows
 from bot.conversations.absences.sentence_names import names_said_instead
 from bot.conversations.absences.yes_ahead import quoted_back
@@ -30,25 +32,58 @@ _STATUS = {"absent": "absence", "retard": "retard"}
 
 def named_instead(ctx: Context) -> Outcome | None:
     """« non, c'est Julie »: one trainee of the call, by whole words, not marked yet; the
-    question asked (several marked) or her mark taken (one); ``None`` for anything else."""
+    question asked (several marked) or her mark taken (one); what stands in the way said, the
+    recap asked again (already marked, noted before the call, no such trainee: explorer KD2
+    answered « Je ne trouve pas « non » dans la liste »); ``None`` for anything else."""
     rest = correction(ctx.incoming.text[:300])
-    if rest is None or ctx.incoming.choice is not None:
+    if rest is None or ctx.incoming.choice is not None or not _names_only(rest):
         return None
     marks: dict[str, str] = dict(ctx.data.get("marks") or {})
-    locked = locked_marks(ctx)
-    rows = [(name, value) for name, value, _, _ in roster_rows(ctx) if value not in locked]
-    said = names_said_instead(rest, {name for name, _ in rows})
-    found = [(name, value) for name, value in rows if name in said]  # namesakes: not guessed
-    marked = [value for _, value, _, _ in roster_rows(ctx) if marks.get(value)]
-    if len(found) != 1 or found[0][1] in marks or not marked:
-        return None
+    rows = roster_rows(ctx)
+    said = names_said_instead(rest, {name for name, _, _, _ in rows})
+    found = [(name, value) for name, value, _, _ in rows if name in said]
+    marked = [value for _, value, _, _ in rows if marks.get(value)]
+    if len(found) != 1:  # namesakes: not guessed
+        return _refused(ctx, rest, [name for name, _ in found], rows)
     name, value = found[0]
+    noted = locked_marks(ctx).get(value)
+    if noted or value in marks or not marked:
+        text = ctx.render(
+            "absence_appel.roll_instead_kept", name=name, noted=noted, mark=marks.get(value)
+        )
+        return Retry(text)
     if len(marked) == 1:
         marks[value] = marks.pop(marked[0])
         ctx.data["marks"] = marks
         return Stay()
     ctx.data[INSTEAD] = {"name": name, "value": value, "said": quoted_back(ctx.incoming.text)}
     return Stay()
+
+
+def _names_only(rest: str) -> bool:
+    """« Julie », « Julie Petit », « Zorglub »: a name alone, not a change of the call
+    (« absents : 3 », « Julie en retard ») that the recap's other readers take."""
+    words = rest.split()
+    return len(words) <= 3 and not ROLL_WORDS.search(fold(rest)) and not _NOT_A_NAME.search(rest)
+
+
+_NOT_A_NAME = re.compile(r"[\d:;=+]")
+ROLL_WORDS = re.compile(
+    r"\b(?:absente?s?|abs|retards?|presente?s?|tous|toutes|personne|appel|liste|enregistre\w*"
+    r"|valide\w*|annule\w*|abandonne\w*|rien|bon|ok|okay|merci|stop|pardon|oups)\b"
+)
+"""Words of the call itself: after « non » they change or answer the call, they name nobody."""
+
+
+def _refused(
+    ctx: Context, rest: str, found: list[str], rows: list[tuple[str, str, str, str]]
+) -> Outcome:
+    names = list(dict.fromkeys(name for name, _, _, _ in rows))
+    typed = quoted_back(rest)
+    if found:
+        return Retry(ctx.render("absence_appel.roll_instead_namesakes", typed=typed))
+    closest = closest_names(rest, names)
+    return Retry(ctx.render("absence_appel.roll_instead_unknown", typed=typed, closest=closest))
 
 
 def _choices(ctx: Context) -> dict[str, str]:

@@ -847,10 +847,10 @@ async def test_a_no_naming_someone_who_cannot_take_a_mark_says_why_and_changes_n
         "Je ne trouve pas « Juli » parmi les stagiaires de cette formation : rien n'est changé."
         " Les noms les plus proches : Julie Petit"
     )
-    await trainer.says("non, <b>Zorglub</b>")  # quoted as typed, escaped where markup is read
+    await trainer.says("non, c'est <b>Zorglub</b>")  # quoted as typed, escaped where markup is read
     assert trainer.all_text.startswith("Je ne trouve pas « <b>Zorglub</b> » parmi")
     assert trainer.last.endswith(recap)
-    for typed in ("non, c'est \u202eZorglub", "non, " + "z" * 5000):
+    for typed in ("non, c'est \u202eZorglub", "non, c'est " + "z" * 5000):
         await trainer.says(typed)
         assert trainer.all_text.startswith("Je ne trouve pas « "), typed
         assert "\u202e" not in trainer.all_text and len(trainer.all_text) < 2000

@@ -949,7 +949,7 @@ async def test_a_no_with_words_at_the_recap(db: Database, trainer: Person) -> No
         await trainer.says(typed)
         assert trainer.last.startswith("D'accord, je ne note rien."), trainer.all_text
         assert await step_of(db, trainer) == (None, None)
-    for typed in ("non c'est Karima", "non, Zorglub"):  # « non, Hugo »: KD2 below
+    for typed in ("non il avait prévenu", "non, pas ceux-là"):  # names: KD2 below
         await trainer.says("Karim et Julie absents hier matin")
         await trainer.says(typed)
         assert trainer.all_text.startswith(
@@ -1277,23 +1277,35 @@ async def test_a_trainee_named_after_no_is_added_or_left_out(
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
-        ("non c'est Karim", "Je n'ai pas compris « non c'est Karim » :"),
-        ("non, c'est Karima", "Je n'ai pas compris « non, c'est Karima » :"),
-        ("non, c'est <b>Julie</b>", "Je n'ai pas compris « non, c'est <b>Julie</b> » :"),
+        (
+            "non c'est Karim",
+            "Karim Benali est déjà dans la liste : rien n'est changé, je vous repose la question.",
+        ),
+        (
+            "non, c'est Karima",
+            "Je ne trouve pas « Karima » parmi les stagiaires de vos formations : rien n'est"
+            " encore noté. Les noms les plus proches : Karim Benali",
+        ),
+        ("non, Zorglub", "Je ne trouve pas « Zorglub » parmi les stagiaires de vos formations"),
+        ("non, c'est <b>Julie</b>", "Je ne trouve pas « <b>Julie</b> » parmi les stagiaires"),
+        ("non, c'est " + "z" * 5000, "Votre message est trop long"),
         ("non, c'est Julie\u202e", "Votre message contient des caractères de contrôle"),
+        ("non il avait prévenu", "Je n'ai pas compris « non il avait prévenu » :"),
     ],
 )
 async def test_a_no_naming_nobody_new_is_not_understood(
     db: Database, trainer: Person, typed: str, said: str
 ) -> None:
-    """Explorer KD2: someone already listed, a name nobody bears, a hostile one: said not
-    understood as before (FC2), the list unchanged, nothing asked of whom it replaces."""
+    """Explorer KD2: someone already listed, a name nobody bears (with the closest names): said
+    so, not « Je n'ai pas compris » as before (FC2); a hostile one refused, words that name
+    nobody not understood; the list unchanged, nothing asked of whom it replaces."""
     await trainer.says("Karim et Léa absents vendredi matin")
     await trainer.says(typed)
     assert trainer.all_text.startswith(said), trainer.all_text
-    assert "\u202e" not in trainer.all_text
+    assert "\u202e" not in trainer.all_text and len(trainer.all_text) < 2000
     assert "· Karim Benali\n· Léa Martin" in trainer.last
     assert await step_of(db, trainer) == ("absence_group", "recap")
+    assert await absences(db) == []
 
 
 async def test_a_no_naming_another_trainee_replaces_the_only_one_left(

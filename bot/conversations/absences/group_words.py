@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from bot.answers import correction, fold
+from bot.answers import closest_names, correction, fold
 from bot.conversations.absences.details import REWORDING
 from bot.conversations.absences.motive import keep_reason
-from bot.conversations.absences.sentence_names import names_said_instead
+from bot.conversations.absences.sentence_names import name_after_no, names_said_instead
 from bot.conversations.absences.warned_motive import motive_warned
 from bot.conversations.absences.yes_ahead import cancelling_no, quoted_back, said_ahead
 from bot.conversations.formations.choose import visible_formations
@@ -151,9 +151,10 @@ async def named_instead(ctx: Context) -> Outcome | None:
     trainee not in the list, by whole words (as one person's confirmation reads it, where she
     replaces the one named): with several listed, which of them she replaces is asked, or
     « Ajouter Julie Petit » (explorer KD2: read as not understood, « Abandonner » and a new
-    sentence advised); with one, she replaces that one. A name nobody bears, borne by
-    several, or already listed: ``None``, said not understood."""
-    rest = correction(ctx.incoming.text[:300])
+    sentence advised); with one, she replaces that one. Someone already listed, a name nobody
+    bears: said so, the confirmation asked again (fixer NH); borne by several: ``None``, said
+    not understood."""
+    rest = name_after_no(ctx.incoming.text)
     if rest is None:
         return None
     people = [
@@ -164,8 +165,16 @@ async def named_instead(ctx: Context) -> Outcome | None:
     said = names_said_instead(rest, {name for name, _ in people})
     found = [(name, key) for name, key in people if name in said]  # namesakes: not guessed
     listed = [list(map(str, key)) for key in ctx.data.get("_resolved") or []]
-    if len(found) != 1 or found[0][1] in listed:
+    if not found:
+        names = list(dict.fromkeys(name for name, _ in people))
+        closest = closest_names(rest, names)
+        return Retry(
+            ctx.render("absence_appel.group_unknown", typed=quoted_back(rest), closest=closest)
+        )
+    if len(found) != 1:
         return None
+    if found[0][1] in listed:
+        return Retry(ctx.render("absence_appel.group_listed", name=found[0][0]))
     name, key = found[0]
     ctx.data.pop("recap", None)
     if len(listed) == 1:

@@ -13,11 +13,9 @@ takes it at once. Kept apart from :mod:`.appel` (near 500 lines).
 
 from __future__ import annotations
 
-import re
-
-from bot.answers import Invalid, closest_names, correction, fold
+from bot.answers import Invalid, closest_names
 from bot.conversations.absences.roll import locked_marks, roster_rows
-from bot.conversations.absences.sentence_names import names_said_instead
+from bot.conversations.absences.sentence_names import name_after_no, names_said_instead
 from bot.conversations.absences.yes_ahead import quoted_back
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Outcome, Retry, Stay
@@ -35,8 +33,8 @@ def named_instead(ctx: Context) -> Outcome | None:
     question asked (several marked) or her mark taken (one); what stands in the way said, the
     recap asked again (already marked, noted before the call, no such trainee: explorer KD2
     answered « Je ne trouve pas « non » dans la liste »); ``None`` for anything else."""
-    rest = correction(ctx.incoming.text[:300])
-    if rest is None or ctx.incoming.choice is not None or not _names_only(rest):
+    rest = name_after_no(ctx.incoming.text)
+    if rest is None or ctx.incoming.choice is not None:
         return None
     marks: dict[str, str] = dict(ctx.data.get("marks") or {})
     rows = roster_rows(ctx)
@@ -58,21 +56,6 @@ def named_instead(ctx: Context) -> Outcome | None:
         return Stay()
     ctx.data[INSTEAD] = {"name": name, "value": value, "said": quoted_back(ctx.incoming.text)}
     return Stay()
-
-
-def _names_only(rest: str) -> bool:
-    """« Julie », « Julie Petit », « Zorglub »: a name alone, not a change of the call
-    (« absents : 3 », « Julie en retard ») that the recap's other readers take."""
-    words = rest.split()
-    return len(words) <= 3 and not ROLL_WORDS.search(fold(rest)) and not _NOT_A_NAME.search(rest)
-
-
-_NOT_A_NAME = re.compile(r"[\d:;=+]")
-ROLL_WORDS = re.compile(
-    r"\b(?:absente?s?|abs|retards?|presente?s?|tous|toutes|personne|appel|liste|enregistre\w*"
-    r"|valide\w*|annule\w*|abandonne\w*|rien|bon|ok|okay|merci|stop|pardon|oups)\b"
-)
-"""Words of the call itself: after « non » they change or answer the call, they name nobody."""
 
 
 def _refused(

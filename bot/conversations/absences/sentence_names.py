@@ -136,6 +136,38 @@ def names_said_instead(rest: str, names: Iterable[str]) -> list[str]:
     return [name for name in names if said and said <= _words(name)]
 
 
+def name_after_no(text: str) -> str | None:
+    """« Julie », « Zorglub » in « non, c'est Julie », « non, Zorglub »: what follows a « non »
+    when it reads as a name alone (« c'est » before it, or capitals), so that a name nobody
+    bears is said so (explorer KD2: « Je ne trouve pas « non » dans la liste »); « non, absents :
+    3 », « non il avait prévenu », « non c'est bon » give ``None``, left to the other readers."""
+    head = text[:300]
+    rest = correction(head)
+    if rest is None or len(rest.split()) > 3 or _NOT_A_NAME.search(rest):
+        return None
+    if _CALL_WORDS.search(fold(rest)):
+        return None
+    lead = head[: head.rfind(rest)]
+    capitals = all(_first_letter(word).isupper() for word in rest.split())
+    return rest if capitals or _SAID_NAME.search(lead) else None
+
+
+def _first_letter(word: str) -> str:
+    found = re.search(r"[^\W\d_]", word)
+    return found.group() if found else ""
+
+
+_NOT_A_NAME = re.compile(r"[\d:;=+]")
+_SAID_NAME = re.compile(r"\b(?:c['’ ]?est|c['’ ][ée]tait|plut[oô]t)\b", re.IGNORECASE)
+_CALL_WORDS = re.compile(
+    r"\b(?:absente?s?|abs|retards?|presente?s?|justifiee?s?|tous|toutes|personne|appel|liste"
+    r"|enregistre\w*|valide\w*|annule\w*|abandonne\w*|rien|bon|ok|okay|merci|stop|pardon"
+    r"|oups|hier|demain|aujourd\w*|matin|apres\w*|lundi|mardi|mercredi|jeudi|vendredi|samedi"
+    r"|dimanche|jour|semaine)\b"
+)
+"""Words of an absence or a call: after « non » they change or answer it, they name nobody."""
+
+
 async def corrected_name(ctx: Context) -> Outcome | None:
     """« non c'est Julie », « non, Julie Petit » to « Noter l'absence de Karim Benali, hier ? »:
     the same question about Julie, the day, the retard's length and the motive kept

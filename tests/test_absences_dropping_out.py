@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.absences.dropping_out import read_contact, read_dropping_out, read_interview
+from bot.absences.dropping_out import (
+    read_contact,
+    read_dropping_out,
+    read_interview,
+    read_partner_contact,
+)
 
 
 @pytest.mark.parametrize(
@@ -58,6 +63,11 @@ def test_what_names_no_one_drifting_away_is_not_read(typed: str) -> None:
         ("j'ai écrit à Inès pour lui dire", "Inès"),
         ("Karim m'a rappelé", "Karim"),
         ("julie a enfin répondu ce matin", "julie"),
+        ("j'ai appelé Mme Leroy", "Leroy"),  # a title: the surname (LB2)
+        ("j'ai eu M. Benali au téléphone", "Benali"),
+        ("j'ai eu Monsieur Benali", "Benali"),
+        ("Mlle Petit m'a rappelé", "Petit"),
+        ("j'ai eu Mathis au tel", "Mathis"),  # « M » only as a word of its own
     ],
 )
 def test_a_contact_with_a_trainee_is_named(typed: str, who: str) -> None:
@@ -74,6 +84,26 @@ def test_a_contact_with_a_trainee_is_named(typed: str, who: str) -> None:
 )
 def test_a_call_to_no_one_named_is_not_read(typed: str) -> None:
     assert read_contact(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("j'ai eu France Travail au tel", ("France Travail", None)),
+        ("j'ai appelé la mission locale", ("mission locale", None)),
+        ("j'ai eu l'employeur de Karim", ("employeur", "Karim")),
+        ("j'ai appelé la tutrice de Julie Petit hier", ("tutrice", "Julie Petit")),
+        ("j'ai eu le père d'Inès", ("père", "Inès")),
+        ("j'ai appelé Karim", None),
+        ("j'ai eu l'employeur ?", None),
+    ],
+)
+def test_a_call_to_a_partner_is_no_trainee_s_name(
+    typed: str, said: tuple[str, str | None] | None
+) -> None:
+    """Explorer LB2: « France Travail » was looked up among the trainees."""
+    assert read_partner_contact(typed) == said
+    assert said is None or read_contact(typed) is None
 
 
 @pytest.mark.parametrize(

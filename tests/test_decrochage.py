@@ -34,6 +34,7 @@ from bot.storage.formations import Formation, Trainee
 from tests.auxil.absences import (
     add_formation,
     audit_entries,
+    enrol,
     formation_id,
     rows,
     seen_on,
@@ -1907,6 +1908,76 @@ async def test_a_call_to_no_trainee_of_one_s_formations_is_said_so(
     ):
         await trainer.says(typed)
         assert trainer.all_text.startswith(said), typed[:30]
+        assert "\u202e" not in trainer.all_text and "J'ouvre" not in trainer.all_text
+    assert await rows(db, FollowUp) == []
+    assert await step_of(db, trainer) == (None, None)
+
+
+async def test_a_call_to_mme_or_m_surname_is_the_trainee_of_that_surname(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer LB2: « j'ai appelé Mme Petit » got « Je ne trouve pas « Mme Petit » parmi les
+    stagiaires »: the title left out, the surname names the trainee, the usual contact flow;
+    two trainees of that surname: which one is asked, never guessed."""
+    await trainer.says("j'ai eu M. Benali au téléphone")
+    assert trainer.all_text.startswith(
+        "Un échange avec une personne en formation se note dans le suivi de son décrochage :"
+        " aucun n'est ouvert, je vous propose d'en ouvrir un (/decrochage)."
+    )
+    assert "chez Karim Benali" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("j'ai appelé Mme Petit")
+    assert "chez Julie Petit" in trainer.last
+    await trainer.says("/annuler")
+    await enrol(db, "Projet", "Nadia Petit")
+    await trainer.says("j'ai appelé Madame Petit hier")
+    assert trainer.last.startswith("Plusieurs stagiaires correspondent à « Petit » : de qui")
+    assert trainer.buttons[:2] == [
+        "Julie Petit · Agent de restauration (démo)",
+        "Nadia Petit · Projet professionnel (démo)",
+    ]
+    await trainer.says("/annuler")
+    await trainer.says("j'ai eu Mme au tel")
+    assert trainer.all_text.startswith("Je ne trouve pas « Mme » parmi les stagiaires")
+    assert await rows(db, FollowUp) == []
+
+
+async def test_a_call_to_a_partner_says_where_it_is_noted(db: Database, trainer: Person) -> None:
+    """Explorer LB2: « j'ai eu France Travail au tel » got « Je ne trouve pas « France Travail »
+    parmi les stagiaires de vos formations »: a partner's exchange is noted in the trainee's
+    follow-up, said so, nothing opened; « l'employeur de Karim » opens Karim's, as a contact
+    with him; a name nobody bears there is said so."""
+    for typed, partner in (
+        ("j'ai eu France Travail au tel", "France Travail"),
+        ("j'ai appelé la mission locale", "mission locale"),
+        ("J'ai eu la tutrice au téléphone ce matin", "tutrice"),
+    ):
+        await trainer.says(typed)
+        assert trainer.all_text == (
+            f"Un échange avec « {partner} » se note dans le suivi du décrochage de la personne"
+            " en formation dont il s'agit : rien n'est noté. Tapez /decrochage suivi de son nom,"
+            " par exemple « /decrochage Dupont », puis choisissez « Noter un contact »."
+        ), typed
+        assert await step_of(db, trainer) == (None, None)
+    await trainer.says("j'ai eu l'employeur de Karim")
+    assert trainer.all_text.startswith(
+        "Un échange avec « employeur » se note dans le suivi du décrochage de la personne en"
+        " formation : aucun n'est ouvert, je vous propose d'en ouvrir un (/decrochage)."
+    )
+    assert "chez Karim Benali" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("j'ai eu l'employeur de Zorglub")
+    assert trainer.all_text.startswith(
+        "Je ne trouve pas « Zorglub » parmi les stagiaires de vos formations : rien n'est noté."
+    )
+    for typed, said in (
+        ("j'ai eu France Travail <b>", "Un échange avec « France Travail » se note"),
+        ("j'ai eu France Travail\u202e", "Un échange avec « France Travail » se note"),
+        ("j'ai eu France Travail " + "x" * 5000, "Votre message est trop long"),
+        ("j'ai eu l'employeur de <b>Karim</b>", "Un échange avec « employeur » se note"),
+    ):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(said), (typed[:40], trainer.all_text)
         assert "\u202e" not in trainer.all_text and "J'ouvre" not in trainer.all_text
     assert await rows(db, FollowUp) == []
     assert await step_of(db, trainer) == (None, None)

@@ -74,16 +74,52 @@ def _name_first(words: str) -> str:
     return (words[: end.start()] if end else words).strip()
 
 
-def read_contact(text: str) -> str | None:
-    """The name, as typed, of the trainee a sentence says the trainer has been in contact with
-    (:data:`_CALLED`, :data:`_CALLED_BY`); ``None`` for any other sentence."""
+_TITLE = re.compile(r"^(?:mme|madame|mlle|mademoiselle|monsieur|mr|m)\b\.?\s*(?=[^\W\d_])")
+"""« Mme Leroy », « M. Benali »: the surname is what names the trainee (explorer LB2)."""
+_PARTNER = re.compile(
+    r"^(?:(?:la|le|les|sa|son|ses|leur|un|une)\s+|l'\s*)?(?P<partner>france\s+travail"
+    r"|pole\s+emploi|mission\s+locale|cap\s+emploi|employeur|employeuse|patronne|patron"
+    r"|entreprise|tutrice|tuteur|maitre\s+d'apprentissage|conseillere|conseiller|referente"
+    r"|referent|assistante\s+sociale|assistant\s+social|educatrice|educateur|opco|parents"
+    r"|mere|pere|famille)\b(?:\s+(?:de|d')\s*(?P<who>.+))?"
+)
+"""« France Travail », « la mission locale », « l'employeur de Karim »: a partner, no trainee."""
+
+
+def _contact_words(text: str) -> str | None:
+    """Who a contact sentence names, folded, any title before a surname left out."""
     if len(text) > 300 or "\n" in text.strip() or "?" in text:
         return None  # « Julie a répondu ? » asks, about her attestation maybe
     words = sentence_words(text)
     match = _CALLED.match(words) or _CALLED_BY.match(words)
     if match is None:
         return None
-    return _named(text, _name_first(match["who"]))
+    surname = _TITLE.sub("", match["who"])
+    return surname if _name_first(f" {surname}") else match["who"]  # « Mme au tel »: no name
+
+
+def read_contact(text: str) -> str | None:
+    """The name, as typed, of the trainee a sentence says the trainer has been in contact with
+    (:data:`_CALLED`, :data:`_CALLED_BY`); ``None`` for any other sentence, and for a partner
+    (:func:`read_partner_contact`)."""
+    who = _contact_words(text)
+    if who is None or _PARTNER.match(who):
+        return None
+    return _named(text, _name_first(who))
+
+
+def read_partner_contact(text: str) -> tuple[str, str | None] | None:
+    """A contact with a partner (« j'ai eu France Travail au tel », « j'ai appelé l'employeur
+    de Karim »): the partner and the trainee named with it, as typed (``None`` when none is);
+    ``None`` for any other sentence. Noted in the trainee's follow-up, never as a trainee's
+    name (explorer LB2: « Je ne trouve pas « France Travail » parmi les stagiaires »)."""
+    who = _contact_words(text)
+    match = None if who is None else _PARTNER.match(who)
+    if match is None:
+        return None
+    partner = as_typed(text, match["partner"])
+    trainee = match["who"] and _named(text, _name_first(match["who"]))
+    return partner, trainee or None
 
 
 def _named(text: str, who: str) -> str | None:

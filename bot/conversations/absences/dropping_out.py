@@ -20,7 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.absences.dropping_out import read_contact, read_dropping_out, read_interview
+from bot.absences.dropping_out import (
+    read_contact,
+    read_dropping_out,
+    read_interview,
+    read_partner_contact,
+)
 from bot.absences.followups import open_followup_of
 from bot.answers import closest_names, match_names
 from bot.conversations.absences.sentence_names import named_aside
@@ -38,9 +43,31 @@ async def contact_sentence(ctx: Context) -> Outcome | None:
     Karim »), noted in her follow-up, ``/decrochage`` (explorer KF2: /appel was offered); a
     name none of the trainer's trainees bears is said so, nothing noted against anyone
     (explorer LB2: « Je ne suis pas sûr de ce que vous voulez faire »)."""
+    partner = read_partner_contact(ctx.incoming.text)
+    if partner is not None:
+        return await _partner_contact(ctx, *partner)
     return await _decrochage_for(
         ctx, read_contact, "absence.contact_said", sure=True, nobody="absence.contact_nobody"
     )
+
+
+async def _partner_contact(ctx: Context, partner: str, trainee: str | None) -> Outcome | None:
+    """« j'ai eu France Travail au tel »: a partner, whose exchange is noted in a trainee's
+    follow-up; said so, nothing opened (explorer LB2: « Je ne trouve pas « France Travail »
+    parmi les stagiaires »). « l'employeur de Karim »: Karim's follow-up, as a contact with him."""
+    if trainee is not None:
+        return await _decrochage_for(
+            ctx,
+            lambda _: trainee,
+            "absence.partner_contact_said",
+            sure=True,
+            nobody="absence.contact_nobody",
+            partner=partner,
+        )
+    if await named_aside(ctx, lambda _: partner) is None:  # in a dialogue, a group: not read
+        return None
+    ctx.say("absence.partner_contact_alone", partner=partner)
+    return Leave()
 
 
 async def interview_sentence(ctx: Context) -> Outcome | None:
@@ -56,6 +83,7 @@ async def _decrochage_for(
     *,
     sure: bool = False,
     nobody: str = "absence.decrochage_nobody",
+    **said_with: str,
 ) -> Outcome | None:
     """``/decrochage`` for the trainee ``read`` finds, after the message ``said`` (told whether
     her follow-up is open, ``opened``). A name no trainee has is said so (``nobody``, with the
@@ -73,6 +101,6 @@ async def _decrochage_for(
     if not matches:
         return None
     opened = len(matches) == 1 and await open_followup_of(ctx.session, matches[0]) is not None
-    ctx.say(said, opened=opened)
+    ctx.say(said, opened=opened, **said_with)
     ctx.incoming = replace(ctx.incoming, text=f"/decrochage {typed}")  # as typed after it
     return Switch("decrochage")

@@ -9,7 +9,9 @@ from datetime import time
 
 from bot.dates.words import MAX_LENGTH, fold, rewrite
 
-_PART = re.compile(r"\b(matin(?:ee)?|apresmidi|soir(?:ee)?)\b")
+PART_WORD = re.compile(r"\b(matin(?:ee)?|apresmidi|soir(?:ee)?)\b")
+"""A part of the day, in a folded and rewritten text (:func:`bot.dates.words.rewrite`); also
+the hour a moment without one takes (:mod:`bot.dates.moments`)."""
 _NEAR = re.compile(r"\b(aujourdhui|apresdemain|demain)\b")
 
 PART_SAID = {"matin": "le matin", "apresmidi": "l'après-midi", "soir": "le soir"}
@@ -40,7 +42,7 @@ def part_of_day(text: str) -> str | None:
     only), else ``None``."""
     if len(text) > MAX_LENGTH:
         return None
-    found = {m.group(1).removesuffix("ee") for m in _PART.finditer(rewrite(fold(text)))}
+    found = {m.group(1).removesuffix("ee") for m in PART_WORD.finditer(rewrite(fold(text)))}
     return found.pop() if len(found) == 1 else None
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from bot.dates.day_parts import PART_WORD
 from bot.dates.wall_clock import at_wall
 from bot.dates.words import (
     ANY_MONTH,
@@ -64,7 +65,6 @@ _TIME_H = re.compile(
     r"(?![a-z0-9])"
 )
 _TIME_COLON = re.compile(_NB + r"(\d{1,2}):(\d{2})(?![\d:])")
-_PART = re.compile(r"\b(matin(?:ee)?|apresmidi|soir(?:ee)?)\b")
 _PART_DEFAULT = {"matin": time(9), "apresmidi": time(14), "soir": time(18)}
 
 _ISO = re.compile(_NB + r"(\d{4})-(\d{1,2})-(\d{1,2})" + _NA)
@@ -359,7 +359,7 @@ def _understand(text: str, now: datetime, prefer: Prefer) -> Understood | None:
         return None
 
     clock, text = _extract_time(text)
-    parts, text = _take(_PART, text)
+    parts, text = _take(PART_WORD, text)
     if len(parts) > 1:
         raise Unclear
     part = parts[0].group(1).removesuffix("ee") if parts else None
